@@ -1,0 +1,160 @@
+import type { Store } from '../store.js';
+import type { NewEvent } from '../model/events.js';
+import { commitSource, countMessages, prepareSource, type PreparedSource, type SourceReport } from './capture-source.js';
+import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
+import { toolPresence } from './presence.js';
+
+/**
+ * One pass over every source of the given tools (`sfs import --from/--all`, and the
+ * daemon's catch-up): list them all first so progress has a total, then capture each
+ * from its stored cursor. Capturing twice adds nothing (cursors + de-duplication).
+ */
+export interface ToolImport {
+  tool: string;
+  displayName: string;
+  storeFound: boolean;
+  sources: number;
+  sessionsNew: number;
+  messagesAdded: number;
+  messagesRevised: number;
+  problems: number;
+}
+
+export interface ImportProblem extends CaptureProblem {
+  tool: string;
+}
+
+export interface CaptureAllResult {
+  tools: ToolImport[];
+  totals: { tools: number; sources: number; sessionsNew: number; messagesAdded: number; messagesRevised: number; problems: number };
+  problems: ImportProblem[];
+}
+
+export interface CaptureAllOptions {
+  /** Called once every source is listed. */
+  onTotal?(sources: number): void;
+  /**
+   * Called after each source is captured. Small sources are stored several at a time, and
+   * the log reports new sessions and messages per append: the counts of sources stored
+   * together are on the last report of the group (per-tool and overall totals are exact).
+   */
+  onSource?(report: SourceReport, done: number, total: number): void;
+  /** Sources captured at once (default CONCURRENCY). */
+  concurrency?: number;
+}
+
+/** Enough to overlap file reads, parsing and log writes; more only adds memory (each holds one source's messages). */
+export const CONCURRENCY = 4;
+
+/**
+ * Small sources are appended together (their events and each one's cursor in one atomic
+ * log batch) up to this many messages or SMALL_BATCH_SOURCES sources: a fresh import has
+ * thousands of one-session files, and one append each cost more than their messages.
+ */
+const SMALL_BATCH_MESSAGES = 1000;
+const SMALL_BATCH_SOURCES = 64;
+
+interface Pending {
+  items: Array<{ prepared: PreparedSource; row: ToolImport; tool: string }>;
+  messages: number;
+}
+
+export async function captureAll(store: Store, adapters: readonly ToolAdapter[], env: AdapterEnv, opts: CaptureAllOptions = {}): Promise<CaptureAllResult> {
+  const problems: ImportProblem[] = [];
+  const tools: ToolImport[] = [];
+  const work: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
+  for (const adapter of adapters) {
+    const presence = toolPresence(adapter, env);
+    const row: ToolImport = { tool: adapter.tool, displayName: adapter.displayName, storeFound: presence.found, sources: 0, sessionsNew: 0, messagesAdded: 0, messagesRevised: 0, problems: 0 };
+    tools.push(row);
+    let sources: CaptureSource[] = [];
+    try {
+      sources = await adapter.listSources(env);
+    } catch (err) {
+      problems.push({ tool: adapter.tool, path: presence.existing[0] ?? presence.storeDirs[0] ?? adapter.tool, message: `could not list sessions: ${(err as Error)?.message ?? String(err)}` });
+      row.problems++;
+      continue;
+    }
+    row.sources = sources.length;
+    // A store that exists but holds nothing we can read is reported, not silently ignored (DESIGN §5).
+    if (presence.found && sources.length === 0) {
+      problems.push({ tool: adapter.tool, path: presence.existing[0]!, message: 'store found but no session files in it' });
+      row.problems++;
+    }
+    for (const source of sources) work.push({ adapter, source, row });
+  }
+  opts.onTotal?.(work.length);
+  let done = 0;
+  let next = 0;
+  const finish = (report: SourceReport, row: ToolImport, tool: string) => {
+    row.sessionsNew += report.sessionsNew;
+    row.messagesAdded += report.messagesAdded;
+    row.messagesRevised += report.messagesRevised;
+    row.problems += report.problems.length;
+    for (const p of report.problems) problems.push({ tool, ...p });
+    opts.onSource?.(report, ++done, work.length);
+  };
+  // Batches never mix tools, so each tool's totals stay exact.
+  const pending = new Map<string, Pending>();
+  const flush = async (batch: Pending) => {
+    if (batch.items.length === 1) {
+      const { prepared, row, tool } = batch.items[0]!;
+      return finish(await commitSource(store, prepared), row, tool);
+    }
+    const events: NewEvent[] = [];
+    const cursors: Record<string, unknown> = {};
+    for (const { prepared } of batch.items) {
+      events.push(...prepared.chunks[0]!);
+      cursors[prepared.key] = prepared.cursor;
+    }
+    let res;
+    try {
+      res = await store.log.append({ events, dedupe: true, cursors });
+    } catch {
+      // The batch is atomic, so nothing was stored: store each source alone and let the bad one report itself.
+      for (const { prepared, row, tool } of batch.items) finish(await commitSource(store, prepared), row, tool);
+      return;
+    }
+    const last = batch.items[batch.items.length - 1]!.prepared.report;
+    last.messagesRevised += res.revisedMessages;
+    last.sessionsNew += res.written.filter((w) => w.type === 'session.discovered').length;
+    last.messagesAdded += countMessages(events) - res.skippedMessages - res.revisedMessages;
+    for (const { prepared, row, tool } of batch.items) finish(prepared.report, row, tool);
+  };
+  // A few sources in flight: one is parsed while another's events are written, so the
+  // log's disk work and the adapters' file reads overlap instead of taking turns. The log
+  // serialises the appends; sources are independent (one cursor each), so order does not matter.
+  const worker = async () => {
+    while (next < work.length) {
+      const { adapter, source, row } = work[next++]!;
+      const prepared = await prepareSource(store, adapter, source, env);
+      if (prepared.report.failed || prepared.chunks.length !== 1 || prepared.messages >= SMALL_BATCH_MESSAGES) {
+        finish(await commitSource(store, prepared), row, adapter.tool);
+        continue;
+      }
+      let batch = pending.get(adapter.tool);
+      if (!batch) pending.set(adapter.tool, (batch = { items: [], messages: 0 }));
+      batch.items.push({ prepared, row, tool: adapter.tool });
+      batch.messages += prepared.messages;
+      if (batch.messages >= SMALL_BATCH_MESSAGES || batch.items.length >= SMALL_BATCH_SOURCES) {
+        pending.delete(adapter.tool);
+        await flush(batch);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? CONCURRENCY, work.length) }, worker));
+  for (const batch of pending.values()) await flush(batch);
+  const sum = (k: keyof ToolImport) => tools.reduce((n, t) => n + (t[k] as number), 0);
+  return {
+    tools,
+    totals: {
+      tools: tools.filter((t) => t.storeFound || t.sources > 0).length,
+      sources: work.length,
+      sessionsNew: sum('sessionsNew'),
+      messagesAdded: sum('messagesAdded'),
+      messagesRevised: sum('messagesRevised'),
+      problems: problems.length,
+    },
+    problems,
+  };
+}

@@ -1,0 +1,149 @@
+import { capturedSessionId } from '../ids.js';
+import type { NewEvent } from '../model/events.js';
+import type { Store } from '../store.js';
+import { check } from '../schema/validator.js';
+import type { Message } from '../model/message.js';
+import { rulesForNewSession } from './session-rules.js';
+import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from './contract.js';
+
+/**
+ * The capture step for one source: read from the stored cursor, turn what the adapter
+ * returned into events, and append them with the new cursor. The last chunk carries the
+ * cursor, so a crash before it re-reads from the old cursor and de-duplication by
+ * message id makes the repeat harmless (DESIGN §5, §11.2).
+ */
+export interface SourceReport {
+  tool: string;
+  path: string;
+  sessions: string[];
+  messagesAdded: number;
+  messagesRevised: number;
+  /** Sessions this pass stored for the first time. */
+  sessionsNew: number;
+  /** The source could not be read or stored (cursor kept): worth retrying, unlike a skipped record. */
+  failed: boolean;
+  problems: CaptureProblem[];
+}
+
+/** What we keep per source beside the adapter's own cursor. */
+export interface StoredCursor {
+  adapter: unknown;
+  /** The tool's title per session as last recorded, so a changed title becomes one meta event. */
+  titles: Record<string, string | null>;
+}
+
+const CHUNK = 1000;
+
+export function cursorKey(tool: string, path: string): string {
+  return `capture:${tool}:${path}`;
+}
+
+/** One source read and turned into events, not yet stored (`failed`: nothing to store). */
+export interface PreparedSource {
+  report: SourceReport;
+  /** The source's cursor key and the cursor to store with its last chunk. */
+  key: string;
+  cursor: StoredCursor | null;
+  chunks: NewEvent[][];
+  /** Messages across all chunks (what a batch of small sources is sized by). */
+  messages: number;
+}
+
+export async function captureSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): Promise<SourceReport> {
+  return commitSource(store, await prepareSource(store, adapter, source, env));
+}
+
+/** Reads a source from its stored cursor and builds the events to append (nothing is written). */
+export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): Promise<PreparedSource> {
+  const key = cursorKey(adapter.tool, source.path);
+  const stored = (await store.log.getCursor<StoredCursor>(key)) ?? { adapter: null, titles: {} };
+  const report: SourceReport = { tool: adapter.tool, path: source.path, sessions: [], messagesAdded: 0, messagesRevised: 0, sessionsNew: 0, failed: false, problems: [] };
+  let result: ReadResult;
+  try {
+    result = await adapter.read(source, stored.adapter ?? null, env);
+  } catch (err) {
+    // An adapter must not throw; if one does, the source is reported and its cursor kept.
+    report.problems.push({ path: source.path, message: `reader failed: ${(err as Error)?.message ?? String(err)}` });
+    report.failed = true;
+    return { report, key, cursor: null, chunks: [], messages: 0 };
+  }
+  report.problems.push(...result.problems);
+  const titles = { ...stored.titles };
+  const chunks: NewEvent[][] = [[]];
+  let size = 0;
+  const push = (ev: NewEvent, weight = 1) => {
+    if (size >= CHUNK) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1]!.push(ev);
+    size += weight;
+  };
+  // The projections as they stand (no catch-up: that would fold the whole log on every
+  // capture); rules change rarely and any command that sets them catches them up.
+  const db = result.sessions.some((s) => s.header.cwd) ? store.projections.db : null;
+  for (const s of result.sessions) {
+    const id = capturedSessionId(adapter.tool, s.nativeId);
+    const rules = db ? rulesForNewSession(db, id, s.header.cwd) : null;
+    report.sessions.push(id);
+    const { title, ...header } = s.header;
+    push({
+      type: 'session.discovered',
+      session: id,
+      body: {
+        ...header,
+        title: title ?? null,
+        tool: adapter.tool,
+        via: 'capture',
+        parent_session_id: s.parentNativeId ? capturedSessionId(adapter.tool, s.parentNativeId) : null,
+        ...(rules ? { rules } : {}),
+      },
+    });
+    if (title !== undefined && title !== null && titles[id] !== title) {
+      push({ type: 'session.meta', session: id, body: { native_title: title } });
+      titles[id] = title;
+    }
+    // A message the schema refuses is skipped and reported; it must not hold back the rest.
+    const valid: Message[] = [];
+    for (const m of s.messages) {
+      const problem = check('sfs/message.schema.json', m);
+      if (problem) report.problems.push({ path: source.path, where: `message ${String(m?.msg_id)}`, message: `skipped: ${problem}` });
+      else valid.push(m);
+    }
+    for (let i = 0; i < valid.length; i += CHUNK) {
+      const part = valid.slice(i, i + CHUNK);
+      push({ type: 'messages.captured', session: id, body: { messages: part } }, part.length);
+    }
+  }
+  const cursor: StoredCursor = { adapter: result.cursor, titles };
+  let messages = 0;
+  for (const c of chunks) messages += countMessages(c);
+  return { report, key, cursor, chunks, messages };
+}
+
+/** Appends a prepared source chunk by chunk; the last chunk carries its cursor. */
+export async function commitSource(store: Store, prepared: PreparedSource): Promise<SourceReport> {
+  const { report, key, cursor, chunks } = prepared;
+  if (report.failed || !cursor) return report;
+  for (let i = 0; i < chunks.length; i++) {
+    const last = i === chunks.length - 1;
+    try {
+      const res = await store.log.append({ events: chunks[i]!, dedupe: true, ...(last ? { cursors: { [key]: cursor } } : {}) });
+      report.messagesRevised += res.revisedMessages;
+      report.sessionsNew += res.written.filter((w) => w.type === 'session.discovered').length;
+      report.messagesAdded += countMessages(chunks[i]!) - res.skippedMessages - res.revisedMessages;
+    } catch (err) {
+      // A record the schema refuses poisons nothing: report it and keep the old cursor.
+      report.problems.push({ path: report.path, message: `not stored: ${(err as Error).message}` });
+      report.failed = true;
+      return report;
+    }
+  }
+  return report;
+}
+
+export function countMessages(events: NewEvent[]): number {
+  let n = 0;
+  for (const e of events) if (e.type === 'messages.captured') n += (e.body as { messages: unknown[] }).messages.length;
+  return n;
+}

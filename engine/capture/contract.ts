@@ -1,0 +1,70 @@
+import type { SessionDiscoveredBody } from '../model/events.js';
+import type { Message } from '../model/message.js';
+
+/**
+ * The contract every tool adapter implements (adapters/<tool>/). The engine's capture
+ * loop calls it; the engine never imports an adapter. An adapter only reads native
+ * files (SQLite read-only) and never throws for bad input: it reports problems and
+ * returns what it could read.
+ */
+export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** Where the adapter looks: injected so tests can point it at fixtures. */
+export interface AdapterEnv {
+  home: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The unit the daemon watches and keeps one cursor for: a file, a task directory or a database. */
+export interface CaptureSource {
+  path: string;
+  /** 'append': JSONL read from a byte cursor. 'rewrite': re-read and diffed by message identity. */
+  style: 'append' | 'rewrite';
+}
+
+export type SessionHeader = Omit<SessionDiscoveredBody, 'via' | 'tool' | 'parent_session_id' | 'imported_session_id' | 'workspace' | 'tools' | 'manifest_extra' | 'rules'>;
+
+export interface CapturedSession {
+  /** The tool's own id for the session; the engine derives `ses_…` from (tool, nativeId). */
+  nativeId: string;
+  /** Session facts as known after this read (title by the tool's own rule, cwd, git, model, version). */
+  header: SessionHeader;
+  /**
+   * Complete messages read in this pass, in native order, each with a stable msg_id and
+   * parent_msg_id chained (tools without parent links chain to the previous message).
+   * Returning a message captured before is fine: the engine drops unchanged ones and
+   * records changed ones as revisions.
+   */
+  messages: Message[];
+  /** For sub-agent sessions: the native id of the session that spawned it. */
+  parentNativeId?: string | null;
+}
+
+export interface CaptureProblem {
+  path: string;
+  /** 1-based line for JSONL, or a record key for JSON/SQLite stores. */
+  where?: string;
+  message: string;
+}
+
+export interface ReadResult {
+  sessions: CapturedSession[];
+  /** JSON-serialisable; stored in the same batch as the events and handed back next time. */
+  cursor: unknown;
+  problems: CaptureProblem[];
+}
+
+export interface ToolAdapter {
+  readonly tool: ToolName;
+  readonly displayName: string;
+  /** Store roots for this platform and environment (relocation variables honoured), existing or not. */
+  storeDirs(env: AdapterEnv): string[];
+  /** Every source currently in the stores. */
+  listSources(env: AdapterEnv): Promise<CaptureSource[]>;
+  /** Maps a changed path (from the watcher) to the source that must be re-read, or null to ignore it. */
+  sourceFor(changedPath: string, env: AdapterEnv): CaptureSource | null;
+  /** Reads a source from the cursor returned last time (null the first time). Never throws for bad input. */
+  read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult>;
+}

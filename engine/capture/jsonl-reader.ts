@@ -1,0 +1,134 @@
+import type { Stats } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+
+/**
+ * Incremental JSONL reading for append-style sources (DESIGN §5). Only complete lines
+ * are returned; a partial last line waits for its newline. Lines longer than
+ * `maxLineBytes` are skipped (reported) without ever being held in memory whole.
+ */
+export interface FileFingerprint {
+  dev: number;
+  ino: number;
+  size: number;
+  /** sha256 of the first HEAD_BYTES bytes (fewer for smaller files). */
+  head: string;
+  headLen: number;
+}
+
+const HEAD_BYTES = 4096;
+
+export async function fingerprint(path: string): Promise<FileFingerprint> {
+  const fh = await open(path, 'r');
+  try {
+    return await fingerprintHandle(fh);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The fingerprint of an already open file (`st`: its stat, when the caller has it), so a reader opens the file once. */
+export async function fingerprintHandle(fh: FileHandle, st?: Stats): Promise<FileFingerprint> {
+  const s = st ?? (await fh.stat());
+  const buf = Buffer.alloc(Math.min(HEAD_BYTES, s.size));
+  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  return { dev: s.dev, ino: s.ino, size: s.size, head: createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex'), headLen: bytesRead };
+}
+
+/**
+ * True when `now` is the same file as `before`, only grown (or unchanged): same inode,
+ * not shorter, and the head bytes that existed then are unchanged.
+ */
+export async function isSameFileGrown(path: string, before: FileFingerprint): Promise<boolean> {
+  const st = await stat(path);
+  if (st.ino !== before.ino || st.dev !== before.dev || st.size < before.size) return false;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(before.headLen);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return bytesRead === before.headLen && createHash('sha256').update(buf).digest('hex') === before.head;
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface JsonlLine {
+  /** 1-based line number, counted from `startLine`. */
+  line: number;
+  /** Byte offset just after this line's newline: a cursor that resumes after it. */
+  end: number;
+  text: string;
+}
+
+export interface ReadLinesOptions {
+  /** Byte offset to start at (a previous `end`). */
+  offset?: number;
+  /** Line number of the line at `offset` (so problems name the right line). */
+  startLine?: number;
+  maxLineBytes?: number;
+  chunkBytes?: number;
+  /** Read from this open file instead of opening `path` (the caller closes it). */
+  handle?: FileHandle;
+}
+
+export interface OversizedLine {
+  line: number;
+  bytes: number;
+}
+
+/**
+ * Yields complete lines from `offset`. Oversized lines are reported through
+ * `onOversized` and skipped. The final unterminated line is not yielded.
+ */
+export async function* readLines(path: string, opts: ReadLinesOptions = {}, onOversized?: (o: OversizedLine) => void): AsyncGenerator<JsonlLine> {
+  const maxLine = opts.maxLineBytes ?? 64 * 1024 * 1024;
+  const chunkSize = opts.chunkBytes ?? 1024 * 1024;
+  let pos = opts.offset ?? 0;
+  let lineNo = opts.startLine ?? 1;
+  const fh = opts.handle ?? (await open(path, 'r'));
+  try {
+    let parts: Buffer[] = [];
+    let partLen = 0;
+    let lineStart = pos;
+    let skipping = false; // inside an oversized line: drop bytes until its newline
+    const chunk = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      const { bytesRead } = await fh.read(chunk, 0, chunkSize, pos);
+      if (bytesRead === 0) return;
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl === -1 || nl >= bytesRead) break;
+        const end = pos + nl + 1;
+        if (skipping) {
+          onOversized?.({ line: lineNo, bytes: end - lineStart });
+          skipping = false;
+        } else {
+          const piece = chunk.subarray(start, nl);
+          const buf = partLen ? Buffer.concat([...parts, piece]) : piece;
+          let text = buf.toString('utf8');
+          if (text.endsWith('\r')) text = text.slice(0, -1);
+          yield { line: lineNo, end, text };
+        }
+        parts = [];
+        partLen = 0;
+        lineNo++;
+        lineStart = end;
+        start = nl + 1;
+      }
+      if (start < bytesRead && !skipping) {
+        const rest = Buffer.from(chunk.subarray(start, bytesRead));
+        parts.push(rest);
+        partLen += rest.length;
+        if (partLen > maxLine) {
+          parts = [];
+          partLen = 0;
+          skipping = true;
+        }
+      }
+      pos += bytesRead;
+    }
+  } finally {
+    if (!opts.handle) await fh.close();
+  }
+}

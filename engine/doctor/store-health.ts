@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import { existsSync, renameSync } from 'node:fs';
+import { SharedLog } from '../log/shared-log.js';
+import { logDir, projectionsFile, type SfsPaths } from '../paths.js';
+import { PROJECTION_VERSION } from '../projections/db.js';
+import { Projections } from '../projections/projections.js';
+import { result, type CheckResult } from './check.js';
+
+/**
+ * Store health: the log opens and its last event reads back; the projections' schema
+ * version and read position against the log head. Projections are a cache of the log,
+ * so the safe fix for any projection problem is to rebuild them from it.
+ */
+export interface StoreHealth {
+  check: CheckResult;
+  /** Open when the log opened; the caller closes it with close(). */
+  log: SharedLog | null;
+  /** Caught up with the log when usable (for per-tool counts); null when not. */
+  projections: Projections | null;
+  close(): Promise<void>;
+}
+
+interface ProjectionFacts {
+  exists: boolean;
+  version: string | null;
+  position: number | null;
+  error: string | null;
+}
+
+/** Read without opening them for writing: opening with the normal path would already rebuild an old schema. */
+function readProjectionFacts(file: string): ProjectionFacts {
+  if (!existsSync(file)) return { exists: false, version: null, position: null, error: null };
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const get = (k: string) => (db!.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value ?? null;
+    const pos = get('position');
+    return { exists: true, version: get('version'), position: pos === null ? null : Number(pos), error: null };
+  } catch (err) {
+    return { exists: true, version: null, position: null, error: (err as Error).message };
+  } finally {
+    db?.close();
+  }
+}
+
+export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutMs?: number }): Promise<StoreHealth> {
+  const dir = logDir(paths);
+  const file = projectionsFile(paths);
+  const none: StoreHealth = { check: result('store', 'Store', 'info', ''), log: null, projections: null, close: async () => undefined };
+  if (!existsSync(dir)) {
+    none.check = result('store', 'Store', 'info', `no store yet at ${paths.dataDir} (nothing captured or imported)`, { log_dir: dir, exists: false });
+    return none;
+  }
+  const facts = readProjectionFacts(file);
+  let log: SharedLog;
+  try {
+    log = await SharedLog.open(dir, { timeoutMs: opts.timeoutMs ?? 5000 });
+  } catch (err) {
+    none.check = result('store', 'Store', 'fail', `the event log at ${dir} does not open: ${(err as Error).message}`, { log_dir: dir, exists: true });
+    return none;
+  }
+  let projections: Projections | null = null;
+  const health: StoreHealth = {
+    check: result('store', 'Store', 'ok', ''),
+    log,
+    projections: null,
+    close: async () => {
+      projections?.close();
+      await log.close();
+    },
+  };
+  const data: Record<string, unknown> = { log_dir: dir, projections_file: file, role: log.role, expected_schema_version: PROJECTION_VERSION };
+  const c = health.check;
+  c.data = data;
+  try {
+    const info = await log.info();
+    Object.assign(data, { origin: info.origin, head: info.head });
+    // Reading the newest event proves the log decodes, not just that LevelDB opened.
+    if (info.head > 0 && (await log.read(info.head - 1, 1)).length !== 1) throw new Error(`event at position ${info.head} is missing`);
+  } catch (err) {
+    c.status = 'fail';
+    c.summary = `the event log at ${dir} opens but cannot be read: ${(err as Error).message}`;
+    return health;
+  }
+  const head = data.head as number;
+  Object.assign(data, { schema_version: facts.version, position: facts.position });
+
+  // What is wrong with the projections, if anything, and whether a rebuild is the fix.
+  let problem: string | null = null;
+  let corrupt = false;
+  if (facts.error) {
+    problem = `the projections file ${file} cannot be read: ${facts.error}`;
+    corrupt = true;
+  } else if (facts.exists && facts.version !== PROJECTION_VERSION) {
+    problem = `projections schema version ${facts.version ?? 'missing'}, this sfs expects ${PROJECTION_VERSION}`;
+  } else if (facts.position !== null && facts.position > head) {
+    problem = `projections are at position ${facts.position}, past the log head ${head} (they belong to another log)`;
+  }
+  if (problem && opts.fix) {
+    try {
+      if (corrupt) {
+        // A cache that SQLite cannot open: keep it aside (never delete data) and build a new one.
+        if (log.role !== 'owner') throw new Error('another sfs process holds the store; stop it (sfs daemon stop) and run --fix again');
+        const aside = `${file}.corrupt-${Date.now()}`;
+        renameSync(file, aside);
+        for (const ext of ['-wal', '-shm']) if (existsSync(file + ext)) renameSync(file + ext, aside + ext);
+        c.fixed.push(`moved the unreadable projections to ${aside}`);
+      }
+      projections = new Projections(file, log);
+      const applied = await projections.rebuild();
+      c.fixed.push(`rebuilt the projections from the log (${applied} events)`);
+      problem = null;
+    } catch (err) {
+      c.details.push(`rebuild failed: ${(err as Error).message}`);
+    }
+  }
+  if (problem) {
+    c.status = corrupt || (facts.position ?? 0) > head ? 'fail' : 'warn';
+    c.summary = problem;
+    c.details.push(corrupt ? 'sfs doctor --fix moves it aside and rebuilds it from the log' : 'sfs doctor --fix rebuilds the projections from the log');
+    projections?.close();
+    projections = null;
+    return health;
+  }
+  try {
+    projections ??= new Projections(file, log);
+    const before = projections.position();
+    const applied = await projections.catchUp();
+    Object.assign(data, { position: projections.position(), schema_version: PROJECTION_VERSION, lag_before: head - before });
+    c.summary = `log opens (${head} events, ${log.role}); projections schema v${PROJECTION_VERSION}` + (applied ? `, were ${applied} events behind the log (caught up)` : ', caught up with the log');
+  } catch (err) {
+    c.status = 'fail';
+    c.summary = `projections cannot catch up with the log: ${(err as Error).message}`;
+    c.details.push('sfs doctor --fix rebuilds the projections from the log');
+    if (opts.fix && projections) {
+      try {
+        const applied = await projections.rebuild();
+        c.fixed.push(`rebuilt the projections from the log (${applied} events)`);
+        c.status = 'ok';
+        c.summary = `log opens (${head} events); projections rebuilt`;
+        c.details = [];
+      } catch (e) {
+        c.details.push(`rebuild failed: ${(e as Error).message}`);
+      }
+    }
+    if (c.status === 'fail') {
+      projections?.close();
+      projections = null;
+    }
+  }
+  health.projections = projections;
+  return health;
+}

@@ -1,0 +1,35 @@
+import * as cryptoModule from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Session ids follow `^ses_[a-z0-9]{8,40}$` so .sfs files stay interchangeable. */
+export const SESSION_ID_RE = /^ses_[a-z0-9]{8,40}$/;
+
+/** Deterministic id for a captured session: the same native session gives the same id on every machine. */
+export function capturedSessionId(tool: string, nativeId: string): string {
+  return 'ses_' + createHash('sha256').update(`${tool}\0${nativeId}`).digest('hex').slice(0, 24);
+}
+
+/** Random id for sessions SessionFS creates itself (forks). */
+export function randomSessionId(): string {
+  return 'ses_' + randomBytes(12).toString('hex');
+}
+
+/** Origin ids name a local store; replicated events keep the origin they were born with. */
+export function randomOriginId(): string {
+  return 'org_' + randomBytes(8).toString('hex');
+}
+
+export function randomRequestId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** Stable short hash used for content fingerprints (message revisions, file heads). */
+export function contentHash(data: string | Uint8Array): string {
+  return sha256Hex(data).slice(0, 32);
+}
+
+// crypto.hash (Node ≥ 20.12) is a one-shot digest without a Hash object per call.
+const oneShot = (cryptoModule as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
+function sha256Hex(data: string | Uint8Array): string {
+  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+}

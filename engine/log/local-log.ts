@@ -1,0 +1,395 @@
+import { ClassicLevel } from 'classic-level';
+import { mkdirSync } from 'node:fs';
+import { SfsError } from '../errors.js';
+import { contentHash, randomOriginId } from '../ids.js';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type NewEvent } from '../model/events.js';
+import type { Message } from '../model/message.js';
+import { assertValid, eventSchema } from '../schema/validator.js';
+import { decode, encode } from './codec.js';
+import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import { K, padNum, parseNum, prefixEnd } from './keys.js';
+import { BatchIndex, type IdentityRun } from './batch-index.js';
+
+type Db = ClassicLevel<string, Uint8Array>;
+type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+/** Stored form of an envelope: [origin, seq, type, v, ts, session, body]. */
+type Packed = [string, number, string, number, number, string | null, unknown];
+
+const READ_HWM = 4 * 1024 * 1024;
+const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
+
+export class StoreLockedError extends Error {
+  constructor() {
+    super('store is locked by another process');
+  }
+}
+
+/**
+ * The log as its owner process sees it: the LevelDB files themselves. All writes go
+ * through one in-process queue, which is what makes per-origin seq gap-free and
+ * positions unique.
+ */
+export class LocalLog implements EventLog {
+  readonly role = 'owner' as const;
+  readonly origin: string;
+  private headPos: number;
+  private readonly seqs = new Map<string, number>();
+  /** Purged sessions, kept in memory so staging an event needs no read. */
+  private readonly purged = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly db: Db,
+    origin: string,
+    head: number,
+  ) {
+    this.origin = origin;
+    this.headPos = head;
+  }
+
+  /** Opens the LevelDB files, or throws StoreLockedError when another process holds them. */
+  static async open(dir: string): Promise<LocalLog> {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const db: Db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    try {
+      await db.open();
+    } catch (err) {
+      const e = err as { code?: string; cause?: { code?: string; message?: string } };
+      if (e.cause?.code === 'LEVEL_LOCKED') throw new StoreLockedError();
+      throw new SfsError('STORE_CORRUPT', `cannot open the event log at ${dir}: ${e.cause?.message ?? String(err)}`, undefined, { cause: err });
+    }
+    let origin: string;
+    const o = await db.get(K.origin);
+    if (o) origin = decode<string>(o);
+    else {
+      origin = randomOriginId();
+      await db.put(K.origin, encode(origin), { sync: true });
+    }
+    const h = await db.get(K.head);
+    const log = new LocalLog(db, origin, h ? decode<number>(h) : 0);
+    for await (const [key, value] of db.iterator({ gte: 'm!seq!', lt: prefixEnd('m!seq!') })) {
+      log.seqs.set(key.slice('m!seq!'.length), decode<number>(value));
+    }
+    for await (const key of db.keys({ gte: 'p!', lt: prefixEnd('p!') })) log.purged.add(key.slice(2));
+    return log;
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A chained batch: markedly faster than the array form for thousands of small ops. */
+  private async write(ops: BatchOp[]): Promise<void> {
+    const batch = this.db.batch();
+    for (const op of ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    await batch.write();
+  }
+
+  async info(): Promise<LogInfo> {
+    return { origin: this.origin, head: this.headPos, origins: Object.fromEntries(this.seqs) };
+  }
+
+  async head(): Promise<number> {
+    return this.headPos;
+  }
+
+  append(req: AppendRequest): Promise<AppendResult> {
+    return this.serialize(() => this.appendNow(req));
+  }
+
+  private async appendNow(req: AppendRequest): Promise<AppendResult> {
+    if (req.requestId) {
+      const prior = await this.db.get(K.request(req.requestId));
+      if (prior) return decode<AppendResult>(prior);
+    }
+    const result: AppendResult = { written: [], skippedMessages: 0, revisedMessages: 0 };
+    const ops: BatchOp[] = [];
+    for (const ev of req.events) validateNew(ev);
+    const hashes = new Map<Message, string>();
+    const hashOf = (m: Message) => {
+      let h = hashes.get(m);
+      if (h === undefined) hashes.set(m, (h = messageHash(m)));
+      return h;
+    };
+    let events: NewEvent[] = req.events;
+    if (req.dedupe) {
+      // Every key the dedupe needs, read in one round trip.
+      const keys = new Set<string>();
+      for (const ev of req.events) {
+        if (ev.type === 'session.discovered') keys.add(K.discovered(ev.session!));
+        else if (ev.type === 'messages.captured') for (const m of (ev as NewEvent<'messages.captured'>).body.messages) keys.add(K.knownMessage(ev.session!, m.msg_id));
+      }
+      const keyList = [...keys];
+      const values = keyList.length ? await this.db.getMany(keyList) : [];
+      const known = new Map<string, string | undefined>();
+      keyList.forEach((k, i) => known.set(k, values[i] === undefined ? undefined : decode<string>(values[i]!)));
+      events = [];
+      for (const ev of req.events) {
+        if (ev.type === 'session.discovered') {
+          const key = K.discovered(ev.session!);
+          if (known.get(key) !== undefined) continue;
+          known.set(key, '');
+          events.push(ev);
+        } else if (ev.type === 'messages.captured') {
+          const fresh: Message[] = [];
+          for (const m of (ev as NewEvent<'messages.captured'>).body.messages) {
+            const key = K.knownMessage(ev.session!, m.msg_id);
+            const hash = hashOf(m);
+            const prior = known.get(key);
+            if (prior === hash) {
+              result.skippedMessages++;
+            } else if (prior === undefined) {
+              fresh.push(m);
+            } else {
+              result.revisedMessages++;
+              events.push({ type: 'message.revised', session: ev.session, body: { message: m }, ts: ev.ts });
+            }
+            known.set(key, hash);
+          }
+          if (fresh.length) events.push({ ...ev, body: { messages: fresh } });
+        } else {
+          events.push(ev);
+        }
+      }
+    }
+    let seq = this.seqs.get(this.origin) ?? 0;
+    let pos = this.headPos;
+    const purging = new Set<string>();
+    const index = new BatchIndex();
+    for (const ev of events) {
+      seq++;
+      pos++;
+      await this.stage(ops, index, { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body }, pos, purging, hashOf);
+      result.written.push({ pos, origin: this.origin, seq, type: ev.type });
+    }
+    if (events.length) {
+      ops.push(...index.ops());
+      ops.push({ type: 'put', key: K.head, value: encode(pos) });
+      ops.push({ type: 'put', key: K.seq(this.origin), value: encode(seq) });
+    }
+    for (const [name, value] of Object.entries(req.cursors ?? {})) ops.push({ type: 'put', key: K.cursor(name), value: encode(value) });
+    if (req.requestId) ops.push({ type: 'put', key: K.request(req.requestId), value: encode(result) });
+    if (ops.length) await this.write(ops);
+    for (const sid of purging) this.purged.add(sid);
+    if (events.length) {
+      this.headPos = pos;
+      this.seqs.set(this.origin, seq);
+    }
+    return result;
+  }
+
+  /**
+   * Adds the ops that store one event; `index` collects its identity and session entries
+   * and `purging` the sessions purged in this batch (both committed by the caller).
+   */
+  private async stage(ops: BatchOp[], index: BatchIndex, e: ForeignEvent, pos: number, purging: Set<string>, hashOf: (m: Message) => string = messageHash): Promise<void> {
+    let body = e.body;
+    const isPurged = (s: string) => this.purged.has(s) || purging.has(s);
+    if (e.session && isPurged(e.session)) body = null;
+    if (e.type === 'session.purged' && e.session && !isPurged(e.session)) {
+      ops.push({ type: 'put', key: K.purged(e.session), value: encode(1) });
+      await this.tombstone(ops, e.session);
+      purging.add(e.session);
+    }
+    ops.push({ type: 'put', key: K.event(pos), value: encode([e.origin, e.seq, e.type, e.v, e.ts, e.session, body] satisfies Packed) });
+    index.add(e.origin, e.seq, pos, e.session);
+    if (e.session) {
+      if (e.type === 'session.discovered') ops.push({ type: 'put', key: K.discovered(e.session), value: encode('') });
+      if (body && (e.type === 'messages.captured' || e.type === 'message.revised')) {
+        const msgs = e.type === 'messages.captured' ? (body as { messages: Message[] }).messages : [(body as { message: Message }).message];
+        for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(hashOf(m)) });
+      }
+    }
+  }
+
+  /** For each origin of the events, its stored identity runs [firstSeq, endSeq) that reach into the events' seq range, in order. */
+  private async storedRuns(events: ForeignEvent[]): Promise<Map<string, Array<[number, number]>>> {
+    const range = new Map<string, [number, number]>();
+    for (const e of events) {
+      const r = range.get(e.origin);
+      if (!r) range.set(e.origin, [e.seq, e.seq]);
+      else {
+        if (e.seq < r[0]) r[0] = e.seq;
+        if (e.seq > r[1]) r[1] = e.seq;
+      }
+    }
+    const out = new Map<string, Array<[number, number]>>();
+    for (const [origin, [min, max]] of range) {
+      if (origin === this.origin) continue;
+      const prefix = `o!${origin}!`;
+      const before = await this.db.keys({ gte: prefix, lte: K.identity(origin, min), reverse: true, limit: 1 }).all();
+      const runs: Array<[number, number]> = [];
+      for await (const [key, value] of this.db.iterator({ gte: before[0] ?? prefix, lte: K.identity(origin, max) })) {
+        const first = parseNum(key.slice(prefix.length));
+        runs.push([first, first + decode<IdentityRun>(value)[1]]);
+      }
+      out.set(origin, runs);
+    }
+    return out;
+  }
+
+  /** Positions of the session's events after `after`, in order (at most `limit`). */
+  private async sessionPositions(session: string, after: number, limit = Infinity): Promise<number[]> {
+    const prefix = K.sessionEventPrefix(session);
+    // The batch entry that starts at or before `after` may still hold later positions.
+    const before = await this.db.keys({ gte: prefix, lte: prefix + padNum(after), reverse: true, limit: 1 }).all();
+    const out: number[] = [];
+    for await (const [, value] of this.db.iterator({ gte: before[0] ?? prefix, lt: prefixEnd(prefix) })) {
+      for (const pos of decode<number[]>(value)) {
+        if (pos <= after) continue;
+        out.push(pos);
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** Rewrites every stored event of the session without its body. */
+  private async tombstone(ops: BatchOp[], session: string): Promise<void> {
+    for (const pos of await this.sessionPositions(session, 0)) {
+      const raw = await this.db.get(K.event(pos));
+      if (!raw) continue;
+      const p = decode<Packed>(raw);
+      if (p[6] === null) continue;
+      p[6] = null;
+      ops.push({ type: 'put', key: K.event(pos), value: encode(p) });
+    }
+  }
+
+  ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
+    return this.serialize(async () => {
+      const ops: BatchOp[] = [];
+      const res: IngestResult = { written: 0, duplicates: 0 };
+      let pos = this.headPos;
+      const seqs = new Map<string, number>();
+      const purging = new Set<string>();
+      const inBatch = new Set<string>();
+      const index = new BatchIndex();
+      // Sparse: which seqs are already stored, from one range scan per origin instead of a lookup per event.
+      const stored = opts.sparse ? await this.storedRuns(events) : undefined;
+      for (const e of events) {
+        if (!KNOWN_TYPES.has(e.type)) throw new SfsError('INVALID_INPUT', `event ${e.origin}:${e.seq} has unknown type ${e.type}`);
+        const last = seqs.get(e.origin) ?? this.seqs.get(e.origin) ?? 0;
+        if (stored) {
+          const id = `${e.origin}!${e.seq}`;
+          // Our own events are never written by ingest: that would fork our seq line.
+          if (e.origin === this.origin || inBatch.has(id) || covers(stored.get(e.origin), e.seq)) {
+            res.duplicates++;
+            continue;
+          }
+          inBatch.add(id);
+        } else if (e.seq <= last) {
+          res.duplicates++;
+          continue;
+        } else if (e.seq !== last + 1) throw new SfsError('INVALID_INPUT', `gap in events of origin ${e.origin}: expected seq ${last + 1}, got ${e.seq}`);
+        if (e.body !== null) assertValid(eventSchema(e.type), e.body, `event ${e.origin}:${e.seq} (${e.type})`);
+        pos++;
+        await this.stage(ops, index, e, pos, purging);
+        seqs.set(e.origin, Math.max(last, e.seq));
+        res.written++;
+      }
+      if (res.written) ops.push(...index.ops(), { type: 'put', key: K.head, value: encode(pos) });
+      for (const [origin, seq] of seqs) ops.push({ type: 'put', key: K.seq(origin), value: encode(seq) });
+      for (const [name, value] of Object.entries(cursors ?? {})) ops.push({ type: 'put', key: K.cursor(name), value: encode(value) });
+      if (ops.length) await this.write(ops);
+      for (const sid of purging) this.purged.add(sid);
+      this.headPos = pos;
+      for (const [origin, seq] of seqs) this.seqs.set(origin, seq);
+      return res;
+    });
+  }
+
+  async read(after: number, limit: number): Promise<AnyStoredEvent[]> {
+    const out: AnyStoredEvent[] = [];
+    const it = this.db.iterator({ gt: K.event(after), lt: prefixEnd(K.eventPrefix), limit, highWaterMarkBytes: READ_HWM });
+    try {
+      for (const [key, value] of await it.nextv(limit)) out.push(unpackEvent(parseNum(key.slice(2)), value));
+    } finally {
+      await it.close();
+    }
+    return out;
+  }
+
+  async readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]> {
+    const prefix = `o!${origin}!`;
+    const first = afterSeq + 1;
+    // Start at the run that holds `first` (it may begin earlier), then walk runs forward.
+    const before = await this.db.keys({ gte: prefix, lte: K.identity(origin, first), reverse: true, limit: 1 }).all();
+    const positions: number[] = [];
+    for await (const [key, value] of this.db.iterator({ gte: before[0] ?? prefix, lt: prefixEnd(prefix) })) {
+      const firstSeq = parseNum(key.slice(prefix.length));
+      const [firstPos, count] = decode<IdentityRun>(value);
+      for (let i = Math.max(0, first - firstSeq); i < count && positions.length < limit; i++) positions.push(firstPos + i);
+      if (positions.length >= limit) break;
+    }
+    return this.eventsAt(positions);
+  }
+
+  private async eventsAt(positions: number[]): Promise<AnyStoredEvent[]> {
+    const values = positions.length ? await this.db.getMany(positions.map(K.event)) : [];
+    const out: AnyStoredEvent[] = [];
+    values.forEach((v, i) => {
+      if (v) out.push(unpackEvent(positions[i]!, v));
+    });
+    return out;
+  }
+
+  async readSession(session: string, after: number, limit: number): Promise<AnyStoredEvent[]> {
+    return this.eventsAt(await this.sessionPositions(session, after, limit));
+  }
+
+  async hasSession(session: string): Promise<boolean> {
+    const prefix = K.sessionEventPrefix(session);
+    const keys = await this.db.keys({ gte: prefix, lt: prefixEnd(prefix), limit: 1 }).all();
+    return keys.length > 0;
+  }
+
+  async getCursor<T = unknown>(name: string): Promise<T | undefined> {
+    const v = await this.db.get(K.cursor(name));
+    return v === undefined ? undefined : decode<T>(v);
+  }
+
+  purge(session: string): Promise<AppendResult> {
+    return this.append({ events: [{ type: 'session.purged', session, body: {} }] });
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.db.close();
+  }
+}
+
+function validateNew(ev: NewEvent): void {
+  if (!KNOWN_TYPES.has(ev.type)) throw new SfsError('INVALID_INPUT', `unknown event type ${ev.type}`);
+  if (ev.type !== 'session.discovered' || ev.session) assertValid(eventSchema(ev.type), ev.body, `${ev.type} event`);
+  if (ev.type === 'session.discovered' && !ev.session) throw new SfsError('INVALID_INPUT', 'session.discovered needs a session id');
+}
+
+function messageHash(m: Message): string {
+  return contentHash(JSON.stringify(m));
+}
+
+function unpackEvent(pos: number, raw: Uint8Array): AnyStoredEvent {
+  const [origin, seq, type, v, ts, session, body] = decode<Packed>(raw);
+  return { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
+}
+
+/** Whether sorted, disjoint runs [first, end) hold seq (binary search). */
+function covers(runs: Array<[number, number]> | undefined, seq: number): boolean {
+  if (!runs) return false;
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [first, end] = runs[mid]!;
+    if (seq < first) hi = mid - 1;
+    else if (seq >= end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}

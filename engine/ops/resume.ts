@@ -1,0 +1,117 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { captureSource, type SourceReport } from '../capture/capture-source.js';
+import type { AdapterEnv, ToolAdapter } from '../capture/contract.js';
+import { SfsError } from '../errors.js';
+import { capturedSessionId } from '../ids.js';
+import { prepareForTarget } from '../resume/prepare.js';
+import { loadSourceSession } from '../resume/source.js';
+import { isResumeTarget, RESUME_TARGETS, type MappingReport, type ResumeTarget } from '../resume/types.js';
+import type { SessionWriter, WrittenSession } from '../resume/writer.js';
+import type { ResumeRules } from '../rules/compile.js';
+import type { Store } from '../store.js';
+
+/**
+ * Resume a stored session natively in another (or the same) tool: map it, write the
+ * tool's own session files, record the lineage, and capture the written file at once.
+ *
+ * Lineage: the `session.resumed` event goes to the session id capture derives from
+ * (target tool, new native id). When capture — now, or the daemon later — reads the
+ * written file and what the tool appends to it, it lands in that same session, which
+ * says which session and message it continues. Nothing is written into the native
+ * file for this; Codex rollouts also name `sessionfs` as their originator.
+ */
+export interface ResumeRequest {
+  sessionId: string;
+  /** Target tool; defaults to the session's own tool when that is resumable. */
+  target?: string;
+  /** Directory to run the tool in; defaults to the session's cwd, else `fallbackCwd`. */
+  project?: string;
+  fallbackCwd: string;
+  model?: string | null;
+  maxTokens?: number;
+  env: AdapterEnv;
+  writerFor(target: ResumeTarget): SessionWriter;
+  adapterFor(target: ResumeTarget): ToolAdapter;
+  /** Runs in the chosen project directory before the session is written (the CLI writes the target's rules file there). */
+  beforeWrite?(projectDir: string, target: ResumeTarget): ResumeRules | null;
+  now?: Date;
+}
+
+export interface ResumeResult {
+  source: string;
+  session: string;
+  target: ResumeTarget;
+  written: WrittenSession;
+  /** Set when the session's directory does not exist here and `fallbackCwd` was used. */
+  projectFallback: string | null;
+  report: MappingReport;
+  messages: number;
+  capture: SourceReport;
+  /** What `beforeWrite` did to the project's rules file; null when there is none or no rules. */
+  rules: ResumeRules | null;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function chooseTarget(sourceTool: string, requested: string | undefined): ResumeTarget {
+  if (requested) {
+    if (!isResumeTarget(requested)) throw new SfsError('USAGE', `cannot resume in "${requested}"; choose one of ${RESUME_TARGETS.join(', ')}`);
+    return requested;
+  }
+  if (isResumeTarget(sourceTool)) return sourceTool;
+  throw new SfsError('USAGE', `${sourceTool} sessions are capture-only; choose where to resume with --in ${RESUME_TARGETS.join('|')}`);
+}
+
+export function chooseProject(requested: string | undefined, sessionCwd: string | null, fallback: string): { dir: string; fallback: string | null } {
+  if (requested) {
+    const dir = path.resolve(requested);
+    if (!isDir(dir)) throw new SfsError('NOT_FOUND', `project directory ${dir} does not exist`);
+    return { dir, fallback: null };
+  }
+  if (sessionCwd && path.isAbsolute(sessionCwd) && existsSync(sessionCwd) && isDir(sessionCwd)) return { dir: sessionCwd, fallback: null };
+  return { dir: path.resolve(fallback), fallback: sessionCwd ?? '(unknown)' };
+}
+
+export async function resumeInto(store: Store, r: ResumeRequest): Promise<ResumeResult> {
+  const db = await store.view();
+  const src = loadSourceSession(db, r.sessionId);
+  const target = chooseTarget(src.tool, r.target);
+  const project = chooseProject(r.project, src.cwd, r.fallbackCwd);
+  const prepared = prepareForTarget(src, target, { maxTokens: r.maxTokens, model: r.model ?? null });
+  if (!prepared.messages.some((m) => m.role === 'user' || m.role === 'assistant')) {
+    throw new SfsError('INVALID_INPUT', `session ${src.id} has no conversation to resume (only harness or empty messages)`);
+  }
+  const rules = r.beforeWrite?.(project.dir, target) ?? null;
+  const now = r.now ?? new Date();
+  const written = await r.writerFor(target).write(prepared, { cwd: project.dir, model: prepared.model, title: src.title, now }, r.env);
+  const session = capturedSessionId(target, written.nativeId);
+  await store.log.append({
+    events: [
+      {
+        type: 'session.resumed',
+        session,
+        body: {
+          from_session: src.id,
+          at_msg: prepared.atMsg,
+          target_tool: target,
+          native_id: written.nativeId,
+          native_path: written.path,
+          cwd: project.dir,
+          messages_written: prepared.messages.length,
+          created_at: now.toISOString(),
+        },
+      },
+    ],
+  });
+  const adapter = r.adapterFor(target);
+  const source = adapter.sourceFor(written.path, r.env) ?? { path: written.path, style: 'append' as const };
+  const capture = await captureSource(store, adapter, source, r.env);
+  return { source: src.id, session, target, written, projectFallback: project.fallback, report: prepared.report, messages: prepared.messages.length, capture, rules };
+}

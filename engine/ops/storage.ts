@@ -1,0 +1,67 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { logDir, projectionsFile } from '../paths.js';
+import type { Store } from '../store.js';
+
+export interface StorageReport {
+  data_dir: string;
+  config_dir: string;
+  origin: string;
+  events: number;
+  log_bytes: number;
+  projection_bytes: number;
+  sessions: number;
+  deleted: number;
+  purged: number;
+  messages: number;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    try {
+      const st = statSync(join(dir, e));
+      total += st.isDirectory() ? dirBytes(join(dir, e)) : st.size;
+    } catch {}
+  }
+  return total;
+}
+
+function fileBytes(...files: string[]): number {
+  return files.reduce((n, f) => {
+    try {
+      return n + statSync(f).size;
+    } catch {
+      return n;
+    }
+  }, 0);
+}
+
+export async function storageReport(store: Store): Promise<StorageReport> {
+  const db = await store.view();
+  const info = await store.log.info();
+  // A purged session keeps only a tombstone row (tool NULL), so count it apart from the live ones.
+  const s = db
+    .prepare('SELECT COALESCE(SUM(tool IS NOT NULL), 0) AS n, COALESCE(SUM(tool IS NOT NULL AND deleted = 1), 0) AS d, COALESCE(SUM(purged = 1), 0) AS p FROM sessions')
+    .get() as { n: number; d: number; p: number };
+  const m = db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
+  const pf = projectionsFile(store.paths);
+  return {
+    data_dir: store.paths.dataDir,
+    config_dir: store.paths.configDir,
+    origin: info.origin,
+    events: info.head,
+    log_bytes: dirBytes(logDir(store.paths)),
+    projection_bytes: fileBytes(pf, pf + '-wal', pf + '-shm'),
+    sessions: s.n,
+    deleted: s.d,
+    purged: s.p,
+    messages: m.n,
+  };
+}

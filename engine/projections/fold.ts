@@ -1,0 +1,295 @@
+import type { Statement } from 'better-sqlite3';
+import type { AnyStoredEvent, SessionDiscoveredBody, SessionForkedBody, SessionMetaBody } from '../model/events.js';
+import { messageText, type Message } from '../model/message.js';
+import type { ProjectionDb } from './db.js';
+import { isKnowledgeEvent, KnowledgeFolder } from './knowledge-fold.js';
+
+/**
+ * Folds one event into the projection tables. Conflicting writes are resolved by the
+ * event's stamp (ts, origin, seq), never by arrival order, so replicas that hold the
+ * same events agree whatever order the events reached them in (DESIGN §11.3).
+ */
+export function stampOf(ev: { ts: number; origin: string; seq: number }): string {
+  return `${String(ev.ts).padStart(15, '0')}:${ev.origin}:${String(ev.seq).padStart(12, '0')}`;
+}
+
+/** Sibling order key: native order within an origin, the same on every replica. */
+function ordOf(ev: { origin: string; seq: number }, idx: number): string {
+  return `${ev.origin}:${String(ev.seq).padStart(12, '0')}:${String(idx).padStart(6, '0')}`;
+}
+
+interface MessageRow {
+  rowid: number;
+  ord: string;
+  orig_stamp: string | null;
+  rev_stamp: string | null;
+}
+
+export class Folder {
+  private readonly s: Record<string, Statement>;
+  private readonly knowledge: KnowledgeFolder;
+
+  constructor(db: ProjectionDb) {
+    this.knowledge = new KnowledgeFolder(db);
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      ensureSession: p('INSERT OR IGNORE INTO sessions(id) VALUES (?)'),
+      getSession: p('SELECT rowid, * FROM sessions WHERE id = ?'),
+      discovered: p(`UPDATE sessions SET tool=@tool, native_id=@native_id, native_path=@native_path, cwd=@cwd,
+        git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider, tool_version=@tool_version,
+        via=@via, discovered_stamp=@stamp, discovered_title=@title, created_at=@created_at,
+        parent_session_id=@parent_session_id, agent_id=@agent_id, header=@header,
+        tags=CASE WHEN tags_stamp IS NULL THEN @tags ELSE tags END,
+        updated_at=CASE WHEN updated_at IS NULL OR updated_at < @created_at THEN @created_at ELSE updated_at END
+        WHERE id=@id`),
+      forked: p(`UPDATE sessions SET via='fork', fork_from=@from, fork_at_msg=@at, fork_checkpoint=@cp,
+        discovered_stamp=@stamp, created_at=@created_at,
+        updated_at=CASE WHEN updated_at IS NULL OR updated_at < @created_at THEN @created_at ELSE updated_at END,
+        tool=@tool, cwd=@cwd, git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider,
+        tool_version=@tool_version
+        WHERE id=@id`),
+      resumed: p('UPDATE sessions SET resumed_from=?, resumed_at_msg=?, resumed_stamp=? WHERE id=?'),
+      userTitle: p('UPDATE sessions SET user_title=?, user_title_stamp=? WHERE id=?'),
+      nativeTitle: p('UPDATE sessions SET native_title=?, native_title_stamp=? WHERE id=?'),
+      alias: p('UPDATE sessions SET alias=?, alias_stamp=? WHERE id=?'),
+      tags: p('UPDATE sessions SET tags=?, tags_stamp=? WHERE id=?'),
+      deleted: p('UPDATE sessions SET deleted=?, deleted_stamp=? WHERE id=?'),
+      firstPrompt: p('UPDATE sessions SET first_prompt=?, first_prompt_key=? WHERE id=?'),
+      bumpUpdated: p('UPDATE sessions SET updated_at=? WHERE id=? AND (updated_at IS NULL OR updated_at < ?)'),
+      counts: p('UPDATE sessions SET message_count=message_count+?, tool_use_count=tool_use_count+? WHERE id=?'),
+      // A purge tombstones every earlier event of the session in the log, so the row must
+      // end up exactly as a replay of tombstones leaves it: nothing but the id and the mark.
+      purge: p(`UPDATE sessions SET tool=NULL, native_id=NULL, native_path=NULL, cwd=NULL, git_branch=NULL, git_remote=NULL,
+        model=NULL, provider=NULL, tool_version=NULL, via=NULL, discovered_stamp=NULL, discovered_title=NULL,
+        native_title=NULL, native_title_stamp=NULL, user_title=NULL, user_title_stamp=NULL, first_prompt=NULL,
+        first_prompt_key=NULL, alias=NULL, alias_stamp=NULL, tags='[]', tags_stamp=NULL, created_at=NULL, updated_at=NULL,
+        parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
+        resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
+        deleted_stamp=NULL, purged=1, message_count=0, tool_use_count=0, header=NULL WHERE id=?`),
+      getMessage: p('SELECT rowid, ord, orig_stamp, rev_stamp, tool_uses FROM messages WHERE session_id=? AND msg_id=?'),
+      insertMessage: p(`INSERT INTO messages(session_id, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body)
+        VALUES (@session_id, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
+        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body)`),
+      replaceContent: p(`UPDATE messages SET parent_msg_id=@parent_msg_id, role=@role, ts=@ts, model=@model,
+        input_tokens=@input_tokens, output_tokens=@output_tokens, cache_read_tokens=@cache_read_tokens,
+        cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses, body=@body
+        WHERE rowid=@rowid`),
+      setStamps: p('UPDATE messages SET ord=?, orig_stamp=?, rev_stamp=? WHERE rowid=?'),
+      sessionMessageRowids: p('SELECT rowid FROM messages WHERE session_id=?'),
+      deleteMessages: p('DELETE FROM messages WHERE session_id=?'),
+      deleteCheckpoints: p('DELETE FROM checkpoints WHERE session_id=?'),
+      getCheckpoint: p('SELECT stamp FROM checkpoints WHERE session_id=? AND name=?'),
+      putCheckpoint: p('INSERT OR REPLACE INTO checkpoints(session_id, name, at_msg, created_at, stamp) VALUES (?, ?, ?, ?, ?)'),
+      ftsDelete: p('DELETE FROM search WHERE rowid=?'),
+      ftsInsert: p('INSERT INTO search(rowid, text) VALUES (?, ?)'),
+    };
+  }
+
+  apply(ev: AnyStoredEvent): void {
+    if (isKnowledgeEvent(ev)) return this.knowledge.apply(ev, stampOf(ev));
+    if (!ev.session) return;
+    if (ev.type === 'session.purged') return this.purge(ev.session);
+    if (ev.body === null) return; // tombstone of a purged session
+    const id = ev.session;
+    this.s.ensureSession!.run(id);
+    const row = this.s.getSession!.get(id) as Record<string, unknown> & { rowid: number };
+    if (row.purged) return;
+    const stamp = stampOf(ev);
+    switch (ev.type) {
+      case 'session.discovered':
+        if (row.discovered_stamp && (row.discovered_stamp as string) < stamp) return; // the earliest discovery wins
+        this.discovered(id, ev.body, stamp);
+        break;
+      case 'session.forked':
+        if (row.discovered_stamp && (row.discovered_stamp as string) < stamp) return;
+        this.forked(id, ev.body, stamp);
+        break;
+      case 'messages.captured':
+        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false));
+        break;
+      case 'message.revised':
+        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true);
+        break;
+      case 'session.meta':
+        this.meta(id, row, ev.body, stamp);
+        break;
+      case 'checkpoint.created': {
+        const cur = this.s.getCheckpoint!.get(id, ev.body.name) as { stamp: string } | undefined;
+        if (!cur || cur.stamp < stamp) this.s.putCheckpoint!.run(id, ev.body.name, ev.body.at_msg, ev.body.created_at, stamp);
+        break;
+      }
+      case 'session.resumed':
+        // Lineage only: the messages arrive by capture of the written file. The first resume event wins.
+        if (!row.resumed_stamp || (row.resumed_stamp as string) > stamp) this.s.resumed!.run(ev.body.from_session, ev.body.at_msg, stamp, id);
+        break;
+      case 'session.deleted':
+      case 'session.restored':
+        if (!row.deleted_stamp || (row.deleted_stamp as string) < stamp) this.s.deleted!.run(ev.type === 'session.deleted' ? 1 : 0, stamp, id);
+        break;
+    }
+    this.indexSession(id);
+  }
+
+  private discovered(id: string, b: SessionDiscoveredBody, stamp: string): void {
+    const header = {
+      git: b.git ?? null,
+      interface: b.interface ?? null,
+      imported_session_id: b.imported_session_id ?? null,
+      workspace: b.workspace ?? null,
+      tools: b.tools ?? null,
+      manifest_extra: b.manifest_extra ?? null,
+      model: b.model ?? null,
+      ...(b.rules ? { rules: b.rules } : {}),
+    };
+    const facts = {
+      id,
+      tool: b.tool,
+      native_id: b.native_id ?? null,
+      native_path: b.native_path ?? null,
+      cwd: b.cwd ?? null,
+      git_branch: b.git?.branch ?? null,
+      git_remote: b.git?.remote_url ?? null,
+      model: b.model?.model_id ?? null,
+      provider: b.model?.provider ?? null,
+      tool_version: b.tool_version ?? null,
+    };
+    this.s.discovered!.run({
+      ...facts,
+      via: b.via,
+      stamp,
+      title: b.title ?? null,
+      created_at: normalizeTs(b.created_at),
+      parent_session_id: b.parent_session_id ?? null,
+      agent_id: b.agent_id ?? null,
+      header: JSON.stringify(header),
+      tags: JSON.stringify(b.tags ?? []),
+    });
+  }
+
+  private forked(id: string, b: SessionForkedBody, stamp: string): void {
+    // Facts come from the event, never from the parent's row: the parent may be purged or not replicated yet.
+    this.s.forked!.run({
+      id,
+      from: b.from_session,
+      at: b.at_msg,
+      cp: b.from_checkpoint ?? null,
+      stamp,
+      created_at: normalizeTs(b.created_at),
+      tool: b.tool ?? 'unknown',
+      cwd: b.cwd ?? null,
+      git_branch: b.git?.branch ?? null,
+      git_remote: b.git?.remote_url ?? null,
+      model: b.model?.model_id ?? null,
+      provider: b.model?.provider ?? null,
+      tool_version: b.tool_version ?? null,
+    });
+    if (b.name) {
+      const row = this.s.getSession!.get(id) as { user_title_stamp: string | null };
+      if (!row.user_title_stamp || row.user_title_stamp < stamp) this.s.userTitle!.run(b.name, stamp, id);
+    }
+  }
+
+  private meta(id: string, row: Record<string, unknown>, b: SessionMetaBody, stamp: string): void {
+    const newer = (col: string) => !row[col] || (row[col] as string) < stamp;
+    if (b.title !== undefined && newer('user_title_stamp')) this.s.userTitle!.run(b.title, stamp, id);
+    if (b.native_title !== undefined && newer('native_title_stamp')) this.s.nativeTitle!.run(b.native_title, stamp, id);
+    if (b.alias !== undefined && newer('alias_stamp')) this.s.alias!.run(b.alias, stamp, id);
+    if (b.tags !== undefined && newer('tags_stamp')) this.s.tags!.run(JSON.stringify(b.tags), stamp, id);
+  }
+
+  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean): void {
+    const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
+    const content = messageColumns(sessionId, m);
+    if (!existing) {
+      const info = this.s.insertMessage!.run({ ...content, ord, orig_stamp: isRevision ? null : stamp, rev_stamp: isRevision ? stamp : null });
+      const rowid = Number(info.lastInsertRowid);
+      this.s.ftsInsert!.run(rowid, searchText(m));
+      this.s.counts!.run(1, content.tool_uses, sessionId);
+      this.trackFirstPrompt(sessionId, m, ord);
+      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+      return;
+    }
+    // Which version's content shows: the newest revision, else the earliest capture.
+    const newOrd = ord < existing.ord ? ord : existing.ord;
+    let replace: boolean;
+    let origStamp = existing.orig_stamp;
+    let revStamp = existing.rev_stamp;
+    if (isRevision) {
+      replace = !revStamp || revStamp < stamp;
+      if (replace) revStamp = stamp;
+    } else {
+      replace = !revStamp && (!origStamp || stamp < origStamp);
+      if (!origStamp || stamp < origStamp) origStamp = stamp;
+    }
+    this.s.setStamps!.run(newOrd, origStamp, revStamp, existing.rowid);
+    if (replace) {
+      this.s.replaceContent!.run({ ...content, rowid: existing.rowid });
+      this.s.ftsDelete!.run(existing.rowid);
+      this.s.ftsInsert!.run(existing.rowid, searchText(m));
+      this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
+      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+    }
+    this.trackFirstPrompt(sessionId, m, newOrd);
+  }
+
+  /** The first real prompt is the fallback title: the earliest user message the harness did not inject. */
+  private trackFirstPrompt(sessionId: string, m: Message, ord: string): void {
+    if (m.role !== 'user' || m.is_injected || m.is_compaction) return;
+    const text = m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join(' ').trim();
+    if (!text) return;
+    const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
+    const row = this.s.getSession!.get(sessionId) as { first_prompt_key: string | null };
+    if (!row.first_prompt_key || key < row.first_prompt_key) this.s.firstPrompt!.run(text.replace(/\s+/g, ' ').slice(0, 200), key, sessionId);
+  }
+
+  /** The session's own search document (titles, alias, paths) uses the negated rowid. */
+  private indexSession(id: string): void {
+    const row = this.s.getSession!.get(id) as Record<string, string | number | null> & { rowid: number };
+    this.s.ftsDelete!.run(-row.rowid);
+    if (row.purged) return;
+    const parts = [row.user_title, row.native_title, row.discovered_title, row.alias, row.cwd, row.native_path, row.git_branch];
+    const text = parts.filter((p) => typeof p === 'string' && p).join('\n');
+    if (text) this.s.ftsInsert!.run(-row.rowid, text);
+  }
+
+  private purge(id: string): void {
+    this.s.ensureSession!.run(id);
+    const row = this.s.getSession!.get(id) as { rowid: number };
+    for (const r of this.s.sessionMessageRowids!.all(id) as { rowid: number }[]) this.s.ftsDelete!.run(r.rowid);
+    this.s.ftsDelete!.run(-row.rowid);
+    this.s.deleteMessages!.run(id);
+    this.s.deleteCheckpoints!.run(id);
+    this.s.purge!.run(id);
+  }
+}
+
+function messageColumns(sessionId: string, m: Message) {
+  const u = m.usage ?? {};
+  return {
+    session_id: sessionId,
+    msg_id: m.msg_id,
+    parent_msg_id: m.parent_msg_id ?? null,
+    role: m.role,
+    ts: normalizeTs(m.timestamp),
+    model: m.model ?? null,
+    input_tokens: u.input_tokens ?? 0,
+    output_tokens: u.output_tokens ?? 0,
+    cache_read_tokens: u.cache_read_tokens ?? 0,
+    cache_write_tokens: u.cache_write_tokens ?? 0,
+    reasoning_tokens: u.reasoning_tokens ?? 0,
+    tool_uses: m.content.filter((b) => b.type === 'tool_use').length,
+    body: JSON.stringify(m),
+  };
+}
+
+/** ISO-8601 in UTC so timestamps from different tools compare as strings. */
+export function normalizeTs(ts: string | null | undefined): string | null {
+  if (!ts) return null;
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? ts : d.toISOString();
+}
+
+function searchText(m: Message): string {
+  return messageText(m, { includeThinking: true });
+}

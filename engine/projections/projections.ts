@@ -1,0 +1,67 @@
+import type { EventLog } from '../log/event-log.js';
+import { openProjectionDb, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
+import { Folder } from './fold.js';
+
+const CHUNK = 2000;
+
+/**
+ * Keeps the SQLite projections caught up with the log. Any process may call catchUp():
+ * each chunk is applied in one IMMEDIATE transaction together with the new read
+ * position, and events at or below the position found inside the transaction are
+ * skipped, so two processes catching up at once never apply an event twice.
+ */
+export class Projections {
+  readonly db: ProjectionDb;
+  private folder: Folder;
+
+  constructor(
+    file: string,
+    private readonly log: EventLog,
+  ) {
+    this.db = openProjectionDb(file);
+    this.folder = new Folder(this.db);
+  }
+
+  position(): number {
+    return readPosition(this.db);
+  }
+
+  /** Applies every event the log holds beyond our position. Returns how many were applied. */
+  async catchUp(onProgress?: (done: number, head: number) => void): Promise<number> {
+    let applied = 0;
+    const setPos = this.db.prepare("UPDATE meta SET value = ? WHERE key = 'position'");
+    for (;;) {
+      const from = this.position();
+      const head = await this.log.head();
+      if (from >= head) return applied;
+      const events = await this.log.read(from, CHUNK);
+      if (!events.length) return applied;
+      this.db
+        .transaction(() => {
+          const current = readPosition(this.db);
+          for (const ev of events) {
+            if (ev.pos <= current) continue;
+            this.folder.apply(ev);
+            applied++;
+          }
+          const last = events[events.length - 1]!.pos;
+          if (last > current) setPos.run(String(last));
+        })
+        .immediate();
+      onProgress?.(this.position(), head);
+    }
+  }
+
+  /** Empties every projection and replays the whole log. */
+  async rebuild(onProgress?: (done: number, head: number) => void): Promise<number> {
+    this.db.transaction(() => resetSchema(this.db)).immediate();
+    this.folder = new Folder(this.db);
+    return this.catchUp(onProgress);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export { PROJECTION_VERSION };

@@ -1,0 +1,205 @@
+import { SfsError } from '../errors.js';
+import { estimateCost } from '../pricing.js';
+import type { ProjectionDb } from '../projections/db.js';
+import { orderedRefs } from './messages.js';
+import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
+
+type Row = Record<string, unknown>;
+
+export function titleOf(row: Row): string {
+  for (const k of ['user_title', 'native_title', 'discovered_title', 'first_prompt']) {
+    const v = row[k];
+    if (typeof v === 'string' && v.trim()) return v.trim();
+  }
+  return '(untitled)';
+}
+
+function summary(row: Row): SessionSummary {
+  return {
+    id: row.id as string,
+    alias: (row.alias as string) ?? null,
+    title: titleOf(row),
+    tool: (row.tool as string) ?? null,
+    cwd: (row.cwd as string) ?? null,
+    git_branch: (row.git_branch as string) ?? null,
+    model: (row.model as string) ?? null,
+    created_at: (row.created_at as string) ?? null,
+    updated_at: (row.updated_at as string) ?? null,
+    message_count: row.message_count as number,
+    tool_use_count: row.tool_use_count as number,
+    via: (row.via as string) ?? null,
+    tags: JSON.parse((row.tags as string) ?? '[]'),
+    deleted: row.deleted === 1,
+    purged: row.purged === 1,
+    parent_session_id: (row.parent_session_id as string) ?? null,
+    fork_from: (row.fork_from as string) ?? null,
+  };
+}
+
+export interface ListOptions {
+  tool?: string;
+  /** A directory: sessions whose cwd is it or lies under it. */
+  project?: string;
+  /** ISO date/time bounds on last activity. */
+  since?: string;
+  until?: string;
+  /** Case-insensitive substring of title, alias, first prompt or cwd. */
+  text?: string;
+  sort?: 'updated' | 'created' | 'messages' | 'title';
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+  /** 'exclude' (default), 'include', or 'only' deleted sessions. */
+  deleted?: 'exclude' | 'include' | 'only';
+  /** Sub-agent sessions are hidden unless asked for. */
+  includeSubagents?: boolean;
+  /** Only these sessions (a project's sessions, resolved by the caller). */
+  ids?: readonly string[];
+}
+
+const SORT_SQL: Record<NonNullable<ListOptions['sort']>, string> = {
+  updated: 'COALESCE(updated_at, created_at)',
+  created: 'created_at',
+  messages: 'message_count',
+  title: "LOWER(COALESCE(user_title, native_title, discovered_title, first_prompt, ''))",
+};
+
+export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: number; sessions: SessionSummary[] } {
+  const where: string[] = ['purged = 0', 'tool IS NOT NULL'];
+  const params: Record<string, unknown> = {};
+  const deleted = o.deleted ?? 'exclude';
+  if (deleted === 'exclude') where.push('deleted = 0');
+  if (deleted === 'only') where.push('deleted = 1');
+  if (!o.includeSubagents) where.push('parent_session_id IS NULL');
+  if (o.tool) {
+    where.push('tool = @tool');
+    params.tool = o.tool;
+  }
+  if (o.project) {
+    const dir = o.project.replace(/\/+$/, '') || '/';
+    where.push("(cwd = @dir OR substr(cwd, 1, length(@prefix)) = @prefix)");
+    params.dir = dir;
+    params.prefix = dir === '/' ? '/' : dir + '/';
+  }
+  if (o.ids) {
+    where.push('id IN (SELECT value FROM json_each(@ids))');
+    params.ids = JSON.stringify(o.ids);
+  }
+  if (o.since) {
+    where.push('COALESCE(updated_at, created_at) >= @since');
+    params.since = o.since;
+  }
+  if (o.until) {
+    where.push('COALESCE(created_at, updated_at) < @until');
+    params.until = o.until;
+  }
+  if (o.text) {
+    where.push(
+      "(instr(LOWER(COALESCE(user_title,'') || ' ' || COALESCE(native_title,'') || ' ' || COALESCE(discovered_title,'') || ' ' || COALESCE(first_prompt,'') || ' ' || COALESCE(alias,'') || ' ' || COALESCE(cwd,'')), @text) > 0)",
+    );
+    params.text = o.text.toLowerCase();
+  }
+  const w = where.join(' AND ');
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE ${w}`).get(params) as { n: number }).n;
+  const dir = (o.order ?? (o.sort === 'title' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(`SELECT * FROM sessions WHERE ${w} ORDER BY ${SORT_SQL[o.sort ?? 'updated']} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
+    .all({ ...params, limit: o.limit ?? 50, offset: o.offset ?? 0 }) as Row[];
+  // A fork's own rows are only what was added after the fork point: count what it shows.
+  return { total, sessions: rows.map((r) => (r.fork_from ? { ...summary(r), message_count: orderedRefs(db, r.id as string).length } : summary(r))) };
+}
+
+/**
+ * Finds a session by full id, alias, or a unique id prefix of at least 4 characters
+ * (with or without `ses_`). An ambiguous prefix lists the candidates.
+ */
+export function resolveSession(db: ProjectionDb, ref: string): string {
+  const r = ref.trim();
+  const exact = db.prepare('SELECT id FROM sessions WHERE id = ? AND tool IS NOT NULL').get(r) as { id: string } | undefined;
+  if (exact) return exact.id;
+  const byAlias = db
+    .prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND purged = 0 ORDER BY alias_stamp DESC LIMIT 1')
+    .get(r) as { id: string } | undefined;
+  if (byAlias) return byAlias.id;
+  const lower = r.toLowerCase();
+  const bare = lower.startsWith('ses_') ? lower.slice(4) : lower;
+  if (bare.length < 4 || !/^[a-z0-9]+$/.test(bare)) throw new SfsError('NOT_FOUND', `no session named "${ref}" (use a full id, an alias, or an id prefix of at least 4 characters)`);
+  const rows = db
+    .prepare("SELECT id FROM sessions WHERE id >= ? AND id < ? AND tool IS NOT NULL ORDER BY id LIMIT 11")
+    .all('ses_' + bare, 'ses_' + bare + '\uffff') as { id: string }[];
+  if (rows.length === 1) return rows[0]!.id;
+  if (rows.length === 0) throw new SfsError('NOT_FOUND', `no session matches "${ref}"`);
+  const list = rows.slice(0, 10).map((x) => x.id);
+  throw new SfsError('AMBIGUOUS', `"${ref}" matches ${rows.length > 10 ? 'more than 10' : rows.length} sessions: ${list.join(', ')}`, { candidates: list });
+}
+
+export function getSessionRow(db: ProjectionDb, id: string): Row {
+  const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+  if (!row || row.tool === null && !row.fork_from) throw new SfsError('NOT_FOUND', `no session ${id}`);
+  return row;
+}
+
+export function listCheckpoints(db: ProjectionDb, id: string): CheckpointView[] {
+  return db.prepare('SELECT name, at_msg, created_at FROM checkpoints WHERE session_id = ? ORDER BY created_at, name').all(id) as CheckpointView[];
+}
+
+/** Fork ancestors, nearest first (cycles cannot occur: a fork's id is new when it is made). */
+export function lineageOf(db: ProjectionDb, id: string): string[] {
+  const out: string[] = [];
+  const get = db.prepare('SELECT fork_from FROM sessions WHERE id = ?');
+  let cur = (get.get(id) as { fork_from: string | null } | undefined)?.fork_from ?? null;
+  while (cur && !out.includes(cur) && out.length < 1000) {
+    out.push(cur);
+    cur = (get.get(cur) as { fork_from: string | null } | undefined)?.fork_from ?? null;
+  }
+  return out;
+}
+
+const ZERO: TokenTotals = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
+
+export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
+  const row = getSessionRow(db, id);
+  const byModel = db
+    .prepare(
+      `SELECT model, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
+        SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
+        SUM(reasoning_tokens) AS reasoning_tokens
+       FROM messages WHERE session_id = ? GROUP BY model ORDER BY model`,
+    )
+    .all(id) as Array<TokenTotals & { model: string | null }>;
+  const usage = { ...ZERO };
+  let cost: number | null = 0;
+  const usage_by_model = byModel
+    .filter((m) => m.input_tokens + m.output_tokens + m.cache_read_tokens + m.cache_write_tokens + m.reasoning_tokens > 0)
+    .map((m) => {
+      for (const k of Object.keys(ZERO) as (keyof TokenTotals)[]) usage[k] += m[k];
+      const c = estimateCost(m.model ?? (row.model as string | null), m);
+      if (c === null) cost = null;
+      else if (cost !== null) cost += c;
+      return { ...m, cost_usd: c };
+    });
+  const span = db.prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM messages WHERE session_id = ? AND ts IS NOT NULL').get(id) as {
+    first: string | null;
+    last: string | null;
+  };
+  const duration = span.first && span.last ? Date.parse(span.last) - Date.parse(span.first) : null;
+  const forks = (db.prepare('SELECT id FROM sessions WHERE fork_from = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
+  const subagents = (db.prepare('SELECT id FROM sessions WHERE parent_session_id = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
+  return {
+    ...summary(row),
+    native_id: (row.native_id as string) ?? null,
+    native_path: (row.native_path as string) ?? null,
+    provider: (row.provider as string) ?? null,
+    tool_version: (row.tool_version as string) ?? null,
+    agent_id: (row.agent_id as string) ?? null,
+    fork: row.fork_from ? { from: row.fork_from as string, at_msg: (row.fork_at_msg as string) ?? null, checkpoint: (row.fork_checkpoint as string) ?? null } : null,
+    children: { forks, subagents },
+    lineage: lineageOf(db, id),
+    checkpoints: listCheckpoints(db, id),
+    usage,
+    usage_by_model,
+    cost_usd: usage_by_model.length ? cost : 0,
+    duration_ms: duration !== null && Number.isFinite(duration) && duration >= 0 ? duration : null,
+    header: row.header ? JSON.parse(row.header as string) : {},
+  };
+}

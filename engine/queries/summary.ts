@@ -1,0 +1,152 @@
+import { blockText, type Message, type ToolResultBlock, type ToolUseBlock } from '../model/message.js';
+import type { ProjectionDb } from '../projections/db.js';
+import { exitCodeOf, isTestCommand, packageInstall, shellFileEffects, simpleCommands, testOutcome, type PackageInstall } from '../summary/commands.js';
+import { classifyToolCall } from '../summary/tool-calls.js';
+import { iterateMessages } from './messages.js';
+import { getSessionDetail, listSessions } from './sessions.js';
+import type { TokenTotals } from './views.js';
+
+/**
+ * What a session did, derived only from its captured tool calls and results — no model,
+ * the same answer every time: files read and written, commands, tests and how they
+ * ended, packages installed, errors, duration, tokens and cost.
+ */
+export interface WorkSummary {
+  id: string;
+  title: string;
+  tool: string | null;
+  cwd: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+  duration_ms: number | null;
+  message_count: number;
+  tool_calls: number;
+  files_read: string[];
+  files_written: string[];
+  commands: Array<{ command: string; exit_code: number | null; failed: boolean }>;
+  tests: Array<{ command: string; outcome: 'passed' | 'failed' | 'unknown' }>;
+  packages: PackageInstall[];
+  errors: Array<{ tool: string; message: string }>;
+  usage: TokenTotals;
+  cost_usd: number | null;
+}
+
+function resultText(r: ToolResultBlock | undefined): string {
+  if (!r) return '';
+  if (typeof r.content === 'string') return r.content;
+  return Array.isArray(r.content) ? r.content.map(blockText).join('\n') : '';
+}
+
+/** A path as the user thinks of it: relative to the session's directory when it lies inside. */
+function displayPath(p: string, cwd: string | null): string {
+  if (cwd && p.startsWith(cwd.replace(/\/+$/, '') + '/')) return p.slice(cwd.replace(/\/+$/, '').length + 1);
+  return p;
+}
+
+/** Lines tools wrap output in (exit codes, timings, tags) are not the error itself. */
+const NOISE = /^(Chunk ID:|Wall time:|Original token count:|Output:\s*$|Process exited with code|Exit code:? -?\d+$|Process Group PGID:|<\/?[\w-]+>$)/i;
+
+function firstLine(s: string): string {
+  const line =
+    s
+      .split('\n')
+      .map((l) => l.trim().replace(/^Output:\s*/, ''))
+      .find((l) => l && !NOISE.test(l)) ?? s.trim();
+  return line.length > 200 ? line.slice(0, 199) + '…' : line;
+}
+
+export function summarizeSession(db: ProjectionDb, id: string): WorkSummary {
+  const d = getSessionDetail(db, id);
+  const uses: Array<{ use: ToolUseBlock }> = [];
+  const results = new Map<string, ToolResultBlock>();
+  const apiErrors: string[] = [];
+  let count = 0;
+  for (const { message } of iterateMessages(db, id)) {
+    count++;
+    collect(message, uses, results, apiErrors);
+  }
+  const read = new Set<string>();
+  const written = new Set<string>();
+  const out: WorkSummary = {
+    id: d.id,
+    title: d.title,
+    tool: d.tool,
+    cwd: d.cwd,
+    created_at: d.created_at,
+    updated_at: d.updated_at,
+    duration_ms: d.duration_ms,
+    message_count: count,
+    tool_calls: uses.length,
+    files_read: [],
+    files_written: [],
+    commands: [],
+    tests: [],
+    packages: [],
+    errors: [],
+    usage: d.usage,
+    cost_usd: d.cost_usd,
+  };
+  for (const { use } of uses) {
+    const result = results.get(use.tool_use_id);
+    const text = resultText(result);
+    const isError = result?.is_error === true;
+    for (const action of classifyToolCall(use.name, use.input)) {
+      if (action.kind === 'read') for (const p of action.paths) read.add(displayPath(p, d.cwd));
+      if (action.kind === 'write') for (const p of action.paths) written.add(displayPath(p, d.cwd));
+      if (action.kind === 'command') {
+        const code = result ? exitCodeOf(text) : null;
+        const failed = code !== null ? code !== 0 : isError;
+        // A failed command may not have touched its files: only successful ones count.
+        if (!failed) {
+          for (const c of simpleCommands(action.command)) {
+            const fx = shellFileEffects(c);
+            for (const p of fx.reads) read.add(displayPath(p, d.cwd));
+            for (const p of fx.writes) written.add(displayPath(p, d.cwd));
+          }
+        }
+        out.commands.push({ command: action.command, exit_code: code, failed });
+        if (simpleCommands(action.command).some(isTestCommand)) out.tests.push({ command: action.command, outcome: result ? testOutcome(text, isError) : 'unknown' });
+        for (const c of simpleCommands(action.command)) {
+          const p = packageInstall(c);
+          if (p && !failed) out.packages.push(p);
+        }
+        if (failed) out.errors.push({ tool: use.name, message: `${action.command}: ${firstLine(text) || 'failed'}` });
+        continue;
+      }
+    }
+    if (isError && !classifyToolCall(use.name, use.input).some((a) => a.kind === 'command')) {
+      out.errors.push({ tool: use.name, message: firstLine(text) || 'failed' });
+    }
+  }
+  for (const e of apiErrors) out.errors.push({ tool: 'api', message: firstLine(e) });
+  out.files_read = [...read];
+  out.files_written = [...written];
+  return out;
+}
+
+function collect(m: Message, uses: Array<{ use: ToolUseBlock }>, results: Map<string, ToolResultBlock>, apiErrors: string[]): void {
+  if (m.is_api_error) apiErrors.push(m.content.map(blockText).join('\n'));
+  for (const b of m.content) {
+    if (b.type === 'tool_use') uses.push({ use: b as ToolUseBlock });
+    else if (b.type === 'tool_result') {
+      const r = b as ToolResultBlock;
+      if (!results.has(r.tool_use_id)) results.set(r.tool_use_id, r);
+    }
+  }
+}
+
+/** Summaries of every session active in [since, until), newest activity first, with totals. */
+export function summarizePeriod(db: ProjectionDb, since: string, until: string): { sessions: WorkSummary[]; totals: { sessions: number; usage: TokenTotals; cost_usd: number | null; duration_ms: number } } {
+  const { sessions } = listSessions(db, { since, until, limit: 10_000 });
+  const out = sessions.map((s) => summarizeSession(db, s.id));
+  const usage: TokenTotals = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
+  let cost: number | null = 0;
+  let duration = 0;
+  for (const s of out) {
+    for (const k of Object.keys(usage) as (keyof TokenTotals)[]) usage[k] += s.usage[k];
+    if (s.cost_usd === null) cost = null;
+    else if (cost !== null) cost += s.cost_usd;
+    duration += s.duration_ms ?? 0;
+  }
+  return { sessions: out, totals: { sessions: out.length, usage, cost_usd: cost, duration_ms: duration } };
+}

@@ -1,0 +1,79 @@
+import type { Message } from '../model/message.js';
+
+/** Read models returned by the query functions; `--json` output is built from these. */
+export interface SessionSummary {
+  id: string;
+  alias: string | null;
+  title: string;
+  tool: string | null;
+  cwd: string | null;
+  git_branch: string | null;
+  model: string | null;
+  created_at: string | null;
+  updated_at: string | null;
+  message_count: number;
+  tool_use_count: number;
+  via: string | null;
+  tags: string[];
+  deleted: boolean;
+  purged: boolean;
+  parent_session_id: string | null;
+  fork_from: string | null;
+}
+
+export interface TokenTotals {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+}
+
+export interface CheckpointView {
+  name: string;
+  at_msg: string | null;
+  created_at: string | null;
+}
+
+export interface SessionDetail extends SessionSummary {
+  native_id: string | null;
+  native_path: string | null;
+  provider: string | null;
+  tool_version: string | null;
+  agent_id: string | null;
+  fork: { from: string; at_msg: string | null; checkpoint: string | null } | null;
+  /** Forks of this session and sub-agent sessions it spawned. */
+  children: { forks: string[]; subagents: string[] };
+  /** Ancestors by fork, nearest first. */
+  lineage: string[];
+  checkpoints: CheckpointView[];
+  usage: TokenTotals;
+  /** Per model, for the cost line. */
+  usage_by_model: Array<TokenTotals & { model: string | null; cost_usd: number | null }>;
+  /** null when any model with tokens has no known price. */
+  cost_usd: number | null;
+  duration_ms: number | null;
+  header: Record<string, unknown>;
+}
+
+/** A message in session order. `branch` 0 is the first line; each sibling branch gets the next number. */
+export interface OrderedMessage {
+  message: Message;
+  branch: number;
+  /** Set when the message belongs to an ancestor the session was forked from. */
+  inherited_from: string | null;
+}
+
+export interface SearchHit {
+  kind: 'message' | 'session';
+  session_id: string;
+  msg_id: string | null;
+  role: string | null;
+  timestamp: string | null;
+  title: string;
+  tool: string | null;
+  cwd: string | null;
+  score: number;
+  /** Text around the match; matched terms are wrapped in \u0002 … \u0003. */
+  snippet: string;
+}

@@ -1,0 +1,359 @@
+import { hostname } from 'node:os';
+import WebSocket from 'ws';
+import type { EventLog, ForeignEvent } from '../log/event-log.js';
+import type { AnyStoredEvent } from '../model/events.js';
+import { redactValue, scanValue, type Finding } from '../dlp/scan.js';
+import {
+  BATCH_EVENTS,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSIONS,
+  decodeFrame,
+  encodeFrame,
+  fromWire,
+  strictestPolicy,
+  toWire,
+  type ClientFrame,
+  type DlpPolicy,
+  type ErrorFrame,
+  type Events,
+  type Pushed,
+  type RelayFrame,
+  type SpaceInfo,
+  type Welcome,
+  type WireEvent,
+} from './protocol.js';
+
+/** Pushes sent but not yet acknowledged: the push side's back-pressure window. */
+const PUSH_WINDOW = 4;
+
+export interface ConnectionOptions {
+  relay: string;
+  token: string;
+  /** Which of this store's sessions may leave the machine (autosync mode / watch list). */
+  filter: (session: string | null) => boolean;
+  device?: string;
+  /** How often to look for new local events while idle (default 10 ms: a cheap seek in the log, and half of it is the typical capture-to-push delay). */
+  pollMs?: number;
+  onLog?: (line: string, fields?: Record<string, unknown>) => void;
+  onActivity?: (what: 'pushed' | 'pulled', n: number) => void;
+}
+
+/** Why a connection ended: the caller decides whether to reconnect. */
+export class SyncClosed extends Error {
+  constructor(
+    message: string,
+    readonly fatal: boolean,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function cursorKey(relay: string, space: string): string {
+  return `sync:${relay}:space:${space}`;
+}
+export function pushedKey(relay: string, space: string): string {
+  return `sync:${relay}:pushed:${space}`;
+}
+export const BLOCKED_KEY = 'sync:dlp:blocked';
+
+/**
+ * One WebSocket session with the relay. Pushes this store's own events into the personal
+ * space from the relay's frontier, and pulls every space it belongs to from the cursors
+ * stored in the log (written in the same batch as the pulled events). Ends by throwing
+ * SyncClosed; everything it did before is durable on both sides.
+ */
+export class SyncConnection {
+  private ws!: WebSocket;
+  welcome!: Welcome;
+  private personal!: SpaceInfo;
+  /** The account's spaces and where each shared session is routed: what DLP scrubs for. */
+  private spaces = new Map<string, SpaceInfo>();
+  private shares: Record<string, string[]> = {};
+  private stopped = false;
+  private closedWith: SyncClosed | undefined;
+  private waiters: Array<() => void> = [];
+  private pending = new Map<number, { resolve: (p: Pushed) => void; reject: (e: ErrorFrame) => void }>();
+  private nextId = 1;
+  private ingestQueue: Promise<void> = Promise.resolve();
+  /** Spaces whose pull has reached the relay's tail at least once. */
+  readonly caughtUp = new Set<string>();
+  frontier = 0;
+  pushedCount = 0;
+  pulledCount = 0;
+  findings: Finding[] = [];
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly origin: string,
+    private readonly opts: ConnectionOptions,
+  ) {}
+
+  /** Connects and handshakes; resolves with the relay's welcome. */
+  async open(): Promise<Welcome> {
+    const url = this.opts.relay.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/sync';
+    this.ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    const welcome = new Promise<Welcome>((resolve, reject) => {
+      this.ws.once('error', (err) => reject(new SyncClosed(`cannot reach the relay at ${this.opts.relay}: ${err.message}`, false)));
+      this.ws.on('close', (code, reason) => {
+        const e = this.closedWith ?? new SyncClosed(`relay closed the connection (${code}${reason.length ? ' ' + reason.toString() : ''})`, code === 4401, code === 4401 ? 'AUTH' : undefined);
+        this.closedWith = e;
+        reject(e);
+        this.wakeAll();
+        for (const p of this.pending.values()) p.reject({ t: 'error', code: 'INTERNAL', message: e.message });
+        this.pending.clear();
+      });
+      this.ws.on('message', (data: Buffer) => {
+        let f: RelayFrame;
+        try {
+          f = decodeFrame<RelayFrame>(data);
+        } catch {
+          return this.abort(new SyncClosed('relay sent a frame that is not msgpack', false));
+        }
+        if (f.t === 'welcome') return resolve(f);
+        if (f.t === 'error' && f.id === undefined) {
+          this.closedWith = new SyncClosed(`relay refused: ${f.message}`, f.code === 'AUTH' || f.code === 'VERSION' || f.code === 'FORBIDDEN', f.code);
+          return;
+        }
+        this.onFrame(f);
+      });
+    });
+    this.ws.once('open', () => this.send({ t: 'hello', versions: [...PROTOCOL_VERSIONS], token: this.opts.token, origin: this.origin, device: this.opts.device ?? hostname() }));
+    this.welcome = await welcome;
+    const personal = this.welcome.spaces.find((s) => s.kind === 'personal');
+    if (!personal) throw new SyncClosed('the relay gave this account no personal space', true);
+    this.personal = personal;
+    this.learn(this.welcome.spaces, this.welcome.shares ?? {});
+    this.frontier = this.welcome.frontiers[personal.id] ?? 0;
+    for (const s of this.welcome.spaces) {
+      const after = (await this.log.getCursor<number>(cursorKey(this.opts.relay, s.id))) ?? 0;
+      this.send({ t: 'sub', space: s.id, after });
+    }
+    return this.welcome;
+  }
+
+  private send(f: ClientFrame): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeFrame(f));
+  }
+
+  private abort(err: SyncClosed): void {
+    this.closedWith ??= err;
+    this.ws.terminate();
+  }
+
+  private wakeAll(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const fn of w) fn();
+  }
+
+  private onFrame(f: RelayFrame): void {
+    if (f.t === 'pushed') {
+      this.pending.get(f.id)?.resolve(f);
+      this.pending.delete(f.id);
+    } else if (f.t === 'error') {
+      this.pending.get(f.id!)?.reject(f);
+      this.pending.delete(f.id!);
+    } else if (f.t === 'events') {
+      // Stored one batch after another, each with its cursor in the same log batch.
+      this.ingestQueue = this.ingestQueue.then(() => this.store(f)).catch((err) => this.abort(new SyncClosed(`storing pulled events failed: ${(err as Error).message}`, false)));
+    }
+  }
+
+  private async store(f: Events): Promise<void> {
+    const events: ForeignEvent[] = f.events.filter((w) => w[0] !== this.origin).map(fromWire);
+    const r = await this.log.ingest(events, { [cursorKey(this.opts.relay, f.space)]: f.cursor }, { sparse: true });
+    this.pulledCount += r.written;
+    if (r.written) this.opts.onActivity?.('pulled', r.written);
+    if (f.tail) this.caughtUp.add(f.space);
+    this.send({ t: 'ack', space: f.space, cursor: f.cursor });
+    this.wakeAll();
+  }
+
+  /** Waits until something happens (a frame, a close) or ms pass. */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Takes the relay's current spaces and shares (welcome, or a STALE refusal). */
+  private learn(spaces: SpaceInfo[], shares: Record<string, string[]>): void {
+    this.spaces = new Map(spaces.map((s) => [s.id, s]));
+    const personal = this.spaces.get(this.personal.id);
+    if (personal) this.personal = personal;
+    Object.assign(this.shares, shares);
+  }
+
+  /** The spaces a session's events will be readable in: the personal space and every space it is shared into. */
+  private spacesFor(session: string | null): string[] {
+    return [this.personal.id, ...(session ? (this.shares[session] ?? []).filter((id) => id !== this.personal.id) : [])];
+  }
+
+  /** The DLP context a push declares to the relay (see Push.routes). */
+  private context(events: WireEvent[]): { routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } {
+    const routes: Record<string, string[]> = {};
+    const policies: Record<string, DlpPolicy> = { [this.personal.id]: this.personal.dlp_policy };
+    for (const w of events) {
+      const session = w[5];
+      if (session === null || routes[session]) continue;
+      routes[session] = this.spacesFor(session).slice(1);
+      for (const id of routes[session]!) policies[id] = this.policyOf(id);
+    }
+    return { routes, policies };
+  }
+
+  /** A space this client does not know is treated as blocking: the relay then says what it is (STALE). */
+  private policyOf(space: string): DlpPolicy {
+    return this.spaces.get(space)?.dlp_policy ?? 'block';
+  }
+
+  /** Builds the next push from the frontier; undefined when nothing new. */
+  private async nextPush(from: number): Promise<{ from: number; upTo: number; events: WireEvent[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined> {
+    const batch = await this.log.readOrigin(this.origin, from, BATCH_EVENTS);
+    if (!batch.length) return undefined;
+    const upTo = batch[batch.length - 1]!.seq;
+    const events: WireEvent[] = [];
+    const blocked: string[] = [];
+    for (const e of batch) {
+      if (!this.opts.filter(e.session)) continue;
+      const out = this.scrub(e);
+      if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
+      else events.push(out);
+    }
+    if (blocked.length) {
+      const prior = (await this.log.getCursor<string[]>(BLOCKED_KEY)) ?? [];
+      await this.log.append({ events: [], cursors: { [BLOCKED_KEY]: [...new Set([...prior, ...blocked])].slice(-10_000) } });
+      this.opts.onLog?.(`dlp: ${blocked.length} event(s) held back by the space's block policy`, { blocked });
+    }
+    return { from, upTo, events, ...this.context(events) };
+  }
+
+  /**
+   * Applies DLP to one event before it leaves the machine: the strictest policy among the
+   * spaces it will be readable in (personal, and every team space its session is shared into).
+   */
+  private scrub(e: AnyStoredEvent): WireEvent | 'blocked' {
+    if (e.body === null) return toWire(e);
+    const found = scanValue(e.body);
+    if (!found.length) return toWire(e);
+    this.findings.push(...found.slice(0, 20));
+    const policy = strictestPolicy(this.spacesFor(e.session).map((id) => this.policyOf(id)));
+    if (policy === 'block') return 'blocked';
+    if (policy === 'warn') {
+      this.opts.onLog?.(`dlp: ${found.length} finding(s) in ${e.session ?? '-'} pushed as is (policy warn)`, { detectors: found.map((f) => f.detector) });
+      return toWire(e);
+    }
+    return toWire({ ...e, body: redactValue(e.body).value } as AnyStoredEvent);
+  }
+
+  /**
+   * Runs until closed or stopped: keeps up to PUSH_WINDOW pushes in flight, waits for new
+   * local events when idle. `untilIdle` returns once pushes are acknowledged up to the
+   * local head and every space's pull has reached the tail (sync now).
+   */
+  async run(untilIdle = false): Promise<void> {
+    let sent = this.frontier;
+    const inflight: Array<Promise<Pushed>> = [];
+    while (!this.stopped && !this.closedWith) {
+      while (inflight.length < PUSH_WINDOW) {
+        const next = await this.nextPush(sent);
+        if (!next || this.closedWith) break;
+        const id = this.nextId++;
+        const p = new Promise<Pushed>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+        p.catch(() => undefined);
+        this.send({ t: 'push', id, space: this.personal.id, ...next });
+        inflight.push(p);
+        sent = next.upTo;
+      }
+      if (inflight.length) {
+        try {
+          const r = await inflight.shift()!;
+          this.pushedCount += r.written;
+          if (r.written) this.opts.onActivity?.('pushed', r.written);
+          this.frontier = r.frontier;
+          if (!inflight.length) await this.log.append({ events: [], cursors: { [pushedKey(this.opts.relay, this.personal.id)]: r.frontier } });
+        } catch (e) {
+          const err = e as ErrorFrame;
+          if ((err.code === 'GAP' || err.code === 'STALE') && typeof err.frontier === 'number') {
+            // GAP: the relay has less than we thought (e.g. restored from backup). STALE: a session was
+            // shared or a policy tightened since we scrubbed. Either way: resend from its frontier.
+            if (err.code === 'STALE') this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {});
+            await Promise.allSettled(inflight.splice(0));
+            this.frontier = sent = err.frontier;
+            continue;
+          }
+          if (this.closedWith) break;
+          throw new SyncClosed(`push refused: ${err.message}`, err.code === 'FORBIDDEN' || err.code === 'INVALID', err.code);
+        }
+        continue;
+      }
+      if (untilIdle && this.welcome.spaces.every((s) => this.caughtUp.has(s.id))) {
+        await this.ingestQueue;
+        return;
+      }
+      await this.idle(this.opts.pollMs ?? 10);
+    }
+    if (this.closedWith && !this.stopped) throw this.closedWith;
+  }
+
+  /** Pushes one session's own events from seq 0 (idempotent on the relay): used when a session starts being shared. */
+  async pushSession(session: string): Promise<number> {
+    const own = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
+    let written = 0;
+    let prev = 0;
+    for (let i = 0, stale = 0; i < own.length; ) {
+      const chunk = own.slice(i, i + BATCH_EVENTS);
+      const events = chunk.map((e) => this.scrub(e)).filter((w): w is WireEvent => w !== 'blocked');
+      const id = this.nextId++;
+      const p = new Promise<Pushed>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+      // A lane of its own (space + session) so this never disturbs the live frontier.
+      const upTo = chunk[chunk.length - 1]!.seq;
+      this.send({ t: 'push', id, space: this.personal.id, lane: session, from: prev, upTo, events, ...this.context(events) });
+      try {
+        written += (await p).written;
+        prev = upTo;
+        i += BATCH_EVENTS;
+      } catch (e) {
+        const err = e as ErrorFrame;
+        // Shared or tightened meanwhile: scrub this chunk again for what the relay has now (a few tries).
+        if (err.code === 'STALE' && ++stale < 5) {
+          this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {});
+          continue;
+        }
+        throw new SyncClosed(`push of ${session} refused: ${err.message}`, true, err.code);
+      }
+    }
+    return written;
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    this.wakeAll();
+    await this.ingestQueue;
+    if (this.ws && this.ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        this.ws.once('close', () => resolve());
+        this.ws.close(1000);
+        setTimeout(() => {
+          this.ws.terminate();
+          resolve();
+        }, 1000).unref();
+      });
+    }
+  }
+}
+
+async function readAll(log: EventLog, session: string): Promise<AnyStoredEvent[]> {
+  const out: AnyStoredEvent[] = [];
+  for (let after = 0; ; ) {
+    const page = await log.readSession(session, after, 1000);
+    if (!page.length) return out;
+    out.push(...page);
+    after = page[page.length - 1]!.pos;
+  }
+}

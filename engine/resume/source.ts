@@ -1,0 +1,48 @@
+import type { Message } from '../model/message.js';
+import type { ProjectionDb } from '../projections/db.js';
+import { iterateMessages } from '../queries/messages.js';
+import { getSessionDetail } from '../queries/sessions.js';
+import { SfsError } from '../errors.js';
+import type { SourceSession } from './types.js';
+
+/**
+ * A stored session as resume needs it: its facts and the messages on its current line
+ * (the path that ends at the newest message), so rewound branches are not replayed.
+ * Forks include their inherited prefix.
+ */
+export function loadSourceSession(db: ProjectionDb, id: string): SourceSession {
+  const d = getSessionDetail(db, id);
+  if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+  const all: Message[] = [];
+  for (const om of iterateMessages(db, id)) all.push(om.message);
+  return {
+    id,
+    tool: d.tool ?? 'unknown',
+    title: d.title ?? null,
+    cwd: d.cwd,
+    gitBranch: d.git_branch,
+    model: d.model,
+    provider: d.provider,
+    messages: currentLine(all),
+  };
+}
+
+/**
+ * Walks parent links back from the last message. Where a link is missing or points
+ * outside the session, the walk continues with the message before in order (tools
+ * without links, compaction roots), so only sibling branches are left out.
+ */
+export function currentLine(ordered: Message[]): Message[] {
+  if (ordered.length === 0) return [];
+  const index = new Map<string, number>();
+  ordered.forEach((m, i) => index.set(m.msg_id, i));
+  const keep = new Set<number>();
+  let i = ordered.length - 1;
+  while (i >= 0 && !keep.has(i)) {
+    keep.add(i);
+    const parent = ordered[i]!.parent_msg_id;
+    const p = parent ? index.get(parent) : undefined;
+    i = p !== undefined && p < i ? p : i - 1;
+  }
+  return ordered.filter((_, k) => keep.has(k));
+}

@@ -1,0 +1,32 @@
+import type { ResumeTarget } from './types.js';
+
+/**
+ * What each target's model API accepts. `family` names who can verify an opaque reasoning
+ * payload (a signature only means something to the provider that issued it).
+ */
+export interface TargetTraits {
+  family: string;
+  /** The provider rejects thinking blocks without a signature it issued (Anthropic, OpenAI reasoning items). */
+  thinkingNeedsSignature: boolean;
+  imagesInUser: boolean;
+  imagesInToolResults: boolean;
+  /** Default context window in tokens when no limit is configured. */
+  contextTokens: number;
+}
+
+export const TARGET_TRAITS: Record<ResumeTarget, TargetTraits> = {
+  'claude-code': { family: 'anthropic', thinkingNeedsSignature: true, imagesInUser: true, imagesInToolResults: true, contextTokens: 200_000 },
+  codex: { family: 'openai', thinkingNeedsSignature: true, imagesInUser: true, imagesInToolResults: false, contextTokens: 272_000 },
+  gemini: { family: 'google', thinkingNeedsSignature: false, imagesInUser: true, imagesInToolResults: false, contextTokens: 1_000_000 },
+  // Copilot talks to whichever provider its account or BYOK setting picks, and strips opaque reasoning on resume.
+  copilot: { family: 'github-copilot', thinkingNeedsSignature: false, imagesInUser: false, imagesInToolResults: false, contextTokens: 128_000 },
+};
+
+const TOOL_FAMILY: Record<string, string> = { 'claude-code': 'anthropic', codex: 'openai', gemini: 'google', copilot: 'github-copilot' };
+const PROVIDER_FAMILY: Record<string, string> = { anthropic: 'anthropic', openai: 'openai', google: 'google', gemini: 'google', vertex: 'google' };
+
+/** Who issued a message's reasoning payload: the provider named on it if we know it, else the tool's own. */
+export function familyOf(sourceTool: string, provider: string | null | undefined): string | null {
+  const p = provider ? PROVIDER_FAMILY[provider.toLowerCase()] : undefined;
+  return p ?? TOOL_FAMILY[sourceTool] ?? null;
+}
