@@ -1,0 +1,32 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import { listSources, sourceFor, storeDirs } from './locate.js';
+import { threadToSession } from './thread.js';
+import { cleanStrings, errorText, isObj, pathFor } from '../shared/util.js';
+
+const MAX_BYTES = 512 * 1024 * 1024;
+
+/** Amp: one JSON document per thread, rewritten whole, so every read parses the whole file. */
+export const adapter: ToolAdapter = {
+  tool: 'amp',
+  displayName: 'Amp',
+  storeDirs,
+  listSources,
+  sourceFor,
+  async read(source: CaptureSource, _cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+    const file = source.path;
+    const problems: CaptureProblem[] = [];
+    try {
+      const st = await stat(file);
+      if (!st.isFile()) throw new Error('not a regular file');
+      if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
+      const doc: unknown = JSON.parse((await readFile(file)).toString('utf8'));
+      if (!isObj(doc)) return { sessions: [], cursor: null, problems: [{ path: file, message: 'thread is not a JSON object' }] };
+      const stem = pathFor(env.platform).basename(file).replace(/\.json$/, '');
+      const session = threadToSession(cleanStrings(doc), file, stem, problems);
+      return { sessions: [session], cursor: { v: typeof doc.v === 'number' ? doc.v : null, size: st.size, mtimeMs: st.mtimeMs }, problems };
+    } catch (err) {
+      return { sessions: [], cursor: null, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
+    }
+  },
+};

@@ -1,0 +1,106 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AdapterEnv, CaptureSource, CapturedSession, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
+import { readAppendFile } from './incremental.js';
+import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
+import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';
+import { isObj, str, titleText } from './values.js';
+
+/** What the file's place in the store says about it. */
+interface FileRole {
+  /** Session id from the file name (main transcripts). */
+  stem: string;
+  /** Sub-agent id for `agent-<id>.jsonl` files, with the parent session id when the folder names it. */
+  agentId: string | null;
+  parentFromPath: string | null;
+}
+
+function fileRole(file: string): FileRole {
+  const base = path.basename(file).replace(/\.jsonl$/, '');
+  const agent = /^agent-(.+)$/.exec(base);
+  if (!agent) return { stem: base, agentId: null, parentFromPath: null };
+  // …/<sessionId>/subagents/[workflows/<wf>/]agent-<id>.jsonl
+  const parts = file.split(/[\\/]/);
+  const i = parts.lastIndexOf('subagents');
+  return { stem: base, agentId: agent[1] ?? null, parentFromPath: i > 0 ? (parts[i - 1] ?? null) : null };
+}
+
+async function readMeta(file: string): Promise<Record<string, unknown> | null> {
+  try {
+    const text = await readFile(file.replace(/\.jsonl$/, '.meta.json'), 'utf8');
+    const v: unknown = JSON.parse(text);
+    return isObj(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+async function fileTime(file: string): Promise<string> {
+  try {
+    const st = await stat(file);
+    return (st.birthtimeMs > 0 ? st.birthtime : st.mtime).toISOString();
+  } catch {
+    return new Date(0).toISOString();
+  }
+}
+
+function header(file: string, s: ClaudeState, nativeId: string, title: string | null, createdAt: string): SessionHeader {
+  return {
+    native_id: nativeId,
+    native_path: file,
+    cwd: s.cwd,
+    git: s.gitBranch ? { branch: s.gitBranch } : null,
+    model: s.model ? { provider: 'anthropic', model_id: s.model } : null,
+    tool_version: s.version,
+    title,
+    created_at: s.createdAt ?? createdAt,
+    interface: s.entrypoint,
+    agent_id: s.agentId,
+  };
+}
+
+async function read(source: CaptureSource, cursor: unknown): Promise<ReadResult> {
+  const file = source.path;
+  const role = fileRole(file);
+  const sessionKey = role.parentFromPath ? `${role.parentFromPath}/${role.stem}` : role.stem;
+  let parser: ClaudeParser | null = null;
+  const res = await readAppendFile<ClaudeState>(file, cursor, (state) => {
+    const s = state ?? initialClaudeState();
+    s.agentId = role.agentId;
+    parser = new ClaudeParser(s, sessionKey);
+    return parser;
+  });
+  const p = parser as ClaudeParser | null;
+  if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems };
+  const s = p.state;
+  let nativeId = role.stem;
+  let parentNativeId: string | null = null;
+  let title = s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
+  if (role.agentId) {
+    parentNativeId = role.parentFromPath ?? s.sessionId;
+    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems }; // nothing read yet
+    nativeId = `${parentNativeId}/agent-${role.agentId}`;
+    const meta = await readMeta(file);
+    const desc = meta ? str(meta.description) : null;
+    if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
+  }
+  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems };
+  const session: CapturedSession = {
+    nativeId,
+    header: header(file, s, nativeId, title, await fileTime(file)),
+    messages: p.messages,
+    parentNativeId,
+  };
+  return { sessions: [session], cursor: res.cursor, problems: res.problems };
+}
+
+export const adapter: ToolAdapter = {
+  tool: 'claude-code',
+  displayName: 'Claude Code',
+  storeDirs: (env: AdapterEnv) => claudeProjectDirs(env),
+  listSources: (env: AdapterEnv) => listClaudeSources(env),
+  sourceFor: (changedPath: string, env: AdapterEnv) => claudeSourceFor(changedPath, env),
+  read: (source: CaptureSource, cursor: unknown) => read(source, cursor),
+};
+
+export default adapter;

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import type { ToolAdapter } from '../../engine/capture/contract.js';
+import { makeClineFamilyAdapter } from '../cline-family/make-adapter.js';
+import { clineDataDir, clineTaskRoots } from './locate.js';
+import { readSdkSession } from './sdk-session.js';
+
+/** Cline: classic extension task folders plus the SDK session store in ~/.cline/data/sessions. */
+export const adapter: ToolAdapter = makeClineFamilyAdapter({
+  tool: 'cline',
+  displayName: 'Cline',
+  taskRoots: clineTaskRoots,
+  task: {
+    uiFileNames: ['ui_messages.json', 'claude_messages.json', 'cline_messages.json'],
+    // The task index lives beside tasks/: <root>/state/taskHistory.json.
+    historyFiles: (taskDir) => [path.join(taskDir, '..', '..', 'state', 'taskHistory.json')],
+  },
+  extra: [{ folder: 'sessions', roots: (env) => [clineDataDir(env)], read: (dir, cursor) => readSdkSession(dir, cursor) }],
+});

@@ -1,0 +1,90 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { decompress } from 'fzstd';
+import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
+import { bufferLines, feedLines, readAppendFile } from '../claude-code/incremental.js';
+import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
+import { CodexParser, initialCodexState, type CodexState } from './parse.js';
+import { homeOfRollout, threadNames } from './session-index.js';
+
+/** Compressed rollouts are finished threads: read whole (offsets match the plain file's, so ids do too). */
+const MAX_ZST_BYTES = 256 * 1024 * 1024;
+
+async function readZst(file: string, parser: CodexParser, problems: CaptureProblem[]): Promise<void> {
+  let data: Uint8Array;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_ZST_BYTES) throw new Error(`compressed file of ${st.size} bytes is too large`);
+    data = decompress(await readFile(file));
+  } catch (e) {
+    problems.push({ path: file, message: `cannot read zstd rollout: ${(e as Error).message}` });
+    return;
+  }
+  const lines = bufferLines(data, true, 64 * 1024 * 1024, (line, bytes) => problems.push({ path: file, where: String(line), message: `line of ${bytes} bytes skipped (too long)` }));
+  await feedLines(lines, parser, { offset: 0, line: 1, reportedTo: 0 }, file, problems);
+}
+
+function header(file: string, s: CodexState, nativeId: string, title: string | null, fallbackTime: string): SessionHeader {
+  return {
+    native_id: nativeId,
+    native_path: file,
+    cwd: s.cwd,
+    git: s.git,
+    model: s.model || s.provider ? { provider: s.provider, model_id: s.model } : null,
+    tool_version: s.version,
+    title,
+    created_at: s.createdAt ?? fallbackTime,
+    interface: s.originator,
+    agent_id: s.nickname,
+  };
+}
+
+async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+  const file = source.path;
+  const fileId = idFromFileName(file);
+  const sessionKey = fileId ?? path.basename(file).replace(/\.jsonl(\.zst)?$/, '');
+  let parser: CodexParser | null = null;
+  let problems: CaptureProblem[] = [];
+  let nextCursor: unknown = null;
+  if (file.endsWith('.zst')) {
+    parser = new CodexParser(initialCodexState(fileId), sessionKey);
+    await readZst(file, parser, problems);
+    parser.finish();
+  } else {
+    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)));
+    problems = res.problems;
+    nextCursor = res.cursor;
+  }
+  const p = parser as CodexParser | null;
+  if (!p) return { sessions: [], cursor: nextCursor, problems };
+  const s = p.state;
+  const nativeId = s.threadId ?? fileId;
+  if (!nativeId || (p.messages.length === 0 && !s.createdAt)) return { sessions: [], cursor: nextCursor, problems };
+  const names = await threadNames(homeOfRollout(file) ?? codexHome(env));
+  const title = names.get(nativeId.toLowerCase()) ?? s.threadName ?? s.eventPrompt ?? s.itemPrompt;
+  let fallbackTime = new Date(0).toISOString();
+  try {
+    fallbackTime = (await stat(file)).mtime.toISOString();
+  } catch {
+    // keep the epoch fallback
+  }
+  const session: CapturedSession = {
+    nativeId,
+    header: header(file, s, nativeId, title, fallbackTime),
+    messages: p.messages,
+    parentNativeId: s.parentId,
+  };
+  return { sessions: [session], cursor: nextCursor, problems };
+}
+
+export const adapter: ToolAdapter = {
+  tool: 'codex',
+  displayName: 'Codex CLI',
+  storeDirs: (env: AdapterEnv) => [codexHome(env)],
+  listSources: (env: AdapterEnv) => listCodexSources(env),
+  sourceFor: (changedPath: string, env: AdapterEnv) => codexSourceFor(changedPath, env),
+  read: (source: CaptureSource, cursor: unknown, env: AdapterEnv) => read(source, cursor, env),
+};
+
+export default adapter;

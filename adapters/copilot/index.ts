@@ -1,0 +1,20 @@
+import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import { listSources, sourceFor, storeDirs } from './locate.js';
+import { readEvents } from './read.js';
+import { errorText } from '../shared/util.js';
+
+/** GitHub Copilot CLI: `session-state/<id>/events.jsonl` (append-only) + `workspace.yaml`. */
+export const adapter: ToolAdapter = {
+  tool: 'copilot',
+  displayName: 'GitHub Copilot CLI',
+  storeDirs,
+  listSources,
+  sourceFor,
+  async read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+    try {
+      return await readEvents(source.path, cursor, env.platform);
+    } catch (err) {
+      return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
+    }
+  },
+};

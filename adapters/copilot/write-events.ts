@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { AdapterEnv } from '../../engine/capture/contract.js';
+import type { Message, ToolResultBlock } from '../../engine/model/message.js';
+import type { PreparedSession } from '../../engine/resume/types.js';
+import type { SessionWriter, WriteOptions, WrittenSession } from '../../engine/resume/writer.js';
+import { objectInput, resultText, segments } from '../shared/blocks.js';
+import { isoOr, jsonl, writeNewFile } from '../shared/write-file.js';
+import { storeDirs } from './locate.js';
+import { workspaceYaml } from './write-workspace.js';
+
+/**
+ * Writes a Copilot CLI event log as format doc §8 requires: `session-state/<uuid>/events.jsonl`,
+ * each event `{type, data, id, timestamp, parentId}` chained to the one before, starting
+ * with `session.start`; tool calls as `toolRequests` on `assistant.message`, each followed
+ * by `tool.execution_start` / `tool.execution_complete` with the same `toolCallId`.
+ */
+type Obj = Record<string, unknown>;
+
+/** The version whose resume of a hand-written log was verified. */
+const VERIFIED_COPILOT_VERSION = '1.0.102';
+
+export function copilotEvents(p: PreparedSession, sessionId: string, o: WriteOptions): Obj[] {
+  const out: Obj[] = [];
+  let parent: string | null = null;
+  const push = (type: string, data: Obj, ts: string) => {
+    const id = randomUUID();
+    out.push({ type, data, id, timestamp: ts, parentId: parent });
+    parent = id;
+  };
+  const start = o.now.toISOString();
+  const context: Obj = { cwd: o.cwd, ...(p.source.gitBranch ? { branch: p.source.gitBranch } : {}) };
+  push('session.start', { sessionId, version: 1, producer: 'copilot-agent', copilotVersion: VERIFIED_COPILOT_VERSION, startTime: start, context, ...(o.model ?? p.model ? { selectedModel: o.model ?? p.model } : {}) }, start);
+  const msgs = p.messages;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    const ts = isoOr(m.timestamp, o.now);
+    if (m.role === 'user') {
+      push('user.message', { content: userText(m), attachments: [] }, ts);
+      continue;
+    }
+    if (m.role !== 'assistant') continue; // results are written right after their calls below
+    const next = msgs[i + 1];
+    const results = new Map<string, ToolResultBlock>();
+    if (next?.role === 'tool') for (const r of next.content as ToolResultBlock[]) results.set(r.tool_use_id, r);
+    for (const seg of segments(m.content)) {
+      const data: Obj = {
+        messageId: randomUUID(),
+        content: seg.texts.join('\n\n'),
+        toolRequests: seg.tools.map((c) => ({ toolCallId: c.id, name: c.name, arguments: objectInput(c.input), type: 'function' })),
+      };
+      if (seg.thinking.length) {
+        data.reasoningText = seg.thinking.map((t) => t.text).join('\n\n');
+        const sig = seg.thinking.find((t) => t.signature)?.signature;
+        if (sig) data.reasoningOpaque = sig;
+      }
+      if (m.model) data.model = m.model;
+      push('assistant.message', data, ts);
+      for (const c of seg.tools) {
+        const r = results.get(c.id)!;
+        const text = resultText(r);
+        push('tool.execution_start', { toolCallId: c.id, toolName: c.name, arguments: objectInput(c.input) }, ts);
+        push('tool.execution_complete', r.is_error
+          ? { toolCallId: c.id, success: false, result: { content: text }, error: { message: text } }
+          : { toolCallId: c.id, success: true, result: { content: text } }, ts);
+      }
+    }
+  }
+  return out;
+}
+
+function userText(m: Message): string {
+  return m.content.map((b) => (b as { text?: string }).text ?? '').filter(Boolean).join('\n\n');
+}
+
+export const copilotWriter: SessionWriter = {
+  tool: 'copilot',
+  displayName: 'Copilot CLI',
+  binary: 'copilot',
+  installHint: 'npm install -g @github/copilot',
+  async write(p: PreparedSession, o: WriteOptions, env: AdapterEnv): Promise<WrittenSession> {
+    const sessionId = randomUUID();
+    const dir = path.join(storeDirs(env)[0]!, 'session-state', sessionId);
+    const file = path.join(dir, 'events.jsonl');
+    const events = copilotEvents(p, sessionId, o);
+    await writeNewFile(file, jsonl(events));
+    const ws = path.join(dir, 'workspace.yaml');
+    const first = p.messages.find((m) => m.role === 'user');
+    await writeNewFile(ws, workspaceYaml({ id: sessionId, cwd: o.cwd, name: o.title ?? (first ? userText(first).slice(0, 100) : 'Resumed session'), branch: p.source.gitBranch, now: o.now }));
+    return { tool: 'copilot', nativeId: sessionId, path: file, files: [file, ws], cwd: o.cwd, records: events.length };
+  },
+  launch: (w, o) => ({ command: 'copilot', args: [`--resume=${w.nativeId}`, ...(o.model ? ['--model', o.model] : [])], cwd: w.cwd }),
+};

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { AdapterEnv } from '../../engine/capture/contract.js';
+
+function pathFor(env: AdapterEnv): path.PlatformPath {
+  return env.platform === 'win32' ? path.win32 : path.posix;
+}
+
+/** Cursor's `User` folder: Electron's appData (XDG_CONFIG_HOME on Linux, APPDATA on Windows) + `Cursor/User`. */
+export function cursorUserDir(env: AdapterEnv): string {
+  const p = pathFor(env);
+  switch (env.platform) {
+    case 'darwin':
+      return p.join(env.home, 'Library', 'Application Support', 'Cursor', 'User');
+    case 'win32':
+      return p.join(env.env.APPDATA || p.join(env.home, 'AppData', 'Roaming'), 'Cursor', 'User');
+    default:
+      return p.join(env.env.XDG_CONFIG_HOME || p.join(env.home, '.config'), 'Cursor', 'User');
+  }
+}
+
+/** The global DB's folder and the folder of per-workspace DBs. */
+export function cursorStoreDirs(env: AdapterEnv): string[] {
+  const p = pathFor(env);
+  const user = cursorUserDir(env);
+  return [p.join(user, 'globalStorage'), p.join(user, 'workspaceStorage')];
+}

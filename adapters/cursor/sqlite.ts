@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Opens a Cursor state DB read-only. Cursor keeps it open in WAL mode; when SQLite cannot
+ * open it in place (no -shm and a read-only folder, a lock), the DB and its WAL are copied
+ * to a temporary folder and the copy is read. The native file is never written.
+ */
+export interface OpenDb {
+  db: Database.Database;
+  close(): void;
+}
+
+/**
+ * A WAL-mode DB without its -shm (the tool is closed): SQLite would create -wal and -shm
+ * beside it even on a read-only open, so such a DB is read from a copy.
+ */
+function walWithoutShm(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(20);
+      readSync(fd, head, 0, 20, 0);
+      return (head[18] === 2 || head[19] === 2) && !existsSync(file + '-shm');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+export function openReadOnly(file: string): OpenDb {
+  try {
+    if (walWithoutShm(file)) throw Object.assign(new Error('WAL database without -shm'), { code: 'SFS_COPY' });
+    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
+    db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails now, not later, on a non-database or lock
+    return { db, close: () => db.close() };
+  } catch (first) {
+    const code = (first as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || !existsSync(file)) throw first;
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfs-cursor-'));
+    try {
+      const copy = path.join(dir, 'state.vscdb');
+      copyFileSync(file, copy);
+      if (existsSync(file + '-wal')) copyFileSync(file + '-wal', copy + '-wal');
+      const db = new Database(copy, { readonly: true, fileMustExist: true });
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+      return {
+        db,
+        close: () => {
+          db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      throw first;
+    }
+  }
+}
+
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Values are UTF-8 JSON stored as TEXT or BLOB. */
+export function valueText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
+  return null;
+}

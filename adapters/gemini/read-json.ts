@@ -1,0 +1,47 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
+import { emptyState, Replay } from './replay.js';
+import { toSession } from './session.js';
+import { cleanStrings, errorText, isObj, pathFor, str } from '../shared/util.js';
+
+const MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Legacy single-JSON sessions (≤ 0.38), rewritten whole by the CLI: re-read every time.
+ * Records without an id are keyed by timestamp and type (plus the occurrence of that pair),
+ * which does not shift when messages are appended.
+ */
+export async function readJson(file: string, platform: NodeJS.Platform): Promise<ReadResult> {
+  const problems: CaptureProblem[] = [];
+  let doc: unknown;
+  let mtime: Date | null = null;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
+    mtime = st.mtime;
+    doc = JSON.parse((await readFile(file)).toString('utf8'));
+  } catch (err) {
+    return { sessions: [], cursor: null, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
+  }
+  const root = Array.isArray(doc) ? { messages: doc } : doc;
+  if (!isObj(root)) return { sessions: [], cursor: null, problems: [{ path: file, message: 'not a JSON object' }] };
+  const stem = pathFor(platform).basename(file).replace(/\.json$/, '');
+  const replay = new Replay(emptyState(), stem);
+  const { messages, history, ...meta } = cleanStrings(root);
+  replay.applyMeta(meta);
+  const list = Array.isArray(messages) ? messages : Array.isArray(history) ? history : [];
+  const seen = new Map<string, number>();
+  list.forEach((rec, i) => {
+    if (!isObj(rec)) {
+      problems.push({ path: file, where: `messages[${i}]`, message: 'message is not an object' });
+      return;
+    }
+    const pair = `${str(rec.timestamp) || String(rec.ts ?? '')}|${str(rec.type) || str(rec.role)}`;
+    const n = seen.get(pair) ?? 0;
+    seen.set(pair, n + 1);
+    replay.apply(rec, `json:${pair}|${n}`);
+  });
+  const sessions = replay.out.size > 0 || replay.state.meta.sessionId ? [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)] : [];
+  return { sessions, cursor: null, problems };
+}

@@ -1,0 +1,14 @@
+import type { ResumeTarget } from '../engine/resume/types.js';
+import type { SessionWriter } from '../engine/resume/writer.js';
+import { claudeWriter } from './claude-code/write-session.js';
+import { codexWriter } from './codex/write-rollout.js';
+import { copilotWriter } from './copilot/write-events.js';
+import { geminiWriter } from './gemini/write-session.js';
+
+/** The native-session writers of the four resumable tools. */
+export const WRITERS: Record<ResumeTarget, SessionWriter> = {
+  'claude-code': claudeWriter,
+  codex: codexWriter,
+  gemini: geminiWriter,
+  copilot: copilotWriter,
+};
