@@ -1,0 +1,174 @@
+import type { Kysely } from 'kysely';
+import type { RelayDb } from './db/schema.js';
+import { hashPassword, hashToken, newId, newToken, verifyPassword } from './credentials.js';
+import { RelayError } from './errors.js';
+import type { DlpPolicy, SpaceInfo } from '../engine/replication/protocol.js';
+
+type Db = Kysely<RelayDb>;
+export interface Account {
+  id: string;
+  username: string;
+}
+export interface Authed extends Account {
+  tokenId: string;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,38}$/;
+const TEAM_NAME = /^[a-z0-9][a-z0-9_.-]{1,38}$/;
+
+export function personalSpaceName(username: string): string {
+  return `~${username}`;
+}
+
+/** Creates the account and its personal space; returns a first token. */
+export async function signup(db: Db, username: string, password: string, tokenName: string): Promise<{ account: Account; token: string }> {
+  if (!USERNAME.test(username)) throw new RelayError('INVALID', 'username must be 2–39 characters of a-z, 0-9, _ . - (lower case)');
+  if (typeof password !== 'string' || password.length < 8) throw new RelayError('INVALID', 'password must have at least 8 characters');
+  const hash = await hashPassword(password);
+  return db.transaction().execute(async (tx) => {
+    const taken = await tx.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirst();
+    if (taken) throw new RelayError('CONFLICT', `username ${username} is taken`);
+    const account = { id: newId('acc_'), username };
+    await tx.insertInto('accounts').values({ ...account, password_hash: hash }).execute();
+    const space = newId('spc_');
+    await tx.insertInto('spaces').values({ id: space, name: personalSpaceName(username), kind: 'personal', dlp_policy: 'redact' }).execute();
+    await tx.insertInto('members').values({ space_id: space, account_id: account.id, role: 'owner' }).execute();
+    const token = await createTokenIn(tx, account.id, tokenName);
+    return { account, token: token.token };
+  });
+}
+
+export async function login(db: Db, username: string, password: string, tokenName: string): Promise<{ account: Account; token: string }> {
+  const row = await db.selectFrom('accounts').selectAll().where('username', '=', String(username)).executeTakeFirst();
+  // Same answer for unknown user and wrong password.
+  if (!row || !(await verifyPassword(String(password), row.password_hash))) throw new RelayError('AUTH', 'wrong username or password');
+  const token = await createTokenIn(db, row.id, tokenName);
+  return { account: { id: row.id, username: row.username }, token: token.token };
+}
+
+async function createTokenIn(db: Db, accountId: string, name: string): Promise<{ id: string; token: string }> {
+  const token = newToken();
+  const id = newId('tok_');
+  await db.insertInto('tokens').values({ id, account_id: accountId, token_hash: hashToken(token), name: String(name).slice(0, 100) || 'token', last_used_at: null, revoked_at: null }).execute();
+  return { id, token };
+}
+
+export async function createToken(db: Db, who: Authed, name: string): Promise<{ id: string; token: string }> {
+  return createTokenIn(db, who.id, name);
+}
+
+export async function listTokens(db: Db, who: Authed) {
+  return db
+    .selectFrom('tokens')
+    .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('account_id', '=', who.id)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function revokeToken(db: Db, who: Authed, id: string): Promise<void> {
+  const r = await db.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', id).where('account_id', '=', who.id).where('revoked_at', 'is', null).executeTakeFirst();
+  if (!r.numUpdatedRows) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
+}
+
+/** The account behind a bearer token, or AUTH. */
+export async function authenticate(db: Db, token: string | undefined): Promise<Authed> {
+  if (!token) throw new RelayError('AUTH', 'missing API token');
+  const row = await db
+    .selectFrom('tokens')
+    .innerJoin('accounts', 'accounts.id', 'tokens.account_id')
+    .select(['tokens.id as tokenId', 'accounts.id as id', 'accounts.username as username', 'tokens.revoked_at as revoked'])
+    .where('tokens.token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.revoked) throw new RelayError('AUTH', 'invalid or revoked API token');
+  return { id: row.id, username: row.username, tokenId: row.tokenId };
+}
+
+/** Binds an origin to the account on first sight; an origin bound to another account is refused. */
+export async function bindDevice(db: Db, who: Authed, origin: string, name: string | undefined): Promise<void> {
+  if (!/^[a-z0-9_-]{4,64}$/i.test(origin)) throw new RelayError('INVALID', 'bad origin id');
+  await db.insertInto('devices').values({ origin, account_id: who.id, name: name ?? null, last_seen_at: new Date() }).onConflict((oc) => oc.column('origin').doNothing()).execute();
+  const row = await db.selectFrom('devices').select('account_id').where('origin', '=', origin).executeTakeFirstOrThrow();
+  if (row.account_id !== who.id) throw new RelayError('FORBIDDEN', `origin ${origin} belongs to another account`);
+  await db.updateTable('devices').set({ last_seen_at: new Date(), name: name ?? null }).where('origin', '=', origin).execute();
+}
+
+export async function listDevices(db: Db, who: Authed) {
+  return db.selectFrom('devices').select(['origin', 'name', 'created_at', 'last_seen_at']).where('account_id', '=', who.id).orderBy('created_at').execute();
+}
+
+export async function spacesOf(db: Db, accountId: string): Promise<SpaceInfo[]> {
+  const rows = await db
+    .selectFrom('members')
+    .innerJoin('spaces', 'spaces.id', 'members.space_id')
+    .select(['spaces.id', 'spaces.name', 'spaces.kind', 'members.role', 'spaces.dlp_policy'])
+    .where('members.account_id', '=', accountId)
+    .orderBy('spaces.name')
+    .execute();
+  return rows as SpaceInfo[];
+}
+
+/** The caller's role in a space, or FORBIDDEN — the same answer whether the space exists or not. */
+export async function requireMember(db: Db, accountId: string, space: string, roles?: Array<'owner' | 'admin' | 'member'>): Promise<SpaceInfo> {
+  const row = await db
+    .selectFrom('members')
+    .innerJoin('spaces', 'spaces.id', 'members.space_id')
+    .select(['spaces.id', 'spaces.name', 'spaces.kind', 'members.role', 'spaces.dlp_policy'])
+    .where('members.account_id', '=', accountId)
+    .where((eb) => eb.or([eb('spaces.id', '=', String(space)), eb('spaces.name', '=', String(space))]))
+    .executeTakeFirst();
+  if (!row || (roles && !roles.includes(row.role))) throw new RelayError('FORBIDDEN', `no access to space ${space}`);
+  return row as SpaceInfo;
+}
+
+export async function personalSpace(db: Db, who: Account): Promise<string> {
+  const row = await db.selectFrom('spaces').select('id').where('name', '=', personalSpaceName(who.username)).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function createTeam(db: Db, who: Authed, name: string): Promise<SpaceInfo> {
+  if (!TEAM_NAME.test(String(name))) throw new RelayError('INVALID', 'team name must be 2–39 characters of a-z, 0-9, _ . -');
+  return db.transaction().execute(async (tx) => {
+    if (await tx.selectFrom('spaces').select('id').where('name', '=', name).executeTakeFirst()) throw new RelayError('CONFLICT', `space ${name} exists`);
+    const id = newId('spc_');
+    await tx.insertInto('spaces').values({ id, name, kind: 'team', dlp_policy: 'redact' }).execute();
+    await tx.insertInto('members').values({ space_id: id, account_id: who.id, role: 'owner' }).execute();
+    return { id, name, kind: 'team', role: 'owner', dlp_policy: 'redact' };
+  });
+}
+
+export async function addMember(db: Db, who: Authed, space: string, username: string, role: 'admin' | 'member'): Promise<void> {
+  const s = await requireMember(db, who.id, space, ['owner', 'admin']);
+  if (s.kind !== 'team') throw new RelayError('INVALID', 'a personal space has no other members');
+  if (role !== 'admin' && role !== 'member') throw new RelayError('INVALID', 'role must be admin or member');
+  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(username)).executeTakeFirst();
+  if (!acc) throw new RelayError('NOT_FOUND', `no account ${username}`);
+  await db.insertInto('members').values({ space_id: s.id, account_id: acc.id, role }).onConflict((oc) => oc.columns(['space_id', 'account_id']).doUpdateSet({ role })).execute();
+}
+
+export async function removeMember(db: Db, who: Authed, space: string, username: string): Promise<void> {
+  const s = await requireMember(db, who.id, space, ['owner', 'admin']);
+  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(username)).executeTakeFirst();
+  if (!acc) throw new RelayError('NOT_FOUND', `no account ${username}`);
+  const target = await db.selectFrom('members').select('role').where('space_id', '=', s.id).where('account_id', '=', acc.id).executeTakeFirst();
+  if (!target) throw new RelayError('NOT_FOUND', `${username} is not a member of ${s.name}`);
+  if (target.role === 'owner') throw new RelayError('FORBIDDEN', 'the owner cannot be removed');
+  await db.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', acc.id).execute();
+}
+
+export async function listMembers(db: Db, who: Authed, space: string) {
+  const s = await requireMember(db, who.id, space);
+  return db
+    .selectFrom('members')
+    .innerJoin('accounts', 'accounts.id', 'members.account_id')
+    .select(['accounts.username', 'members.role', 'members.created_at'])
+    .where('members.space_id', '=', s.id)
+    .orderBy('accounts.username')
+    .execute();
+}
+
+export async function setPolicy(db: Db, who: Authed, space: string, policy: DlpPolicy): Promise<void> {
+  const s = await requireMember(db, who.id, space, ['owner', 'admin']);
+  if (!['warn', 'redact', 'block'].includes(policy)) throw new RelayError('INVALID', 'policy must be warn, redact or block');
+  await db.updateTable('spaces').set({ dlp_policy: policy }).where('id', '=', s.id).execute();
+}

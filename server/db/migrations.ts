@@ -1,0 +1,112 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, in code so the compiled relay carries them. Never edit a
+ * released one: add the next. Kysely records applied names in kysely_migration.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      // One statement per query: PGlite's extended protocol takes a single statement.
+      for (const stmt of INITIAL.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) await sql.raw(stmt).execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table handoffs, shares, streams, events, members, spaces, devices, tokens, accounts`.execute(db);
+    },
+  },
+  // Every push asks whether its sessions were purged in the target space; without this the
+  // question reads every event of those sessions.
+  '0002_purged_index': {
+    async up(db: Kysely<any>) {
+      await sql`create index events_purged on events(space_id, session) where type = 'session.purged'`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop index events_purged`.execute(db);
+    },
+  },
+};
+
+const INITIAL = `
+        create table accounts (
+          id text primary key,
+          username text not null unique,
+          password_hash text not null,
+          created_at timestamptz not null default now()
+        );
+        create table tokens (
+          id text primary key,
+          account_id text not null references accounts(id) on delete cascade,
+          token_hash text not null unique,
+          name text not null,
+          created_at timestamptz not null default now(),
+          last_used_at timestamptz,
+          revoked_at timestamptz
+        );
+        create table devices (
+          origin text primary key,
+          account_id text not null references accounts(id) on delete cascade,
+          name text,
+          created_at timestamptz not null default now(),
+          last_seen_at timestamptz
+        );
+        create table spaces (
+          id text primary key,
+          name text not null unique,
+          kind text not null check (kind in ('personal', 'team')),
+          dlp_policy text not null default 'redact' check (dlp_policy in ('warn', 'redact', 'block')),
+          next_rseq bigint not null default 0,
+          created_at timestamptz not null default now()
+        );
+        create table members (
+          space_id text not null references spaces(id) on delete cascade,
+          account_id text not null references accounts(id) on delete cascade,
+          role text not null check (role in ('owner', 'admin', 'member')),
+          created_at timestamptz not null default now(),
+          primary key (space_id, account_id)
+        );
+        create index members_account on members(account_id);
+        create table events (
+          space_id text not null references spaces(id) on delete cascade,
+          rseq bigint not null,
+          origin text not null,
+          seq bigint not null,
+          type text not null,
+          v integer not null,
+          ts bigint not null,
+          session text,
+          body bytea,
+          primary key (space_id, rseq),
+          unique (space_id, origin, seq)
+        );
+        create index events_session on events(space_id, session, rseq);
+        create table streams (
+          space_id text not null references spaces(id) on delete cascade,
+          origin text not null,
+          frontier bigint not null,
+          primary key (space_id, origin)
+        );
+        create table shares (
+          space_id text not null references spaces(id) on delete cascade,
+          session text not null,
+          shared_by text not null references accounts(id) on delete cascade,
+          created_at timestamptz not null default now(),
+          primary key (space_id, session)
+        );
+        create index shares_session on shares(session);
+        create table handoffs (
+          id text primary key,
+          session text not null,
+          from_account text not null references accounts(id) on delete cascade,
+          to_account text not null references accounts(id) on delete cascade,
+          source_space text not null references spaces(id) on delete cascade,
+          message text,
+          created_at timestamptz not null default now(),
+          accepted_at timestamptz
+        );
+`;
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};

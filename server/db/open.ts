@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import type { RelayDb } from './schema.js';
+import { migrationProvider } from './migrations.js';
+
+/** Channel on which committed inserts announce the spaces they touched. */
+export const NOTIFY_CHANNEL = 'sfs_events';
+
+export interface RelayDatabase {
+  db: Kysely<RelayDb>;
+  kind: 'postgres' | 'pglite';
+  /** Calls fn with a space id whenever any relay process commits events into that space. */
+  listen(fn: (space: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** postgres://… — without it, an embedded PGlite in dataDir. */
+  url?: string;
+  dataDir?: string;
+  poolSize?: number;
+  onListenError?: (err: Error) => void;
+}
+
+/** Opens the relay's database and brings its schema up to date. */
+export async function openDatabase(opts: OpenDbOptions): Promise<RelayDatabase> {
+  const rdb = opts.url ? await openPostgres(opts.url, opts) : await openPglite(opts.dataDir);
+  try {
+    await migrate(rdb.db);
+  } catch (err) {
+    await rdb.close();
+    throw err;
+  }
+  return rdb;
+}
+
+export async function migrate(db: Kysely<RelayDb>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`relay database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+async function openPostgres(url: string, opts: OpenDbOptions): Promise<RelayDatabase> {
+  const pg = (await import('pg')).default;
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
+  const db = new Kysely<RelayDb>({ dialect: new PostgresDialect({ pool }) });
+  let listener: InstanceType<typeof pg.Client> | undefined;
+  let closed = false;
+  const listeners: Array<(space: string) => void> = [];
+  // A dedicated connection holds LISTEN; if it drops it is reopened and everyone is woken,
+  // since notifications sent while it was down are lost.
+  const connectListener = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.payload) for (const fn of listeners) fn(n.payload);
+    });
+    c.on('error', (err) => {
+      opts.onListenError?.(err);
+      if (closed) return;
+      setTimeout(() => {
+        if (!closed) connectListener().then(() => listeners.forEach((fn) => fn('*')), () => undefined);
+      }, 500);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    listener = c;
+  };
+  return {
+    db,
+    kind: 'postgres',
+    async listen(fn) {
+      listeners.push(fn);
+      if (!listener) await connectListener();
+    },
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => undefined);
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | undefined): Promise<RelayDatabase> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGliteDialect } = await import('kysely-pglite-dialect');
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pglite.waitReady;
+  const db = new Kysely<RelayDb>({ dialect: new PGliteDialect(pglite) });
+  const unsubs: Array<() => Promise<void>> = [];
+  return {
+    db,
+    kind: 'pglite',
+    async listen(fn) {
+      unsubs.push(await pglite.listen(NOTIFY_CHANNEL, (payload) => fn(payload)));
+    },
+    async close() {
+      for (const u of unsubs) await u().catch(() => undefined);
+      await db.destroy(); // the dialect closes PGlite
+    },
+  };
+}

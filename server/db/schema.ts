@@ -1,0 +1,51 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** The relay's tables, as Kysely sees them. Migrations in migrations.ts create them. */
+export interface RelayDb {
+  accounts: { id: string; username: string; password_hash: string; created_at: Generated<Date> };
+  tokens: {
+    id: string;
+    account_id: string;
+    token_hash: string;
+    name: string;
+    created_at: Generated<Date>;
+    last_used_at: Date | null;
+    revoked_at: Date | null;
+  };
+  devices: { origin: string; account_id: string; name: string | null; created_at: Generated<Date>; last_seen_at: Date | null };
+  spaces: {
+    id: string;
+    name: string;
+    kind: 'personal' | 'team';
+    dlp_policy: 'warn' | 'redact' | 'block';
+    /** The per-space order counter: updated inside each inserting transaction, so commits serialise per space. */
+    next_rseq: ColumnType<string, string | number | undefined, string | number>;
+    created_at: Generated<Date>;
+  };
+  members: { space_id: string; account_id: string; role: 'owner' | 'admin' | 'member'; created_at: Generated<Date> };
+  events: {
+    space_id: string;
+    rseq: ColumnType<string, string | number, never>;
+    origin: string;
+    seq: ColumnType<string, string | number, never>;
+    type: string;
+    v: number;
+    ts: ColumnType<string, string | number, never>;
+    session: string | null;
+    body: Buffer | null;
+  };
+  /** How far each origin has pushed into each space (gap check and resume point). */
+  streams: { space_id: string; origin: string; frontier: ColumnType<string, string | number, string | number> };
+  /** Sessions shared into a space: events of these sessions pushed elsewhere by members are routed here too. */
+  shares: { space_id: string; session: string; shared_by: string; created_at: Generated<Date> };
+  handoffs: {
+    id: string;
+    session: string;
+    from_account: string;
+    to_account: string;
+    source_space: string;
+    message: string | null;
+    created_at: Generated<Date>;
+    accepted_at: Date | null;
+  };
+}

@@ -1,0 +1,32 @@
+import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
+
+export type RelayErrorCode = ProtocolErrorCode | 'NOT_FOUND' | 'CONFLICT';
+
+const STATUS: Record<RelayErrorCode, number> = {
+  AUTH: 401,
+  VERSION: 400,
+  FORBIDDEN: 403,
+  GAP: 409,
+  STALE: 409,
+  INVALID: 400,
+  TOO_LARGE: 413,
+  RATE_LIMIT: 429,
+  PROTOCOL: 400,
+  INTERNAL: 500,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+/** An error the relay reports to a client: HTTP status from the code, same codes over WebSocket. */
+export class RelayError extends Error {
+  constructor(
+    readonly code: RelayErrorCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return STATUS[this.code];
+  }
+}

@@ -1,0 +1,334 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { RelayDb } from './db/schema.js';
+import { NOTIFY_CHANNEL } from './db/open.js';
+import { RelayError } from './errors.js';
+import { requireMember, spacesOf, type Authed } from './accounts.js';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../engine/model/events.js';
+import { assertValid, eventSchema } from '../engine/schema/validator.js';
+import { stricterThan, unpackBody, type DlpPolicy, type Push, type SpaceInfo, type WireEvent } from '../engine/replication/protocol.js';
+
+type Db = Kysely<RelayDb>;
+type Tx = Transaction<RelayDb>;
+const KNOWN = new Set<string>(EVENT_TYPES);
+const SESSION_ID = /^ses_[a-z0-9]{8,40}$/;
+
+/** A push as the relay handles it: the frame's content without its envelope (see Push in engine/replication/protocol.ts). */
+export type PushRequest = Pick<Push, 'space' | 'lane' | 'from' | 'upTo' | 'events' | 'routes' | 'policies'>;
+export interface PushResult {
+  frontier: number;
+  written: number;
+  /** What this push committed per space, for handing to this process's live readers without reading it back. */
+  committed: Committed[];
+}
+/**
+ * Events a transaction committed into a space, numbered (after, cursor]. The space's counter
+ * lock is held to commit, so once this transaction committed so did everything up to `cursor`:
+ * a reader whose cursor is exactly `after` may take these events as its next batch.
+ */
+export interface Committed {
+  space: string;
+  after: number;
+  cursor: number;
+  events: WireEvent[];
+}
+/** Test seam: runs inside the inserting transaction just before commit. */
+export interface PushHooks {
+  beforeCommit?: () => Promise<void>;
+}
+
+export interface Row {
+  origin: string;
+  seq: number;
+  type: string;
+  v: number;
+  ts: number;
+  session: string | null;
+  body: Buffer | null;
+}
+
+/** Checks shape, identity and body of every event against the engine's schemas. */
+export function validateWire(origin: string, req: PushRequest): Row[] {
+  const { from, upTo, events } = req;
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(upTo) || from < 0 || upTo < from) throw new RelayError('INVALID', 'push needs 0 <= from <= upTo');
+  if (!Array.isArray(events)) throw new RelayError('INVALID', 'push needs an events array');
+  let last = from;
+  return events.map((w) => {
+    if (!Array.isArray(w) || w.length !== 7) throw new RelayError('INVALID', 'an event must be [origin, seq, type, v, ts, session, body]');
+    const [o, seq, type, v, ts, session, body] = w;
+    const at = `event ${String(o)}:${String(seq)}`;
+    if (o !== origin) throw new RelayError('FORBIDDEN', `${at}: a device pushes only its own origin's events (${origin})`);
+    if (!Number.isSafeInteger(seq) || seq <= last || seq > upTo) throw new RelayError('INVALID', `${at}: seq must increase within (${from}, ${upTo}]`);
+    last = seq;
+    if (typeof type !== 'string' || !KNOWN.has(type)) throw new RelayError('INVALID', `${at}: unknown type ${String(type)}`);
+    if (v !== EVENT_SCHEMA_VERSION) throw new RelayError('INVALID', `${at}: schema version ${String(v)} is not ${EVENT_SCHEMA_VERSION}`);
+    if (!Number.isFinite(ts)) throw new RelayError('INVALID', `${at}: bad ts`);
+    if (session !== null && (typeof session !== 'string' || !SESSION_ID.test(session))) throw new RelayError('INVALID', `${at}: bad session id`);
+    if (body !== null && !(body instanceof Uint8Array)) throw new RelayError('INVALID', `${at}: body must be msgpack bytes or null`);
+    if (body !== null) {
+      let decoded: unknown;
+      try {
+        decoded = unpackBody(body);
+      } catch {
+        throw new RelayError('INVALID', `${at}: body is not msgpack`);
+      }
+      try {
+        assertValid(eventSchema(type as never), decoded, `${at} (${type})`);
+      } catch (err) {
+        throw new RelayError('INVALID', (err as Error).message);
+      }
+    }
+    return { origin: o, seq, type, v, ts: Math.trunc(ts), session, body: body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  });
+}
+
+/**
+ * Stores a push in one transaction: the stream frontier (gap check, idempotent retries),
+ * the events in the target space and in every space their session is shared into (where
+ * the pusher is a member), tombstones for purges, and a NOTIFY per space — all committed
+ * together, so the client's acknowledgement and the data can never disagree.
+ */
+/** `validated`: the events already checked with validateWire (or the error it threw), so that CPU work can overlap the previous push's transaction. */
+export async function pushEvents(db: Db, who: Authed, origin: string, req: PushRequest, hooks: PushHooks = {}, validated?: Row[] | Error): Promise<PushResult> {
+  const space = await requireMember(db, who.id, req.space);
+  if (validated instanceof Error) throw validated;
+  const rows = validated ?? validateWire(origin, req);
+  if (req.lane !== undefined && (typeof req.lane !== 'string' || !SESSION_ID.test(req.lane) || rows.some((r) => r.session !== req.lane))) {
+    throw new RelayError('INVALID', 'a session lane carries only events of that session');
+  }
+  const stream = req.lane ? `${origin}/${req.lane}` : origin;
+  return db.transaction().execute(async (tx) => {
+    // One round trip: creates the stream row or locks the existing one, and reads its frontier.
+    const st = await sql<{ frontier: string }>`insert into streams (space_id, origin, frontier) values (${space.id}, ${stream}, 0)
+      on conflict (space_id, origin) do update set frontier = streams.frontier returning frontier`.execute(tx);
+    const frontier = Number(st.rows[0]!.frontier);
+    if (req.from > frontier) throw new RelayError('GAP', `push starts after seq ${req.from} but the relay has only up to ${frontier}`, { frontier });
+    if (req.upTo <= frontier) return { frontier, written: 0, committed: [] };
+    const fresh = rows.filter((r) => r.seq > frontier);
+    const targets = new Map<string, Row[]>([[space.id, fresh]]);
+    const sessions = [...new Set(fresh.map((r) => r.session).filter((s): s is string => s !== null))];
+    if (sessions.length) {
+      const shared = await tx
+        .selectFrom('shares')
+        .innerJoin('members', (j) => j.onRef('members.space_id', '=', 'shares.space_id').on('members.account_id', '=', who.id))
+        .select(['shares.space_id', 'shares.session'])
+        .where('shares.session', 'in', sessions)
+        .where('shares.space_id', '!=', space.id)
+        .execute();
+      for (const sh of shared) {
+        const list = targets.get(sh.space_id) ?? [];
+        list.push(...fresh.filter((r) => r.session === sh.session));
+        targets.set(sh.space_id, list);
+      }
+    }
+    if (req.routes !== undefined || req.policies !== undefined) await checkDlpContext(tx, who, space, req, targets, frontier, sessions);
+    let written = 0;
+    const committed: Committed[] = [];
+    // Counter rows are locked in one global order so concurrent pushes never deadlock.
+    for (const target of [...targets.keys()].sort()) {
+      const list = targets.get(target)!.sort((a, b) => a.seq - b.seq);
+      const ins = await insertRows(tx, target, list);
+      written += ins.written;
+      if (ins.committed) committed.push(ins.committed);
+    }
+    await tx.updateTable('streams').set({ frontier: req.upTo }).where('space_id', '=', space.id).where('origin', '=', stream).execute();
+    await hooks.beforeCommit?.();
+    return { frontier: req.upTo, written, committed };
+  });
+}
+
+/**
+ * The client scrubbed this push for the spaces and policies it declared: if a session would
+ * reach a space it did not expect, or a space's policy is now stricter, the push is refused
+ * (STALE, nothing stored) with the current picture, and the client scrubs again and resends.
+ */
+async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushRequest, targets: Map<string, Row[]>, frontier: number, sessions: string[]): Promise<void> {
+  const routes = req.routes && typeof req.routes === 'object' ? req.routes : {};
+  const policies: Record<string, DlpPolicy | undefined> = req.policies && typeof req.policies === 'object' ? req.policies : {};
+  const current = new Map((await tx.selectFrom('spaces').select(['id', 'dlp_policy']).where('id', 'in', [...targets.keys()]).execute()).map((r) => [r.id, r.dlp_policy]));
+  let stale = false;
+  for (const [target, rows] of targets) {
+    const declared = policies[target];
+    if (!declared || stricterThan(current.get(target) ?? 'redact', declared)) stale = true;
+    if (target === space.id) continue;
+    for (const r of rows) if (!Array.isArray(routes[r.session!]) || !routes[r.session!]!.includes(target)) stale = true;
+  }
+  if (!stale) return;
+  throw new RelayError('STALE', 'the push was scrubbed for other spaces or policies than the relay has now', { frontier, spaces: await spacesOf(tx, who.id), shares: await sharesOf(tx, who.id, sessions) });
+}
+
+/** Sessions shared into the account's spaces (all of them, or only `sessions`): session → space ids. */
+export async function sharesOf(db: Db | Tx, accountId: string, sessions?: string[]): Promise<Record<string, string[]>> {
+  if (sessions && !sessions.length) return {};
+  let q = db
+    .selectFrom('shares')
+    .innerJoin('members', (j) => j.onRef('members.space_id', '=', 'shares.space_id').on('members.account_id', '=', accountId))
+    .select(['shares.space_id', 'shares.session']);
+  if (sessions) q = q.where('shares.session', 'in', sessions);
+  const out: Record<string, string[]> = {};
+  for (const r of await q.execute()) (out[r.session] ??= []).push(r.space_id);
+  return out;
+}
+
+/**
+ * Inserts rows into one space under its counter row lock. The lock is held to commit,
+ * so a later transaction cannot take higher numbers and commit first: a reader that has
+ * seen rseq N has seen everything below N that will ever exist.
+ */
+async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written: number; committed?: Committed }> {
+  if (!rows.length) return { written: 0 };
+  const up = await sql<{ next_rseq: string }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq`.execute(tx);
+  const base = Number(up.rows[0]!.next_rseq) - rows.length;
+  const sessions = [...new Set(rows.map((r) => r.session).filter((s): s is string => s !== null))];
+  const purged = new Set<string>();
+  if (sessions.length) {
+    // The type is a literal so the planner can use the partial index events_purged.
+    const p = await sql<{ session: string }>`select distinct session from events where space_id = ${space} and type = 'session.purged' and session in (${sql.join(sessions)})`.execute(tx);
+    for (const r of p.rows) purged.add(r.session);
+  }
+  const stored = rows.map((r) => (r.session && purged.has(r.session) ? { ...r, body: null } : r));
+  // Duplicates are skipped (their numbers stay unused: readers only need the order, not density).
+  const res = await tx
+    .insertInto('events')
+    .values(stored.map((r, i) => ({ space_id: space, rseq: base + i + 1, origin: r.origin, seq: r.seq, type: r.type, v: r.v, ts: r.ts, session: r.session, body: r.body })))
+    .onConflict((oc) => oc.columns(['space_id', 'origin', 'seq']).doNothing())
+    .returning('rseq')
+    .execute();
+  const inserted = new Set(res.map((r) => Number(r.rseq)));
+  let purges = false;
+  for (const r of rows) {
+    if (r.type === 'session.purged' && r.session) {
+      purges = true;
+      // A purge erases the content here too; the purge event itself stays as the tombstone's reason.
+      // Same rule as the local log: the first purge event keeps its (empty) body, everything else of the session loses it.
+      await tx.updateTable('events').set({ body: null }).where('space_id', '=', space).where('session', '=', r.session).where('body', 'is not', null).where((eb) => eb.not(eb.and([eb('origin', '=', r.origin), eb('seq', '=', String(r.seq) as never)]))).execute();
+    }
+  }
+  await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
+  // A purge rewrites rows of this batch too; readers then take them from the database.
+  const committed = purges ? undefined : { space, after: base, cursor: base + rows.length, events: stored.filter((_, i) => inserted.has(base + i + 1)).map(rowToWire) };
+  return { written: inserted.size, committed };
+}
+
+function rowToWire(r: Row): WireEvent {
+  return [r.origin, r.seq, r.type, r.v, r.ts, r.session, r.body === null ? null : new Uint8Array(r.body.buffer, r.body.byteOffset, r.body.byteLength)];
+}
+
+export interface ReadResult {
+  cursor: number;
+  /** Rows read, including those of the skipped origin. */
+  rows: number;
+  events: WireEvent[];
+}
+
+/** Events of a space after a relay cursor, in relay order; `skipOrigin`'s own events are left out but passed over. */
+export async function readSpace(db: Db, spaceId: string, after: number, limit: number, skipOrigin?: string): Promise<ReadResult> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['rseq', 'origin', 'seq', 'type', 'v', 'ts', 'session', 'body'])
+    .where('space_id', '=', spaceId)
+    .where('rseq', '>', String(after) as never)
+    .orderBy('rseq')
+    .limit(limit)
+    .execute();
+  let cursor = after;
+  const events: WireEvent[] = [];
+  for (const r of rows) {
+    cursor = Number(r.rseq);
+    if (r.origin !== skipOrigin) events.push(toWireRow(r));
+  }
+  return { cursor, events, rows: rows.length };
+}
+
+function toWireRow(r: { origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | Uint8Array | null }): WireEvent {
+  return [r.origin, Number(r.seq), r.type, r.v, Number(r.ts), r.session, r.body === null ? null : new Uint8Array(r.body)];
+}
+
+/** Every event of a session readable by the account (any of its spaces), once per identity. */
+export async function readSessionEvents(db: Db, accountId: string, session: string, space?: string): Promise<WireEvent[]> {
+  let spaceIds: string[];
+  if (space) spaceIds = [(await requireMember(db, accountId, space)).id];
+  else spaceIds = (await db.selectFrom('members').select('space_id').where('account_id', '=', accountId).execute()).map((r) => r.space_id);
+  if (!spaceIds.length) return [];
+  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null }>`
+    select distinct on (origin, seq) origin, seq, type, v, ts, session, body from events
+    where session = ${session} and space_id in (${sql.join(spaceIds)})
+    order by origin, seq, (body is null) desc`.execute(db);
+  return rows.rows.map(toWireRow).sort((a, b) => a[4] - b[4] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+}
+
+/** Copies a session's events that `from` can read into a space, under that space's counter lock. */
+async function copySession(tx: Tx, fromAccount: string, session: string, toSpace: string): Promise<number> {
+  const spaceIds = (await tx.selectFrom('members').select('space_id').where('account_id', '=', fromAccount).execute()).map((r) => r.space_id);
+  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null }>`
+    select distinct on (origin, seq) origin, seq, type, v, ts, session, body from events
+    where session = ${session} and space_id in (${sql.join(spaceIds)})
+    order by origin, seq, (body is null) desc`.execute(tx);
+  const list: Row[] = rows.rows
+    .map((r) => ({ origin: r.origin, seq: Number(r.seq), type: r.type, v: r.v, ts: Number(r.ts), session: r.session, body: r.body }))
+    .sort((a, b) => a.ts - b.ts || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+  return (await insertRows(tx, toSpace, list)).written;
+}
+
+/** Shares a session into a team (or personal) space: copies what exists, routes what comes later. */
+export async function shareSession(db: Db, who: Authed, session: string, toSpace: string): Promise<{ space: string; copied: number }> {
+  if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
+  const space = await requireMember(db, who.id, toSpace);
+  return db.transaction().execute(async (tx) => {
+    await tx.insertInto('shares').values({ space_id: space.id, session, shared_by: who.id }).onConflict((oc) => oc.columns(['space_id', 'session']).doNothing()).execute();
+    const copied = await copySession(tx, who.id, session, space.id);
+    return { space: space.id, copied };
+  });
+}
+
+export async function unshareSession(db: Db, who: Authed, session: string, fromSpace: string): Promise<void> {
+  const space = await requireMember(db, who.id, fromSpace);
+  const r = await db.deleteFrom('shares').where('space_id', '=', space.id).where('session', '=', String(session)).executeTakeFirst();
+  if (!r.numDeletedRows) throw new RelayError('NOT_FOUND', `session ${session} is not shared into ${space.name}`);
+}
+
+export async function listRemoteSessions(db: Db, who: Authed, space?: string) {
+  const spaceIds = space
+    ? [(await requireMember(db, who.id, space)).id]
+    : (await db.selectFrom('members').select('space_id').where('account_id', '=', who.id).execute()).map((r) => r.space_id);
+  if (!spaceIds.length) return [];
+  const rows = await sql<{ space: string; session: string; events: string; first_ts: string; last_ts: string; purged: boolean }>`
+    select s.name as space, e.session, count(*) as events, min(e.ts) as first_ts, max(e.ts) as last_ts,
+           bool_or(e.type = 'session.purged') as purged
+    from events e join spaces s on s.id = e.space_id
+    where e.space_id in (${sql.join(spaceIds)}) and e.session is not null
+    group by s.name, e.session order by max(e.ts) desc limit 1000`.execute(db);
+  return rows.rows.map((r) => ({ space: r.space, session: r.session, events: Number(r.events), first_ts: Number(r.first_ts), last_ts: Number(r.last_ts), purged: r.purged }));
+}
+
+export async function createHandoff(db: Db, who: Authed, session: string, to: string, message: string | null, newHandoffId: () => string) {
+  if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
+  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(to)).executeTakeFirst();
+  if (!acc) throw new RelayError('NOT_FOUND', `no account ${to}`);
+  const own = await db.selectFrom('members').innerJoin('events', 'events.space_id', 'members.space_id').select('events.space_id').where('members.account_id', '=', who.id).where('events.session', '=', session).limit(1).executeTakeFirst();
+  if (!own) throw new RelayError('NOT_FOUND', `session ${session} is not on the relay yet; push it first (sfs push ${session})`);
+  const id = newHandoffId();
+  await db.insertInto('handoffs').values({ id, session, from_account: who.id, to_account: acc.id, source_space: own.space_id, message: message ?? null, accepted_at: null }).execute();
+  return { id, session, to };
+}
+
+export async function listHandoffs(db: Db, who: Authed) {
+  return db
+    .selectFrom('handoffs')
+    .innerJoin('accounts as f', 'f.id', 'handoffs.from_account')
+    .innerJoin('accounts as t', 't.id', 'handoffs.to_account')
+    .select(['handoffs.id', 'handoffs.session', 'f.username as from', 't.username as to', 'handoffs.message', 'handoffs.created_at', 'handoffs.accepted_at'])
+    .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
+    .orderBy('handoffs.created_at', 'desc')
+    .execute();
+}
+
+/** The recipient takes a handoff: the session's events are copied into their personal space. */
+export async function acceptHandoff(db: Db, who: Authed, id: string, personalSpace: string) {
+  const h = await db.selectFrom('handoffs').selectAll().where('id', '=', String(id)).where('to_account', '=', who.id).executeTakeFirst();
+  if (!h) throw new RelayError('NOT_FOUND', `no handoff ${id} for ${who.username}`);
+  return db.transaction().execute(async (tx) => {
+    const copied = await copySession(tx, h.from_account, h.session, personalSpace);
+    await tx.updateTable('handoffs').set({ accepted_at: new Date() }).where('id', '=', h.id).execute();
+    return { id: h.id, session: h.session, message: h.message, copied };
+  });
+}

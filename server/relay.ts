@@ -1,0 +1,159 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import rateLimit from '@fastify/rate-limit';
+import { pack } from 'msgpackr';
+import { openDatabase, type RelayDatabase } from './db/open.js';
+import * as acc from './accounts.js';
+import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
+import { RelayError } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+import { Connection, Hub } from './sync-socket.js';
+import { hashToken, newId } from './credentials.js';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/replication/protocol.js';
+
+export interface RelayOptions {
+  port?: number;
+  host?: string;
+  /** postgres://… ; without it an embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Structured JSON logs (pino, through fastify); false in tests. */
+  logger?: boolean | { level: string };
+  maxFrameBytes?: number;
+  bodyLimit?: number;
+  /** Requests (HTTP) or frames (WebSocket) per second per token, and burst. */
+  rateLimit?: { rate: number; burst: number };
+  hooks?: PushHooks;
+}
+
+export interface Relay {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  rdb: RelayDatabase;
+  close(): Promise<void>;
+}
+
+type Req = FastifyRequest<{ Body: Record<string, any>; Params: Record<string, string>; Querystring: Record<string, string> }>;
+
+/** Starts the relay: HTTP control API + WebSocket sync on one port. */
+export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
+  const logger = opts.logger ?? false;
+  const app = Fastify({ logger, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
+  const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
+  const db = rdb.db;
+  const hub = new Hub();
+  await rdb.listen((space) => hub.wake(space));
+  const limits = opts.rateLimit ?? { rate: 200, burst: 1000 };
+  const limiter = new RateLimiter(limits.rate, limits.burst);
+
+  await app.register(rateLimit, {
+    global: true,
+    max: Math.round(limits.rate * 60),
+    timeWindow: 60_000,
+    // Per token when there is one, so one noisy device cannot starve an office behind one IP.
+    keyGenerator: (req) => {
+      const h = req.headers.authorization;
+      return h?.startsWith('Bearer ') ? 'tok:' + hashToken(h.slice(7)) : 'ip:' + req.ip;
+    },
+    allowList: (req) => req.url === '/health',
+  });
+  await app.register(websocket, { options: { maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES } });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof RelayError) return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
+    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
+    if (err.statusCode === 429) return reply.status(429).send({ error: { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' } });
+    if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'INVALID', message: err.message } });
+    req.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal relay error' } });
+  });
+
+  const auth = (req: FastifyRequest) => {
+    const h = req.headers.authorization;
+    return acc.authenticate(db, h?.startsWith('Bearer ') ? h.slice(7) : undefined);
+  };
+  const str = (v: unknown, what: string): string => {
+    if (typeof v !== 'string' || !v) throw new RelayError('INVALID', `${what} is required`);
+    return v;
+  };
+
+  app.get('/health', async () => {
+    await db.selectFrom('spaces').select('id').limit(1).execute();
+    return { ok: true, database: rdb.kind, protocol: PROTOCOL_VERSIONS, connections: hub.connections };
+  });
+
+  app.post('/v1/signup', async (req: Req) => acc.signup(db, str(req.body?.username, 'username'), str(req.body?.password, 'password'), req.body?.token_name ?? 'signup'));
+  app.post('/v1/login', async (req: Req) => acc.login(db, str(req.body?.username, 'username'), str(req.body?.password, 'password'), req.body?.token_name ?? 'login'));
+  app.get('/v1/me', async (req) => {
+    const who = await auth(req);
+    return { account: { id: who.id, username: who.username }, token_id: who.tokenId, spaces: await acc.spacesOf(db, who.id) };
+  });
+  app.get('/v1/tokens', async (req) => ({ tokens: await acc.listTokens(db, await auth(req)) }));
+  app.post('/v1/tokens', async (req: Req) => acc.createToken(db, await auth(req), str(req.body?.name, 'name')));
+  app.delete('/v1/tokens/:id', async (req: Req) => {
+    await acc.revokeToken(db, await auth(req), req.params.id!);
+    return { revoked: req.params.id };
+  });
+  app.get('/v1/devices', async (req) => ({ devices: await acc.listDevices(db, await auth(req)) }));
+  app.get('/v1/spaces', async (req) => ({ spaces: await acc.spacesOf(db, (await auth(req)).id) }));
+  app.put('/v1/spaces/:space/policy', async (req: Req) => {
+    await acc.setPolicy(db, await auth(req), req.params.space!, req.body?.policy);
+    return { space: req.params.space, policy: req.body?.policy };
+  });
+  app.post('/v1/orgs', async (req: Req) => acc.createTeam(db, await auth(req), str(req.body?.name, 'name')));
+  app.get('/v1/orgs/:space/members', async (req: Req) => ({ members: await acc.listMembers(db, await auth(req), req.params.space!) }));
+  app.post('/v1/orgs/:space/members', async (req: Req) => {
+    await acc.addMember(db, await auth(req), req.params.space!, str(req.body?.username, 'username'), req.body?.role ?? 'member');
+    return { space: req.params.space, username: req.body?.username, role: req.body?.role ?? 'member' };
+  });
+  app.delete('/v1/orgs/:space/members/:username', async (req: Req) => {
+    await acc.removeMember(db, await auth(req), req.params.space!, req.params.username!);
+    return { space: req.params.space, removed: req.params.username };
+  });
+  app.get('/v1/sessions', async (req: Req) => ({ sessions: await listRemoteSessions(db, await auth(req), req.query.space) }));
+  app.get('/v1/sessions/:session/events', async (req: Req, reply: FastifyReply) => {
+    const who = await auth(req);
+    const events = await readSessionEvents(db, who.id, req.params.session!, req.query.space);
+    if (!events.length) throw new RelayError('NOT_FOUND', `no session ${req.params.session} readable by ${who.username}`);
+    return reply.type('application/x-msgpack').send(pack({ events }));
+  });
+  app.post('/v1/shares', async (req: Req) => shareSession(db, await auth(req), str(req.body?.session, 'session'), str(req.body?.space, 'space')));
+  app.delete('/v1/shares/:space/:session', async (req: Req) => {
+    await unshareSession(db, await auth(req), req.params.session!, req.params.space!);
+    return { unshared: req.params.session };
+  });
+  app.post('/v1/handoffs', async (req: Req) => createHandoff(db, await auth(req), str(req.body?.session, 'session'), str(req.body?.to, 'to'), req.body?.message ?? null, () => newId('hnd_')));
+  app.get('/v1/handoffs', async (req) => ({ handoffs: await listHandoffs(db, await auth(req)) }));
+  app.post('/v1/handoffs/:id/accept', async (req: Req) => {
+    const who = await auth(req);
+    return acceptHandoff(db, who, req.params.id!, await acc.personalSpace(db, who));
+  });
+
+  app.get('/v1/sync', { websocket: true }, (socket) => {
+    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks });
+  });
+
+  let address: string;
+  try {
+    address = await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  } catch (err) {
+    await rdb.close();
+    throw err;
+  }
+  const port = (app.server.address() as { port: number }).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: address.replace('[::1]', 'localhost'),
+    port,
+    app,
+    rdb,
+    // Graceful: stop accepting, close sockets (clients reconnect elsewhere), then the database.
+    close: () =>
+      (closing ??= (async () => {
+        for (const c of app.websocketServer?.clients ?? []) c.close(1001, 'relay shutting down');
+        await app.close();
+        await rdb.close();
+      })()),
+  };
+}

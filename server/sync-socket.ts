@@ -1,0 +1,259 @@
+import type { WebSocket } from 'ws';
+import type { FastifyBaseLogger } from 'fastify';
+import type { RelayDatabase } from './db/open.js';
+import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from './accounts.js';
+import { pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
+import { RelayError } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame } from '../engine/replication/protocol.js';
+
+/** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
+const PULL_WINDOW = 2;
+const HELLO_TIMEOUT_MS = 10_000;
+
+interface Parsed {
+  frame?: ClientFrame;
+  error?: Error;
+  /** For a push: its events checked by validateWire, or what it threw. */
+  rows?: Row[] | Error;
+}
+
+interface Sub {
+  spaceId: string;
+  cursor: number;
+  inflight: number;
+  reading: boolean;
+  wanted: boolean;
+  /** No frame sent yet: the first read is sent even when empty, so the client learns it is caught up. */
+  fresh: boolean;
+}
+
+export interface SocketDeps {
+  rdb: RelayDatabase;
+  log: FastifyBaseLogger;
+  limiter: RateLimiter;
+  hub: Hub;
+  hooks?: PushHooks;
+}
+
+/** Which connections follow which space; woken by NOTIFY from any relay process. */
+export class Hub {
+  private readonly bySpace = new Map<string, Set<Connection>>();
+  add(space: string, c: Connection): void {
+    let set = this.bySpace.get(space);
+    if (!set) this.bySpace.set(space, (set = new Set()));
+    set.add(c);
+  }
+  remove(c: Connection): void {
+    for (const set of this.bySpace.values()) set.delete(c);
+  }
+  /** Hands a push committed by this process to its live readers (see Committed); the NOTIFY still follows. */
+  publish(c: Committed): void {
+    for (const conn of this.bySpace.get(c.space) ?? []) conn.offer(c);
+  }
+  wake(space: string): void {
+    if (space === '*') {
+      for (const [s, set] of this.bySpace) for (const c of set) c.wake(s);
+      return;
+    }
+    for (const c of this.bySpace.get(space) ?? []) c.wake(space);
+  }
+  get connections(): number {
+    const all = new Set<Connection>();
+    for (const set of this.bySpace.values()) for (const c of set) all.add(c);
+    return all.size;
+  }
+}
+
+/** One client's WebSocket: handshake, then pushes in order and live pulls per space. */
+export class Connection {
+  private who: Authed | undefined;
+  private origin = '';
+  private readonly subs = new Map<string, Sub>();
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly helloTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SocketDeps,
+  ) {
+    this.helloTimer = setTimeout(() => this.fail({ t: 'error', code: 'AUTH', message: 'no hello within 10 s' }), HELLO_TIMEOUT_MS);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // Decoded and checked now, while an earlier push may still wait on the database;
+      // handled one after another so pushes keep their order (errors surface in order too).
+      const parsed = this.parse(data, isBinary);
+      this.queue = this.queue.then(() => this.onFrame(parsed)).catch((err) => this.onError(err));
+    });
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+  }
+
+  private dispose(): void {
+    this.closed = true;
+    clearTimeout(this.helloTimer);
+    this.deps.hub.remove(this);
+  }
+
+  private send(frame: RelayFrame): void {
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame));
+  }
+
+  private fail(frame: ErrorFrame): void {
+    this.send(frame);
+    this.ws.close(frame.code === 'AUTH' || frame.code === 'VERSION' ? 4401 : 4400, frame.code);
+    this.dispose();
+  }
+
+  private onError(err: unknown): void {
+    if (err instanceof RelayError) {
+      if (err.code === 'FORBIDDEN' || err.code === 'AUTH' || err.code === 'RATE_LIMIT' || err.code === 'PROTOCOL') {
+        this.deps.log.warn({ account: this.who?.username, code: err.code }, err.message);
+      }
+      return this.fail({ t: 'error', code: err.code === 'NOT_FOUND' || err.code === 'CONFLICT' ? 'INVALID' : err.code, message: err.message });
+    }
+    this.deps.log.error({ err }, 'sync connection failed');
+    this.fail({ t: 'error', code: 'INTERNAL', message: 'internal relay error' });
+  }
+
+  private parse(data: Buffer, isBinary: boolean): Parsed {
+    if (!isBinary) return { error: new RelayError('PROTOCOL', 'frames are binary msgpack') };
+    let f: ClientFrame;
+    try {
+      f = decodeFrame<ClientFrame>(data);
+    } catch {
+      return { error: new RelayError('PROTOCOL', 'frame is not msgpack') };
+    }
+    if (!f || typeof f !== 'object' || typeof (f as { t?: unknown }).t !== 'string') return { error: new RelayError('PROTOCOL', 'frame needs a type') };
+    if (f.t !== 'push' || !this.who) return { frame: f };
+    try {
+      return { frame: f, rows: validateWire(this.origin, f) };
+    } catch (err) {
+      return { frame: f, rows: err as Error };
+    }
+  }
+
+  private async onFrame(parsed: Parsed): Promise<void> {
+    if (this.closed) return;
+    if (parsed.error) throw parsed.error;
+    const f = parsed.frame!;
+    if (!this.who) {
+      if (f.t !== 'hello') throw new RelayError('AUTH', 'the first frame must be hello');
+      return this.hello(f);
+    }
+    if (!this.deps.limiter.take(this.who.tokenId, f.t === 'push' ? Math.max(1, (f.events?.length ?? 0) / 50) : 1)) {
+      throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
+    }
+    switch (f.t) {
+      case 'push': {
+        try {
+          const r = await pushEvents(this.deps.rdb.db, this.who, this.origin, f, this.deps.hooks, parsed.rows);
+          this.send({ t: 'pushed', id: f.id, space: f.space, frontier: r.frontier, written: r.written });
+          for (const c of r.committed) this.deps.hub.publish(c);
+        } catch (err) {
+          // A gap is not fatal: the client resumes from the frontier we report.
+          if (err instanceof RelayError && err.code === 'GAP') this.send({ t: 'error', id: f.id, code: 'GAP', message: err.message, frontier: err.extra.frontier as number });
+          else if (err instanceof RelayError && err.code === 'STALE') this.send({ t: 'error', id: f.id, code: 'STALE', message: err.message, ...(err.extra as Pick<ErrorFrame, 'frontier' | 'spaces' | 'shares'>) });
+          else throw err;
+        }
+        return;
+      }
+      case 'sub': {
+        const space = await requireMember(this.deps.rdb.db, this.who.id, String(f.space));
+        const after = Number(f.after);
+        if (!Number.isSafeInteger(after) || after < 0) throw new RelayError('INVALID', 'sub needs after >= 0');
+        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, fresh: true });
+        this.deps.hub.add(space.id, this);
+        this.wake(space.id);
+        return;
+      }
+      case 'ack': {
+        const sub = this.subs.get(String(f.space));
+        if (!sub) throw new RelayError('PROTOCOL', `ack for a space not subscribed: ${String(f.space)}`);
+        sub.inflight = Math.max(0, sub.inflight - 1);
+        this.wake(sub.spaceId);
+        return;
+      }
+      case 'hello':
+        throw new RelayError('PROTOCOL', 'hello sent twice');
+      default:
+        throw new RelayError('PROTOCOL', `unknown frame type ${String((f as { t: unknown }).t)}`);
+    }
+  }
+
+  private async hello(f: ClientFrame & { t: 'hello' }): Promise<void> {
+    const versions = Array.isArray(f.versions) ? f.versions : [];
+    const version = Math.max(...versions.filter((v) => (PROTOCOL_VERSIONS as readonly number[]).includes(v)), -1);
+    if (version < 0) return this.fail({ t: 'error', code: 'VERSION', message: `no common protocol version: relay speaks ${PROTOCOL_VERSIONS.join(',')}` });
+    const who = await authenticate(this.deps.rdb.db, typeof f.token === 'string' ? f.token : undefined);
+    if (!this.deps.limiter.take(who.tokenId)) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
+    await bindDevice(this.deps.rdb.db, who, String(f.origin), typeof f.device === 'string' ? f.device.slice(0, 100) : undefined);
+    clearTimeout(this.helloTimer);
+    this.who = who;
+    this.origin = String(f.origin);
+    const spaces = await spacesOf(this.deps.rdb.db, who.id);
+    const rows = await this.deps.rdb.db.selectFrom('streams').select(['space_id', 'frontier']).where('origin', '=', this.origin).execute();
+    const frontiers: Record<string, number> = {};
+    for (const s of spaces) frontiers[s.id] = 0;
+    for (const r of rows) if (r.space_id in frontiers) frontiers[r.space_id] = Number(r.frontier);
+    this.deps.log.info({ account: who.username, origin: this.origin }, 'sync connected');
+    this.send({ t: 'welcome', version, account: { id: who.id, username: who.username }, spaces, frontiers, shares: await sharesOf(this.deps.rdb.db, who.id) });
+  }
+
+  /** A batch committed by this process: sent as is when it is exactly what this reader needs next. */
+  offer(c: Committed): void {
+    const sub = this.subs.get(c.space);
+    // Otherwise the NOTIFY of that commit wakes the reader, which reads from the database.
+    if (!sub || this.closed || sub.reading || sub.cursor !== c.after || sub.inflight >= PULL_WINDOW) return;
+    sub.reading = true;
+    void this.deliver(sub, c);
+  }
+
+  private async deliver(sub: Sub, c: Committed): Promise<void> {
+    try {
+      await requireMember(this.deps.rdb.db, this.who!.id, sub.spaceId);
+      if (this.closed || sub.cursor !== c.after) return;
+      sub.fresh = false;
+      sub.cursor = c.cursor;
+      sub.inflight++;
+      this.send({ t: 'events', space: sub.spaceId, cursor: c.cursor, events: c.events.filter((e) => e[0] !== this.origin), tail: true });
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      sub.reading = false;
+      if (sub.wanted) this.wake(sub.spaceId);
+    }
+  }
+
+  /** Reads and sends the next batches of a subscription while the window allows. */
+  wake(spaceId: string): void {
+    const sub = this.subs.get(spaceId);
+    if (!sub || this.closed) return;
+    sub.wanted = true;
+    if (sub.reading) return;
+    void this.pump(sub);
+  }
+
+  private async pump(sub: Sub): Promise<void> {
+    sub.reading = true;
+    try {
+      while (!this.closed && sub.wanted && sub.inflight < PULL_WINDOW) {
+        sub.wanted = false;
+        // Membership is checked on every read: a member removed from a team stops receiving at once.
+        await requireMember(this.deps.rdb.db, this.who!.id, sub.spaceId);
+        const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
+        const tail = r.rows < BATCH_EVENTS;
+        if (r.cursor === sub.cursor && !sub.fresh) continue; // re-checks `wanted`: a NOTIFY may have come during the read
+        sub.fresh = false;
+        sub.cursor = r.cursor;
+        sub.inflight++;
+        if (!tail) sub.wanted = true;
+        this.send({ t: 'events', space: sub.spaceId, cursor: r.cursor, events: r.events, tail });
+      }
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      sub.reading = false;
+    }
+  }
+}
