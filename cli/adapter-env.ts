@@ -1,0 +1,7 @@
+import { homedir } from 'node:os';
+import type { AdapterEnv } from '../engine/capture/contract.js';
+
+/** Where the adapters look on this machine: the real home (HOME honoured), platform and environment. */
+export function adapterEnv(): AdapterEnv {
+  return { home: homedir(), platform: process.platform, env: process.env };
+}

@@ -1,0 +1,50 @@
+import { captureAll, type CaptureAllResult } from '../../engine/capture/capture-all.js';
+import { SfsError } from '../../engine/errors.js';
+import { ADAPTERS, adapterFor } from '../../adapters/index.js';
+import { adapterEnv } from '../adapter-env.js';
+import type { Ctx } from '../context.js';
+import { color, print, printJson } from '../output.js';
+
+/**
+ * `sfs import --from TOOL | --all`: capture the history already on disk once, without a
+ * daemon. A progress bar on a terminal (stderr), nothing on a pipe; one summary line.
+ */
+export async function runCaptureImport(from: string | undefined, all: boolean, ctx: Ctx): Promise<void> {
+  const adapters = all ? ADAPTERS : [adapterFor(from ?? '') ?? unknownTool(from ?? '')];
+  const store = await ctx.store();
+  const tty = !!process.stderr.isTTY && !ctx.json;
+  const bar = tty ? await progressBar() : undefined;
+  let result: CaptureAllResult;
+  try {
+    result = await captureAll(store, adapters, adapterEnv(), {
+      onTotal: (n) => bar?.start(n, 0, { tool: '' }),
+      onSource: (r, done) => bar?.update(done, { tool: r.tool }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (ctx.json) return printJson('import', { tools: result.tools, totals: result.totals, problems: result.problems });
+  const t = result.totals;
+  const shown = 50;
+  for (const p of result.problems.slice(0, shown)) print(`${color.yellow('problem')} ${p.path}${p.where ? `:${p.where}` : ''}: ${p.message}`);
+  if (result.problems.length > shown) print(color.dim(`… ${result.problems.length - shown} more problems (--json lists them all)`));
+  const revised = t.messagesRevised ? `, ${t.messagesRevised} revised` : '';
+  print(
+    `${t.tools} ${plural(t.tools, 'tool')}, ${t.sources} ${plural(t.sources, 'source')}, ${t.sessionsNew} new ${plural(t.sessionsNew, 'session')}, ` +
+      `${t.messagesAdded} ${plural(t.messagesAdded, 'message')} added${revised}, ${t.problems} ${plural(t.problems, 'problem')}`,
+  );
+}
+
+function unknownTool(name: string): never {
+  throw new SfsError('USAGE', `unknown tool "${name}"; known: ${ADAPTERS.map((a) => a.tool).join(', ')}`);
+}
+
+const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
+
+async function progressBar() {
+  const { default: progress } = await import('cli-progress');
+  return new progress.SingleBar(
+    { format: 'capturing {bar} {value}/{total} sources {tool}', stream: process.stderr, clearOnComplete: true, hideCursor: true },
+    progress.Presets.shades_classic,
+  );
+}

@@ -1,0 +1,21 @@
+import { SfsError } from '../../engine/errors.js';
+import { requireCredentials, type Credentials } from '../../engine/replication/credentials.js';
+import { RelayApi } from '../../engine/replication/api.js';
+import { SyncClosed } from '../../engine/replication/connection.js';
+import type { Ctx } from '../context.js';
+
+/** The signed-in relay's API for a command. */
+export function api(ctx: Ctx): { api: RelayApi; creds: Credentials } {
+  const creds = requireCredentials(ctx.paths);
+  return { api: new RelayApi(creds.relay, creds.token), creds };
+}
+
+/** Sync failures as the CLI reports them. */
+export async function asCli<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof SyncClosed) throw new SfsError(err.code === 'AUTH' || err.code === 'FORBIDDEN' ? 'AUTH' : 'IO', err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,98 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { SfsError } from '../../engine/errors.js';
+import { exportMessages, exportSfs, sfsHeader } from '../../engine/ops/export-sfs.js';
+import { importSfs } from '../../engine/ops/import-sfs.js';
+import { getSessionDetail, resolveSession } from '../../engine/queries/sessions.js';
+import { isResumeTarget, RESUME_TARGETS, type ResumeTarget } from '../../engine/resume/types.js';
+import { headerFromSfs, writeMarkdown } from '../../engine/sfs/markdown.js';
+import { handler, type GlobalArgs } from '../context.js';
+import { color, print, printJson } from '../output.js';
+
+interface ExportArgs extends GlobalArgs {
+  session: string;
+  format: 'sfs' | 'md' | ResumeTarget;
+  out?: string;
+  force?: boolean;
+  project?: string;
+}
+
+export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
+  command: 'export <session>',
+  describe: 'Write a session as a portable .sfs directory, a Markdown transcript, or a native session of claude-code, codex, gemini or copilot',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('session', { type: 'string', demandOption: true, describe: 'id, alias or id prefix (≥ 4 characters)' })
+      .option('format', { choices: ['sfs', 'md', ...RESUME_TARGETS] as const, default: 'sfs' as const })
+      .option('project', { type: 'string', describe: "native formats: the directory the tool will run in (default: the session's)" })
+      .option('out', { alias: 'o', type: 'string', describe: 'destination (default ./<id>.sfs or ./<id>.md; "-" prints Markdown)' })
+      .option('force', { type: 'boolean', describe: 'replace an existing destination' }) as Argv<ExportArgs>,
+  handler: handler<ExportArgs>(async (a, ctx) => {
+    if (isResumeTarget(a.format)) {
+      // The same native session `sfs resume` writes, without starting the tool.
+      const { writeNative, printWritten, resumeSummary } = await import('./resume.js');
+      const r = await writeNative(ctx, { session: a.session, target: a.format, project: a.project });
+      if (ctx.json) return printJson('export', { format: a.format, ...resumeSummary(r) });
+      return printWritten(r);
+    }
+    const db = await (await ctx.store()).view();
+    const id = resolveSession(db, a.session);
+    if (a.format === 'md') {
+      const d = getSessionDetail(db, id);
+      if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+      const { manifest, workspace } = sfsHeader(d);
+      const header = headerFromSfs(manifest, workspace);
+      if (a.out === '-') {
+        // A reader that stops early (`| head`) is not an error.
+        return writeMarkdown(process.stdout, header, exportMessages(db, id)).catch((err: NodeJS.ErrnoException) => {
+          if (err?.code !== 'EPIPE' && err?.code !== 'ERR_STREAM_DESTROYED') throw err;
+        });
+      }
+      const dest = resolve(a.out ?? `${id}.md`);
+      if (existsSync(dest) && !a.force) throw new SfsError('CONFLICT', `${dest} exists (--force replaces it)`);
+      const out = createWriteStream(dest, { mode: 0o600 });
+      await writeMarkdown(out, header, exportMessages(db, id));
+      out.end();
+      await finished(out);
+      if (ctx.json) return printJson('export', { session: id, format: 'md', path: dest });
+      return print(`${color.green('exported')} ${id} → ${dest}`);
+    }
+    const dest = resolve(a.out ?? `${id}.sfs`);
+    const res = await exportSfs(db, id, dest, { overwrite: a.force });
+    if (ctx.json) return printJson('export', { session: id, format: 'sfs', path: res.dir, messages: res.messageCount, bytes: res.bytes });
+    print(`${color.green('exported')} ${id} → ${res.dir} ${color.dim(`(${res.messageCount} messages)`)}`);
+  }),
+};
+
+interface ImportArgs extends GlobalArgs {
+  paths: string[];
+  from?: string;
+  all?: boolean;
+}
+
+export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
+  command: 'import [paths..]',
+  describe: 'Import .sfs directories (all validated before any is written), or capture a tool\'s existing history (--from TOOL | --all)',
+  builder: (y: Argv<GlobalArgs>) =>
+    y
+      .positional('paths', { type: 'string', array: true, default: [] as string[], describe: '.sfs directories' })
+      .option('from', { type: 'string', describe: 'capture the existing history of one tool (claude-code, codex, …)' })
+      .option('all', { type: 'boolean', describe: 'capture the existing history of every tool' }) as Argv<ImportArgs>,
+  handler: handler<ImportArgs>(async (a, ctx) => {
+    const capture = a.from !== undefined || !!a.all;
+    if (a.from !== undefined && a.all) throw new SfsError('USAGE', 'give --from TOOL or --all, not both');
+    if (capture && a.paths.length) throw new SfsError('USAGE', 'give .sfs paths or --from/--all, not both');
+    if (!capture && !a.paths.length) throw new SfsError('USAGE', 'name .sfs directories to import, or --from TOOL / --all to capture a tool\'s history');
+    if (capture) return (await import('./capture-import.js')).runCaptureImport(a.from, !!a.all, ctx);
+    const store = await ctx.store();
+    const results = await importSfs(store, a.paths, {
+      limits: { maxMessagesBytes: ctx.config['import.max_messages_bytes'] as number },
+      onSession: ctx.json ? undefined : (r) => print(`${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${r.messages_added} messages · ${r.path}`)}`),
+    });
+    if (ctx.json) return printJson('import', { results });
+    const n = (s: string) => results.filter((r) => r.status === s).length;
+    print(`${results.length} sessions: ${n('imported')} imported, ${n('updated')} updated, ${n('unchanged')} unchanged`);
+  }),
+};

@@ -1,0 +1,43 @@
+import { loadConfig, type Config } from '../engine/config.js';
+import { resolvePaths, type SfsPaths } from '../engine/paths.js';
+import { Store } from '../engine/store.js';
+import { reportError } from './output.js';
+
+/** What every command handler gets: where data lives, settings, and the --json flag. */
+export interface Ctx {
+  paths: SfsPaths;
+  config: Config;
+  json: boolean;
+  store(): Promise<Store>;
+}
+
+export interface GlobalArgs {
+  json?: boolean;
+}
+
+/**
+ * Wraps a command handler: opens the store on first use, always closes it (handing the
+ * store to any waiting process), and turns any error into one line and an exit code.
+ */
+export function handler<A extends GlobalArgs>(fn: (args: A, ctx: Ctx) => Promise<void>): (args: A) => Promise<void> {
+  return async (args: A) => {
+    const json = !!args.json;
+    let store: Store | undefined;
+    let opening: Promise<Store> | undefined;
+    try {
+      const paths = resolvePaths();
+      const ctx: Ctx = {
+        paths,
+        config: loadConfig(paths),
+        json,
+        store: () => (opening ??= Store.open(paths).then((s) => (store = s))),
+      };
+      await fn(args, ctx);
+    } catch (err) {
+      process.exitCode = reportError(err, json);
+    } finally {
+      if (opening) await opening.catch(() => undefined);
+      if (store) await store.close().catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,291 @@
+import { existsSync, rmSync, unwatchFile, watchFile } from 'node:fs';
+import { sep } from 'node:path';
+import { captureSource } from '../../engine/capture/capture-source.js';
+import type { AdapterEnv, ToolAdapter } from '../../engine/capture/contract.js';
+import { watchPlan, type WatchPlan } from '../../engine/capture/presence.js';
+import { CaptureScheduler, type CaptureJob, type JobOutcome } from '../../engine/capture/scheduler.js';
+import { configFile, loadConfig } from '../../engine/config.js';
+import { SfsError } from '../../engine/errors.js';
+import type { SfsPaths } from '../../engine/paths.js';
+import type { SyncHandle } from '../../engine/replication/start-sync.js';
+import { Store } from '../../engine/store.js';
+import { daemonFiles, type DaemonFiles } from './files.js';
+import { acquireDaemonLock, readPidFile } from './lock.js';
+import { JsonLog } from './logger.js';
+import { writeStatus, type DaemonStatus, type ToolStatus } from './status.js';
+import { DirWatcher } from './watcher.js';
+
+/**
+ * The capture daemon (`sfs daemon run`). Start-up: take the single-instance lock, open
+ * the store (owner if nobody else holds it, guest otherwise), watch the enabled tools'
+ * store directories, then catch up by capturing every source once from its cursor.
+ * After that each changed file is mapped to its source, debounced and captured. Config
+ * changes (file or SIGHUP) re-plan the watches; SIGTERM/SIGINT finish the capture under
+ * way, close the store and release the lock.
+ */
+export interface DaemonOptions {
+  adapters: readonly ToolAdapter[];
+  env: AdapterEnv;
+  /** Also print log lines on stderr (foreground runs). */
+  echo?: boolean;
+  statusEveryMs?: number;
+  rescanEveryMs?: number;
+}
+
+const RECENT_PROBLEMS = 10;
+
+interface ToolStats {
+  sessions: Set<string>;
+  messagesAdded: number;
+  lastCaptureAt: string | null;
+  errors: number;
+  recent: ToolStatus['recent_problems'];
+}
+
+export async function runDaemon(paths: SfsPaths, opts: DaemonOptions): Promise<void> {
+  const files = daemonFiles(paths);
+  // `sfs watcher` may send SIGHUP as soon as the pid file exists: it must never end the daemon.
+  const ignoreHup = () => undefined;
+  process.on('SIGHUP', ignoreHup);
+  const lock = await acquireDaemonLock(files);
+  if (!lock) {
+    process.off('SIGHUP', ignoreHup);
+    const other = readPidFile(files);
+    throw new SfsError('CONFLICT', `a daemon is already running${other ? ` (pid ${other.pid})` : ''} for ${files.dir}`);
+  }
+  const log = new JsonLog(files.log, undefined, opts.echo ? (l) => process.stderr.write(l) : undefined);
+  const d = new Daemon(paths, files, opts, log);
+  try {
+    await d.run();
+  } catch (err) {
+    log.error('daemon failed', { error: (err as Error).message });
+    throw err;
+  } finally {
+    rmSync(files.status, { force: true });
+    await lock.release();
+    log.info('stopped', { pid: process.pid });
+    process.off('SIGHUP', ignoreHup);
+  }
+}
+
+class Daemon {
+  private store!: Store;
+  private sync: SyncHandle | undefined;
+  private scheduler!: CaptureScheduler;
+  private watcher!: DirWatcher;
+  private plan: WatchPlan[] = [];
+  private readonly stats = new Map<string, ToolStats>();
+  private readonly byTool: Map<string, ToolAdapter>;
+  private phase: DaemonStatus['phase'] = 'catching-up';
+  private readonly startedAt = new Date().toISOString();
+  private stopping: Promise<void> | undefined;
+  private replanning: Promise<void> = Promise.resolve();
+  private stopRequested!: () => void;
+
+  constructor(
+    private readonly paths: SfsPaths,
+    private readonly files: DaemonFiles,
+    private readonly opts: DaemonOptions,
+    private readonly log: JsonLog,
+  ) {
+    this.byTool = new Map(opts.adapters.map((a) => [a.tool, a]));
+    for (const a of opts.adapters) this.stats.set(a.tool, { sessions: new Set(), messagesAdded: 0, lastCaptureAt: null, errors: 0, recent: [] });
+  }
+
+  async run(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => (this.stopRequested = resolve));
+    const onSignal = (sig: string) => {
+      this.log.info('signal', { signal: sig });
+      this.stopRequested();
+    };
+    const onTerm = () => onSignal('SIGTERM');
+    const onInt = () => onSignal('SIGINT');
+    const onHup = () => this.replan('SIGHUP');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    process.on('SIGHUP', onHup);
+    this.log.info('starting', { pid: process.pid, state_dir: this.files.dir, data_dir: this.paths.dataDir });
+    this.store = await Store.open(this.paths, { onRoleChange: (role) => this.log.info('store role', { role }) });
+    this.scheduler = new CaptureScheduler({
+      run: (job) => this.capture(job),
+      onChange: (e) => {
+        const fields = { tool: e.job.tool, path: e.job.source.path, failures: e.failures, error: e.error };
+        if (e.type === 'recovered') this.log.info('source recovered', fields);
+        else if (e.type === 'quarantined') this.log.error('source quarantined', fields);
+        else this.log.warn('source failed', { ...fields, retry_in_ms: e.retryInMs });
+      },
+    });
+    this.watcher = new DirWatcher(
+      (p) => this.changed(p),
+      (dir, err) => this.log.warn('watch error', { dir, error: err.message }),
+    );
+    const cfg = configFile(this.paths);
+    watchFile(cfg, { interval: 1000 }, () => this.replan('config changed'));
+    const statusTimer = setInterval(() => this.writeStatus(), this.opts.statusEveryMs ?? 2000);
+    // Stores that appear later (a tool installed while we run) are picked up by a re-plan.
+    const rescanTimer = setInterval(() => this.replan(), this.opts.rescanEveryMs ?? 30_000);
+    try {
+      await this.replan('start');
+      this.writeStatus();
+      this.log.info('catching up', { sources: Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0) });
+      void this.scheduler.idle().then(() => {
+        if (this.phase !== 'catching-up') return;
+        this.phase = 'watching';
+        this.log.info('caught up; watching', { dirs: this.watcher.watching() });
+        this.writeStatus();
+      });
+      await stopped;
+    } finally {
+      this.phase = 'stopping';
+      clearInterval(statusTimer);
+      clearInterval(rescanTimer);
+      unwatchFile(cfg);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
+      this.stopping ??= this.shutdown();
+      await this.stopping;
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.writeStatus();
+    await this.replanning.catch(() => undefined);
+    await this.watcher?.close();
+    await this.scheduler?.stop();
+    await this.sync?.stop().catch(() => undefined);
+    this.sync = undefined;
+    await this.store?.close();
+  }
+
+  /**
+   * Continuous sync runs whenever this store is signed in to a relay (what it pushes
+   * follows `sfs sync auto`); signing in or out is noticed at the next re-plan.
+   */
+  private async reconcileSync(): Promise<void> {
+    if (this.phase === 'stopping') return;
+    const { readCredentials } = await import('../../engine/replication/credentials.js');
+    const creds = readCredentials(this.paths);
+    if (creds && !this.sync) {
+      const { startSync } = await import('../../engine/replication/start-sync.js');
+      this.sync = startSync(this.store, { log: (line, fields) => this.log.info(`sync: ${line}`, fields ?? {}) });
+      this.log.info('sync started', { relay: creds.relay });
+    } else if (!creds && this.sync) {
+      await this.sync.stop();
+      this.sync = undefined;
+      this.log.info('sync stopped (signed out)');
+    }
+  }
+
+  /** Re-reads the config and store presence; watches what is enabled, catches up tools newly watched. */
+  private replan(reason?: string): Promise<void> {
+    this.replanning = this.replanning.then(() => this.doReplan(reason)).catch((err) => this.log.error('re-plan failed', { error: (err as Error).message }));
+    return this.replanning;
+  }
+
+  private async doReplan(reason?: string): Promise<void> {
+    if (this.phase === 'stopping') return;
+    await this.reconcileSync().catch((err) => this.log.error('sync not started', { error: (err as Error).message }));
+    let config;
+    try {
+      config = loadConfig(this.paths);
+    } catch (err) {
+      this.log.error('config not read; keeping the current watches', { error: (err as Error).message });
+      return;
+    }
+    const before = new Set(this.plan.filter((p) => p.watched).map((p) => p.tool));
+    const beforeDirs = new Set(this.plan.filter((p) => p.watched).flatMap((p) => p.existing));
+    this.plan = watchPlan(this.opts.adapters, config, this.opts.env);
+    const watched = this.plan.filter((p) => p.watched);
+    await this.watcher.set(watched.flatMap((p) => p.existing));
+    const fresh = watched.filter((p) => !before.has(p.tool) || p.existing.some((d) => !beforeDirs.has(d)));
+    const changed = fresh.length > 0 || before.size !== watched.length;
+    if (reason && (changed || reason === 'SIGHUP' || reason === 'start')) {
+      this.log.info('watching', { reason, tools: watched.map((p) => p.tool), dirs: this.watcher.watching() });
+    }
+    for (const p of fresh) await this.catchUp(p.tool);
+  }
+
+  private async catchUp(tool: string): Promise<void> {
+    const adapter = this.byTool.get(tool)!;
+    let sources;
+    try {
+      sources = await adapter.listSources(this.opts.env);
+    } catch (err) {
+      this.problem(tool, { path: adapter.storeDirs(this.opts.env)[0] ?? tool, message: `could not list sessions: ${(err as Error).message}` });
+      return;
+    }
+    for (const source of sources) this.scheduler.mark({ tool, source }, 0);
+  }
+
+  private changed(path: string): void {
+    for (const p of this.plan) {
+      if (!p.watched || !p.existing.some((d) => path === d || path.startsWith(d.endsWith(sep) ? d : d + sep))) continue;
+      const source = this.byTool.get(p.tool)!.sourceFor(path, this.opts.env);
+      if (source) this.scheduler.mark({ tool: p.tool, source });
+    }
+  }
+
+  private async capture(job: CaptureJob): Promise<JobOutcome> {
+    const adapter = this.byTool.get(job.tool)!;
+    const r = await captureSource(this.store, adapter, job.source, this.opts.env);
+    const s = this.stats.get(job.tool)!;
+    for (const id of r.sessions) s.sessions.add(id);
+    s.messagesAdded += r.messagesAdded;
+    if (!r.failed) s.lastCaptureAt = new Date().toISOString();
+    for (const p of r.problems) this.problem(job.tool, p);
+    if (r.messagesAdded || r.messagesRevised || r.sessionsNew) {
+      this.log.info('captured', { tool: job.tool, path: job.source.path, messages_added: r.messagesAdded, messages_revised: r.messagesRevised, sessions_new: r.sessionsNew });
+    }
+    return r.failed ? { failed: true, error: r.problems[r.problems.length - 1]?.message } : { failed: false };
+  }
+
+  private problem(tool: string, p: { path: string; where?: string; message: string }): void {
+    const s = this.stats.get(tool)!;
+    s.errors++;
+    s.recent.push({ at: new Date().toISOString(), ...p });
+    if (s.recent.length > RECENT_PROBLEMS) s.recent.shift();
+    this.log.warn('problem', { tool, ...p });
+  }
+
+  private writeStatus(): void {
+    const depth = this.scheduler?.depth() ?? {};
+    const seen = this.scheduler?.seen() ?? {};
+    const quarantined = this.scheduler?.quarantined() ?? [];
+    const status: DaemonStatus = {
+      pid: process.pid,
+      started_at: this.startedAt,
+      updated_at: new Date().toISOString(),
+      phase: this.phase,
+      store_role: this.store?.log.role ?? 'guest',
+      sync: this.sync ? this.sync.status() : null,
+      log_file: this.files.log,
+      tools: this.plan.map((p) => {
+        const s = this.stats.get(p.tool)!;
+        return {
+          tool: p.tool,
+          display_name: p.displayName,
+          setting: p.setting,
+          watched: p.watched,
+          store_found: p.found,
+          store_dirs: p.existing,
+          sources_seen: seen[p.tool] ?? 0,
+          sessions_captured: s.sessions.size,
+          messages_added: s.messagesAdded,
+          last_capture_at: s.lastCaptureAt,
+          errors: s.errors,
+          recent_problems: s.recent,
+          queue_depth: depth[p.tool] ?? 0,
+          quarantined: quarantined.filter((q) => q.tool === p.tool),
+        };
+      }),
+    };
+    try {
+      writeStatus(this.files, status);
+    } catch (err) {
+      this.log.error('status not written', { error: (err as Error).message });
+      // The state directory was removed: nobody can find or stop this daemon any more, so it ends.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(this.files.dir)) this.stopRequested?.();
+    }
+  }
+}

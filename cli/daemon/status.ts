@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import type { QuarantinedSource } from '../../engine/capture/scheduler.js';
+import { writeAtomic } from './atomic.js';
+import type { DaemonFiles } from './files.js';
+
+/** What `sfs daemon status` shows; the daemon rewrites it every few seconds. */
+export interface ToolStatus {
+  tool: string;
+  display_name: string;
+  /** auto | on | off (config `watch.<tool>`). */
+  setting: string;
+  watched: boolean;
+  store_found: boolean;
+  store_dirs: string[];
+  sources_seen: number;
+  sessions_captured: number;
+  messages_added: number;
+  last_capture_at: string | null;
+  errors: number;
+  recent_problems: Array<{ at: string; path: string; where?: string; message: string }>;
+  queue_depth: number;
+  quarantined: QuarantinedSource[];
+}
+
+export interface DaemonStatus {
+  pid: number;
+  started_at: string;
+  updated_at: string;
+  phase: 'catching-up' | 'watching' | 'stopping';
+  store_role: 'owner' | 'guest';
+  log_file: string;
+  tools: ToolStatus[];
+  /** Continuous sync with the relay, when signed in (`sfs auth login`); null otherwise. */
+  sync?: { state: string; relay: string; pushed: number; pulled: number; reconnects: number; lastError?: string } | null;
+}
+
+export function writeStatus(files: DaemonFiles, status: DaemonStatus): void {
+  writeAtomic(files.status, JSON.stringify(status, null, 2) + '\n');
+}
+
+export function readStatus(files: DaemonFiles): DaemonStatus | null {
+  try {
+    return JSON.parse(readFileSync(files.status, 'utf8')) as DaemonStatus;
+  } catch {
+    return null;
+  }
+}

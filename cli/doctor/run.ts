@@ -1,0 +1,30 @@
+import type { AdapterEnv, ToolAdapter } from '../../engine/capture/contract.js';
+import type { CheckResult } from '../../engine/doctor/check.js';
+import { checkDisk } from '../../engine/doctor/disk.js';
+import { checkStore } from '../../engine/doctor/store-health.js';
+import type { SfsPaths } from '../../engine/paths.js';
+import { checkDaemon } from './daemon.js';
+import { checkPermissions } from './permissions.js';
+import { checkTool } from './tools.js';
+
+export interface DoctorOptions {
+  fix: boolean;
+  adapters: readonly ToolAdapter[];
+  env: AdapterEnv;
+}
+
+/** Every check, in the order they are shown: store, tools, daemon, permissions, disk. */
+export async function runDoctor(paths: SfsPaths, opts: DoctorOptions): Promise<CheckResult[]> {
+  const checks: CheckResult[] = [];
+  // The daemon check runs first so a stale pid file is cleared before the store is opened.
+  const daemon = await checkDaemon(paths, opts);
+  const store = await checkStore(paths, { fix: opts.fix });
+  try {
+    checks.push(store.check);
+    for (const a of opts.adapters) checks.push(await checkTool(a, opts.env, store.log, store.projections?.db ?? null));
+  } finally {
+    await store.close();
+  }
+  checks.push(daemon, checkPermissions(paths), checkDisk(paths));
+  return checks;
+}

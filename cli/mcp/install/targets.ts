@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
+import { clineDataDir } from '../../../adapters/cline/locate.js';
+import { globalStorageDirs, pathFor } from '../../../adapters/cline-family/vscode-hosts.js';
+
+/** What a client needs to start our server. */
+export interface ServerSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** One config file a client reads its MCP servers from (see shared/formats/mcp-config.md). */
+export interface ConfigTarget {
+  tool: ToolName;
+  file: string;
+  format: 'json' | 'toml';
+  /** Where the servers map sits in the document. */
+  serversKey: string[];
+  /** Our entry in this client's shape. */
+  entry: (s: ServerSpec) => Record<string, unknown>;
+  /** Keys of the entry we own; any other key in an existing entry (autoApprove, disabled, timeouts) is the user's and kept. */
+  owned: string[];
+  /** The tool's main file: written with `--for TOOL` even when the tool was not detected. */
+  primary: boolean;
+  /** Exists when the tool is installed (for `--all`, and for secondary files). */
+  presence: string;
+}
+
+export const SERVER_NAME = 'sessionfs';
+
+const stdio = (s: ServerSpec) => ({ command: s.command, args: s.args, ...(Object.keys(s.env).length ? { env: s.env } : {}) });
+const STDIO_KEYS = ['type', 'command', 'args', 'env'];
+
+function clineFamily(tool: ToolName, file: string, presence: string, primary: boolean, approveKey: 'autoApprove' | 'alwaysAllow'): ConfigTarget {
+  return {
+    tool,
+    file,
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: (s) => ({ ...stdio(s), disabled: false, [approveKey]: [] }),
+    owned: STDIO_KEYS,
+    primary,
+    presence,
+  };
+}
+
+/** Every file each of the nine tools may read, for this home and environment. */
+export function configTargets(env: AdapterEnv): ConfigTarget[] {
+  const p = pathFor(env);
+  const e = env.env;
+  const home = env.home;
+  const xdgConfig = e.XDG_CONFIG_HOME || p.join(home, '.config');
+  const out: ConfigTarget[] = [];
+
+  // Claude Code: user scope is `mcpServers` at the root of ~/.claude.json (inside CLAUDE_CONFIG_DIR when set).
+  const claudeDir = e.CLAUDE_CONFIG_DIR?.trim();
+  out.push({
+    tool: 'claude-code',
+    file: claudeDir ? p.join(claudeDir, '.claude.json') : p.join(home, '.claude.json'),
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: (s) => ({ type: 'stdio', ...stdio(s) }),
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: claudeDir || p.join(home, '.claude'),
+  });
+
+  const codexHome = e.CODEX_HOME?.trim() || p.join(home, '.codex');
+  out.push({ tool: 'codex', file: p.join(codexHome, 'config.toml'), format: 'toml', serversKey: ['mcp_servers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: codexHome });
+
+  const geminiDir = p.join(e.GEMINI_CLI_HOME || home, '.gemini');
+  out.push({ tool: 'gemini', file: p.join(geminiDir, 'settings.json'), format: 'json', serversKey: ['mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: geminiDir });
+
+  // Copilot CLI: COPILOT_HOME, else $XDG_CONFIG_HOME/.copilot, else ~/.copilot.
+  const copilotDir = e.COPILOT_HOME || (e.XDG_CONFIG_HOME ? p.join(e.XDG_CONFIG_HOME, '.copilot') : p.join(home, '.copilot'));
+  out.push({
+    tool: 'copilot',
+    file: p.join(copilotDir, 'mcp-config.json'),
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: (s) => ({ type: 'local', ...stdio(s), tools: ['*'] }),
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: copilotDir,
+  });
+
+  const cursorDir = p.join(home, '.cursor');
+  out.push({ tool: 'cursor', file: p.join(cursorDir, 'mcp.json'), format: 'json', serversKey: ['mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: cursorDir });
+
+  // Amp: the settings key is literally "amp.mcpServers".
+  const ampDir = p.join(xdgConfig, 'amp');
+  out.push({ tool: 'amp', file: p.join(ampDir, 'settings.json'), format: 'json', serversKey: ['amp.mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: ampDir });
+
+  // Cline: the CLI's file (CLINE_MCP_SETTINGS_PATH honoured) and the extension's in every VS Code host it is installed in.
+  const clineCli = e.CLINE_MCP_SETTINGS_PATH || p.join(clineDataDir(env), 'settings', 'cline_mcp_settings.json');
+  out.push(clineFamily('cline', clineCli, p.dirname(p.dirname(clineCli)), true, 'autoApprove'));
+  for (const dir of globalStorageDirs(env, 'saoudrizwan.claude-dev')) out.push(clineFamily('cline', p.join(dir, 'settings', 'cline_mcp_settings.json'), dir, false, 'autoApprove'));
+
+  // Roo Code: the extension's global storage; the first host (VS Code) is the default.
+  globalStorageDirs(env, 'rooveterinaryinc.roo-cline').forEach((dir, i) => out.push(clineFamily('roo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, i === 0, 'alwaysAllow')));
+
+  // Kilo Code: the current kilo.json(c) with a top-level `mcp` key, plus the legacy extension and CLI files where present.
+  const kiloDir = p.join(xdgConfig, 'kilo');
+  const kiloFile = ['kilo.json', 'kilo.jsonc'].map((f) => p.join(kiloDir, f)).find((f) => existsSync(f)) ?? p.join(kiloDir, 'kilo.jsonc');
+  out.push({
+    tool: 'kilo-code',
+    file: kiloFile,
+    format: 'json',
+    serversKey: ['mcp'],
+    entry: (s) => ({ type: 'local', command: [s.command, ...s.args], ...(Object.keys(s.env).length ? { environment: s.env } : {}), enabled: true }),
+    owned: ['type', 'command', 'environment'],
+    primary: true,
+    presence: kiloDir,
+  });
+  for (const dir of globalStorageDirs(env, 'kilocode.kilo-code')) out.push(clineFamily('kilo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, false, 'alwaysAllow'));
+  const kiloLegacyCli = p.join(home, '.kilocode', 'cli');
+  out.push(clineFamily('kilo-code', p.join(kiloLegacyCli, 'global', 'settings', 'mcp_settings.json'), kiloLegacyCli, false, 'alwaysAllow'));
+  return out;
+}
