@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Shared helpers: timing, percentiles, memory, temp dirs, result sections. */
+
+export type Scale = 'full' | 'small';
+
+export function scale(): Scale {
+  return process.env.BENCH_SCALE === 'small' ? 'small' : 'full';
+}
+
+/** Milliseconds since an arbitrary origin, sub-microsecond resolution. */
+export function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t0 = nowMs();
+  const value = await fn();
+  return { ms: nowMs() - t0, value };
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted samples. */
+export function percentile(samples: number[], p: number): number {
+  if (!samples.length) return NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i]!;
+}
+
+export const median = (samples: number[]) => percentile(samples, 50);
+
+/** Peak resident set of this process in MB (VmHWM when /proc has it, else maxRSS). */
+export function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function tempDir(name: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `sfs-bench-${name}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Deterministic PRNG (mulberry32) so every run sees the same corpus and queries. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function fmt(n: number, digits = 0): string {
+  if (!Number.isFinite(n)) return String(n);
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function ratio(a: number, b: number): string {
+  return b ? `${(a / b).toFixed(2)}×` : '-';
+}
+
+export interface Goal {
+  name: string;
+  met: boolean;
+  detail: string;
+  /** Where to look first when the goal is missed, from figures of the same run. */
+  hint?: string;
+}
+
+/** What one benchmark hands the runner: a table, notes and goal verdicts. */
+export interface Section {
+  title: string;
+  header: string[];
+  rows: string[][];
+  notes: string[];
+  goals: Goal[];
+}
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
