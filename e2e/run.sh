@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# End-to-end resume suite against the real CLIs (npm run test:e2e). Installs the four CLIs
+# into .e2e-clis/ (not project dependencies), then runs the suite with only loopback
+# reachable when it can (root + unshare), so no call can leave the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PKGS=(@anthropic-ai/claude-code@2.1.197 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102)
+if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ]; then
+  mkdir -p .e2e-clis
+  npm install --prefix .e2e-clis --no-audit --no-fund --no-save --loglevel=error "${PKGS[@]}"
+fi
+RUN=(node --test --test-concurrency=1 dist/e2e/)
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+  exec unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh "${RUN[@]}"
+fi
+echo "e2e: not root or no unshare: running without a private network namespace (the mock still listens on 127.0.0.1 only)" >&2
+exec "${RUN[@]}"
