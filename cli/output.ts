@@ -16,8 +16,19 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
 });
 
-/** Colors follow picocolors (NO_COLOR, FORCE_COLOR, TTY detection). */
-export const color = pc;
+/**
+ * Colors only on a terminal (or with FORCE_COLOR), never with NO_COLOR or TERM=dumb.
+ * picocolors alone also colors piped output whenever `CI` is set, which breaks
+ * `sfs list | grep` on build machines.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTty = !!process.stdout.isTTY): boolean {
+  if ('NO_COLOR' in env && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return true;
+  return isTty && env.TERM !== 'dumb';
+}
+
+export const color = pc.createColors(colorEnabled());
 
 export function printJson(command: string, data: unknown): void {
   process.stdout.write(JSON.stringify({ sfs_json: JSON_SCHEMA_VERSION, command, data }, null, 2) + '\n');
@@ -37,7 +48,7 @@ export function reportError(err: unknown, json: boolean): number {
       JSON.stringify({ sfs_json: JSON_SCHEMA_VERSION, error: { code: e.code, message, exit_code: exit, ...(e.details ? { details: e.details } : {}) } }, null, 2) + '\n',
     );
   } else {
-    process.stderr.write(`${pc.red('sfs:')} ${message} ${pc.dim(`[${e.code}]`)}\n`);
+    process.stderr.write(`${color.red('sfs:')} ${message} ${color.dim(`[${e.code}]`)}\n`);
     if (e.code === 'INTERNAL' && process.env.SFS_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
   }
   return exit;
@@ -77,5 +88,5 @@ export function formatDuration(ms: number | null): string {
 
 /** Renders \u0002…\u0003 match markers from search snippets. */
 export function highlight(snippet: string): string {
-  return snippet.replace(/\u0002([^\u0003]*)\u0003/g, (_, t: string) => (pc.isColorSupported ? pc.bold(pc.yellow(t)) : `[${t}]`)).replace(/\s+/g, ' ');
+  return snippet.replace(/\u0002([^\u0003]*)\u0003/g, (_, t: string) => (color.isColorSupported ? color.bold(color.yellow(t)) : `[${t}]`)).replace(/\s+/g, ' ');
 }

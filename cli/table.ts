@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import pc from 'picocolors';
+import { color } from './output.js';
 
 /**
  * A borderless table that lines up columns (colors are not counted as width). Small on
@@ -7,7 +7,7 @@ import pc from 'picocolors';
  * free-text columns last so wide characters cannot push later columns out of line.
  */
 export function renderTable(head: string[], rows: string[][]): string {
-  const all = [head.map((h) => pc.bold(h)), ...rows];
+  const all = [head.map((h) => color.bold(h)), ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => stripVTControlCharacters(r[i] ?? '').length)));
   return all
     .map((r) =>

@@ -57,8 +57,10 @@ test('kill -9 in the middle of importing 1,000 sessions, then a rerun: exactly 1
   const dir = tempDir(t);
   const home = join(dir, 'home');
   const paths = makeSessions(join(dir, 'in') + (mkdirSync(join(dir, 'in')) ?? ''), 1000, 'k');
-  const child = spawn(process.execPath, [CLI, 'import', ...paths], { env: { ...process.env, SFS_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'import', ...paths], { env: { ...process.env, SFS_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let imported = 0;
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (d: Buffer) => {
       imported += (d.toString().match(/^imported /gm) ?? []).length;
@@ -66,7 +68,7 @@ test('kill -9 in the middle of importing 1,000 sessions, then a rerun: exactly 1
     });
     child.on('close', () => resolve());
   });
-  assert.ok(imported >= 200 && imported < 1000, `killed after ${imported} sessions`);
+  assert.ok(imported >= 200 && imported < 1000, `killed after ${imported} sessions; stderr: ${stderr}`);
   const rerun = await sfs(home, ['import', ...paths]);
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.match(rerun.stdout, /1000 sessions: \d+ imported, \d+ updated, \d+ unchanged/);
