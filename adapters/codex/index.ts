@@ -5,6 +5,7 @@ import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadRe
 import { bufferLines, feedLines, readAppendFile } from '../claude-code/incremental.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
 import { CodexParser, initialCodexState, type CodexState } from './parse.js';
+import { readLegacyRollout } from './legacy.js';
 import { homeOfRollout, threadNames } from './session-index.js';
 
 /** Compressed rollouts are finished threads: read whole (offsets match the plain file's, so ids do too). */
@@ -42,6 +43,7 @@ function header(file: string, s: CodexState, nativeId: string, title: string | n
 
 async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
   const file = source.path;
+  if (file.endsWith('.json')) return readLegacyRollout(file, cursor);
   const fileId = idFromFileName(file);
   const sessionKey = fileId ?? path.basename(file).replace(/\.jsonl(\.zst)?$/, '');
   let parser: CodexParser | null = null;

@@ -10,11 +10,12 @@ export function codexHome(env: AdapterEnv): string {
   return configured ? configured : pathFor(env).join(env.home, '.codex');
 }
 
-export const ROLLOUT_RE = /^rollout-.*\.jsonl(\.zst)?$/;
+/** JSONL rollouts (plain or zstd), and the single-JSON rollouts of the TypeScript CLI (≤ 0.2x). */
+export const ROLLOUT_RE = /^rollout-.*\.(jsonl(\.zst)?|json)$/;
 
-/** Thread id from a rollout file name (`rollout-<ts>-<uuid>.jsonl[.zst]`). */
+/** Thread id from a rollout file name (`rollout-<ts>-<uuid>.jsonl[.zst]`, legacy `rollout-<date>-<uuid>.json`). */
 export function idFromFileName(file: string): string | null {
-  const m = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl(\.zst)?$/i.exec(file);
+  const m = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json(l(\.zst)?)?$/i.exec(file);
   return m && m[1] ? m[1].toLowerCase() : null;
 }
 
@@ -32,11 +33,12 @@ async function walk(dir: string, depth: number, out: string[]): Promise<void> {
   }
 }
 
+/** A legacy `.json` rollout is rewritten whole after every turn; a `.zst` one is finished. */
 export function sourceOf(file: string): CaptureSource {
-  return { path: file, style: file.endsWith('.zst') ? 'rewrite' : 'append' };
+  return { path: file, style: file.endsWith('.jsonl') ? 'append' : 'rewrite' };
 }
 
-/** Rollouts under sessions/YYYY/MM/DD and archived_sessions; a plain .jsonl wins over its .zst twin. */
+/** Rollouts under sessions/YYYY/MM/DD (legacy ones directly in sessions/) and archived_sessions; a plain .jsonl wins over its .zst twin. */
 export async function listCodexSources(env: AdapterEnv): Promise<CaptureSource[]> {
   const home = codexHome(env);
   const files: string[] = [];

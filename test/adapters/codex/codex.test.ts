@@ -156,3 +156,98 @@ test('locate honours CODEX_HOME and lists .jsonl and .jsonl.zst rollouts (plain 
   assert.equal(adapter.sourceFor(path.join(dir, 'session_index.jsonl'), e), null);
   assert.equal(adapter.sourceFor('/elsewhere/sessions/rollout-x.jsonl', e), null);
 });
+
+const legacy = path.join(fixtures, 'codex/public/Dicklesworthstone-cross_agent_session_resumer/codex_legacy.json');
+const readLegacy = (file: string, cursor: unknown = null) => adapter.read({ path: file, style: 'rewrite' }, cursor, env());
+
+test('legacy single-JSON rollout (≤ 0.2x): id, cwd, title, roles, timestamps, chained ids', async () => {
+  const r = await readLegacy(legacy);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.sessions.length, 1);
+  const s = r.sessions[0]!;
+  assert.equal(s.nativeId, 'codex-legacy-001');
+  assert.equal(s.header.cwd, '/data/projects/oldproject');
+  assert.equal(s.header.title, 'Migrate from Python 2 to Python 3');
+  // no session timestamp in this file: the first item's time (epoch seconds)
+  assert.equal(s.header.created_at, '2025-01-15T00:13:20.000Z');
+  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
+  assert.deepEqual(s.messages.map((m) => m.timestamp), ['2025-01-15T00:13:20.000Z', '2025-01-15T00:13:30.000Z', '2025-01-15T00:13:40.000Z', '2025-01-15T00:13:50.000Z']);
+  assert.deepEqual(s.messages[3]!.content, [{ type: 'text', text: 'Updated all unicode handling. The migration is complete.' }]);
+  assert.equal(s.messages[0]!.parent_msg_id, null);
+  for (let i = 1; i < s.messages.length; i++) assert.equal(s.messages[i]!.parent_msg_id, s.messages[i - 1]!.msg_id);
+  assert.equal(new Set(s.messages.map((m) => m.msg_id)).size, 4);
+  await assertSchemaValid('codex', r.sessions, legacy);
+  // unchanged file: the cursor says so and nothing is re-read
+  const again = await readLegacy(legacy, r.cursor);
+  assert.equal(again.sessions.length, 0);
+  assert.deepEqual(again.cursor, r.cursor);
+});
+
+/** The shape the TypeScript CLI's saveRollout wrote: Responses API items, no per-item time. */
+function tsCliRollout(id: string, items: unknown[]): string {
+  return JSON.stringify({ session: { timestamp: '2025-04-20T09:15:02.118Z', id, instructions: '', model: 'o4-mini', provider: 'openai', lastResponseId: 'resp_1' }, items }, null, 2);
+}
+
+test('legacy rollout: found in sessions/, tool calls paired, rewrites keep ids (diffed by identity)', async () => {
+  const id = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+  const dir = await tmp();
+  const sessions = path.join(dir, 'sessions');
+  await mkdir(sessions);
+  const file = path.join(sessions, `rollout-2025-04-20-${id}.json`);
+  const turn1 = [
+    { role: 'user', type: 'message', content: [{ type: 'input_text', text: 'list the files here' }] },
+    { id: 'rs_1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Use ls.' }] },
+    { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"command":["ls"]}', status: 'completed' },
+  ];
+  await writeFile(file, tsCliRollout(id, turn1));
+  const e = env({ CODEX_HOME: dir });
+  const listed = await adapter.listSources(e);
+  assert.deepEqual(listed, [{ path: file, style: 'rewrite' }]);
+  assert.deepEqual(adapter.sourceFor(file, e), { path: file, style: 'rewrite' });
+  const first = await adapter.read(listed[0]!, null, e);
+  assert.deepEqual(first.problems, []);
+  const s1 = first.sessions[0]!;
+  assert.equal(s1.nativeId, id);
+  assert.equal(s1.header.created_at, '2025-04-20T09:15:02.118Z');
+  assert.deepEqual(s1.header.model, { provider: 'openai', model_id: 'o4-mini' });
+  assert.equal(s1.header.title, 'list the files here');
+  assert.equal(s1.header.cwd, null);
+  const call = s1.messages[2]!;
+  assert.deepEqual(call.content, [{ type: 'tool_use', tool_use_id: 'call_1', name: 'shell', input: { command: ['ls'] } }]);
+  assert.deepEqual(call.unfinished_tool_use_ids, ['call_1']);
+  assert.equal(call.model, 'o4-mini');
+  // Codex rewrites the file after the next turn: same ids for the old items, the call now has its output.
+  const turn2 = [
+    ...turn1,
+    { type: 'function_call_output', call_id: 'call_1', output: '{"output":"a.txt\\nb.txt\\n","metadata":{"exit_code":0,"duration_seconds":0.1}}' },
+    { id: 'msg_2', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Two files: a.txt and b.txt.' }] },
+  ];
+  await writeFile(file, tsCliRollout(id, turn2));
+  const second = await adapter.read(listed[0]!, first.cursor, e);
+  const s2 = second.sessions[0]!;
+  assert.deepEqual(s2.messages.slice(0, 3).map((m) => m.msg_id), s1.messages.map((m) => m.msg_id));
+  assert.deepEqual(s2.messages.map((m) => m.role), ['user', 'assistant', 'assistant', 'tool', 'assistant']);
+  assert.equal(s2.messages[2]!.unfinished_tool_use_ids, undefined);
+  assert.equal((s2.messages[3]!.content[0] as { tool_use_id: string }).tool_use_id, 'call_1');
+  assert.equal(s2.messages[4]!.msg_id, 'msg_2');
+  assertToolsPaired(s2.messages);
+  await assertSchemaValid('codex', second.sessions, file);
+});
+
+test('legacy rollout: bad input is reported, never thrown', async () => {
+  const dir = await tmp();
+  const cases: Record<string, string> = { 'rollout-empty.json': '', 'rollout-cut.json': '{"session":{"id":"x"},"items":[{"role":"user"', 'rollout-array.json': '[1,2]', 'rollout-noitems.json': '{"session":{}}' };
+  for (const [name, body] of Object.entries(cases)) {
+    await writeFile(path.join(dir, name), body);
+    const r = await readLegacy(path.join(dir, name));
+    assert.equal(r.sessions.length, 0, name);
+    assert.equal(r.problems.length, 1, `${name}: ${JSON.stringify(r.problems)}`);
+    assert.equal(r.problems[0]!.path, path.join(dir, name));
+  }
+  await writeFile(path.join(dir, 'rollout-mixed.json'), JSON.stringify({ session: { id: 'm' }, items: [42, { role: 'user', content: 'hi' }] }));
+  const mixed = await readLegacy(path.join(dir, 'rollout-mixed.json'));
+  assert.equal(mixed.sessions[0]!.messages.length, 1);
+  assert.deepEqual(mixed.problems.map((p) => p.where), ['items[0]']);
+  const missing = await readLegacy(path.join(dir, 'rollout-gone.json'));
+  assert.equal(missing.problems.length, 1);
+});

@@ -86,10 +86,13 @@ export const CORPUS: ToolCorpus[] = [
     ignored: [
       { match: /(^|\/)(history|session_index)\.jsonl$/, why: 'prompt history / thread-name index, not a rollout (session_index is read for titles)' },
       { match: /\.sqlite(-shm|-wal)?$/, why: 'state and thread-history databases: indexes the adapter does not read' },
-      { match: /codex_legacy\.json$/, why: 'pre-JSONL single-JSON rollout (≤ 0.2x): not supported by the codex adapter' },
     ],
-    sources: [{ match: /\.jsonl$/, kind: 'jsonl', style: 'append' }],
-    small: ['public/Dicklesworthstone-cross_agent_session_resumer/codex_exec_tool_results.jsonl'],
+    sources: [
+      { match: /\.jsonl$/, kind: 'jsonl', style: 'append' },
+      // pre-JSONL single-JSON rollouts of the TypeScript CLI (≤ 0.2x)
+      { match: /\.json$/, kind: 'json', style: 'rewrite' },
+    ],
+    small: ['public/Dicklesworthstone-cross_agent_session_resumer/codex_exec_tool_results.jsonl', 'public/Dicklesworthstone-cross_agent_session_resumer/codex_legacy.json'],
   },
   {
     tool: 'gemini',
