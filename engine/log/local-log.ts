@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { SfsError } from '../errors.js';
-import { contentHash, randomOriginId } from '../ids.js';
+import { randomOriginId } from '../ids.js';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type NewEvent } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import { assertValid, eventSchema } from '../schema/validator.js';
@@ -9,11 +9,10 @@ import { decode, encode } from './codec.js';
 import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { K, padNum, parseNum, prefixEnd } from './keys.js';
 import { BatchIndex, type IdentityRun } from './batch-index.js';
+import { encodeEvent, MessageEncodings, type Packed } from './event-codec.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
-/** Stored form of an envelope: [origin, seq, type, v, ts, session, body]. */
-type Packed = [string, number, string, number, number, string | null, unknown];
 
 const READ_HWM = 4 * 1024 * 1024;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
@@ -109,23 +108,27 @@ export class LocalLog implements EventLog {
     }
     const result: AppendResult = { written: [], skippedMessages: 0, revisedMessages: 0 };
     const ops: BatchOp[] = [];
-    for (const ev of req.events) validateNew(ev);
-    const hashes = new Map<Message, string>();
-    const hashOf = (m: Message) => {
-      let h = hashes.get(m);
-      if (h === undefined) hashes.set(m, (h = messageHash(m)));
-      return h;
-    };
+    const encodings = new MessageEncodings();
     let events: NewEvent[] = req.events;
+    // The dedupe reads go out first so LevelDB looks them up while this thread validates and encodes.
+    const keyList: string[] = [];
     if (req.dedupe) {
-      // Every key the dedupe needs, read in one round trip.
       const keys = new Set<string>();
       for (const ev of req.events) {
         if (ev.type === 'session.discovered') keys.add(K.discovered(ev.session!));
-        else if (ev.type === 'messages.captured') for (const m of (ev as NewEvent<'messages.captured'>).body.messages) keys.add(K.knownMessage(ev.session!, m.msg_id));
+        else if (ev.type === 'messages.captured') {
+          const msgs: unknown = (ev as NewEvent<'messages.captured'>).body?.messages;
+          if (Array.isArray(msgs)) for (const m of msgs as Message[]) keys.add(K.knownMessage(ev.session!, m?.msg_id));
+        }
       }
-      const keyList = [...keys];
-      const values = keyList.length ? await this.db.getMany(keyList) : [];
+      keyList.push(...keys);
+    }
+    const reading = keyList.length ? this.db.getMany(keyList) : Promise.resolve([]);
+    reading.catch(() => undefined); // awaited below unless validation throws first
+    for (const ev of req.events) validateNew(ev);
+    for (const ev of req.events) if (ev.type === 'messages.captured') for (const m of (ev as NewEvent<'messages.captured'>).body.messages) encodings.of(m);
+    if (req.dedupe) {
+      const values = await reading;
       const known = new Map<string, string | undefined>();
       keyList.forEach((k, i) => known.set(k, values[i] === undefined ? undefined : decode<string>(values[i]!)));
       events = [];
@@ -139,7 +142,7 @@ export class LocalLog implements EventLog {
           const fresh: Message[] = [];
           for (const m of (ev as NewEvent<'messages.captured'>).body.messages) {
             const key = K.knownMessage(ev.session!, m.msg_id);
-            const hash = hashOf(m);
+            const hash = encodings.of(m).hash;
             const prior = known.get(key);
             if (prior === hash) {
               result.skippedMessages++;
@@ -164,7 +167,7 @@ export class LocalLog implements EventLog {
     for (const ev of events) {
       seq++;
       pos++;
-      await this.stage(ops, index, { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body }, pos, purging, hashOf);
+      await this.stage(ops, index, { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body }, pos, purging, encodings);
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
     if (events.length) {
@@ -187,7 +190,7 @@ export class LocalLog implements EventLog {
    * Adds the ops that store one event; `index` collects its identity and session entries
    * and `purging` the sessions purged in this batch (both committed by the caller).
    */
-  private async stage(ops: BatchOp[], index: BatchIndex, e: ForeignEvent, pos: number, purging: Set<string>, hashOf: (m: Message) => string = messageHash): Promise<void> {
+  private async stage(ops: BatchOp[], index: BatchIndex, e: ForeignEvent, pos: number, purging: Set<string>, encodings = new MessageEncodings()): Promise<void> {
     let body = e.body;
     const isPurged = (s: string) => this.purged.has(s) || purging.has(s);
     if (e.session && isPurged(e.session)) body = null;
@@ -196,13 +199,13 @@ export class LocalLog implements EventLog {
       await this.tombstone(ops, e.session);
       purging.add(e.session);
     }
-    ops.push({ type: 'put', key: K.event(pos), value: encode([e.origin, e.seq, e.type, e.v, e.ts, e.session, body] satisfies Packed) });
+    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent([e.origin, e.seq, e.type, e.v, e.ts, e.session, body], encodings) });
     index.add(e.origin, e.seq, pos, e.session);
     if (e.session) {
       if (e.type === 'session.discovered') ops.push({ type: 'put', key: K.discovered(e.session), value: encode('') });
       if (body && (e.type === 'messages.captured' || e.type === 'message.revised')) {
         const msgs = e.type === 'messages.captured' ? (body as { messages: Message[] }).messages : [(body as { message: Message }).message];
-        for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(hashOf(m)) });
+        for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(encodings.of(m).hash) });
       }
     }
   }
@@ -368,10 +371,6 @@ function validateNew(ev: NewEvent): void {
   if (!KNOWN_TYPES.has(ev.type)) throw new SfsError('INVALID_INPUT', `unknown event type ${ev.type}`);
   if (ev.type !== 'session.discovered' || ev.session) assertValid(eventSchema(ev.type), ev.body, `${ev.type} event`);
   if (ev.type === 'session.discovered' && !ev.session) throw new SfsError('INVALID_INPUT', 'session.discovered needs a session id');
-}
-
-function messageHash(m: Message): string {
-  return contentHash(JSON.stringify(m));
 }
 
 function unpackEvent(pos: number, raw: Uint8Array): AnyStoredEvent {

@@ -1,0 +1,81 @@
+import { contentHash } from '../ids.js';
+import type { Message } from '../model/message.js';
+import { encode } from './codec.js';
+
+/**
+ * The stored form of an event, built so that every message is msgpack-encoded exactly
+ * once: those bytes are both spliced into the event value and hashed into the message's
+ * de-duplication fingerprint. (Hashing a JSON.stringify of the message cost as much as
+ * encoding the whole event again.)
+ *
+ * Stored form: [origin, seq, type, v, ts, session, body] as a msgpack array; any msgpack
+ * reader decodes it, the splice only avoids re-encoding.
+ */
+export type Packed = [string, number, string, number, number, string | null, unknown];
+
+/** One message, encoded once. */
+export interface EncodedMessage {
+  bytes: Uint8Array;
+  /** Fingerprint of the message's content (what de-duplication compares). */
+  hash: string;
+}
+
+export function encodeMessage(m: Message): EncodedMessage {
+  // msgpackr never writes over a returned buffer (each pack starts past the last), so no copy.
+  const bytes = encode(m);
+  return { bytes, hash: contentHash(bytes) };
+}
+
+/** Per-append cache so a message hashed for de-duplication is not encoded again when staged. */
+export class MessageEncodings {
+  private readonly map = new Map<Message, EncodedMessage>();
+
+  of(m: Message): EncodedMessage {
+    let e = this.map.get(m);
+    if (e === undefined) this.map.set(m, (e = encodeMessage(m)));
+    return e;
+  }
+}
+
+const FIXARRAY_7 = 0x97;
+const MESSAGES_KEY = Uint8Array.from(encode('messages'));
+const MESSAGE_KEY = Uint8Array.from(encode('message'));
+const FIXMAP_1 = 0x81;
+
+function arrayHeader(n: number): number[] {
+  if (n < 16) return [0x90 | n];
+  if (n < 0x10000) return [0xdc, n >> 8, n & 0xff];
+  return [0xdd, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+/**
+ * Encodes an envelope. `messages.captured` ({messages}) and `message.revised` ({message})
+ * bodies splice in the messages' own encodings; everything else is encoded as is.
+ */
+export function encodeEvent(p: Packed, encodings: MessageEncodings): Uint8Array {
+  const body = p[6] as Record<string, unknown> | null;
+  const type = p[2];
+  let parts: Uint8Array[] | null = null;
+  if (body && type === 'messages.captured' && Object.keys(body).length === 1 && Array.isArray(body.messages)) {
+    const msgs = body.messages as Message[];
+    parts = [MESSAGES_KEY, Uint8Array.from(arrayHeader(msgs.length))];
+    for (const m of msgs) parts.push(encodings.of(m).bytes);
+  } else if (body && type === 'message.revised' && Object.keys(body).length === 1 && body.message) {
+    parts = [MESSAGE_KEY, encodings.of(body.message as Message).bytes];
+  }
+  if (!parts) return encode(p);
+  // The first six fields as a 6-array, re-headed as the 7-array whose last item is the spliced body.
+  const head = encode([p[0], p[1], p[2], p[3], p[4], p[5]]);
+  let size = head.length + 1;
+  for (const x of parts) size += x.length;
+  const out = Buffer.allocUnsafe(size);
+  out.set(head, 0);
+  out[0] = FIXARRAY_7;
+  let at = head.length;
+  out[at++] = FIXMAP_1;
+  for (const x of parts) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+}
