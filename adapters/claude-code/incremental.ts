@@ -39,6 +39,8 @@ export interface PassResult<S> {
   problems: CaptureProblem[];
   /** Whether anything was read from the start of the file in this pass. */
   fromStart: boolean;
+  /** The pass stopped at its byte budget with lines left to read. */
+  more: boolean;
 }
 
 function isPassCursor<S>(c: unknown): c is PassCursor<S> {
@@ -54,12 +56,19 @@ export async function feedLines<S>(
   start: { offset: number; line: number; reportedTo: number },
   path: string,
   problems: CaptureProblem[],
-): Promise<{ offset: number; line: number; state: S; end: number }> {
+  maxBytes = Infinity,
+): Promise<{ offset: number; line: number; state: S; end: number; more: boolean }> {
   let safe = { offset: start.offset, line: start.line, state: clone(parser.state) };
   let pos = start.offset;
   let lineNo = start.line;
   let settled = true;
+  let more = false;
   for await (const l of lines) {
+    // Over budget at a settled point: stop here, the next pass starts from this line.
+    if (settled && pos - start.offset >= maxBytes) {
+      more = true;
+      break;
+    }
     const at = { ...l, start: pos };
     pos = l.end;
     lineNo = l.line + 1;
@@ -91,7 +100,7 @@ export async function feedLines<S>(
   if (settled && pos > safe.offset) safe = { offset: pos, line: lineNo, state: clone(parser.state) };
   parser.finish();
   if (pos - safe.offset > HOLD_BYTES) safe = { offset: pos, line: lineNo, state: clone(parser.state) };
-  return { ...safe, end: pos };
+  return { ...safe, end: pos, more };
 }
 
 /**
@@ -102,7 +111,8 @@ export async function readAppendFile<S>(
   path: string,
   prev: unknown,
   makeParser: (state: S | null, fromStart: boolean) => LineParser<S>,
-): Promise<PassResult<S> | { cursor: unknown; problems: CaptureProblem[]; fromStart: false; failed: true }> {
+  maxBytes = Infinity,
+): Promise<PassResult<S> | { cursor: unknown; problems: CaptureProblem[]; fromStart: false; more: false; failed: true }> {
   const problems: CaptureProblem[] = [];
   let fp: FileFingerprint;
   // One open for the fingerprint and the read.
@@ -110,15 +120,15 @@ export async function readAppendFile<S>(
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, failed: true };
+    return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, more: false, failed: true };
   }
   try {
     try {
       const st = await fh.stat();
-      if (!st.isFile()) return { cursor: prev ?? null, problems: [{ path, message: 'not a regular file' }], fromStart: false, failed: true };
+      if (!st.isFile()) return { cursor: prev ?? null, problems: [{ path, message: 'not a regular file' }], fromStart: false, more: false, failed: true };
       fp = await fingerprintHandle(fh, st);
     } catch (e) {
-      return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, failed: true };
+      return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, more: false, failed: true };
     }
     let cont: PassCursor<S> | null = null;
     if (isPassCursor<S>(prev) && prev.fp) {
@@ -131,20 +141,20 @@ export async function readAppendFile<S>(
     const fromStart = !cont || cont.offset === 0;
     const parser = makeParser(cont ? clone(cont.state) : null, fromStart);
     const startAt = { offset: cont?.offset ?? 0, line: cont?.line ?? 1, reportedTo: cont?.reportedTo ?? 0 };
-    let done: { offset: number; line: number; state: S; end: number };
+    let done: { offset: number; line: number; state: S; end: number; more: boolean };
     try {
       const lines = readLines(path, { offset: startAt.offset, startLine: startAt.line, handle: fh }, (o) => {
         if (o.line > 0) problems.push({ path, where: String(o.line), message: `line of ${o.bytes} bytes skipped (too long)` });
       });
-      done = await feedLines(lines, parser, startAt, path, problems);
+      done = await feedLines(lines, parser, startAt, path, problems, maxBytes);
     } catch (e) {
       // I/O failed mid-way: keep what was parsed, retry from the old position next time.
       parser.finish();
       problems.push({ path, message: `read failed: ${(e as Error).message}` });
-      return { cursor: prev ?? null, problems, fromStart: false, failed: true };
+      return { cursor: prev ?? null, problems, fromStart: false, more: false, failed: true };
     }
     const cursor: PassCursor<S> = { v: 1, offset: done.offset, line: done.line, fp, state: done.state, reportedTo: Math.max(startAt.reportedTo, done.end) };
-    return { cursor, problems, fromStart };
+    return { cursor, problems, fromStart, more: done.more };
   } finally {
     await fh.close().catch(() => undefined);
   }

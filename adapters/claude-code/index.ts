@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdapterEnv, CaptureSource, CapturedSession, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
 import { readAppendFile } from './incremental.js';
 import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
 import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';
@@ -59,7 +59,7 @@ function header(file: string, s: ClaudeState, nativeId: string, title: string | 
   };
 }
 
-async function read(source: CaptureSource, cursor: unknown): Promise<ReadResult> {
+async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = {}): Promise<ReadResult> {
   const file = source.path;
   const role = fileRole(file);
   const sessionKey = role.parentFromPath ? `${role.parentFromPath}/${role.stem}` : role.stem;
@@ -69,29 +69,30 @@ async function read(source: CaptureSource, cursor: unknown): Promise<ReadResult>
     s.agentId = role.agentId;
     parser = new ClaudeParser(s, sessionKey);
     return parser;
-  });
+  }, opts.maxBytes);
+  const more = res.more || undefined;
   const p = parser as ClaudeParser | null;
-  if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems };
+  if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
   const s = p.state;
   let nativeId = role.stem;
   let parentNativeId: string | null = null;
   let title = s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
   if (role.agentId) {
     parentNativeId = role.parentFromPath ?? s.sessionId;
-    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems }; // nothing read yet
+    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more }; // nothing read yet
     nativeId = `${parentNativeId}/agent-${role.agentId}`;
     const meta = await readMeta(file);
     const desc = meta ? str(meta.description) : null;
     if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
   }
-  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems };
+  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
   const session: CapturedSession = {
     nativeId,
     header: header(file, s, nativeId, title, await fileTime(file)),
     messages: p.messages,
     parentNativeId,
   };
-  return { sessions: [session], cursor: res.cursor, problems: res.problems };
+  return { sessions: [session], cursor: res.cursor, problems: res.problems, more };
 }
 
 export const adapter: ToolAdapter = {
@@ -100,7 +101,7 @@ export const adapter: ToolAdapter = {
   storeDirs: (env: AdapterEnv) => claudeProjectDirs(env),
   listSources: (env: AdapterEnv) => listClaudeSources(env),
   sourceFor: (changedPath: string, env: AdapterEnv) => claudeSourceFor(changedPath, env),
-  read: (source: CaptureSource, cursor: unknown) => read(source, cursor),
+  read: (source: CaptureSource, cursor: unknown, _env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, opts),
 };
 
 export default adapter;

@@ -1,6 +1,6 @@
 import type { Store } from '../store.js';
 import type { NewEvent } from '../model/events.js';
-import { commitSource, countMessages, prepareSource, type PreparedSource, type SourceReport } from './capture-source.js';
+import { commitRest, commitSource, countMessages, prepareSource, type PreparedSource, type SourceReport } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
 
@@ -43,7 +43,7 @@ export interface CaptureAllOptions {
   concurrency?: number;
 }
 
-/** Enough to overlap file reads, parsing and log writes; more only adds memory (each holds one source's messages). */
+/** Enough to overlap file reads, parsing and log writes; more only adds memory (each holds up to two passes of one source). */
 export const CONCURRENCY = 4;
 
 /**
@@ -128,8 +128,8 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     while (next < work.length) {
       const { adapter, source, row } = work[next++]!;
       const prepared = await prepareSource(store, adapter, source, env);
-      if (prepared.report.failed || prepared.chunks.length !== 1 || prepared.messages >= SMALL_BATCH_MESSAGES) {
-        finish(await commitSource(store, prepared), row, adapter.tool);
+      if (prepared.report.failed || prepared.more || prepared.chunks.length !== 1 || prepared.messages >= SMALL_BATCH_MESSAGES) {
+        finish(await commitRest(store, adapter, source, env, prepared), row, adapter.tool);
         continue;
       }
       let batch = pending.get(adapter.tool);

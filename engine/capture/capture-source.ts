@@ -34,6 +34,13 @@ export interface StoredCursor {
 
 const CHUNK = 1000;
 
+/**
+ * New input read per pass. A large append-style file is captured in slices of about this
+ * size, each stored with its cursor before the next is held in memory, so capture memory
+ * does not grow with the file (a 100 MB session read whole took 1.3 GB).
+ */
+export const PASS_BYTES = 8 * 1024 * 1024;
+
 export function cursorKey(tool: string, path: string): string {
   return `capture:${tool}:${path}`;
 }
@@ -47,25 +54,60 @@ export interface PreparedSource {
   chunks: NewEvent[][];
   /** Messages across all chunks (what a batch of small sources is sized by). */
   messages: number;
+  /** The adapter stopped at PASS_BYTES: the source has more to read after this cursor. */
+  more: boolean;
 }
 
 export async function captureSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): Promise<SourceReport> {
-  return commitSource(store, await prepareSource(store, adapter, source, env));
+  return commitRest(store, adapter, source, env, await prepareSource(store, adapter, source, env));
 }
 
-/** Reads a source from its stored cursor and builds the events to append (nothing is written). */
-export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): Promise<PreparedSource> {
+/**
+ * Commits a prepared pass and, while the adapter says there is more, the passes after it:
+ * the next pass is read while the previous one is written, and at most those two are in
+ * memory. Returns one report for the whole source.
+ */
+export async function commitRest(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, first: PreparedSource): Promise<SourceReport> {
+  const total = first.report;
+  let prepared = first;
+  for (;;) {
+    const committing = commitSource(store, prepared);
+    const next = prepared.more && prepared.cursor ? prepareSource(store, adapter, source, env, prepared.cursor) : null;
+    const report = await committing;
+    if (report !== total) mergeReport(total, report);
+    if (!next || report.failed) {
+      await next?.catch(() => undefined);
+      return total;
+    }
+    prepared = await next;
+  }
+}
+
+function mergeReport(into: SourceReport, r: SourceReport): void {
+  for (const s of r.sessions) if (!into.sessions.includes(s)) into.sessions.push(s);
+  into.messagesAdded += r.messagesAdded;
+  into.messagesRevised += r.messagesRevised;
+  into.sessionsNew += r.sessionsNew;
+  into.failed ||= r.failed;
+  into.problems.push(...r.problems);
+}
+
+/**
+ * Reads one pass of a source (from its stored cursor, or from `after`, the cursor of the
+ * pass before it) and builds the events to append (nothing is written).
+ */
+export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, after?: StoredCursor): Promise<PreparedSource> {
   const key = cursorKey(adapter.tool, source.path);
-  const stored = (await store.log.getCursor<StoredCursor>(key)) ?? { adapter: null, titles: {} };
+  const stored = after ?? (await store.log.getCursor<StoredCursor>(key)) ?? { adapter: null, titles: {} };
   const report: SourceReport = { tool: adapter.tool, path: source.path, sessions: [], messagesAdded: 0, messagesRevised: 0, sessionsNew: 0, failed: false, problems: [] };
   let result: ReadResult;
   try {
-    result = await adapter.read(source, stored.adapter ?? null, env);
+    result = await adapter.read(source, stored.adapter ?? null, env, { maxBytes: PASS_BYTES });
   } catch (err) {
     // An adapter must not throw; if one does, the source is reported and its cursor kept.
     report.problems.push({ path: source.path, message: `reader failed: ${(err as Error)?.message ?? String(err)}` });
     report.failed = true;
-    return { report, key, cursor: null, chunks: [], messages: 0 };
+    return { report, key, cursor: null, chunks: [], messages: 0, more: false };
   }
   report.problems.push(...result.problems);
   const titles = { ...stored.titles };
@@ -103,28 +145,23 @@ export async function prepareSource(store: Store, adapter: ToolAdapter, source: 
       push({ type: 'session.meta', session: id, body: { native_title: title } });
       titles[id] = title;
     }
-    // A message the schema refuses is skipped and reported; it must not hold back the rest.
-    const valid: Message[] = [];
-    for (const m of s.messages) {
-      const problem = check('sfs/message.schema.json', m);
-      if (problem) report.problems.push({ path: source.path, where: `message ${String(m?.msg_id)}`, message: `skipped: ${problem}` });
-      else valid.push(m);
-    }
-    for (let i = 0; i < valid.length; i += CHUNK) {
-      const part = valid.slice(i, i + CHUNK);
+    // Validated once, by the log; a chunk it refuses is re-checked message by message in commitSource.
+    for (let i = 0; i < s.messages.length; i += CHUNK) {
+      const part = s.messages.slice(i, i + CHUNK);
       push({ type: 'messages.captured', session: id, body: { messages: part } }, part.length);
     }
   }
   const cursor: StoredCursor = { adapter: result.cursor, titles };
   let messages = 0;
   for (const c of chunks) messages += countMessages(c);
-  return { report, key, cursor, chunks, messages };
+  return { report, key, cursor, chunks, messages, more: !!result.more };
 }
 
 /** Appends a prepared source chunk by chunk; the last chunk carries its cursor. */
 export async function commitSource(store: Store, prepared: PreparedSource): Promise<SourceReport> {
   const { report, key, cursor, chunks } = prepared;
   if (report.failed || !cursor) return report;
+  let sifted = false;
   for (let i = 0; i < chunks.length; i++) {
     const last = i === chunks.length - 1;
     try {
@@ -133,13 +170,39 @@ export async function commitSource(store: Store, prepared: PreparedSource): Prom
       report.sessionsNew += res.written.filter((w) => w.type === 'session.discovered').length;
       report.messagesAdded += countMessages(chunks[i]!) - res.skippedMessages - res.revisedMessages;
     } catch (err) {
-      // A record the schema refuses poisons nothing: report it and keep the old cursor.
+      // A message the schema refuses is skipped and reported; it must not hold back the rest.
+      if (!sifted && (err as { code?: string }).code === 'INVALID_INPUT') {
+        sifted = true;
+        for (let j = i; j < chunks.length; j++) chunks[j] = siftMessages(chunks[j]!, report);
+        i--;
+        continue;
+      }
+      // Anything else poisons nothing: report it and keep the old cursor.
       report.problems.push({ path: report.path, message: `not stored: ${(err as Error).message}` });
       report.failed = true;
       return report;
     }
   }
   return report;
+}
+
+/** The chunk without the messages the schema refuses (each reported); emptied message events are dropped. */
+function siftMessages(chunk: NewEvent[], report: SourceReport): NewEvent[] {
+  const out: NewEvent[] = [];
+  for (const ev of chunk) {
+    if (ev.type !== 'messages.captured') {
+      out.push(ev);
+      continue;
+    }
+    const valid: Message[] = [];
+    for (const m of (ev as NewEvent<'messages.captured'>).body.messages) {
+      const problem = check('sfs/message.schema.json', m);
+      if (problem) report.problems.push({ path: report.path, where: `message ${String(m?.msg_id)}`, message: `skipped: ${problem}` });
+      else valid.push(m);
+    }
+    if (valid.length) out.push({ ...ev, body: { messages: valid } });
+  }
+  return out;
 }
 
 export function countMessages(events: NewEvent[]): number {

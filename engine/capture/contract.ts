@@ -54,6 +54,14 @@ export interface ReadResult {
   /** JSON-serialisable; stored in the same batch as the events and handed back next time. */
   cursor: unknown;
   problems: CaptureProblem[];
+  /** The pass stopped at `ReadOptions.maxBytes` with input left: read again from `cursor`. */
+  more?: boolean;
+}
+
+/** Bounds on one read pass, so a large file is captured in slices instead of held in memory whole. */
+export interface ReadOptions {
+  /** Stop at the first settled point after about this many bytes of new input (append-style sources). */
+  maxBytes?: number;
 }
 
 export interface ToolAdapter {
@@ -65,6 +73,10 @@ export interface ToolAdapter {
   listSources(env: AdapterEnv): Promise<CaptureSource[]>;
   /** Maps a changed path (from the watcher) to the source that must be re-read, or null to ignore it. */
   sourceFor(changedPath: string, env: AdapterEnv): CaptureSource | null;
-  /** Reads a source from the cursor returned last time (null the first time). Never throws for bad input. */
-  read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult>;
+  /**
+   * Reads a source from the cursor returned last time (null the first time). Never throws
+   * for bad input. Append-style adapters honour `opts.maxBytes` and set `more`; others may
+   * ignore it and read the source whole.
+   */
+  read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions): Promise<ReadResult>;
 }

@@ -207,6 +207,39 @@ for (const corpus of CORPUS) {
       assert.deepEqual(failures, []);
     });
 
+    test('bounded passes: reading pass after pass with a small byte budget gives what one whole read gives', async () => {
+      const failures: string[] = [];
+      for (const s of sources) {
+        const whole = await safeRead(adapter, source(s), null, env);
+        const latest = new Map<string, Map<string, unknown>>(); // session → msg_id → newest version
+        let cursor: unknown = null;
+        let last: ReadResult | null = null;
+        for (let pass = 0; ; pass++) {
+          const r: ReadResult = await adapter.read(source(s), cursor, env, { maxBytes: 1500 });
+          for (const x of r.sessions) {
+            const m = latest.get(x.nativeId) ?? new Map<string, unknown>();
+            for (const msg of x.messages) m.set(msg.msg_id, msg);
+            latest.set(x.nativeId, m);
+          }
+          cursor = r.cursor;
+          last = r.sessions.length ? r : last;
+          if (!r.more) break;
+          if (pass > 100_000) throw new Error(`${s.rel}: passes never end`);
+        }
+        for (const x of whole.sessions) {
+          const got = latest.get(x.nativeId);
+          try {
+            assert.deepEqual([...(got?.values() ?? [])], x.messages);
+          } catch (e) {
+            failures.push(`${s.rel} session ${x.nativeId}: ${(e as Error).message.slice(0, 800)}`);
+          }
+          const header = last?.sessions.find((y) => y.nativeId === x.nativeId)?.header;
+          if (header?.title !== x.header.title) failures.push(`${s.rel} session ${x.nativeId}: title ${header?.title} after passes, ${x.header.title} whole`);
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+
     describe('bad input never throws; the valid rest is read and the problem named', () => {
       for (const rel of corpus.small) {
         const src = (): CorpusSource => sources.find((s) => s.rel === rel)!;

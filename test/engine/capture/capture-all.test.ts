@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { ADAPTERS, adapterFor } from '../../../adapters/index.js';
 import { captureAll } from '../../../engine/capture/capture-all.js';
-import { cursorKey } from '../../../engine/capture/capture-source.js';
+import { captureSource, cursorKey } from '../../../engine/capture/capture-source.js';
 import type { AdapterEnv, ToolAdapter } from '../../../engine/capture/contract.js';
 import { watchPlan } from '../../../engine/capture/presence.js';
 import { Store } from '../../../engine/store.js';
@@ -76,4 +76,25 @@ test('captureAll: small sources stored together keep exact totals; a refused one
   assert.equal(await store.log.getCursor(cursorKey('amp', '/small/70')), undefined);
   const again = await captureAll(store, [smallSources(150, 70)], env);
   assert.deepEqual([again.totals.sessionsNew, again.totals.messagesAdded, again.problems.length], [0, 0, 1]);
+});
+
+test('captureSource: a message the schema refuses is skipped and reported with its id; the rest of the source is stored', async (t) => {
+  const store = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => store.close());
+  const msg = (i: number) => ({ msg_id: `m${i}`, parent_msg_id: i ? `m${i - 1}` : null, role: 'user' as const, content: [{ type: 'text' as const, text: `hi ${i}` }], timestamp: null });
+  const adapter: ToolAdapter = {
+    ...smallSources(1, -1),
+    read: async () => {
+      const messages = Array.from({ length: 2500 }, (_, i) => msg(i));
+      (messages[1700] as { role: string }).role = 'narrator'; // not a role the schema knows
+      const header = { native_id: 'big', native_path: '/big', cwd: null, model: null, tool_version: null, title: null, created_at: new Date(0).toISOString() };
+      return { sessions: [{ nativeId: 'big', header, messages }], cursor: 'done', problems: [] };
+    },
+  };
+  const r = await captureSource(store, adapter, { path: '/big', style: 'rewrite' }, envFor('/nowhere'));
+  assert.equal(r.failed, false);
+  assert.equal(r.messagesAdded, 2499);
+  assert.deepEqual(r.problems.map((p) => [p.path, p.where]), [['/big', 'message m1700']]);
+  assert.match(r.problems[0]!.message, /^skipped: /);
+  assert.equal((await store.log.getCursor<{ adapter: unknown }>(cursorKey('amp', '/big')))?.adapter, 'done');
 });
