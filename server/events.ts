@@ -5,7 +5,7 @@ import { RelayError } from './errors.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../engine/model/events.js';
 import { assertValid, eventSchema } from '../engine/schema/validator.js';
-import { stricterThan, unpackBody, type DlpPolicy, type Push, type SpaceInfo, type WireEvent } from '../engine/replication/protocol.js';
+import { policyLevel, stricterThan, unpackBody, type DlpPolicy, type Push, type SpaceInfo, type WireEvent } from '../engine/replication/protocol.js';
 
 type Db = Kysely<RelayDb>;
 type Tx = Transaction<RelayDb>;
@@ -13,7 +13,7 @@ const KNOWN = new Set<string>(EVENT_TYPES);
 const SESSION_ID = /^ses_[a-z0-9]{8,40}$/;
 
 /** A push as the relay handles it: the frame's content without its envelope (see Push in engine/replication/protocol.ts). */
-export type PushRequest = Pick<Push, 'space' | 'lane' | 'from' | 'upTo' | 'events' | 'routes' | 'policies'>;
+export type PushRequest = Pick<Push, 'space' | 'lane' | 'from' | 'upTo' | 'events' | 'routes' | 'policies' | 'findings'>;
 export interface PushResult {
   frontier: number;
   written: number;
@@ -44,7 +44,11 @@ export interface Row {
   ts: number;
   session: string | null;
   body: Buffer | null;
+  /** The strictest DLP policy the content satisfies (policyLevel); set from the push's DLP context. */
+  level: number;
 }
+const CLEAN = policyLevel('block');
+const POLICIES = new Set<string>(['warn', 'redact', 'block']);
 
 /** Checks shape, identity and body of every event against the engine's schemas. */
 export function validateWire(origin: string, req: PushRequest): Row[] {
@@ -77,7 +81,7 @@ export function validateWire(origin: string, req: PushRequest): Row[] {
         throw new RelayError('INVALID', (err as Error).message);
       }
     }
-    return { origin: o, seq, type, v, ts: Math.trunc(ts), session, body: body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+    return { origin: o, seq, type, v, ts: Math.trunc(ts), session, body: body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength), level: 0 };
   });
 }
 
@@ -120,7 +124,9 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
         targets.set(sh.space_id, list);
       }
     }
-    if (req.routes !== undefined || req.policies !== undefined) await checkDlpContext(tx, who, space, req, targets, frontier, sessions);
+    // Every push declares the DLP context it was scrubbed for; without one nothing is stored.
+    await checkDlpContext(tx, who, space, req, targets, frontier, sessions);
+    setLevels(space.id, req, fresh);
     let written = 0;
     const committed: Committed[] = [];
     // Counter rows are locked in one global order so concurrent pushes never deadlock.
@@ -144,6 +150,7 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
 async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushRequest, targets: Map<string, Row[]>, frontier: number, sessions: string[]): Promise<void> {
   const routes = req.routes && typeof req.routes === 'object' ? req.routes : {};
   const policies: Record<string, DlpPolicy | undefined> = req.policies && typeof req.policies === 'object' ? req.policies : {};
+  for (const p of Object.values(policies)) if (!POLICIES.has(p as string)) throw new RelayError('INVALID', `unknown DLP policy ${String(p)}`);
   const current = new Map((await tx.selectFrom('spaces').select(['id', 'dlp_policy']).where('id', 'in', [...targets.keys()]).execute()).map((r) => [r.id, r.dlp_policy]));
   let stale = false;
   for (const [target, rows] of targets) {
@@ -154,6 +161,29 @@ async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushR
   }
   if (!stale) return;
   throw new RelayError('STALE', 'the push was scrubbed for other spaces or policies than the relay has now', { frontier, spaces: await spacesOf(tx, who.id), shares: await sharesOf(tx, who.id, sessions) });
+}
+
+/**
+ * Records what each pushed event's content satisfies: an event the client found nothing in is
+ * fit for any space; one with findings satisfies the strictest policy the push was scrubbed for
+ * (the pushed-into space and the spaces its session is routed into, as declared and checked).
+ */
+function setLevels(spaceId: string, req: PushRequest, rows: Row[]): void {
+  const policies: Record<string, DlpPolicy | undefined> = req.policies && typeof req.policies === 'object' ? req.policies : {};
+  const routes = req.routes && typeof req.routes === 'object' ? req.routes : {};
+  const findings = Array.isArray(req.findings) ? new Set(req.findings) : undefined;
+  const bySession = new Map<string | null, number>();
+  const scrubbed = (session: string | null): number => {
+    let l = bySession.get(session);
+    if (l === undefined) {
+      l = policyLevel(policies[spaceId]!);
+      const more = session !== null && Array.isArray(routes[session]) ? routes[session]! : [];
+      for (const t of more) if (POLICIES.has(policies[t] as string)) l = Math.max(l, policyLevel(policies[t]!));
+      bySession.set(session, l);
+    }
+    return l;
+  };
+  for (const r of rows) r.level = r.body === null || (findings && !findings.has(r.seq)) ? CLEAN : scrubbed(r.session);
 }
 
 /** Sessions shared into the account's spaces (all of them, or only `sessions`): session → space ids. */
@@ -189,7 +219,7 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   // Duplicates are skipped (their numbers stay unused: readers only need the order, not density).
   const res = await tx
     .insertInto('events')
-    .values(stored.map((r, i) => ({ space_id: space, rseq: base + i + 1, origin: r.origin, seq: r.seq, type: r.type, v: r.v, ts: r.ts, session: r.session, body: r.body })))
+    .values(stored.map((r, i) => ({ space_id: space, rseq: base + i + 1, origin: r.origin, seq: r.seq, type: r.type, v: r.v, ts: r.ts, session: r.session, body: r.body, dlp_level: r.level })))
     .onConflict((oc) => oc.columns(['space_id', 'origin', 'seq']).doNothing())
     .returning('rseq')
     .execute();
@@ -256,28 +286,68 @@ export async function readSessionEvents(db: Db, accountId: string, session: stri
   return rows.rows.map(toWireRow).sort((a, b) => a[4] - b[4] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
 }
 
-/** Copies a session's events that `from` can read into a space, under that space's counter lock. */
-async function copySession(tx: Tx, fromAccount: string, session: string, toSpace: string): Promise<number> {
+/**
+ * Copies a session's events that `from` can read into a space, under that space's counter lock —
+ * only those whose content satisfies the space's DLP policy (see setLevels): a share never puts
+ * into a space anything that was not scrubbed for it. The rest are `withheld`: the devices that
+ * wrote them push them again, scrubbed for this space, when they next connect (welcome.backfill).
+ */
+async function copySession(tx: Tx, fromAccount: string, session: string, toSpace: string): Promise<{ copied: number; withheld: number }> {
+  const target = await tx.selectFrom('spaces').select('dlp_policy').where('id', '=', toSpace).executeTakeFirstOrThrow();
+  const need = policyLevel(target.dlp_policy);
   const spaceIds = (await tx.selectFrom('members').select('space_id').where('account_id', '=', fromAccount).execute()).map((r) => r.space_id);
-  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null }>`
-    select distinct on (origin, seq) origin, seq, type, v, ts, session, body from events
+  // Per identity: a purged copy first (the tombstone wins), else the most strictly scrubbed one.
+  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null; dlp_level: number; here: boolean }>`
+    select distinct on (origin, seq) origin, seq, type, v, ts, session, body, dlp_level,
+      exists (select 1 from events t where t.space_id = ${toSpace} and t.origin = e.origin and t.seq = e.seq) as here
+    from events e
     where session = ${session} and space_id in (${sql.join(spaceIds)})
-    order by origin, seq, (body is null) desc`.execute(tx);
-  const list: Row[] = rows.rows
-    .map((r) => ({ origin: r.origin, seq: Number(r.seq), type: r.type, v: r.v, ts: Number(r.ts), session: r.session, body: r.body }))
-    .sort((a, b) => a.ts - b.ts || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-  return (await insertRows(tx, toSpace, list)).written;
+    order by origin, seq, (body is null) desc, dlp_level desc`.execute(tx);
+  let withheld = 0;
+  const list: Row[] = [];
+  for (const r of rows.rows) {
+    if (r.here) continue;
+    if (r.body !== null && r.dlp_level < need) {
+      withheld++;
+      continue;
+    }
+    list.push({ origin: r.origin, seq: Number(r.seq), type: r.type, v: r.v, ts: Number(r.ts), session: r.session, body: r.body, level: r.dlp_level });
+  }
+  list.sort((a, b) => a.ts - b.ts || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
+  return { copied: (await insertRows(tx, toSpace, list)).written, withheld };
 }
 
-/** Shares a session into a team (or personal) space: copies what exists, routes what comes later. */
-export async function shareSession(db: Db, who: Authed, session: string, toSpace: string): Promise<{ space: string; copied: number }> {
+/**
+ * Shares a session into a team (or personal) space: copies what exists and is scrubbed well
+ * enough for that space, routes what comes later. `withheld` events wait for their devices.
+ */
+export async function shareSession(db: Db, who: Authed, session: string, toSpace: string): Promise<{ space: string; copied: number; withheld: number }> {
   if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
   const space = await requireMember(db, who.id, toSpace);
   return db.transaction().execute(async (tx) => {
     await tx.insertInto('shares').values({ space_id: space.id, session, shared_by: who.id }).onConflict((oc) => oc.columns(['space_id', 'session']).doNothing()).execute();
-    const copied = await copySession(tx, who.id, session, space.id);
-    return { space: space.id, copied };
+    const r = await copySession(tx, who.id, session, space.id);
+    return { space: space.id, ...r };
   });
+}
+
+/**
+ * Shared sessions into which `origin` has to push again (see Welcome.backfill): its events of the
+ * session are on the relay in the account's spaces, missing from the shared space, and above what
+ * it already pushed into that space for the session (its lane frontier there).
+ */
+export async function backfillFor(db: Db, accountId: string, origin: string): Promise<Array<{ space: string; session: string }>> {
+  const rows = await sql<{ space: string; session: string }>`
+    with mine as (select space_id from members where account_id = ${accountId})
+    select distinct sh.space_id as space, sh.session
+    from shares sh
+    join mine on mine.space_id = sh.space_id
+    join events e on e.session = sh.session and e.origin = ${origin} and e.body is not null and e.space_id in (select space_id from mine) and e.space_id <> sh.space_id
+    left join streams st on st.space_id = sh.space_id and st.origin = ${origin} || '/' || sh.session
+    where e.seq > coalesce(st.frontier, 0)
+      and not exists (select 1 from events t where t.space_id = sh.space_id and t.origin = e.origin and t.seq = e.seq)
+    order by 1, 2`.execute(db);
+  return rows.rows;
 }
 
 export async function unshareSession(db: Db, who: Authed, session: string, fromSpace: string): Promise<void> {
@@ -327,8 +397,8 @@ export async function acceptHandoff(db: Db, who: Authed, id: string, personalSpa
   const h = await db.selectFrom('handoffs').selectAll().where('id', '=', String(id)).where('to_account', '=', who.id).executeTakeFirst();
   if (!h) throw new RelayError('NOT_FOUND', `no handoff ${id} for ${who.username}`);
   return db.transaction().execute(async (tx) => {
-    const copied = await copySession(tx, h.from_account, h.session, personalSpace);
+    const { copied, withheld } = await copySession(tx, h.from_account, h.session, personalSpace);
     await tx.updateTable('handoffs').set({ accepted_at: new Date() }).where('id', '=', h.id).execute();
-    return { id: h.id, session: h.session, message: h.message, copied };
+    return { id: h.id, session: h.session, message: h.message, copied, withheld };
   });
 }

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RelayDatabase } from './db/open.js';
 import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from './accounts.js';
-import { pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
+import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
 import { RelayError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame } from '../engine/replication/protocol.js';
@@ -197,7 +197,9 @@ export class Connection {
     for (const s of spaces) frontiers[s.id] = 0;
     for (const r of rows) if (r.space_id in frontiers) frontiers[r.space_id] = Number(r.frontier);
     this.deps.log.info({ account: who.username, origin: this.origin }, 'sync connected');
-    this.send({ t: 'welcome', version, account: { id: who.id, username: who.username }, spaces, frontiers, shares: await sharesOf(this.deps.rdb.db, who.id) });
+    const shares = await sharesOf(this.deps.rdb.db, who.id);
+    const backfill = await backfillFor(this.deps.rdb.db, who.id, this.origin);
+    this.send({ t: 'welcome', version, account: { id: who.id, username: who.username }, spaces, frontiers, shares, backfill });
   }
 
   /** A batch committed by this process: sent as is when it is exactly what this reader needs next. */

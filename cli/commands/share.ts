@@ -29,11 +29,16 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
   describe: 'Send a session to the relay (your other machines get it), or share it into a team space with --space',
   builder: (y) => y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'team space to share it into' }) as never,
   handler: handler(async (a, ctx) => {
+    let shared: { copied: number; withheld: number } | undefined;
+    if (a.space) {
+      // Shared first: the relay copies only what was scrubbed well enough for the space, and the
+      // push that follows sends the rest of this machine's events again, scrubbed for it.
+      const store = await ctx.store();
+      shared = await api(ctx).api.call('POST', '/v1/shares', { session: resolveSession(await store.view(), a.session), space: a.space });
+    }
     const { id, pushed } = await pushOne(ctx, a.session);
-    let shared: { copied: number } | undefined;
-    if (a.space) shared = await api(ctx).api.call('POST', '/v1/shares', { session: id, space: a.space });
-    if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null });
-    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied)` : ''}`);
+    if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
+    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} held for a push scrubbed for ${a.space}` : ''})` : ''}`);
   }),
 };
 

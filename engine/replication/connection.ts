@@ -195,9 +195,9 @@ export class SyncConnection {
   }
 
   /** The DLP context a push declares to the relay (see Push.routes). */
-  private context(events: WireEvent[]): { routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } {
+  private context(events: WireEvent[], space = this.personal.id): { routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } {
     const routes: Record<string, string[]> = {};
-    const policies: Record<string, DlpPolicy> = { [this.personal.id]: this.personal.dlp_policy };
+    const policies: Record<string, DlpPolicy> = { [this.personal.id]: this.personal.dlp_policy, [space]: this.policyOf(space) };
     for (const w of events) {
       const session = w[5];
       if (session === null || routes[session]) continue;
@@ -213,36 +213,43 @@ export class SyncConnection {
   }
 
   /** Builds the next push from the frontier; undefined when nothing new. */
-  private async nextPush(from: number): Promise<{ from: number; upTo: number; events: WireEvent[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined> {
+  private async nextPush(from: number): Promise<{ from: number; upTo: number; events: WireEvent[]; findings: number[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined> {
     const batch = await this.log.readOrigin(this.origin, from, BATCH_EVENTS);
     if (!batch.length) return undefined;
     const upTo = batch[batch.length - 1]!.seq;
     const events: WireEvent[] = [];
     const blocked: string[] = [];
+    const findings: number[] = [];
     for (const e of batch) {
       if (!this.opts.filter(e.session)) continue;
-      const out = this.scrub(e);
+      const out = this.scrub(e, findings);
       if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
       else events.push(out);
     }
-    if (blocked.length) {
-      const prior = (await this.log.getCursor<string[]>(BLOCKED_KEY)) ?? [];
-      await this.log.append({ events: [], cursors: { [BLOCKED_KEY]: [...new Set([...prior, ...blocked])].slice(-10_000) } });
-      this.opts.onLog?.(`dlp: ${blocked.length} event(s) held back by the space's block policy`, { blocked });
-    }
-    return { from, upTo, events, ...this.context(events) };
+    await this.holdBack(blocked);
+    return { from, upTo, events, findings, ...this.context(events) };
+  }
+
+  /** Records events held back by a block policy (sfs sync status counts them). */
+  private async holdBack(blocked: string[]): Promise<void> {
+    if (!blocked.length) return;
+    const prior = (await this.log.getCursor<string[]>(BLOCKED_KEY)) ?? [];
+    await this.log.append({ events: [], cursors: { [BLOCKED_KEY]: [...new Set([...prior, ...blocked])].slice(-10_000) } });
+    this.opts.onLog?.(`dlp: ${blocked.length} event(s) held back by the space's block policy`, { blocked });
   }
 
   /**
    * Applies DLP to one event before it leaves the machine: the strictest policy among the
    * spaces it will be readable in (personal, and every team space its session is shared into).
+   * Events with findings that are still sent get their seq added to `findings` (Push.findings).
    */
-  private scrub(e: AnyStoredEvent): WireEvent | 'blocked' {
+  private scrub(e: AnyStoredEvent, findings: number[], into = this.personal.id): WireEvent | 'blocked' {
     if (e.body === null) return toWire(e);
     const found = scanValue(e.body);
     if (!found.length) return toWire(e);
     this.findings.push(...found.slice(0, 20));
-    const policy = strictestPolicy(this.spacesFor(e.session).map((id) => this.policyOf(id)));
+    findings.push(e.seq);
+    const policy = strictestPolicy([...this.spacesFor(e.session), into].map((id) => this.policyOf(id)));
     if (policy === 'block') return 'blocked';
     if (policy === 'warn') {
       this.opts.onLog?.(`dlp: ${found.length} finding(s) in ${e.session ?? '-'} pushed as is (policy warn)`, { detectors: found.map((f) => f.detector) });
@@ -257,6 +264,7 @@ export class SyncConnection {
    * local head and every space's pull has reached the tail (sync now).
    */
   async run(untilIdle = false): Promise<void> {
+    await this.backfill();
     let sent = this.frontier;
     const inflight: Array<Promise<Pushed>> = [];
     while (!this.stopped && !this.closedWith) {
@@ -301,19 +309,31 @@ export class SyncConnection {
     if (this.closedWith && !this.stopped) throw this.closedWith;
   }
 
-  /** Pushes one session's own events from seq 0 (idempotent on the relay): used when a session starts being shared. */
-  async pushSession(session: string): Promise<number> {
+  /**
+   * Pushes one session's own events from seq 0 (idempotent on the relay) into a space (the
+   * personal one by default), scrubbed for every space the session is readable in: used when a
+   * session starts being shared, and for the relay's backfill requests.
+   */
+  async pushSession(session: string, space = this.personal.id): Promise<number> {
     const own = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
     let written = 0;
     let prev = 0;
     for (let i = 0, stale = 0; i < own.length; ) {
       const chunk = own.slice(i, i + BATCH_EVENTS);
-      const events = chunk.map((e) => this.scrub(e)).filter((w): w is WireEvent => w !== 'blocked');
+      const findings: number[] = [];
+      const events: WireEvent[] = [];
+      const blocked: string[] = [];
+      for (const e of chunk) {
+        const out = this.scrub(e, findings, space);
+        if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
+        else events.push(out);
+      }
+      await this.holdBack(blocked);
       const id = this.nextId++;
       const p = new Promise<Pushed>((resolve, reject) => this.pending.set(id, { resolve, reject }));
       // A lane of its own (space + session) so this never disturbs the live frontier.
       const upTo = chunk[chunk.length - 1]!.seq;
-      this.send({ t: 'push', id, space: this.personal.id, lane: session, from: prev, upTo, events, ...this.context(events) });
+      this.send({ t: 'push', id, space, lane: session, from: prev, upTo, events, findings, ...this.context(events, space) });
       try {
         written += (await p).written;
         prev = upTo;
@@ -329,6 +349,20 @@ export class SyncConnection {
       }
     }
     return written;
+  }
+
+  /**
+   * Pushes again, scrubbed for the target space, the shared sessions whose events the relay
+   * would not copy there (Welcome.backfill): they went out under a looser policy.
+   */
+  private async backfill(): Promise<void> {
+    for (const b of this.welcome.backfill ?? []) {
+      if (this.stopped || this.closedWith) return;
+      if (!this.spaces.has(b.space)) continue;
+      const n = await this.pushSession(b.session, b.space);
+      this.pushedCount += n;
+      this.opts.onLog?.(`sync: pushed ${n} event(s) of ${b.session} again, scrubbed for ${this.spaces.get(b.space)!.name}`, { space: b.space, session: b.session });
+    }
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,12 @@ export interface Welcome {
   frontiers: Record<string, number>;
   /** Sessions shared into the account's team spaces: session → space ids (where a push of that session is also stored). */
   shares?: Record<string, string[]>;
+  /**
+   * Shared sessions this origin must push again into a space: some of its events of the session
+   * are on the relay in another space, scrubbed more loosely than the target's policy allows, so
+   * the relay did not copy them. The client pushes them (lane push into that space), scrubbed for it.
+   */
+  backfill?: Array<{ space: string; session: string }>;
 }
 /** Events of the client's own origin with seq in (from, upTo]; filtered-out seqs are simply absent. */
 export interface Push {
@@ -65,6 +71,14 @@ export interface Push {
    */
   routes?: Record<string, string[]>;
   policies?: Record<string, DlpPolicy>;
+  /**
+   * Seqs of the events in this push in which DLP found something (sent as is under warn, or
+   * redacted). Every other event had no finding, so its content is fit for any space. Absent:
+   * the relay assumes every event had findings. The relay records per stored event the
+   * strictest policy its content satisfies and copies it into another space only if that
+   * space's policy is not stricter.
+   */
+  findings?: number[];
 }
 export interface Pushed {
   t: 'pushed';
@@ -124,6 +138,11 @@ export function strictestPolicy(policies: Iterable<DlpPolicy>): DlpPolicy {
 
 export function stricterThan(a: DlpPolicy, b: DlpPolicy): boolean {
   return STRICTNESS[a] > STRICTNESS[b];
+}
+
+/** A policy as a number (warn 0, redact 1, block 2): how the relay records what an event's content satisfies. */
+export function policyLevel(p: DlpPolicy): number {
+  return STRICTNESS[p];
 }
 
 export function encodeFrame(frame: ClientFrame | RelayFrame): Buffer {

@@ -24,6 +24,18 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`drop index events_purged`.execute(db);
     },
   },
+  // The strictest DLP policy each stored event's content satisfies (0 warn, 1 redact, 2 block):
+  // 2 when the client found nothing in it, else the policy it was scrubbed under. A share or a
+  // handoff copies an event into another space only if that space's policy is not stricter.
+  // Rows stored before this are of unknown scrubbing: 0, never copied into a redact/block space.
+  '0003_dlp_level': {
+    async up(db: Kysely<any>) {
+      await sql`alter table events add column dlp_level smallint not null default 0`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`alter table events drop column dlp_level`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

@@ -33,6 +33,8 @@ export interface RelayDb {
     ts: ColumnType<string, string | number, never>;
     session: string | null;
     body: Buffer | null;
+    /** The strictest DLP policy the content satisfies: 0 warn, 1 redact, 2 block (see migration 0003). */
+    dlp_level: ColumnType<number, number | undefined, never>;
   };
   /** How far each origin has pushed into each space (gap check and resume point). */
   streams: { space_id: string; origin: string; frontier: ColumnType<string, string | number, string | number> };

@@ -5,6 +5,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { startSync, syncOnce } from '../../engine/replication/start-sync.js';
 import { purgeSession } from '../../engine/ops/lifecycle.js';
 import { RelayApi } from '../../engine/replication/api.js';
+import { backfillFor } from '../../server/events.js';
 import { BLOCKED_KEY } from '../../engine/replication/connection.js';
 import { writeSyncSettings } from '../../engine/replication/settings.js';
 import { pathsIn } from '../helpers/tmp.js';
@@ -149,6 +150,73 @@ describe('client sync', { concurrency: false }, () => {
     const local = JSON.stringify((await allEvents(A)).map((e) => e.body));
     assert.equal(local.split(secret).length - 1, 2);
     assert.equal(((await A.log.getCursor<string[]>(BLOCKED_KEY)) ?? []).length, 2);
+  });
+
+  test('sharing later: events pushed under a personal warn never reach a block or redact team unscrubbed', async (t) => {
+    const alice = await signup(relay, 'alice5');
+    const bob = await signup(relay, 'bob5');
+    const [da, da2, dc] = [tempDir(t), tempDir(t), tempDir(t)];
+    signIn(da, relay.url, alice.token, 'alice5');
+    signIn(da2, relay.url, alice.token, 'alice5');
+    signIn(dc, relay.url, bob.token, 'bob5');
+    const aliceApi = new RelayApi(relay.url, alice.token);
+    await aliceApi.call('PUT', '/v1/spaces/~alice5/policy', { policy: 'warn' });
+    for (const [team, policy] of [['team5b', 'block'], ['team5r', 'redact']] as const) {
+      await aliceApi.call('POST', '/v1/orgs', { name: team });
+      await aliceApi.call('POST', `/v1/orgs/${team}/members`, { username: 'bob5' });
+      await aliceApi.call('PUT', `/v1/spaces/${team}/policy`, { policy });
+    }
+    const A = await openStore(da);
+    const A2 = await openStore(da2); // alice's second machine
+    const C = await openStore(dc);
+    t.after(async () => {
+      await A.close();
+      await A2.close();
+      await C.close();
+    });
+    const secret = 'ghp_L4t3rSh4r3dT0k3nV4lu3F0rT3st1ng01234';
+    await discover(A, 'ses_blocklater1');
+    await say(A, 'ses_blocklater1', 'b1', 'clean before');
+    await say(A, 'ses_blocklater1', 'b2', `secret ${secret}`);
+    await say(A, 'ses_blocklater1', 'b3', 'clean after');
+    await discover(A, 'ses_redactlate1');
+    await say(A, 'ses_redactlate1', 'r1', `first secret ${secret}`);
+    await say(A2, 'ses_redactlate1', 'r2', `second machine secret ${secret}`);
+    await syncOnce(A);
+    await syncOnce(A2);
+    const spaceRows = async (space: string) =>
+      (await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select(['events.body']).where('spaces.name', '=', space).execute()).map((r) => (r.body ? Buffer.from(r.body).toString('latin1') : ''));
+    assert.equal((await spaceRows('~alice5')).filter((b) => b.includes(secret)).length, 3, 'personal warn: the secrets went out as is');
+    // Shared later, straight through the API (no client involved): only clean events are copied.
+    const sb = await aliceApi.call('POST', '/v1/shares', { session: 'ses_blocklater1', space: 'team5b' });
+    const sr = await aliceApi.call('POST', '/v1/shares', { session: 'ses_redactlate1', space: 'team5r' });
+    assert.deepEqual([sb.copied, sb.withheld, sr.copied, sr.withheld], [3, 1, 1, 2]);
+    await syncOnce(C);
+    const bobText = async () => JSON.stringify((await allEvents(C)).map((e) => e.body));
+    let text = await bobText();
+    assert.ok(text.includes('clean before') && text.includes('clean after'), 'bob has the clean events at once');
+    assert.ok(!text.includes(secret.slice(0, 12)) && !text.includes('REDACTED'), 'and nothing of the withheld ones');
+    // Alice's machines push the withheld events again, scrubbed for each team, at their next sync.
+    await syncOnce(A);
+    await syncOnce(A2);
+    await syncOnce(C);
+    text = await bobText();
+    assert.ok(!text.includes(secret.slice(0, 12)), 'bob never sees the secret');
+    assert.ok(text.includes('first secret [REDACTED:github-token]') && text.includes('second machine secret [REDACTED:github-token]'), 'the redact team gets both machines\' events redacted');
+    assert.ok(!/secret \[REDACTED/.test(text.replace(/(first|second machine) secret \[REDACTED/g, '')), 'the block team gets no redacted copy: block holds the event back');
+    for (const team of ['team5b', 'team5r']) assert.ok((await spaceRows(team)).every((b) => !b.includes(secret)), `no secret stored in ${team}`);
+    // Block holds back, counted like any held-back event; and nothing is left to backfill.
+    assert.deepEqual((await A.log.getCursor<string[]>(BLOCKED_KEY)) ?? [], [`${(await A.log.info()).origin}:3`]);
+    for (const S of [A, A2]) assert.deepEqual(await backfillFor(relay.rdb.db, alice.account.id, (await S.log.info()).origin), []);
+    // sfs push --space on a session with a secret: shared first, then pushed scrubbed for the team.
+    await discover(A, 'ses_pushspace1');
+    await say(A, 'ses_pushspace1', 'p1', `cli secret ${secret}`);
+    await syncOnce(A);
+    await aliceApi.call('POST', '/v1/shares', { session: 'ses_pushspace1', space: 'team5r' });
+    await syncOnce(A, { sessions: ['ses_pushspace1'] });
+    await syncOnce(C);
+    text = await bobText();
+    assert.ok(text.includes('cli secret [REDACTED:github-token]') && !text.includes(secret.slice(0, 12)));
   });
 
   test('a relay restart mid-stream loses and duplicates nothing', async (t) => {

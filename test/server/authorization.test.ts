@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, relayOn, signup, type Backend } from './backends.js';
-import { WireClient, meta } from './wire-client.js';
+import { WireClient, dlp, meta } from './wire-client.js';
 import type { Relay } from '../../server/relay.js';
 
 const make = (await backends()).at(-1)!;
@@ -30,7 +30,7 @@ describe('authorization', { concurrency: false }, () => {
     const c = await WireClient.connect(relay.url);
     const w = await c.hello(alice.token, 'orgalice0001');
     aliceSpace = w.spaces[0]!.id;
-    c.send({ t: 'push', id: 1, space: aliceSpace, from: 0, upTo: 2, events: [meta('orgalice0001', 1, session), meta('orgalice0001', 2, session)] });
+    c.send({ t: 'push', id: 1, space: aliceSpace, from: 0, upTo: 2, ...dlp(aliceSpace), events: [meta('orgalice0001', 1, session), meta('orgalice0001', 2, session)] });
     await c.next('pushed');
     c.close();
     const h = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
@@ -85,9 +85,9 @@ describe('authorization', { concurrency: false }, () => {
       { t: 'sub', space: aliceSpace, after: 0 },
       { t: 'sub', space: teamSpace, after: 0 },
       { t: 'sub', space: '~alice', after: 0 },
-      { t: 'push', id: 1, space: aliceSpace, from: 0, upTo: 1, events: [meta('orgmallory01', 1, session)] },
-      { t: 'push', id: 1, space: teamSpace, from: 0, upTo: 1, events: [meta('orgmallory01', 1, session)] },
-      { t: 'push', id: 1, space: aliceSpace, lane: session, from: 0, upTo: 1, events: [meta('orgmallory01', 1, session)] },
+      { t: 'push', id: 1, space: aliceSpace, from: 0, upTo: 1, ...dlp(aliceSpace), events: [meta('orgmallory01', 1, session)] },
+      { t: 'push', id: 1, space: teamSpace, from: 0, upTo: 1, ...dlp(teamSpace), events: [meta('orgmallory01', 1, session)] },
+      { t: 'push', id: 1, space: aliceSpace, lane: session, from: 0, upTo: 1, ...dlp(aliceSpace), events: [meta('orgmallory01', 1, session)] },
       { t: 'ack', space: aliceSpace, cursor: 0 },
     ];
     for (const f of frames) {
@@ -105,12 +105,12 @@ describe('authorization', { concurrency: false }, () => {
     assert.equal((await c.next('error')).code, 'FORBIDDEN');
     const d = await WireClient.connect(relay.url);
     const w = await d.hello(mallory.token, 'orgmallory02');
-    d.send({ t: 'push', id: 1, space: w.spaces[0]!.id, from: 0, upTo: 1, events: [meta('orgalice0001', 1, session)] });
+    d.send({ t: 'push', id: 1, space: w.spaces[0]!.id, from: 0, upTo: 1, ...dlp(w.spaces[0]!.id), events: [meta('orgalice0001', 1, session)] });
     assert.equal((await d.next('error')).code, 'FORBIDDEN');
     // Mallory's push into her own space for the same session id is not routed into Alice's team.
     const e = await WireClient.connect(relay.url);
     const we = await e.hello(mallory.token, 'orgmallory03');
-    e.send({ t: 'push', id: 1, space: we.spaces[0]!.id, from: 0, upTo: 1, events: [meta('orgmallory03', 1, session, 'pwned')] });
+    e.send({ t: 'push', id: 1, space: we.spaces[0]!.id, from: 0, upTo: 1, ...dlp(we.spaces[0]!.id), events: [meta('orgmallory03', 1, session, 'pwned')] });
     await e.next('pushed');
     e.close();
     const rows = await relay.rdb.db.selectFrom('events').select(['space_id', 'origin']).where('session', '=', session).execute();

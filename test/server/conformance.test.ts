@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { backends, relayOn, signup, type Backend } from './backends.js';
-import { WireClient, meta } from './wire-client.js';
+import { WireClient, dlp, meta } from './wire-client.js';
 import { packBody, unpackBody } from '../../engine/replication/protocol.js';
 import type { Relay } from '../../server/relay.js';
 
@@ -69,17 +69,17 @@ for (const make of await backends()) {
       const a = await WireClient.connect(relay.url);
       const wa = await a.hello(token, oa);
       const space = wa.spaces[0]!.id;
-      a.send({ t: 'push', id: 1, space, from: 0, upTo: 3, events: [meta(oa, 1), meta(oa, 2), meta(oa, 3)] });
+      a.send({ t: 'push', id: 1, space, from: 0, upTo: 3, ...dlp(space), events: [meta(oa, 1), meta(oa, 2), meta(oa, 3)] });
       assert.deepEqual(await a.next('pushed'), { t: 'pushed', id: 1, space, frontier: 3, written: 3 });
       // A retry of the same push changes nothing.
-      a.send({ t: 'push', id: 2, space, from: 0, upTo: 3, events: [meta(oa, 1), meta(oa, 2), meta(oa, 3)] });
+      a.send({ t: 'push', id: 2, space, from: 0, upTo: 3, ...dlp(space), events: [meta(oa, 1), meta(oa, 2), meta(oa, 3)] });
       assert.deepEqual(await a.next('pushed'), { t: 'pushed', id: 2, space, frontier: 3, written: 0 });
       // A push that starts past the frontier is a gap: refused, the frontier reported, the connection kept.
-      a.send({ t: 'push', id: 3, space, from: 5, upTo: 6, events: [meta(oa, 6)] });
+      a.send({ t: 'push', id: 3, space, from: 5, upTo: 6, ...dlp(space), events: [meta(oa, 6)] });
       const gap = await a.next('error');
       assert.deepEqual([gap.id, gap.code, gap.frontier], [3, 'GAP', 3]);
       // Filtered pushes: seq 4 was not for this space; frontier moves over it.
-      a.send({ t: 'push', id: 4, space, from: 3, upTo: 5, events: [meta(oa, 5)] });
+      a.send({ t: 'push', id: 4, space, from: 3, upTo: 5, ...dlp(space), events: [meta(oa, 5)] });
       assert.equal((await a.next('pushed')).frontier, 5);
 
       const ob = origin();
@@ -93,7 +93,7 @@ for (const make of await backends()) {
       bc.send({ t: 'ack', space, cursor: first.cursor });
       // Live: a new push reaches the subscriber without asking.
       const t0 = Date.now();
-      a.send({ t: 'push', id: 5, space, from: 5, upTo: 6, events: [meta(oa, 6)] });
+      a.send({ t: 'push', id: 5, space, from: 5, upTo: 6, ...dlp(space), events: [meta(oa, 6)] });
       const live = await bc.next('events');
       assert.deepEqual(live.events.map((e) => e[1]), [6]);
       assert.ok(live.cursor > first.cursor);
@@ -124,7 +124,7 @@ for (const make of await backends()) {
       const space = (await a.hello(token, oa)).spaces[0]!.id;
       const events = Array.from({ length: 1600 }, (_, i) => meta(oa, i + 1));
       for (let i = 0; i < 1600; i += 400) {
-        a.send({ t: 'push', id: i, space, from: i, upTo: i + 400, events: events.slice(i, i + 400) });
+        a.send({ t: 'push', id: i, space, from: i, upTo: i + 400, ...dlp(space), events: events.slice(i, i + 400) });
         await a.next('pushed');
       }
       const bc = await WireClient.connect(relay.url);
@@ -151,12 +151,12 @@ for (const make of await backends()) {
       const oa = origin();
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, oa)).spaces[0]!.id;
-      c.send({ t: 'push', id: 1, space, from: 0, upTo: 1, events: [[oa, 1, 'session.meta', 1, 1, 'ses_aaaaaaaa', packBody({ title: 5 })]] });
+      c.send({ t: 'push', id: 1, space, from: 0, upTo: 1, ...dlp(space), events: [[oa, 1, 'session.meta', 1, 1, 'ses_aaaaaaaa', packBody({ title: 5 })]] });
       assert.equal((await c.next('error')).code, 'INVALID');
       await c.waitClosed();
       const d = await WireClient.connect(relay.url);
       await d.hello(token, oa);
-      d.send({ t: 'push', id: 1, space, from: 0, upTo: 1, events: [meta(origin(), 1)] });
+      d.send({ t: 'push', id: 1, space, from: 0, upTo: 1, ...dlp(space), events: [meta(origin(), 1)] });
       assert.equal((await d.next('error')).code, 'FORBIDDEN');
       // The origin belongs to the first account now.
       const e = await WireClient.connect(relay.url);
@@ -168,7 +168,7 @@ for (const make of await backends()) {
       const { token } = await signup(relay, user());
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, origin())).spaces[0]!.id;
-      c.send({ t: 'push', id: 1, space, from: 0, upTo: 1, events: [], pad: 'x'.repeat(2 * 1024 * 1024) });
+      c.send({ t: 'push', id: 1, space, from: 0, upTo: 1, ...dlp(space), events: [], pad: 'x'.repeat(2 * 1024 * 1024) });
       assert.equal((await c.waitClosed()).code, 1009);
     });
 
@@ -187,17 +187,71 @@ for (const make of await backends()) {
       assert.equal((await d.next('error')).code, 'RATE_LIMIT');
     });
 
+    test('a share or handoff copies only events scrubbed for the target policy; the rest is backfilled by its device', async () => {
+      const u = user();
+      const { token } = await signup(relay, u);
+      const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(relay.url + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+        assert.equal(res.status, 200, `${method} ${path}: ${res.status}`);
+        return (await res.json()) as Record<string, any>;
+      };
+      await call('PUT', `/v1/spaces/~${u}/policy`, { policy: 'warn' });
+      const team = (await call('POST', '/v1/orgs', { name: `t${u}` })).id as string;
+      const oa = origin();
+      const ses = 'ses_sharelater01';
+      const secret = (seq: number, text: string) => [oa, seq, 'session.meta', 1, seq, ses, packBody({ title: text })] as const;
+      const a = await WireClient.connect(relay.url);
+      const space = (await a.hello(token, oa)).spaces.find((s) => s.kind === 'personal')!.id;
+      // Pushed under warn: event 2 carried a finding and went out as is.
+      a.send({ t: 'push', id: 1, space, from: 0, upTo: 3, ...dlp(space, 'warn'), findings: [2], events: [secret(1, 'clean one'), secret(2, 'raw AKIAIOSFODNN7REALKEY'), secret(3, 'clean three')] });
+      assert.equal((await a.next('pushed')).written, 3);
+      // A push without its DLP context is refused and stores nothing.
+      a.send({ t: 'push', id: 2, space, from: 3, upTo: 4, events: [meta(oa, 4, ses)] });
+      assert.equal((await a.next('error')).code, 'STALE');
+      a.close();
+      const teamRows = async () =>
+        (await relay.rdb.db.selectFrom('events').select(['seq', 'body', 'dlp_level']).where('space_id', '=', team).orderBy('seq').execute()).map((r) => [Number(r.seq), unpackBody(r.body) as { title: string }, r.dlp_level]);
+      const shared = await call('POST', '/v1/shares', { session: ses, space: team });
+      assert.deepEqual([shared.copied, shared.withheld], [2, 1]);
+      assert.deepEqual((await teamRows()).map((r) => r[0]), [1, 3], 'the event pushed under warn was not copied into the redact team');
+      // The device that wrote it learns at its next handshake that it has to push it again, scrubbed for the team.
+      const b = await WireClient.connect(relay.url);
+      const w = await b.hello(token, oa);
+      assert.deepEqual(w.backfill, [{ space: team, session: ses }]);
+      const other = await WireClient.connect(relay.url);
+      assert.deepEqual((await other.hello(token, origin())).backfill, [], 'only the origin that wrote the events is asked');
+      other.close();
+      b.send({ t: 'push', id: 1, space: team, lane: ses, from: 0, upTo: 3, ...dlp(team, 'redact', { [ses]: [team] }, { [space]: 'warn' }), findings: [2], events: [secret(1, 'clean one'), secret(2, 'raw [REDACTED:aws-access-key]'), secret(3, 'clean three')] });
+      assert.equal((await b.next('pushed')).written, 1);
+      assert.deepEqual(await teamRows(), [[1, { title: 'clean one' }, 2], [2, { title: 'raw [REDACTED:aws-access-key]' }, 1], [3, { title: 'clean three' }, 2]]);
+      b.close();
+      const c = await WireClient.connect(relay.url);
+      assert.deepEqual((await c.hello(token, oa)).backfill, [], 'nothing left to backfill');
+      c.close();
+      // A handoff picks, per event, the most strictly scrubbed copy, and withholds what the recipient's policy forbids.
+      const r = user();
+      const rt = await signup(relay, r);
+      const rh = { authorization: `Bearer ${rt.token}`, 'content-type': 'application/json' };
+      assert.equal((await fetch(relay.url + `/v1/spaces/~${r}/policy`, { method: 'PUT', headers: rh, body: JSON.stringify({ policy: 'redact' }) })).status, 200);
+      const ho = await call('POST', '/v1/handoffs', { session: ses, to: r });
+      const acc = (await (await fetch(relay.url + `/v1/handoffs/${ho.id}/accept`, { method: 'POST', headers: { authorization: rh.authorization } })).json()) as { copied: number; withheld: number };
+      assert.deepEqual([acc.copied, acc.withheld], [3, 0]);
+      const got = await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select(['events.body']).where('spaces.name', '=', `~${r}`).execute();
+      assert.ok(got.every((x) => !Buffer.from(x.body!).includes('AKIAIOSFODNN7REALKEY')), 'the raw secret never reached the recipient');
+    });
+
     test('a purge erases the session content on the relay', async () => {
       const { token } = await signup(relay, user());
       const oa = origin();
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, oa)).spaces[0]!.id;
-      c.send({ t: 'push', id: 1, space, from: 0, upTo: 3, events: [meta(oa, 1), meta(oa, 2, 'ses_bbbbbbbb'), [oa, 3, 'session.purged', 1, 3, 'ses_aaaaaaaa', packBody({})]] });
+      c.send({ t: 'push', id: 1, space, from: 0, upTo: 3, ...dlp(space), events: [meta(oa, 1), meta(oa, 2, 'ses_bbbbbbbb'), [oa, 3, 'session.purged', 1, 3, 'ses_aaaaaaaa', packBody({})]] });
       await c.next('pushed');
       const rows = await relay.rdb.db.selectFrom('events').select(['seq', 'body']).where('space_id', '=', space).orderBy('seq').execute();
       assert.deepEqual(rows.map((r) => [Number(r.seq), r.body === null]), [[1, true], [2, false], [3, false]]);
       // Late events of a purged session arrive without content.
-      c.send({ t: 'push', id: 2, space, from: 3, upTo: 4, events: [meta(oa, 4)] });
+      c.send({ t: 'push', id: 2, space, from: 3, upTo: 4, ...dlp(space), events: [meta(oa, 4)] });
       await c.next('pushed');
       const late = await relay.rdb.db.selectFrom('events').select('body').where('space_id', '=', space).where('seq', '=', 4 as never).executeTakeFirstOrThrow();
       assert.equal(late.body, null);

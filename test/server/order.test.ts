@@ -5,7 +5,7 @@ import { postgresBackend, postgresReachable, signup } from './backends.js';
 import { startRelay } from '../../server/relay.js';
 import { authenticate, personalSpace } from '../../server/accounts.js';
 import { pushEvents, readSpace } from '../../server/events.js';
-import { meta } from './wire-client.js';
+import { dlp, meta } from './wire-client.js';
 
 const skip = !(await postgresReachable()) && !process.env.SFS_REQUIRE_PG ? 'PostgreSQL not reachable' : false;
 
@@ -56,11 +56,11 @@ test('relay order: a push waiting to commit holds back the next one, so no reade
   const space = await personalSpace(relayA.rdb.db, who);
   const o1 = 'orgone0000';
   const o2 = 'orgtwo0000';
-  const p1 = pushEvents(relayA.rdb.db, who, o1, { space, from: 0, upTo: 2, events: [meta(o1, 1), meta(o1, 2)] }, { beforeCommit: async () => { if (first) { first = false; paused(); await gate; } } });
+  const p1 = pushEvents(relayA.rdb.db, who, o1, { space, from: 0, upTo: 2, ...dlp(space), events: [meta(o1, 1), meta(o1, 2)] }, { beforeCommit: async () => { if (first) { first = false; paused(); await gate; } } });
   await isPaused;
   // The second push (another relay, another connection pool) must wait for the first to commit.
   let p2done = false;
-  const p2 = pushEvents(relayB.rdb.db, who, o2, { space, from: 0, upTo: 1, events: [meta(o2, 1)] }).then((r) => {
+  const p2 = pushEvents(relayB.rdb.db, who, o2, { space, from: 0, upTo: 1, ...dlp(space), events: [meta(o2, 1)] }).then((r) => {
     p2done = true;
     return r;
   });
@@ -103,7 +103,7 @@ test('concurrent pushes from two relays: a polling reader that only moves forwar
       const relay = relays[w % 2]!;
       for (let i = 0; i < 40; i++) {
         const seq = i * 2;
-        await pushEvents(relay.rdb.db, who, o, { space, from: seq, upTo: seq + 2, events: [meta(o, seq + 1), meta(o, seq + 2)] }, {
+        await pushEvents(relay.rdb.db, who, o, { space, from: seq, upTo: seq + 2, ...dlp(space), events: [meta(o, seq + 1), meta(o, seq + 2)] }, {
           beforeCommit: () => new Promise((r) => setTimeout(r, Math.random() * 3)),
         });
       }

@@ -85,3 +85,8 @@ export class WireClient {
 export function meta(origin: string, seq: number, session = 'ses_aaaaaaaa', title = `t${seq}`): WireEvent {
   return [origin, seq, 'session.meta', 1, 1_700_000_000_000 + seq, session, packBody({ title })];
 }
+
+/** The DLP context a push declares (what the real client always sends): scrubbed for `space` under `policy`, routed nowhere else. */
+export function dlp(space: string, policy: 'warn' | 'redact' | 'block' = 'redact', routes: Record<string, string[]> = {}, extra: Record<string, 'warn' | 'redact' | 'block'> = {}) {
+  return { policies: { [space]: policy, ...extra }, routes };
+}
