@@ -30,6 +30,12 @@ export function contentHash(data: string | Uint8Array): string {
 
 // crypto.hash (Node ≥ 20.12) is a one-shot digest without a Hash object per call.
 const oneShot = (cryptoModule as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
+
+/** Hex digest for hot paths (per message or per line). */
+export function digestHex(alg: 'sha1' | 'sha256', data: string | Uint8Array): string {
+  return oneShot ? oneShot(alg, data, 'hex') : createHash(alg).update(data).digest('hex');
+}
+
 function sha256Hex(data: string | Uint8Array): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
+  return digestHex('sha256', data);
 }

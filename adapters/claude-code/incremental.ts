@@ -13,7 +13,7 @@ import { fingerprintHandle, isSameFileGrown, readLines, type FileFingerprint, ty
  * than HOLD_BYTES is committed anyway so a stuck session is not re-read forever.
  */
 export const HOLD_BYTES = 1024 * 1024;
-const SNAPSHOT_BYTES = 64 * 1024;
+const SNAPSHOT_BYTES = 256 * 1024;
 
 export interface PassCursor<S> {
   v: 1;

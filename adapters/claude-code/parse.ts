@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestHex } from '../../engine/ids.js';
 import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
 import type { Message, Role, Usage } from '../../engine/model/message.js';
 import { toBlocks, toolResultIds, toolUseIds } from './blocks.js';
@@ -180,7 +180,7 @@ export class ClaudeParser implements LineParser<ClaudeState> {
    */
   private freshId(uuid: string | null): string | null {
     if (!uuid) return null;
-    const h = createHash('sha1').update(uuid).digest('hex').slice(0, 10);
+    const h = digestHex('sha1', uuid).slice(0, 10);
     const recent = (this.state.recentIds ??= []);
     if (recent.includes(h)) return null;
     recent.push(h);
