@@ -1,20 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
-import { search } from '../../engine/queries/search.js';
+import { search, type SearchOptions } from '../../engine/queries/search.js';
 import { ROLES } from '../../engine/model/message.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDateArg } from '../dates.js';
 import { color, highlight, print, printJson, shortTime, truncate } from '../output.js';
 
-interface Args extends GlobalArgs {
-  query: string;
-  tool?: string;
-  project?: string;
-  since?: string;
-  until?: string;
-  role?: string;
-  limit?: number;
-  raw?: boolean;
-}
+/** The search options as flags (a project here is a directory argument, resolved below). */
+interface Args extends GlobalArgs, Pick<SearchOptions, 'query' | 'tool' | 'project' | 'since' | 'until' | 'role' | 'limit' | 'raw'> {}
 
 export const searchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'search <query>',

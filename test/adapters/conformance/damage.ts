@@ -5,17 +5,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
  * UTF-8 and half-written lines reach the adapter exactly as a crashing tool would leave them.
  */
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so a failure reproduces. */
+export { rng } from '../../../bench/rng.js';
 
 /** Byte offsets just after each newline (line starts), including 0. */
 export function lineStarts(buf: Buffer): number[] {
