@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
 import { readGlobalComposers } from './global-db.js';
 import { cursorStoreDirs } from './locate.js';
 import { hasTable, openReadOnly } from './sqlite.js';
@@ -9,7 +10,8 @@ import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js
 /**
  * Cursor IDE: SQLite `state.vscdb` files, read-only and rewrite-style. The global DB holds
  * every modern conversation; each workspace DB may hold older inline conversations. One
- * DB yields many sessions.
+ * DB yields many sessions. Cursor Agent transcripts (`~/.cursor/projects/…/agent-transcripts/
+ * *.jsonl`) are append-style sources of one session each (agent-transcripts.ts).
  */
 const DB_NAME = 'state.vscdb';
 
@@ -110,9 +112,12 @@ export const adapter: ToolAdapter = {
         // not there
       }
     }
+    for (const p of listTranscripts(env)) out.push({ path: p, style: 'append' });
     return out;
   },
   sourceFor(changedPath, env) {
+    const transcript = transcriptSourceFor(changedPath, env);
+    if (transcript) return transcript;
     const [globalDir, workspaceDir] = cursorStoreDirs(env) as [string, string];
     const abs = path.resolve(changedPath);
     const dir = path.dirname(abs);
@@ -122,7 +127,8 @@ export const adapter: ToolAdapter = {
     if ((isDbFile || base === 'workspace.json') && path.dirname(dir) === path.resolve(workspaceDir)) return { path: path.join(dir, DB_NAME), style: 'rewrite' };
     return null;
   },
-  async read(source, cursor, _env): Promise<ReadResult> {
+  async read(source, cursor, env): Promise<ReadResult> {
+    if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env);
     const problems: CaptureProblem[] = [];
     const prev = cursor && typeof cursor === 'object' ? (cursor as CursorCursor) : null;
     const stamp = stampOf(source.path);

@@ -18,9 +18,18 @@ export function cursorUserDir(env: AdapterEnv): string {
   }
 }
 
-/** The global DB's folder and the folder of per-workspace DBs. */
+/** `~/.cursor` (`%USERPROFILE%\\.cursor` on Windows): the Cursor Agent's transcripts and chat stores. */
+export function cursorDotDir(env: AdapterEnv): string {
+  return pathFor(env).join(env.home, '.cursor');
+}
+
+/**
+ * The global DB's folder, the folder of per-workspace DBs, then the Cursor Agent's
+ * transcript folder (`~/.cursor/projects`) and chat stores (`~/.cursor/chats`).
+ */
 export function cursorStoreDirs(env: AdapterEnv): string[] {
   const p = pathFor(env);
   const user = cursorUserDir(env);
-  return [p.join(user, 'globalStorage'), p.join(user, 'workspaceStorage')];
+  const dot = cursorDotDir(env);
+  return [p.join(user, 'globalStorage'), p.join(user, 'workspaceStorage'), p.join(dot, 'projects'), p.join(dot, 'chats')];
 }

@@ -125,9 +125,12 @@ export const CORPUS: ToolCorpus[] = [
     tool: 'cursor',
     root: () => path.join(fixtures, 'cursor'),
     env: (_root, home) => plain(home),
-    ignored: [{ match: /^public\/jazzyalex-agent-sessions\//, why: 'Cursor Agent CLI store.db and transcripts: not read by the cursor adapter (IDE state.vscdb only)' }],
-    sources: [{ match: /\.vscdb$/, kind: 'sqlite', style: 'rewrite' }],
-    small: ['public/Dicklesworthstone-cross_agent_session_resumer/state.vscdb'],
+    ignored: [{ match: /(^|\/)[^/]*store\.db$/, why: 'Cursor Agent chat store (meta: name, createdAt, model): read beside its transcript' }],
+    sources: [
+      { match: /\.vscdb$/, kind: 'sqlite', style: 'rewrite' },
+      { match: /\.jsonl$/, kind: 'jsonl', style: 'append' },
+    ],
+    small: ['public/Dicklesworthstone-cross_agent_session_resumer/state.vscdb', 'public/jazzyalex-agent-sessions/test-session.jsonl'],
   },
   {
     tool: 'amp',

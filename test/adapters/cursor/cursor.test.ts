@@ -121,7 +121,9 @@ test('corrupt, empty, missing and directory sources are reported, never thrown',
 });
 
 test('locate and sourceFor', () => {
-  assert.deepEqual(adapter.storeDirs({ home: '/h', platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } }), ['/x/Cursor/User/globalStorage', '/x/Cursor/User/workspaceStorage']);
+  assert.deepEqual(adapter.storeDirs({ home: '/h', platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } }), ['/x/Cursor/User/globalStorage', '/x/Cursor/User/workspaceStorage', '/h/.cursor/projects', '/h/.cursor/chats']);
+  assert.deepEqual(adapter.storeDirs({ home: '/Users/u', platform: 'darwin', env: {} }).slice(2), ['/Users/u/.cursor/projects', '/Users/u/.cursor/chats']);
+  assert.deepEqual(adapter.storeDirs({ home: 'C:\\Users\\u', platform: 'win32', env: {} }).slice(2), ['C:\\Users\\u\\.cursor\\projects', 'C:\\Users\\u\\.cursor\\chats']);
   assert.deepEqual(adapter.storeDirs({ home: '/Users/u', platform: 'darwin', env: {} })[0], '/Users/u/Library/Application Support/Cursor/User/globalStorage');
   assert.deepEqual(adapter.storeDirs({ home: 'C:\\Users\\u', platform: 'win32', env: { APPDATA: 'D:\\R' } })[1], 'D:\\R\\Cursor\\User\\workspaceStorage');
   const e: AdapterEnv = { home: '/h', platform: 'linux', env: {} };
