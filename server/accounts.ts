@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { REVOKE_CHANNEL } from './db/open.js';
 import type { RelayDb } from './db/schema.js';
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from './credentials.js';
 import { RelayError } from './errors.js';
@@ -66,9 +67,22 @@ export async function listTokens(db: Db, who: Authed) {
     .execute();
 }
 
+/**
+ * Revokes a token and, in the same transaction, NOTIFYs every relay process sharing the
+ * database, which closes the sockets still open with it (see Hub.revoked).
+ */
 export async function revokeToken(db: Db, who: Authed, id: string): Promise<void> {
-  const r = await db.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', id).where('account_id', '=', who.id).where('revoked_at', 'is', null).executeTakeFirst();
-  if (!r.numUpdatedRows) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
+  await db.transaction().execute(async (tx) => {
+    const r = await tx.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', String(id)).where('account_id', '=', who.id).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!r.numUpdatedRows) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
+    await sql`select pg_notify(${REVOKE_CHANNEL}, ${String(id)})`.execute(tx);
+  });
+}
+
+/** Of these token ids, those revoked by now. */
+export async function revokedAmong(db: Db, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  return (await db.selectFrom('tokens').select('id').where('id', 'in', ids).where('revoked_at', 'is not', null).execute()).map((r) => r.id);
 }
 
 /** The account behind a bearer token, or AUTH. */

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import websocket from '@fastify/websocket';
 import rateLimit from '@fastify/rate-limit';
 import { pack } from 'msgpackr';
-import { openDatabase, type RelayDatabase } from './db/open.js';
+import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
 import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
 import { RelayError } from './errors.js';
@@ -43,7 +43,13 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub();
-  await rdb.listen((space) => hub.wake(space));
+  await rdb.listen(NOTIFY_CHANNEL, (space) => hub.wake(space));
+  // A revocation committed by any relay process ends the sockets holding that token here too.
+  await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
+    if (tokenId !== '*') return hub.revoked(tokenId);
+    // Notifications were lost while the listening connection was down: ask the database.
+    acc.revokedAmong(db, hub.tokens()).then((ids) => ids.forEach((id) => hub.revoked(id)), (err) => app.log.warn({ err }, 'revocation re-check failed'));
+  });
   const limits = opts.rateLimit ?? { rate: 200, burst: 1000 };
   const limiter = new RateLimiter(limits.rate, limits.burst);
 

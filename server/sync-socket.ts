@@ -36,16 +36,48 @@ export interface SocketDeps {
   hooks?: PushHooks;
 }
 
-/** Which connections follow which space; woken by NOTIFY from any relay process. */
+/** How long a revocation is remembered for sockets still in their handshake. */
+const REVOKED_MEMORY_MS = 60_000;
+
+/** Which connections follow which space (woken by NOTIFY from any relay process) and which token each holds. */
 export class Hub {
   private readonly bySpace = new Map<string, Set<Connection>>();
+  private readonly byToken = new Map<string, Set<Connection>>();
+  /** Tokens revoked lately: a socket whose handshake read its token just before the revocation committed is closed when it registers. */
+  private readonly recentlyRevoked = new Map<string, number>();
+
+  /** A connection authenticated with a token; false if that token was revoked meanwhile. */
+  register(tokenId: string, c: Connection): boolean {
+    if (this.recentlyRevoked.has(tokenId)) return false;
+    let set = this.byToken.get(tokenId);
+    if (!set) this.byToken.set(tokenId, (set = new Set()));
+    set.add(c);
+    return true;
+  }
+  /** A token was revoked (NOTIFY from any relay process): its sockets end now. */
+  revoked(tokenId: string): void {
+    const now = Date.now();
+    for (const [id, at] of this.recentlyRevoked) if (now - at > REVOKED_MEMORY_MS) this.recentlyRevoked.delete(id);
+    this.recentlyRevoked.set(tokenId, now);
+    for (const c of this.byToken.get(tokenId) ?? []) c.revoke();
+    this.byToken.delete(tokenId);
+  }
+  /** Token ids with open sockets (to re-check when notifications may have been lost). */
+  tokens(): string[] {
+    return [...this.byToken.keys()];
+  }
   add(space: string, c: Connection): void {
     let set = this.bySpace.get(space);
     if (!set) this.bySpace.set(space, (set = new Set()));
     set.add(c);
   }
-  remove(c: Connection): void {
+  remove(c: Connection, tokenId?: string): void {
     for (const set of this.bySpace.values()) set.delete(c);
+    if (tokenId) {
+      const set = this.byToken.get(tokenId);
+      set?.delete(c);
+      if (set && !set.size) this.byToken.delete(tokenId);
+    }
   }
   /** Hands a push committed by this process to its live readers (see Committed); the NOTIFY still follows. */
   publish(c: Committed): void {
@@ -92,7 +124,14 @@ export class Connection {
   private dispose(): void {
     this.closed = true;
     clearTimeout(this.helloTimer);
-    this.deps.hub.remove(this);
+    this.deps.hub.remove(this, this.who?.tokenId);
+  }
+
+  /** The token this socket authenticated with was revoked: refuse everything from now on and close. */
+  revoke(): void {
+    if (this.closed) return;
+    this.deps.log.info({ account: this.who?.username }, 'token revoked: closing its sync socket');
+    this.fail({ t: 'error', code: 'AUTH', message: 'API token revoked' });
   }
 
   private send(frame: RelayFrame): void {
@@ -186,11 +225,13 @@ export class Connection {
     const version = Math.max(...versions.filter((v) => (PROTOCOL_VERSIONS as readonly number[]).includes(v)), -1);
     if (version < 0) return this.fail({ t: 'error', code: 'VERSION', message: `no common protocol version: relay speaks ${PROTOCOL_VERSIONS.join(',')}` });
     const who = await authenticate(this.deps.rdb.db, typeof f.token === 'string' ? f.token : undefined);
+    if (this.closed) return;
+    this.who = who; // from here on a revocation reaches this socket
+    this.origin = String(f.origin);
+    if (!this.deps.hub.register(who.tokenId, this)) throw new RelayError('AUTH', 'API token revoked');
     if (!this.deps.limiter.take(who.tokenId)) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
     await bindDevice(this.deps.rdb.db, who, String(f.origin), typeof f.device === 'string' ? f.device.slice(0, 100) : undefined);
     clearTimeout(this.helloTimer);
-    this.who = who;
-    this.origin = String(f.origin);
     const spaces = await spacesOf(this.deps.rdb.db, who.id);
     const rows = await this.deps.rdb.db.selectFrom('streams').select(['space_id', 'frontier']).where('origin', '=', this.origin).execute();
     const frontiers: Record<string, number> = {};

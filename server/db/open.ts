@@ -5,12 +5,18 @@ import { migrationProvider } from './migrations.js';
 
 /** Channel on which committed inserts announce the spaces they touched. */
 export const NOTIFY_CHANNEL = 'sfs_events';
+/** Channel on which a committed token revocation announces the token id. */
+export const REVOKE_CHANNEL = 'sfs_revoked';
 
 export interface RelayDatabase {
   db: Kysely<RelayDb>;
   kind: 'postgres' | 'pglite';
-  /** Calls fn with a space id whenever any relay process commits events into that space. */
-  listen(fn: (space: string) => void): Promise<void>;
+  /**
+   * Calls fn with each payload NOTIFYed on the channel by any relay process (NOTIFY_CHANNEL:
+   * a space id; REVOKE_CHANNEL: a token id) — and with '*' after the listening connection was
+   * lost and reopened, since whatever was sent meanwhile is gone.
+   */
+  listen(channel: string, fn: (payload: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,32 +54,35 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<RelayData
   pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
   const db = new Kysely<RelayDb>({ dialect: new PostgresDialect({ pool }) });
   let listener: InstanceType<typeof pg.Client> | undefined;
+  let connecting: Promise<void> | undefined;
   let closed = false;
-  const listeners: Array<(space: string) => void> = [];
+  const listeners = new Map<string, Array<(payload: string) => void>>();
   // A dedicated connection holds LISTEN; if it drops it is reopened and everyone is woken,
   // since notifications sent while it was down are lost.
   const connectListener = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     c.on('notification', (n) => {
-      if (n.payload) for (const fn of listeners) fn(n.payload);
+      if (n.payload) for (const fn of listeners.get(n.channel) ?? []) fn(n.payload);
     });
     c.on('error', (err) => {
       opts.onListenError?.(err);
       if (closed) return;
       setTimeout(() => {
-        if (!closed) connectListener().then(() => listeners.forEach((fn) => fn('*')), () => undefined);
+        if (!closed) connectListener().then(() => listeners.forEach((fns) => fns.forEach((fn) => fn('*'))), () => undefined);
       }, 500);
     });
     await c.connect();
-    await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    for (const ch of listeners.keys()) await c.query(`LISTEN ${ch}`);
     listener = c;
   };
   return {
     db,
     kind: 'postgres',
-    async listen(fn) {
-      listeners.push(fn);
-      if (!listener) await connectListener();
+    async listen(channel, fn) {
+      listeners.set(channel, [...(listeners.get(channel) ?? []), fn]);
+      connecting ??= connectListener();
+      await connecting;
+      await listener!.query(`LISTEN ${channel}`); // idempotent; covers a channel added while connecting
     },
     async close() {
       closed = true;
@@ -94,8 +103,8 @@ async function openPglite(dataDir: string | undefined): Promise<RelayDatabase> {
   return {
     db,
     kind: 'pglite',
-    async listen(fn) {
-      unsubs.push(await pglite.listen(NOTIFY_CHANNEL, (payload) => fn(payload)));
+    async listen(channel, fn) {
+      unsubs.push(await pglite.listen(channel, (payload) => fn(payload)));
     },
     async close() {
       for (const u of unsubs) await u().catch(() => undefined);
