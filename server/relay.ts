@@ -1,6 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
-import rateLimit from '@fastify/rate-limit';
 import { pack } from 'msgpackr';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
@@ -51,18 +50,20 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     acc.revokedAmong(db, hub.tokens()).then((ids) => ids.forEach((id) => hub.revoked(id)), (err) => app.log.warn({ err }, 'revocation re-check failed'));
   });
   const limits = opts.rateLimit ?? { rate: 200, burst: 1000 };
-  const limiter = new RateLimiter(limits.rate, limits.burst);
-
-  await app.register(rateLimit, {
-    global: true,
-    max: Math.round(limits.rate * 60),
-    timeWindow: 60_000,
+  // Budgets are kept in the database, so they hold across every relay process (server/rate-limit.ts).
+  // Frames: `rate`/s with bursts of `burst`. HTTP: `rate` × 60 per minute.
+  const limiter = new RateLimiter(db, limits.rate, limits.burst);
+  const httpLimiter = new RateLimiter(db, limits.rate, limits.rate * 60);
+  app.addHook('onRequest', async (req, reply) => {
+    // The sync upgrade is limited per token by its frames (hello included).
+    if (req.url === '/health' || req.url.startsWith('/v1/sync')) return;
     // Per token when there is one, so one noisy device cannot starve an office behind one IP.
-    keyGenerator: (req) => {
-      const h = req.headers.authorization;
-      return h?.startsWith('Bearer ') ? 'tok:' + hashToken(h.slice(7)) : 'ip:' + req.ip;
-    },
-    allowList: (req) => req.url === '/health',
+    const h = req.headers.authorization;
+    const key = h?.startsWith('Bearer ') ? 'http:tok:' + hashToken(h.slice(7)) : 'http:ip:' + req.ip;
+    if (!(await httpLimiter.take(key))) {
+      reply.header('retry-after', String(Math.ceil(httpLimiter.windowMs / 1000)));
+      throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
+    }
   });
   await app.register(websocket, { options: { maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES } });
 
@@ -159,6 +160,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
       (closing ??= (async () => {
         for (const c of app.websocketServer?.clients ?? []) c.close(1001, 'relay shutting down');
         await app.close();
+        limiter.close();
+        httpLimiter.close();
         await rdb.close();
       })()),
   };

@@ -180,7 +180,7 @@ export class Connection {
       if (f.t !== 'hello') throw new RelayError('AUTH', 'the first frame must be hello');
       return this.hello(f);
     }
-    if (!this.deps.limiter.take(this.who.tokenId, f.t === 'push' ? Math.max(1, (f.events?.length ?? 0) / 50) : 1)) {
+    if (!(await this.deps.limiter.take('ws:' + this.who.tokenId, f.t === 'push' ? Math.max(1, (f.events?.length ?? 0) / 50) : 1))) {
       throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
     }
     switch (f.t) {
@@ -229,7 +229,7 @@ export class Connection {
     this.who = who; // from here on a revocation reaches this socket
     this.origin = String(f.origin);
     if (!this.deps.hub.register(who.tokenId, this)) throw new RelayError('AUTH', 'API token revoked');
-    if (!this.deps.limiter.take(who.tokenId)) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
+    if (!(await this.deps.limiter.take('ws:' + who.tokenId))) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
     await bindDevice(this.deps.rdb.db, who, String(f.origin), typeof f.device === 'string' ? f.device.slice(0, 100) : undefined);
     clearTimeout(this.helloTimer);
     const spaces = await spacesOf(this.deps.rdb.db, who.id);

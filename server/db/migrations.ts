@@ -36,6 +36,15 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table events drop column dlp_level`.execute(db);
     },
   },
+  // Rate-limit budgets shared by every relay process (server/rate-limit.ts): units handed out per key and window.
+  '0004_rate_windows': {
+    async up(db: Kysely<any>) {
+      await sql`create table rate_windows (key text not null, window_start bigint not null, used integer not null, primary key (key, window_start))`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table rate_windows`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

@@ -40,6 +40,8 @@ export interface RelayDb {
   streams: { space_id: string; origin: string; frontier: ColumnType<string, string | number, string | number> };
   /** Sessions shared into a space: events of these sessions pushed elsewhere by members are routed here too. */
   shares: { space_id: string; session: string; shared_by: string; created_at: Generated<Date> };
+  /** Rate-limit budget handed out per key and fixed window (epoch ms of its start). */
+  rate_windows: { key: string; window_start: ColumnType<string, string | number, never>; used: number };
   handoffs: {
     id: string;
     session: string;
