@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decompress } from 'fzstd';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
 import { bufferLines, feedLines, readAppendFile } from '../claude-code/incremental.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
 import { CodexParser, initialCodexState, type CodexState } from './parse.js';
@@ -41,7 +41,7 @@ function header(file: string, s: CodexState, nativeId: string, title: string | n
   };
 }
 
-async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
   const file = source.path;
   if (file.endsWith('.json')) return readLegacyRollout(file, cursor);
   const fileId = idFromFileName(file);
@@ -49,20 +49,22 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Pr
   let parser: CodexParser | null = null;
   let problems: CaptureProblem[] = [];
   let nextCursor: unknown = null;
+  let more: true | undefined;
   if (file.endsWith('.zst')) {
     parser = new CodexParser(initialCodexState(fileId), sessionKey);
     await readZst(file, parser, problems);
     parser.finish();
   } else {
-    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)));
+    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)), opts.maxBytes);
     problems = res.problems;
     nextCursor = res.cursor;
+    more = res.more || undefined;
   }
   const p = parser as CodexParser | null;
-  if (!p) return { sessions: [], cursor: nextCursor, problems };
+  if (!p) return { sessions: [], cursor: nextCursor, problems, more };
   const s = p.state;
   const nativeId = s.threadId ?? fileId;
-  if (!nativeId || (p.messages.length === 0 && !s.createdAt)) return { sessions: [], cursor: nextCursor, problems };
+  if (!nativeId || (p.messages.length === 0 && !s.createdAt)) return { sessions: [], cursor: nextCursor, problems, more };
   const names = await threadNames(homeOfRollout(file) ?? codexHome(env));
   const title = names.get(nativeId.toLowerCase()) ?? s.threadName ?? s.eventPrompt ?? s.itemPrompt;
   let fallbackTime = new Date(0).toISOString();
@@ -77,7 +79,7 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Pr
     messages: p.messages,
     parentNativeId: s.parentId,
   };
-  return { sessions: [session], cursor: nextCursor, problems };
+  return { sessions: [session], cursor: nextCursor, problems, more };
 }
 
 export const adapter: ToolAdapter = {
@@ -86,7 +88,7 @@ export const adapter: ToolAdapter = {
   storeDirs: (env: AdapterEnv) => [codexHome(env)],
   listSources: (env: AdapterEnv) => listCodexSources(env),
   sourceFor: (changedPath: string, env: AdapterEnv) => codexSourceFor(changedPath, env),
-  read: (source: CaptureSource, cursor: unknown, env: AdapterEnv) => read(source, cursor, env),
+  read: (source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, env, opts),
 };
 
 export default adapter;
