@@ -66,7 +66,7 @@ export class RateLimiter {
 
   /** Reserves n units of the window's budget if that many are left; returns n or 0. */
   private async reserve(key: string, at: number, n: number): Promise<number> {
-    const r = await sql<{ used: number }>`
+    const r = await sql<{ used: string }>`
       insert into rate_windows (key, window_start, used) values (${key}, ${at}, ${n})
       on conflict (key, window_start) do update set used = rate_windows.used + excluded.used
       where rate_windows.used + excluded.used <= ${this.limit}

@@ -39,7 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   // Rate-limit budgets shared by every relay process (server/rate-limit.ts): units handed out per key and window.
   '0004_rate_windows': {
     async up(db: Kysely<any>) {
-      await sql`create table rate_windows (key text not null, window_start bigint not null, used integer not null, primary key (key, window_start))`.execute(db);
+      await sql`create table rate_windows (key text not null, window_start bigint not null, used bigint not null, primary key (key, window_start))`.execute(db);
     },
     async down(db: Kysely<any>) {
       await sql`drop table rate_windows`.execute(db);

@@ -41,7 +41,7 @@ export interface RelayDb {
   /** Sessions shared into a space: events of these sessions pushed elsewhere by members are routed here too. */
   shares: { space_id: string; session: string; shared_by: string; created_at: Generated<Date> };
   /** Rate-limit budget handed out per key and fixed window (epoch ms of its start). */
-  rate_windows: { key: string; window_start: ColumnType<string, string | number, never>; used: number };
+  rate_windows: { key: string; window_start: ColumnType<string, string | number, never>; used: ColumnType<string, string | number, string | number> };
   handoffs: {
     id: string;
     session: string;
