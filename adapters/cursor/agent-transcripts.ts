@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult } from '../../engine/capture/contract.js';
 import { readAppendFile } from '../claude-code/incremental.js';
 import { isObj, num, str } from '../claude-code/values.js';
 import { pathFor } from '../shared/util.js';
@@ -235,7 +235,7 @@ export function projectPathFromSlug(slug: string, env: AdapterEnv, projectHash: 
   return null;
 }
 
-export async function readTranscript(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+export async function readTranscript(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
   const file = source.path;
   const id = idOf(file);
   const nativeId = NATIVE_PREFIX + id;
@@ -245,8 +245,9 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
     createdAt = state?.createdAt ?? null;
     parser = new TranscriptParser(state ?? initialTranscriptState(), id);
     return parser;
-  });
+  }, opts.maxBytes);
   const problems = res.problems;
+  const more = res.more || undefined;
   const p = parser as TranscriptParser | null;
   if (!p || 'failed' in res) return { sessions: [], cursor: res.cursor, problems };
   const chat = findChatDb(id, env);
@@ -264,7 +265,7 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
   }
   const nextCursor = { ...res.cursor, state: { ...res.cursor.state, createdAt } };
   const s = p.state;
-  if (p.messages.length === 0 && s.lastMsgId === null) return { sessions: [], cursor: nextCursor, problems };
+  if (p.messages.length === 0 && s.lastMsgId === null) return { sessions: [], cursor: nextCursor, problems, more };
   const where = transcriptParts(file, env);
   const cwd = where ? projectPathFromSlug(where.slug, env, chat?.projectHash ?? null) : null;
   const parent = parentOf(file);
@@ -286,5 +287,5 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
     messages: p.messages,
     parentNativeId: parent ? NATIVE_PREFIX + parent : null,
   };
-  return { sessions: [session], cursor: nextCursor, problems };
+  return { sessions: [session], cursor: nextCursor, problems, more };
 }

@@ -127,8 +127,8 @@ export const adapter: ToolAdapter = {
     if ((isDbFile || base === 'workspace.json') && path.dirname(dir) === path.resolve(workspaceDir)) return { path: path.join(dir, DB_NAME), style: 'rewrite' };
     return null;
   },
-  async read(source, cursor, env): Promise<ReadResult> {
-    if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env);
+  async read(source, cursor, env, opts): Promise<ReadResult> {
+    if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env, opts);
     const problems: CaptureProblem[] = [];
     const prev = cursor && typeof cursor === 'object' ? (cursor as CursorCursor) : null;
     const stamp = stampOf(source.path);
