@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, nowMs, ratio, tempDir, type Scale, type Section } from './lib.js';
+import { fmt, nowMs, ratio, runWorker, tempDir, type Scale, type Section } from './lib.js';
 import { writeNativeCorpus } from './native-corpus.js';
 
 /**
@@ -12,15 +11,7 @@ import { writeNativeCorpus } from './native-corpus.js';
  */
 const WORKER = fileURLToPath(new URL('./day-zero-worker.js', import.meta.url));
 
-function child(args: string[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [WORKER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`day-zero worker exited ${code}`))));
-  });
-}
+const child = (args: string[]) => runWorker(WORKER, args);
 
 export async function runDayZero(sc: Scale): Promise<Section> {
   const target = sc === 'small' ? 1900 : 19_000;
