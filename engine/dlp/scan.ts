@@ -21,6 +21,7 @@ const ID_KEYS = new Set(['msg_id', 'parent_msg_id', 'id', 'tool_use_id', 'sessio
 function spans(text: string): Span[] {
   const out: Span[] = [];
   for (const d of DETECTORS) {
+    if (d.hint && !d.hint(text)) continue;
     d.re.lastIndex = 0;
     for (let m = d.re.exec(text); m; m = d.re.exec(text)) {
       if (m[0].length === 0) {
@@ -63,11 +64,20 @@ export function redactText(text: string): { text: string; findings: Finding[] } 
 /** Every finding in every string of a JSON-like value. */
 export function scanValue(value: unknown, path = ''): Finding[] {
   const out: Finding[] = [];
-  walk(value, path, (text, p) => {
-    out.push(...scanText(text, p));
-    return text;
+  visit(value, path, (text, p) => {
+    for (const f of scanText(text, p)) out.push(f);
   });
   return out;
+}
+
+/** The strings of a value, as walk sees them, without building a copy (scanning allocates nothing per node). */
+function visit(value: unknown, path: string, fn: (text: string, path: string) => void): void {
+  if (typeof value === 'string') return fn(value, path);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) visit(value[i], `${path}/${i}`, fn);
+    return;
+  }
+  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (!ID_KEYS.has(k)) visit(v, `${path}/${k}`, fn);
 }
 
 /** A copy of the value with every finding replaced by `[REDACTED:<detector>]`; the input is not changed. */

@@ -83,3 +83,18 @@ test('redaction replaces only the secret, keeps ids and shape, and leaves the in
   ]);
   assert.ok(r.findings.every((f) => !f.preview.includes('Hunter2xQ9')));
 });
+
+test('each detector hint is a necessary condition: no text the regex matches is skipped', async () => {
+  const fc = (await import('fast-check')).default;
+  const { DETECTORS } = await import('../../../engine/dlp/detectors.js');
+  const matches = (re: RegExp, text: string) => new RegExp(re.source, re.flags.replace('g', '')).test(text);
+  const check = (text: string) => {
+    for (const d of DETECTORS) if (d.hint && matches(d.re, text)) assert.ok(d.hint(text), `${d.id}: the hint skips ${JSON.stringify(text.slice(0, 80))}`);
+  };
+  for (const [, text] of SECRETS) check(text);
+  for (const text of NEAR_MISSES) check(text);
+  assert.ok(SECRETS.every(([id, text]) => DETECTORS.some((d) => d.id === id && d.hint?.(text) !== false)), 'every sample secret passes its hint');
+  // Strings assembled from the detectors' own building blocks (prefixes, separators, alphabets).
+  const pieces = ['AKIA', 'ASIA', 'AIza', 'ghp_', 'github_pat_', 'glpat-', 'xoxb-', 'xapp-1-', 'sk-', 'sk-ant-api03-', 'sk_live_', 'rk_test_', 'eyJ', '.', '://', '@', ':', '=', '-', '_', ' ', '\n', 'export ', 'API_KEY', 'aws_secret_key', 'AWS', 'https://hooks.slack.com/services/T', '/B', '-----BEGIN ', 'PRIVATE KEY', '-----', 'a1B2c3D4e5F6g7H8i9J0', 'ABCDEFGHIJKLMNOP', '0123456789', 'com', 'x', 'DE89', '536-22-8714'];
+  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => check(parts.join(''))), { numRuns: 3000 });
+});
