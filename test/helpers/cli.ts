@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 
 /** Repo root, from dist/test/helpers/ (compiled). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CLI = path.join(ROOT, 'dist/cli/main.js');
+/** The CLI compiled next to this helper (whatever the output directory is called). */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/main.js');
 export const EXAMPLES = path.resolve(ROOT, 'test/fixtures/sfs/sessionfs-spec-examples');
 export const example = (name: 'minimal' | 'complete' | 'subagent'): string => path.join(EXAMPLES, name);
 
