@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { ToolAdapter } from '../../engine/capture/contract.js';
 import { makeClineFamilyAdapter } from '../cline-family/make-adapter.js';
+import { kiloDataDir, kiloDbSourceFor, kiloDbSources, readKiloDb } from './cli-store.js';
 import { kiloTaskRoots } from './locate.js';
 
 /**
  * Kilo Code (VS Code extension, a Roo fork): Roo's task layout with its own index
  * `task_history.json` beside tasks/, and several historical names for the UI timeline.
  */
-export const adapter: ToolAdapter = makeClineFamilyAdapter({
+const extension: ToolAdapter = makeClineFamilyAdapter({
   tool: 'kilo-code',
   displayName: 'Kilo Code',
   taskRoots: kiloTaskRoots,
@@ -16,3 +17,13 @@ export const adapter: ToolAdapter = makeClineFamilyAdapter({
     historyFiles: (taskDir) => [path.join(taskDir, 'history_item.json'), path.join(taskDir, '..', '..', 'task_history.json'), path.join(taskDir, '..', '_index.json')],
   },
 });
+
+/** Both Kilo stores: the extension's task folders and the Kilo CLI's SQLite database (cli-store.ts). */
+export const adapter: ToolAdapter = {
+  tool: 'kilo-code',
+  displayName: 'Kilo Code',
+  storeDirs: (env) => [...new Set([...extension.storeDirs(env), kiloDataDir(env)])],
+  listSources: async (env) => [...(await extension.listSources(env)), ...kiloDbSources(env)],
+  sourceFor: (changedPath, env) => kiloDbSourceFor(changedPath, env) ?? extension.sourceFor(changedPath, env),
+  read: (source, cursor, env, opts) => (source.path.endsWith('.db') ? readKiloDb(source, cursor) : extension.read(source, cursor, env, opts)),
+};

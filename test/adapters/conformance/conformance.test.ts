@@ -305,14 +305,15 @@ for (const corpus of CORPUS) {
             const db = new Database(c.target);
             changed = 0;
             try {
-              for (const table of ['cursorDiskKV', 'ItemTable']) {
+              // JSON-holding columns: Cursor's key-value tables, the Kilo CLI's message/part rows.
+              for (const [table, column] of [['cursorDiskKV', 'value'], ['ItemTable', 'value'], ['message', 'data'], ['part', 'data']] as const) {
                 if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(table)) continue;
-                const rows = db.prepare(`SELECT rowid, value FROM ${table}`).all() as Array<{ rowid: number; value: unknown }>;
+                const rows = db.prepare(`SELECT rowid, ${column} AS value FROM ${table}`).all() as Array<{ rowid: number; value: unknown }>;
                 for (const row of rows) {
                   if (row.value === null) continue;
                   const bad = withBadText(Buffer.from(row.value as string | Buffer), 2);
                   if (!bad.changed) continue;
-                  db.prepare(`UPDATE ${table} SET value = ? WHERE rowid = ?`).run(bad.buf, row.rowid);
+                  db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`).run(bad.buf, row.rowid);
                   changed += bad.changed;
                 }
               }

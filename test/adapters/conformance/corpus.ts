@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
 import { fixtures, sampleTask, writeTree } from '../cline-family/helpers.js';
@@ -66,6 +66,16 @@ function clineFamilyStore(scratch: string, extensionDir: string, index: 'roo' | 
 }
 
 const TASK_API = () => 'api_conversation_history.json';
+
+/** Kilo: the extension's task folders (synthetic, above) plus the genuine Kilo CLI database where the CLI keeps it. */
+const KILO_CLI_DB = path.join(fixtures, 'kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db');
+function kiloStore(scratch: string): string {
+  const home = clineFamilyStore(scratch, 'kilocode.kilo-code', 'kilo');
+  const db = path.join(home, '.local', 'share', 'kilo', 'kilo.db');
+  mkdirSync(path.dirname(db), { recursive: true });
+  copyFileSync(KILO_CLI_DB, db);
+  return home;
+}
 
 export const CORPUS: ToolCorpus[] = [
   {
@@ -162,11 +172,14 @@ export const CORPUS: ToolCorpus[] = [
   },
   {
     tool: 'kilo-code',
-    root: (scratch) => clineFamilyStore(scratch, 'kilocode.kilo-code', 'kilo'),
+    root: (scratch) => kiloStore(scratch),
     env: (root) => plain(root),
     ignored: [{ match: /\/task_history\.json$/, why: 'task index, read beside the task folders' }],
-    sources: [{ match: /\/tasks\/[^/_][^/]*$/, kind: 'folder', style: 'rewrite', damage: TASK_API }],
-    small: ['.config/Code/User/globalStorage/kilocode.kilo-code/tasks/019a0b1c-2d3e-7f00-8000-000000000001'],
+    sources: [
+      { match: /\/tasks\/[^/_][^/]*$/, kind: 'folder', style: 'rewrite', damage: TASK_API },
+      { match: /(^|\/)kilo(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' },
+    ],
+    small: ['.config/Code/User/globalStorage/kilocode.kilo-code/tasks/019a0b1c-2d3e-7f00-8000-000000000001', '.local/share/kilo/kilo.db'],
   },
 ];
 
