@@ -1,34 +1,31 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { SfsError } from '../errors.js';
+import { createAjv, schemaDigest, type AjvLike } from './ajv-instance.js';
 
 /**
  * JSON Schema validation for event bodies and .sfs files. `schemas/` is the single
- * source of truth; validators are compiled on first use so read-only commands never
- * pay for Ajv.
+ * source of truth. Validators come from the code the build wrote (build-validators.ts)
+ * when it was built from the same schemas, otherwise they are compiled by Ajv on first
+ * use; either way read-only commands never load them.
  */
-export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
+export { SCHEMAS_DIR } from './ajv-instance.js';
 
-type AjvInstance = { getSchema(id: string): ValidateFunction | undefined };
-let ajv: AjvInstance | undefined;
+let validators: AjvLike | undefined;
 
-function load(): AjvInstance {
-  if (ajv) return ajv;
-  const require = createRequire(import.meta.url);
-  const Ajv2020 = require('ajv/dist/2020.js').default;
-  const addFormats = require('ajv-formats').default ?? require('ajv-formats');
-  const instance = new Ajv2020({ allErrors: false, strict: false });
-  addFormats(instance, ['date-time']);
-  for (const sub of ['sfs', 'events']) {
-    for (const file of readdirSync(join(SCHEMAS_DIR, sub))) {
-      if (file.endsWith('.schema.json')) instance.addSchema(JSON.parse(readFileSync(join(SCHEMAS_DIR, sub, file), 'utf8')));
+function load(): AjvLike {
+  if (validators) return validators;
+  try {
+    const mod = createRequire(import.meta.url)('./validators.generated.cjs') as Record<string, unknown>;
+    if (mod.__schemaDigest === schemaDigest()) {
+      validators = { getSchema: (id) => mod[id] as ReturnType<AjvLike['getSchema']> };
+      return validators;
     }
+  } catch {
+    // not built (or built from other schemas): compile below
   }
-  ajv = instance;
-  return instance;
+  validators = createAjv();
+  return validators;
 }
 
 export type SchemaId =
