@@ -109,23 +109,27 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
     if (req.upTo <= frontier) return { frontier, written: 0, committed: [] };
     const fresh = rows.filter((r) => r.seq > frontier);
     const targets = new Map<string, Row[]>([[space.id, fresh]]);
+    // Each target's current DLP policy, read with the membership and the shares (no extra round trip).
+    const policies = new Map<string, DlpPolicy>([[space.id, space.dlp_policy]]);
     const sessions = [...new Set(fresh.map((r) => r.session).filter((s): s is string => s !== null))];
     if (sessions.length) {
       const shared = await tx
         .selectFrom('shares')
         .innerJoin('members', (j) => j.onRef('members.space_id', '=', 'shares.space_id').on('members.account_id', '=', who.id))
-        .select(['shares.space_id', 'shares.session'])
+        .innerJoin('spaces', 'spaces.id', 'shares.space_id')
+        .select(['shares.space_id', 'shares.session', 'spaces.dlp_policy'])
         .where('shares.session', 'in', sessions)
         .where('shares.space_id', '!=', space.id)
         .execute();
       for (const sh of shared) {
+        policies.set(sh.space_id, sh.dlp_policy);
         const list = targets.get(sh.space_id) ?? [];
         list.push(...fresh.filter((r) => r.session === sh.session));
         targets.set(sh.space_id, list);
       }
     }
     // Every push declares the DLP context it was scrubbed for; without one nothing is stored.
-    await checkDlpContext(tx, who, space, req, targets, frontier, sessions);
+    await checkDlpContext(tx, who, space, req, targets, policies, frontier, sessions);
     setLevels(space.id, req, fresh);
     let written = 0;
     const committed: Committed[] = [];
@@ -147,11 +151,10 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
  * reach a space it did not expect, or a space's policy is now stricter, the push is refused
  * (STALE, nothing stored) with the current picture, and the client scrubs again and resends.
  */
-async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushRequest, targets: Map<string, Row[]>, frontier: number, sessions: string[]): Promise<void> {
+async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushRequest, targets: Map<string, Row[]>, current: Map<string, DlpPolicy>, frontier: number, sessions: string[]): Promise<void> {
   const routes = req.routes && typeof req.routes === 'object' ? req.routes : {};
   const policies: Record<string, DlpPolicy | undefined> = req.policies && typeof req.policies === 'object' ? req.policies : {};
   for (const p of Object.values(policies)) if (!POLICIES.has(p as string)) throw new RelayError('INVALID', `unknown DLP policy ${String(p)}`);
-  const current = new Map((await tx.selectFrom('spaces').select(['id', 'dlp_policy']).where('id', 'in', [...targets.keys()]).execute()).map((r) => [r.id, r.dlp_policy]));
   let stale = false;
   for (const [target, rows] of targets) {
     const declared = policies[target];

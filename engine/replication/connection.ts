@@ -25,6 +25,13 @@ import {
 
 /** Pushes sent but not yet acknowledged: the push side's back-pressure window. */
 const PUSH_WINDOW = 4;
+/**
+ * Events per live push, and the body bytes after which a push is cut short. Each push is one
+ * relay transaction (about ten round trips and a commit), so fewer, larger pushes move more
+ * events per second; the byte cap keeps a push of large events well under MAX_FRAME_BYTES.
+ */
+const PUSH_BATCH_EVENTS = 2000;
+const PUSH_BATCH_BYTES = 2 * 1024 * 1024;
 
 export interface ConnectionOptions {
   relay: string;
@@ -214,17 +221,26 @@ export class SyncConnection {
 
   /** Builds the next push from the frontier; undefined when nothing new. */
   private async nextPush(from: number): Promise<{ from: number; upTo: number; events: WireEvent[]; findings: number[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined> {
-    const batch = await this.log.readOrigin(this.origin, from, BATCH_EVENTS);
+    const batch = await this.log.readOrigin(this.origin, from, PUSH_BATCH_EVENTS);
     if (!batch.length) return undefined;
-    const upTo = batch[batch.length - 1]!.seq;
+    let upTo = batch[batch.length - 1]!.seq;
     const events: WireEvent[] = [];
     const blocked: string[] = [];
     const findings: number[] = [];
+    let bytes = 0;
     for (const e of batch) {
+      // Cut the push short (it then ends at the previous event) rather than exceed the frame size.
+      if (bytes >= PUSH_BATCH_BYTES) {
+        upTo = e.seq - 1;
+        break;
+      }
       if (!this.opts.filter(e.session)) continue;
       const out = this.scrub(e, findings);
       if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
-      else events.push(out);
+      else {
+        events.push(out);
+        bytes += 64 + (out[6]?.byteLength ?? 0);
+      }
     }
     await this.holdBack(blocked);
     return { from, upTo, events, findings, ...this.context(events) };
