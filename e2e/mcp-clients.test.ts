@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -103,6 +103,57 @@ test('copilot mcp list / get: the server `sfs mcp install --for copilot` registe
   assert.match(got, /Status: Enabled/);
   assert.match(got, new RegExp(`Command: ${served.source}`));
   assert.match(got, new RegExp(`Source: .*${escape(path.join(b.home, '.copilot', 'mcp-config.json'))}|Source: User`));
+});
+
+// Project scope: the file in the repository, read by the client started in it.
+
+test('claude mcp get / list: `--scope project` registered a project server in .mcp.json, connected once approved', async () => {
+  const b = box('claude-project');
+  await sfs(b, ['mcp', 'install', '--for', 'claude-code', '--scope', 'project']);
+  const out = await client('claude', ['mcp', 'get', 'sessionfs'], b.project, clientEnv(b));
+  assert.match(out, /Scope: Project config \(shared via \.mcp\.json\)/);
+  assert.match(out, new RegExp(`Command: ${escape(process.execPath)}\\n\\s+Args: ${escape(sfsBin)} mcp serve`));
+  // Once the user approves it (what answering the first-use prompt records in ~/.claude.json), Claude Code starts it.
+  writeFileSync(path.join(b.home, '.claude.json'), JSON.stringify({ projects: { [b.project]: { hasTrustDialogAccepted: true, enabledMcpjsonServers: ['sessionfs'] } } }));
+  const list = await client('claude', ['mcp', 'list'], b.project, clientEnv(b));
+  assert.match(list, new RegExp(`sessionfs: ${served.source} - ✔ Connected`));
+});
+
+test('codex mcp list: `--scope project` registered the server in .codex/config.toml of a trusted project', async () => {
+  const b = box('codex-project');
+  mkdirSync(path.join(b.home, '.codex'));
+  writeFileSync(path.join(b.home, '.codex', 'config.toml'), `[projects."${b.project}"]\ntrust_level = "trusted"\n`);
+  const [r] = (await sfs(b, ['mcp', 'install', '--for', 'codex', '--scope', 'project'])).results;
+  assert.equal(r.file, path.join(b.project, '.codex', 'config.toml'));
+  const out = await client('codex', ['mcp', 'list'], b.project, clientEnv(b));
+  assert.match(out, new RegExp(`^sessionfs\\s+${escape(process.execPath)}\\s+${escape(sfsBin)} mcp serve\\s+SFS_HOME=\\*+\\s+-\\s+enabled`, 'm'));
+});
+
+test('gemini mcp list: `--scope project` registered the server in .gemini/settings.json, connected', async () => {
+  const b = box('gemini-project');
+  await sfs(b, ['mcp', 'install', '--for', 'gemini', '--scope', 'project']);
+  const out = await client('gemini', ['mcp', 'list'], b.project, clientEnv(b, { GEMINI_CLI_TRUST_WORKSPACE: 'true' }));
+  assert.match(out, new RegExp(`✓ sessionfs: ${served.source} \\(stdio\\) - Connected`));
+});
+
+test('copilot mcp get: `--scope project` registered a workspace server in the file Copilot reads (.mcp.json, else .github/mcp.json)', async () => {
+  for (const existing of [null, '.github/mcp.json']) {
+    const b = box(`copilot-project-${existing ? 'github' : 'plain'}`);
+    mkdirSync(path.join(b.home, '.copilot'));
+    writeFileSync(path.join(b.home, '.copilot', 'config.json'), JSON.stringify({ trustedFolders: [b.project] }));
+    if (existing) {
+      mkdirSync(path.join(b.project, '.github'));
+      writeFileSync(path.join(b.project, existing), JSON.stringify({ mcpServers: { other: { type: 'local', command: 'other-mcp', tools: ['*'] } } }));
+    }
+    const [r] = (await sfs(b, ['mcp', 'install', '--for', 'copilot', '--scope', 'project'])).results;
+    const file = path.join(b.project, existing ?? '.mcp.json');
+    assert.equal(r.file, file);
+    const env = clientEnv(b, COPILOT_ENV);
+    assert.match(await client('copilot', ['mcp', 'list'], b.project, env), /Workspace servers:\n(\s+\S+ \(local\)\n)*\s+sessionfs \(local\)/);
+    const got = await client('copilot', ['mcp', 'get', 'sessionfs'], b.project, env);
+    assert.match(got, new RegExp(`Command: ${served.source}`));
+    assert.match(got, new RegExp(`Source: Workspace \\(${escape(file)}\\)`));
+  }
 });
 
 test('after `sfs mcp uninstall --all` no client lists the server', async () => {

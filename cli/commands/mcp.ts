@@ -1,6 +1,10 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { TOOL_NAMES } from '../../engine/capture/contract.js';
+import { SfsError } from '../../engine/errors.js';
+import { projectOf } from '../../engine/project/identity.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import type { InstallResult } from '../mcp/install/install.js';
@@ -10,6 +14,25 @@ import { color, print, printJson } from '../output.js';
 interface InstallArgs extends GlobalArgs {
   for?: string;
   all?: boolean;
+  scope: 'user' | 'project';
+  project?: string;
+}
+
+/** The repository root a project-scope install writes into: --project DIR, else the current directory's repository. */
+function projectRoot(a: InstallArgs): string | undefined {
+  if (a.scope !== 'project') {
+    if (a.project !== undefined) throw new SfsError('USAGE', '--project applies to --scope project');
+    return undefined;
+  }
+  const dir = path.resolve(a.project ?? process.cwd());
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new SfsError('NOT_FOUND', `${dir} is not a directory`);
+  return projectOf(dir).root;
 }
 
 /**
@@ -38,7 +61,7 @@ function report(command: string, results: InstallResult[], json: boolean): void 
   if (json) printJson(command, { results });
   else {
     for (const r of results) {
-      const extra = r.message ? ` — ${r.message}` : r.backup ? color.dim(` (previous file kept as ${r.backup})`) : '';
+      const extra = (r.message ? ` — ${r.message}` : r.backup ? color.dim(` (previous file kept as ${r.backup})`) : '') + (r.note ? color.dim(` — ${r.note}`) : '');
       print(`${ACTION_COLOR[r.action]!(r.action.padEnd(9))} ${r.tool.padEnd(11)} ${r.file}${extra}`);
     }
     if (!results.length) print(color.dim('nothing to do: no config file registers SessionFS'));
@@ -49,8 +72,10 @@ function report(command: string, results: InstallResult[], json: boolean): void 
 const installBuilder = (y: Argv<GlobalArgs>) =>
   y
     .option('for', { choices: TOOL_NAMES as unknown as string[], describe: 'the AI tool whose config to change' })
-    .option('all', { type: 'boolean', describe: 'every tool found on this machine' })
-    .conflicts('for', 'all') as Argv<InstallArgs>;
+    .option('all', { type: 'boolean', describe: 'every tool found on this machine (at project scope: every tool the project has a directory or file of)' })
+    .option('scope', { choices: ['user', 'project'] as const, default: 'user' as const, describe: "user: your own config files; project: the repository's (.mcp.json, .cursor/mcp.json, .gemini/settings.json, …)" })
+    .option('project', { type: 'string', describe: 'with --scope project: the project directory (default: the current directory\'s repository)' })
+    .conflicts('for', 'all') as unknown as Argv<InstallArgs>;
 
 export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'mcp',
@@ -72,7 +97,7 @@ export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         builder: installBuilder,
         handler: handler<InstallArgs>(async (a, ctx) => {
           const { runInstall } = await import('../mcp/install/install.js');
-          report('mcp.install', runInstall({ tool: a.for, all: a.all, spec: serverSpec(), env: adapterEnv() }), ctx.json);
+          report('mcp.install', runInstall({ tool: a.for, all: a.all, spec: serverSpec(), env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }), ctx.json);
         }),
       } as CommandModule<GlobalArgs, InstallArgs>)
       .command({
@@ -81,7 +106,7 @@ export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         builder: installBuilder,
         handler: handler<InstallArgs>(async (a, ctx) => {
           const { runInstall } = await import('../mcp/install/install.js');
-          report('mcp.uninstall', runInstall({ tool: a.for, all: a.all, spec: null, env: adapterEnv() }), ctx.json);
+          report('mcp.uninstall', runInstall({ tool: a.for, all: a.all, spec: null, env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }), ctx.json);
         }),
       } as CommandModule<GlobalArgs, InstallArgs>)
       .demandCommand(1, 'use `sfs mcp serve`, `sfs mcp install --for TOOL` or `sfs mcp uninstall --for TOOL`'),

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SfsError } from '../../../engine/errors.js';
 import { TOOL_NAMES, type AdapterEnv } from '../../../engine/capture/contract.js';
 import { editJson, mapAt, parseJsonConfig } from './json-config.js';
-import { configTargets, SERVER_NAME, type ConfigTarget, type ServerSpec } from './targets.js';
+import { configTargets, NO_PROJECT_CONFIG, projectTargets, SERVER_NAME, type ConfigTarget, type ServerSpec } from './targets.js';
 import { parseTomlConfig, setTomlEntry } from './toml-config.js';
 import { writeConfigAtomic } from './write-file.js';
 
@@ -16,6 +16,8 @@ export interface InstallResult {
   backup?: string | null;
   /** Why it failed or was skipped. */
   message?: string;
+  /** Something to know about the file written (approval, trust). */
+  note?: string;
 }
 
 function readText(file: string): string | null {
@@ -46,14 +48,14 @@ export function applyTarget(t: ConfigTarget, spec: ServerSpec | null): InstallRe
   if (!spec) {
     if (existing === undefined) return { tool: t.tool, file: t.file, action: 'absent' };
     const out = t.format === 'toml' ? setTomlEntry(src, doc, t.serversKey[0]!, SERVER_NAME, undefined) : editJson(src, [...t.serversKey, SERVER_NAME], undefined);
-    const { backup } = writeConfigAtomic(t.file, out);
-    return { tool: t.tool, file: t.file, action: 'removed', backup };
+    const { backup } = writeConfigAtomic(t.file, out, { shared: t.shared });
+    return { tool: t.tool, file: t.file, action: 'removed', backup, ...(t.note ? { note: t.note } : {}) };
   }
   const entry = merged(t, existing, spec);
   if (existing !== undefined && isDeepStrictEqual(plain(existing), plain(entry))) return { tool: t.tool, file: t.file, action: 'unchanged' };
   const out = t.format === 'toml' ? setTomlEntry(src, doc, t.serversKey[0]!, SERVER_NAME, entry) : editJson(src, [...t.serversKey, SERVER_NAME], entry);
-  const { backup } = writeConfigAtomic(t.file, out);
-  return { tool: t.tool, file: t.file, action: existing === undefined ? 'installed' : 'updated', backup };
+  const { backup } = writeConfigAtomic(t.file, out, { shared: t.shared });
+  return { tool: t.tool, file: t.file, action: existing === undefined ? 'installed' : 'updated', backup, ...(t.note ? { note: t.note } : {}) };
 }
 
 /** Parsers may build objects without a prototype; compare values only. */
@@ -76,19 +78,32 @@ export interface InstallOptions {
   /** null uninstalls. */
   spec: ServerSpec | null;
   env: AdapterEnv;
+  /** The user's own config files (default), or the project's (in `projectRoot`). */
+  scope?: 'user' | 'project';
+  projectRoot?: string;
 }
 
 /**
  * Which files to touch: for `--for TOOL`, its main file (always) and its other files
  * where the tool is present; for `--all`, the files of every tool present. Uninstall
- * looks at every file that exists.
+ * looks at every file that exists. At project scope "present" means the project already
+ * has the tool's directory (`.cursor/`, `.gemini/`, …) or file.
  */
-export function selectTargets(o: Pick<InstallOptions, 'tool' | 'all' | 'spec' | 'env'>): ConfigTarget[] {
+export function selectTargets(o: Pick<InstallOptions, 'tool' | 'all' | 'spec' | 'env' | 'scope' | 'projectRoot'>): ConfigTarget[] {
   if (o.tool && !(TOOL_NAMES as readonly string[]).includes(o.tool)) {
     throw new SfsError('USAGE', `unknown tool "${o.tool}" (use one of ${TOOL_NAMES.join(', ')}, or --all)`);
   }
   if (!o.tool && !o.all) throw new SfsError('USAGE', 'name a tool with --for TOOL, or use --all');
-  const all = configTargets(o.env).filter((t) => !o.tool || t.tool === o.tool);
+  let candidates: ConfigTarget[];
+  if (o.scope === 'project') {
+    if (!o.projectRoot) throw new SfsError('USAGE', 'project scope needs a project directory');
+    const none = o.tool ? NO_PROJECT_CONFIG[o.tool as keyof typeof NO_PROJECT_CONFIG] : undefined;
+    if (none) throw new SfsError('USAGE', none);
+    candidates = projectTargets(o.projectRoot, o.env);
+  } else {
+    candidates = configTargets(o.env);
+  }
+  const all = candidates.filter((t) => !o.tool || t.tool === o.tool);
   if (!o.spec) return all.filter((t) => existsSync(t.file));
   return all.filter((t) => existsSync(t.file) || existsSync(t.presence) || (o.tool !== undefined && t.primary));
 }
@@ -105,7 +120,11 @@ export function runInstall(o: InstallOptions): InstallResult[] {
     }
   }
   if (o.all && o.spec) {
-    for (const tool of TOOL_NAMES) if (!targets.some((t) => t.tool === tool)) results.push({ tool, file: '', action: 'skipped', message: 'not found on this machine' });
+    for (const tool of TOOL_NAMES) {
+      if (targets.some((t) => t.tool === tool)) continue;
+      const none = o.scope === 'project' ? NO_PROJECT_CONFIG[tool] : undefined;
+      results.push({ tool, file: '', action: 'skipped', message: none ?? (o.scope === 'project' ? `this project has no config of it (--for ${tool} --scope project creates it)` : 'not found on this machine') });
+    }
   }
   return results;
 }

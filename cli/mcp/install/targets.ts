@@ -25,12 +25,19 @@ export interface ConfigTarget {
   primary: boolean;
   /** Exists when the tool is installed (for `--all`, and for secondary files). */
   presence: string;
+  /** Something the user should know about this file (shown after the result). */
+  note?: string;
+  /** A project file others check out: created readable by all, not private. */
+  shared?: boolean;
 }
 
 export const SERVER_NAME = 'sessionfs';
 
 const stdio = (s: ServerSpec) => ({ command: s.command, args: s.args, ...(Object.keys(s.env).length ? { env: s.env } : {}) });
 const STDIO_KEYS = ['type', 'command', 'args', 'env'];
+
+const kiloEntry = (s: ServerSpec) => ({ type: 'local', command: [s.command, ...s.args], ...(Object.keys(s.env).length ? { environment: s.env } : {}), enabled: true });
+const KILO_KEYS = ['type', 'command', 'environment'];
 
 function clineFamily(tool: ToolName, file: string, presence: string, primary: boolean, approveKey: 'autoApprove' | 'alwaysAllow'): ConfigTarget {
   return {
@@ -108,8 +115,8 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
     file: kiloFile,
     format: 'json',
     serversKey: ['mcp'],
-    entry: (s) => ({ type: 'local', command: [s.command, ...s.args], ...(Object.keys(s.env).length ? { environment: s.env } : {}), enabled: true }),
-    owned: ['type', 'command', 'environment'],
+    entry: kiloEntry,
+    owned: KILO_KEYS,
     primary: true,
     presence: kiloDir,
   });
@@ -117,4 +124,52 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
   const kiloLegacyCli = p.join(home, '.kilocode', 'cli');
   out.push(clineFamily('kilo-code', p.join(kiloLegacyCli, 'global', 'settings', 'mcp_settings.json'), kiloLegacyCli, false, 'alwaysAllow'));
   return out;
+}
+
+/** Tools that read no project-level MCP file, and what to do instead. */
+export const NO_PROJECT_CONFIG: Partial<Record<ToolName, string>> = {
+  cline: 'Cline reads MCP servers only from its global settings (no project file); use --scope user',
+};
+
+/**
+ * The project-level files each tool reads, in the repository root `root`
+ * (shared/formats/mcp-config.md, checked with the real clients in e2e/mcp-clients.test.ts).
+ * Claude Code and Copilot CLI both read `.mcp.json`: they get the same entry
+ * (`type: "stdio"`, which both accept), so installing for one then the other changes nothing.
+ * `presence` is the tool's own directory in the project, for `--all`.
+ */
+export function projectTargets(root: string, env: AdapterEnv): ConfigTarget[] {
+  const p = pathFor(env);
+  const at = (...parts: string[]) => p.join(root, ...parts);
+  const claudeShape = (s: ServerSpec) => ({ type: 'stdio', ...stdio(s) });
+  const out: ConfigTarget[] = [];
+  const json = (tool: ToolName, file: string, presence: string, extra: Partial<ConfigTarget> = {}): ConfigTarget => ({
+    tool,
+    file,
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence,
+    ...extra,
+  });
+  const shared = 'Claude Code and Copilot CLI both read .mcp.json';
+  out.push(json('claude-code', at('.mcp.json'), at('.claude'), { entry: claudeShape, note: `Claude Code asks each user to approve project servers on first use; ${shared}` }));
+  out.push({ tool: 'codex', file: at('.codex', 'config.toml'), format: 'toml', serversKey: ['mcp_servers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: at('.codex'), note: 'Codex reads it only in a trusted project' });
+  out.push(json('gemini', at('.gemini', 'settings.json'), at('.gemini')));
+  // Copilot reads .mcp.json, else .github/mcp.json (a .mcp.json hides the other): write the one it reads.
+  const copilotMain = existsSync(at('.github', 'mcp.json')) && !existsSync(at('.mcp.json')) ? at('.github', 'mcp.json') : at('.mcp.json');
+  const copilotOther = copilotMain === at('.mcp.json') ? at('.github', 'mcp.json') : at('.mcp.json');
+  const copilotNote = (f: string) => (f === at('.mcp.json') ? { note: shared } : {});
+  out.push(json('copilot', copilotMain, copilotMain, { entry: claudeShape, ...copilotNote(copilotMain) }));
+  out.push(json('copilot', copilotOther, copilotOther, { entry: claudeShape, primary: false, ...copilotNote(copilotOther) }));
+  out.push(json('cursor', at('.cursor', 'mcp.json'), at('.cursor')));
+  out.push(json('amp', at('.amp', 'settings.json'), at('.amp'), { serversKey: ['amp.mcpServers'] }));
+  out.push(clineFamily('roo-code', at('.roo', 'mcp.json'), at('.roo'), true, 'alwaysAllow'));
+  // Newer Kilo: kilo.json(c) at the root or in .kilo/ (an existing one wins); the legacy extension's .kilocode/mcp.json where present.
+  const kiloFile = [at('kilo.json'), at('kilo.jsonc'), at('.kilo', 'kilo.json'), at('.kilo', 'kilo.jsonc')].find((f) => existsSync(f)) ?? at('.kilo', 'kilo.jsonc');
+  out.push(json('kilo-code', kiloFile, at('.kilo'), { serversKey: ['mcp'], entry: kiloEntry, owned: KILO_KEYS }));
+  out.push(clineFamily('kilo-code', at('.kilocode', 'mcp.json'), at('.kilocode', 'mcp.json'), false, 'alwaysAllow'));
+  return out.map((t) => ({ ...t, shared: true }));
 }

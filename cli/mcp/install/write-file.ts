@@ -12,11 +12,12 @@ export function backupPath(file: string): string {
  * Replaces a config file atomically: a temporary file in the same directory, fsync,
  * rename over the original. The original keeps its mode; a symlinked config (dotfile
  * managers) is written through to its target; the previous content is kept as a backup.
- * A file we may not write is refused, not forced.
+ * A file we may not write is refused, not forced. A new file is private (0600, in a
+ * 0700 directory) unless `shared` (a project file others check out: 0644 / 0755, less umask).
  */
-export function writeConfigAtomic(file: string, content: string): { backup: string | null } {
+export function writeConfigAtomic(file: string, content: string, o: { shared?: boolean } = {}): { backup: string | null } {
   let target = file;
-  let mode = 0o600;
+  let mode = o.shared ? 0o644 & ~process.umask() : 0o600;
   let existed = false;
   try {
     target = realpathSync(file);
@@ -38,7 +39,7 @@ export function writeConfigAtomic(file: string, content: string): { backup: stri
   }
   const dir = dirname(target);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: o.shared ? 0o755 : 0o700 });
   } catch (err) {
     throw new SfsError('IO', `cannot create ${dir}: ${(err as Error).message}`);
   }
