@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { SfsError } from '../../engine/errors.js';
 import { KNOWLEDGE_KINDS } from '../../engine/model/events.js';
-import { addKnowledge, setProjectContext } from '../../engine/ops/knowledge.js';
+import { addKnowledge, removeKnowledge, setProjectContext } from '../../engine/ops/knowledge.js';
 import { projectFromArg, projectOf, type Project } from '../../engine/project/identity.js';
 import { getProjectContext, getRules, knowledgeCounts, searchKnowledge } from '../../engine/queries/knowledge.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
@@ -133,6 +133,22 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
         }),
       } as CommandModule<ProjectArgs, ProjectArgs & { kind: string; text: string; title?: string; tag?: string[] }>)
       .command({
+        command: 'remove <entry>',
+        aliases: ['rm'],
+        describe: 'Remove a knowledge entry (recorded as an event; syncs to the team like the entry did)',
+        builder: (yy: Argv<ProjectArgs>) =>
+          yy
+            .positional('entry', { type: 'string', demandOption: true, describe: 'the entry id (kn_…) or a unique prefix, as `sfs project knowledge` shows' })
+            .option('reason', { type: 'string', describe: 'why (kept with the removal)' }) as Argv<ProjectArgs & { entry: string; reason?: string }>,
+        handler: handler<ProjectArgs & { entry: string; reason?: string }>(async (a, ctx) => {
+          const p = chosenProject(a);
+          const r = await removeKnowledge(await ctx.store(), { project: p.key, entry: a.entry, reason: a.reason, author: { kind: 'user', name: process.env.USER ?? null } });
+          if (ctx.json) return printJson('project.remove', { project: p.key, entry_id: r.entry_id, removed: r.removed });
+          if (!r.removed) return print(`${r.entry_id} was already removed from ${p.key}`);
+          print(`${color.green('removed')} ${r.entry!.kind} ${r.entry_id} from ${p.key}${r.entry!.title ? ` ${color.dim(`(${r.entry!.title})`)}` : ''}`);
+        }),
+      } as CommandModule<ProjectArgs, ProjectArgs & { entry: string; reason?: string }>)
+      .command({
         command: 'knowledge [query]',
         describe: 'Search knowledge entries (newest first without a query)',
         builder: (yy: Argv<ProjectArgs>) =>
@@ -146,11 +162,11 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
           if (ctx.json) return printJson('project.knowledge', { project: p.key, entries });
           if (!entries.length) return print(color.dim(`No knowledge entries in ${p.key}${a.query ? ` match "${a.query}"` : ''}.`));
           for (const e of entries) {
-            print(`${color.cyan(e.kind.padEnd(10))} ${color.dim(shortTime(e.created_at))} ${color.dim(`${e.author.kind}${e.author.name ? ` ${e.author.name}` : ''}`)} ${e.title ? color.bold(e.title) : ''}`);
+            print(`${color.cyan(e.kind.padEnd(10))} ${color.dim(e.entry_id)} ${color.dim(shortTime(e.created_at))} ${color.dim(`${e.author.kind}${e.author.name ? ` ${e.author.name}` : ''}`)} ${e.title ? color.bold(e.title) : ''}`);
             print(`    ${e.text.replace(/\n/g, '\n    ')}`);
           }
         }),
       } as CommandModule<ProjectArgs, ProjectArgs & { query?: string; kind?: string; limit: number }>)
-      .demandCommand(1, 'use `sfs project init|show|edit|set-context FILE|get-context|add KIND TEXT|knowledge [QUERY]`') as Argv<ProjectArgs>,
+      .demandCommand(1, 'use `sfs project init|show|edit|set-context FILE|get-context|add KIND TEXT|remove ENTRY|knowledge [QUERY]`') as Argv<ProjectArgs>,
   handler: () => undefined,
 };

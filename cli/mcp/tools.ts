@@ -5,7 +5,7 @@ import { SfsError, toSfsError } from '../../engine/errors.js';
 import { KNOWLEDGE_KINDS } from '../../engine/model/events.js';
 import { createCheckpoint } from '../../engine/ops/checkpoint.js';
 import { forkSession } from '../../engine/ops/fork.js';
-import { addKnowledge } from '../../engine/ops/knowledge.js';
+import { addKnowledge, removeKnowledge } from '../../engine/ops/knowledge.js';
 import type { Project } from '../../engine/project/identity.js';
 import type { ProjectionDb } from '../../engine/projections/db.js';
 import { getSessionContext } from '../../engine/queries/context.js';
@@ -289,6 +289,26 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
         sessionId: sid,
       });
       return { project: p.key, entry_id: r.entry_id };
+    }),
+  );
+
+  server.registerTool(
+    'remove_knowledge',
+    {
+      title: 'Remove project knowledge',
+      description:
+        "Removes an entry from the project's shared knowledge when it is wrong or outdated (for everyone the project syncs with). Give the entry_id from search_project_knowledge or get_project_context, and say why.",
+      inputSchema: {
+        entry_id: z.string().min(1).describe('the entry id (kn_…), or a unique prefix of it'),
+        reason: z.string().max(2000).optional().describe('why it is removed, e.g. what replaced it'),
+        project: projectForKnowledge,
+      },
+      annotations: { destructiveHint: true, idempotentHint: true },
+    },
+    run(async (a, store) => {
+      const p = await scope.resolve(a.project);
+      const r = await removeKnowledge(store, { project: p.key, entry: a.entry_id, reason: a.reason, author: { kind: 'agent', name: deps.clientName() } });
+      return { project: p.key, entry_id: r.entry_id, removed: r.removed };
     }),
   );
 

@@ -141,6 +141,20 @@ export interface KnowledgeAddedBody {
   created_at: string;
 }
 
+/**
+ * A knowledge entry was removed (outdated, wrong, or superseded). Removal is final: the
+ * entry leaves every read model whatever order the add and the removal arrive in, and
+ * an entry id is never reused. The `knowledge.added` event stays in the log.
+ */
+export interface KnowledgeRemovedBody {
+  project: string;
+  entry_id: string;
+  /** Who removed it, as for `knowledge.added`. */
+  author: { kind: 'user' | 'agent'; name?: string | null };
+  reason?: string | null;
+  removed_at: string;
+}
+
 /** The project's canonical rule set was replaced (the newest stamp wins). */
 export interface RulesSetBody {
   project: string;
@@ -161,6 +175,7 @@ export interface EventBodies {
   'session.purged': EmptyBody;
   'project.context': ProjectContextBody;
   'knowledge.added': KnowledgeAddedBody;
+  'knowledge.removed': KnowledgeRemovedBody;
   'rules.set': RulesSetBody;
 }
 
@@ -178,6 +193,7 @@ export const EVENT_TYPES = [
   'session.purged',
   'project.context',
   'knowledge.added',
+  'knowledge.removed',
   'rules.set',
 ] as const satisfies readonly EventType[];
 

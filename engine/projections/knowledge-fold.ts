@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { AnyStoredEvent, KnowledgeAddedBody, StoredEvent } from '../model/events.js';
+import type { AnyStoredEvent, KnowledgeAddedBody, KnowledgeRemovedBody, StoredEvent } from '../model/events.js';
 import type { ProjectionDb } from './db.js';
 
 /**
@@ -23,13 +23,18 @@ CREATE TABLE IF NOT EXISTS knowledge (
   PRIMARY KEY (project, entry_id)
 );
 CREATE INDEX IF NOT EXISTS knowledge_recent ON knowledge(project, created_at);
+CREATE TABLE IF NOT EXISTS knowledge_removed (
+  project TEXT NOT NULL, entry_id TEXT NOT NULL, removed_at TEXT, author_kind TEXT NOT NULL, author_name TEXT,
+  reason TEXT, stamp TEXT NOT NULL,
+  PRIMARY KEY (project, entry_id)
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_search USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
 /** Dropped (children first) when the projections are rebuilt. */
-export const KNOWLEDGE_TABLES = ['knowledge_search', 'knowledge', 'project_rules', 'project_context'];
+export const KNOWLEDGE_TABLES = ['knowledge_search', 'knowledge_removed', 'knowledge', 'project_rules', 'project_context'];
 
-const TYPES = new Set(['project.context', 'knowledge.added', 'rules.set']);
+const TYPES = new Set(['project.context', 'knowledge.added', 'knowledge.removed', 'rules.set']);
 
 export function isKnowledgeEvent(ev: { type: string }): boolean {
   return TYPES.has(ev.type);
@@ -59,6 +64,10 @@ export class KnowledgeFolder {
       replaceEntry: p(`UPDATE knowledge SET kind=@kind, title=@title, text=@text, tags=@tags, author_kind=@author_kind,
         author_name=@author_name, session_id=@session_id, created_at=@created_at, stamp=@stamp WHERE rowid=@rowid`),
       ftsDelete: p('DELETE FROM knowledge_search WHERE rowid = ?'),
+      getRemoved: p('SELECT stamp FROM knowledge_removed WHERE project = ? AND entry_id = ?'),
+      putRemoved: p(`INSERT OR REPLACE INTO knowledge_removed(project, entry_id, removed_at, author_kind, author_name, reason, stamp)
+        VALUES (@project, @entry_id, @removed_at, @author_kind, @author_name, @reason, @stamp)`),
+      deleteEntry: p('DELETE FROM knowledge WHERE rowid = ?'),
       ftsInsert: p('INSERT INTO knowledge_search(rowid, text) VALUES (?, ?)'),
     };
   }
@@ -86,12 +95,34 @@ export class KnowledgeFolder {
       case 'knowledge.added':
         this.entry(ev as StoredEvent<'knowledge.added'>, stamp);
         break;
+      case 'knowledge.removed':
+        this.removed(ev as StoredEvent<'knowledge.removed'>, stamp);
+        break;
     }
   }
 
-  /** An entry id is written once; should two events carry one id, the earliest stamp wins. */
+  /**
+   * A removal leaves a tombstone that outlives the entry, so an add arriving later (from
+   * a replica that had not seen the removal) stays out. Of two removals the earliest
+   * stamp is the one recorded.
+   */
+  private removed(ev: StoredEvent<'knowledge.removed'>, stamp: string): void {
+    const b = ev.body as KnowledgeRemovedBody;
+    const tomb = this.s.getRemoved!.get(b.project, b.entry_id) as { stamp: string } | undefined;
+    if (!tomb || stamp < tomb.stamp) {
+      this.s.putRemoved!.run({ project: b.project, entry_id: b.entry_id, removed_at: b.removed_at, author_kind: b.author.kind, author_name: b.author.name ?? null, reason: b.reason ?? null, stamp });
+    }
+    const cur = this.s.getEntry!.get(b.project, b.entry_id) as { rowid: number } | undefined;
+    if (cur) {
+      this.s.ftsDelete!.run(cur.rowid);
+      this.s.deleteEntry!.run(cur.rowid);
+    }
+  }
+
+  /** An entry id is written once; should two events carry one id, the earliest stamp wins. A removed id stays removed. */
   private entry(ev: StoredEvent<'knowledge.added'>, stamp: string): void {
     const b = ev.body as KnowledgeAddedBody;
+    if (this.s.getRemoved!.get(b.project, b.entry_id)) return;
     const row = {
       project: b.project,
       entry_id: b.entry_id,

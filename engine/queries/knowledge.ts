@@ -86,3 +86,33 @@ export function knowledgeCounts(db: ProjectionDb, project: string): Record<strin
   const rows = db.prepare('SELECT kind, COUNT(*) AS n FROM knowledge WHERE project = ? GROUP BY kind ORDER BY kind').all(project) as Array<{ kind: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
+
+export interface RemovedKnowledge {
+  project: string;
+  entry_id: string;
+  removed_at: string | null;
+  author: { kind: 'user' | 'agent'; name: string | null };
+  reason: string | null;
+}
+
+/** The removal recorded for an entry id, if it was removed. */
+export function getKnowledgeRemoval(db: ProjectionDb, project: string, entryId: string): RemovedKnowledge | null {
+  const r = db.prepare('SELECT * FROM knowledge_removed WHERE project = ? AND entry_id = ?').get(project, entryId) as Record<string, unknown> | undefined;
+  if (!r) return null;
+  return {
+    project: r.project as string,
+    entry_id: r.entry_id as string,
+    removed_at: (r.removed_at as string) ?? null,
+    author: { kind: r.author_kind as 'user' | 'agent', name: (r.author_name as string) ?? null },
+    reason: (r.reason as string) ?? null,
+  };
+}
+
+/** Live entries whose id starts with `prefix`, in `project` or (with project null) in any project. At most `limit`. */
+export function knowledgeByIdPrefix(db: ProjectionDb, prefix: string, project: string | null, limit = 10): KnowledgeEntry[] {
+  const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+  const rows = db
+    .prepare("SELECT * FROM knowledge WHERE entry_id LIKE @like ESCAPE '\\' AND (@project IS NULL OR project = @project) ORDER BY entry_id LIMIT @limit")
+    .all({ like, project, limit }) as Record<string, unknown>[];
+  return rows.map(entry);
+}

@@ -22,7 +22,8 @@ const CODEX_ID = capturedSessionId('codex', '01a20bb6-a20e-7161-b797-48b808b8cbd
 
 const TOOLS = [
   'search_sessions', 'list_recent_sessions', 'get_session_context', 'get_session_summary', 'find_related_sessions', 'list_checkpoints',
-  'checkpoint_session', 'fork_session', 'get_project_context', 'get_rules', 'add_knowledge', 'search_project_knowledge',
+  'checkpoint_session', 'fork_session', 'get_project_context', 'get_rules', 'add_knowledge', 'remove_knowledge',
+  'search_project_knowledge',
 ];
 
 function gitRepo(dir: string, remote: string): string {
@@ -81,7 +82,7 @@ describe('sfs mcp serve with a real MCP client', () => {
     sfs.dispose();
   });
 
-  test('lists the twelve tools, each with an input schema', async () => {
+  test('lists the thirteen tools, each with an input schema', async () => {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((t) => t.name).sort(), [...TOOLS].sort());
     for (const t of tools) {
@@ -184,6 +185,24 @@ describe('sfs mcp serve with a real MCP client', () => {
     // The CLI sees what the agent added, while the server may hold the store.
     const cli = await sfs.ok(['project', 'knowledge', 'redis'], { cwd: repo });
     assert.equal(cli.entries[0].entry_id, added.entry_id);
+  });
+
+  test('remove_knowledge: the entry leaves search_project_knowledge and get_project_context, for the CLI too', async () => {
+    const added = await sfs.ok(['project', 'add', 'dependency', 'We pin left-pad to 1.3.0 because 1.4 broke the build.'], { cwd: repo });
+    assert.equal((await ok(client, 'search_project_knowledge', { query: 'left-pad' })).entries.length, 1);
+    const tools = (await client.listTools()).tools;
+    assert.equal(tools.find((t) => t.name === 'remove_knowledge')!.annotations?.destructiveHint, true);
+    const removed = await ok(client, 'remove_knowledge', { entry_id: added.entry_id, reason: 'left-pad 1.5 fixed it' });
+    assert.deepEqual(removed, { project: 'github.com/acme/app', entry_id: added.entry_id, removed: true });
+    assert.deepEqual((await ok(client, 'search_project_knowledge', { query: 'left-pad' })).entries, []);
+    const ctx = await ok(client, 'get_project_context', { recent: 100 });
+    assert.ok(!ctx.recent_knowledge.some((e: { entry_id: string }) => e.entry_id === added.entry_id));
+    assert.equal(ctx.knowledge_counts.dependency, undefined);
+    assert.deepEqual((await sfs.ok(['project', 'knowledge', 'left-pad'], { cwd: repo })).entries, []);
+    assert.deepEqual(await ok(client, 'remove_knowledge', { entry_id: added.entry_id }), { project: 'github.com/acme/app', entry_id: added.entry_id, removed: false });
+    const missing = await call(client, 'remove_knowledge', { entry_id: 'kn_0000000000' });
+    assert.equal(missing.isError, true);
+    assert.equal(textOf(missing), 'no knowledge entry kn_0000000000 in github.com/acme/app [NOT_FOUND]');
   });
 
   test('context and rules written by the CLI (another process) are read through MCP', async () => {

@@ -14,6 +14,7 @@ export function dumpProjections(db: ProjectionDb): unknown {
     projectContext: db.prepare('SELECT * FROM project_context ORDER BY project').all(),
     projectRules: db.prepare('SELECT * FROM project_rules ORDER BY project').all(),
     knowledge: db.prepare('SELECT * FROM knowledge ORDER BY project, entry_id').all(),
+    knowledgeRemoved: db.prepare('SELECT * FROM knowledge_removed ORDER BY project, entry_id').all(),
     knowledgeSearch: db.prepare('SELECT k.project, k.entry_id, s.text FROM knowledge_search s JOIN knowledge k ON k.rowid = s.rowid ORDER BY 1, 2').all(),
     knowledgeSearchCount: (db.prepare('SELECT COUNT(*) AS n FROM knowledge_search').get() as { n: number }).n,
     order: Object.fromEntries(sessions.map((s) => [s.id, orderedRefs(db, s.id as string)])),

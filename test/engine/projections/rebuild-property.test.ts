@@ -46,6 +46,7 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('forked'), s: session, fork: fc.constantFrom('ses_ffff0001', 'ses_ffff0002'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constant('checkpoint'), s: session, name: fc.constantFrom('cp1', 'cp2'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constantFrom('deleted', 'restored', 'purged'), s: session }),
+  fc.record({ kind: fc.constant('unknowledge'), s: session, project: project, entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003'), at: iso }),
   fc.record({ kind: fc.constant('context'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
   fc.record({ kind: fc.constant('rules'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
   fc.record({
@@ -85,6 +86,8 @@ function toEvent(st: Step): NewEvent {
         session: null,
         body: { project: st.project as string, entry_id: st.entry as string, kind: st.k as 'bug', text: (st.text as string[]).join(' '), author: { kind: 'agent', name: 'test' }, session_id: st.s, created_at: st.at as string },
       };
+    case 'unknowledge':
+      return { type: 'knowledge.removed', session: null, body: { project: st.project as string, entry_id: st.entry as string, author: { kind: 'user', name: null }, reason: null, removed_at: st.at as string } };
     default:
       return { type: `session.${st.kind}` as 'session.deleted', session: st.s, body: {} };
   }
