@@ -46,7 +46,7 @@ export interface SessionDiscoveredBody {
   tools?: Record<string, unknown> | null;
   /** manifest fields we do not model (ownership, sub_agents, metadata, …), kept verbatim. */
   manifest_extra?: Record<string, unknown> | null;
-  /** Captured sessions: the rules of the cwd's project when the session was first seen. */
+  /** Captured sessions: the rules of the cwd's project when the session was first seen (a .sfs export carries it, an import restores it). */
   rules?: SessionRules | null;
 }
 

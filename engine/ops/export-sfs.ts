@@ -1,4 +1,5 @@
 import { SfsError } from '../errors.js';
+import type { SessionRules } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { iterateMessages, orderedRefs } from '../queries/messages.js';
@@ -9,15 +10,27 @@ import { writeSfsDir, type WriteSfsResult } from '../sfs/write-sfs.js';
 
 export const CONVERTER_VERSION = '0.1.0';
 
+/** Where a .sfs manifest carries the session's rules record: our own key under `metadata`, which other readers keep or ignore. */
+export const SFS_RULES_KEY = 'sessionfs_rules';
+
 /** The manifest, workspace and tools of a session as SessionFS format 0.1.0 writes them. */
 export function sfsHeader(d: SessionDetail): { manifest: SfsManifest; workspace: SfsWorkspace | null; tools: SfsTools | null } {
-  const h = d.header as { workspace?: SfsWorkspace | null; tools?: SfsTools | null; manifest_extra?: Record<string, unknown> | null; interface?: string | null; imported_session_id?: string | null };
+  const h = d.header as {
+    workspace?: SfsWorkspace | null;
+    tools?: SfsTools | null;
+    manifest_extra?: Record<string, unknown> | null;
+    interface?: string | null;
+    imported_session_id?: string | null;
+    rules?: SessionRules | null;
+  };
   const extra = { ...(h.manifest_extra ?? {}) };
   const reasoning = extra.reasoning_effort as string | undefined;
   delete extra.reasoning_effort;
   const metadata = { ...((extra.metadata as Record<string, unknown>) ?? {}) };
   delete extra.metadata;
   if (h.imported_session_id) metadata.sessionfs_imported_session_id = h.imported_session_id;
+  // Which project rules guided the session (version and hash; the text stays with the project).
+  if (h.rules) metadata[SFS_RULES_KEY] = { project: h.rules.project, version: h.rules.version, hash: h.rules.hash };
   const manifest: SfsManifest = {
     sfs_version: SFS_VERSION,
     session_id: d.id,

@@ -1,11 +1,12 @@
 import { resolve, sep } from 'node:path';
 import { SfsError } from '../errors.js';
 import { capturedSessionId, SESSION_ID_RE } from '../ids.js';
-import type { NewEvent, SessionDiscoveredBody } from '../model/events.js';
+import type { NewEvent, SessionDiscoveredBody, SessionRules } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import { readSfsDir, type SfsSession } from '../sfs/read-sfs.js';
 import type { SfsLimits } from '../sfs/types.js';
 import type { Store } from '../store.js';
+import { SFS_RULES_KEY } from './export-sfs.js';
 
 export interface ImportResult {
   path: string;
@@ -36,9 +37,13 @@ function discoveredBody(s: SfsSession, id: string): SessionDiscoveredBody {
   const known = new Set(['sfs_version', 'session_id', 'title', 'tags', 'created_at', 'updated_at', 'source', 'model', 'stats', 'checkpoint_count']);
   const extra: Record<string, unknown> = Object.fromEntries(Object.entries(m).filter(([k]) => !known.has(k) && m[k] !== null));
   let carried: string | null = null;
+  let rules: SessionRules | null = null;
   if (extra.metadata && typeof extra.metadata === 'object') {
     const { sessionfs_imported_session_id, ...rest } = extra.metadata as Record<string, unknown>;
     if (typeof sessionfs_imported_session_id === 'string') carried = sessionfs_imported_session_id;
+    // The rules record our export writes; one of another shape is someone else's metadata and travels verbatim.
+    rules = sessionRules(rest[SFS_RULES_KEY]);
+    if (rules) delete rest[SFS_RULES_KEY];
     if (Object.keys(rest).length) extra.metadata = rest;
     else delete extra.metadata;
   }
@@ -63,7 +68,19 @@ function discoveredBody(s: SfsSession, id: string): SessionDiscoveredBody {
     workspace: (ws as Record<string, unknown> | null) ?? null,
     tools: (s.tools as Record<string, unknown> | null) ?? null,
     manifest_extra: Object.keys(extra).length || m.model?.reasoning_effort ? { ...extra, ...(m.model?.reasoning_effort ? { reasoning_effort: m.model.reasoning_effort } : {}) } : null,
+    ...(rules ? { rules } : {}),
   };
+}
+
+/** A rules record as `session.discovered` holds it (schemas/events/session.discovered.schema.json), else null. */
+function sessionRules(v: unknown): SessionRules | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const r = v as Record<string, unknown>;
+  if (Object.keys(r).some((k) => k !== 'project' && k !== 'version' && k !== 'hash')) return null;
+  const { project, version, hash } = r;
+  if (typeof project !== 'string' || !project || typeof hash !== 'string' || !hash) return null;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) return null;
+  return { project, version, hash };
 }
 
 /** readSfsDir, with errors that name the directory: with several paths, "manifest.json: …" alone does not say which. */

@@ -1,8 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { IDS, derivedId, example, msgIds, newSfs, type Sfs } from '../helpers/cli.js';
+import { adapter as codex } from '../../adapters/codex/index.js';
+import { captureSource } from '../../engine/capture/capture-source.js';
+import { resolvePaths } from '../../engine/paths.js';
+import { withStore } from '../../engine/store.js';
+import { IDS, ROOT, derivedId, example, msgIds, newSfs, type Sfs } from '../helpers/cli.js';
+
+const CODEX_NATIVE = '01a20bb6-a20e-7161-b797-48b808b8cbd7';
+const CODEX_ROLLOUT = path.resolve(ROOT, `test/fixtures/codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-${CODEX_NATIVE}.jsonl`);
 
 describe('sfs import / export', () => {
   let sfs: Sfs;
@@ -86,10 +94,62 @@ describe('sfs import / export', () => {
     assert.deepEqual(readdirSync(sfs.dir).sort(), [`${IDS.complete}.sfs`, 't.md']);
   });
 
+  test('a captured session guided by project rules: export carries its rules record, import restores it', async () => {
+    // The Codex fixture, run in a repository with rules (its cwd moved there), captured as the daemon would.
+    const repo = sfs.path('demo-app');
+    mkdirSync(repo);
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, 'remote', 'add', 'origin', 'https://github.com/acme/demo-app.git']);
+    await sfs.ok(['rules', 'init', '--project', repo]);
+    const rules = await sfs.ok(['rules', 'show', '--project', repo]);
+    const rollout = sfs.path('rollout.jsonl');
+    writeFileSync(rollout, readFileSync(CODEX_ROLLOUT, 'utf8').replaceAll('/home/dev/projects/demo-app', repo));
+    await withStore((store) => captureSource(store, codex, { path: rollout, style: 'append' }, { home: '/nonexistent', platform: 'linux', env: {} }), resolvePaths({ SFS_HOME: sfs.home }));
+    const id = derivedId('codex', CODEX_NATIVE);
+    const record = { project: 'github.com/acme/demo-app', version: 1, hash: rules.hash };
+    assert.deepEqual((await sfs.ok(['show', id, '--no-messages'])).session.header.rules, record);
+
+    const dir = sfs.path('ruled.sfs');
+    await sfs.ok(['export', id, '-o', dir]);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).metadata.sessionfs_rules, record);
+    const fresh = newSfs();
+    try {
+      await fresh.ok(['import', dir]);
+      const shown = await fresh.ok(['show', id, '--no-messages']);
+      assert.deepEqual(shown.session.header.rules, record);
+      assert.equal(shown.session.header.manifest_extra, null, 'the record is restored as the rules, not left in the metadata');
+      assert.match((await fresh.run(['show', id, '--no-messages'], { env: { NO_COLOR: '1' } })).stdout, new RegExp(`^rules +version 1 · ${rules.hash.slice(0, 8)}$`, 'm'));
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  test('a rules record of another shape in a foreign .sfs is somebody else\'s metadata: kept verbatim, not taken as rules', async () => {
+    const dir = sfs.path('foreign.sfs');
+    cpSync(example('minimal'), dir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    manifest.session_id = 'foreign-rules-0001';
+    manifest.source.original_session_id = null;
+    manifest.metadata = { sessionfs_rules: { version: 'two', hash: 'abc' }, team: 'x' };
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const fresh = newSfs();
+    try {
+      const [r] = (await fresh.ok(['import', dir])).results;
+      const shown = await fresh.ok(['show', r.session_id, '--no-messages']);
+      assert.equal(shown.session.header.rules, undefined);
+      await fresh.ok(['export', r.session_id, '-o', fresh.path('out.sfs')]);
+      assert.deepEqual(JSON.parse(readFileSync(fresh.path('out.sfs', 'manifest.json'), 'utf8')).metadata, { sessionfs_rules: { version: 'two', hash: 'abc' }, team: 'x', sessionfs_imported_session_id: 'foreign-rules-0001' });
+    } finally {
+      fresh.dispose();
+    }
+  });
+
   test('round trip: export, import into a fresh SFS_HOME, same show --json (session and messages)', async () => {
     const out = sfs.path('rt');
     const dirs = [];
-    for (const [name, id] of Object.entries(IDS)) {
+    const ruledId = derivedId('codex', CODEX_NATIVE);
+    // The spec examples, and the captured session with a rules record from the test above.
+    for (const [name, id] of [...Object.entries(IDS), ['ruled', ruledId] as const]) {
       const dir = path.join(out, `${name}.sfs`);
       await sfs.ok(['export', id, '-o', dir]);
       dirs.push(dir);
@@ -103,6 +163,7 @@ describe('sfs import / export', () => {
           [IDS.minimal, 'imported'],
           [IDS.complete, 'imported'],
           [IDS.subagent, 'imported'],
+          [ruledId, 'imported'],
         ],
       );
       for (const id of Object.values(IDS)) {
@@ -111,12 +172,35 @@ describe('sfs import / export', () => {
         assert.deepEqual(b.messages, a.messages, `messages of ${id}`);
         assert.ok(msgIds(a).length >= 3);
       }
-      assert.deepEqual((await fresh.ok(['list'])).sessions, (await sfs.ok(['list'])).sessions);
+      // A captured session becomes an imported one (via, and the workspace the file spells out, differ):
+      // its messages and rules record come through, and from then on import(export(s)) = s.
+      const [captured, imported] = await Promise.all([sfs.ok(['show', ruledId, '--all']), fresh.ok(['show', ruledId, '--all'])]);
+      assert.deepEqual(imported.messages, captured.messages);
+      assert.deepEqual(imported.session.header.rules, captured.session.header.rules);
+      assert.equal(imported.session.header.rules.version, 1);
+      const second = newSfs();
+      try {
+        const dir = fresh.path('ruled-gen2.sfs');
+        await fresh.ok(['export', ruledId, '-o', dir]);
+        await second.ok(['import', dir]);
+        const again = await second.ok(['show', ruledId, '--all']);
+        assert.deepEqual(again.session, imported.session);
+        assert.deepEqual(again.messages, imported.messages);
+      } finally {
+        second.dispose();
+      }
+      const listed = (x: { sessions: Array<{ id: string }> }) => x.sessions.filter((s) => s.id !== ruledId);
+      assert.deepEqual(listed(await fresh.ok(['list'])), listed(await sfs.ok(['list'])));
       // And a second generation export is byte-identical to the first.
       const again = fresh.path('again.sfs');
       await fresh.ok(['export', IDS.complete, '-o', again]);
       for (const f of ['manifest.json', 'messages.jsonl', 'workspace.json', 'tools.json']) {
         assert.equal(readFileSync(path.join(again, f), 'utf8'), readFileSync(path.join(out, 'complete.sfs', f), 'utf8'), f);
+      }
+      const ruled = fresh.path('ruled-again.sfs');
+      await fresh.ok(['export', ruledId, '-o', ruled]);
+      for (const f of readdirSync(path.join(out, 'ruled.sfs'))) {
+        assert.equal(readFileSync(path.join(ruled, f), 'utf8'), readFileSync(path.join(out, 'ruled.sfs', f), 'utf8'), `ruled: ${f}`);
       }
     } finally {
       fresh.dispose();
