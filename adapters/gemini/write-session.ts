@@ -17,9 +17,31 @@ import { ensureProject, projectHash } from './write-project.js';
  */
 type Obj = Record<string, unknown>;
 
-/** `session-<YYYY-MM-DDTHH-MM>-<first 8 of id>.jsonl` in UTC, as the CLI names them. */
+/**
+ * `session-<YYYY-MM-DDTHH-MM>-<first 8 of id>-<last 8 of id>.jsonl` in UTC. Not the CLI's own
+ * `…-<first 8>.jsonl`: each time Gemini CLI (0.61) resumes a session it also opens an empty file
+ * `session-<minute it started>-<first 8>.jsonl`, and the start-up cleanup of its next other
+ * session deletes that file together with every `session-*` file whose name ends with the same
+ * `-<8 chars>.json[l]` (google-gemini/gemini-cli#27368). Ending with other 8 characters keeps
+ * the resumed session out of that sweep; the first 8 in the name still let the CLI see the file
+ * as the current session while it runs, and the last dash part is the 8-character short id its
+ * own delete command looks for.
+ */
 export function geminiFileName(now: Date, sessionId: string): string {
-  return `session-${now.toISOString().slice(0, 16).replace(/:/g, '-')}-${sessionId.slice(0, 8)}.jsonl`;
+  return `session-${now.toISOString().slice(0, 16).replace(/:/g, '-')}-${sessionId.slice(0, 8)}-${shortIdOf(sessionId)}.jsonl`;
+}
+
+/** The short id our file name ends with: the last 8 characters of the session id. */
+export function shortIdOf(sessionId: string): string {
+  return sessionId.slice(-8);
+}
+
+/** A session id whose file name cannot end like the empty file Gemini opens for it. */
+export function newSessionId(): string {
+  for (;;) {
+    const id = randomUUID();
+    if (shortIdOf(id) !== id.slice(0, 8)) return id;
+  }
 }
 
 function userParts(m: Message): Obj[] {
@@ -81,7 +103,7 @@ export const geminiWriter: SessionWriter = {
   async write(p: PreparedSession, o: WriteOptions, env: AdapterEnv): Promise<WrittenSession> {
     const geminiDir = storeDirs(env)[0]!;
     const project = await ensureProject(geminiDir, o.cwd);
-    const sessionId = randomUUID();
+    const sessionId = newSessionId();
     const file = path.join(geminiDir, 'tmp', project.slug, 'chats', geminiFileName(o.now, sessionId));
     const records = geminiRecords(p, sessionId, projectHash(o.cwd), o);
     await writeNewFile(file, jsonl(records));
