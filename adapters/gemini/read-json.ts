@@ -42,6 +42,6 @@ export async function readJson(file: string, platform: NodeJS.Platform): Promise
     seen.set(pair, n + 1);
     replay.apply(rec, `json:${pair}|${n}`);
   });
-  const sessions = replay.out.size > 0 || replay.state.meta.sessionId ? [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)] : [];
+  const sessions = replay.state.conversation ? [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)] : [];
   return { sessions, cursor: null, problems };
 }

@@ -48,6 +48,8 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
       offset = cursor.offset;
       line = cursor.line;
       state = structuredClone(cursor.state);
+      // A cursor stored before `conversation` existed was only stored once the session was reported.
+      state.conversation ??= true;
     }
   } catch {
     // unreadable fingerprint: read from the start, the engine de-duplicates by msg_id
@@ -61,10 +63,9 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
   } catch (err) {
     problems.push({ path: file, message: `cannot fingerprint: ${errorText(err)}` });
   }
+  // No conversation yet: nothing is consumed, so once one starts the file is read whole.
+  if (!replay.state.conversation) return { sessions: [], cursor, problems };
   const next: JsonlCursor | unknown = fp ? { v: 1, offset, line, fp, state: replay.state } : cursor;
-  const sessions = [];
-  if (replay.out.size > 0 || replay.state.meta.sessionId) {
-    sessions.push(await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime));
-  }
+  const sessions = [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)];
   return { sessions, cursor: next, problems };
 }

@@ -30,12 +30,18 @@ export interface ReplayState {
   answered: string[];
   /** Records a checkpoint or rewind removed, id → chain tail: a later checkpoint that restores them (resume) re-emits nothing. */
   gone: Record<string, string | null>;
+  /**
+   * A prompt, reply or tool turn has been seen (injected context and notices do not count).
+   * Until then the file is no session: Gemini CLI hides such a file and deletes it at its next
+   * start, and it opens one, under the resumed session's own id, on every resume.
+   */
+  conversation: boolean;
 }
 
 const ANSWERED_KEEP = 256;
 
 export function emptyState(): ReplayState {
-  return { meta: {}, live: [], answered: [], gone: {} };
+  return { meta: {}, live: [], answered: [], gone: {}, conversation: false };
 }
 
 export class Replay {
@@ -146,6 +152,7 @@ export class Replay {
     }
     this.state.answered = [...this.state.answered, ...answered].slice(-ANSWERED_KEEP);
     main.parent_msg_id = parent;
+    if (messages.some((m) => m.role !== 'system' && !m.is_injected && m.content.length > 0)) this.state.conversation = true;
     for (const m of messages) {
       if (compaction) m.is_compaction = true;
       this.out.set(m.msg_id, m);

@@ -190,6 +190,41 @@ test('bad input: garbage lines, lone surrogates, invalid UTF-8, empty file, dire
   assert.equal((await read(corrupt)).problems.length, 1);
 });
 
+test('the empty file Gemini opens on every resume is no session; a file is read whole once a turn is recorded', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gemini-stray-'));
+  // As Gemini CLI 0.61 writes it beside the resumed file: a header with the resumed session's id and the injected context.
+  const id = 'ed485f07-5075-4267-9216-9ce19c77de48';
+  const t0 = '2026-11-24T07:50:30.269Z';
+  const context = { id: 'd04923d38bb0f6017037e74183378ef4', timestamp: t0, type: 'user', content: [{ text: '<session_context>\nThis is the Gemini CLI. We are setting up the context for our chat.' }] };
+  const f = path.join(dir, 'session-2026-11-24T07-50-ed485f07.jsonl');
+  writeFileSync(f, JSON.stringify({ sessionId: id, projectHash: 'bcf3c3a6', startTime: t0, lastUpdated: t0, kind: 'main' }) + '\n');
+  const headerOnly = await read(f);
+  assert.deepEqual([headerOnly.sessions, headerOnly.cursor, headerOnly.problems], [[], null, []]);
+  appendFileSync(f, JSON.stringify({ $set: { messages: [context], lastUpdated: t0 } }) + '\n');
+  appendFileSync(f, JSON.stringify({ id: 'i1', timestamp: t0, type: 'info', content: 'Update available' }) + '\n');
+  const stray = await read(f, headerOnly.cursor);
+  assert.deepEqual([stray.sessions, stray.cursor, stray.problems], [[], null, []]);
+  // A turn (a new session's first prompt): everything before it is read too.
+  appendFileSync(f, [{ id: 'p1', timestamp: t0, type: 'user', content: [{ text: 'hello' }] }, { id: 'r1', timestamp: t0, type: 'gemini', content: 'hi' }].map((r) => JSON.stringify(r) + '\n').join(''));
+  const turn = await read(f, stray.cursor);
+  assert.equal(turn.sessions.length, 1);
+  const s = turn.sessions[0]!;
+  assert.equal(s.nativeId, id);
+  assert.equal(s.header.title, 'hello');
+  assert.deepEqual(s.messages.map((m) => [m.msg_id, m.role, m.is_injected ?? false]), [[context.id, 'user', true], ['i1', 'system', true], ['p1', 'user', false], ['r1', 'assistant', false]]);
+  // Once a session, always one, also for a cursor stored before the reader tracked this.
+  appendFileSync(f, JSON.stringify({ $set: { lastUpdated: '2026-11-24T07:51:00.000Z' } }) + '\n');
+  assert.deepEqual((await read(f, turn.cursor)).sessions.map((x) => [x.nativeId, x.messages.length]), [[id, 0]]);
+  const older = JSON.parse(JSON.stringify(turn.cursor)) as { state: { conversation?: boolean } };
+  delete older.state.conversation;
+  assert.deepEqual((await read(f, older)).sessions.map((x) => [x.nativeId, x.messages.length]), [[id, 0]]);
+  // The legacy single-JSON form: a header and no messages is no session either.
+  const legacy = path.join(dir, 'session-2026-11-24T07-50-ed485f07.json');
+  writeFileSync(legacy, JSON.stringify({ sessionId: id, projectHash: 'bcf3c3a6', startTime: t0, lastUpdated: t0, messages: [context] }));
+  assert.deepEqual((await read(legacy)).sessions, []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('a 100 MB line is skipped and the rest is read', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gemini-big-'));
   const f = path.join(dir, 'session-big.jsonl');
