@@ -13,6 +13,8 @@ export interface CliSetup {
   prepare(home: string, project: string, url: string): void;
   env(home: string, url: string, cache: string): Record<string, string>;
   resumeArgs(nativeId: string, prompt: string): string[];
+  /** Starts a new session headless with one prompt. */
+  newArgs(prompt: string): string[];
 }
 
 const KEY = 'sk-e2e-0000000000000000000000000000';
@@ -43,6 +45,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
         DISABLE_ERROR_REPORTING: '1',
       }),
       resumeArgs: (id, prompt) => ['--resume', id, '-p', prompt],
+      newArgs: (prompt) => ['-p', prompt],
     },
     codex: {
       bin: path.join(binDir, 'codex'),
@@ -71,6 +74,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
       },
       env: () => ({ OPENAI_API_KEY: KEY }),
       resumeArgs: (id, prompt) => ['exec', '--skip-git-repo-check', 'resume', id, prompt],
+      newArgs: (prompt) => ['exec', '--skip-git-repo-check', prompt],
     },
     gemini: {
       bin: path.join(binDir, 'gemini'),
@@ -84,6 +88,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
       },
       env: (_home, url) => ({ GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: url, GEMINI_CLI_TRUST_WORKSPACE: 'true' }),
       resumeArgs: (id, prompt) => ['--resume', id, '--yolo', '-p', prompt],
+      newArgs: (prompt) => ['--yolo', '-p', prompt],
     },
     copilot: {
       bin: path.join(binDir, 'copilot'),
@@ -99,6 +104,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
         COPILOT_CACHE_HOME: cache,
       }),
       resumeArgs: (id, prompt) => [`--resume=${id}`, '-p', prompt, '--allow-all-tools'],
+      newArgs: (prompt) => ['-p', prompt, '--allow-all-tools'],
     },
   };
 }
