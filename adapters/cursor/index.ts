@@ -4,7 +4,7 @@ import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadRe
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
 import { readGlobalComposers } from './global-db.js';
 import { cursorStoreDirs } from './locate.js';
-import { hasTable, openReadOnly } from './sqlite.js';
+import { databaseStamp, hasTable, openReadOnly } from './sqlite.js';
 import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js';
 
 /**
@@ -18,18 +18,6 @@ const DB_NAME = 'state.vscdb';
 interface CursorCursor {
   stamp: string;
   seen: Record<string, number>;
-}
-
-function stampOf(file: string): string {
-  const part = (f: string): string => {
-    try {
-      const st = statSync(f);
-      return `${st.size}:${st.mtimeMs}`;
-    } catch {
-      return '-';
-    }
-  };
-  return `${part(file)}|${part(file + '-wal')}`;
 }
 
 /** composerId → project folder, from the composer index each workspace DB keeps. */
@@ -131,7 +119,7 @@ export const adapter: ToolAdapter = {
     if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env, opts);
     const problems: CaptureProblem[] = [];
     const prev = cursor && typeof cursor === 'object' ? (cursor as CursorCursor) : null;
-    const stamp = stampOf(source.path);
+    const stamp = databaseStamp(source.path);
     if (prev && prev.stamp === stamp) return { sessions: [], cursor: prev, problems };
     try {
       const st = statSync(source.path);

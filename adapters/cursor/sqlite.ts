@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -72,4 +72,20 @@ export function valueText(v: unknown): string | null {
   if (Buffer.isBuffer(v)) return v.toString('utf8');
   if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8');
   return null;
+}
+
+/**
+ * Size and mtime of a database and its write-ahead log: unchanged means nothing to re-read
+ * (a WAL-mode writer may change only the -wal file).
+ */
+export function databaseStamp(file: string): string {
+  const part = (f: string): string => {
+    try {
+      const st = statSync(f);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  return `${part(file)}|${part(file + '-wal')}`;
 }

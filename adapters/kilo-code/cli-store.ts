@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
 import { isObj, num, str, titleText, type Obj } from '../claude-code/values.js';
-import { hasTable, openReadOnly, valueText } from '../cursor/sqlite.js';
+import { databaseStamp, hasTable, openReadOnly, valueText } from '../cursor/sqlite.js';
 import { cleanStrings, pathFor } from '../shared/util.js';
 
 /**
@@ -71,18 +71,6 @@ interface KiloCursor {
   v: 1;
   stamp: string;
   seen: Record<string, string>;
-}
-
-function stampOf(file: string): string {
-  const part = (f: string): string => {
-    try {
-      const st = statSync(f);
-      return `${st.size}:${st.mtimeMs}`;
-    } catch {
-      return '-';
-    }
-  };
-  return `${part(file)}|${part(file + '-wal')}`;
 }
 
 const iso = (ms: unknown): string | null => {
@@ -301,7 +289,7 @@ export async function readKiloDb(source: CaptureSource, cursor: unknown): Promis
     problems.push({ path: file, message: `cannot stat: ${(e as Error).message}` });
     return { sessions: [], cursor: prev, problems };
   }
-  const stamp = stampOf(file);
+  const stamp = databaseStamp(file);
   if (prev && prev.stamp === stamp) return { sessions: [], cursor: prev, problems };
   let h;
   try {
