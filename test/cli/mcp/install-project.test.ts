@@ -1,27 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { runInstall } from '../../../cli/mcp/install/install.js';
-import type { ServerSpec } from '../../../cli/mcp/install/targets.js';
 import type { AdapterEnv } from '../../../engine/capture/contract.js';
 import { newSfs } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { json, put, read, SPEC } from './config-files.js';
 
-const SPEC: ServerSpec = { command: '/opt/node/bin/node', args: ['/opt/sessionfs/dist/cli/main.js', 'mcp', 'serve'], env: { SFS_HOME: '/data/sfs' } };
 const STDIO = { command: SPEC.command, args: SPEC.args, env: SPEC.env };
 
-function put(file: string, text: string): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-const read = (f: string) => readFileSync(f, 'utf8');
-const json = (f: string) => parseJsonc(read(f)) as Record<string, any>;
 
 /** A repository with the project-level config files of every tool that has one, shaped as the tools write them. */
 function repoWithEveryTool(t: Parameters<typeof tempDir>[0]) {

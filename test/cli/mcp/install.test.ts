@@ -1,25 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { runInstall } from '../../../cli/mcp/install/install.js';
 import type { ServerSpec } from '../../../cli/mcp/install/targets.js';
 import type { AdapterEnv } from '../../../engine/capture/contract.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { json, put, read, SPEC } from './config-files.js';
 
-const SPEC: ServerSpec = { command: '/opt/node/bin/node', args: ['/opt/sessionfs/dist/cli/main.js', 'mcp', 'serve'], env: { SFS_HOME: '/data/sfs' } };
 const STALE: ServerSpec = { command: '/old/node', args: ['/old/sfs/main.js', 'mcp', 'serve'], env: {} };
 
-function put(file: string, text: string): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
-
-const read = (f: string) => readFileSync(f, 'utf8');
-const json = (f: string) => parseJsonc(read(f)) as Record<string, any>;
 
 /** A home with real-shaped config files of every tool. */
 function homeWithEveryTool(t: Parameters<typeof tempDir>[0]) {
