@@ -51,6 +51,8 @@ const RECENT_IDS = 256;
 export class EventReplay {
   /** Messages of this pass per session key, by msg_id in first-seen order. */
   readonly out = new Map<string, Map<string, Message>>();
+  /** Image bytes of `session.binary_asset` events seen in this pass, by assetId (not kept in the state: they can be large). */
+  private readonly assets = new Map<string, { mimeType: string; data: string }>();
 
   constructor(readonly state: CopilotState, private readonly fallbackId: string) {}
 
@@ -74,6 +76,9 @@ export class EventReplay {
         return;
       case 'session.usage_record':
         return this.noteUsage(key, data);
+      case 'session.binary_asset':
+        if (str(data.assetId) && str(data.data) && str(data.mimeType).startsWith('image/')) this.assets.set(str(data.assetId), { mimeType: str(data.mimeType), data: str(data.data) });
+        return;
       case 'user.message':
         return this.userMessage(key, id, ts, data);
       case 'system.message':
@@ -152,7 +157,10 @@ export class EventReplay {
     const content: ContentBlock[] = textBlocks(data.content);
     for (const att of Array.isArray(data.attachments) ? data.attachments : []) {
       if (!isObj(att)) continue;
-      if (str(att.mimeType).startsWith('image/') && str(att.path)) content.push({ type: 'image', source: { type: 'file', path: str(att.path) } });
+      // An attached image's bytes are in the asset event written just before the message; its path may be gone.
+      const asset = this.assets.get(str(att.assetId));
+      if (asset) content.push({ type: 'image', source: { type: 'base64', media_type: asset.mimeType, data: asset.data } });
+      else if (str(att.mimeType).startsWith('image/') && str(att.path)) content.push({ type: 'image', source: { type: 'file', path: str(att.path) } });
       else content.push({ type: 'attachment', attachment: att });
     }
     const text = str(data.content).trim();

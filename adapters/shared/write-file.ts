@@ -6,7 +6,7 @@ import { SfsError } from '../../engine/errors.js';
  * Creates a native file for resume. It must not exist: a resume writes a new session and
  * never changes one the tool made (DESIGN §11.4). Folders are created private to the user.
  */
-export async function writeNewFile(file: string, content: string): Promise<void> {
+export async function writeNewFile(file: string, content: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
     await writeFile(file, content, { flag: 'wx', mode: 0o600 });

@@ -19,7 +19,7 @@ export const TARGET_TRAITS: Record<ResumeTarget, TargetTraits> = {
   codex: { family: 'openai', thinkingNeedsSignature: true, imagesInUser: true, imagesInToolResults: false, contextTokens: 272_000 },
   gemini: { family: 'google', thinkingNeedsSignature: false, imagesInUser: true, imagesInToolResults: false, contextTokens: 1_000_000 },
   // Copilot talks to whichever provider its account or BYOK setting picks, and strips opaque reasoning on resume.
-  copilot: { family: 'github-copilot', thinkingNeedsSignature: false, imagesInUser: false, imagesInToolResults: false, contextTokens: 128_000 },
+  copilot: { family: 'github-copilot', thinkingNeedsSignature: false, imagesInUser: true, imagesInToolResults: false, contextTokens: 128_000 },
 };
 
 const TOOL_FAMILY: Record<string, string> = { 'claude-code': 'anthropic', codex: 'openai', gemini: 'google', copilot: 'github-copilot' };

@@ -62,13 +62,14 @@ test('thinking: signatures kept only for the provider that issued them, otherwis
   assert.equal(prepareForTarget(g, 'claude-code').messages[1]!.content.length, 1);
 });
 
-test('images: carried where the target takes them, replaced by a note elsewhere', () => {
+test('images: user images carried to every target (all four take them)', () => {
   const img = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } };
   const s = src('claude-code', [msg('user', [text('look'), img]), msg('assistant', [text('red')])]);
-  assert.deepEqual(prepareForTarget(s, 'gemini').messages[0]!.content[1], img);
-  const c = prepareForTarget(s, 'copilot');
-  assert.match((c.messages[0]!.content[1] as { text: string }).text, /image not carried over: image\/png/);
-  assert.equal(c.report.imagesReplaced, 1);
+  for (const target of ['claude-code', 'codex', 'gemini', 'copilot'] as const) {
+    const c = prepareForTarget(s, target);
+    assert.deepEqual(c.messages[0]!.content[1], img, target);
+    assert.equal(c.report.imagesReplaced, 0, target);
+  }
 });
 
 test('sub-agents: inline sidechain turns are summarised by the parent call result, not inlined; a sub-agent session alone resumes whole', () => {
