@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -185,6 +185,33 @@ interface ThroughputRun {
   sync: number;
   pushMs: number;
   totalMs: number;
+  /** CPU ms each process spent from A's start until B held everything (split runs only). */
+  cpu?: { a: number; relay: number; b: number; pg: number };
+}
+
+/** CPU ms (user + system) a process has used so far, from /proc. */
+function procCpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms used so far by every PostgreSQL process on this machine (the bench's server is local). */
+function pgCpuMs(): number {
+  let sum = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') sum += procCpuMs(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
 }
 
 export async function throughputRun(events: NewEvent[]): Promise<ThroughputRun> {
@@ -247,6 +274,7 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
       });
     await line('ready');
     proc.stdin!.write(`${events.length}\n`);
+    const cpu0 = { a: process.cpuUsage(), relay: procCpuMs(relay.pid), b: procCpuMs(proc.pid!), pg: pgCpuMs() };
     const t0 = performance.timeOrigin + performance.now();
     let pushMs = NaN;
     syncA = startSync(A);
@@ -254,7 +282,9 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
     await until('A to push every event', () => syncA!.status().pushed >= events.length, 300_000);
     pushMs = performance.timeOrigin + performance.now() - t0;
     const totalMs = Number((await done).split(' ')[1]) - t0;
-    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs };
+    const a = process.cpuUsage(cpu0.a);
+    const cpu = { a: (a.user + a.system) / 1000, relay: procCpuMs(relay.pid) - cpu0.relay, b: procCpuMs(proc.pid!) - cpu0.b, pg: pgCpuMs() - cpu0.pg };
+    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs, cpu };
   } finally {
     await syncA?.stop();
     child.proc?.kill();

@@ -26,7 +26,15 @@ interface Sub {
   wanted: boolean;
   /** No frame sent yet: the first read is sent even when empty, so the client learns it is caught up. */
   fresh: boolean;
+  /**
+   * Batches this process committed into the space lately, each numbered right after the one
+   * before (see Committed): sent from memory when the reader's cursor reaches the first, rather
+   * than read back from the database once the pull window opens again.
+   */
+  ready: Committed[];
 }
+/** Committed batches a subscription keeps for when its window opens (each at most one push, so a few MiB). */
+const READY_BATCHES = 4;
 
 export interface SocketDeps {
   rdb: RelayDatabase;
@@ -201,7 +209,7 @@ export class Connection {
         const space = await requireMember(this.deps.rdb.db, this.who.id, String(f.space));
         const after = Number(f.after);
         if (!Number.isSafeInteger(after) || after < 0) throw new RelayError('INVALID', 'sub needs after >= 0');
-        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, fresh: true });
+        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, fresh: true, ready: [] });
         this.deps.hub.add(space.id, this);
         this.wake(space.id);
         return;
@@ -243,29 +251,16 @@ export class Connection {
     this.send({ t: 'welcome', version, account: { id: who.id, username: who.username }, spaces, frontiers, shares, backfill });
   }
 
-  /** A batch committed by this process: sent as is when it is exactly what this reader needs next. */
+  /** A batch committed by this process: kept, and sent as is once it is exactly what this reader needs next. */
   offer(c: Committed): void {
     const sub = this.subs.get(c.space);
-    // Otherwise the NOTIFY of that commit wakes the reader, which reads from the database.
-    if (!sub || this.closed || sub.reading || sub.cursor !== c.after || sub.inflight >= PULL_WINDOW) return;
-    sub.reading = true;
-    void this.deliver(sub, c);
-  }
-
-  private async deliver(sub: Sub, c: Committed): Promise<void> {
-    try {
-      await requireMember(this.deps.rdb.db, this.who!.id, sub.spaceId);
-      if (this.closed || sub.cursor !== c.after) return;
-      sub.fresh = false;
-      sub.cursor = c.cursor;
-      sub.inflight++;
-      this.send({ t: 'events', space: sub.spaceId, cursor: c.cursor, events: c.events.filter((e) => e[0] !== this.origin), tail: true });
-    } catch (err) {
-      this.onError(err);
-    } finally {
-      sub.reading = false;
-      if (sub.wanted) this.wake(sub.spaceId);
-    }
+    if (!sub || this.closed || c.cursor <= sub.cursor) return;
+    const last = sub.ready[sub.ready.length - 1];
+    // Only a chain of adjacent batches is kept; otherwise the NOTIFY of that commit wakes the reader, which reads from the database.
+    if (last && last.cursor !== c.after) sub.ready.length = 0;
+    sub.ready.push(c);
+    if (sub.ready.length > READY_BATCHES) sub.ready.shift();
+    this.wake(c.space);
   }
 
   /** Reads and sends the next batches of a subscription while the window allows. */
@@ -284,6 +279,18 @@ export class Connection {
         sub.wanted = false;
         // Membership is checked on every read: a member removed from a team stops receiving at once.
         await requireMember(this.deps.rdb.db, this.who!.id, sub.spaceId);
+        while (sub.ready.length && sub.ready[0]!.after < sub.cursor) sub.ready.shift(); // passed already (read from the database)
+        const c = sub.ready[0];
+        if (c && c.after === sub.cursor) {
+          // Committed by this process right after what the reader has: everything up to c.cursor is committed.
+          sub.ready.shift();
+          sub.fresh = false;
+          sub.cursor = c.cursor;
+          sub.inflight++;
+          if (sub.ready.length) sub.wanted = true;
+          this.send({ t: 'events', space: sub.spaceId, cursor: c.cursor, events: c.events.filter((e) => e[0] !== this.origin), tail: !sub.ready.length });
+          continue;
+        }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
         const tail = r.rows < BATCH_EVENTS;
         if (r.cursor === sub.cursor && !sub.fresh) continue; // re-checks `wanted`: a NOTIFY may have come during the read

@@ -79,3 +79,31 @@ export function encodeEvent(p: Packed, encodings: MessageEncodings): Uint8Array 
   }
   return out;
 }
+
+/**
+ * The msgpack bytes of a stored event's body, for bodies read from this process's log (keyed
+ * by the decoded body object). A sync push sends these bytes as they are when DLP leaves the
+ * body unchanged, instead of encoding the body again: they are the bytes the scanned value was
+ * decoded from, and any msgpack reader decodes them to it.
+ */
+export const storedBodyBytes = new WeakMap<object, Uint8Array>();
+
+/** Where the body starts in a stored event value (after the fixarray-7 header and six scalars); -1 if the head is not in the expected form. */
+export function bodyOffset(raw: Uint8Array): number {
+  if (raw[0] !== FIXARRAY_7) return -1;
+  let at = 1;
+  for (let i = 0; i < 6; i++) {
+    const b = raw[at];
+    if (b === undefined) return -1;
+    if (b <= 0x7f || b >= 0xe0 || b === 0xc0) at += 1; // fixint, negative fixint, nil
+    else if (b >= 0xa0 && b <= 0xbf) at += 1 + (b & 0x1f); // fixstr
+    else if (b === 0xd9) at += 2 + raw[at + 1]!; // str8
+    else if (b === 0xda) at += 3 + ((raw[at + 1]! << 8) | raw[at + 2]!); // str16
+    else if (b === 0xcc || b === 0xd0) at += 2;
+    else if (b === 0xcd || b === 0xd1) at += 3;
+    else if (b === 0xce || b === 0xd2 || b === 0xca) at += 5;
+    else if (b === 0xcf || b === 0xd3 || b === 0xcb) at += 9;
+    else return -1;
+  }
+  return at < raw.length ? at : -1;
+}

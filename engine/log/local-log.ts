@@ -9,7 +9,7 @@ import { decode, encode } from './codec.js';
 import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { K, padNum, parseNum, prefixEnd } from './keys.js';
 import { BatchIndex, type IdentityRun } from './batch-index.js';
-import { encodeEvent, MessageEncodings, type Packed } from './event-codec.js';
+import { bodyOffset, encodeEvent, MessageEncodings, storedBodyBytes, type Packed } from './event-codec.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
@@ -375,6 +375,10 @@ function validateNew(ev: NewEvent): void {
 
 function unpackEvent(pos: number, raw: Uint8Array): AnyStoredEvent {
   const [origin, seq, type, v, ts, session, body] = decode<Packed>(raw);
+  if (body !== null && typeof body === 'object') {
+    const at = bodyOffset(raw);
+    if (at > 0) storedBodyBytes.set(body, raw.subarray(at));
+  }
   return { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
 }
 
