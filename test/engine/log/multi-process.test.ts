@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalLog } from '../../../engine/log/local-log.js';
 import { Store } from '../../../engine/store.js';
@@ -10,10 +12,10 @@ import { pathsIn, tempDir } from '../../helpers/tmp.js';
 
 const worker = fileURLToPath(new URL('../../helpers/append-worker.js', import.meta.url));
 
-function run(dir: string, name: string, count: number, delayMs = 0): Promise<{ code: number | null; out: string; err: string }> {
+function run(dir: string, name: string, count: number, delayMs = 0, barrier: string[] = []): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     setTimeout(() => {
-      const p = spawn(process.execPath, [worker, dir, name, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [worker, dir, name, String(count), ...barrier], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       p.stdout.on('data', (d) => (out += d));
@@ -27,10 +29,13 @@ test('several processes append and read at once: nothing lost, nothing doubled, 
   const dir = tempDir(t);
   // Staggered starts and different lengths make owners exit while guests are mid-stream.
   const plan: Array<[string, number, number]> = [['aaaa', 150, 0], ['bbbb', 60, 20], ['cccc', 200, 40], ['dddd', 30, 60], ['eeee', 120, 80]];
-  const results = await Promise.all(plan.map(([n, c, d]) => run(dir, n, c, d)));
+  // All five hold the store at once before appending on (a barrier), then leave at different times.
+  const barrier = path.join(dir, 'barrier');
+  mkdirSync(barrier);
+  const results = await Promise.all(plan.map(([n, c, d]) => run(dir, n, c, d, [barrier, String(plan.length)])));
   for (const r of results) assert.equal(r.code, 0, r.err);
-  const roles = results.map((r) => JSON.parse(r.out).role as string);
-  assert.ok(roles.includes('guest'), `expected some process to work as a guest, got ${roles}`);
+  const atStart = results.map((r) => JSON.parse(r.out).roleAtStart as string).sort();
+  assert.deepEqual(atStart, ['guest', 'guest', 'guest', 'guest', 'owner'], 'one owner and four guests while all were open');
 
   const log = await LocalLog.open(pathsIn(dir).dataDir + '/log');
   const events = await log.read(0, 100_000);
