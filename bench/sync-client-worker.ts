@@ -9,6 +9,8 @@ import { startSync } from '../engine/replication/start-sync.js';
  * (n read from stdin), and exits.
  */
 const dir = process.argv[2]!;
+// The benchmark ends this process with SIGTERM: exit normally so a --cpu-prof profile is written.
+process.on('SIGTERM', () => process.exit(0));
 const store = await Store.open({ dataDir: join(dir, 'data'), configDir: dir, stateDir: join(dir, 'state') });
 const sync = startSync(store);
 while (sync.status().state !== 'connected') await new Promise((r) => setTimeout(r, 5));

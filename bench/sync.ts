@@ -255,7 +255,9 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
     await (await openStore(dbDir.dir, relay.url, token, 'bench')).close();
     for (let i = 0; i < events.length; i += 1000) await A.log.append({ events: events.slice(i, i + 1000) });
     const raw = await rawInsertRate(db.url, await A.log.read(0, events.length));
-    const proc = (child.proc = spawn(process.execPath, [CLIENT_WORKER, dbDir.dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    // BENCH_B_PROF=<dir> runs store B's process under --cpu-prof.
+    const bProf = process.env.BENCH_B_PROF;
+    const proc = (child.proc = spawn(process.execPath, [...(bProf ? ['--cpu-prof', '--cpu-prof-dir', bProf] : []), CLIENT_WORKER, dbDir.dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
     const lines: string[] = [];
     let wake = () => {};
     proc.stdout!.on('data', (d: Buffer) => {
@@ -371,7 +373,8 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
   const one: ThroughputRun[] = [];
   for (let r = 0; r < runs; r++) {
     tp.push(await throughputRunSplit(events));
-    log(`  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, raw insert ${fmt(tp[r]!.raw)} rows/s`);
+    const cpu = tp[r]!.cpu!;
+    log(`  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, raw insert ${fmt(tp[r]!.raw)} rows/s; CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}`);
     one.push(await throughputRun(events));
     log(`  sync run ${r + 1} (A and B in one process): ${fmt(one[r]!.sync)} events/s end to end, raw insert ${fmt(one[r]!.raw)} rows/s`);
   }
@@ -391,7 +394,7 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
       name: 'sync ≥ 50 % of raw pg multi-row insert',
       met: sync >= raw / 2,
       detail: `${ratio(sync, raw)} of raw (${fmt(sync)} vs ${fmt(raw)} events/s)`,
-      hint: `A's events were all acknowledged by the relay after ${fmt(pushMs)} ms of ${fmt(totalMs)} ms (the rest is the pull into B). Profile with BENCH_RELAY_PROF=<dir> and node --cpu-prof on the bench.`,
+      hint: `A's events were all acknowledged by the relay after ${fmt(pushMs)} ms of ${fmt(totalMs)} ms (the rest is the pull into B); CPU ms per process (medians): A ${fmt(median(tp.map((t) => t.cpu!.a)))}, relay ${fmt(median(tp.map((t) => t.cpu!.relay)))}, B ${fmt(median(tp.map((t) => t.cpu!.b)))}, PostgreSQL ${fmt(median(tp.map((t) => t.cpu!.pg)))} on 2 cores. Profile with BENCH_RELAY_PROF=<dir> (relay), BENCH_B_PROF=<dir> (store B) and node --cpu-prof on the bench (store A).`,
     },
     { name: 'propagation p50 < 50 ms on loopback', met: p50 < 50, detail: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms` },
   ];
