@@ -225,17 +225,13 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   // at most INSERT_ROWS rows a statement (PostgreSQL takes 65,535 parameters).
   const inserted = new Set<number>();
   for (let at = 0; at < stored.length; at += INSERT_ROWS) {
+    const end = Math.min(stored.length, at + INSERT_ROWS);
     const params: unknown[] = [space];
-    const tuples: string[] = [];
-    for (let i = at; i < Math.min(stored.length, at + INSERT_ROWS); i++) {
+    for (let i = at; i < end; i++) {
       const r = stored[i]!;
-      const n = params.length;
       params.push(base + i + 1, r.origin, r.seq, r.type, r.v, r.ts, r.session, r.body, r.level);
-      tuples.push(`($1,$${n + 1},$${n + 2},$${n + 3},$${n + 4},$${n + 5},$${n + 6},$${n + 7},$${n + 8},$${n + 9})`);
     }
-    const res = await tx.executeQuery<{ rseq: string | number }>(
-      CompiledQuery.raw(`insert into events (space_id, rseq, origin, seq, type, v, ts, session, body, dlp_level) values ${tuples.join(',')} on conflict (space_id, origin, seq) do nothing returning rseq`, params),
-    );
+    const res = await tx.executeQuery<{ rseq: string | number }>(CompiledQuery.raw(insertSql(end - at), params));
     for (const r of res.rows) inserted.add(Number(r.rseq));
   }
   let purges = false;
@@ -251,6 +247,20 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   // A purge rewrites rows of this batch too; readers then take them from the database.
   const committed = purges ? undefined : { space, after: base, cursor: base + rows.length, events: stored.filter((_, i) => inserted.has(base + i + 1)).map(rowToWire) };
   return { written: inserted.size, committed };
+}
+
+const insertTexts = new Map<number, string>();
+/** The insert statement for n rows (space as $1, then nine parameters a row); pushes mostly have the same few sizes, so the text is kept. */
+function insertSql(n: number): string {
+  let text = insertTexts.get(n);
+  if (text === undefined) {
+    const tuples: string[] = [];
+    for (let k = 0, p = 2; k < n; k++, p += 9) tuples.push(`($1,$${p},$${p + 1},$${p + 2},$${p + 3},$${p + 4},$${p + 5},$${p + 6},$${p + 7},$${p + 8})`);
+    text = `insert into events (space_id, rseq, origin, seq, type, v, ts, session, body, dlp_level) values ${tuples.join(',')} on conflict (space_id, origin, seq) do nothing returning rseq`;
+    if (insertTexts.size >= 16) insertTexts.delete(insertTexts.keys().next().value!);
+    insertTexts.set(n, text);
+  }
+  return text;
 }
 
 function rowToWire(r: Row): WireEvent {
