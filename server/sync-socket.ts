@@ -5,7 +5,7 @@ import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from '
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
 import { RelayError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
-import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame } from '../engine/replication/protocol.js';
+import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
 const PULL_WINDOW = 2;
@@ -35,6 +35,14 @@ interface Sub {
 }
 /** Committed batches a subscription keeps for when its window opens (each at most one push, so a few MiB). */
 const READY_BATCHES = 4;
+/** Adjacent kept batches are merged into one frame up to BATCH_EVENTS events and this many bytes of bodies. */
+const READY_FRAME_BYTES = 2 * 1024 * 1024;
+
+function wireBytes(events: WireEvent[]): number {
+  let n = 0;
+  for (const e of events) n += 64 + (e[6]?.byteLength ?? 0);
+  return n;
+}
 
 export interface SocketDeps {
   rdb: RelayDatabase;
@@ -280,15 +288,25 @@ export class Connection {
         // Membership is checked on every read: a member removed from a team stops receiving at once.
         await requireMember(this.deps.rdb.db, this.who!.id, sub.spaceId);
         while (sub.ready.length && sub.ready[0]!.after < sub.cursor) sub.ready.shift(); // passed already (read from the database)
-        const c = sub.ready[0];
-        if (c && c.after === sub.cursor) {
-          // Committed by this process right after what the reader has: everything up to c.cursor is committed.
-          sub.ready.shift();
+        if (sub.ready.length && sub.ready[0]!.after === sub.cursor) {
+          // Committed by this process right after what the reader has: everything up to each batch's cursor is
+          // committed. Adjacent batches go out as one frame (as a read from the database would), so many
+          // small pushes do not become as many frames and acknowledgements.
+          let c = sub.ready.shift()!;
+          let events = c.events;
+          let bytes = wireBytes(c.events);
+          let cursor = c.cursor;
+          while (sub.ready.length && sub.ready[0]!.after === cursor && events.length + sub.ready[0]!.events.length <= BATCH_EVENTS && bytes + wireBytes(sub.ready[0]!.events) <= READY_FRAME_BYTES) {
+            c = sub.ready.shift()!;
+            events = events.concat(c.events);
+            bytes += wireBytes(c.events);
+            cursor = c.cursor;
+          }
           sub.fresh = false;
-          sub.cursor = c.cursor;
+          sub.cursor = cursor;
           sub.inflight++;
           if (sub.ready.length) sub.wanted = true;
-          this.send({ t: 'events', space: sub.spaceId, cursor: c.cursor, events: c.events.filter((e) => e[0] !== this.origin), tail: !sub.ready.length });
+          this.send({ t: 'events', space: sub.spaceId, cursor, events: events.filter((e) => e[0] !== this.origin), tail: !sub.ready.length });
           continue;
         }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
