@@ -100,10 +100,9 @@ export class SyncConnection {
   /** Connects and handshakes; resolves with the relay's welcome. */
   async open(): Promise<Welcome> {
     const url = this.opts.relay.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/sync';
-    // An all-zero masking key: ws then skips XOR-ing every byte sent (~6 µs of CPU per 1 KB
-    // event). Masking guards against proxies misreading frames that a hostile web page crafted;
-    // this client is no browser and runs no page's script.
-    this.ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000, generateMask: (mask) => void mask.fill(0) });
+    // Frames keep ws's random masks (RFC 6455 §10.3): session text can hold bytes an attacker chose
+    // (a fetched page in a tool result), and unmasked they could be misread by a proxy on the way.
+    this.ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
     const welcome = new Promise<Welcome>((resolve, reject) => {
       this.ws.once('error', (err) => reject(new SyncClosed(`cannot reach the relay at ${this.opts.relay}: ${err.message}`, false)));
       this.ws.on('close', (code, reason) => {

@@ -125,24 +125,40 @@ export interface SyncOnceResult {
 }
 
 /** One pass: push everything pending, pull every space to its tail, then disconnect (sfs sync now). */
+/** Waits before retrying a rate-limited one-shot sync: the relay's budget refills within seconds. */
+const RATE_LIMIT_WAITS_MS = [500, 1000, 2000, 4000, 8000];
+
 export async function syncOnce(store: Store, opts: SyncOptions & { sessions?: string[] } = {}): Promise<SyncOnceResult> {
   const creds = opts.credentials ?? readCredentials(store.paths);
   if (!creds) throw new SyncClosed('not signed in to a relay (sfs auth login)', true, 'AUTH');
   const { origin } = await store.log.info();
-  const conn = new SyncConnection(store.log, origin, {
-    relay: creds.relay,
-    token: creds.token,
-    filter: opts.filter ?? pushFilter(readSyncSettings(store.paths)),
-    device: opts.device,
-    pollMs: opts.pollMs ?? 20,
-    onLog: opts.log,
-  });
-  try {
-    await conn.open();
-    for (const s of opts.sessions ?? []) conn.pushedCount += await conn.pushSession(s);
-    await conn.run(true);
-    return { pushed: conn.pushedCount, pulled: conn.pulledCount, frontier: conn.frontier, spaces: conn.welcome.spaces.length };
-  } finally {
-    await conn.close();
+  let pushed = 0;
+  let pulled = 0;
+  for (let attempt = 0; ; attempt++) {
+    const conn = new SyncConnection(store.log, origin, {
+      relay: creds.relay,
+      token: creds.token,
+      filter: opts.filter ?? pushFilter(readSyncSettings(store.paths)),
+      device: opts.device,
+      pollMs: opts.pollMs ?? 20,
+      onLog: opts.log,
+    });
+    try {
+      await conn.open();
+      for (const s of opts.sessions ?? []) conn.pushedCount += await conn.pushSession(s);
+      await conn.run(true);
+      return { pushed: pushed + conn.pushedCount, pulled: pulled + conn.pulledCount, frontier: conn.frontier, spaces: conn.welcome.spaces.length };
+    } catch (err) {
+      pushed += conn.pushedCount;
+      pulled += conn.pulledCount;
+      // Too many requests for this token (other devices are syncing too): wait and go on from the
+      // acknowledged frontier; both sides' checkpoints make the retry repeat nothing.
+      const wait = RATE_LIMIT_WAITS_MS[attempt];
+      if (!(err instanceof SyncClosed) || err.code !== 'RATE_LIMIT' || wait === undefined) throw err;
+      opts.log?.(`relay rate limit reached; retrying in ${wait} ms`, {});
+      await new Promise((r) => setTimeout(r, wait));
+    } finally {
+      await conn.close();
+    }
   }
 }
