@@ -11,7 +11,7 @@ import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 export type ProjectionDb = Database.Database;
 
 /** Bump when the tables or the fold change: an older file is rebuilt from the log. */
-export const PROJECTION_VERSION = '3';
+export const PROJECTION_VERSION = '4';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +80,11 @@ function chmodPrivate(file: string): void {
   } catch {
     // not ours to change (another user's store opened read-write): SQLite reports real problems
   }
+}
+
+/** The DDL of every projection table (a test pins its hash to PROJECTION_VERSION). */
+export function projectionSchema(): string {
+  return SCHEMA + KNOWLEDGE_SCHEMA;
 }
 
 /** Empties every projection and sets the read position to 0. Call inside a transaction. */

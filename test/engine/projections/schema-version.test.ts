@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { openProjectionDb, PROJECTION_VERSION, projectionSchema } from '../../../engine/projections/db.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+/**
+ * A store made by an older version must rebuild its projections, not fail on a missing
+ * table: any change to the tables has to come with a new PROJECTION_VERSION. When this
+ * test fails, bump PROJECTION_VERSION in engine/projections/db.ts and record the new hash.
+ */
+const SCHEMA_HASHES: Record<string, string> = {
+  '4': '04e6383a3f48eb84',
+};
+
+test('the projection tables are pinned to PROJECTION_VERSION', () => {
+  const hash = createHash('sha256').update(projectionSchema()).digest('hex').slice(0, 16);
+  assert.equal(hash, SCHEMA_HASHES[PROJECTION_VERSION], `projection tables changed (hash ${hash}): bump PROJECTION_VERSION and add it here`);
+});
+
+test('a projection file of another version is reset to be rebuilt from the log', (t) => {
+  const file = path.join(tempDir(t), 'projections.db');
+  const old = new Database(file);
+  old.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('version', 'older'), ('position', '42'); CREATE TABLE sessions (id TEXT)");
+  old.close();
+  const db = openProjectionDb(file);
+  t.after(() => db.close());
+  const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+  assert.deepEqual([meta.version, meta.position], [PROJECTION_VERSION, '0']);
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'knowledge_removed'").get() as { n: number }).n, 1);
+});
