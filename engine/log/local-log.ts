@@ -330,14 +330,15 @@ export class LocalLog implements EventLog {
       for (let i = Math.max(0, first - firstSeq); i < count && positions.length < limit; i++) positions.push(firstPos + i);
       if (positions.length >= limit) break;
     }
-    return this.eventsAt(positions);
+    // Own events are read to be pushed: keep their stored body bytes for the push (storedBodyBytes).
+    return this.eventsAt(positions, true);
   }
 
-  private async eventsAt(positions: number[]): Promise<AnyStoredEvent[]> {
+  private async eventsAt(positions: number[], keepBodyBytes = false): Promise<AnyStoredEvent[]> {
     const values = positions.length ? await this.db.getMany(positions.map(K.event)) : [];
     const out: AnyStoredEvent[] = [];
     values.forEach((v, i) => {
-      if (v) out.push(unpackEvent(positions[i]!, v));
+      if (v) out.push(unpackEvent(positions[i]!, v, keepBodyBytes));
     });
     return out;
   }
@@ -373,9 +374,9 @@ function validateNew(ev: NewEvent): void {
   if (ev.type === 'session.discovered' && !ev.session) throw new SfsError('INVALID_INPUT', 'session.discovered needs a session id');
 }
 
-function unpackEvent(pos: number, raw: Uint8Array): AnyStoredEvent {
+function unpackEvent(pos: number, raw: Uint8Array, keepBodyBytes = false): AnyStoredEvent {
   const [origin, seq, type, v, ts, session, body] = decode<Packed>(raw);
-  if (body !== null && typeof body === 'object') {
+  if (keepBodyBytes && body !== null && typeof body === 'object') {
     const at = bodyOffset(raw);
     if (at > 0) storedBodyBytes.set(body, raw.subarray(at));
   }
