@@ -3,7 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { SfsPaths } from '../../engine/paths.js';
 import { ProjectScope } from './project-scope.js';
 import { StorePool } from './store-pool.js';
-import { registerTools } from './tools.js';
+import { registerTools } from './tools/index.js';
 
 const VERSION = '0.1.0';
 

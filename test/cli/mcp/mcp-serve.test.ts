@@ -91,6 +91,27 @@ describe('sfs mcp serve with a real MCP client', () => {
     }
   });
 
+  test('every tool declares an output schema and annotations; results carry structuredContent equal to their text', async () => {
+    const { tools } = await client.listTools();
+    for (const t of tools) {
+      assert.equal(t.outputSchema?.type, 'object', `${t.name} has an output schema`);
+      assert.equal(typeof t.annotations?.readOnlyHint === 'boolean' || typeof t.annotations?.destructiveHint === 'boolean', true, `${t.name} says whether it reads or writes`);
+    }
+    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort();
+    assert.deepEqual(readOnly, ['find_related_sessions', 'get_project_context', 'get_rules', 'get_session_context', 'get_session_summary', 'list_checkpoints', 'list_recent_sessions', 'search_project_knowledge', 'search_sessions']);
+    assert.equal(tools.find((t) => t.name === 'remove_knowledge')?.annotations?.destructiveHint, true);
+    // The SDK client checks structuredContent against the declared schema; the text says the same.
+    const listed = await call(client, 'list_recent_sessions', { limit: 2 });
+    assert.deepEqual(listed.structuredContent, JSON.parse(textOf(listed)));
+    const ctx = await call(client, 'get_session_context', { session_id: IDS.complete, max_tokens: 500 });
+    const sc = ctx.structuredContent as { id: string; text: string; included_messages: number };
+    assert.equal(sc.id, IDS.complete);
+    assert.ok(textOf(ctx).startsWith(sc.text), 'the text is the context followed by its counts');
+    const failed = await call(client, 'get_session_summary', { session_id: 'ses_doesnotexist' });
+    assert.equal(failed.isError, true);
+    assert.equal(failed.structuredContent, undefined);
+  });
+
   test('search_sessions finds a past session by a phrase from it, and scopes by project key', async () => {
     const all = await ok(client, 'search_sessions', { query: '"email validation"' });
     assert.equal(all.project, null);
