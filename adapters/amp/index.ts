@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { openRegularFile } from '../../engine/capture/regular-file.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { threadToSession } from './thread.js';
@@ -17,10 +18,14 @@ export const adapter: ToolAdapter = {
     const file = source.path;
     const problems: CaptureProblem[] = [];
     try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
-      const doc: unknown = JSON.parse((await readFile(file)).toString('utf8'));
+      const { fh, st } = await openRegularFile(file);
+      let doc: unknown;
+      try {
+        if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
+        doc = parseJsonBounded((await fh.readFile()).toString('utf8'));
+      } finally {
+        await fh.close().catch(() => undefined);
+      }
       if (!isObj(doc)) return { sessions: [], cursor: null, problems: [{ path: file, message: 'thread is not a JSON object' }] };
       const stem = pathFor(env.platform).basename(file).replace(/\.json$/, '');
       const session = threadToSession(cleanStrings(doc), file, stem, problems);

@@ -1,6 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
-import { fingerprintHandle, isSameFileGrown, readLines, type FileFingerprint, type JsonlLine } from '../../engine/capture/jsonl-reader.js';
+import { jsonTextTooDeep, tooDeepMessage } from '../../engine/capture/json-depth.js';
+import { DEFAULT_MAX_LINE_BYTES, fingerprintHandle, isSameFileGrown, oversizedLineMessage, readLines, type FileFingerprint, type JsonlLine } from '../../engine/capture/jsonl-reader.js';
+import { openRegularFile } from '../../engine/capture/regular-file.js';
 
 /**
  * One incremental pass over an append-only JSONL file, shared by the JSONL adapters.
@@ -57,6 +59,7 @@ export async function feedLines<S>(
   path: string,
   problems: CaptureProblem[],
   maxBytes = Infinity,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): Promise<{ offset: number; line: number; state: S; end: number; more: boolean }> {
   let safe = { offset: start.offset, line: start.line, state: clone(parser.state) };
   let pos = start.offset;
@@ -73,7 +76,12 @@ export async function feedLines<S>(
     pos = l.end;
     lineNo = l.line + 1;
     const report = l.end > start.reportedTo;
-    if (l.text.trim() !== '') {
+    if (l.skipped !== undefined) {
+      if (report) problems.push({ path, where: String(l.line), message: oversizedLineMessage(l.skipped, maxLineBytes) });
+    } else if (jsonTextTooDeep(l.text)) {
+      // Everything after JSON.parse recurses: such a line would overflow the stack.
+      if (report) problems.push({ path, where: String(l.line), message: `${tooDeepMessage()}, skipped` });
+    } else if (l.text.trim() !== '') {
       let value: unknown;
       let ok = true;
       try {
@@ -112,20 +120,20 @@ export async function readAppendFile<S>(
   prev: unknown,
   makeParser: (state: S | null, fromStart: boolean) => LineParser<S>,
   maxBytes = Infinity,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): Promise<PassResult<S> | { cursor: unknown; problems: CaptureProblem[]; fromStart: false; more: false; failed: true }> {
   const problems: CaptureProblem[] = [];
   let fp: FileFingerprint;
   // One open for the fingerprint and the read.
   let fh: FileHandle;
+  let st;
   try {
-    fh = await open(path, 'r');
+    ({ fh, st } = await openRegularFile(path));
   } catch (e) {
     return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, more: false, failed: true };
   }
   try {
     try {
-      const st = await fh.stat();
-      if (!st.isFile()) return { cursor: prev ?? null, problems: [{ path, message: 'not a regular file' }], fromStart: false, more: false, failed: true };
       fp = await fingerprintHandle(fh, st);
     } catch (e) {
       return { cursor: prev ?? null, problems: [{ path, message: `cannot read: ${(e as Error).message}` }], fromStart: false, more: false, failed: true };
@@ -143,10 +151,8 @@ export async function readAppendFile<S>(
     const startAt = { offset: cont?.offset ?? 0, line: cont?.line ?? 1, reportedTo: cont?.reportedTo ?? 0 };
     let done: { offset: number; line: number; state: S; end: number; more: boolean };
     try {
-      const lines = readLines(path, { offset: startAt.offset, startLine: startAt.line, handle: fh }, (o) => {
-        if (o.line > 0) problems.push({ path, where: String(o.line), message: `line of ${o.bytes} bytes skipped (too long)` });
-      });
-      done = await feedLines(lines, parser, startAt, path, problems, maxBytes);
+      const lines = readLines(path, { offset: startAt.offset, startLine: startAt.line, handle: fh, maxLineBytes });
+      done = await feedLines(lines, parser, startAt, path, problems, maxBytes, maxLineBytes);
     } catch (e) {
       // I/O failed mid-way: keep what was parsed, retry from the old position next time.
       parser.finish();
@@ -161,7 +167,7 @@ export async function readAppendFile<S>(
 }
 
 /** Splits an in-memory buffer (e.g. a decompressed .zst rollout) into lines like readLines. */
-export function* bufferLines(buf: Uint8Array, final: boolean, maxLineBytes = 64 * 1024 * 1024, onOversized?: (line: number, bytes: number) => void): Generator<JsonlLine> {
+export function* bufferLines(buf: Uint8Array, final: boolean, maxLineBytes = DEFAULT_MAX_LINE_BYTES, onOversized?: (line: number, bytes: number) => void): Generator<JsonlLine> {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let start = 0;
   let line = 1;
@@ -172,8 +178,10 @@ export function* bufferLines(buf: Uint8Array, final: boolean, maxLineBytes = 64 
       if (!final || start >= b.length) return;
       nl = b.length;
     }
-    if (nl - start > maxLineBytes) onOversized?.(line, nl - start + 1);
-    else {
+    if (nl - start > maxLineBytes) {
+      onOversized?.(line, nl - start + 1);
+      yield { line, end: Math.min(nl + 1, b.length), text: '', skipped: nl - start + 1 };
+    } else {
       let text = b.subarray(start, nl).toString('utf8');
       if (text.endsWith('\r')) text = text.slice(0, -1);
       yield { line, end: Math.min(nl + 1, b.length), text };

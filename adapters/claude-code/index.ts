@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
 import { readAppendFile } from './incremental.js';
@@ -27,8 +29,8 @@ function fileRole(file: string): FileRole {
 
 async function readMeta(file: string): Promise<Record<string, unknown> | null> {
   try {
-    const text = await readFile(file.replace(/\.jsonl$/, '.meta.json'), 'utf8');
-    const v: unknown = JSON.parse(text);
+    const text = (await readRegularFile(file.replace(/\.jsonl$/, '.meta.json'))).toString('utf8');
+    const v: unknown = parseJsonBounded(text);
     return isObj(v) ? v : null;
   } catch {
     return null;
@@ -69,7 +71,7 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
     s.agentId = role.agentId;
     parser = new ClaudeParser(s, sessionKey);
     return parser;
-  }, opts.maxBytes);
+  }, opts.maxBytes, opts.maxLineBytes);
   const more = res.more || undefined;
   const p = parser as ClaudeParser | null;
   if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };

@@ -1,6 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
 import { parseArrayLeniently } from './lenient-array.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /** Task files are rewritten whole; anything bigger than this is refused rather than risking memory. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -37,7 +39,7 @@ export async function readJsonFile(file: string, problems: CaptureProblem[]): Pr
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readRegularFile(file, MAX_JSON_BYTES)).toString('utf8');
   } catch (e) {
     problems.push({ path: file, message: `cannot read: ${errText(e)}` });
     return { ok: false, missing: false };
@@ -48,7 +50,7 @@ export async function readJsonFile(file: string, problems: CaptureProblem[]): Pr
     return { ok: false, missing: false };
   }
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseJsonBounded(text) };
   } catch (e) {
     const salvage = parseArrayLeniently(text);
     if (!salvage) {

@@ -1,3 +1,4 @@
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 /**
  * Parses a top-level JSON array element by element, so one broken element or a file
  * cut off mid-write loses only what is broken. Used only after JSON.parse has failed.
@@ -22,7 +23,7 @@ export function parseArrayLeniently(text: string): LenientArray | null {
     const slice = text.slice(start, end).trim();
     if (slice === '') return;
     try {
-      out.items.push(JSON.parse(slice));
+      out.items.push(parseJsonBounded(slice));
     } catch {
       out.bad.push(out.items.length + out.bad.length);
     }

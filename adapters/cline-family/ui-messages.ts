@@ -4,6 +4,7 @@ import { isoFromMs } from './api-history.js';
 import { imageFromDataUrl } from './content.js';
 import { derivedId } from './finish.js';
 import { usageFromApiReq } from './usage.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * What only the UI timeline (`ui_messages.json`, ClineMessage[]) knows: per-request token
@@ -36,7 +37,7 @@ export interface UiFacts {
 function parseJsonText(text: unknown): Raw | null {
   if (typeof text !== 'string') return null;
   try {
-    const v = JSON.parse(text);
+    const v = parseJsonBounded(text);
     return isObj(v) ? v : null;
   } catch {
     return null;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 import type { AdapterEnv } from '../../engine/capture/contract.js';
 import { pathFor, vscodeUserDirs } from './vscode-hosts.js';
 
@@ -14,7 +14,7 @@ export function stringSettingInHosts(env: AdapterEnv, key: string): string[] {
   for (const user of vscodeUserDirs(env)) {
     let text: string;
     try {
-      text = readFileSync(p.join(user, 'settings.json'), 'utf8');
+      text = readRegularFileSync(p.join(user, 'settings.json')).toString('utf8');
     } catch {
       continue;
     }

@@ -1,8 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decompress } from 'fzstd';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
 import { bufferLines, feedLines, readAppendFile } from '../claude-code/incremental.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../../engine/capture/jsonl-reader.js';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
 import { CodexParser, initialCodexState, type CodexState } from './parse.js';
 import { readLegacyRollout } from './legacy.js';
@@ -11,19 +13,16 @@ import { homeOfRollout, threadNames } from './session-index.js';
 /** Compressed rollouts are finished threads: read whole (offsets match the plain file's, so ids do too). */
 const MAX_ZST_BYTES = 256 * 1024 * 1024;
 
-async function readZst(file: string, parser: CodexParser, problems: CaptureProblem[]): Promise<void> {
+async function readZst(file: string, parser: CodexParser, problems: CaptureProblem[], maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<void> {
   let data: Uint8Array;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new Error('not a regular file');
-    if (st.size > MAX_ZST_BYTES) throw new Error(`compressed file of ${st.size} bytes is too large`);
-    data = decompress(await readFile(file));
+    data = decompress(await readRegularFile(file, MAX_ZST_BYTES));
   } catch (e) {
     problems.push({ path: file, message: `cannot read zstd rollout: ${(e as Error).message}` });
     return;
   }
-  const lines = bufferLines(data, true, 64 * 1024 * 1024, (line, bytes) => problems.push({ path: file, where: String(line), message: `line of ${bytes} bytes skipped (too long)` }));
-  await feedLines(lines, parser, { offset: 0, line: 1, reportedTo: 0 }, file, problems);
+  const lines = bufferLines(data, true, maxLineBytes);
+  await feedLines(lines, parser, { offset: 0, line: 1, reportedTo: 0 }, file, problems, Infinity, maxLineBytes);
 }
 
 function header(file: string, s: CodexState, nativeId: string, title: string | null, fallbackTime: string): SessionHeader {
@@ -52,10 +51,10 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opt
   let more: true | undefined;
   if (file.endsWith('.zst')) {
     parser = new CodexParser(initialCodexState(fileId), sessionKey);
-    await readZst(file, parser, problems);
+    await readZst(file, parser, problems, opts.maxLineBytes);
     parser.finish();
   } else {
-    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)), opts.maxBytes);
+    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)), opts.maxBytes, opts.maxLineBytes);
     problems = res.problems;
     nextCursor = res.cursor;
     more = res.more || undefined;

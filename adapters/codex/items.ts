@@ -1,5 +1,6 @@
 import type { ContentBlock, ImageBlock } from '../../engine/model/message.js';
 import { isObj, str, type Obj } from '../claude-code/values.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /** Responses API image part → image block (data: URLs become base64 sources). */
 export function imageBlock(url: string): ImageBlock {
@@ -41,7 +42,7 @@ export function toolOutput(output: unknown): { content: string | ContentBlock[];
 export function parseArgs(args: unknown): unknown {
   if (typeof args !== 'string') return args ?? null;
   try {
-    return JSON.parse(args);
+    return parseJsonBounded(args);
   } catch {
     return args;
   }

@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import path from 'node:path';
 
 /**
@@ -16,9 +18,9 @@ export async function threadNames(codexHome: string): Promise<Map<string, string
     const hit = cache.get(file);
     if (hit && hit.key === key) return hit.names;
     const names = new Map<string, string>();
-    for (const line of (await readFile(file, 'utf8')).split('\n')) {
+    for (const line of (await readRegularFile(file, 64 * 1024 * 1024)).toString('utf8').split('\n')) {
       try {
-        const v: unknown = JSON.parse(line);
+        const v: unknown = parseJsonBounded(line);
         if (v && typeof v === 'object') {
           const { id, thread_name } = v as { id?: unknown; thread_name?: unknown };
           if (typeof id === 'string' && typeof thread_name === 'string' && thread_name.trim()) names.set(id.toLowerCase(), thread_name);

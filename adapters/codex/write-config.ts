@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 import path from 'node:path';
 
 /**
@@ -10,7 +10,7 @@ import path from 'node:path';
 export function configuredProvider(home: string): string {
   let text: string;
   try {
-    text = readFileSync(path.join(home, 'config.toml'), 'utf8');
+    text = readRegularFileSync(path.join(home, 'config.toml')).toString('utf8');
   } catch {
     return 'openai';
   }

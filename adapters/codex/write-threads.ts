@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { assertRegularFileSync } from '../../engine/capture/regular-file.js';
 
 /**
  * Codex lists threads (`resume --last`, the picker) from the `threads` table of its state
@@ -41,6 +42,7 @@ export function stateDbPath(home: string): string | null {
 export function insertThreadRow(home: string, r: ThreadRow): string | null {
   const file = stateDbPath(home);
   if (!file) return null;
+  assertRegularFileSync(file); // better-sqlite3 would block opening a FIFO
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
 import { derivedId, isObj, isoTime, num, str, type Raw } from '../shared/util.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * Copilot events → messages. One file holds the main agent and its sub-agents (events with
@@ -257,7 +258,7 @@ function textBlocks(v: unknown): ContentBlock[] {
 function parseArgs(v: unknown): unknown {
   if (typeof v !== 'string') return v ?? {};
   try {
-    return JSON.parse(v);
+    return parseJsonBounded(v);
   } catch {
     return v;
   }

@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readEvents } from './read.js';
 import { errorText } from '../shared/util.js';
@@ -10,9 +10,9 @@ export const adapter: ToolAdapter = {
   storeDirs,
   listSources,
   sourceFor,
-  async read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+  async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
-      return await readEvents(source.path, cursor, env.platform);
+      return await readEvents(source.path, cursor, env.platform, opts.maxLineBytes);
     } catch (err) {
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
     }

@@ -1,5 +1,6 @@
 import { forEachJsonObject } from '../../engine/capture/jsonl-objects.js';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../../engine/capture/regular-file.js';
 import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
 import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, EventReplay, type CopilotState } from './events.js';
@@ -26,28 +27,27 @@ const titleOf = (text: string | undefined): string | null => {
   return line.length > TITLE_MAX ? line.slice(0, TITLE_MAX - 1) + '…' : line;
 };
 
-export async function readEvents(file: string, cursor: unknown, platform: NodeJS.Platform): Promise<ReadResult> {
+export async function readEvents(file: string, cursor: unknown, platform: NodeJS.Platform, maxLineBytes?: number): Promise<ReadResult> {
   const problems: CaptureProblem[] = [];
   // One open for the read and the fingerprint.
   let fh: FileHandle | undefined;
   let mtime: Date;
   try {
-    fh = await open(file, 'r');
-    const st = await fh.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
+    let st;
+    ({ fh, st } = await openRegularFile(file));
     mtime = st.mtime;
   } catch (err) {
     await fh?.close().catch(() => undefined);
     return { sessions: [], cursor, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
   }
   try {
-    return await readOpen(file, fh, mtime, cursor, platform, problems);
+    return await readOpen(file, fh, mtime, cursor, platform, problems, maxLineBytes);
   } finally {
     await fh.close().catch(() => undefined);
   }
 }
 
-async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[]): Promise<ReadResult> {
+async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[], maxLineBytes?: number): Promise<ReadResult> {
   let offset = 0;
   let line = 1;
   let state = emptyState();
@@ -64,7 +64,7 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
   ({ offset, line } = await forEachJsonObject(file, { offset, line }, problems, (ev, at, l) => {
     if (typeof ev.type !== 'string') problems.push({ path: file, where: String(l), message: 'not an event object' });
     else replay.apply(cleanStrings(ev), `offset:${at}`);
-  }, fh));
+  }, fh, maxLineBytes));
   let next: unknown = cursor;
   try {
     next = { v: 1, offset, line, fp: await fingerprintHandle(fh), state: replay.state } satisfies CopilotCursor;

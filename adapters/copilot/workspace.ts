@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { NotRegularFileError, readRegularFile } from '../../engine/capture/regular-file.js';
 import { parse } from 'yaml';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
 import { errorText, isObj, pathFor, type Raw } from '../shared/util.js';
@@ -10,9 +10,11 @@ export async function readWorkspace(eventsFile: string, platform: NodeJS.Platfor
   const file = p.join(p.dirname(eventsFile), 'workspace.yaml');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return null; // Copilot (re)creates it on resume; a missing one is normal
+    text = (await readRegularFile(file, 16 * 1024 * 1024)).toString('utf8');
+  } catch (err) {
+    // Copilot (re)creates it on resume; a missing one is normal, a FIFO or a folder is not.
+    if (err instanceof NotRegularFileError) problems.push({ path: file, message: err.message });
+    return null;
   }
   try {
     const doc: unknown = parse(text);

@@ -9,6 +9,7 @@ import { pathFor } from '../shared/util.js';
 import { cursorDotDir } from './locate.js';
 import { hasTable, openReadOnly, valueText } from './sqlite.js';
 import { initialTranscriptState, TranscriptParser, type TranscriptState } from './transcript-parse.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * Cursor Agent transcripts (format doc §5), written by the `cursor-agent` CLI and by newer
@@ -145,7 +146,7 @@ export function readChatMeta(dbPath: string, problems: CaptureProblem[]): Omit<C
     const text = /^[0-9a-f]+$/i.test(raw.trim()) && raw.trim().length % 2 === 0 ? Buffer.from(raw.trim(), 'hex').toString('utf8') : raw;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJsonBounded(text);
     } catch (e) {
       problems.push({ path: dbPath, where: 'meta[0]', message: `invalid JSON: ${(e as Error).message.slice(0, 200)}` });
       return null;
@@ -245,7 +246,7 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
     createdAt = state?.createdAt ?? null;
     parser = new TranscriptParser(state ?? initialTranscriptState(), id);
     return parser;
-  }, opts.maxBytes);
+  }, opts.maxBytes, opts.maxLineBytes);
   const problems = res.problems;
   const more = res.more || undefined;
   const p = parser as TranscriptParser | null;

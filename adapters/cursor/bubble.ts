@@ -1,4 +1,5 @@
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * One Cursor "bubble" (a chat/composer message) → messages. An assistant bubble that ran a
@@ -70,7 +71,7 @@ function toolInput(tf: Raw): unknown {
   for (const v of [tf.rawArgs, tf.params]) {
     if (typeof v === 'string') {
       try {
-        return JSON.parse(v);
+        return parseJsonBounded(v);
       } catch {
         return v;
       }

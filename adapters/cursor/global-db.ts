@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
 import { composerSession } from './composer.js';
 import { valueText } from './sqlite.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * The modern global DB: `cursorDiskKV` rows `composerData:<id>` (one per conversation) and
@@ -21,7 +22,7 @@ function parseRow(row: { key: string; value: unknown }, dbPath: string, problems
   const text = valueText(row.value);
   if (text === null) return null; // deleted / placeholder key
   try {
-    const v = JSON.parse(text);
+    const v = parseJsonBounded(text);
     if (isObj(v)) return v;
     problems.push({ path: dbPath, where: row.key, message: 'value is not a JSON object' });
   } catch (e) {

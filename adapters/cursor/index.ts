@@ -1,4 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
+import { fileKind } from '../../engine/capture/regular-file.js';
 import path from 'node:path';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
@@ -124,7 +125,7 @@ export const adapter: ToolAdapter = {
     try {
       const st = statSync(source.path);
       if (!st.isFile()) {
-        problems.push({ path: source.path, message: 'expected a database file, found something else' });
+        problems.push({ path: source.path, message: `expected a database file: not a regular file (${fileKind(st)})` });
         return { sessions: [], cursor: prev, problems };
       }
     } catch (e) {

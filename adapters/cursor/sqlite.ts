@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { assertRegularFileSync, NotRegularFileError, openRegularFileSync } from '../../engine/capture/regular-file.js';
 
 /**
  * Opens a Cursor state DB read-only. Cursor keeps it open in WAL mode; when SQLite cannot
@@ -19,7 +20,7 @@ export interface OpenDb {
  */
 function walWithoutShm(file: string): boolean {
   try {
-    const fd = openSync(file, 'r');
+    const { fd } = openRegularFileSync(file);
     try {
       const head = Buffer.alloc(20);
       readSync(fd, head, 0, 20, 0);
@@ -32,7 +33,21 @@ function walWithoutShm(file: string): boolean {
   }
 }
 
+/** The database and, when present, its -wal and -shm must be regular files: SQLite (and copyFileSync) would block on a FIFO. */
+function assertRegularDbFiles(file: string): void {
+  assertRegularFileSync(file);
+  for (const side of [file + '-wal', file + '-shm']) {
+    try {
+      assertRegularFileSync(side);
+    } catch (e) {
+      if (e instanceof NotRegularFileError) throw new Error(`${path.basename(side)}: ${e.message}`);
+      // absent: fine
+    }
+  }
+}
+
 export function openReadOnly(file: string): OpenDb {
+  assertRegularDbFiles(file);
   try {
     if (walWithoutShm(file)) throw Object.assign(new Error('WAL database without -shm'), { code: 'SFS_COPY' });
     const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });

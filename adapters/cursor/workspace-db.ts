@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 import path from 'node:path';
 import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
 import type { Message } from '../../engine/model/message.js';
@@ -7,6 +7,7 @@ import { bubbleMessages, timeOf } from './bubble.js';
 import { composerSession } from './composer.js';
 import { finishMessages } from './finish.js';
 import { valueText } from './sqlite.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * Per-workspace DBs (`workspaceStorage/<hash>/state.vscdb`, VS Code's `ItemTable`): older
@@ -23,7 +24,7 @@ export function itemJson(db: Database.Database, key: string, dbPath: string, pro
   const text = row ? valueText(row.value) : null;
   if (text === null) return null;
   try {
-    const v = JSON.parse(text);
+    const v = parseJsonBounded(text);
     return isObj(v) ? v : null;
   } catch (e) {
     problems.push({ path: dbPath, where: key, message: `invalid JSON: ${(e as Error).message}` });
@@ -34,7 +35,7 @@ export function itemJson(db: Database.Database, key: string, dbPath: string, pro
 /** The folder a workspace DB belongs to, from `workspace.json` beside it. */
 export function workspaceFolder(dbPath: string): string | null {
   try {
-    const ws = JSON.parse(readFileSync(path.join(path.dirname(dbPath), 'workspace.json'), 'utf8')) as Raw;
+    const ws = parseJsonBounded(readRegularFileSync(path.join(path.dirname(dbPath), 'workspace.json')).toString('utf8')) as Raw;
     const uri = str(ws.folder) ?? str(ws.workspace);
     if (!uri) return null;
     const p = uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname).replace(/^\/([A-Za-z]:)/, '$1') : uri;

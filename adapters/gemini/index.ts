@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readJson } from './read-json.js';
 import { readJsonl } from './read-jsonl.js';
@@ -11,9 +11,9 @@ export const adapter: ToolAdapter = {
   storeDirs,
   listSources,
   sourceFor,
-  async read(source: CaptureSource, cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
+  async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
-      if (source.path.endsWith('.jsonl')) return await readJsonl(source.path, cursor, env.platform);
+      if (source.path.endsWith('.jsonl')) return await readJsonl(source.path, cursor, env.platform, opts.maxLineBytes);
       return await readJson(source.path, env.platform);
     } catch (err) {
       // Last resort: bad input must never throw out of read.

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { openRegularFile } from '../../engine/capture/regular-file.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
 import { emptyState, Replay } from './replay.js';
 import { toSession } from './session.js';
@@ -16,11 +17,14 @@ export async function readJson(file: string, platform: NodeJS.Platform): Promise
   let doc: unknown;
   let mtime: Date | null = null;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) throw new Error('not a regular file');
-    if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
-    mtime = st.mtime;
-    doc = JSON.parse((await readFile(file)).toString('utf8'));
+    const { fh, st } = await openRegularFile(file);
+    try {
+      if (st.size > MAX_BYTES) throw new Error(`file of ${st.size} bytes is too large`);
+      mtime = st.mtime;
+      doc = parseJsonBounded((await fh.readFile()).toString('utf8'));
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
   } catch (err) {
     return { sessions: [], cursor: null, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
   }

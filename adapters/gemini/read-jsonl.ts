@@ -1,5 +1,6 @@
 import { forEachJsonObject } from '../../engine/capture/jsonl-objects.js';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegularFile } from '../../engine/capture/regular-file.js';
 import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
 import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, Replay, type ReplayState } from './replay.js';
@@ -19,27 +20,25 @@ function isCursor(c: unknown): c is JsonlCursor {
   return isObj(c) && c.v === 1 && typeof c.offset === 'number' && typeof c.line === 'number' && isObj(c.fp) && isObj(c.state) && Array.isArray((c.state as { live?: unknown }).live) && isObj((c.state as { gone?: unknown }).gone);
 }
 
-export async function readJsonl(file: string, cursor: unknown, platform: NodeJS.Platform): Promise<ReadResult> {
+export async function readJsonl(file: string, cursor: unknown, platform: NodeJS.Platform, maxLineBytes?: number): Promise<ReadResult> {
   const problems: CaptureProblem[] = [];
   // One open for the read and the fingerprint.
   let fh: FileHandle | undefined;
   let st;
   try {
-    fh = await open(file, 'r');
-    st = await fh.stat();
-    if (!st.isFile()) throw new Error('not a regular file');
+    ({ fh, st } = await openRegularFile(file));
   } catch (err) {
     await fh?.close().catch(() => undefined);
     return { sessions: [], cursor, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
   }
   try {
-    return await readOpen(file, fh, st.mtime, cursor, platform, problems);
+    return await readOpen(file, fh, st.mtime, cursor, platform, problems, maxLineBytes);
   } finally {
     await fh.close().catch(() => undefined);
   }
 }
 
-async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[]): Promise<ReadResult> {
+async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[], maxLineBytes?: number): Promise<ReadResult> {
   let offset = 0;
   let line = 1;
   let state: ReplayState = emptyState();
@@ -56,7 +55,7 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
   }
   const stem = pathFor(platform).basename(file).replace(/\.jsonl$/, '');
   const replay = new Replay(state, stem);
-  ({ offset, line } = await forEachJsonObject(file, { offset, line }, problems, (rec, at) => replay.apply(cleanStrings(rec), `offset:${at}`), fh));
+  ({ offset, line } = await forEachJsonObject(file, { offset, line }, problems, (rec, at) => replay.apply(cleanStrings(rec), `offset:${at}`), fh, maxLineBytes));
   let fp: FileFingerprint | null = null;
   try {
     fp = await fingerprintHandle(fh);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
 import type { CapturedSession } from '../../engine/capture/contract.js';
 import type { Message } from '../../engine/model/message.js';
 import { projectDirOf } from './locate.js';
@@ -40,7 +40,7 @@ function firstLine(text: string): string {
 
 async function projectRoot(file: string): Promise<string | null> {
   try {
-    const text = (await readFile(file, 'utf8')).trim();
+    const text = (await readRegularFile(file, 64 * 1024)).toString('utf8').trim();
     return text || null;
   } catch {
     return null;

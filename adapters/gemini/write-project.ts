@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { readRegularFile } from '../../engine/capture/regular-file.js';
 import path from 'node:path';
 
 /**
@@ -18,7 +19,7 @@ function slugBase(projectRoot: string): string {
 
 async function readJson(file: string): Promise<Record<string, unknown> | null> {
   try {
-    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
+    const v: unknown = JSON.parse((await readRegularFile(file)).toString('utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -28,7 +29,7 @@ async function readJson(file: string): Promise<Record<string, unknown> | null> {
 
 async function readText(file: string): Promise<string | null> {
   try {
-    return (await readFile(file, 'utf8')).trim();
+    return (await readRegularFile(file)).toString('utf8').trim();
   } catch {
     return null;
   }

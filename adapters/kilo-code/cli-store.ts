@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import { readdirSync, statSync } from 'node:fs';
+import { fileKind } from '../../engine/capture/regular-file.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
 import { isObj, num, str, titleText, type Obj } from '../claude-code/values.js';
 import { databaseStamp, hasTable, openReadOnly, valueText } from '../cursor/sqlite.js';
 import { cleanStrings, pathFor } from '../shared/util.js';
+import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * The Kilo CLI's session store (`@kilocode/cli` ≥ 7, an OpenCode fork; format doc §2),
@@ -81,7 +83,7 @@ const iso = (ms: unknown): string | null => {
 function parseJson(text: unknown): unknown {
   const t = valueText(text);
   if (t === null) return undefined;
-  return JSON.parse(t);
+  return parseJsonBounded(t);
 }
 
 /** Kilo's own default titles (no title was generated): the first prompt says more. */
@@ -281,8 +283,9 @@ export async function readKiloDb(source: CaptureSource, cursor: unknown): Promis
   const problems: CaptureProblem[] = [];
   const prev = isObj(cursor) && cursor.v === 1 && isObj(cursor.seen) ? (cursor as unknown as KiloCursor) : null;
   try {
-    if (!statSync(file).isFile()) {
-      problems.push({ path: file, message: 'expected a database file, found something else' });
+    const st = statSync(file);
+    if (!st.isFile()) {
+      problems.push({ path: file, message: `expected a database file: not a regular file (${fileKind(st)})` });
       return { sessions: [], cursor: prev, problems };
     }
   } catch (e) {

@@ -17,12 +17,15 @@ export async function runCaptureImport(from: string | undefined, all: boolean, c
   let result: CaptureAllResult;
   try {
     result = await captureAll(store, adapters, adapterEnv(), {
+      maxLineBytes: Number(ctx.config['capture.max_line_bytes']),
       onTotal: (n) => bar?.start(n, 0, { tool: '' }),
       onSource: (r, done) => bar?.update(done, { tool: r.tool }),
     });
   } finally {
     bar?.stop();
   }
+  // Exit 1 when anything was skipped (an unreadable file, a bad line): the rest is imported all the same.
+  if (result.totals.problems > 0) process.exitCode = 1;
   if (ctx.json) return printJson('import', { tools: result.tools, totals: result.totals, problems: result.problems });
   const t = result.totals;
   const shown = 50;

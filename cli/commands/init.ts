@@ -71,7 +71,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
     let imported = null;
     if (toWatch.length && a.import !== false && (!interactive || (await ask(`Import the existing history now (${sessionFiles} session files)?`, true)))) {
       const store = await ctx.store();
-      imported = await captureAll(store, ADAPTERS.filter((x) => toWatch.includes(x.tool)), env);
+      imported = await captureAll(store, ADAPTERS.filter((x) => toWatch.includes(x.tool)), env, { maxLineBytes: Number(loadConfig(ctx.paths)['capture.max_line_bytes']) });
       if (!ctx.json) {
         const t = imported.totals;
         print(`imported: ${t.sources} sources, ${t.sessionsNew} new sessions, ${t.messagesAdded} messages added, ${t.problems} problems`);

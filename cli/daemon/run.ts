@@ -1,8 +1,9 @@
 import { existsSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { sep } from 'node:path';
-import { captureSource } from '../../engine/capture/capture-source.js';
+import { captureSource, type CaptureOptions } from '../../engine/capture/capture-source.js';
 import type { AdapterEnv, ToolAdapter } from '../../engine/capture/contract.js';
 import { watchPlan, type WatchPlan } from '../../engine/capture/presence.js';
+import { groupMessage, groupProblems } from '../../engine/capture/problem-groups.js';
 import { CaptureScheduler, type CaptureJob, type JobOutcome } from '../../engine/capture/scheduler.js';
 import { configFile, loadConfig } from '../../engine/config.js';
 import { SfsError } from '../../engine/errors.js';
@@ -81,6 +82,8 @@ class Daemon {
   private stopping: Promise<void> | undefined;
   private replanning: Promise<void> = Promise.resolve();
   private stopRequested!: () => void;
+  /** From the config, re-read at every re-plan. */
+  private captureOpts: CaptureOptions = {};
 
   constructor(
     private readonly paths: SfsPaths,
@@ -193,6 +196,7 @@ class Daemon {
       this.log.error('config not read; keeping the current watches', { error: (err as Error).message });
       return;
     }
+    this.captureOpts = { maxLineBytes: Number(config['capture.max_line_bytes']) };
     const before = new Set(this.plan.filter((p) => p.watched).map((p) => p.tool));
     const beforeDirs = new Set(this.plan.filter((p) => p.watched).flatMap((p) => p.existing));
     this.plan = watchPlan(this.opts.adapters, config, this.opts.env);
@@ -228,24 +232,25 @@ class Daemon {
 
   private async capture(job: CaptureJob): Promise<JobOutcome> {
     const adapter = this.byTool.get(job.tool)!;
-    const r = await captureSource(this.store, adapter, job.source, this.opts.env);
+    const r = await captureSource(this.store, adapter, job.source, this.opts.env, this.captureOpts);
     const s = this.stats.get(job.tool)!;
     for (const id of r.sessions) s.sessions.add(id);
     s.messagesAdded += r.messagesAdded;
     if (!r.failed) s.lastCaptureAt = new Date().toISOString();
-    for (const p of r.problems) this.problem(job.tool, p);
+    // One warning per file and kind of problem, with a count: a file with hundreds of bad lines is one line.
+    for (const g of groupProblems(r.problems)) this.problem(job.tool, { path: g.path, ...(g.where ? { where: g.where } : {}), message: groupMessage(g) }, g.count);
     if (r.messagesAdded || r.messagesRevised || r.sessionsNew) {
       this.log.info('captured', { tool: job.tool, path: job.source.path, messages_added: r.messagesAdded, messages_revised: r.messagesRevised, sessions_new: r.sessionsNew });
     }
     return r.failed ? { failed: true, error: r.problems[r.problems.length - 1]?.message } : { failed: false };
   }
 
-  private problem(tool: string, p: { path: string; where?: string; message: string }): void {
+  private problem(tool: string, p: { path: string; where?: string; message: string }, count = 1): void {
     const s = this.stats.get(tool)!;
-    s.errors++;
-    s.recent.push({ at: new Date().toISOString(), ...p });
+    s.errors += count;
+    s.recent.push({ at: new Date().toISOString(), ...p, ...(count > 1 ? { count } : {}) });
     if (s.recent.length > RECENT_PROBLEMS) s.recent.shift();
-    this.log.warn('problem', { tool, ...p });
+    this.log.warn('problem', { tool, ...p, ...(count > 1 ? { count } : {}) });
   }
 
   private writeStatus(): void {

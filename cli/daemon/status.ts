@@ -17,7 +17,8 @@ export interface ToolStatus {
   messages_added: number;
   last_capture_at: string | null;
   errors: number;
-  recent_problems: Array<{ at: string; path: string; where?: string; message: string }>;
+  /** One entry per file and kind of problem in a capture pass; `count` when there were several. */
+  recent_problems: Array<{ at: string; path: string; where?: string; message: string; count?: number }>;
   queue_depth: number;
   quarantined: QuarantinedSource[];
 }

@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SfsError } from '../../engine/errors.js';
 import { renderTarget, RULE_TARGETS, targetState, type RuleTarget, type TargetResult, type TargetState } from '../../engine/rules/compile.js';
 import { writeConfigAtomic } from '../mcp/install/write-file.js';
+import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 
 export function readOrNull(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file).toString('utf8'); // a FIFO here must not hang the command
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new SfsError('IO', `cannot read ${file}: ${(err as Error).message}`);

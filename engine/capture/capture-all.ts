@@ -1,6 +1,6 @@
 import type { Store } from '../store.js';
 import type { NewEvent } from '../model/events.js';
-import { commitRest, commitSource, countMessages, prepareSource, type PreparedSource, type SourceReport } from './capture-source.js';
+import { commitRest, commitSource, countMessages, prepareSource, type CaptureOptions, type PreparedSource, type SourceReport } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
 
@@ -30,7 +30,7 @@ export interface CaptureAllResult {
   problems: ImportProblem[];
 }
 
-export interface CaptureAllOptions {
+export interface CaptureAllOptions extends CaptureOptions {
   /** Called once every source is listed. */
   onTotal?(sources: number): void;
   /**
@@ -127,9 +127,9 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   const worker = async () => {
     while (next < work.length) {
       const { adapter, source, row } = work[next++]!;
-      const prepared = await prepareSource(store, adapter, source, env);
+      const prepared = await prepareSource(store, adapter, source, env, undefined, opts);
       if (prepared.report.failed || prepared.more || prepared.chunks.length !== 1 || prepared.messages >= SMALL_BATCH_MESSAGES) {
-        finish(await commitRest(store, adapter, source, env, prepared), row, adapter.tool);
+        finish(await commitRest(store, adapter, source, env, prepared, opts), row, adapter.tool);
         continue;
       }
       let batch = pending.get(adapter.tool);

@@ -4,6 +4,7 @@ import type { Store } from '../store.js';
 import { check } from '../schema/validator.js';
 import type { Message } from '../model/message.js';
 import { rulesForNewSession } from './session-rules.js';
+import { tooDeepMessage, valueTooDeep } from './json-depth.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from './contract.js';
 
 /**
@@ -41,6 +42,12 @@ const CHUNK = 1000;
  */
 export const PASS_BYTES = 8 * 1024 * 1024;
 
+/** Capture settings that come from the user's config. */
+export interface CaptureOptions {
+  /** JSONL lines longer than this are skipped (setting `capture.max_line_bytes`; default 64 MiB). */
+  maxLineBytes?: number;
+}
+
 export function cursorKey(tool: string, path: string): string {
   return `capture:${tool}:${path}`;
 }
@@ -58,8 +65,8 @@ export interface PreparedSource {
   more: boolean;
 }
 
-export async function captureSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): Promise<SourceReport> {
-  return commitRest(store, adapter, source, env, await prepareSource(store, adapter, source, env));
+export async function captureSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, opts: CaptureOptions = {}): Promise<SourceReport> {
+  return commitRest(store, adapter, source, env, await prepareSource(store, adapter, source, env, undefined, opts), opts);
 }
 
 /**
@@ -67,12 +74,12 @@ export async function captureSource(store: Store, adapter: ToolAdapter, source: 
  * the next pass is read while the previous one is written, and at most those two are in
  * memory. Returns one report for the whole source.
  */
-export async function commitRest(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, first: PreparedSource): Promise<SourceReport> {
+export async function commitRest(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, first: PreparedSource, opts: CaptureOptions = {}): Promise<SourceReport> {
   const total = first.report;
   let prepared = first;
   for (;;) {
     const committing = commitSource(store, prepared);
-    const next = prepared.more && prepared.cursor ? prepareSource(store, adapter, source, env, prepared.cursor) : null;
+    const next = prepared.more && prepared.cursor ? prepareSource(store, adapter, source, env, prepared.cursor, opts) : null;
     const report = await committing;
     if (report !== total) mergeReport(total, report);
     if (!next || report.failed) {
@@ -96,13 +103,13 @@ function mergeReport(into: SourceReport, r: SourceReport): void {
  * Reads one pass of a source (from its stored cursor, or from `after`, the cursor of the
  * pass before it) and builds the events to append (nothing is written).
  */
-export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, after?: StoredCursor): Promise<PreparedSource> {
+export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, after?: StoredCursor, opts: CaptureOptions = {}): Promise<PreparedSource> {
   const key = cursorKey(adapter.tool, source.path);
   const stored = after ?? (await store.log.getCursor<StoredCursor>(key)) ?? { adapter: null, titles: {} };
   const report: SourceReport = { tool: adapter.tool, path: source.path, sessions: [], messagesAdded: 0, messagesRevised: 0, sessionsNew: 0, failed: false, problems: [] };
   let result: ReadResult;
   try {
-    result = await adapter.read(source, stored.adapter ?? null, env, { maxBytes: PASS_BYTES });
+    result = await adapter.read(source, stored.adapter ?? null, env, { maxBytes: PASS_BYTES, ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}) });
   } catch (err) {
     // An adapter must not throw; if one does, the source is reported and its cursor kept.
     report.problems.push({ path: source.path, message: `reader failed: ${(err as Error)?.message ?? String(err)}` });
@@ -146,8 +153,9 @@ export async function prepareSource(store: Store, adapter: ToolAdapter, source: 
       titles[id] = title;
     }
     // Validated once, by the log; a chunk it refuses is re-checked message by message in commitSource.
-    for (let i = 0; i < s.messages.length; i += CHUNK) {
-      const part = s.messages.slice(i, i + CHUNK);
+    const messages = withinDepth(s.messages, source.path, report);
+    for (let i = 0; i < messages.length; i += CHUNK) {
+      const part = messages.slice(i, i + CHUNK);
       push({ type: 'messages.captured', session: id, body: { messages: part } }, part.length);
     }
   }
@@ -184,6 +192,21 @@ export async function commitSource(store: Store, prepared: PreparedSource): Prom
     }
   }
   return report;
+}
+
+/**
+ * The messages without those nested deeper than MAX_JSON_DEPTH (each reported): validation
+ * and msgpack recurse, so one would overflow the stack on every attempt to store the pass,
+ * holding the whole source back. The line readers refuse such lines already; this also
+ * covers JSON an adapter parses out of a string or a database value.
+ */
+function withinDepth(messages: Message[], path: string, report: SourceReport): Message[] {
+  if (!messages.some((m) => valueTooDeep(m))) return messages;
+  return messages.filter((m) => {
+    if (!valueTooDeep(m)) return true;
+    report.problems.push({ path, where: `message ${String(m?.msg_id)}`, message: `skipped: ${tooDeepMessage()}` });
+    return false;
+  });
 }
 
 /** The chunk without the messages the schema refuses (each reported); emptied message events are dropped. */

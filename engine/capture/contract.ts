@@ -62,6 +62,8 @@ export interface ReadResult {
 export interface ReadOptions {
   /** Stop at the first settled point after about this many bytes of new input (append-style sources). */
   maxBytes?: number;
+  /** JSONL lines longer than this are skipped and reported, never held whole (setting `capture.max_line_bytes`). */
+  maxLineBytes?: number;
 }
 
 export interface ToolAdapter {

@@ -1,6 +1,7 @@
 import type { CaptureProblem } from './contract.js';
 import type { FileHandle } from 'node:fs/promises';
-import { readLines } from './jsonl-reader.js';
+import { DEFAULT_MAX_LINE_BYTES, oversizedLineMessage, readLines } from './jsonl-reader.js';
+import { jsonTextTooDeep, tooDeepMessage } from './json-depth.js';
 
 /** Where an incremental JSONL read stands: the byte offset after the last complete line, and that line's number + 1. */
 export interface JsonlPosition {
@@ -11,9 +12,9 @@ export interface JsonlPosition {
 /**
  * Visits every complete line of `file` from `from` that holds a JSON object, passing the
  * byte offset the line starts at (a stable record key for derived ids). Blank lines are
- * skipped; invalid JSON, non-objects, over-long lines and a read that stops early are
- * reported as problems naming the file and line — never thrown. Returns where the read
- * ended, to store in the cursor.
+ * skipped; invalid JSON, JSON nested too deep, non-objects, over-long lines, a record the
+ * visitor cannot handle and a read that stops early are reported as problems naming the
+ * file and line — never thrown. Returns where the read ended, to store in the cursor.
  */
 export async function forEachJsonObject(
   file: string,
@@ -22,15 +23,24 @@ export async function forEachJsonObject(
   visit: (obj: Record<string, unknown>, at: number, line: number) => void,
   /** The file already open (the caller closes it). */
   handle?: FileHandle,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): Promise<JsonlPosition> {
   let { offset, line } = from;
   try {
-    const lines = readLines(file, { offset, startLine: line, ...(handle ? { handle } : {}) }, (o) => problems.push({ path: file, where: String(o.line), message: `line of ${o.bytes} bytes skipped (too long)` }));
+    const lines = readLines(file, { offset, startLine: line, maxLineBytes, ...(handle ? { handle } : {}) });
     for await (const l of lines) {
       const at = offset;
       offset = l.end;
       line = l.line + 1;
+      if (l.skipped !== undefined) {
+        problems.push({ path: file, where: String(l.line), message: oversizedLineMessage(l.skipped, maxLineBytes) });
+        continue;
+      }
       if (!l.text.trim()) continue;
+      if (jsonTextTooDeep(l.text)) {
+        problems.push({ path: file, where: String(l.line), message: `${tooDeepMessage()}, skipped` });
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(l.text);
@@ -42,7 +52,12 @@ export async function forEachJsonObject(
         problems.push({ path: file, where: String(l.line), message: 'line is not a JSON object' });
         continue;
       }
-      visit(value as Record<string, unknown>, at, l.line);
+      try {
+        visit(value as Record<string, unknown>, at, l.line);
+      } catch (err) {
+        // One record the adapter cannot handle must not stop the rest of the file.
+        problems.push({ path: file, where: String(l.line), message: `unreadable record: ${(err as Error).message.slice(0, 200)}` });
+      }
     }
   } catch (err) {
     problems.push({ path: file, where: String(line), message: `read stopped: ${(err as Error).message}` });

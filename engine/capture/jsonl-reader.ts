@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { openRegularFile } from './regular-file.js';
 
 /**
  * Incremental JSONL reading for append-style sources (DESIGN §5). Only complete lines
@@ -19,7 +20,7 @@ export interface FileFingerprint {
 const HEAD_BYTES = 4096;
 
 export async function fingerprint(path: string): Promise<FileFingerprint> {
-  const fh = await open(path, 'r');
+  const { fh } = await openRegularFile(path);
   try {
     return await fingerprintHandle(fh);
   } finally {
@@ -42,7 +43,7 @@ export async function fingerprintHandle(fh: FileHandle, st?: Stats): Promise<Fil
 export async function isSameFileGrown(path: string, before: FileFingerprint): Promise<boolean> {
   const st = await stat(path);
   if (st.ino !== before.ino || st.dev !== before.dev || st.size < before.size) return false;
-  const fh = await open(path, 'r');
+  const { fh } = await openRegularFile(path);
   try {
     const buf = Buffer.alloc(before.headLen);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
@@ -58,6 +59,8 @@ export interface JsonlLine {
   /** Byte offset just after this line's newline: a cursor that resumes after it. */
   end: number;
   text: string;
+  /** Set on a line skipped for being over the limit: its length in bytes (`text` is then empty). */
+  skipped?: number;
 }
 
 export interface ReadLinesOptions {
@@ -65,6 +68,7 @@ export interface ReadLinesOptions {
   offset?: number;
   /** Line number of the line at `offset` (so problems name the right line). */
   startLine?: number;
+  /** Longer lines are skipped (default DEFAULT_MAX_LINE_BYTES). */
   maxLineBytes?: number;
   chunkBytes?: number;
   /** Read from this open file instead of opening `path` (the caller closes it). */
@@ -76,16 +80,32 @@ export interface OversizedLine {
   bytes: number;
 }
 
+/** Lines longer than this are skipped unless a caller sets another limit (setting `capture.max_line_bytes`). */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+function size(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** The problem text for a skipped line ("300.0 MB line over the 64.0 MB limit, skipped"). */
+export function oversizedLineMessage(bytes: number, limit: number): string {
+  return `${size(bytes)} line over the ${size(limit)} limit, skipped`;
+}
+
 /**
- * Yields complete lines from `offset`. Oversized lines are reported through
- * `onOversized` and skipped. The final unterminated line is not yielded.
+ * Yields complete lines from `offset`. A line over the limit is never held whole: once it
+ * passes the limit its bytes are dropped up to its newline, then it is yielded empty with
+ * `skipped` set (and reported through `onOversized`), so a cursor moves past it and it is
+ * never read again. The final unterminated line is not yielded.
  */
 export async function* readLines(path: string, opts: ReadLinesOptions = {}, onOversized?: (o: OversizedLine) => void): AsyncGenerator<JsonlLine> {
-  const maxLine = opts.maxLineBytes ?? 64 * 1024 * 1024;
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const chunkSize = opts.chunkBytes ?? 1024 * 1024;
   let pos = opts.offset ?? 0;
   let lineNo = opts.startLine ?? 1;
-  const fh = opts.handle ?? (await open(path, 'r'));
+  const fh = opts.handle ?? (await openRegularFile(path)).fh;
   try {
     let parts: Buffer[] = [];
     let partLen = 0;
@@ -100,8 +120,9 @@ export async function* readLines(path: string, opts: ReadLinesOptions = {}, onOv
         const nl = chunk.indexOf(10, start);
         if (nl === -1 || nl >= bytesRead) break;
         const end = pos + nl + 1;
-        if (skipping) {
+        if (skipping || end - lineStart - 1 > maxLine) {
           onOversized?.({ line: lineNo, bytes: end - lineStart });
+          yield { line: lineNo, end, text: '', skipped: end - lineStart };
           skipping = false;
         } else {
           const piece = chunk.subarray(start, nl);

@@ -1,9 +1,11 @@
-import { lstat, open } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { constants as fsc, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { SfsError } from '../errors.js';
 import { check, type SchemaId } from '../schema/validator.js';
 import { readLines } from '../capture/jsonl-reader.js';
+import { jsonTextTooDeep, tooDeepMessage } from '../capture/json-depth.js';
+import { NotRegularFileError, openRegularFile } from '../capture/regular-file.js';
 import type { Message } from '../model/message.js';
 import { DEFAULT_SFS_LIMITS, SFS_FILES, type SfsLimits, type SfsManifest, type SfsTools, type SfsWorkspace } from './types.js';
 import { firstUnsafeRef, messagePathRefs, workspacePathRefs } from './safe-path.js';
@@ -54,18 +56,18 @@ async function statMember(dir: string, name: string, maxBytes: number): Promise<
 
 /** Read a small JSON file through a no-follow handle and re-check what was opened. */
 async function readJsonFile(dir: string, name: string, maxBytes: number, schema: SchemaId): Promise<unknown> {
-  let fh;
+  let fh, st;
   try {
-    fh = await open(join(dir, name), fsc.O_RDONLY | O_NOFOLLOW);
+    // Non-blocking and re-checked on the descriptor: a FIFO swapped in after the lstat cannot hang the import.
+    ({ fh, st } = await openRegularFile(join(dir, name), O_NOFOLLOW));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw unsafe(name, 'is a symbolic link');
+    if (err instanceof NotRegularFileError) throw unsafe(name, 'is not a regular file');
     throw new SfsError('IO', `${name}: ${(err as Error).message}`, { file: name }, { cause: err });
   }
   let text: string;
   try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw unsafe(name, 'is not a regular file');
     if (st.size > maxBytes) throw unsafe(name, `is ${mib(st.size)}, over the ${mib(maxBytes)} limit`);
     // Read at most maxBytes + 1 so a file growing after the stat is still caught.
     const buf = Buffer.alloc(Math.min(st.size, maxBytes) + 1);
@@ -82,6 +84,8 @@ async function readJsonFile(dir: string, name: string, maxBytes: number, schema:
     await fh.close();
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Validation and storage recurse: refuse absurd nesting before they run.
+  if (jsonTextTooDeep(text)) throw invalid(name, tooDeepMessage(), { file: name });
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -128,7 +132,7 @@ async function* allLines(path: string, name: string, size: number, maxLine: numb
   if (size > lastEnd) {
     const rest = size - lastEnd;
     if (rest > maxLine) throw unsafe(`${name} line ${lastLine + 1}`, `is over the ${mib(maxLine)} line limit`);
-    const fh = await open(path, fsc.O_RDONLY | O_NOFOLLOW);
+    const { fh } = await openRegularFile(path, O_NOFOLLOW);
     try {
       const buf = Buffer.alloc(rest);
       const { bytesRead } = await fh.read(buf, 0, rest, lastEnd);
@@ -153,6 +157,8 @@ async function* messagePass(dir: string, limits: SfsLimits, expected: FileIdenti
   for await (const { line, text } of allLines(path, name, st.size, limits.maxLineBytes)) {
     if (text.trim() === '') continue;
     const where = `${name} line ${line}`;
+    // Validation and storage (msgpack) recurse: a 100,000-deep line would overflow the stack.
+    if (jsonTextTooDeep(text)) throw invalid(where, tooDeepMessage(), { file: name, line });
     let value: unknown;
     try {
       value = JSON.parse(text);

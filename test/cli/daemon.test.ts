@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -237,4 +237,59 @@ test('init --yes: detects tools, watches them, imports, starts the daemon; twice
 
   const noTty = await h.run(['init']);
   assert.equal(noTty.code, 2, 'without a terminal init needs --yes');
+});
+
+test('daemon: FIFOs and a 100,000-deep line beside good sessions; good ones captured, a later session too, stop returns; one warning per file and kind', async (t) => {
+  const h = fakeHome(t, ['claude-code', 'gemini', 'copilot']);
+  cleanup(h);
+  const chats = path.join(h.home, '.gemini', 'tmp', 'demo-app', 'chats');
+  const geminiFifo = path.join(chats, 'session-2026-11-25T00-00-deadbeef.jsonl');
+  execFileSync('mkfifo', [geminiFifo]);
+  const copilotDir = path.join(h.home, '.copilot', 'session-state', '11111111-2222-3333-4444-555555555555');
+  mkdirSync(copilotDir);
+  const copilotFifo = path.join(copilotDir, 'events.jsonl');
+  execFileSync('mkfifo', [copilotFifo]);
+  // One Claude Code file with a 100,000-deep line and 40 corrupt lines in the middle.
+  const file = claudeFile(h, IMAGE_SESSION);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  lines.splice(2, 0, `{"type":"user","deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, ...Array.from({ length: 40 }, (_, i) => `{"broken ${i}`));
+  writeFileSync(file, lines.join('\n'));
+
+  await h.json(['daemon', 'start']);
+  const st = await waitFor('catch-up', async () => {
+    const r = await h.json(['daemon', 'status']);
+    return r.status?.phase === 'watching' && r.status;
+  }, 60_000);
+  const tools = Object.fromEntries(st.tools.map((x: any) => [x.tool, x]));
+  assert.equal(tools['claude-code'].sessions_captured, 4);
+  assert.equal(tools.gemini.sessions_captured, 4);
+  assert.equal(tools.copilot.sessions_captured, 3);
+  const shown = (await h.json(['show', IMAGE_ID, '--all'])).messages;
+  assert.ok(shown.total > 0, 'the damaged file is captured around its bad lines');
+
+  // A session started later is still captured: nothing is wedged on a FIFO.
+  const later = claudeFile(h, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+  writeFileSync(later, readFileSync(claudeFile(h, '13b6103f-27f3-4775-9eea-65c12b17e9b3'), 'utf8'));
+  const laterId = sessionId('claude-code', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+  await waitFor('the later session', async () => (await h.run(['show', laterId])).code === 0, 30_000);
+
+  // One warning per file and kind, with a count; status shows the same.
+  const log = readFileSync(path.join(h.sfsHome, 'state', 'daemon.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const warned = log.filter((l) => l.msg === 'problem');
+  const forFile = warned.filter((l) => l.path === file);
+  assert.deepEqual(forFile.map((l) => [l.where, l.count ?? 1]), [['3', 1], ['4', 40]], JSON.stringify(forFile));
+  assert.match(forFile[0].message, /^JSON nested deeper than 512 levels, skipped$/);
+  assert.match(forFile[1].message, /^invalid JSON: .* \(and 39 more like it in this file\)$/);
+  for (const fifo of [geminiFifo, copilotFifo]) {
+    assert.deepEqual(warned.filter((l) => l.path === fifo).map((l) => l.message).slice(0, 1), ['cannot read: not a regular file (FIFO)']);
+  }
+  const status = await h.json(['daemon', 'status']);
+  const cc = status.status.tools.find((x: any) => x.tool === 'claude-code');
+  assert.equal(cc.recent_problems.filter((p: any) => p.path === file).length, 2);
+  assert.equal(cc.errors, 41);
+
+  const stopped = await h.run(['daemon', 'stop', '--json'], { timeoutMs: 30_000 });
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.equal(JSON.parse(stopped.stdout).data.stopped, true);
+  assert.deepEqual(daemonsOf(h), []);
 });

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapter as codex } from '../../adapters/codex/index.js';
 import { captureSource } from '../../engine/capture/capture-source.js';
@@ -40,6 +40,18 @@ describe('sfs import / export', () => {
       list.sessions.map((s: { id: string }) => s.id),
       [IDS.subagent, IDS.complete, IDS.minimal],
     );
+  });
+
+  test('a message nested 100,000 deep is INVALID_INPUT naming the file and line (not a stack overflow), and nothing is imported', async () => {
+    const dir = path.join(sfs.dir, 'deep.sfs');
+    cpSync(example('minimal'), dir, { recursive: true });
+    const file = path.join(dir, 'messages.jsonl');
+    chmodSync(dir, 0o755);
+    chmodSync(file, 0o644);
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    writeFileSync(file, readFileSync(file, 'utf8') + `{"msg_id":"m_deep","role":"user","content":[{"type":"text","text":"x"}],"metadata":${deep}}\n`);
+    const e = await sfs.fails(['import', dir], 'INVALID_INPUT', 5);
+    assert.equal(e.message, `${file} line 4: JSON nested deeper than 512 levels`);
   });
 
   test('re-importing is idempotent and says so', async () => {

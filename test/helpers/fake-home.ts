@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * A home directory holding copies of generated tool sessions (Claude Code under
- * `~/.claude/projects`, Codex under `~/.codex/sessions`), and a runner for the real `sfs`
+ * `~/.claude/projects`, Codex under `~/.codex/sessions`, and on request Gemini CLI under
+ * `~/.gemini/tmp` and Copilot CLI under `~/.copilot/session-state`), and a runner for the real `sfs`
  * with HOME and SFS_HOME pointing into it.
  */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,6 +17,8 @@ export const CLI = path.join(DIST, 'cli/main.js');
 const FIXTURES = path.resolve(ROOT, 'test/fixtures');
 export const CLAUDE_FIXTURE = path.join(FIXTURES, 'claude-code/generated-claude-code-2.1.197/dot-claude');
 export const CODEX_FIXTURE = path.join(FIXTURES, 'codex/generated-codex-0.169.0/dot-codex');
+export const GEMINI_FIXTURE = path.join(FIXTURES, 'gemini/generated-gemini-cli-0.61.0/dot-gemini');
+export const COPILOT_FIXTURE = path.join(FIXTURES, 'copilot/generated-copilot-cli-1.0.102/dot-copilot');
 
 export interface FakeHome {
   root: string;
@@ -40,13 +43,15 @@ function writable(dir: string): void {
 /** Variables that would send the adapters to the real stores. */
 const RELOCATIONS = ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME', 'COPILOT_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'APPDATA', 'FORCE_COLOR', 'SFS_DEBUG'];
 
-export function fakeHome(t: { after(fn: () => void | Promise<void>): void }, tools: Array<'claude-code' | 'codex'> = ['claude-code', 'codex']): FakeHome {
+export function fakeHome(t: { after(fn: () => void | Promise<void>): void }, tools: Array<'claude-code' | 'codex' | 'gemini' | 'copilot'> = ['claude-code', 'codex']): FakeHome {
   const root = mkdtempSync(path.join(tmpdir(), 'sfs-home-'));
   const home = path.join(root, 'home');
   const sfsHome = path.join(root, 'sfs');
   mkdirSync(home);
   if (tools.includes('claude-code')) cpSync(CLAUDE_FIXTURE, path.join(home, '.claude'), { recursive: true });
   if (tools.includes('codex')) cpSync(CODEX_FIXTURE, path.join(home, '.codex'), { recursive: true });
+  if (tools.includes('gemini')) cpSync(GEMINI_FIXTURE, path.join(home, '.gemini'), { recursive: true });
+  if (tools.includes('copilot')) cpSync(COPILOT_FIXTURE, path.join(home, '.copilot'), { recursive: true });
   writable(home);
   const cleanups: Array<() => Promise<void>> = [];
   t.after(async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { SfsError } from '../../../engine/errors.js';
 import { TOOL_NAMES, type AdapterEnv } from '../../../engine/capture/contract.js';
@@ -6,6 +6,7 @@ import { editJson, mapAt, parseJsonConfig } from './json-config.js';
 import { configTargets, NO_PROJECT_CONFIG, projectTargets, SERVER_NAME, type ConfigTarget, type ServerSpec } from './targets.js';
 import { parseTomlConfig, setTomlEntry } from './toml-config.js';
 import { writeConfigAtomic } from './write-file.js';
+import { readRegularFileSync } from '../../../engine/capture/regular-file.js';
 
 export type InstallAction = 'installed' | 'updated' | 'unchanged' | 'removed' | 'absent' | 'skipped' | 'failed';
 
@@ -22,7 +23,7 @@ export interface InstallResult {
 
 function readText(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFileSync(file).toString('utf8'); // a FIFO here must not hang the command
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new SfsError('IO', `cannot read ${file}: ${(err as Error).message}`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, closeSync, chmodSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ import { pathsIn } from '../../helpers/tmp.js';
 import { fixtures } from '../cline-family/helpers.js';
 import { allMessages, contentSignatures, duplicateIds, hashTree, idsBySession, isSubMultiset, safeRead, schemaFailures, unpairedToolCalls } from './checks.js';
 import { classify, CORPUS, type CorpusSource, type ToolCorpus } from './corpus.js';
-import { garbageLines, INVALID_JSON, middleLineBoundary, rng, withBadText, withGarbage, writeWithBigLine } from './damage.js';
+import { deepArray, garbageLines, INVALID_JSON, middleLineBoundary, rng, withBadText, withGarbage, writeWithBigLine } from './damage.js';
 
 /**
  * The adapter conformance suite (issue 3, item 3): every adapter, over every fixture source
@@ -364,6 +365,62 @@ for (const corpus of CORPUS) {
             const same = isSubMultiset(contentSignatures(whole), contentSignatures(r)).length === 0;
             assert.ok(same || problemsAt(r, c.target).length > 0, 'neither read nor reported');
           }
+        });
+
+        run('a FIFO where a file should be: refused by name, never opened for a blocking read', async (c) => {
+          // Without a writer, open(2) on a FIFO waits forever: this case would hang, not fail.
+          rmSync(c.target);
+          execFileSync('mkfifo', [c.target]);
+          const r = await safeRead(adapter, c.source, null, c.env);
+          assert.ok(problemsAt(r, c.target).some((p) => /not a regular file \(FIFO\)/.test(p.message)), `the FIFO is not named: ${JSON.stringify(r.problems)}`);
+        });
+
+        run('JSON nested 100,000 deep: skipped and named; the rest is read and stored', async (c, s) => {
+          const whole = await clean(c);
+          if (s.kind === 'sqlite') {
+            // The first JSON value of each JSON-holding table becomes a deep document.
+            recordSqlite = false;
+            const db = new Database(c.target);
+            try {
+              for (const [table, column] of [['cursorDiskKV', 'value'], ['ItemTable', 'value'], ['message', 'data'], ['part', 'data']] as const) {
+                if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(table)) continue;
+                const row = db.prepare(`SELECT rowid FROM ${table} WHERE ${column} LIKE '{%' LIMIT 1`).get() as { rowid: number } | undefined;
+                if (!row) continue;
+                const update = db.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
+                try {
+                  update.run(`{"deep":${deepArray()}}`, row.rowid);
+                } catch {
+                  // A json_valid() check (Kilo): SQLite's JSON refuses more than 1,000 levels; 900 is still over our 512.
+                  update.run(`{"deep":${deepArray(900)}}`, row.rowid);
+                }
+              }
+            } finally {
+              db.close();
+              recordSqlite = true;
+            }
+          } else if (s.kind === 'jsonl') {
+            const cut = middleLineBoundary(c.full);
+            writeFileSync(c.target, Buffer.concat([c.full.subarray(0, cut), Buffer.from(`{"type":"user","deep":${deepArray()}}\n`), c.full.subarray(cut)]));
+          } else {
+            const brace = c.full.indexOf('{');
+            assert.ok(brace >= 0, 'no object to nest into');
+            writeFileSync(c.target, Buffer.concat([c.full.subarray(0, brace + 1), Buffer.from(`"x_deep":${deepArray()},`), c.full.subarray(brace + 1)]));
+          }
+          const r = await safeRead(adapter, c.source, null, c.env);
+          if (s.kind === 'jsonl') {
+            assert.ok(problemsAt(r, c.target).some((p) => p.where && /nested deeper than 512 levels/.test(p.message)), `the deep line is not named: ${JSON.stringify(r.problems)}`);
+            assert.deepEqual(isSubMultiset(contentSignatures(whole), contentSignatures(r)), [], 'messages lost next to the deep line');
+          } else if (s.kind !== 'sqlite') {
+            // A whole document nested too deep: read without the deep part, or refused by name; never a crash.
+            const same = isSubMultiset(contentSignatures(whole), contentSignatures(r)).length === 0;
+            assert.ok(same || problemsAt(r, c.target).length > 0, 'neither read nor reported');
+          }
+          // Whatever the adapter returned can be stored: nothing deep reaches the log to fail every retry.
+          await withStore(async (store) => {
+            const rep = await captureSource(store, adapter, c.source, c.env);
+            assert.equal(rep.failed, false, `capture failed: ${JSON.stringify(rep.problems)}`);
+            assert.deepEqual(rep.problems.filter((p) => /not stored|Maximum call stack/.test(p.message)), []);
+          });
         });
 
         run('empty file', async (c, s) => {

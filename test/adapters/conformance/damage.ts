@@ -113,3 +113,7 @@ export function writeWithBigLine(file: string, before: Buffer, open: string, clo
     closeSync(fd);
   }
 }
+
+/** Nesting that JSON.parse accepts and every recursive walk after it (validation, msgpack, clones) overflows on. */
+export const DEEP = 100_000;
+export const deepArray = (depth = DEEP): string => '['.repeat(depth) + ']'.repeat(depth);

@@ -102,6 +102,16 @@ test('oversized messages file and oversized line are UNSAFE_INPUT', async () => 
   await assert.rejects(readSfsDir(dir, { maxJsonFileBytes: 100 }), rejectsWith('UNSAFE_INPUT', /^manifest\.json: is \d+ bytes, over the 100 bytes limit$/));
 });
 
+test('a 100,000-deep message (or JSON file) is INVALID_INPUT naming file and line, not a stack overflow', async () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const dir = await copyExample('minimal');
+  await appendFile(join(dir, 'messages.jsonl'), `{"msg_id":"m_deep","role":"user","content":[{"type":"text","text":"x"}],"metadata":${deep(100_000)}}\n`);
+  await assert.rejects(readSfsDir(dir), rejectsWith('INVALID_INPUT', /^messages\.jsonl line 4: JSON nested deeper than 512 levels$/));
+  const dir2 = await copyExample('complete');
+  await writeFile(join(dir2, 'tools.json'), `{"tools":${deep(100_000)}}`);
+  await assert.rejects(readSfsDir(dir2), rejectsWith('INVALID_INPUT', /^tools\.json: JSON nested deeper than 512 levels$/));
+});
+
 test('invalid JSON line is INVALID_INPUT naming file and line', async () => {
   const dir = await copyExample('minimal');
   await appendFile(join(dir, 'messages.jsonl'), '{"msg_id": "x", oops}\n');

@@ -1,0 +1,106 @@
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+
+/**
+ * Opening native files without ever blocking (DESIGN §11.8). open(2) on a FIFO waits for a
+ * writer, and reading a FIFO or a device can wait forever: in libuv's four-thread pool for
+ * fs/promises (a few FIFOs stall every file operation of the process) or on the main thread
+ * for the *Sync calls. So every native file is opened here: its type is checked without
+ * opening it, it is opened with O_NONBLOCK (a FIFO swapped in after the check still opens at
+ * once), and the descriptor is checked again, so only a regular file is ever read.
+ */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREGULAR';
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
+    super(`not a regular file (${kind})`);
+    this.name = 'NotRegularFileError';
+  }
+}
+
+const O_NONBLOCK = fsc.O_NONBLOCK ?? 0;
+
+/** What a non-regular file is, for the problem line ("not a regular file (FIFO)"). */
+export function fileKind(st: Stats): string {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  if (st.isSymbolicLink()) return 'symbolic link';
+  return 'special file';
+}
+
+function mustBeRegular(path: string, st: Stats): void {
+  if (!st.isFile()) throw new NotRegularFileError(path, fileKind(st));
+}
+
+export interface OpenedFile {
+  fh: FileHandle;
+  /** fstat of the opened descriptor. */
+  st: Stats;
+}
+
+/**
+ * Opens `path` for reading if it is a regular file; throws NotRegularFileError otherwise
+ * (and the usual ENOENT/EACCES errors). `extraFlags`: e.g. O_NOFOLLOW. The caller closes `fh`.
+ */
+export async function openRegularFile(path: string, extraFlags = 0): Promise<OpenedFile> {
+  // Checked before opening too: opening some devices has effects of its own.
+  mustBeRegular(path, await (extraFlags & (fsc.O_NOFOLLOW ?? 0) ? lstat(path) : stat(path)));
+  const fh = await open(path, fsc.O_RDONLY | O_NONBLOCK | extraFlags);
+  try {
+    const st = await fh.stat();
+    mustBeRegular(path, st);
+    return { fh, st };
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The whole of a regular file (refused beyond `maxBytes`, when given). */
+export async function readRegularFile(path: string, maxBytes = Infinity): Promise<Buffer> {
+  const { fh, st } = await openRegularFile(path);
+  try {
+    if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
+    return await fh.readFile();
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Synchronous openRegularFile, for the synchronous readers (SQLite headers, small settings files). */
+export function openRegularFileSync(path: string): { fd: number; st: Stats } {
+  mustBeRegular(path, statSync(path));
+  const fd = openSync(path, fsc.O_RDONLY | O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    mustBeRegular(path, st);
+    return { fd, st };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+export function readRegularFileSync(path: string): Buffer {
+  const { fd } = openRegularFileSync(path);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * For files another library opens by path (better-sqlite3): the type is checked without
+ * opening. A file swapped for a FIFO between this check and the library's open is a race
+ * this cannot close; the check still keeps every FIFO left in a store from being opened.
+ */
+export function assertRegularFileSync(path: string): void {
+  mustBeRegular(path, statSync(path));
+}
