@@ -1,6 +1,7 @@
 import { SfsError } from '../errors.js';
 import { estimateCost } from '../pricing.js';
 import type { ProjectionDb } from '../projections/db.js';
+import { cwdUnderSql } from './directory-scope.js';
 import { orderedRefs } from './messages.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 
@@ -38,8 +39,8 @@ function summary(row: Row): SessionSummary {
 
 export interface ListOptions {
   tool?: string;
-  /** A directory: sessions whose cwd is it or lies under it. */
-  project?: string;
+  /** Sessions whose cwd is one of these directories or lies under one (see directoryScope). */
+  directories?: readonly string[];
   /** ISO date/time bounds on last activity. */
   since?: string;
   until?: string;
@@ -75,12 +76,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
     where.push('tool = @tool');
     params.tool = o.tool;
   }
-  if (o.project) {
-    const dir = o.project.replace(/\/+$/, '') || '/';
-    where.push("(cwd = @dir OR substr(cwd, 1, length(@prefix)) = @prefix)");
-    params.dir = dir;
-    params.prefix = dir === '/' ? '/' : dir + '/';
-  }
+  if (o.directories) where.push(cwdUnderSql('cwd', o.directories, params));
   if (o.ids) {
     where.push('id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify(o.ids);
