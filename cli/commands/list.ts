@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { directoryScope } from '../../engine/queries/directory-scope.js';
 import { listSessions } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
@@ -39,7 +40,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
     const defaultOrder = a.sort === 'title' ? 'asc' : 'desc';
     const res = listSessions(db, {
       tool: a.tool,
-      project: a.project ? resolveDir(a.project) : undefined,
+      directories: a.project !== undefined ? directoryScope(a.project, process.cwd()) : undefined,
       since: parseDateArg(a.since, '--since'),
       until: parseDateArg(a.until, '--until'),
       text: a.text,
@@ -66,7 +67,3 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
     if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${res.total} sessions; --limit shows more`));
   }),
 };
-
-function resolveDir(p: string): string {
-  return p.startsWith('/') ? p : new URL(p, `file://${process.cwd()}/`).pathname;
-}

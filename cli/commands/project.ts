@@ -91,7 +91,8 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
       .command({
         command: 'set-context <file>',
         describe: 'Replace the context document with a file (- for stdin)',
-        builder: (yy: Argv<ProjectArgs>) => yy.positional('file', { type: 'string', demandOption: true }) as Argv<ProjectArgs & { file: string }>,
+        // nargs: without it yargs reads a lone "-" as an option marker and passes an empty string.
+        builder: (yy: Argv<ProjectArgs>) => yy.positional('file', { type: 'string', demandOption: true, describe: 'a file, or - for standard input' }).nargs('file', 1) as Argv<ProjectArgs & { file: string }>,
         handler: handler<ProjectArgs & { file: string }>(async (a, ctx) => {
           const p = chosenProject(a);
           let text: string;

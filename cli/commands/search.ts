@@ -1,12 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
+import { directoryScope } from '../../engine/queries/directory-scope.js';
 import { search, type SearchOptions } from '../../engine/queries/search.js';
 import { ROLES } from '../../engine/model/message.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDateArg } from '../dates.js';
 import { color, highlight, print, printJson, shortTime, truncate } from '../output.js';
 
-/** The search options as flags (a project here is a directory argument, resolved below). */
-interface Args extends GlobalArgs, Pick<SearchOptions, 'query' | 'tool' | 'project' | 'since' | 'until' | 'role' | 'limit' | 'raw'> {}
+/** The search options as flags; --project is a directory argument, resolved like `list --project`. */
+interface Args extends GlobalArgs, Pick<SearchOptions, 'query' | 'tool' | 'since' | 'until' | 'role' | 'limit' | 'raw'> {
+  project?: string;
+}
 
 export const searchCommand: CommandModule<GlobalArgs, Args> = {
   command: 'search <query>',
@@ -26,7 +29,7 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
     const hits = search(db, {
       query: a.query,
       tool: a.tool,
-      project: a.project ? (a.project.startsWith('/') ? a.project : `${process.cwd()}/${a.project}`) : undefined,
+      directories: a.project !== undefined ? directoryScope(a.project, process.cwd()) : undefined,
       since: parseDateArg(a.since, '--since'),
       until: parseDateArg(a.until, '--until'),
       role: a.role,

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { SfsError } from '../../engine/errors.js';
 import { summarizePeriod, summarizeSession, type WorkSummary } from '../../engine/queries/summary.js';
+import { IDLE_GAP_MS } from '../../engine/summary/active-time.js';
 import { resolveSession } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime, truncate } from '../output.js';
@@ -17,12 +18,13 @@ function list(label: string, items: string[], max = 30): void {
   if (items.length > max) print(color.dim(`  … ${items.length - max} more (--json lists all)`));
 }
 
-function render(s: WorkSummary): void {
+/** `period` names the span active time is counted in ("today"); without it, the whole session. */
+function render(s: WorkSummary, period?: string): void {
   print(`${color.cyan(s.id)} ${color.bold(s.title)}`);
   const tokens = s.usage.input_tokens + s.usage.cache_read_tokens + s.usage.cache_write_tokens;
   print(
     color.dim(
-      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.duration_ms)} · ${s.message_count} messages, ${s.tool_calls} tool calls · ` +
+      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.active_ms)} active${period ? ` ${period}` : ''} · ${s.message_count} messages, ${s.tool_calls} tool calls · ` +
         `${formatTokens(tokens)} in / ${formatTokens(s.usage.output_tokens)} out · ${formatCost(s.cost_usd)}`,
     ),
   );
@@ -47,15 +49,17 @@ export const summaryCommand: CommandModule<GlobalArgs, Args> = {
     if (a.today) {
       const start = new Date();
       start.setHours(0, 0, 0, 0);
-      const end = new Date(start.getTime() + 86_400_000);
+      const end = new Date(start);
+      end.setDate(end.getDate() + 1); // the next local midnight (a DST day is 23 or 25 hours)
       const r = summarizePeriod(db, start.toISOString(), end.toISOString());
       if (ctx.json) return printJson('summary', { since: start.toISOString(), until: end.toISOString(), ...r });
       if (!r.sessions.length) return print(color.dim('No sessions today.'));
       const t = r.totals;
-      print(color.bold(`Today: ${t.sessions} sessions · ${formatDuration(t.duration_ms)} · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
+      print(color.bold(`Today: ${t.sessions} sessions · ${formatDuration(t.active_ms)} active · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
+      print(color.dim(`Active: wall-clock time today between messages at most ${IDLE_GAP_MS / 60_000} min apart; sessions side by side count once${t.session_active_ms > t.active_ms ? ` (${formatDuration(t.session_active_ms)} added up per session)` : ''}.`));
       for (const s of r.sessions) {
         print('');
-        render(s);
+        render(s, 'today');
       }
       return;
     }

@@ -27,9 +27,12 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       .positional('session', { type: 'string', demandOption: true, describe: 'id, alias or id prefix (≥ 4 characters)' })
       .option('format', { choices: ['sfs', 'md', ...RESUME_TARGETS] as const, default: 'sfs' as const })
       .option('project', { type: 'string', describe: "native formats: the directory the tool will run in (default: the session's)" })
-      .option('out', { alias: 'o', type: 'string', describe: 'destination (default ./<id>.sfs or ./<id>.md; "-" prints Markdown)' })
+      // nargs: 1 lets `--out -` take the "-" (yargs otherwise reads it as an option marker: "Unknown argument: -").
+      .option('out', { alias: 'o', type: 'string', nargs: 1, describe: 'destination (default ./<id>.sfs or ./<id>.md; "-" prints Markdown)' })
       .option('force', { type: 'boolean', describe: 'replace an existing destination' }) as Argv<ExportArgs>,
   handler: handler<ExportArgs>(async (a, ctx) => {
+    // A .sfs export is a directory and a native one several files: only Markdown fits on standard output.
+    if (a.out === '-' && a.format !== 'md') throw new SfsError('USAGE', `--out - prints Markdown only (add --format md); --format ${a.format} writes files`);
     if (isResumeTarget(a.format)) {
       // The same native session `sfs resume` writes, without starting the tool.
       const { writeNative, printWritten, resumeSummary } = await import('./resume.js');

@@ -41,7 +41,8 @@ export function writeRuleTargets(root: string, rulesText: string, o: WriteTarget
     else if (protectedFile && !o.force) action = 'skipped';
     else if (o.dryRun) action = s.state === 'missing' ? 'would create' : 'would overwrite';
     else {
-      backup = writeConfigAtomic(s.file, renderTarget(s.target, rulesText)).backup;
+      // Rule files are committed and read by every tool and teammate: ordinary modes, not private ones.
+      backup = writeConfigAtomic(s.file, renderTarget(s.target, rulesText), { shared: true }).backup;
       action = s.state === 'missing' ? 'created' : 'updated';
     }
     results.push({ path: s.target.path, state: s.state, action, ...(backup ? { backup } : {}) });

@@ -37,7 +37,8 @@ export class Folder {
       getSession: p('SELECT rowid, * FROM sessions WHERE id = ?'),
       discovered: p(`UPDATE sessions SET tool=@tool, native_id=@native_id, native_path=@native_path, cwd=@cwd,
         git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider, tool_version=@tool_version,
-        via=@via, discovered_stamp=@stamp, discovered_title=@title, created_at=@created_at,
+        via=@via, discovered_stamp=@stamp, discovered_title=@title,
+        created_at=CASE WHEN resumed_stamp IS NULL THEN @created_at ELSE created_at END,
         parent_session_id=@parent_session_id, agent_id=@agent_id, header=@header,
         tags=CASE WHEN tags_stamp IS NULL THEN @tags ELSE tags END,
         updated_at=CASE WHEN updated_at IS NULL OR updated_at < @created_at THEN @created_at ELSE updated_at END
@@ -48,7 +49,7 @@ export class Folder {
         tool=@tool, cwd=@cwd, git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider,
         tool_version=@tool_version
         WHERE id=@id`),
-      resumed: p('UPDATE sessions SET resumed_from=?, resumed_at_msg=?, resumed_stamp=? WHERE id=?'),
+      resumed: p('UPDATE sessions SET resumed_from=@from, resumed_at_msg=@at, resumed_stamp=@stamp, created_at=COALESCE(@created_at, created_at) WHERE id=@id'),
       userTitle: p('UPDATE sessions SET user_title=?, user_title_stamp=? WHERE id=?'),
       nativeTitle: p('UPDATE sessions SET native_title=?, native_title_stamp=? WHERE id=?'),
       alias: p('UPDATE sessions SET alias=?, alias_stamp=? WHERE id=?'),
@@ -119,10 +120,15 @@ export class Folder {
         if (!cur || cur.stamp < stamp) this.s.putCheckpoint!.run(id, ev.body.name, ev.body.at_msg, ev.body.created_at, stamp);
         break;
       }
-      case 'session.resumed':
-        // Lineage only: the messages arrive by capture of the written file. The first resume event wins.
-        if (!row.resumed_stamp || (row.resumed_stamp as string) > stamp) this.s.resumed!.run(ev.body.from_session, ev.body.at_msg, stamp, id);
+      case 'session.resumed': {
+        // Lineage and dates: the messages arrive by capture of the written file, carrying the source's
+        // old times. A resumed session is a new native session: created at the resume (whatever the
+        // discovery says, in either order), active then at the latest. The first resume event wins.
+        const at = normalizeTs(ev.body.created_at);
+        if (!row.resumed_stamp || (row.resumed_stamp as string) > stamp) this.s.resumed!.run({ from: ev.body.from_session, at: ev.body.at_msg, stamp, created_at: at, id });
+        if (at) this.s.bumpUpdated!.run(at, id, at);
         break;
+      }
       case 'session.deleted':
       case 'session.restored':
         if (!row.deleted_stamp || (row.deleted_stamp as string) < stamp) this.s.deleted!.run(ev.type === 'session.deleted' ? 1 : 0, stamp, id);

@@ -1,14 +1,15 @@
 import type { Statement } from 'better-sqlite3';
 import { SfsError } from '../errors.js';
 import type { ProjectionDb } from '../projections/db.js';
+import { cwdUnderSql } from './directory-scope.js';
 import { titleOf } from './sessions.js';
 import type { SearchHit } from './views.js';
 
 export interface SearchOptions {
   query: string;
   tool?: string;
-  /** A directory: hits from sessions whose cwd is it or lies under it. */
-  project?: string;
+  /** Hits from sessions whose cwd is one of these directories or lies under one (see directoryScope). */
+  directories?: readonly string[];
   /** ISO bounds on the message time (session hits: last activity). */
   since?: string;
   until?: string;
@@ -76,12 +77,7 @@ export function search(db: ProjectionDb, o: SearchOptions): SearchHit[] {
     sessionFilters.push('se.tool = @tool');
     params.tool = o.tool;
   }
-  if (o.project) {
-    const dir = o.project.replace(/\/+$/, '') || '/';
-    sessionFilters.push('(se.cwd = @dir OR substr(se.cwd, 1, length(@prefix)) = @prefix)');
-    params.dir = dir;
-    params.prefix = dir === '/' ? '/' : dir + '/';
-  }
+  if (o.directories) sessionFilters.push(cwdUnderSql('se.cwd', o.directories, params));
   if (o.sessionIds) {
     sessionFilters.push('se.id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify(o.sessionIds);

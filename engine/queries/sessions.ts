@@ -1,7 +1,8 @@
 import { SfsError } from '../errors.js';
 import { estimateCost } from '../pricing.js';
 import type { ProjectionDb } from '../projections/db.js';
-import { orderedRefs } from './messages.js';
+import { cwdUnderSql } from './directory-scope.js';
+import { sessionCounts } from './session-counts.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 
 type Row = Record<string, unknown>;
@@ -12,6 +13,13 @@ export function titleOf(row: Row): string {
     if (typeof v === 'string' && v.trim()) return v.trim();
   }
   return '(untitled)';
+}
+
+/** A fork's own rows are only what was added after the fork point: count what it shows (sessionCounts). */
+function withCounts<T extends SessionSummary>(db: ProjectionDb, s: T, row: Row): T {
+  if (!row.fork_from) return s;
+  const c = sessionCounts(db, s.id);
+  return { ...s, message_count: c.messages, tool_use_count: c.tool_calls };
 }
 
 function summary(row: Row): SessionSummary {
@@ -38,8 +46,8 @@ function summary(row: Row): SessionSummary {
 
 export interface ListOptions {
   tool?: string;
-  /** A directory: sessions whose cwd is it or lies under it. */
-  project?: string;
+  /** Sessions whose cwd is one of these directories or lies under one (see directoryScope). */
+  directories?: readonly string[];
   /** ISO date/time bounds on last activity. */
   since?: string;
   until?: string;
@@ -75,12 +83,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
     where.push('tool = @tool');
     params.tool = o.tool;
   }
-  if (o.project) {
-    const dir = o.project.replace(/\/+$/, '') || '/';
-    where.push("(cwd = @dir OR substr(cwd, 1, length(@prefix)) = @prefix)");
-    params.dir = dir;
-    params.prefix = dir === '/' ? '/' : dir + '/';
-  }
+  if (o.directories) where.push(cwdUnderSql('cwd', o.directories, params));
   if (o.ids) {
     where.push('id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify(o.ids);
@@ -105,8 +108,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   const rows = db
     .prepare(`SELECT * FROM sessions WHERE ${w} ORDER BY ${SORT_SQL[o.sort ?? 'updated']} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: o.limit ?? 50, offset: o.offset ?? 0 }) as Row[];
-  // A fork's own rows are only what was added after the fork point: count what it shows.
-  return { total, sessions: rows.map((r) => (r.fork_from ? { ...summary(r), message_count: orderedRefs(db, r.id as string).length } : summary(r))) };
+  return { total, sessions: rows.map((r) => withCounts(db, summary(r), r)) };
 }
 
 /**
@@ -186,7 +188,7 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
   const forks = (db.prepare('SELECT id FROM sessions WHERE fork_from = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
   const subagents = (db.prepare('SELECT id FROM sessions WHERE parent_session_id = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
   return {
-    ...summary(row),
+    ...withCounts(db, summary(row), row),
     native_id: (row.native_id as string) ?? null,
     native_path: (row.native_path as string) ?? null,
     provider: (row.provider as string) ?? null,

@@ -1,6 +1,7 @@
 import { blockText, type Message, type ToolResultBlock, type ToolUseBlock } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { exitCodeOf, isTestCommand, packageInstall, shellFileEffects, simpleCommands, testOutcome, type PackageInstall } from '../summary/commands.js';
+import { activeIntervals, IDLE_GAP_MS, unionMs, type Interval } from '../summary/active-time.js';
 import { classifyToolCall } from '../summary/tool-calls.js';
 import { iterateMessages } from './messages.js';
 import { getSessionDetail, listSessions } from './sessions.js';
@@ -18,7 +19,10 @@ export interface WorkSummary {
   cwd: string | null;
   created_at: string | null;
   updated_at: string | null;
+  /** First to last message. */
   duration_ms: number | null;
+  /** Active time (engine/summary/active-time.ts): idle gaps not counted; within the period for a period's summary. */
+  active_ms: number;
   message_count: number;
   tool_calls: number;
   files_read: string[];
@@ -55,16 +59,22 @@ function firstLine(s: string): string {
   return line.length > 200 ? line.slice(0, 199) + '…' : line;
 }
 
-export function summarizeSession(db: ProjectionDb, id: string): WorkSummary {
+/** A session's active stretches in [since, until) (ms; the whole session without bounds), from its own messages' times. */
+export function sessionActiveIntervals(db: ProjectionDb, id: string, since = -Infinity, until = Infinity): Interval[] {
+  // A gap that crosses a bound still needs the message just outside it.
+  const lo = Number.isFinite(since) ? new Date(since - IDLE_GAP_MS).toISOString() : '';
+  const hi = Number.isFinite(until) ? new Date(until + IDLE_GAP_MS).toISOString() : '\uffff';
+  const rows = db.prepare('SELECT ts FROM messages WHERE session_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').all(id, lo, hi) as Array<{ ts: string }>;
+  return activeIntervals(rows.map((r) => Date.parse(r.ts)), since, until);
+}
+
+export function summarizeSession(db: ProjectionDb, id: string, period?: { since: string; until: string }): WorkSummary {
   const d = getSessionDetail(db, id);
   const uses: Array<{ use: ToolUseBlock }> = [];
   const results = new Map<string, ToolResultBlock>();
   const apiErrors: string[] = [];
-  let count = 0;
-  for (const { message } of iterateMessages(db, id)) {
-    count++;
-    collect(message, uses, results, apiErrors);
-  }
+  for (const { message } of iterateMessages(db, id)) collect(message, uses, results, apiErrors);
+  const active = period ? sessionActiveIntervals(db, id, Date.parse(period.since), Date.parse(period.until)) : sessionActiveIntervals(db, id);
   const read = new Set<string>();
   const written = new Set<string>();
   const out: WorkSummary = {
@@ -75,8 +85,10 @@ export function summarizeSession(db: ProjectionDb, id: string): WorkSummary {
     created_at: d.created_at,
     updated_at: d.updated_at,
     duration_ms: d.duration_ms,
-    message_count: count,
-    tool_calls: uses.length,
+    active_ms: unionMs(active),
+    // the same counts as show and list (a fork includes what it inherits)
+    message_count: d.message_count,
+    tool_calls: d.tool_use_count,
     files_read: [],
     files_written: [],
     commands: [],
@@ -135,18 +147,29 @@ function collect(m: Message, uses: Array<{ use: ToolUseBlock }>, results: Map<st
   }
 }
 
+export interface PeriodTotals {
+  sessions: number;
+  usage: TokenTotals;
+  cost_usd: number | null;
+  /** Wall-clock active time in the period: sessions running side by side count once; at most the period's length. */
+  active_ms: number;
+  /** The sessions' active times in the period added up (more than active_ms when sessions overlapped). */
+  session_active_ms: number;
+}
+
 /** Summaries of every session active in [since, until), newest activity first, with totals. */
-export function summarizePeriod(db: ProjectionDb, since: string, until: string): { sessions: WorkSummary[]; totals: { sessions: number; usage: TokenTotals; cost_usd: number | null; duration_ms: number } } {
+export function summarizePeriod(db: ProjectionDb, since: string, until: string): { sessions: WorkSummary[]; totals: PeriodTotals } {
   const { sessions } = listSessions(db, { since, until, limit: 10_000 });
-  const out = sessions.map((s) => summarizeSession(db, s.id));
+  const out = sessions.map((s) => summarizeSession(db, s.id, { since, until }));
+  const all: Interval[] = sessions.flatMap((s) => sessionActiveIntervals(db, s.id, Date.parse(since), Date.parse(until)));
   const usage: TokenTotals = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 };
   let cost: number | null = 0;
-  let duration = 0;
+  let sessionActive = 0;
   for (const s of out) {
     for (const k of Object.keys(usage) as (keyof TokenTotals)[]) usage[k] += s.usage[k];
     if (s.cost_usd === null) cost = null;
     else if (cost !== null) cost += s.cost_usd;
-    duration += s.duration_ms ?? 0;
+    sessionActive += s.active_ms;
   }
-  return { sessions: out, totals: { sessions: out.length, usage, cost_usd: cost, duration_ms: duration } };
+  return { sessions: out, totals: { sessions: out.length, usage, cost_usd: cost, active_ms: unionMs(all), session_active_ms: sessionActive } };
 }

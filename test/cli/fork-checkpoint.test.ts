@@ -45,7 +45,8 @@ describe('sfs fork / checkpoint / checkpoints', () => {
 
     const human = await sfs.out(['show', forkAt3]);
     assert.match(human, new RegExp(`^forked from  ${P} at msg-003$`, 'm'));
-    assert.match(human, /^messages {5}3 \(0 tool calls\)$/m);
+    // a fork counts the tool calls it inherits, as its message count does (was 0: only its own rows)
+    assert.match(human, /^messages {5}3 \(1 tool calls?\)$/m);
     assert.match(human, /^#3 tool 2026-03-20 14:00 msg-003 from ses_a8960045$/m);
     assert.ok(!human.includes('msg-004'));
   });

@@ -46,6 +46,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   timeoutMs?: number;
+  /** Written to the command's standard input (closed after); without it stdin is /dev/null. */
+  input?: string;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -64,11 +66,12 @@ export class Sfs {
     Object.assign(env, { SFS_HOME: this.home }, o.env ?? {});
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? this.dir, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? this.dir, env: env as NodeJS.ProcessEnv, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      if (o.input !== undefined) child.stdin!.end(o.input);
       let stdout = '';
       let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 30_000);
       child.on('error', reject);
       child.on('close', (code, signal) => {

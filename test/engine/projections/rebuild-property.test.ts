@@ -44,6 +44,7 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('revised'), s: session, m: message }),
   fc.record({ kind: fc.constant('meta'), s: session, title: fc.option(fc.constantFrom(...WORDS), { nil: null }), alias: fc.option(fc.constantFrom('one', 'two'), { nil: null }), tags: fc.array(fc.constantFrom('x', 'y')) }),
   fc.record({ kind: fc.constant('forked'), s: session, fork: fc.constantFrom('ses_ffff0001', 'ses_ffff0002'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
+  fc.record({ kind: fc.constant('resumed'), s: session, from: fc.constantFrom('ses_ffff0001', 'ses_ffff0002'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constant('checkpoint'), s: session, name: fc.constantFrom('cp1', 'cp2'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constantFrom('deleted', 'restored', 'purged'), s: session }),
   fc.record({ kind: fc.constant('unknowledge'), s: session, project: project, entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003'), at: iso }),
@@ -74,6 +75,12 @@ function toEvent(st: Step): NewEvent {
       return { type: 'session.meta', session: st.s, body: { title: st.title as string | null, alias: st.alias as string | null, tags: st.tags as string[] } };
     case 'forked':
       return { type: 'session.forked', session: st.fork as string, body: { from_session: st.s, at_msg: st.at as string | null, created_at: st.at_ts as string } };
+    case 'resumed':
+      return {
+        type: 'session.resumed',
+        session: st.s,
+        body: { from_session: st.from as string, at_msg: st.at as string | null, target_tool: 'claude-code', native_id: `n-${st.s}`, native_path: `/h/${st.s}.jsonl`, cwd: '/p/one', messages_written: 1, created_at: st.at_ts as string },
+      };
     case 'checkpoint':
       return { type: 'checkpoint.created', session: st.s, body: { name: st.name as string, at_msg: st.at as string | null, created_at: st.at_ts as string } };
     case 'context':
