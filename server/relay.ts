@@ -8,6 +8,7 @@ import * as inv from './invitations.js';
 import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
+import { FrameBudget } from './frame-budget.js';
 import { Connection, Hub } from './sync-socket.js';
 import { newId } from './credentials.js';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/replication/protocol.js';
@@ -37,6 +38,8 @@ export interface RelayOptions {
   quotaBytes?: number;
   /** How long an invitation can be accepted (default 7 days). */
   invitationTtlMs?: number;
+  /** Bytes of received sync frames the process holds at once before sockets stop reading (default 32 MiB). */
+  frameBudgetBytes?: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
@@ -58,6 +61,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
+  const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);
   await rdb.listen(NOTIFY_CHANNEL, (space) => hub.wake(space));
   // A revocation committed by any relay process ends the sockets holding that token here too.
   await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
@@ -201,7 +205,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   });
 
   app.get('/v1/sync', { websocket: true }, (socket) => {
-    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks, quotaBytes: opts.quotaBytes ?? DEFAULT_QUOTA_BYTES });
+    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks, quotaBytes: opts.quotaBytes ?? DEFAULT_QUOTA_BYTES, frames });
   });
 
   let address: string;

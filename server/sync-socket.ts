@@ -5,6 +5,7 @@ import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from '
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
 import { RelayError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { FrameBudget } from './frame-budget.js';
 import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
@@ -52,6 +53,8 @@ export interface SocketDeps {
   hooks?: PushHooks;
   /** Body bytes an account's pushes may store (see pushEvents). */
   quotaBytes?: number;
+  /** Received frame bytes the process holds before sockets stop reading (frame-budget.ts). */
+  frames?: FrameBudget;
 }
 
 /** How long a revocation is remembered for sockets still in their handshake. */
@@ -137,7 +140,12 @@ export class Connection {
       // Decoded and checked now, while an earlier push may still wait on the database;
       // handled one after another so pushes keep their order (errors surface in order too).
       const parsed = this.parse(data, isBinary);
-      this.queue = this.queue.then(() => this.onFrame(parsed)).catch((err) => this.onError(err));
+      const size = data.length;
+      this.deps.frames?.take(size, () => ws.pause(), () => ws.resume());
+      this.queue = this.queue
+        .then(() => this.onFrame(parsed))
+        .catch((err) => this.onError(err))
+        .finally(() => this.deps.frames?.release(size));
     });
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
