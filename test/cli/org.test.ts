@@ -4,7 +4,7 @@ import { newSfs } from '../helpers/cli.js';
 import { pgliteBackend, relayOn, signup } from '../server/backends.js';
 import { signIn } from '../replication/helpers.js';
 
-test('sfs org: invite, the invitee lists and accepts or declines, roles, transfer, leave', { timeout: 180_000 }, async (t) => {
+test('sfs org: invite, the invitee lists and accepts or declines, roles, transfer, leave', { timeout: 300_000 }, async (t) => {
   const backend = await pgliteBackend();
   const relay = await relayOn(backend);
   t.after(async () => {
