@@ -39,12 +39,41 @@ export async function signup(db: Db, username: string, password: string, tokenNa
   });
 }
 
-export async function login(db: Db, username: string, password: string, tokenName: string): Promise<{ account: Account; token: string }> {
+/** Repeated wrong passwords lock an account: after `failures` of them, for `lockMs`. */
+export interface LoginLockout {
+  failures: number;
+  lockMs: number;
+}
+export const DEFAULT_LOCKOUT: LoginLockout = { failures: 10, lockMs: 15 * 60_000 };
+
+/**
+ * A token for the right password. While an account is locked every attempt is refused with
+ * LOCKED before the password is checked, so the answer never tells whether it was right.
+ */
+export async function login(db: Db, username: string, password: string, tokenName: string, lockout: LoginLockout = DEFAULT_LOCKOUT): Promise<{ account: Account; token: string }> {
   const row = await db.selectFrom('accounts').selectAll().where('username', '=', String(username)).executeTakeFirst();
+  if (row?.locked_until && row.locked_until.getTime() > Date.now()) throw lockedError(row.locked_until);
   // Same answer for unknown user and wrong password.
-  if (!row || !(await verifyPassword(String(password), row.password_hash))) throw new RelayError('AUTH', 'wrong username or password');
+  if (!row || !(await verifyPassword(String(password), row.password_hash))) {
+    if (row) await countFailure(db, row.id, lockout);
+    throw new RelayError('AUTH', 'wrong username or password');
+  }
+  if (row.failed_logins) await db.updateTable('accounts').set({ failed_logins: 0 }).where('id', '=', row.id).execute();
   const token = await createTokenIn(db, row.id, tokenName);
   return { account: { id: row.id, username: row.username }, token: token.token };
+}
+
+function lockedError(until: Date): RelayError {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return new RelayError('LOCKED', `account locked after repeated failed logins; try again after ${until.toISOString()}`, { retry_after: seconds });
+}
+
+/** One more wrong password; the one that reaches the limit locks the account and starts the count again. */
+async function countFailure(db: Db, accountId: string, lockout: LoginLockout): Promise<void> {
+  const r = await db.updateTable('accounts').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) })).where('id', '=', accountId).returning('failed_logins').executeTakeFirst();
+  if (r && r.failed_logins >= lockout.failures) {
+    await db.updateTable('accounts').set({ failed_logins: 0, locked_until: new Date(Date.now() + lockout.lockMs) }).where('id', '=', accountId).execute();
+  }
 }
 
 async function createTokenIn(db: Db, accountId: string, name: string): Promise<{ id: string; token: string }> {
@@ -122,16 +151,27 @@ export async function spacesOf(db: Db, accountId: string): Promise<SpaceInfo[]> 
   return rows as SpaceInfo[];
 }
 
-/** The caller's role in a space, or FORBIDDEN — the same answer whether the space exists or not. */
+/** Space ids have this shape, and no space name may (createTeam): an argument of this shape is an id. */
+const SPACE_ID = /^spc_/;
+export function isSpaceId(space: string): boolean {
+  return SPACE_ID.test(space);
+}
+
+/**
+ * The caller's role in a space, or FORBIDDEN — the same answer whether the space exists or not.
+ * The space is looked up by id when the argument is shaped like one, else by name: never either,
+ * so no name can stand for another space.
+ */
 export async function requireMember(db: Db, accountId: string, space: string, roles?: Array<'owner' | 'admin' | 'member'>): Promise<SpaceInfo> {
+  const key = String(space);
   const row = await db
     .selectFrom('members')
     .innerJoin('spaces', 'spaces.id', 'members.space_id')
     .select(['spaces.id', 'spaces.name', 'spaces.kind', 'members.role', 'spaces.dlp_policy'])
     .where('members.account_id', '=', accountId)
-    .where((eb) => eb.or([eb('spaces.id', '=', String(space)), eb('spaces.name', '=', String(space))]))
+    .where(isSpaceId(key) ? 'spaces.id' : 'spaces.name', '=', key)
     .executeTakeFirst();
-  if (!row || (roles && !roles.includes(row.role))) throw new RelayError('FORBIDDEN', `no access to space ${space}`);
+  if (!row || (roles && !roles.includes(row.role))) throw new RelayError('FORBIDDEN', `no access to space ${key}`);
   return row as SpaceInfo;
 }
 
@@ -142,6 +182,7 @@ export async function personalSpace(db: Db, who: Account): Promise<string> {
 
 export async function createTeam(db: Db, who: Authed, name: string): Promise<SpaceInfo> {
   if (!TEAM_NAME.test(String(name))) throw new RelayError('INVALID', 'team name must be 2–39 characters of a-z, 0-9, _ . -');
+  if (isSpaceId(name)) throw new RelayError('INVALID', `team name ${name} is shaped like a space id (spc_…); choose another`);
   return db.transaction().execute(async (tx) => {
     if (await tx.selectFrom('spaces').select('id').where('name', '=', name).executeTakeFirst()) throw new RelayError('CONFLICT', `space ${name} exists`);
     const id = newId('spc_');
@@ -149,36 +190,6 @@ export async function createTeam(db: Db, who: Authed, name: string): Promise<Spa
     await tx.insertInto('members').values({ space_id: id, account_id: who.id, role: 'owner' }).execute();
     return { id, name, kind: 'team', role: 'owner', dlp_policy: 'redact' };
   });
-}
-
-export async function addMember(db: Db, who: Authed, space: string, username: string, role: 'admin' | 'member'): Promise<void> {
-  const s = await requireMember(db, who.id, space, ['owner', 'admin']);
-  if (s.kind !== 'team') throw new RelayError('INVALID', 'a personal space has no other members');
-  if (role !== 'admin' && role !== 'member') throw new RelayError('INVALID', 'role must be admin or member');
-  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(username)).executeTakeFirst();
-  if (!acc) throw new RelayError('NOT_FOUND', `no account ${username}`);
-  await db.insertInto('members').values({ space_id: s.id, account_id: acc.id, role }).onConflict((oc) => oc.columns(['space_id', 'account_id']).doUpdateSet({ role })).execute();
-}
-
-export async function removeMember(db: Db, who: Authed, space: string, username: string): Promise<void> {
-  const s = await requireMember(db, who.id, space, ['owner', 'admin']);
-  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(username)).executeTakeFirst();
-  if (!acc) throw new RelayError('NOT_FOUND', `no account ${username}`);
-  const target = await db.selectFrom('members').select('role').where('space_id', '=', s.id).where('account_id', '=', acc.id).executeTakeFirst();
-  if (!target) throw new RelayError('NOT_FOUND', `${username} is not a member of ${s.name}`);
-  if (target.role === 'owner') throw new RelayError('FORBIDDEN', 'the owner cannot be removed');
-  await db.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', acc.id).execute();
-}
-
-export async function listMembers(db: Db, who: Authed, space: string) {
-  const s = await requireMember(db, who.id, space);
-  return db
-    .selectFrom('members')
-    .innerJoin('accounts', 'accounts.id', 'members.account_id')
-    .select(['accounts.username', 'members.role', 'members.created_at'])
-    .where('members.space_id', '=', s.id)
-    .orderBy('accounts.username')
-    .execute();
 }
 
 export async function setPolicy(db: Db, who: Authed, space: string, policy: DlpPolicy): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
 
-export type RelayErrorCode = ProtocolErrorCode | 'NOT_FOUND' | 'CONFLICT';
+/** LOCKED: too many failed logins, the account waits. GONE: an invitation expired or was cancelled. */
+export type RelayErrorCode = ProtocolErrorCode | 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE';
 
 const STATUS: Record<RelayErrorCode, number> = {
   AUTH: 401,
@@ -11,10 +12,13 @@ const STATUS: Record<RelayErrorCode, number> = {
   INVALID: 400,
   TOO_LARGE: 413,
   RATE_LIMIT: 429,
+  QUOTA: 507,
   PROTOCOL: 400,
   INTERNAL: 500,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  LOCKED: 429,
+  GONE: 410,
 };
 
 /** An error the relay reports to a client: HTTP status from the code, same codes over WebSocket. */

@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { RelayDb } from './db/schema.js';
 import { NOTIFY_CHANNEL } from './db/open.js';
 import { RelayError } from './errors.js';
+import { chargeQuota } from './quota.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../engine/model/events.js';
 import { assertValid, eventSchema } from '../engine/schema/validator.js';
@@ -92,8 +93,11 @@ export function validateWire(origin: string, req: PushRequest): Row[] {
  * the pusher is a member), tombstones for purges, and a NOTIFY per space — all committed
  * together, so the client's acknowledgement and the data can never disagree.
  */
-/** `validated`: the events already checked with validateWire (or the error it threw), so that CPU work can overlap the previous push's transaction. */
-export async function pushEvents(db: Db, who: Authed, origin: string, req: PushRequest, hooks: PushHooks = {}, validated?: Row[] | Error): Promise<PushResult> {
+/**
+ * `validated`: the events already checked with validateWire (or the error it threw), so that CPU work can overlap the previous push's transaction.
+ * `quotaBytes`: the body bytes the account's pushes may store in all; a push past it is refused with QUOTA (quota.ts).
+ */
+export async function pushEvents(db: Db, who: Authed, origin: string, req: PushRequest, hooks: PushHooks = {}, validated?: Row[] | Error, quotaBytes = Infinity): Promise<PushResult> {
   const space = await requireMember(db, who.id, req.space);
   if (validated instanceof Error) throw validated;
   const rows = validated ?? validateWire(origin, req);
@@ -133,14 +137,17 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
     await checkDlpContext(tx, who, space, req, targets, policies, frontier, sessions);
     setLevels(space.id, req, fresh);
     let written = 0;
+    let storedBytes = 0;
     const committed: Committed[] = [];
     // Counter rows are locked in one global order so concurrent pushes never deadlock.
     for (const target of [...targets.keys()].sort()) {
       const list = targets.get(target)!.sort((a, b) => a.seq - b.seq);
       const ins = await insertRows(tx, target, list);
       written += ins.written;
+      storedBytes += ins.bytes;
       if (ins.committed) committed.push(ins.committed);
     }
+    await chargeQuota(tx, who.id, storedBytes, quotaBytes);
     await tx.updateTable('streams').set({ frontier: req.upTo }).where('space_id', '=', space.id).where('origin', '=', stream).execute();
     await hooks.beforeCommit?.();
     return { frontier: req.upTo, written, committed };
@@ -208,8 +215,8 @@ export async function sharesOf(db: Db | Tx, accountId: string, sessions?: string
  * so a later transaction cannot take higher numbers and commit first: a reader that has
  * seen rseq N has seen everything below N that will ever exist.
  */
-async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written: number; committed?: Committed }> {
-  if (!rows.length) return { written: 0 };
+async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written: number; bytes: number; committed?: Committed }> {
+  if (!rows.length) return { written: 0, bytes: 0 };
   const up = await sql<{ next_rseq: string }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq`.execute(tx);
   const base = Number(up.rows[0]!.next_rseq) - rows.length;
   const sessions = [...new Set(rows.map((r) => r.session).filter((s): s is string => s !== null))];
@@ -246,7 +253,12 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   // A purge rewrites rows of this batch too; readers then take them from the database.
   const committed = purges ? undefined : { space, after: base, cursor: base + rows.length, events: stored.filter((_, i) => inserted.has(base + i + 1)).map(rowToWire) };
-  return { written: inserted.size, committed };
+  // Body bytes of the rows actually inserted (duplicates skipped): what the stored-bytes quota counts.
+  let bytes = 0;
+  stored.forEach((r, i) => {
+    if (r.body && inserted.has(base + i + 1)) bytes += r.body.byteLength;
+  });
+  return { written: inserted.size, bytes, committed };
 }
 
 const insertTexts = new Map<number, string>();

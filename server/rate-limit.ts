@@ -64,6 +64,16 @@ export class RateLimiter {
     return true;
   }
 
+  /** Whether the key's budget for the current window is spent (here or by any process), without spending any. */
+  async spent(key: string): Promise<boolean> {
+    const at = Math.floor(Date.now() / this.windowMs) * this.windowMs;
+    const b = this.local.get(key);
+    if (b && b.at === at && b.left > 0) return false;
+    if (b && b.at === at && b.exhausted) return true;
+    const row = await this.db.selectFrom('rate_windows').select('used').where('key', '=', key).where('window_start', '=', String(at) as never).executeTakeFirst();
+    return !!row && Number(row.used) >= this.limit;
+  }
+
   /** Reserves n units of the window's budget if that many are left; returns n or 0. */
   private async reserve(key: string, at: number, n: number): Promise<number> {
     const r = await sql<{ used: string }>`

@@ -3,11 +3,14 @@ import websocket from '@fastify/websocket';
 import { pack } from 'msgpackr';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
+import * as members from './membership.js';
+import * as inv from './invitations.js';
 import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
+import { FrameBudget } from './frame-budget.js';
 import { Connection, Hub } from './sync-socket.js';
-import { hashToken, newId } from './credentials.js';
+import { newId } from './credentials.js';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/replication/protocol.js';
 
 export interface RelayOptions {
@@ -23,7 +26,23 @@ export interface RelayOptions {
   /** Requests (HTTP) or frames (WebSocket) per second per token, and burst. */
   rateLimit?: { rate: number; burst: number };
   hooks?: PushHooks;
+  /** Sync sockets one token may hold open at once on this process (default 16). */
+  maxSocketsPerToken?: number;
+  /** Signups per client address per hour (default 10). */
+  signupsPerHour?: number;
+  /** Failed logins per client address per hour; past it that address's logins are refused for the hour (default 50). */
+  failedLoginsPerHour?: number;
+  /** Wrong passwords that lock an account, and for how long (default 10 → 15 minutes). */
+  loginLockout?: acc.LoginLockout;
+  /** Body bytes an account's pushes may store on the relay, over every space (default 10 GiB). */
+  quotaBytes?: number;
+  /** How long an invitation can be accepted (default 7 days). */
+  invitationTtlMs?: number;
+  /** Bytes of received sync frames the process holds at once before sockets stop reading (default 32 MiB). */
+  frameBudgetBytes?: number;
 }
+
+export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
 
 export interface Relay {
   url: string;
@@ -41,7 +60,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const app = Fastify({ logger, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
-  const hub = new Hub();
+  const hub = new Hub(opts.maxSocketsPerToken ?? 16);
+  const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);
   await rdb.listen(NOTIFY_CHANNEL, (space) => hub.wake(space));
   // A revocation committed by any relay process ends the sockets holding that token here too.
   await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
@@ -54,21 +74,44 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   // Frames: `rate`/s with bursts of `burst`. HTTP: `rate` × 60 per minute.
   const limiter = new RateLimiter(db, limits.rate, limits.burst);
   const httpLimiter = new RateLimiter(db, limits.rate, limits.rate * 60);
+  const perHour = (n: number) => new RateLimiter(db, n / 3600, n);
+  const signupLimiter = perHour(opts.signupsPerHour ?? 10);
+  const failedLoginLimiter = perHour(opts.failedLoginsPerHour ?? 50);
+  // Each request's authentication, done once by the rate-limit hook and reused by the handler.
+  const authed = new WeakMap<FastifyRequest, { who?: acc.Authed; error?: unknown }>();
+  const refuse = (reply: FastifyReply, l: RateLimiter, message: string): never => {
+    reply.header('retry-after', String(Math.ceil(l.windowMs / 1000)));
+    throw new RelayError('RATE_LIMIT', message);
+  };
   app.addHook('onRequest', async (req, reply) => {
+    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in a query.
+    if (/%00|\0/.test(req.url)) throw new RelayError('INVALID', 'a NUL byte in the request path');
     // The sync upgrade is limited per token by its frames (hello included).
     if (req.url === '/health' || req.url.startsWith('/v1/sync')) return;
-    // Per token when there is one, so one noisy device cannot starve an office behind one IP.
+    // Per verified account, so one noisy account cannot starve an office behind one address; anonymous
+    // requests and failed authentications per address, so random tokens neither escape the limit nor add rows.
+    let key = 'http:ip:' + req.ip;
     const h = req.headers.authorization;
-    const key = h?.startsWith('Bearer ') ? 'http:tok:' + hashToken(h.slice(7)) : 'http:ip:' + req.ip;
-    if (!(await httpLimiter.take(key))) {
-      reply.header('retry-after', String(Math.ceil(httpLimiter.windowMs / 1000)));
-      throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
+    if (h?.startsWith('Bearer ')) {
+      try {
+        const who = await acc.authenticate(db, h.slice(7));
+        authed.set(req, { who });
+        key = 'http:acc:' + who.id;
+      } catch (error) {
+        authed.set(req, { error });
+      }
     }
+    if (!(await httpLimiter.take(key))) refuse(reply, httpLimiter, 'too many requests for this account or address; slow down');
   });
   await app.register(websocket, { options: { maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES } });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof RelayError) return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
+    if (err instanceof RelayError) {
+      if (typeof err.extra.retry_after === 'number') reply.header('retry-after', String(err.extra.retry_after));
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
+    }
+    // A NUL or an invalid byte in a value reached PostgreSQL: bad input, not a relay failure.
+    if (err.code === '22021' || err.code === '22P05') return reply.status(400).send({ error: { code: 'INVALID', message: 'a value holds a NUL or an invalid character' } });
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
     if (err.statusCode === 429) return reply.status(429).send({ error: { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' } });
     if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'INVALID', message: err.message } });
@@ -76,7 +119,10 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal relay error' } });
   });
 
-  const auth = (req: FastifyRequest) => {
+  const auth = async (req: FastifyRequest): Promise<acc.Authed> => {
+    const done = authed.get(req);
+    if (done?.who) return done.who;
+    if (done) throw done.error;
     const h = req.headers.authorization;
     return acc.authenticate(db, h?.startsWith('Bearer ') ? h.slice(7) : undefined);
   };
@@ -90,8 +136,22 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     return { ok: true, database: rdb.kind, protocol: PROTOCOL_VERSIONS, connections: hub.connections };
   });
 
-  app.post('/v1/signup', async (req: Req) => acc.signup(db, str(req.body?.username, 'username'), str(req.body?.password, 'password'), req.body?.token_name ?? 'signup'));
-  app.post('/v1/login', async (req: Req) => acc.login(db, str(req.body?.username, 'username'), str(req.body?.password, 'password'), req.body?.token_name ?? 'login'));
+  app.post('/v1/signup', async (req: Req, reply: FastifyReply) => {
+    const [username, password] = [str(req.body?.username, 'username'), str(req.body?.password, 'password')];
+    if (!(await signupLimiter.take('signup:ip:' + req.ip))) refuse(reply, signupLimiter, 'too many signups from this address; try again later');
+    return acc.signup(db, username, password, req.body?.token_name ?? 'signup');
+  });
+  app.post('/v1/login', async (req: Req, reply: FastifyReply) => {
+    const [username, password] = [str(req.body?.username, 'username'), str(req.body?.password, 'password')];
+    const key = 'login-failed:ip:' + req.ip;
+    if (await failedLoginLimiter.spent(key)) refuse(reply, failedLoginLimiter, 'too many failed logins from this address; try again later');
+    try {
+      return await acc.login(db, username, password, req.body?.token_name ?? 'login', opts.loginLockout);
+    } catch (err) {
+      if (err instanceof RelayError && (err.code === 'AUTH' || err.code === 'LOCKED')) await failedLoginLimiter.take(key);
+      throw err;
+    }
+  });
   app.get('/v1/me', async (req) => {
     const who = await auth(req);
     return { account: { id: who.id, username: who.username }, token_id: who.tokenId, spaces: await acc.spacesOf(db, who.id) };
@@ -109,13 +169,20 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     return { space: req.params.space, policy: req.body?.policy };
   });
   app.post('/v1/orgs', async (req: Req) => acc.createTeam(db, await auth(req), str(req.body?.name, 'name')));
-  app.get('/v1/orgs/:space/members', async (req: Req) => ({ members: await acc.listMembers(db, await auth(req), req.params.space!) }));
-  app.post('/v1/orgs/:space/members', async (req: Req) => {
-    await acc.addMember(db, await auth(req), req.params.space!, str(req.body?.username, 'username'), req.body?.role ?? 'member');
-    return { space: req.params.space, username: req.body?.username, role: req.body?.role ?? 'member' };
-  });
+  app.get('/v1/orgs/:space/members', async (req: Req) => ({ members: await members.listMembers(db, await auth(req), req.params.space!) }));
+  // Membership needs the invitee's consent: both routes only invite (the second is the older name, kept for old clients).
+  const invite = async (req: Req) => ({ invitation: await inv.invite(db, await auth(req), req.params.space!, str(req.body?.username, 'username'), req.body?.role ?? 'member', opts.invitationTtlMs) });
+  app.post('/v1/orgs/:space/invitations', invite);
+  app.post('/v1/orgs/:space/members', invite);
+  app.get('/v1/orgs/:space/invitations', async (req: Req) => ({ invitations: await inv.teamInvitations(db, await auth(req), req.params.space!) }));
+  app.delete('/v1/orgs/:space/invitations/:id', async (req: Req) => inv.cancelInvitation(db, await auth(req), req.params.space!, req.params.id!));
+  app.get('/v1/invitations', async (req) => ({ invitations: await inv.myInvitations(db, await auth(req)) }));
+  app.post('/v1/invitations/:id/accept', async (req: Req) => inv.acceptInvitation(db, await auth(req), req.params.id!));
+  app.post('/v1/invitations/:id/decline', async (req: Req) => inv.declineInvitation(db, await auth(req), req.params.id!));
+  app.put('/v1/orgs/:space/members/:username', async (req: Req) => members.setRole(db, await auth(req), req.params.space!, req.params.username!, req.body?.role));
+  app.post('/v1/orgs/:space/transfer', async (req: Req) => members.transferOwnership(db, await auth(req), req.params.space!, str(req.body?.username, 'username')));
   app.delete('/v1/orgs/:space/members/:username', async (req: Req) => {
-    await acc.removeMember(db, await auth(req), req.params.space!, req.params.username!);
+    await members.removeMember(db, await auth(req), req.params.space!, req.params.username!);
     return { space: req.params.space, removed: req.params.username };
   });
   app.get('/v1/sessions', async (req: Req) => ({ sessions: await listRemoteSessions(db, await auth(req), req.query.space) }));
@@ -138,7 +205,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   });
 
   app.get('/v1/sync', { websocket: true }, (socket) => {
-    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks });
+    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks, quotaBytes: opts.quotaBytes ?? DEFAULT_QUOTA_BYTES, frames });
   });
 
   let address: string;
@@ -162,6 +229,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
         await app.close();
         limiter.close();
         httpLimiter.close();
+        signupLimiter.close();
+        failedLoginLimiter.close();
         await rdb.close();
       })()),
   };

@@ -5,6 +5,7 @@ import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from '
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
 import { RelayError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { FrameBudget } from './frame-budget.js';
 import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
@@ -50,6 +51,10 @@ export interface SocketDeps {
   limiter: RateLimiter;
   hub: Hub;
   hooks?: PushHooks;
+  /** Body bytes an account's pushes may store (see pushEvents). */
+  quotaBytes?: number;
+  /** Received frame bytes the process holds before sockets stop reading (frame-budget.ts). */
+  frames?: FrameBudget;
 }
 
 /** How long a revocation is remembered for sockets still in their handshake. */
@@ -62,13 +67,17 @@ export class Hub {
   /** Tokens revoked lately: a socket whose handshake read its token just before the revocation committed is closed when it registers. */
   private readonly recentlyRevoked = new Map<string, number>();
 
-  /** A connection authenticated with a token; false if that token was revoked meanwhile. */
-  register(tokenId: string, c: Connection): boolean {
-    if (this.recentlyRevoked.has(tokenId)) return false;
+  /** @param maxPerToken sync sockets one token may hold open at once (a leaked or looping client cannot take the process's sockets). */
+  constructor(readonly maxPerToken = 16) {}
+
+  /** A connection authenticated with a token: refused if that token was revoked meanwhile or already holds its share of sockets. */
+  register(tokenId: string, c: Connection): 'ok' | 'revoked' | 'full' {
+    if (this.recentlyRevoked.has(tokenId)) return 'revoked';
     let set = this.byToken.get(tokenId);
     if (!set) this.byToken.set(tokenId, (set = new Set()));
+    if (set.size >= this.maxPerToken) return 'full';
     set.add(c);
-    return true;
+    return 'ok';
   }
   /** A token was revoked (NOTIFY from any relay process): its sockets end now. */
   revoked(tokenId: string): void {
@@ -131,7 +140,12 @@ export class Connection {
       // Decoded and checked now, while an earlier push may still wait on the database;
       // handled one after another so pushes keep their order (errors surface in order too).
       const parsed = this.parse(data, isBinary);
-      this.queue = this.queue.then(() => this.onFrame(parsed)).catch((err) => this.onError(err));
+      const size = data.length;
+      this.deps.frames?.take(size, () => ws.pause(), () => ws.resume());
+      this.queue = this.queue
+        .then(() => this.onFrame(parsed))
+        .catch((err) => this.onError(err))
+        .finally(() => this.deps.frames?.release(size));
     });
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -165,7 +179,7 @@ export class Connection {
       if (err.code === 'FORBIDDEN' || err.code === 'AUTH' || err.code === 'RATE_LIMIT' || err.code === 'PROTOCOL') {
         this.deps.log.warn({ account: this.who?.username, code: err.code }, err.message);
       }
-      return this.fail({ t: 'error', code: err.code === 'NOT_FOUND' || err.code === 'CONFLICT' ? 'INVALID' : err.code, message: err.message });
+      return this.fail({ t: 'error', code: err.code === 'NOT_FOUND' || err.code === 'CONFLICT' || err.code === 'LOCKED' || err.code === 'GONE' ? 'INVALID' : err.code, message: err.message });
     }
     this.deps.log.error({ err }, 'sync connection failed');
     this.fail({ t: 'error', code: 'INTERNAL', message: 'internal relay error' });
@@ -202,7 +216,7 @@ export class Connection {
     switch (f.t) {
       case 'push': {
         try {
-          const r = await pushEvents(this.deps.rdb.db, this.who, this.origin, f, this.deps.hooks, parsed.rows);
+          const r = await pushEvents(this.deps.rdb.db, this.who, this.origin, f, this.deps.hooks, parsed.rows, this.deps.quotaBytes);
           this.send({ t: 'pushed', id: f.id, space: f.space, frontier: r.frontier, written: r.written });
           for (const c of r.committed) this.deps.hub.publish(c);
         } catch (err) {
@@ -244,7 +258,9 @@ export class Connection {
     if (this.closed) return;
     this.who = who; // from here on a revocation reaches this socket
     this.origin = String(f.origin);
-    if (!this.deps.hub.register(who.tokenId, this)) throw new RelayError('AUTH', 'API token revoked');
+    const registered = this.deps.hub.register(who.tokenId, this);
+    if (registered === 'revoked') throw new RelayError('AUTH', 'API token revoked');
+    if (registered === 'full') throw new RelayError('RATE_LIMIT', `too many sync sockets open with this token (at most ${this.deps.hub.maxPerToken}); close some`);
     if (!(await this.deps.limiter.take('ws:' + who.tokenId))) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
     await bindDevice(this.deps.rdb.db, who, String(f.origin), typeof f.device === 'string' ? f.device.slice(0, 100) : undefined);
     clearTimeout(this.helloTimer);

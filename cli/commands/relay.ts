@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
+import { SfsError } from '../../engine/errors.js';
 
 interface RelayArgs extends GlobalArgs {
   action: string;
@@ -9,6 +10,16 @@ interface RelayArgs extends GlobalArgs {
   host: string;
   'database-url'?: string;
   'data-dir'?: string;
+  'quota-bytes'?: string;
+  'max-sockets-per-token'?: number;
+  'signups-per-hour'?: number;
+}
+
+/** `10G`, `500M`, `64k` or a plain number of bytes. */
+export function parseBytes(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(String(text));
+  if (!m) throw new SfsError('USAGE', `--quota-bytes: ${text} is not a size (such as 10G, 500M or 1048576)`);
+  return Math.floor(Number(m[1]) * 1024 ** ' kmgt'.indexOf((m[2] || ' ').toLowerCase()));
 }
 
 /** `sfs relay start`: the server code is imported only here, so other commands never load fastify or pg. */
@@ -21,12 +32,25 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       .option('port', { type: 'number', default: 7878, describe: 'TCP port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 for every interface)' })
       .option('database-url', { type: 'string', describe: 'postgres://… (default: $SFS_RELAY_DATABASE_URL, else embedded PGlite)' })
-      .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' }) as never,
+      .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' })
+      .option('quota-bytes', { type: 'string', describe: 'event bytes each account may store, e.g. 10G (default 10G)' })
+      .option('max-sockets-per-token', { type: 'number', describe: 'sync sockets one token may hold open (default 16)' })
+      .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' }) as never,
   handler: handler(async (a, ctx) => {
     const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
     const dataDir = a['data-dir'] ?? join(ctx.paths.dataDir, 'relay');
-    const relay = await startRelay({ port: a.port, host: a.host, databaseUrl, dataDir: databaseUrl ? undefined : dataDir, logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' } });
+    const quotaBytes = a['quota-bytes'] === undefined ? undefined : parseBytes(a['quota-bytes']);
+    const relay = await startRelay({
+      port: a.port,
+      host: a.host,
+      databaseUrl,
+      dataDir: databaseUrl ? undefined : dataDir,
+      logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' },
+      quotaBytes,
+      maxSocketsPerToken: a['max-sockets-per-token'],
+      signupsPerHour: a['signups-per-hour'],
+    });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     else print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.

@@ -122,7 +122,8 @@ export class SyncConnection {
         }
         if (f.t === 'welcome') return resolve(f);
         if (f.t === 'error' && f.id === undefined) {
-          this.closedWith = new SyncClosed(`relay refused: ${f.message}`, f.code === 'AUTH' || f.code === 'VERSION' || f.code === 'FORBIDDEN', f.code);
+          // QUOTA: retrying cannot help until the account frees space or the relay raises the quota.
+          this.closedWith = new SyncClosed(`relay refused: ${f.message}`, f.code === 'AUTH' || f.code === 'VERSION' || f.code === 'FORBIDDEN' || f.code === 'QUOTA', f.code);
           return;
         }
         this.onFrame(f);
@@ -315,7 +316,7 @@ export class SyncConnection {
             continue;
           }
           if (this.closedWith) break;
-          throw new SyncClosed(`push refused: ${err.message}`, err.code === 'FORBIDDEN' || err.code === 'INVALID', err.code);
+          throw new SyncClosed(`push refused: ${err.message}`, err.code === 'FORBIDDEN' || err.code === 'INVALID' || err.code === 'QUOTA', err.code);
         }
         continue;
       }

@@ -120,7 +120,8 @@ export interface ErrorFrame {
   spaces?: SpaceInfo[];
   shares?: Record<string, string[]>;
 }
-export type ProtocolErrorCode = 'AUTH' | 'VERSION' | 'FORBIDDEN' | 'GAP' | 'STALE' | 'INVALID' | 'TOO_LARGE' | 'RATE_LIMIT' | 'PROTOCOL' | 'INTERNAL';
+/** QUOTA: the account's stored bytes would pass the relay's quota (fatal for a push: waiting does not help). */
+export type ProtocolErrorCode = 'AUTH' | 'VERSION' | 'FORBIDDEN' | 'GAP' | 'STALE' | 'INVALID' | 'TOO_LARGE' | 'RATE_LIMIT' | 'QUOTA' | 'PROTOCOL' | 'INTERNAL';
 
 export type ClientFrame = Hello | Push | Sub | Ack;
 export type RelayFrame = Welcome | Pushed | Events | ErrorFrame;

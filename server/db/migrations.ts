@@ -45,6 +45,36 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`drop table rate_windows`.execute(db);
     },
   },
+  // Membership by consent (invitations), one owner per space, login lockout and stored-bytes quota counters.
+  '0005_invitations_limits': {
+    async up(db: Kysely<any>) {
+      await sql`create table invitations (
+        id text primary key,
+        space_id text not null references spaces(id) on delete cascade,
+        invitee text not null references accounts(id) on delete cascade,
+        role text not null check (role in ('admin', 'member')),
+        invited_by text not null references accounts(id) on delete cascade,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        state text not null default 'pending' check (state in ('pending', 'accepted', 'declined', 'cancelled')),
+        answered_at timestamptz
+      )`.execute(db);
+      // At most one open invitation per space and invitee: inviting again renews it.
+      await sql`create unique index invitations_pending on invitations(space_id, invitee) where state = 'pending'`.execute(db);
+      await sql`create index invitations_invitee on invitations(invitee) where state = 'pending'`.execute(db);
+      await sql`create unique index members_one_owner on members(space_id) where role = 'owner'`.execute(db);
+      await sql`alter table accounts add column failed_logins integer not null default 0`.execute(db);
+      await sql`alter table accounts add column locked_until timestamptz`.execute(db);
+      await sql`alter table accounts add column stored_bytes bigint not null default 0`.execute(db);
+      // What the account's devices stored so far, so the quota counts from the start.
+      await sql`update accounts a set stored_bytes = coalesce((select sum(octet_length(e.body)) from events e join devices d on d.origin = e.origin where d.account_id = a.id and e.body is not null), 0)`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table invitations`.execute(db);
+      await sql`drop index members_one_owner`.execute(db);
+      await sql`alter table accounts drop column failed_logins, drop column locked_until, drop column stored_bytes`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

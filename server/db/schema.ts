@@ -2,7 +2,17 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** The relay's tables, as Kysely sees them. Migrations in migrations.ts create them. */
 export interface RelayDb {
-  accounts: { id: string; username: string; password_hash: string; created_at: Generated<Date> };
+  accounts: {
+    id: string;
+    username: string;
+    password_hash: string;
+    created_at: Generated<Date>;
+    /** Wrong passwords since the last success or lockout; at the relay's limit the account is locked until locked_until. */
+    failed_logins: Generated<number>;
+    locked_until: Date | null;
+    /** Body bytes this account's pushes stored (every space they went into): what the quota counts. */
+    stored_bytes: ColumnType<string, string | number | undefined, string | number>;
+  };
   tokens: {
     id: string;
     account_id: string;
@@ -21,6 +31,18 @@ export interface RelayDb {
     /** The per-space order counter: updated inside each inserting transaction, so commits serialise per space. */
     next_rseq: ColumnType<string, string | number | undefined, string | number>;
     created_at: Generated<Date>;
+  };
+  /** An offer of membership: the invitee becomes a member only by accepting it (migration 0005). */
+  invitations: {
+    id: string;
+    space_id: string;
+    invitee: string;
+    role: 'admin' | 'member';
+    invited_by: string;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    state: 'pending' | 'accepted' | 'declined' | 'cancelled';
+    answered_at: Date | null;
   };
   members: { space_id: string; account_id: string; role: 'owner' | 'admin' | 'member'; created_at: Generated<Date> };
   events: {

@@ -8,6 +8,7 @@ import { backends, signup, relayOn, type Backend } from '../server/backends.js';
 import { tempDir } from '../helpers/tmp.js';
 import { syncOnce } from '../../engine/replication/start-sync.js';
 import { RelayApi } from '../../engine/replication/api.js';
+import { joinTeam } from '../helpers/team.js';
 import type { Store } from '../../engine/store.js';
 import { allEvents, dumpProjections, identities, openStore } from './helpers.js';
 
@@ -69,7 +70,7 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
   const bob = await signup(setup, 'bob');
   const aapi = new RelayApi(setup.url, alice.token);
   await aapi.call('POST', '/v1/orgs', { name: 'team' });
-  await aapi.call('POST', '/v1/orgs/team/members', { username: 'bob' });
+  await joinTeam(setup.url, alice.token, bob.token, 'team', 'bob');
   const shared = ['ses_sharedaaaa', 'ses_sharedbbbb'];
   for (const s of shared) await aapi.call('POST', '/v1/shares', { session: s, space: 'team' });
   await setup.close();

@@ -5,6 +5,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { startSync, syncOnce } from '../../engine/replication/start-sync.js';
 import { purgeSession } from '../../engine/ops/lifecycle.js';
 import { RelayApi } from '../../engine/replication/api.js';
+import { joinTeam } from '../helpers/team.js';
 import { backfillFor } from '../../server/events.js';
 import { BLOCKED_KEY } from '../../engine/replication/connection.js';
 import { writeSyncSettings } from '../../engine/replication/settings.js';
@@ -64,7 +65,7 @@ describe('client sync', { concurrency: false }, () => {
     signIn(dc, relay.url, bob.token, 'bob2');
     const aliceApi = new RelayApi(relay.url, alice.token);
     await aliceApi.call('POST', '/v1/orgs', { name: 'team2' });
-    await aliceApi.call('POST', '/v1/orgs/team2/members', { username: 'bob2' });
+    await joinTeam(relay.url, alice.token, bob.token, 'team2', 'bob2');
     const A = await openStore(da);
     const C = await openStore(dc);
     t.after(async () => {
@@ -110,7 +111,7 @@ describe('client sync', { concurrency: false }, () => {
     signIn(dc, relay.url, bob.token, 'bob4');
     const aliceApi = new RelayApi(relay.url, alice.token);
     await aliceApi.call('POST', '/v1/orgs', { name: 'team4' });
-    await aliceApi.call('POST', '/v1/orgs/team4/members', { username: 'bob4' });
+    await joinTeam(relay.url, alice.token, bob.token, 'team4', 'bob4');
     await aliceApi.call('PUT', '/v1/spaces/team4/policy', { policy: 'block' });
     const A = await openStore(da);
     const C = await openStore(dc);
@@ -163,7 +164,7 @@ describe('client sync', { concurrency: false }, () => {
     await aliceApi.call('PUT', '/v1/spaces/~alice5/policy', { policy: 'warn' });
     for (const [team, policy] of [['team5b', 'block'], ['team5r', 'redact']] as const) {
       await aliceApi.call('POST', '/v1/orgs', { name: team });
-      await aliceApi.call('POST', `/v1/orgs/${team}/members`, { username: 'bob5' });
+      await joinTeam(relay.url, alice.token, bob.token, team, 'bob5');
       await aliceApi.call('PUT', `/v1/spaces/${team}/policy`, { policy });
     }
     const A = await openStore(da);

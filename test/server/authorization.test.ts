@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { backends, relayOn, signup, type Backend } from './backends.js';
 import { WireClient, dlp, meta } from './wire-client.js';
 import type { Relay } from '../../server/relay.js';
+import { joinTeam } from '../helpers/team.js';
 
 const make = (await backends()).at(-1)!;
 
@@ -116,5 +117,213 @@ describe('authorization', { concurrency: false }, () => {
     const rows = await relay.rdb.db.selectFrom('events').select(['space_id', 'origin']).where('session', '=', session).execute();
     assert.ok(rows.every((r) => r.space_id !== aliceSpace && r.space_id !== teamSpace ? r.origin === 'orgmallory03' : r.origin === 'orgalice0001'));
     assert.equal(rows.filter((r) => r.space_id === teamSpace).length, 2);
+  });
+});
+
+/** An HTTP call as one account; answers status and JSON. */
+function as(relay: Relay, token: string | undefined) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(relay.url + path, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => ({})) };
+  };
+}
+
+/**
+ * Team membership needs the invitee's consent, and roles hold: sequences of team actions by
+ * owners, admins, members, invitees and outsiders, each checked against what it may do.
+ */
+describe('team membership and roles', { concurrency: false }, () => {
+  let b: Backend;
+  let relay: Relay;
+  const tok: Record<string, string> = {};
+  const call = (who: string) => as(relay, tok[who]);
+  const members = async (team: string) => ((await call('owner1')('GET', `/v1/orgs/${team}/members`)).body.members as Array<{ username: string; role: string }>).map((m) => `${m.username}:${m.role}`).sort();
+  before(async () => {
+    b = await make();
+    relay = await relayOn(b);
+    for (const u of ['owner1', 'admin1', 'member1', 'invitee1', 'outsider1']) tok[u] = (await signup(relay, u)).token;
+  });
+  after(async () => {
+    await relay?.close();
+    await b?.drop();
+  });
+
+  test('an invitee is no member until she accepts: no read, pull, share, listing or routing of her pushes', async () => {
+    const owner = call('owner1');
+    const alice = call('invitee1');
+    const team = (await owner('POST', '/v1/orgs', { name: 'consent' })).body.id as string;
+    // Alice's own session, pushed to her personal space.
+    const c = await WireClient.connect(relay.url);
+    const w = await c.hello(tok.invitee1!, 'orginvitee01');
+    const personal = w.spaces[0]!.id;
+    const session = 'ses_inviteesecret1';
+    c.send({ t: 'push', id: 1, space: personal, from: 0, upTo: 1, ...dlp(personal), events: [meta('orginvitee01', 1, session)] });
+    await c.next('pushed');
+    c.close();
+    // The old route adds nobody any more: it only invites (so no client can bypass consent).
+    const viaOld = await owner('POST', '/v1/orgs/consent/members', { username: 'invitee1', role: 'member' });
+    assert.equal(viaOld.status, 200);
+    assert.match(viaOld.body.invitation.id, /^inv_/);
+    assert.deepEqual(await members('consent'), ['owner1:owner']);
+    // Inviting again renews the same invitation.
+    const inv = (await owner('POST', '/v1/orgs/consent/invitations', { username: 'invitee1', role: 'member' })).body.invitation;
+    assert.equal(inv.id, viaOld.body.invitation.id);
+    assert.equal(inv.space, 'consent');
+    assert.equal(inv.username, 'invitee1');
+    assert.ok(Date.parse(inv.expires_at) > Date.now());
+    // Before accepting: nothing of the space is hers, by any route.
+    for (const [method, path, body] of [
+      ['GET', `/v1/orgs/consent/members`],
+      ['GET', `/v1/orgs/${team}/members`],
+      ['GET', `/v1/sessions?space=consent`],
+      ['GET', `/v1/sessions?space=${team}`],
+      ['POST', `/v1/shares`, { session, space: 'consent' }],
+      ['POST', `/v1/shares`, { session, space: team }],
+      ['POST', `/v1/orgs/consent/invitations`, { username: 'outsider1' }],
+    ] as Array<[string, string, unknown?]>) {
+      const r = await alice(method, path, body);
+      assert.equal(r.status, 403, `${method} ${path} before accepting answered ${r.status}`);
+    }
+    assert.ok(!JSON.stringify((await alice('GET', '/v1/spaces')).body).includes(team));
+    const before = await WireClient.connect(relay.url);
+    const wb = await before.hello(tok.invitee1!, 'orginvitee01');
+    assert.ok(!wb.spaces.some((s) => s.id === team), 'the welcome does not list a space she was only invited to');
+    before.send({ t: 'sub', space: team, after: 0 });
+    assert.equal((await before.next('error')).code, 'FORBIDDEN');
+    // The team shares her session id into its space; her next push of it is not routed there (she is no member).
+    await owner('POST', '/v1/shares', { session, space: 'consent' });
+    const d = await WireClient.connect(relay.url);
+    await d.hello(tok.invitee1!, 'orginvitee01');
+    d.send({ t: 'push', id: 2, space: personal, from: 1, upTo: 2, ...dlp(personal), events: [meta('orginvitee01', 2, session, 'private')] });
+    await d.next('pushed');
+    d.close();
+    const inTeam = await relay.rdb.db.selectFrom('events').select('origin').where('space_id', '=', team).where('origin', '=', 'orginvitee01').execute();
+    assert.equal(inTeam.length, 0, 'nothing of hers reached a space she never joined');
+    // Her list shows the invitation with its inviter; nobody else can answer it.
+    const mine = (await alice('GET', '/v1/invitations')).body.invitations;
+    assert.deepEqual(mine.map((i: { id: string; space: string; invited_by: string; role: string }) => [i.id, i.space, i.invited_by, i.role]), [[inv.id, 'consent', 'owner1', 'member']]);
+    assert.equal((await call('outsider1')('GET', '/v1/invitations')).body.invitations.length, 0);
+    assert.equal((await call('outsider1')('POST', `/v1/invitations/${inv.id}/accept`)).status, 404);
+    assert.equal((await owner('POST', `/v1/invitations/${inv.id}/accept`)).status, 404, 'the inviter cannot accept for her');
+    assert.deepEqual(await members('consent'), ['owner1:owner']);
+    // She accepts: now a member, and only now.
+    const acc = await alice('POST', `/v1/invitations/${inv.id}/accept`);
+    assert.equal(acc.status, 200);
+    assert.equal(acc.body.space, 'consent');
+    assert.deepEqual(await members('consent'), ['invitee1:member', 'owner1:owner']);
+    assert.equal((await alice('GET', '/v1/sessions?space=consent')).status, 200);
+    // An invitation is used once.
+    const again = await alice('POST', `/v1/invitations/${inv.id}/accept`);
+    assert.equal(again.status, 410);
+    assert.equal(again.body.error.code, 'GONE');
+    assert.equal((await alice('GET', '/v1/invitations')).body.invitations.length, 0);
+    // Inviting a member is a conflict, not a role change.
+    assert.equal((await owner('POST', '/v1/orgs/consent/invitations', { username: 'invitee1', role: 'admin' })).status, 409);
+  });
+
+  test('declined, cancelled and expired invitations make no member', async () => {
+    const owner = call('owner1');
+    const bob = call('outsider1');
+    await owner('POST', '/v1/orgs', { name: 'answers' });
+    const inv1 = (await owner('POST', '/v1/orgs/answers/invitations', { username: 'outsider1' })).body.invitation;
+    assert.equal((await bob('POST', `/v1/invitations/${inv1.id}/decline`)).status, 200);
+    assert.equal((await bob('POST', `/v1/invitations/${inv1.id}/accept`)).body.error.code, 'GONE');
+    const inv2 = (await owner('POST', '/v1/orgs/answers/invitations', { username: 'outsider1' })).body.invitation;
+    assert.notEqual(inv2.id, inv1.id);
+    // Only the team's owner or admins cancel; the invitee cannot cancel through the team route.
+    assert.equal((await bob('DELETE', `/v1/orgs/answers/invitations/${inv2.id}`)).status, 403);
+    assert.equal((await owner('DELETE', `/v1/orgs/answers/invitations/${inv2.id}`)).status, 200);
+    const cancelled = await bob('POST', `/v1/invitations/${inv2.id}/accept`);
+    assert.equal(cancelled.status, 410);
+    assert.match(cancelled.body.error.message, /cancelled/);
+    const inv3 = (await owner('POST', '/v1/orgs/answers/invitations', { username: 'outsider1' })).body.invitation;
+    await relay.rdb.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', inv3.id).execute();
+    assert.equal((await bob('GET', '/v1/invitations')).body.invitations.length, 0, 'an expired invitation is not listed');
+    const expired = await bob('POST', `/v1/invitations/${inv3.id}/accept`);
+    assert.equal(expired.status, 410);
+    assert.match(expired.body.error.message, /expired/);
+    assert.deepEqual(await members('answers'), ['owner1:owner']);
+    // A personal space takes no members.
+    assert.equal((await owner('POST', '/v1/orgs/~owner1/invitations', { username: 'outsider1' })).status, 400);
+  });
+
+  test('admins manage members and admins, never the owner; the owner leaves only after a transfer', async () => {
+    const owner = call('owner1');
+    const admin = call('admin1');
+    const member = call('member1');
+    await owner('POST', '/v1/orgs', { name: 'roles' });
+    await joinTeam(relay.url, tok.owner1!, tok.admin1!, 'roles', 'admin1', 'admin');
+    await joinTeam(relay.url, tok.owner1!, tok.member1!, 'roles', 'member1');
+    assert.deepEqual(await members('roles'), ['admin1:admin', 'member1:member', 'owner1:owner']);
+    // The attacks of an admin on the owner: demote by re-adding, demote by role, remove, take ownership.
+    assert.equal((await admin('POST', '/v1/orgs/roles/members', { username: 'owner1', role: 'member' })).status, 409);
+    assert.equal((await admin('POST', '/v1/orgs/roles/invitations', { username: 'owner1', role: 'admin' })).status, 409);
+    assert.equal((await admin('PUT', '/v1/orgs/roles/members/owner1', { role: 'member' })).status, 403);
+    assert.equal((await admin('DELETE', '/v1/orgs/roles/members/owner1')).status, 403);
+    assert.equal((await admin('POST', '/v1/orgs/roles/transfer', { username: 'admin1' })).status, 403);
+    assert.deepEqual(await members('roles'), ['admin1:admin', 'member1:member', 'owner1:owner']);
+    // A member manages nobody.
+    assert.equal((await member('PUT', '/v1/orgs/roles/members/admin1', { role: 'member' })).status, 403);
+    assert.equal((await member('DELETE', '/v1/orgs/roles/members/admin1')).status, 403);
+    assert.equal((await member('POST', '/v1/orgs/roles/invitations', { username: 'outsider1' })).status, 403);
+    // An admin changes members' and admins' roles and removes them.
+    assert.equal((await admin('PUT', '/v1/orgs/roles/members/member1', { role: 'admin' })).status, 200);
+    assert.equal((await admin('PUT', '/v1/orgs/roles/members/member1', { role: 'owner' })).status, 400);
+    assert.equal((await admin('PUT', '/v1/orgs/roles/members/member1', { role: 'member' })).status, 200);
+    assert.equal((await admin('DELETE', '/v1/orgs/roles/members/member1')).status, 200);
+    assert.deepEqual(await members('roles'), ['admin1:admin', 'owner1:owner']);
+    // Members and admins leave; the owner cannot until she transfers.
+    await joinTeam(relay.url, tok.admin1!, tok.member1!, 'roles', 'member1');
+    assert.equal((await member('DELETE', '/v1/orgs/roles/members/member1')).status, 200);
+    const stay = await owner('DELETE', '/v1/orgs/roles/members/owner1');
+    assert.equal(stay.status, 403);
+    assert.match(stay.body.error.message, /transfer/);
+    assert.equal((await owner('POST', '/v1/orgs/roles/transfer', { username: 'member1' })).status, 404, 'only to a member');
+    const t = await owner('POST', '/v1/orgs/roles/transfer', { username: 'admin1' });
+    assert.equal(t.status, 200);
+    assert.deepEqual(t.body, { space: 'roles', owner: 'admin1', previous_owner: 'owner1' });
+    assert.deepEqual(await members('roles'), ['admin1:owner', 'owner1:admin']);
+    // The former owner is an admin now: she cannot touch the new owner, and can leave.
+    assert.equal((await owner('DELETE', '/v1/orgs/roles/members/admin1')).status, 403);
+    assert.equal((await owner('DELETE', '/v1/orgs/roles/members/owner1')).status, 200);
+    assert.equal((await owner('GET', '/v1/orgs/roles/members')).status, 403);
+    const owners = await relay.rdb.db.selectFrom('members').innerJoin('spaces', 'spaces.id', 'members.space_id').select('members.account_id').where('spaces.name', '=', 'roles').where('members.role', '=', 'owner').execute();
+    assert.equal(owners.length, 1);
+    // Nobody leaves a personal space.
+    assert.equal((await owner('DELETE', '/v1/orgs/~owner1/members/owner1')).status, 400);
+  });
+
+  test('no space is named like a space id, and a lookup is by id or by name, never either', async () => {
+    const owner = call('owner1');
+    const bob = call('outsider1');
+    const victim = (await owner('POST', '/v1/orgs', { name: 'victim' })).body.id as string;
+    const made = await bob('POST', '/v1/orgs', { name: victim });
+    assert.equal(made.status, 400);
+    assert.match(made.body.error.message, /space id/);
+    assert.equal((await bob('POST', '/v1/orgs', { name: 'spc_0123456789abcdef0123' })).status, 400);
+    // A space named like another's id (as a relay before this check could hold): the id still means the id.
+    await relay.rdb.db.insertInto('spaces').values({ id: 'spc_shadow0000000000000', name: victim, kind: 'team', dlp_policy: 'redact' }).execute();
+    const bobId = (await bob('GET', '/v1/me')).body.account.id as string;
+    await relay.rdb.db.insertInto('members').values({ space_id: 'spc_shadow0000000000000', account_id: bobId, role: 'owner' }).execute();
+    assert.equal((await bob('GET', `/v1/orgs/${victim}/members`)).status, 403, 'the shadow name does not open the victim');
+    assert.equal((await bob('GET', `/v1/sessions?space=${victim}`)).status, 403);
+    assert.deepEqual(await members(victim), ['owner1:owner']);
+    assert.deepEqual(await members('victim'), ['owner1:owner']);
+  });
+
+  test('a NUL byte in a path or a value is bad input (400), not a relay failure', async () => {
+    const owner = call('owner1');
+    for (const path of ['/v1/orgs/%00/members', '/v1/sessions?space=%00', '/v1/orgs/a%00b/invitations']) {
+      const r = await owner('GET', path);
+      assert.equal(r.status, 400, path);
+      assert.equal(r.body.error.code, 'INVALID');
+    }
+    const login = await as(relay, undefined)('POST', '/v1/login', { username: 'a\u0000b', password: 'whatever12' });
+    assert.equal(login.status, 400);
+    assert.equal(login.body.error.code, 'INVALID');
   });
 });

@@ -1,0 +1,31 @@
+import { sql, type Transaction } from 'kysely';
+import type { RelayDb } from './db/schema.js';
+import { RelayError } from './errors.js';
+
+/**
+ * Stored bytes per account: a running total of the event body bytes its pushes stored (in every
+ * space they went into), kept in accounts.stored_bytes and updated in the push's own transaction,
+ * so the total and the data never disagree and concurrent pushes of one account are counted one
+ * after another (the account row is locked to commit).
+ */
+export async function chargeQuota(tx: Transaction<RelayDb>, accountId: string, bytes: number, quotaBytes: number): Promise<void> {
+  if (bytes <= 0) return;
+  const r = await sql<{ stored_bytes: string }>`update accounts set stored_bytes = stored_bytes + ${bytes} where id = ${accountId} returning stored_bytes`.execute(tx);
+  const total = Number(r.rows[0]!.stored_bytes);
+  if (total <= quotaBytes) return;
+  const used = total - bytes;
+  // Thrown inside the transaction: nothing of the push is stored.
+  throw new RelayError('QUOTA', `storage quota reached: this account stores ${formatBytes(used)} of its ${formatBytes(quotaBytes)} on the relay, and this push needs ${formatBytes(bytes)} more`, { used, quota: quotaBytes });
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
