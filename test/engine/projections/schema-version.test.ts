@@ -13,6 +13,7 @@ import { tempDir } from '../../helpers/tmp.js';
  */
 const SCHEMA_HASHES: Record<string, string> = {
   '4': '04e6383a3f48eb84',
+  '5': '414c4ebce2bbfe68',
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
