@@ -9,6 +9,7 @@ import type { Message } from '../../../engine/model/message.js';
 import { foreignViewId } from '../../../engine/ids.js';
 import { getSessionDetail, listSessions, resolveSession } from '../../../engine/queries/sessions.js';
 import { pageMessages } from '../../../engine/queries/messages.js';
+import { getSessionContext } from '../../../engine/queries/context.js';
 import { loadSourceSession } from '../../../engine/resume/source.js';
 import { SfsError } from '../../../engine/errors.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -89,6 +90,7 @@ test('after she shares the session into the space, its content enters her view, 
     loadSourceSession(p.db, S).messages.map((m) => (m.content[0] as { text: string }).text),
     ['[from bob@laptop] earlier, through the team', 'fix the login bug', '[from bob@laptop] later, through the team'],
   );
+  assert.match(getSessionContext(p.db, S, 4000).text, /### user · \S+ \(from bob@laptop\)\nlater, through the team/, 'what an agent reads over MCP says who spoke too');
   // A rebuild from the log gives the same tables.
   const before = dumpProjections(p.db);
   await p.rebuild();
