@@ -112,7 +112,9 @@ export class Folder {
       isShared: p('SELECT 1 FROM shares WHERE session_id=? AND space=?'),
       viewsOf: p('SELECT id FROM sessions WHERE view_of=?'),
       deleteSession: p('DELETE FROM sessions WHERE id=?'),
-      ensureView: p('INSERT OR IGNORE INTO sessions(id, view_of, author_account, author_username) VALUES (?, ?, ?, ?)'),
+      // An upsert: her own event on the view (an alias) may have arrived before any of theirs made it a view.
+      ensureView: p(`INSERT INTO sessions(id, view_of, author_account, author_username) VALUES (?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET view_of=excluded.view_of, author_account=excluded.author_account, author_username=excluded.author_username`),
       viewSpace: p('UPDATE sessions SET author_space=? WHERE id=? AND (author_space IS NULL OR author_space > ?)'),
       ftsInsert: p('INSERT INTO search(rowid, text) VALUES (?, ?)'),
     };

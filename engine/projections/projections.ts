@@ -1,6 +1,7 @@
 import type { EventLog } from '../log/event-log.js';
 import { openProjectionDb, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
 import type { AnyStoredEvent } from '../model/events.js';
+import { foreignViewId } from '../ids.js';
 import { Folder, needsReplay } from './fold.js';
 
 const CHUNK = 2000;
@@ -55,21 +56,31 @@ export class Projections {
     }
   }
 
-  /** Every event of each session that an event of the chunk replays (see needsReplay), read before the transaction. */
+  /**
+   * Every event of each session that an event of the chunk replays (see needsReplay), read before
+   * the transaction: the session's own, and the user's own events on other accounts' views of it
+   * (an alias or a delete she gave their copy), in position order.
+   */
   private async replaySources(events: AnyStoredEvent[]): Promise<Map<string, AnyStoredEvent[]>> {
     const out = new Map<string, AnyStoredEvent[]>();
     for (const ev of events) {
       if (!needsReplay(ev) || out.has(ev.session!)) continue;
-      const list: AnyStoredEvent[] = [];
-      for (let after = 0; ; ) {
-        const page = await this.log.readSession(ev.session!, after, CHUNK);
-        if (!page.length) break;
-        list.push(...page);
-        after = page[page.length - 1]!.pos;
-      }
-      out.set(ev.session!, list);
+      const list = await this.readAll(ev.session!);
+      const accounts = new Set(list.map((e) => e.attr?.account).filter((a): a is string => a !== undefined));
+      for (const account of accounts) list.push(...(await this.readAll(foreignViewId(ev.session!, account))).filter((e) => !e.attr));
+      out.set(ev.session!, list.sort((a, b) => a.pos - b.pos));
     }
     return out;
+  }
+
+  private async readAll(session: string): Promise<AnyStoredEvent[]> {
+    const list: AnyStoredEvent[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.log.readSession(session, after, CHUNK);
+      if (!page.length) return list;
+      list.push(...page);
+      after = page[page.length - 1]!.pos;
+    }
   }
 
   /** Empties every projection and replays the whole log. */

@@ -6,6 +6,7 @@ import { LocalLog } from '../../../engine/log/local-log.js';
 import { Projections } from '../../../engine/projections/projections.js';
 import type { Attribution, NewEvent } from '../../../engine/model/events.js';
 import type { Message } from '../../../engine/model/message.js';
+import { foreignViewId } from '../../../engine/ids.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { dumpProjections } from './dump.js';
 
@@ -47,6 +48,8 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('checkpoint'), s: session, name: fc.constantFrom('cp1', 'cp2'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constantFrom('deleted', 'restored', 'purged'), s: session }),
   fc.record({ kind: fc.constant('shared'), s: session, space: fc.constantFrom('spc_x', 'spc_y') }),
+  // The user's own edits of another account's copy of a session (its view's id).
+  fc.record({ kind: fc.constant('view'), s: session, what: fc.constantFrom('meta', 'deleted', 'purged'), account: fc.constantFrom('acc_bob', 'acc_carol') }),
   fc.record({ kind: fc.constant('unknowledge'), s: session, project: project, entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003'), at: iso }),
   fc.record({ kind: fc.constant('context'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
   fc.record({ kind: fc.constant('rules'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
@@ -101,6 +104,10 @@ function toEvent(st: Step): NewEvent {
         session: null,
         body: { project: st.project as string, entry_id: st.entry as string, kind: st.k as 'bug', text: (st.text as string[]).join(' '), author: { kind: 'agent', name: 'test' }, session_id: st.s, created_at: st.at as string },
       };
+    case 'view': {
+      const id = foreignViewId(st.s, st.account as string);
+      return st.what === 'meta' ? { type: 'session.meta', session: id, body: { alias: 'theirs', title: 'their copy' } } : { type: `session.${st.what}` as 'session.deleted', session: id, body: {} };
+    }
     case 'shared':
       return { type: 'session.shared', session: st.s, body: { space: st.space as string, space_name: st.space === 'spc_x' ? 'team-x' : 'team-y' } };
     case 'unknowledge':
