@@ -21,6 +21,7 @@ export function renderMessage(n: number, om: OrderedMessage, o: RenderOptions = 
   const m: Message = om.message;
   const paint = ROLE_COLOR[m.role] ?? ((s: string) => s);
   const marks = [
+    om.author ? color.yellow(authorMark(om.author)) : '',
     om.branch ? color.yellow(`branch ${om.branch}`) : '',
     om.inherited_from ? color.dim(`from ${om.inherited_from.slice(0, 12)}`) : '',
     m.is_injected ? color.dim('injected') : '',
@@ -31,6 +32,11 @@ export function renderMessage(n: number, om: OrderedMessage, o: RenderOptions = 
   const head = `${color.dim(`#${n}`)} ${paint(color.bold(m.role))} ${color.dim(shortTime(m.timestamp))}${m.model ? color.dim(' ' + m.model) : ''} ${color.dim(m.msg_id)}${marks.length ? ' ' + marks.join(' ') : ''}`;
   const body = m.content.map((b) => renderBlock(b, o)).filter(Boolean);
   return [head, ...body.map((t) => indent(t))].join('\n');
+}
+
+/** Another account's message: `bob@laptop` (DESIGN §13: always attributed). */
+export function authorMark(a: { username: string; device: string | null }): string {
+  return `${a.username}@${a.device ?? 'unknown device'}`;
 }
 
 function renderBlock(b: ContentBlock, o: RenderOptions): string {

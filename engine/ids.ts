@@ -9,6 +9,15 @@ export function capturedSessionId(tool: string, nativeId: string): string {
   return 'ses_' + createHash('sha256').update(`${tool}\0${nativeId}`).digest('hex').slice(0, 24);
 }
 
+/**
+ * The id under which another account's events of session `session` are shown when they may not
+ * enter the user's own view of it (DESIGN §13): deterministic, so every replica and every rebuild
+ * agrees, and never equal to a captured id of the same session.
+ */
+export function foreignViewId(session: string, account: string): string {
+  return 'ses_' + createHash('sha256').update(`view\0${session}\0${account}`).digest('hex').slice(0, 24);
+}
+
 /** Random id for sessions SessionFS creates itself (forks). */
 export function randomSessionId(): string {
   return 'ses_' + randomBytes(12).toString('hex');

@@ -309,17 +309,34 @@ function toWireRow(r: { origin: string; seq: string; type: string; v: number; ts
   return [r.origin, Number(r.seq), r.type, r.v, Number(r.ts), r.session, r.body === null ? null : new Uint8Array(r.body)];
 }
 
-/** Every event of a session readable by the account (any of its spaces), once per identity. */
-export async function readSessionEvents(db: Db, accountId: string, session: string, space?: string): Promise<WireEvent[]> {
+/** The space an event was read from, for the client's attribution (see Attribution). */
+export interface EventSource {
+  space: string;
+  space_name: string;
+  personal: boolean;
+}
+
+/**
+ * Every event of a session readable by the account (any of its spaces), once per identity, with
+ * the space each was read from (the personal space when it is there too).
+ */
+export async function readSessionEvents(db: Db, accountId: string, session: string, space?: string): Promise<{ events: WireEvent[]; sources: EventSource[] }> {
   let spaceIds: string[];
   if (space) spaceIds = [(await requireMember(db, accountId, space)).id];
   else spaceIds = (await db.selectFrom('members').select('space_id').where('account_id', '=', accountId).execute()).map((r) => r.space_id);
-  if (!spaceIds.length) return [];
-  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null }>`
-    select distinct on (origin, seq) origin, seq, type, v, ts, session, body from events
-    where session = ${session} and space_id in (${sql.join(spaceIds)})
-    order by origin, seq, (body is null) desc`.execute(db);
-  return rows.rows.map(toWireRow).sort((a, b) => a[4] - b[4] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  if (!spaceIds.length) return { events: [], sources: [] };
+  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null; space_id: string; space_name: string; kind: string }>`
+    select distinct on (e.origin, e.seq) e.origin, e.seq, e.type, e.v, e.ts, e.session, e.body, e.space_id, s.name as space_name, s.kind
+    from events e join spaces s on s.id = e.space_id
+    where e.session = ${session} and e.space_id in (${sql.join(spaceIds)})
+    order by e.origin, e.seq, (e.body is null) desc, (s.kind = 'personal') desc, e.space_id`.execute(db);
+  const list = rows.rows.map((r) => ({ w: toWireRow(r), src: { space: r.space_id, space_name: r.space_name, personal: r.kind === 'personal' } }));
+  list.sort((x, y) => {
+    const a = x.w;
+    const b = y.w;
+    return a[4] - b[4] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  });
+  return { events: list.map((x) => x.w), sources: list.map((x) => x.src) };
 }
 
 /**

@@ -5,6 +5,7 @@ import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from
 import * as acc from './accounts.js';
 import * as members from './membership.js';
 import * as inv from './invitations.js';
+import { authorsOf } from './authors.js';
 import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
@@ -188,9 +189,11 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   app.get('/v1/sessions', async (req: Req) => ({ sessions: await listRemoteSessions(db, await auth(req), req.query.space) }));
   app.get('/v1/sessions/:session/events', async (req: Req, reply: FastifyReply) => {
     const who = await auth(req);
-    const events = await readSessionEvents(db, who.id, req.params.session!, req.query.space);
+    const { events, sources } = await readSessionEvents(db, who.id, req.params.session!, req.query.space);
     if (!events.length) throw new RelayError('NOT_FOUND', `no session ${req.params.session} readable by ${who.username}`);
-    return reply.type('application/x-msgpack').send(pack({ events }));
+    // Who wrote each origin's events and where each was read from: the client attributes another account's events.
+    const authors = await authorsOf(db, events);
+    return reply.type('application/x-msgpack').send(pack({ events, sources, authors, account: { id: who.id, username: who.username } }));
   });
   app.post('/v1/shares', async (req: Req) => shareSession(db, await auth(req), str(req.body?.session, 'session'), str(req.body?.space, 'space')));
   app.delete('/v1/shares/:space/:session', async (req: Req) => {

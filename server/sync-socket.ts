@@ -3,10 +3,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RelayDatabase } from './db/open.js';
 import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from './accounts.js';
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
+import { authorsOf } from './authors.js';
 import { RelayError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FrameBudget } from './frame-budget.js';
-import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
+import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type Author, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
 const PULL_WINDOW = 2;
@@ -130,6 +131,8 @@ export class Connection {
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly helloTimer: NodeJS.Timeout;
+  /** Origins' authors looked up for this socket's pulls (an origin's account never changes). */
+  private readonly authors = new Map<string, Author>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -322,7 +325,8 @@ export class Connection {
           sub.cursor = cursor;
           sub.inflight++;
           if (sub.ready.length) sub.wanted = true;
-          this.send({ t: 'events', space: sub.spaceId, cursor, events: events.filter((e) => e[0] !== this.origin), tail: !sub.ready.length });
+          const own = events.filter((e) => e[0] !== this.origin);
+          this.send({ t: 'events', space: sub.spaceId, cursor, events: own, tail: !sub.ready.length, authors: await authorsOf(this.deps.rdb.db, own, this.authors) });
           continue;
         }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
@@ -332,7 +336,7 @@ export class Connection {
         sub.cursor = r.cursor;
         sub.inflight++;
         if (!tail) sub.wanted = true;
-        this.send({ t: 'events', space: sub.spaceId, cursor: r.cursor, events: r.events, tail });
+        this.send({ t: 'events', space: sub.spaceId, cursor: r.cursor, events: r.events, tail, authors: await authorsOf(this.deps.rdb.db, r.events, this.authors) });
       }
     } catch (err) {
       this.onError(err);

@@ -61,7 +61,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       s.tool ?? '-',
       shortTime(s.updated_at ?? s.created_at),
       String(s.message_count),
-      truncate(s.title, 60),
+      truncate((s.author ? `[${s.author.username} · ${s.author.space ?? '?'}] ` : '') + s.title, 60),
     ]);
     print(renderTable(['SESSION', 'TOOL', 'UPDATED', 'MSGS', 'TITLE'], rows));
     if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${res.total} sessions; --limit shows more`));

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { resolveSession } from '../../engine/queries/sessions.js';
-import { fromWire } from '../../engine/replication/protocol.js';
+import { attributeFetched } from '../../engine/replication/attribute.js';
 import { resolveRemoteSession } from '../../engine/replication/resolve-remote.js';
 import { readSyncSettings, writeSyncSettings } from '../../engine/replication/settings.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
@@ -34,7 +34,11 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
       // Shared first: the relay copies only what was scrubbed well enough for the space, and the
       // push that follows sends the rest of this machine's events again, scrubbed for it.
       const store = await ctx.store();
-      shared = await api(ctx).api.call('POST', '/v1/shares', { session: resolveSession(await store.view(), a.session), space: a.space });
+      const session = resolveSession(await store.view(), a.session);
+      const res: { space: string; copied: number; withheld: number } = await api(ctx).api.call('POST', '/v1/shares', { session, space: a.space });
+      shared = res;
+      // Recorded in the log (and so on her other machines): teammates' events of this session through that space now enter her view of it.
+      await store.log.append({ events: [{ type: 'session.shared', session, body: { space: res.space, space_name: a.space } }] });
     }
     const { id, pushed } = await pushOne(ctx, a.session);
     if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
@@ -44,9 +48,9 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
 
 async function fetchInto(ctx: Ctx, session: string, space?: string): Promise<{ written: number; duplicates: number }> {
   const { api: client } = api(ctx);
-  const { events } = await client.sessionEvents(session, space);
+  const fetched = await client.sessionEvents(session, space);
   const store = await ctx.store();
-  return store.log.ingest(events.map(fromWire), undefined, { sparse: true });
+  return store.log.ingest(attributeFetched(fetched), undefined, { sparse: true });
 }
 
 interface RemoteSession {

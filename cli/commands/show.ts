@@ -53,6 +53,7 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
     print(color.bold(d.title));
     const facts: Array<[string, string | null | undefined]> = [
       ['id', d.id + (d.alias ? ` (alias ${d.alias})` : '') + (d.deleted ? color.red(' [deleted]') : '')],
+      ['from', d.author ? color.yellow(`${d.author.username} · ${d.author.space ?? '?'} (their copy of ${d.author.session})`) : null],
       ['tool', [d.tool, d.tool_version].filter(Boolean).join(' ')],
       ['model', d.model],
       ['directory', d.cwd],

@@ -8,10 +8,11 @@ import { encode } from './codec.js';
  * de-duplication fingerprint. (Hashing a JSON.stringify of the message cost as much as
  * encoding the whole event again.)
  *
- * Stored form: [origin, seq, type, v, ts, session, body] as a msgpack array; any msgpack
- * reader decodes it, the splice only avoids re-encoding.
+ * Stored form: [origin, seq, type, v, ts, session, body] as a msgpack array, with an eighth
+ * item, the Attribution, on events of another account; any msgpack reader decodes it, the
+ * splice only avoids re-encoding.
  */
-export type Packed = [string, number, string, number, number, string | null, unknown];
+export type Packed = [string, number, string, number, number, string | null, unknown, unknown?];
 
 /** One message, encoded once. */
 export interface EncodedMessage {
@@ -38,6 +39,7 @@ export class MessageEncodings {
 }
 
 const FIXARRAY_7 = 0x97;
+const FIXARRAY_8 = 0x98;
 const MESSAGES_KEY = Uint8Array.from(encode('messages'));
 const MESSAGE_KEY = Uint8Array.from(encode('message'));
 const FIXMAP_1 = 0x81;
@@ -64,19 +66,21 @@ export function encodeEvent(p: Packed, encodings: MessageEncodings): Uint8Array 
     parts = [MESSAGE_KEY, encodings.of(body.message as Message).bytes];
   }
   if (!parts) return encode(p);
-  // The first six fields as a 6-array, re-headed as the 7-array whose last item is the spliced body.
+  // The first six fields as a 6-array, re-headed as the 7-array (8 with an attribution) whose seventh item is the spliced body.
   const head = encode([p[0], p[1], p[2], p[3], p[4], p[5]]);
-  let size = head.length + 1;
+  const tail = p.length > 7 ? encode(p[7]) : undefined;
+  let size = head.length + 1 + (tail?.length ?? 0);
   for (const x of parts) size += x.length;
   const out = Buffer.allocUnsafe(size);
   out.set(head, 0);
-  out[0] = FIXARRAY_7;
+  out[0] = tail ? FIXARRAY_8 : FIXARRAY_7;
   let at = head.length;
   out[at++] = FIXMAP_1;
   for (const x of parts) {
     out.set(x, at);
     at += x.length;
   }
+  if (tail) out.set(tail, at);
   return out;
 }
 

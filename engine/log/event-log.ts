@@ -1,4 +1,4 @@
-import type { AnyStoredEvent, NewEvent } from '../model/events.js';
+import type { AnyStoredEvent, Attribution, NewEvent } from '../model/events.js';
 
 /**
  * The seam between the log's owner process and everyone else. `LocalLog` implements
@@ -37,6 +37,8 @@ export interface ForeignEvent {
   ts: number;
   session: string | null;
   body: unknown;
+  /** Another account's event: who wrote it and the space it came through (stored beside it, never pushed). */
+  attr?: Attribution;
 }
 
 export interface IngestOptions {

@@ -8,6 +8,7 @@
  *   d!<session>             the session has a session.discovered event
  *   k!<session>!<msg_id>    content hash of the newest revision of a captured message
  *   p!<session>             the session was purged (later events arrive as tombstones)
+ *   p!<session>!<account>   another account purged its events of the session (only those are tombstoned)
  *   r!<request id>          result of an append request (makes retries idempotent)
  *   c!<name>                cursors written atomically with events (capture, replication)
  *   m!origin  m!head  m!seq!<origin>   counters

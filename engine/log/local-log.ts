@@ -2,7 +2,7 @@ import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { SfsError } from '../errors.js';
 import { randomOriginId } from '../ids.js';
-import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type NewEvent } from '../model/events.js';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type Attribution, type NewEvent } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import { assertValid, eventSchema } from '../schema/validator.js';
 import { decode, encode } from './codec.js';
@@ -192,16 +192,23 @@ export class LocalLog implements EventLog {
    */
   private async stage(ops: BatchOp[], index: BatchIndex, e: ForeignEvent, pos: number, purging: Set<string>, encodings = new MessageEncodings()): Promise<void> {
     let body = e.body;
-    const isPurged = (s: string) => this.purged.has(s) || purging.has(s);
+    // Another account's purge erases only that account's events of the session (its own right), never ours.
+    const author = e.attr?.account;
+    const purgedFor = (s: string, key: string) => this.purged.has(key) || purging.has(key) || this.purged.has(s) || purging.has(s);
+    const isPurged = (s: string) => purgedFor(s, author === undefined ? s : purgeKey(s, author));
     if (e.session && isPurged(e.session)) body = null;
     if (e.type === 'session.purged' && e.session && !isPurged(e.session)) {
-      ops.push({ type: 'put', key: K.purged(e.session), value: encode(1) });
-      await this.tombstone(ops, e.session);
-      purging.add(e.session);
+      const key = author === undefined ? e.session : purgeKey(e.session, author);
+      ops.push({ type: 'put', key: K.purged(key), value: encode(1) });
+      await this.tombstone(ops, e.session, author);
+      purging.add(key);
     }
-    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent([e.origin, e.seq, e.type, e.v, e.ts, e.session, body], encodings) });
+    const packed: Packed = [e.origin, e.seq, e.type, e.v, e.ts, e.session, body];
+    if (e.attr) packed.push(e.attr);
+    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent(packed, encodings) });
     index.add(e.origin, e.seq, pos, e.session);
-    if (e.session) {
+    // Capture's de-duplication marks are ours alone: another account's copy of a session must never make our own capture of it look done.
+    if (e.session && !e.attr) {
       if (e.type === 'session.discovered') ops.push({ type: 'put', key: K.discovered(e.session), value: encode('') });
       if (body && (e.type === 'messages.captured' || e.type === 'message.revised')) {
         const msgs = e.type === 'messages.captured' ? (body as { messages: Message[] }).messages : [(body as { message: Message }).message];
@@ -252,13 +259,14 @@ export class LocalLog implements EventLog {
     return out;
   }
 
-  /** Rewrites every stored event of the session without its body. */
-  private async tombstone(ops: BatchOp[], session: string): Promise<void> {
+  /** Rewrites every stored event of the session without its body (only those of `account` when given). */
+  private async tombstone(ops: BatchOp[], session: string, account?: string): Promise<void> {
     for (const pos of await this.sessionPositions(session, 0)) {
       const raw = await this.db.get(K.event(pos));
       if (!raw) continue;
       const p = decode<Packed>(raw);
       if (p[6] === null) continue;
+      if (account !== undefined && (p[7] as Attribution | undefined)?.account !== account) continue;
       p[6] = null;
       ops.push({ type: 'put', key: K.event(pos), value: encode(p) });
     }
@@ -375,12 +383,19 @@ function validateNew(ev: NewEvent): void {
 }
 
 function unpackEvent(pos: number, raw: Uint8Array, keepBodyBytes = false): AnyStoredEvent {
-  const [origin, seq, type, v, ts, session, body] = decode<Packed>(raw);
+  const [origin, seq, type, v, ts, session, body, attr] = decode<Packed>(raw);
   if (keepBodyBytes && body !== null && typeof body === 'object') {
     const at = bodyOffset(raw);
     if (at > 0) storedBodyBytes.set(body, raw.subarray(at));
   }
-  return { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
+  const ev = { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
+  if (attr) ev.attr = attr as Attribution;
+  return ev;
+}
+
+/** The purge mark of one account's events of a session (another account purged its copy). */
+function purgeKey(session: string, account: string): string {
+  return `${session}!${account}`;
 }
 
 /** Whether sorted, disjoint runs [first, end) hold seq (binary search). */

@@ -111,6 +111,16 @@ export interface CheckpointCreatedBody {
 export type EmptyBody = Record<string, never>;
 
 /**
+ * The user shared the session into a team space (`sfs share`, `sfs push --space`). Recorded in
+ * the log so every fold — on each of her machines, and after a rebuild — knows which spaces she
+ * chose: another account's events of the session enter her view only through those (DESIGN §13).
+ */
+export interface SessionSharedBody {
+  space: string;
+  space_name?: string | null;
+}
+
+/**
  * Project knowledge (DESIGN §3: project context, rules and knowledge entries). These
  * events concern a project, not a session (`session` is null); `project` is the
  * project key: the git remote normalised with its host (`github.com/acme/app`), or
@@ -173,6 +183,7 @@ export interface EventBodies {
   'session.deleted': EmptyBody;
   'session.restored': EmptyBody;
   'session.purged': EmptyBody;
+  'session.shared': SessionSharedBody;
   'project.context': ProjectContextBody;
   'knowledge.added': KnowledgeAddedBody;
   'knowledge.removed': KnowledgeRemovedBody;
@@ -191,6 +202,7 @@ export const EVENT_TYPES = [
   'session.deleted',
   'session.restored',
   'session.purged',
+  'session.shared',
   'project.context',
   'knowledge.added',
   'knowledge.removed',
@@ -206,6 +218,21 @@ export interface NewEvent<T extends EventType = EventType> {
   ts?: number;
 }
 
+/**
+ * Who wrote a replicated event of another account, and the space it arrived through: what the
+ * relay said when this store pulled it. Stored beside the event in the local log, never part of
+ * its identity or body, never pushed. Events without it are the store's own account's.
+ */
+export interface Attribution {
+  account: string;
+  username: string;
+  device: string | null;
+  space: string;
+  space_name: string | null;
+  /** It came through the account's personal space (its own devices, or a handoff it accepted). */
+  personal: boolean;
+}
+
 /** The stored envelope. `(origin, seq)` is the event's identity everywhere; `pos` is local. */
 export interface StoredEvent<T extends EventType = EventType> {
   pos: number;
@@ -217,6 +244,8 @@ export interface StoredEvent<T extends EventType = EventType> {
   session: string | null;
   /** null once the session was purged: the tombstone keeps identity, not content. */
   body: EventBodies[T] | null;
+  /** Set on events of another account (see Attribution). */
+  attr?: Attribution;
 }
 
 export type AnyStoredEvent = { [K in EventType]: StoredEvent<K> }[EventType];

@@ -11,7 +11,7 @@ import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 export type ProjectionDb = Database.Database;
 
 /** Bump when the tables or the fold change: an older file is rebuilt from the log. */
-export const PROJECTION_VERSION = '5';
+export const PROJECTION_VERSION = '6';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,8 +33,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   purged INTEGER NOT NULL DEFAULT 0,
   message_count INTEGER NOT NULL DEFAULT 0,
   tool_use_count INTEGER NOT NULL DEFAULT 0,
-  header TEXT
+  header TEXT,
+  discovered_by TEXT,
+  view_of TEXT, author_account TEXT, author_username TEXT, author_space TEXT
 );
+CREATE INDEX IF NOT EXISTS sessions_view_of ON sessions(view_of) WHERE view_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated_at);
 CREATE INDEX IF NOT EXISTS sessions_alias ON sessions(alias) WHERE alias IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_fork_from ON sessions(fork_from) WHERE fork_from IS NOT NULL;
@@ -46,13 +49,15 @@ CREATE TABLE IF NOT EXISTS messages (
   model TEXT, input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,
   cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
   reasoning_tokens INTEGER NOT NULL DEFAULT 0, tool_uses INTEGER NOT NULL DEFAULT 0,
-  body TEXT NOT NULL
+  body TEXT NOT NULL,
+  author_account TEXT, author_username TEXT, author_device TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages(session_id, msg_id);
 CREATE TABLE IF NOT EXISTS checkpoints (
   session_id TEXT NOT NULL, name TEXT NOT NULL, at_msg TEXT, created_at TEXT, stamp TEXT NOT NULL,
   PRIMARY KEY (session_id, name)
 );
+CREATE TABLE IF NOT EXISTS shares (session_id TEXT NOT NULL, space TEXT NOT NULL, PRIMARY KEY (session_id, space));
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
@@ -105,7 +110,7 @@ function tryVersion(db: ProjectionDb): string | undefined {
 }
 
 function dropAll(db: ProjectionDb): void {
-  for (const t of [...KNOWLEDGE_TABLES, 'search', 'checkpoints', 'messages', 'sessions']) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of [...KNOWLEDGE_TABLES, 'search', 'shares', 'checkpoints', 'messages', 'sessions']) db.exec(`DROP TABLE IF EXISTS ${t}`);
 }
 
 export function readPosition(db: ProjectionDb): number {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { AnyStoredEvent, SessionDiscoveredBody, SessionForkedBody, SessionMetaBody } from '../model/events.js';
+import { foreignViewId } from '../ids.js';
+import type { AnyStoredEvent, Attribution, SessionDiscoveredBody, SessionForkedBody, SessionMetaBody } from '../model/events.js';
 import { messageText, type Message } from '../model/message.js';
 import type { ProjectionDb } from './db.js';
 import { isKnowledgeEvent, KnowledgeFolder } from './knowledge-fold.js';
@@ -23,6 +24,28 @@ interface MessageRow {
   ord: string;
   orig_stamp: string | null;
   rev_stamp: string | null;
+  author_account: string | null;
+}
+
+/**
+ * Precedence of authors over one message or one discovery in a view: the user's own account
+ * first, then other accounts in a fixed order. Content of a lower rank never replaces a higher
+ * one's, whatever the stamps say, so another account cannot rewrite her messages by reusing ids.
+ */
+function rankOf(account: string | null | undefined): string {
+  return account ? `1${account}` : '0';
+}
+
+/** Another account's event types that may enter the user's own view (through a space she shared the session into): content, never metadata. */
+const ADMITTED_TYPES = new Set(['messages.captured', 'message.revised', 'session.discovered', 'session.forked']);
+
+/**
+ * Events after which a session's views are folded again from its events: an own share (another
+ * account's events through that space now enter her view) and a purge (bodies erased in the log).
+ * Replaying keeps the result independent of the order events arrived in, and equal to a rebuild.
+ */
+export function needsReplay(ev: AnyStoredEvent): boolean {
+  return ev.session !== null && (ev.type === 'session.purged' || (ev.type === 'session.shared' && !ev.attr));
 }
 
 export class Folder {
@@ -37,14 +60,14 @@ export class Folder {
       getSession: p('SELECT rowid, * FROM sessions WHERE id = ?'),
       discovered: p(`UPDATE sessions SET tool=@tool, native_id=@native_id, native_path=@native_path, cwd=@cwd,
         git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider, tool_version=@tool_version,
-        via=@via, discovered_stamp=@stamp, discovered_title=@title,
+        via=@via, discovered_stamp=@stamp, discovered_by=@by, discovered_title=@title,
         created_at=CASE WHEN resumed_stamp IS NULL THEN @created_at ELSE created_at END,
         parent_session_id=@parent_session_id, agent_id=@agent_id, header=@header,
         tags=CASE WHEN tags_stamp IS NULL THEN @tags ELSE tags END,
         updated_at=CASE WHEN updated_at IS NULL OR updated_at < @created_at THEN @created_at ELSE updated_at END
         WHERE id=@id`),
       forked: p(`UPDATE sessions SET via='fork', fork_from=@from, fork_at_msg=@at, fork_checkpoint=@cp,
-        discovered_stamp=@stamp, created_at=@created_at,
+        discovered_stamp=@stamp, discovered_by=@by, created_at=@created_at,
         updated_at=CASE WHEN updated_at IS NULL OR updated_at < @created_at THEN @created_at ELSE updated_at END,
         tool=@tool, cwd=@cwd, git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider,
         tool_version=@tool_version
@@ -66,15 +89,18 @@ export class Folder {
         first_prompt_key=NULL, alias=NULL, alias_stamp=NULL, tags='[]', tags_stamp=NULL, created_at=NULL, updated_at=NULL,
         parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
         resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
-        deleted_stamp=NULL, purged=1, message_count=0, tool_use_count=0, header=NULL WHERE id=?`),
-      getMessage: p('SELECT rowid, ord, orig_stamp, rev_stamp, tool_uses FROM messages WHERE session_id=? AND msg_id=?'),
+        deleted_stamp=NULL, purged=1, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
+      getMessage: p('SELECT rowid, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session_id=? AND msg_id=?'),
       insertMessage: p(`INSERT INTO messages(session_id, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body)
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body,
+        author_account, author_username, author_device)
         VALUES (@session_id, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
-        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body)`),
+        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body,
+        @author_account, @author_username, @author_device)`),
       replaceContent: p(`UPDATE messages SET parent_msg_id=@parent_msg_id, role=@role, ts=@ts, model=@model,
         input_tokens=@input_tokens, output_tokens=@output_tokens, cache_read_tokens=@cache_read_tokens,
-        cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses, body=@body
+        cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses, body=@body,
+        author_account=@author_account, author_username=@author_username, author_device=@author_device
         WHERE rowid=@rowid`),
       setStamps: p('UPDATE messages SET ord=?, orig_stamp=?, rev_stamp=? WHERE rowid=?'),
       sessionMessageRowids: p('SELECT rowid FROM messages WHERE session_id=?'),
@@ -83,34 +109,91 @@ export class Folder {
       getCheckpoint: p('SELECT stamp FROM checkpoints WHERE session_id=? AND name=?'),
       putCheckpoint: p('INSERT OR REPLACE INTO checkpoints(session_id, name, at_msg, created_at, stamp) VALUES (?, ?, ?, ?, ?)'),
       ftsDelete: p('DELETE FROM search WHERE rowid=?'),
+      putShare: p('INSERT OR IGNORE INTO shares(session_id, space) VALUES (?, ?)'),
+      isShared: p('SELECT 1 FROM shares WHERE session_id=? AND space=?'),
+      viewsOf: p('SELECT id FROM sessions WHERE view_of=?'),
+      deleteSession: p('DELETE FROM sessions WHERE id=?'),
+      // An upsert: her own event on the view (an alias) may have arrived before any of theirs made it a view.
+      ensureView: p(`INSERT INTO sessions(id, view_of, author_account, author_username) VALUES (?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET view_of=excluded.view_of, author_account=excluded.author_account, author_username=excluded.author_username`),
+      viewSpace: p('UPDATE sessions SET author_space=? WHERE id=? AND (author_space IS NULL OR author_space > ?)'),
       ftsInsert: p('INSERT INTO search(rowid, text) VALUES (?, ?)'),
     };
   }
 
-  apply(ev: AnyStoredEvent): void {
+  /**
+   * Folds one event. `before`, for an event that needsReplay(), is every event of its session
+   * with a lower position: the session's views are emptied and folded again from them first.
+   */
+  apply(ev: AnyStoredEvent, before?: AnyStoredEvent[]): void {
     if (isKnowledgeEvent(ev)) return this.knowledge.apply(ev, stampOf(ev));
     if (!ev.session) return;
-    if (ev.type === 'session.purged') return this.purge(ev.session);
+    const a = ev.attr ?? null;
+    if (ev.type === 'session.shared' && !a && ev.body) this.s.putShare!.run(ev.session, ev.body.space);
+    if (before) this.replay(ev.session, before);
+    if (!a) return this.fold(ev.session, ev, null);
+    // Another account's event (DESIGN §13): into her own view of the session only through her personal
+    // space or a space she shared the session into, and then only content; otherwise into a view of its own.
+    if (ev.type === 'session.purged') return this.purge(this.foreignView(ev.session, a));
+    if (ev.body === null) return;
+    if (a.personal || this.s.isShared!.get(ev.session, a.space)) {
+      if (ADMITTED_TYPES.has(ev.type)) this.fold(ev.session, ev, a);
+      return;
+    }
+    this.fold(this.foreignView(ev.session, a), ev, a);
+  }
+
+  /** The view of another account's events of a session, created on first use. */
+  private foreignView(session: string, a: Attribution): string {
+    const id = foreignViewId(session, a.account);
+    this.s.ensureView!.run(id, session, a.account, a.username);
+    const space = a.personal ? 'personal' : (a.space_name ?? a.space);
+    this.s.viewSpace!.run(space, id, space); // the same on every replica, whichever space came first
+    return id;
+  }
+
+  /** Empties the session's views (its own and those of other accounts) and folds its earlier events again. */
+  private replay(session: string, before: AnyStoredEvent[]): void {
+    const ids = [session, ...(this.s.viewsOf!.all(session) as { id: string }[]).map((r) => r.id)];
+    for (const id of ids) {
+      const row = this.s.getSession!.get(id) as { rowid: number } | undefined;
+      if (!row) continue;
+      for (const r of this.s.sessionMessageRowids!.all(id) as { rowid: number }[]) this.s.ftsDelete!.run(r.rowid);
+      this.s.ftsDelete!.run(-row.rowid);
+      this.s.deleteMessages!.run(id);
+      this.s.deleteCheckpoints!.run(id);
+      this.s.deleteSession!.run(id);
+    }
+    for (const e of before) this.apply(e);
+  }
+
+  /**
+   * Folds an event into view `id`. `author` is set for another account's event: in a foreign view
+   * it acts as there; in the user's own view (id === ev.session) only its content counts.
+   */
+  private fold(id: string, ev: AnyStoredEvent, author: Attribution | null): void {
+    if (ev.type === 'session.purged') return this.purge(id);
     if (ev.body === null) return; // tombstone of a purged session
-    const id = ev.session;
     this.s.ensureSession!.run(id);
     const row = this.s.getSession!.get(id) as Record<string, unknown> & { rowid: number };
     if (row.purged) return;
     const stamp = stampOf(ev);
+    const rank = `${rankOf(author?.account)}|${stamp}`;
+    const discovery = row.discovered_stamp ? `${rankOf(row.discovered_by as string | null)}|${row.discovered_stamp as string}` : null;
     switch (ev.type) {
       case 'session.discovered':
-        if (row.discovered_stamp && (row.discovered_stamp as string) < stamp) return; // the earliest discovery wins
-        this.discovered(id, ev.body, stamp);
+        if (discovery && discovery < rank) return; // the user's own discovery, else the earliest, wins
+        this.discovered(id, ev.body, stamp, author);
         break;
       case 'session.forked':
-        if (row.discovered_stamp && (row.discovered_stamp as string) < stamp) return;
-        this.forked(id, ev.body, stamp);
+        if (discovery && discovery < rank) return;
+        this.forked(id, ev.body, stamp, author);
         break;
       case 'messages.captured':
-        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false));
+        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false, author));
         break;
       case 'message.revised':
-        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true);
+        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true, author);
         break;
       case 'session.meta':
         this.meta(id, row, ev.body, stamp);
@@ -137,7 +220,7 @@ export class Folder {
     this.indexSession(id);
   }
 
-  private discovered(id: string, b: SessionDiscoveredBody, stamp: string): void {
+  private discovered(id: string, b: SessionDiscoveredBody, stamp: string, author: Attribution | null): void {
     const header = {
       git: b.git ?? null,
       interface: b.interface ?? null,
@@ -164,6 +247,7 @@ export class Folder {
       ...facts,
       via: b.via,
       stamp,
+      by: author?.account ?? null,
       title: b.title ?? null,
       created_at: normalizeTs(b.created_at),
       parent_session_id: b.parent_session_id ?? null,
@@ -173,7 +257,7 @@ export class Folder {
     });
   }
 
-  private forked(id: string, b: SessionForkedBody, stamp: string): void {
+  private forked(id: string, b: SessionForkedBody, stamp: string, author: Attribution | null): void {
     // Facts come from the event, never from the parent's row: the parent may be purged or not replicated yet.
     this.s.forked!.run({
       id,
@@ -181,6 +265,7 @@ export class Folder {
       at: b.at_msg,
       cp: b.from_checkpoint ?? null,
       stamp,
+      by: author?.account ?? null,
       created_at: normalizeTs(b.created_at),
       tool: b.tool ?? 'unknown',
       cwd: b.cwd ?? null,
@@ -190,7 +275,8 @@ export class Folder {
       provider: b.model?.provider ?? null,
       tool_version: b.tool_version ?? null,
     });
-    if (b.name) {
+    // A fork's name is its title: metadata, which another account never sets in the user's own view.
+    if (b.name && !(author && this.isOwnView(id))) {
       const row = this.s.getSession!.get(id) as { user_title_stamp: string | null };
       if (!row.user_title_stamp || row.user_title_stamp < stamp) this.s.userTitle!.run(b.name, stamp, id);
     }
@@ -204,15 +290,35 @@ export class Folder {
     if (b.tags !== undefined && newer('tags_stamp')) this.s.tags!.run(JSON.stringify(b.tags), stamp, id);
   }
 
-  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean): void {
+  /** Whether `id` is one of the user's own views (not another account's view of a session). */
+  private isOwnView(id: string): boolean {
+    return !(this.s.getSession!.get(id) as { view_of: string | null } | undefined)?.view_of;
+  }
+
+  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean, author: Attribution | null): void {
     const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
-    const content = messageColumns(sessionId, m);
-    if (!existing) {
-      const info = this.s.insertMessage!.run({ ...content, ord, orig_stamp: isRevision ? null : stamp, rev_stamp: isRevision ? stamp : null });
-      const rowid = Number(info.lastInsertRowid);
+    const content = { ...messageColumns(sessionId, m), author_account: author?.account ?? null, author_username: author?.username ?? null, author_device: author?.device ?? null };
+    // Another account's message never names her session (the first prompt is its fallback title).
+    const titles = !author || !this.isOwnView(sessionId);
+    const rank = rankOf(author?.account);
+    const existingRank = existing ? rankOf(existing.author_account) : rank;
+    if (existingRank < rank) return; // a message of hers (or of an account before this one) keeps its content
+    if (!existing || existingRank > rank) {
+      // New here, or replacing what a lower-ranked account wrote under the same id.
+      const fresh = { ...content, ord, orig_stamp: isRevision ? null : stamp, rev_stamp: isRevision ? stamp : null };
+      let rowid: number;
+      if (existing) {
+        rowid = existing.rowid;
+        this.s.replaceContent!.run({ ...content, rowid });
+        this.s.setStamps!.run(fresh.ord, fresh.orig_stamp, fresh.rev_stamp, rowid);
+        this.s.ftsDelete!.run(rowid);
+        this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
+      } else {
+        rowid = Number(this.s.insertMessage!.run(fresh).lastInsertRowid);
+        this.s.counts!.run(1, content.tool_uses, sessionId);
+      }
       this.s.ftsInsert!.run(rowid, searchText(m));
-      this.s.counts!.run(1, content.tool_uses, sessionId);
-      this.trackFirstPrompt(sessionId, m, ord);
+      if (titles) this.trackFirstPrompt(sessionId, m, ord);
       if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
       return;
     }
@@ -236,7 +342,7 @@ export class Folder {
       this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
       if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
     }
-    this.trackFirstPrompt(sessionId, m, newOrd);
+    if (titles) this.trackFirstPrompt(sessionId, m, newOrd);
   }
 
   /** The first real prompt is the fallback title: the earliest user message the harness did not inject. */

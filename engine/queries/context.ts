@@ -2,6 +2,7 @@ import type { ContentBlock, Message, ToolResultBlock, ToolUseBlock } from '../mo
 import type { ProjectionDb } from '../projections/db.js';
 import { loadMessages, orderedRefs } from './messages.js';
 import { getSessionDetail } from './sessions.js';
+import type { MessageAuthor } from './views.js';
 
 /**
  * A session's recent conversation as plain text for an agent, fitted to a token budget:
@@ -50,10 +51,12 @@ function blockLine(b: ContentBlock): string | null {
   }
 }
 
-export function renderMessage(m: Message): string | null {
+export function renderMessage(m: Message, author?: MessageAuthor): string | null {
   const lines = m.content.map(blockLine).filter((l): l is string => l !== null);
   if (!lines.length) return null;
-  const tags = [m.is_injected ? 'injected' : '', m.is_compaction ? 'compaction summary' : '', m.is_api_error ? 'api error' : ''].filter(Boolean);
+  // Another account's message says whose it is (DESIGN §13), so an agent reading it knows who said it.
+  const from = author ? `from ${author.username}@${author.device ?? 'unknown device'}` : '';
+  const tags = [from, m.is_injected ? 'injected' : '', m.is_compaction ? 'compaction summary' : '', m.is_api_error ? 'api error' : ''].filter(Boolean);
   const head = `### ${m.role}${m.timestamp ? ` · ${m.timestamp}` : ''}${tags.length ? ` (${tags.join(', ')})` : ''}`;
   return `${head}\n${lines.join('\n')}`;
 }
@@ -71,7 +74,7 @@ export function getSessionContext(db: ProjectionDb, id: string, maxTokens: numbe
     const start = Math.max(0, end - 200);
     const chunk = loadMessages(db, refs.slice(start, end));
     for (let i = chunk.length - 1; i >= 0; i--) {
-      const text = renderMessage(chunk[i]!.message);
+      const text = renderMessage(chunk[i]!.message, chunk[i]!.author);
       if (text === null) {
         earliest = start + i;
         continue;

@@ -94,11 +94,14 @@ function pathTo(db: ProjectionDb, base: MessageRef[], at: string | null): Messag
 }
 
 export function loadMessages(db: ProjectionDb, refs: MessageRef[]): OrderedMessage[] {
-  const get = db.prepare('SELECT body FROM messages WHERE session_id = ? AND msg_id = ?');
+  const get = db.prepare('SELECT body, author_account, author_username, author_device FROM messages WHERE session_id = ? AND msg_id = ?');
   const out: OrderedMessage[] = [];
   for (const r of refs) {
-    const row = get.get(r.session_id, r.msg_id) as { body: string } | undefined;
-    if (row) out.push({ message: JSON.parse(row.body) as Message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null });
+    const row = get.get(r.session_id, r.msg_id) as { body: string; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
+    if (!row) continue;
+    const om: OrderedMessage = { message: JSON.parse(row.body) as Message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
+    if (row.author_account) om.author = { account: row.author_account, username: row.author_username ?? row.author_account, device: row.author_device };
+    out.push(om);
   }
   return out;
 }

@@ -41,6 +41,9 @@ function summary(row: Row): SessionSummary {
     purged: row.purged === 1,
     parent_session_id: (row.parent_session_id as string) ?? null,
     fork_from: (row.fork_from as string) ?? null,
+    author: row.view_of
+      ? { account: row.author_account as string, username: (row.author_username as string) ?? (row.author_account as string), space: (row.author_space as string) ?? null, session: row.view_of as string }
+      : null,
   };
 }
 
@@ -119,6 +122,13 @@ export function resolveSession(db: ProjectionDb, ref: string): string {
   const r = ref.trim();
   const exact = db.prepare('SELECT id FROM sessions WHERE id = ? AND tool IS NOT NULL').get(r) as { id: string } | undefined;
   if (exact) return exact.id;
+  // No view of her own: the views of other accounts' events of that session (DESIGN §13).
+  const views = db.prepare('SELECT id FROM sessions WHERE view_of = ? AND purged = 0 ORDER BY id').all(r) as { id: string }[];
+  if (views.length === 1) return views[0]!.id;
+  if (views.length > 1) {
+    const list = views.slice(0, 10).map((x) => x.id);
+    throw new SfsError('AMBIGUOUS', `"${ref}" is not yours; other accounts' copies of it: ${list.join(', ')}`, { candidates: list });
+  }
   const byAlias = db
     .prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND purged = 0 ORDER BY alias_stamp DESC LIMIT 1')
     .get(r) as { id: string } | undefined;

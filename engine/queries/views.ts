@@ -19,6 +19,18 @@ export interface SessionSummary {
   purged: boolean;
   parent_session_id: string | null;
   fork_from: string | null;
+  /**
+   * Set on another account's view of a session (DESIGN §13): whose events these are, the session
+   * they belong to, and the space they came through ('personal' for a handoff).
+   */
+  author: { account: string; username: string; space: string | null; session: string } | null;
+}
+
+/** Who wrote a message of another account (absent on the user's own messages). */
+export interface MessageAuthor {
+  account: string;
+  username: string;
+  device: string | null;
 }
 
 export interface TokenTotals {
@@ -62,6 +74,8 @@ export interface OrderedMessage {
   branch: number;
   /** Set when the message belongs to an ancestor the session was forked from. */
   inherited_from: string | null;
+  /** Set when another account wrote the message. */
+  author?: MessageAuthor;
 }
 
 export interface SearchHit {

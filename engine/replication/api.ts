@@ -1,6 +1,6 @@
 import { unpack } from 'msgpackr';
 import { SfsError } from '../errors.js';
-import type { WireEvent } from './protocol.js';
+import type { FetchedSession } from './attribute.js';
 
 /** The relay's HTTP control API (accounts, tokens, teams, shares, handoffs). */
 export class RelayApi {
@@ -27,7 +27,7 @@ export class RelayApi {
     return data as T;
   }
 
-  sessionEvents(session: string, space?: string): Promise<{ events: WireEvent[] }> {
+  sessionEvents(session: string, space?: string): Promise<FetchedSession> {
     return this.call('GET', `/v1/sessions/${encodeURIComponent(session)}/events${space ? `?space=${encodeURIComponent(space)}` : ''}`);
   }
 }

@@ -4,6 +4,7 @@ import type { EventLog, ForeignEvent } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { redactValue, scanValue, type Finding } from '../dlp/scan.js';
 import { storedBodyBytes } from '../log/event-codec.js';
+import { ACCOUNT_CURSOR, attribute } from './attribute.js';
 import {
   BATCH_EVENTS,
   MAX_FRAME_BYTES,
@@ -136,6 +137,7 @@ export class SyncConnection {
     this.personal = personal;
     this.learn(this.welcome.spaces, this.welcome.shares ?? {});
     this.frontier = this.welcome.frontiers[personal.id] ?? 0;
+    await this.log.append({ events: [], cursors: { [ACCOUNT_CURSOR]: this.welcome.account } });
     for (const s of this.welcome.spaces) {
       const after = (await this.log.getCursor<number>(cursorKey(this.opts.relay, s.id))) ?? 0;
       this.send({ t: 'sub', space: s.id, after });
@@ -172,7 +174,10 @@ export class SyncConnection {
   }
 
   private async store(f: Events): Promise<void> {
-    const events: ForeignEvent[] = f.events.filter((w) => w[0] !== this.origin).map(fromWire);
+    const space = this.spaces.get(f.space);
+    const pulled = f.events.filter((w) => w[0] !== this.origin).map(fromWire);
+    // Another account's events are stored with their author and the space they came through (the fold decides where they show).
+    const events: ForeignEvent[] = attribute(pulled, f.authors, this.welcome.account.id, { space: f.space, space_name: space?.name ?? null, personal: f.space === this.personal.id });
     const r = await this.log.ingest(events, { [cursorKey(this.opts.relay, f.space)]: f.cursor }, { sparse: true });
     this.pulledCount += r.written;
     if (r.written) this.opts.onActivity?.('pulled', r.written);

@@ -93,12 +93,20 @@ export interface Sub {
   space: string;
   after: number;
 }
+/** Who wrote the events of an origin: the relay knows every origin's account (its devices table). */
+export interface Author {
+  account: string;
+  username: string;
+  device: string | null;
+}
 export interface Events {
   t: 'events';
   space: string;
   /** The relay cursor after this batch; the client stores it atomically with the events. */
   cursor: number;
   events: WireEvent[];
+  /** The author of every origin in `events`: the client attributes another account's events (DESIGN §13). */
+  authors?: Record<string, Author>;
   /** The relay had nothing more after this batch when it read it (the client is caught up). */
   tail: boolean;
 }

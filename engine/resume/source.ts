@@ -4,6 +4,7 @@ import { iterateMessages } from '../queries/messages.js';
 import { getSessionDetail } from '../queries/sessions.js';
 import { SfsError } from '../errors.js';
 import type { SourceSession } from './types.js';
+import type { MessageAuthor } from '../queries/views.js';
 
 /**
  * A stored session as resume needs it: its facts and the messages on its current line
@@ -14,7 +15,7 @@ export function loadSourceSession(db: ProjectionDb, id: string): SourceSession {
   const d = getSessionDetail(db, id);
   if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
   const all: Message[] = [];
-  for (const om of iterateMessages(db, id)) all.push(om.message);
+  for (const om of iterateMessages(db, id)) all.push(om.author ? markForeign(om.message, om.author) : om.message);
   return {
     id,
     tool: d.tool ?? 'unknown',
@@ -25,6 +26,18 @@ export function loadSourceSession(db: ProjectionDb, id: string): SourceSession {
     provider: d.provider,
     messages: currentLine(all),
   };
+}
+
+/**
+ * Another account's user turn, marked so the model knows who said it (DESIGN §13): a short
+ * "[from bob@laptop]" before its text. Its other turns (their assistant's replies) stay as they are.
+ */
+export function markForeign(m: Message, author: MessageAuthor): Message {
+  if (m.role !== 'user') return m;
+  const mark = `[from ${author.username}@${author.device ?? 'unknown device'}]`;
+  const [first, ...rest] = m.content;
+  if (first?.type === 'text') return { ...m, content: [{ ...first, text: `${mark} ${(first as { text: string }).text}` }, ...rest] };
+  return { ...m, content: [{ type: 'text', text: mark }, ...m.content] };
 }
 
 /**

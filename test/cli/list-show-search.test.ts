@@ -60,6 +60,7 @@ describe('sfs list / show / search', () => {
       purged: false,
       parent_session_id: null,
       fork_from: null,
+      author: null, // set on another account's copy of a session (DESIGN §13)
     });
     const human = await sfs.out(['list']);
     const lines = human.trimEnd().split('\n');

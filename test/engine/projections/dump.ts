@@ -8,6 +8,7 @@ export function dumpProjections(db: ProjectionDb): unknown {
     sessions,
     messages: db.prepare('SELECT * FROM messages ORDER BY session_id, msg_id').all(),
     checkpoints: db.prepare('SELECT * FROM checkpoints ORDER BY session_id, name').all(),
+    shares: db.prepare('SELECT * FROM shares ORDER BY session_id, space').all(),
     searchMessages: db.prepare('SELECT m.session_id, m.msg_id, s.text FROM search s JOIN messages m ON m.rowid = s.rowid ORDER BY 1, 2').all(),
     searchSessions: db.prepare('SELECT se.id, s.text FROM search s JOIN sessions se ON se.rowid = -s.rowid ORDER BY 1').all(),
     searchCount: (db.prepare('SELECT COUNT(*) AS n FROM search').get() as { n: number }).n,

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { LocalLog } from '../../../engine/log/local-log.js';
 import { Projections } from '../../../engine/projections/projections.js';
-import type { NewEvent } from '../../../engine/model/events.js';
+import type { Attribution, NewEvent } from '../../../engine/model/events.js';
 import type { Message } from '../../../engine/model/message.js';
+import { foreignViewId } from '../../../engine/ids.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { dumpProjections } from './dump.js';
 
@@ -47,6 +48,9 @@ const step = fc.oneof(
   fc.record({ kind: fc.constant('resumed'), s: session, from: fc.constantFrom('ses_ffff0001', 'ses_ffff0002'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constant('checkpoint'), s: session, name: fc.constantFrom('cp1', 'cp2'), at: fc.option(fc.constantFrom(...MSG_IDS), { nil: null }), at_ts: iso }),
   fc.record({ kind: fc.constantFrom('deleted', 'restored', 'purged'), s: session }),
+  fc.record({ kind: fc.constant('shared'), s: session, space: fc.constantFrom('spc_x', 'spc_y') }),
+  // The user's own edits of another account's copy of a session (its view's id).
+  fc.record({ kind: fc.constant('view'), s: session, what: fc.constantFrom('meta', 'deleted', 'purged'), account: fc.constantFrom('acc_bob', 'acc_carol') }),
   fc.record({ kind: fc.constant('unknowledge'), s: session, project: project, entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003'), at: iso }),
   fc.record({ kind: fc.constant('context'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
   fc.record({ kind: fc.constant('rules'), s: session, project: project, text: fc.constantFrom(...WORDS), at: iso }),
@@ -62,6 +66,20 @@ const step = fc.oneof(
 );
 
 type Step = Record<string, unknown> & { kind: string; s: string };
+
+/**
+ * Where an event comes from: written here, another machine of the same account, or another
+ * account (attributed, through a team space or the personal space, as a pull stores it).
+ */
+const SOURCES: Record<string, { origin: string; attr?: Attribution }> = {
+  own: { origin: '' },
+  other: { origin: 'org_other' },
+  bobX: { origin: 'org_bob', attr: { account: 'acc_bob', username: 'bob', device: 'laptop', space: 'spc_x', space_name: 'team-x', personal: false } },
+  bobY: { origin: 'org_bob', attr: { account: 'acc_bob', username: 'bob', device: 'laptop', space: 'spc_y', space_name: 'team-y', personal: false } },
+  bobHandoff: { origin: 'org_bob', attr: { account: 'acc_bob', username: 'bob', device: 'laptop', space: 'spc_alice', space_name: 'alice', personal: true } },
+  carolX: { origin: 'org_carol', attr: { account: 'acc_carol', username: 'carol', device: null, space: 'spc_x', space_name: 'team-x', personal: false } },
+};
+const source = fc.constantFrom(...Object.keys(SOURCES));
 
 function toEvent(st: Step): NewEvent {
   switch (st.kind) {
@@ -93,6 +111,12 @@ function toEvent(st: Step): NewEvent {
         session: null,
         body: { project: st.project as string, entry_id: st.entry as string, kind: st.k as 'bug', text: (st.text as string[]).join(' '), author: { kind: 'agent', name: 'test' }, session_id: st.s, created_at: st.at as string },
       };
+    case 'view': {
+      const id = foreignViewId(st.s, st.account as string);
+      return st.what === 'meta' ? { type: 'session.meta', session: id, body: { alias: 'theirs', title: 'their copy' } } : { type: `session.${st.what}` as 'session.deleted', session: id, body: {} };
+    }
+    case 'shared':
+      return { type: 'session.shared', session: st.s, body: { space: st.space as string, space_name: st.space === 'spc_x' ? 'team-x' : 'team-y' } };
     case 'unknowledge':
       return { type: 'knowledge.removed', session: null, body: { project: st.project as string, entry_id: st.entry as string, author: { kind: 'user', name: null }, reason: null, removed_at: st.at as string } };
     default:
@@ -100,21 +124,23 @@ function toEvent(st: Step): NewEvent {
   }
 }
 
-test('incrementally caught-up projections equal a rebuild from the log (random event sequences)', async (t) => {
+test('incrementally caught-up projections equal a rebuild from the log (random event sequences, other accounts and shares included)', async (t) => {
   const root = tempDir(t);
   let run = 0;
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(step, fc.boolean(), fc.boolean()), { minLength: 1, maxLength: 40 }), async (steps) => {
+    fc.asyncProperty(fc.array(fc.tuple(step, source, fc.boolean()), { minLength: 1, maxLength: 40 }), async (steps) => {
       const dir = join(root, String(run++));
       const log = await LocalLog.open(join(dir, 'log'));
       const incremental = new Projections(join(dir, 'inc.sqlite'), log);
-      let foreignSeq = 0;
+      const seqs = new Map<string, number>();
       try {
-        for (const [st, foreign, catchUpNow] of steps) {
+        for (const [st, from, catchUpNow] of steps) {
           const ev = toEvent(st as Step);
-          if (foreign) {
-            foreignSeq++;
-            await log.ingest([{ origin: 'org_other', seq: foreignSeq, type: ev.type, v: 1, ts: 1_700_000_000_000 + foreignSeq, session: ev.session, body: ev.body }]);
+          const src = SOURCES[from]!;
+          if (src.origin) {
+            const seq = (seqs.get(src.origin) ?? 0) + 1;
+            seqs.set(src.origin, seq);
+            await log.ingest([{ origin: src.origin, seq, type: ev.type, v: 1, ts: 1_700_000_000_000 + seq, session: ev.session, body: ev.body, ...(src.attr ? { attr: src.attr } : {}) }]);
           } else {
             await log.append({ events: [ev] });
           }

@@ -13,7 +13,8 @@ import { tempDir } from '../../helpers/tmp.js';
  */
 const SCHEMA_HASHES: Record<string, string> = {
   '4': '04e6383a3f48eb84',
-  '5': '04e6383a3f48eb84', // the fold changed (a resumed session's created date), not the tables
+  '5': '414c4ebce2bbfe68', // two branches each made a version 5 (resumed dates in the fold; attribution tables)
+  '6': '414c4ebce2bbfe68', // both of them together
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
