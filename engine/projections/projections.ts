@@ -1,25 +1,116 @@
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { diskFullError, isDiskFull, rethrowDiskFull } from '../disk-full.js';
 import type { EventLog } from '../log/event-log.js';
-import { openProjectionDb, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
+import type { AnyStoredEvent } from '../model/events.js';
+import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
 import { Folder } from './fold.js';
 
 const CHUNK = 2000;
+/**
+ * At most this many messages are folded in one transaction. A transaction's pages sit in
+ * the WAL until it is checkpointed, so small transactions keep a rebuild's peak disk use
+ * near one copy of the projections instead of two.
+ */
+const MESSAGES_PER_TRANSACTION = 200;
+/** A WAL beyond this is checkpointed and truncated between transactions. */
+const WAL_CHECKPOINT_BYTES = 1024 * 1024;
+
+export interface ProjectionsOptions {
+  /** One-line notes about repairs (a damaged file rebuilt from the log); the CLI prints them on stderr. */
+  onNote?: (line: string) => void;
+  /**
+   * On a full disk, open existing projections for reading without SQLite's shared-memory
+   * file (see openProjectionDbWithoutSharedMemory) instead of failing. Not for the daemon:
+   * that connection keeps other processes out while it is open.
+   */
+  readWhenFull?: boolean;
+}
 
 /**
  * Keeps the SQLite projections caught up with the log. Any process may call catchUp():
- * each chunk is applied in one IMMEDIATE transaction together with the new read
- * position, and events at or below the position found inside the transaction are
- * skipped, so two processes catching up at once never apply an event twice.
+ * each transaction is applied IMMEDIATE together with the new read position, and events
+ * at or below the position found inside the transaction are skipped, so two processes
+ * catching up at once never apply an event twice.
+ *
+ * The projections are a cache of the log: a damaged file (not a database, corrupt pages)
+ * is deleted and rebuilt from the log, with a note, instead of failing every command.
  */
 export class Projections {
-  readonly db: ProjectionDb;
+  private current: ProjectionDb;
   private folder: Folder;
+  /** The file's inode when it was opened: tells our damaged file from one another process already replaced. */
+  private inode: number | undefined;
 
   constructor(
-    file: string,
+    readonly file: string,
     private readonly log: EventLog,
+    private readonly opts: ProjectionsOptions = {},
   ) {
-    this.db = openProjectionDb(file);
-    this.folder = new Folder(this.db);
+    this.current = this.open();
+    this.folder = new Folder(this.current);
+  }
+
+  /**
+   * The open connection. When another process has deleted or replaced the file (a damaged
+   * one rebuilt, `rm projections.sqlite`), this one reopens it instead of reading a
+   * file that is gone; catchUp then fills a new one from the log.
+   */
+  get db(): ProjectionDb {
+    if (this.inode !== undefined && inodeOf(this.file) !== this.inode) {
+      if (this.current.open) this.current.close();
+      this.current = this.open();
+      this.folder = new Folder(this.current);
+    }
+    return this.current;
+  }
+
+  private open(): ProjectionDb {
+    const before = inodeOf(this.file);
+    try {
+      return this.openFile();
+    } catch (err) {
+      if (isCorruptDb(err)) {
+        this.discardDamaged(err, before);
+        return this.openFile();
+      }
+      if (isDiskFull(err, this.file)) {
+        if (this.opts.readWhenFull && existsSync(this.file)) {
+          try {
+            this.inode = undefined; // not watched for replacement: this connection is for one read
+            return openProjectionDbWithoutSharedMemory(this.file);
+          } catch {
+            // not readable this way either: report the full disk
+          }
+        }
+        throw diskFullError(this.file, err, 'open the projections at');
+      }
+      throw err;
+    }
+  }
+
+  private openFile(): ProjectionDb {
+    const db = openProjectionDb(this.file);
+    this.inode = inodeOf(this.file);
+    return db;
+  }
+
+  /**
+   * Deletes the damaged file (WAL first: a stale WAL must never meet a new file), unless
+   * another process has already put a new one in its place.
+   */
+  private discardDamaged(err: unknown, openedInode: number | undefined): void {
+    if (inodeOf(this.file) === openedInode) {
+      for (const f of [`${this.file}-wal`, `${this.file}-shm`, this.file]) rmSync(f, { force: true });
+    }
+    this.opts.onNote?.(`the projections file ${this.file} was damaged (${(err as Error).message}); rebuilding it from the log`);
+  }
+
+  /** Closes the damaged connection and opens a fresh file in its place. */
+  private replaceDamaged(err: unknown): void {
+    if (this.current.open) this.current.close();
+    this.discardDamaged(err, this.inode);
+    this.current = this.openFile();
+    this.folder = new Folder(this.current);
   }
 
   position(): number {
@@ -28,39 +119,111 @@ export class Projections {
 
   /** Applies every event the log holds beyond our position. Returns how many were applied. */
   async catchUp(onProgress?: (done: number, head: number) => void): Promise<number> {
+    try {
+      return await this.catchUpNow(onProgress);
+    } catch (err) {
+      if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'update the projections at');
+      this.replaceDamaged(err);
+      return this.catchUpNow(onProgress);
+    }
+  }
+
+  private async catchUpNow(onProgress?: (done: number, head: number) => void): Promise<number> {
     let applied = 0;
-    const setPos = this.db.prepare("UPDATE meta SET value = ? WHERE key = 'position'");
     for (;;) {
       const from = this.position();
       const head = await this.log.head();
       if (from >= head) return applied;
       const events = await this.log.read(from, CHUNK);
       if (!events.length) return applied;
-      this.db
-        .transaction(() => {
-          const current = readPosition(this.db);
-          for (const ev of events) {
-            if (ev.pos <= current) continue;
-            this.folder.apply(ev);
-            applied++;
-          }
-          const last = events[events.length - 1]!.pos;
-          if (last > current) setPos.run(String(last));
-        })
-        .immediate();
+      for (const part of transactions(events)) {
+        applied += this.applyInTransaction(part);
+        this.trimWal();
+      }
       onProgress?.(this.position(), head);
     }
   }
 
-  /** Empties every projection and replays the whole log. */
+  private applyInTransaction(events: AnyStoredEvent[]): number {
+    const db = this.current;
+    let applied = 0;
+    db.transaction(() => {
+      const current = readPosition(db);
+      for (const ev of events) {
+        if (ev.pos <= current) continue;
+        this.folder.apply(ev);
+        applied++;
+      }
+      const last = events[events.length - 1]!.pos;
+      if (last > current) db.prepare("UPDATE meta SET value = ? WHERE key = 'position'").run(String(last));
+    }).immediate();
+    return applied;
+  }
+
+  /** Copies the WAL into the file and cuts it to nothing once it has grown (a reader may keep part of it: that is fine). */
+  private trimWal(force = false): void {
+    if (!force && fileSize(`${this.file}-wal`) <= WAL_CHECKPOINT_BYTES) return;
+    // A TRUNCATE checkpoint waits for readers through the busy handler: wait briefly, not 30 s.
+    this.current.pragma('busy_timeout = 200');
+    try {
+      this.current.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.current.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  /**
+   * Empties every projection and replays the whole log, in place: the dropped tables'
+   * pages are reused by the new rows, so a rebuild needs about one copy of the
+   * projections on disk (plus a bounded WAL), not two. A damaged file is replaced.
+   */
   async rebuild(onProgress?: (done: number, head: number) => void): Promise<number> {
-    this.db.transaction(() => resetSchema(this.db)).immediate();
-    this.folder = new Folder(this.db);
+    try {
+      this.current.transaction(() => resetSchema(this.current)).immediate();
+      this.trimWal(true);
+      this.folder = new Folder(this.current);
+    } catch (err) {
+      if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'rebuild the projections at');
+      this.replaceDamaged(err);
+    }
     return this.catchUp(onProgress);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.current.open) this.current.close();
+  }
+}
+
+/** Splits a chunk of events into transactions of at most MESSAGES_PER_TRANSACTION messages (an event is never split). */
+function* transactions(events: AnyStoredEvent[]): Generator<AnyStoredEvent[]> {
+  let part: AnyStoredEvent[] = [];
+  let weight = 0;
+  for (const ev of events) {
+    const w = ev.type === 'messages.captured' ? ((ev.body as { messages?: unknown[] } | null)?.messages?.length ?? 1) : 1;
+    if (part.length && weight + w > MESSAGES_PER_TRANSACTION) {
+      yield part;
+      part = [];
+      weight = 0;
+    }
+    part.push(ev);
+    weight += w;
+  }
+  if (part.length) yield part;
+}
+
+function inodeOf(file: string): number | undefined {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
