@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isDiskFull } from '../disk-full.js';
 import { toSfsError } from '../errors.js';
 import { SharedLog } from '../log/shared-log.js';
 import { logDir, projectionsFile, type SfsPaths } from '../paths.js';
-import { isCorruptDb, PROJECTION_VERSION } from '../projections/db.js';
+import { isCorruptDb, PROJECTION_VERSION, removeProjectionFiles } from '../projections/db.js';
 import { Projections } from '../projections/projections.js';
 import { result, type CheckResult } from './check.js';
 
@@ -135,10 +135,9 @@ export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutM
     try {
       if (corrupt) {
         // A cache that SQLite cannot read: the log holds everything in it. Deleting it rather
-        // than keeping a copy aside lets the rebuild fit on a nearly full disk. The WAL goes
-        // first: a stale WAL must never meet the new file.
+        // than keeping a copy aside lets the rebuild fit on a nearly full disk.
         if (log.role !== 'owner') throw new Error('another sfs process holds the store; stop it (sfs daemon stop) and run --fix again');
-        for (const f of [`${file}-wal`, `${file}-shm`, file]) rmSync(f, { force: true });
+        removeProjectionFiles(file);
         c.fixed.push(`removed the unreadable projections file ${file}`);
       }
       projections = new Projections(file, log);

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 
@@ -110,6 +110,11 @@ export function openProjectionDbWithoutSharedMemory(file: string): ProjectionDb 
     db.close();
     throw err;
   }
+}
+
+/** Deletes the projections file, its WAL first: a stale WAL must never meet a new file. */
+export function removeProjectionFiles(file: string): void {
+  for (const f of [`${file}-wal`, `${file}-shm`, file]) rmSync(f, { force: true });
 }
 
 /** SQLite's answer for a file that is not a database or whose pages are damaged. */

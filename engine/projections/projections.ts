@@ -1,8 +1,9 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { SfsError } from '../errors.js';
 import { diskFullError, isDiskFull, rethrowDiskFull } from '../disk-full.js';
 import type { EventLog } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
-import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
+import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, removeProjectionFiles, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
 import { Folder } from './fold.js';
 
 const CHUNK = 2000;
@@ -94,14 +95,9 @@ export class Projections {
     return db;
   }
 
-  /**
-   * Deletes the damaged file (WAL first: a stale WAL must never meet a new file), unless
-   * another process has already put a new one in its place.
-   */
+  /** Deletes the damaged file, unless another process has already put a new one in its place. */
   private discardDamaged(err: unknown, openedInode: number | undefined): void {
-    if (inodeOf(this.file) === openedInode) {
-      for (const f of [`${this.file}-wal`, `${this.file}-shm`, this.file]) rmSync(f, { force: true });
-    }
+    if (inodeOf(this.file) === openedInode) removeProjectionFiles(this.file);
     this.opts.onNote?.(`the projections file ${this.file} was damaged (${(err as Error).message}); rebuilding it from the log`);
   }
 
@@ -111,6 +107,16 @@ export class Projections {
     this.discardDamaged(err, this.inode);
     this.current = this.openFile();
     this.folder = new Folder(this.current);
+  }
+
+  /**
+   * For a damage found by a query after catch-up (a page no earlier read touched): drops
+   * the file so the next command rebuilds it, and returns the error to report now.
+   */
+  discardAfterDamage(err: unknown): SfsError {
+    if (this.current.open) this.current.close();
+    if (inodeOf(this.file) === this.inode) removeProjectionFiles(this.file);
+    return new SfsError('STORE_CORRUPT', `the projections file ${this.file} was damaged (${(err as Error).message}); it was deleted and the next command rebuilds it from the log`, { path: this.file }, { cause: err });
   }
 
   position(): number {
