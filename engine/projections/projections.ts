@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { SfsError } from '../errors.js';
-import { diskFullError, isDiskFull, rethrowDiskFull } from '../disk-full.js';
+import { diskFullError, freeBytes, isDiskFull, rethrowDiskFull } from '../disk-full.js';
 import type { EventLog } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, removeProjectionFiles, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
@@ -8,13 +8,15 @@ import { Folder } from './fold.js';
 
 const CHUNK = 2000;
 /**
- * At most this many messages are folded in one transaction. A transaction's pages sit in
- * the WAL until it is checkpointed, so small transactions keep a rebuild's peak disk use
- * near one copy of the projections instead of two.
+ * A transaction's pages sit in the WAL until a checkpoint copies them into the file, so
+ * on a nearly full disk (less free than TIGHT_BYTES) transactions are small and the WAL
+ * is cut back after each one: a rebuild then needs about one copy of the projections,
+ * not two. With room to spare, larger transactions are faster (fewer commits, no forced
+ * checkpoints).
  */
-const MESSAGES_PER_TRANSACTION = 200;
-/** A WAL beyond this is checkpointed and truncated between transactions. */
-const WAL_CHECKPOINT_BYTES = 1024 * 1024;
+const TIGHT_BYTES = 256 * 1024 * 1024;
+const TIGHT = { messagesPerTransaction: 200, walCheckpointBytes: 1024 * 1024 };
+const ROOMY = { messagesPerTransaction: 5000, walCheckpointBytes: Infinity };
 
 export interface ProjectionsOptions {
   /** One-line notes about repairs (a damaged file rebuilt from the log); the CLI prints them on stderr. */
@@ -142,9 +144,10 @@ export class Projections {
       if (from >= head) return applied;
       const events = await this.log.read(from, CHUNK);
       if (!events.length) return applied;
-      for (const part of transactions(events)) {
+      const limits = freeBytes(this.file) < TIGHT_BYTES ? TIGHT : ROOMY;
+      for (const part of transactions(events, limits.messagesPerTransaction)) {
         applied += this.applyInTransaction(part);
-        this.trimWal();
+        if (fileSize(`${this.file}-wal`) > limits.walCheckpointBytes) this.trimWal();
       }
       onProgress?.(this.position(), head);
     }
@@ -167,8 +170,7 @@ export class Projections {
   }
 
   /** Copies the WAL into the file and cuts it to nothing once it has grown (a reader may keep part of it: that is fine). */
-  private trimWal(force = false): void {
-    if (!force && fileSize(`${this.file}-wal`) <= WAL_CHECKPOINT_BYTES) return;
+  private trimWal(): void {
     // A TRUNCATE checkpoint waits for readers through the busy handler: wait briefly, not 30 s.
     this.current.pragma('busy_timeout = 200');
     try {
@@ -186,7 +188,7 @@ export class Projections {
   async rebuild(onProgress?: (done: number, head: number) => void): Promise<number> {
     try {
       this.current.transaction(() => resetSchema(this.current)).immediate();
-      this.trimWal(true);
+      this.trimWal();
       this.folder = new Folder(this.current);
     } catch (err) {
       if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'rebuild the projections at');
@@ -200,13 +202,13 @@ export class Projections {
   }
 }
 
-/** Splits a chunk of events into transactions of at most MESSAGES_PER_TRANSACTION messages (an event is never split). */
-function* transactions(events: AnyStoredEvent[]): Generator<AnyStoredEvent[]> {
+/** Splits a chunk of events into transactions of at most `most` messages (an event is never split). */
+function* transactions(events: AnyStoredEvent[], most: number): Generator<AnyStoredEvent[]> {
   let part: AnyStoredEvent[] = [];
   let weight = 0;
   for (const ev of events) {
     const w = ev.type === 'messages.captured' ? ((ev.body as { messages?: unknown[] } | null)?.messages?.length ?? 1) : 1;
-    if (part.length && weight + w > MESSAGES_PER_TRANSACTION) {
+    if (part.length && weight + w > most) {
       yield part;
       part = [];
       weight = 0;
