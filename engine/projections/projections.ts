@@ -186,6 +186,8 @@ export class Projections {
    * projections on disk (plus a bounded WAL), not two. A damaged file is replaced.
    */
   async rebuild(onProgress?: (done: number, head: number) => void): Promise<number> {
+    // The log must answer before anything is dropped (on a full disk it may not even open).
+    await this.log.head();
     try {
       this.current.transaction(() => resetSchema(this.current)).immediate();
       this.trimWal();

@@ -96,6 +96,8 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   const show = await h.run(['show', id, '--json']);
   assert.equal(show.code, 0, show.stderr);
   assert.equal(JSON.parse(show.stdout).data.messages.total, 20);
+  const refused = await h.run(['index', 'rebuild']);
+  assert.equal(refused.code, 12, `a rebuild cannot run while the log cannot open, and drops nothing: ${refused.stderr}`);
   const doc = await h.run(['doctor', '--fix', '--json']);
   assert.equal(doc.code, 1, doc.stderr);
   const checks = Object.fromEntries(JSON.parse(doc.stdout).data.checks.map((c: { id: string }) => [c.id, c]));
