@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../engine/config.js';
 import { resolvePaths, type SfsPaths } from '../engine/paths.js';
+import { isCorruptDb } from '../engine/projections/db.js';
 import { Store } from '../engine/store.js';
 import { reportError } from './output.js';
 
@@ -34,7 +35,8 @@ export function handler<A extends GlobalArgs>(fn: (args: A, ctx: Ctx) => Promise
       };
       await fn(args, ctx);
     } catch (err) {
-      process.exitCode = reportError(err, json);
+      // The projections are a cache: a damage met mid-command is cleared for the next command to rebuild.
+      process.exitCode = reportError(store && isCorruptDb(err) ? store.projections.discardAfterDamage(err) : err, json);
     } finally {
       if (opening) await opening.catch(() => undefined);
       if (store) await store.close().catch(() => undefined);

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   STORE_CORRUPT: 9, // the store could not be read
   IO: 10, // filesystem error (or a relay that cannot be reached)
   AUTH: 11, // not signed in, token refused, or no access to that relay space
+  DISK_FULL: 12, // no space left (ENOSPC) or over quota (EDQUOT) where the store or a file is written
   INTERNAL: 70, // a bug: please report
 } as const;
 
@@ -41,6 +42,13 @@ export function isSfsError(err: unknown): err is SfsError {
 export function toSfsError(err: unknown): SfsError {
   if (err instanceof SfsError) return err;
   const e = err as NodeJS.ErrnoException;
+  if (e && (e.code === 'ENOSPC' || e.code === 'EDQUOT')) {
+    const at = typeof e.path === 'string' ? ` ${e.path}` : '';
+    return new SfsError('DISK_FULL', `the disk is full: cannot write${at} (${e.code}); free some space and try again`, { errno: e.code, ...(e.path ? { path: e.path } : {}) }, { cause: err });
+  }
+  if (e && e.code === 'SQLITE_FULL') {
+    return new SfsError('DISK_FULL', `the disk holding the projections is full (${e.message}); free some space and try again`, { errno: e.code }, { cause: err });
+  }
   if (e && typeof e.code === 'string' && typeof e.message === 'string' && /^E[A-Z]+$/.test(e.code)) {
     return new SfsError('IO', e.message, { errno: e.code }, { cause: err });
   }

@@ -108,7 +108,12 @@ class Daemon {
     process.on('SIGINT', onInt);
     process.on('SIGHUP', onHup);
     this.log.info('starting', { pid: process.pid, state_dir: this.files.dir, data_dir: this.paths.dataDir });
-    this.store = await Store.open(this.paths, { onRoleChange: (role) => this.log.info('store role', { role }) });
+    this.store = await Store.open(this.paths, {
+      onRoleChange: (role) => this.log.info('store role', { role }),
+      // The daemon keeps the store open: it must not hold the read-only full-disk fallback (an exclusive lock).
+      readWhenFull: false,
+      onWarning: (line) => this.log.warn(line),
+    });
     this.scheduler = new CaptureScheduler({
       run: (job) => this.capture(job),
       onChange: (e) => {

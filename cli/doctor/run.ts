@@ -25,6 +25,6 @@ export async function runDoctor(paths: SfsPaths, opts: DoctorOptions): Promise<C
   } finally {
     await store.close();
   }
-  checks.push(daemon, checkPermissions(paths), checkDisk(paths));
+  checks.push(daemon, checkPermissions(paths), checkDisk(paths, undefined, store.check.data.disk_full === true));
   return checks;
 }

@@ -27,7 +27,8 @@ export async function checkTool(adapter: ToolAdapter, env: AdapterEnv, log: Even
   } catch (err) {
     return result(id, title, 'fail', `store at ${presence.existing.join(', ')} but its sessions cannot be listed: ${(err as Error)?.message ?? String(err)}`, data);
   }
-  const uncaptured = log ? await countUncaptured(log, adapter.tool, sources) : sources.length;
+  // No log but projections: the disk is full and the log cannot open, so the cursors are unknown.
+  const uncaptured = log ? await countUncaptured(log, adapter.tool, sources) : db ? 0 : sources.length;
   Object.assign(data, { sources_on_disk: sources.length, sources_uncaptured: uncaptured });
   const where = presence.existing.join(', ');
   if (sources.length === 0) {

@@ -1,3 +1,4 @@
+import { isDiskFull } from '../disk-full.js';
 import type { Store } from '../store.js';
 import type { NewEvent } from '../model/events.js';
 import { commitRest, commitSource, countMessages, prepareSource, type CaptureOptions, type PreparedSource, type SourceReport } from './capture-source.js';
@@ -110,7 +111,8 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     let res;
     try {
       res = await store.log.append({ events, dedupe: true, cursors });
-    } catch {
+    } catch (err) {
+      if (isDiskFull(err)) throw err;
       // The batch is atomic, so nothing was stored: store each source alone and let the bad one report itself.
       for (const { prepared, row, tool } of batch.items) finish(await commitSource(store, prepared), row, tool);
       return;
@@ -124,7 +126,17 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   // A few sources in flight: one is parsed while another's events are written, so the
   // log's disk work and the adapters' file reads overlap instead of taking turns. The log
   // serialises the appends; sources are independent (one cursor each), so order does not matter.
+  // A full disk stops every worker (what was stored stays) and fails the whole capture with DISK_FULL.
+  let stoppedBy: unknown;
   const worker = async () => {
+    try {
+      await takeWork();
+    } catch (err) {
+      stoppedBy ??= err;
+      next = work.length;
+    }
+  };
+  const takeWork = async () => {
     while (next < work.length) {
       const { adapter, source, row } = work[next++]!;
       const prepared = await prepareSource(store, adapter, source, env, undefined, opts);
@@ -143,6 +155,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? CONCURRENCY, work.length) }, worker));
+  if (stoppedBy) throw stoppedBy;
   for (const batch of pending.values()) await flush(batch);
   const sum = (k: keyof ToolImport) => tools.reduce((n, t) => n + (t[k] as number), 0);
   return {

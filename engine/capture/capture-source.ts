@@ -1,3 +1,4 @@
+import { isDiskFull } from '../disk-full.js';
 import { capturedSessionId } from '../ids.js';
 import type { NewEvent } from '../model/events.js';
 import type { Store } from '../store.js';
@@ -80,7 +81,10 @@ export async function commitRest(store: Store, adapter: ToolAdapter, source: Cap
   for (;;) {
     const committing = commitSource(store, prepared);
     const next = prepared.more && prepared.cursor ? prepareSource(store, adapter, source, env, prepared.cursor, opts) : null;
-    const report = await committing;
+    const report = await committing.catch(async (err: unknown) => {
+      await next?.catch(() => undefined);
+      throw err;
+    });
     if (report !== total) mergeReport(total, report);
     if (!next || report.failed) {
       await next?.catch(() => undefined);
@@ -185,6 +189,8 @@ export async function commitSource(store: Store, prepared: PreparedSource): Prom
         i--;
         continue;
       }
+      // A full disk stops the whole capture: every source after this one would fail the same way.
+      if (isDiskFull(err)) throw err;
       // Anything else poisons nothing: report it and keep the old cursor.
       report.problems.push({ path: report.path, message: `not stored: ${(err as Error).message}` });
       report.failed = true;

@@ -1,5 +1,6 @@
 import { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
+import { diskFullError, filesBytes, isDiskFull } from '../disk-full.js';
 import { SfsError } from '../errors.js';
 import { randomOriginId } from '../ids.js';
 import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type Attribution, type NewEvent } from '../model/events.js';
@@ -55,6 +56,9 @@ export class LocalLog implements EventLog {
     } catch (err) {
       const e = err as { code?: string; cause?: { code?: string; message?: string } };
       if (e.cause?.code === 'LEVEL_LOCKED') throw new StoreLockedError();
+      // Opening replays LevelDB's write-ahead files (*.log) into a new table file and writes a new
+      // MANIFEST: it needs at least their size free.
+      if (isDiskFull(err)) throw diskFullError(dir, err, 'open the event log at', filesBytes(dir, /\.log$|^MANIFEST-/));
       throw new SfsError('STORE_CORRUPT', `cannot open the event log at ${dir}: ${e.cause?.message ?? String(err)}`, undefined, { cause: err });
     }
     let origin: string;
@@ -62,7 +66,13 @@ export class LocalLog implements EventLog {
     if (o) origin = decode<string>(o);
     else {
       origin = randomOriginId();
-      await db.put(K.origin, encode(origin), { sync: true });
+      try {
+        await db.put(K.origin, encode(origin), { sync: true });
+      } catch (err) {
+        await db.close().catch(() => undefined);
+        if (isDiskFull(err)) throw diskFullError(dir, err, 'create the event log at');
+        throw err;
+      }
     }
     const h = await db.get(K.head);
     const log = new LocalLog(db, origin, h ? decode<number>(h) : 0);
@@ -82,11 +92,20 @@ export class LocalLog implements EventLog {
   /** A chained batch: markedly faster than the array form for thousands of small ops. */
   private async write(ops: BatchOp[]): Promise<void> {
     const batch = this.db.batch();
+    let bytes = 0;
     for (const op of ops) {
-      if (op.type === 'put') batch.put(op.key, op.value);
-      else batch.del(op.key);
+      if (op.type === 'put') {
+        batch.put(op.key, op.value);
+        bytes += op.key.length + op.value.byteLength;
+      } else batch.del(op.key);
     }
-    await batch.write();
+    try {
+      await batch.write();
+    } catch (err) {
+      // Nothing of this batch is stored (LevelDB batches are atomic); earlier batches stay.
+      if (isDiskFull(err)) throw diskFullError(this.db.location, err, 'write to the event log at', bytes);
+      throw err;
+    }
   }
 
   async info(): Promise<LogInfo> {

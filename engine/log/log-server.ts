@@ -16,7 +16,7 @@ export interface Response {
   id: number;
   ok: boolean;
   result?: unknown;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 const OPS = new Set(['info', 'head', 'append', 'ingest', 'read', 'readOrigin', 'readSession', 'hasSession', 'getCursor', 'purge']);
@@ -78,7 +78,7 @@ export class LogServer {
     } catch (err) {
       const e = toSfsError(err);
       const code = (err as { code?: string }).code === 'STORE_BUSY' ? 'STORE_BUSY' : e.code;
-      res = { id: req.id, ok: false, error: { code, message: e.message } };
+      res = { id: req.id, ok: false, error: { code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
     }
     if (!socket.destroyed) writeFrame(socket, res);
     this.inFlight--;

@@ -65,7 +65,7 @@ export class RemoteLog implements EventLog {
     clearTimeout(p.timer);
     if (res.ok) p.resolve(res.result);
     else if (res.error?.code === 'STORE_BUSY') p.reject(new OwnerGoneError(res.error.message));
-    else p.reject(new SfsError((res.error?.code ?? 'INTERNAL') as ErrorCode, res.error?.message ?? 'request failed'));
+    else p.reject(new SfsError((res.error?.code ?? 'INTERNAL') as ErrorCode, res.error?.message ?? 'request failed', res.error?.details));
   }
 
   private fail(err: Error): void {

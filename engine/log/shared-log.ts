@@ -14,6 +14,12 @@ export interface OpenLogOptions {
   timeoutMs?: number;
   /** Called when this process takes or loses ownership (the daemon logs it). */
   onRoleChange?: (role: 'owner' | 'guest') => void;
+  /**
+   * LevelDB cannot open on a full disk (it must first write out its write-ahead file).
+   * With this set, open() still succeeds and each operation tries again, failing with
+   * DISK_FULL until space is freed, so readers can fall back on the projections.
+   */
+  openWhenFull?: boolean;
 }
 
 /**
@@ -41,7 +47,11 @@ export class SharedLog implements EventLog {
 
   static async open(dir: string, opts: OpenLogOptions = {}): Promise<SharedLog> {
     const log = new SharedLog(dir, opts);
-    await log.current();
+    try {
+      await log.current();
+    } catch (err) {
+      if (!(opts.openWhenFull && err instanceof SfsError && err.code === 'DISK_FULL')) throw err;
+    }
     return log;
   }
 

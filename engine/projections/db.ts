@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 
@@ -61,22 +61,71 @@ CREATE TABLE IF NOT EXISTS shares (session_id TEXT NOT NULL, space TEXT NOT NULL
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
-export function openProjectionDb(file: string, opts: { readonly?: boolean } = {}): ProjectionDb {
+/**
+ * Opens the projections, creating them or resetting them to this version when needed.
+ * On failure the connection is closed and SQLite's error thrown as it is (see
+ * isCorruptDb; the caller decides between rebuilding and reporting).
+ */
+export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
-  db.pragma('busy_timeout = 30000');
-  // It holds every message: private to the user whatever the umask (WAL and SHM take the file's mode).
-  if (!opts.readonly) chmodPrivate(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  if (opts.readonly) return db;
-  if (tryVersion(db) !== PROJECTION_VERSION) {
-    db.transaction(() => {
-      // Re-check under the write lock: another process may have just done it.
-      if (tryVersion(db) !== PROJECTION_VERSION) resetSchema(db);
-    }).immediate();
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // It holds every message: private to the user whatever the umask (WAL and SHM take the file's mode).
+    chmodPrivate(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // After a checkpoint the WAL is cut back to this size instead of keeping its largest size
+    // (a rebuild would otherwise leave a WAL as large as its biggest transaction on disk).
+    db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
+    if (tryVersion(db) !== PROJECTION_VERSION) {
+      db.transaction(() => {
+        // Re-check under the write lock: another process may have just done it.
+        if (tryVersion(db) !== PROJECTION_VERSION) resetSchema(db);
+      }).immediate();
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
   }
-  return db;
+}
+
+/** How long a connection waits for another process's write lock. */
+export const BUSY_TIMEOUT_MS = 30_000;
+
+/** What journal_size_limit keeps of the WAL after a checkpoint. */
+export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Opens existing projections for reading when SQLite cannot size its shared-memory file
+ * (the disk is full): in EXCLUSIVE locking mode the WAL index lives in this process's
+ * memory. The lock keeps other processes out while the connection is open, which is
+ * only for one command on a full disk. Throws unless the file has this version's tables.
+ */
+export function openProjectionDbWithoutSharedMemory(file: string): ProjectionDb {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('locking_mode = EXCLUSIVE');
+    const version = tryVersion(db);
+    if (version !== PROJECTION_VERSION) throw new Error(`projections schema version ${version ?? 'unreadable'}, this sfs expects ${PROJECTION_VERSION}`);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Deletes the projections file, its WAL first: a stale WAL must never meet a new file. */
+export function removeProjectionFiles(file: string): void {
+  for (const f of [`${file}-wal`, `${file}-shm`, file]) rmSync(f, { force: true });
+}
+
+/** SQLite's answer for a file that is not a database or whose pages are damaged. */
+export function isCorruptDb(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
 }
 
 function chmodPrivate(file: string): void {
@@ -100,11 +149,13 @@ export function resetSchema(db: ProjectionDb): void {
   db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run('position', '0');
 }
 
+/** The stored version; '' for a new file, undefined when there is no meta table. A damaged file throws. */
 function tryVersion(db: ProjectionDb): string | undefined {
   try {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'version'").get() as { value: string } | undefined;
     return row?.value ?? '';
-  } catch {
+  } catch (err) {
+    if (isCorruptDb(err) || (err as { code?: string }).code?.startsWith('SQLITE_IOERR') || (err as { code?: string }).code === 'SQLITE_FULL') throw err;
     return undefined;
   }
 }

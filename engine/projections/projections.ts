@@ -1,27 +1,125 @@
+import { existsSync, statSync } from 'node:fs';
+import { SfsError } from '../errors.js';
+import { diskFullError, freeBytes, isDiskFull, rethrowDiskFull } from '../disk-full.js';
 import type { EventLog } from '../log/event-log.js';
-import { openProjectionDb, readPosition, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { foreignViewId } from '../ids.js';
-import { Folder, needsReplay } from './fold.js';
+import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, removeProjectionFiles, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
+import { Folder, needsReplay } from './fold.js'
 
 const CHUNK = 2000;
+/**
+ * A transaction's pages sit in the WAL until a checkpoint copies them into the file, so
+ * on a nearly full disk (less free than TIGHT_BYTES) transactions are small and the WAL
+ * is cut back after each one: a rebuild then needs about one copy of the projections,
+ * not two. With room to spare, larger transactions are faster (fewer commits, no forced
+ * checkpoints).
+ */
+const TIGHT_BYTES = 256 * 1024 * 1024;
+const TIGHT = { messagesPerTransaction: 200, walCheckpointBytes: 1024 * 1024 };
+const ROOMY = { messagesPerTransaction: 5000, walCheckpointBytes: Infinity };
+
+export interface ProjectionsOptions {
+  /** One-line notes about repairs (a damaged file rebuilt from the log); the CLI prints them on stderr. */
+  onNote?: (line: string) => void;
+  /**
+   * On a full disk, open existing projections for reading without SQLite's shared-memory
+   * file (see openProjectionDbWithoutSharedMemory) instead of failing. Not for the daemon:
+   * that connection keeps other processes out while it is open.
+   */
+  readWhenFull?: boolean;
+}
 
 /**
  * Keeps the SQLite projections caught up with the log. Any process may call catchUp():
- * each chunk is applied in one IMMEDIATE transaction together with the new read
- * position, and events at or below the position found inside the transaction are
- * skipped, so two processes catching up at once never apply an event twice.
+ * each transaction is applied IMMEDIATE together with the new read position, and events
+ * at or below the position found inside the transaction are skipped, so two processes
+ * catching up at once never apply an event twice.
+ *
+ * The projections are a cache of the log: a damaged file (not a database, corrupt pages)
+ * is deleted and rebuilt from the log, with a note, instead of failing every command.
  */
 export class Projections {
-  readonly db: ProjectionDb;
+  private current: ProjectionDb;
   private folder: Folder;
+  /** The file's inode when it was opened: tells our damaged file from one another process already replaced. */
+  private inode: number | undefined;
 
   constructor(
-    file: string,
+    readonly file: string,
     private readonly log: EventLog,
+    private readonly opts: ProjectionsOptions = {},
   ) {
-    this.db = openProjectionDb(file);
-    this.folder = new Folder(this.db);
+    this.current = this.open();
+    this.folder = new Folder(this.current);
+  }
+
+  /**
+   * The open connection. When another process has deleted or replaced the file (a damaged
+   * one rebuilt, `rm projections.sqlite`), this one reopens it instead of reading a
+   * file that is gone; catchUp then fills a new one from the log.
+   */
+  get db(): ProjectionDb {
+    if (this.inode !== undefined && inodeOf(this.file) !== this.inode) {
+      if (this.current.open) this.current.close();
+      this.current = this.open();
+      this.folder = new Folder(this.current);
+    }
+    return this.current;
+  }
+
+  private open(): ProjectionDb {
+    const before = inodeOf(this.file);
+    try {
+      return this.openFile();
+    } catch (err) {
+      if (isCorruptDb(err)) {
+        this.discardDamaged(err, before);
+        return this.openFile();
+      }
+      if (isDiskFull(err, this.file)) {
+        if (this.opts.readWhenFull && existsSync(this.file)) {
+          try {
+            this.inode = undefined; // not watched for replacement: this connection is for one read
+            return openProjectionDbWithoutSharedMemory(this.file);
+          } catch {
+            // not readable this way either: report the full disk
+          }
+        }
+        throw diskFullError(this.file, err, 'open the projections at');
+      }
+      throw err;
+    }
+  }
+
+  private openFile(): ProjectionDb {
+    const db = openProjectionDb(this.file);
+    this.inode = inodeOf(this.file);
+    return db;
+  }
+
+  /** Deletes the damaged file, unless another process has already put a new one in its place. */
+  private discardDamaged(err: unknown, openedInode: number | undefined): void {
+    if (inodeOf(this.file) === openedInode) removeProjectionFiles(this.file);
+    this.opts.onNote?.(`the projections file ${this.file} was damaged (${(err as Error).message}); rebuilding it from the log`);
+  }
+
+  /** Closes the damaged connection and opens a fresh file in its place. */
+  private replaceDamaged(err: unknown): void {
+    if (this.current.open) this.current.close();
+    this.discardDamaged(err, this.inode);
+    this.current = this.openFile();
+    this.folder = new Folder(this.current);
+  }
+
+  /**
+   * For a damage found by a query after catch-up (a page no earlier read touched): drops
+   * the file so the next command rebuilds it, and returns the error to report now.
+   */
+  discardAfterDamage(err: unknown): SfsError {
+    if (this.current.open) this.current.close();
+    if (inodeOf(this.file) === this.inode) removeProjectionFiles(this.file);
+    return new SfsError('STORE_CORRUPT', `the projections file ${this.file} was damaged (${(err as Error).message}); it was deleted and the next command rebuilds it from the log`, { path: this.file }, { cause: err });
   }
 
   position(): number {
@@ -30,28 +128,30 @@ export class Projections {
 
   /** Applies every event the log holds beyond our position. Returns how many were applied. */
   async catchUp(onProgress?: (done: number, head: number) => void): Promise<number> {
+    try {
+      return await this.catchUpNow(onProgress);
+    } catch (err) {
+      if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'update the projections at');
+      this.replaceDamaged(err);
+      return this.catchUpNow(onProgress);
+    }
+  }
+
+  private async catchUpNow(onProgress?: (done: number, head: number) => void): Promise<number> {
     let applied = 0;
-    const setPos = this.db.prepare("UPDATE meta SET value = ? WHERE key = 'position'");
     for (;;) {
       const from = this.position();
       const head = await this.log.head();
       if (from >= head) return applied;
       const events = await this.log.read(from, CHUNK);
       if (!events.length) return applied;
+      // Sessions an event of this chunk replays are read once, before any transaction.
       const replays = await this.replaySources(events);
-      this.db
-        .transaction(() => {
-          const current = readPosition(this.db);
-          for (const ev of events) {
-            if (ev.pos <= current) continue;
-            const all = needsReplay(ev) ? replays.get(ev.session!) : undefined;
-            this.folder.apply(ev, all?.filter((e) => e.pos < ev.pos));
-            applied++;
-          }
-          const last = events[events.length - 1]!.pos;
-          if (last > current) setPos.run(String(last));
-        })
-        .immediate();
+      const limits = freeBytes(this.file) < TIGHT_BYTES ? TIGHT : ROOMY;
+      for (const part of transactions(events, limits.messagesPerTransaction)) {
+        applied += this.applyInTransaction(part, replays);
+        if (fileSize(`${this.file}-wal`) > limits.walCheckpointBytes) this.trimWal();
+      }
       onProgress?.(this.position(), head);
     }
   }
@@ -83,15 +183,89 @@ export class Projections {
     }
   }
 
-  /** Empties every projection and replays the whole log. */
+
+  private applyInTransaction(events: AnyStoredEvent[], replays: Map<string, AnyStoredEvent[]>): number {
+    const db = this.current;
+    let applied = 0;
+    db.transaction(() => {
+      const current = readPosition(db);
+      for (const ev of events) {
+        if (ev.pos <= current) continue;
+        const all = needsReplay(ev) ? replays.get(ev.session!) : undefined;
+        this.folder.apply(ev, all?.filter((e) => e.pos < ev.pos));
+        applied++;
+      }
+      const last = events[events.length - 1]!.pos;
+      if (last > current) db.prepare("UPDATE meta SET value = ? WHERE key = 'position'").run(String(last));
+    }).immediate();
+    return applied;
+  }
+
+  /** Copies the WAL into the file and cuts it to nothing once it has grown (a reader may keep part of it: that is fine). */
+  private trimWal(): void {
+    // A TRUNCATE checkpoint waits for readers through the busy handler: wait briefly, not 30 s.
+    this.current.pragma('busy_timeout = 200');
+    try {
+      this.current.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.current.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+  }
+
+  /**
+   * Empties every projection and replays the whole log, in place: the dropped tables'
+   * pages are reused by the new rows, so a rebuild needs about one copy of the
+   * projections on disk (plus a bounded WAL), not two. A damaged file is replaced.
+   */
   async rebuild(onProgress?: (done: number, head: number) => void): Promise<number> {
-    this.db.transaction(() => resetSchema(this.db)).immediate();
-    this.folder = new Folder(this.db);
+    // The log must answer before anything is dropped (on a full disk it may not even open).
+    await this.log.head();
+    try {
+      this.current.transaction(() => resetSchema(this.current)).immediate();
+      this.trimWal();
+      this.folder = new Folder(this.current);
+    } catch (err) {
+      if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'rebuild the projections at');
+      this.replaceDamaged(err);
+    }
     return this.catchUp(onProgress);
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.current.open) this.current.close();
+  }
+}
+
+/** Splits a chunk of events into transactions of at most `most` messages (an event is never split). */
+function* transactions(events: AnyStoredEvent[], most: number): Generator<AnyStoredEvent[]> {
+  let part: AnyStoredEvent[] = [];
+  let weight = 0;
+  for (const ev of events) {
+    const w = ev.type === 'messages.captured' ? ((ev.body as { messages?: unknown[] } | null)?.messages?.length ?? 1) : 1;
+    if (part.length && weight + w > most) {
+      yield part;
+      part = [];
+      weight = 0;
+    }
+    part.push(ev);
+    weight += w;
+  }
+  if (part.length) yield part;
+}
+
+function inodeOf(file: string): number | undefined {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
