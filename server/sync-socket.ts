@@ -24,8 +24,12 @@ interface Sub {
   inflight: number;
   reading: boolean;
   wanted: boolean;
-  /** No frame sent yet: the first read is sent even when empty, so the client learns it is caught up. */
-  fresh: boolean;
+  /**
+   * The last frame sent said `tail`. Until one has, an empty read is still sent (as an empty
+   * tail frame), so the client learns it is caught up — also after a full batch that happened
+   * to end exactly at the end of the space.
+   */
+  toldTail: boolean;
   /**
    * Batches this process committed into the space lately, each numbered right after the one
    * before (see Committed): sent from memory when the reader's cursor reaches the first, rather
@@ -217,7 +221,7 @@ export class Connection {
         const space = await requireMember(this.deps.rdb.db, this.who.id, String(f.space));
         const after = Number(f.after);
         if (!Number.isSafeInteger(after) || after < 0) throw new RelayError('INVALID', 'sub needs after >= 0');
-        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, fresh: true, ready: [] });
+        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, toldTail: false, ready: [] });
         this.deps.hub.add(space.id, this);
         this.wake(space.id);
         return;
@@ -302,7 +306,7 @@ export class Connection {
             bytes += wireBytes(c.events);
             cursor = c.cursor;
           }
-          sub.fresh = false;
+          sub.toldTail = !sub.ready.length;
           sub.cursor = cursor;
           sub.inflight++;
           if (sub.ready.length) sub.wanted = true;
@@ -311,8 +315,8 @@ export class Connection {
         }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
         const tail = r.rows < BATCH_EVENTS;
-        if (r.cursor === sub.cursor && !sub.fresh) continue; // re-checks `wanted`: a NOTIFY may have come during the read
-        sub.fresh = false;
+        if (r.cursor === sub.cursor && sub.toldTail) continue; // re-checks `wanted`: a NOTIFY may have come during the read
+        sub.toldTail = tail;
         sub.cursor = r.cursor;
         sub.inflight++;
         if (!tail) sub.wanted = true;

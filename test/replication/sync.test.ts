@@ -10,7 +10,7 @@ import { BLOCKED_KEY } from '../../engine/replication/connection.js';
 import { writeSyncSettings } from '../../engine/replication/settings.js';
 import { pathsIn } from '../helpers/tmp.js';
 import type { Relay } from '../../server/relay.js';
-import { allEvents, discover, dumpProjections, identities, openStore, say, signIn, waitFor } from './helpers.js';
+import { allEvents, discover, dumpProjections, identities, msg, openStore, say, signIn, waitFor } from './helpers.js';
 
 // One backend is enough here (the conformance suite covers both): PostgreSQL when up, it starts faster.
 const make = (await backends()).at(-1)!;
@@ -217,6 +217,26 @@ describe('client sync', { concurrency: false }, () => {
     await syncOnce(C);
     text = await bobText();
     assert.ok(text.includes('cli secret [REDACTED:github-token]') && !text.includes(secret.slice(0, 12)));
+  });
+
+  test('sync now returns when the backlog is an exact multiple of the pull batch', { timeout: 60_000 }, async (t) => {
+    const alice = await signup(relay, 'alice6');
+    const [da, db] = [tempDir(t), tempDir(t)];
+    signIn(da, relay.url, alice.token, 'alice6');
+    signIn(db, relay.url, alice.token, 'alice6');
+    const A = await openStore(da);
+    const B = await openStore(db);
+    t.after(async () => {
+      await A.close();
+      await B.close();
+    });
+    // 1,000 events: two full pull batches and nothing after them (before the fix B's sync never returned).
+    await discover(A, 'ses_boundary001');
+    await A.log.append({ events: Array.from({ length: 999 }, (_, i) => ({ type: 'messages.captured' as const, session: 'ses_boundary001', body: { messages: [msg(`m${i}`, `message ${i}`)] } })) });
+    assert.equal((await syncOnce(A)).pushed, 1000);
+    const r = await syncOnce(B);
+    assert.equal(r.pulled, 1000);
+    assert.deepEqual(await identities(B), await identities(A));
   });
 
   test('a relay restart mid-stream loses and duplicates nothing', async (t) => {
