@@ -1,6 +1,8 @@
 import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
 
-export type RelayErrorCode = ProtocolErrorCode | 'NOT_FOUND' | 'CONFLICT';
+/** Codes of the HTTP API only; over the sync socket they are reported as INVALID. */
+export type HttpOnlyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'HANDOFF_EXPIRED' | 'HANDOFF_CANCELLED';
+export type RelayErrorCode = ProtocolErrorCode | HttpOnlyErrorCode;
 
 const STATUS: Record<RelayErrorCode, number> = {
   AUTH: 401,
@@ -15,6 +17,8 @@ const STATUS: Record<RelayErrorCode, number> = {
   INTERNAL: 500,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  HANDOFF_EXPIRED: 410,
+  HANDOFF_CANCELLED: 410,
 };
 
 /** An error the relay reports to a client: HTTP status from the code, same codes over WebSocket. */
@@ -29,4 +33,11 @@ export class RelayError extends Error {
   get status(): number {
     return STATUS[this.code];
   }
+}
+
+const HTTP_ONLY = new Set<RelayErrorCode>(['NOT_FOUND', 'CONFLICT', 'HANDOFF_EXPIRED', 'HANDOFF_CANCELLED']);
+
+/** The code a relay error has on the sync socket (see HttpOnlyErrorCode). */
+export function protocolCode(code: RelayErrorCode): ProtocolErrorCode {
+  return HTTP_ONLY.has(code) ? 'INVALID' : (code as ProtocolErrorCode);
 }

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RelayDatabase } from './db/open.js';
 import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from './accounts.js';
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
-import { RelayError } from './errors.js';
+import { RelayError, protocolCode } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
 
@@ -169,7 +169,7 @@ export class Connection {
       if (err.code === 'FORBIDDEN' || err.code === 'AUTH' || err.code === 'RATE_LIMIT' || err.code === 'PROTOCOL') {
         this.deps.log.warn({ account: this.who?.username, code: err.code }, err.message);
       }
-      return this.fail({ t: 'error', code: err.code === 'NOT_FOUND' || err.code === 'CONFLICT' ? 'INVALID' : err.code, message: err.message });
+      return this.fail({ t: 'error', code: protocolCode(err.code), message: err.message });
     }
     this.deps.log.error({ err }, 'sync connection failed');
     this.fail({ t: 'error', code: 'INTERNAL', message: 'internal relay error' });

@@ -14,7 +14,7 @@ export async function joinTeam(relayUrl: string, inviterToken: string, inviteeTo
   try {
     inv = await inviter.call('POST', `/v1/orgs/${encodeURIComponent(space)}/invitations`, { username, role });
   } catch (err) {
-    if (err instanceof SfsError && err.code === 'NOT_FOUND' && /Route .* not found/i.test(err.message)) {
+    if (err instanceof SfsError && err.code === 'NOT_FOUND' && /Route .* not found|: Not Found$/i.test(err.message)) {
       await inviter.call('POST', `/v1/orgs/${encodeURIComponent(space)}/members`, { username, role });
       return;
     }

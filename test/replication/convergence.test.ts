@@ -8,6 +8,7 @@ import { backends, signup, relayOn, type Backend } from '../server/backends.js';
 import { tempDir } from '../helpers/tmp.js';
 import { syncOnce } from '../../engine/replication/start-sync.js';
 import { RelayApi } from '../../engine/replication/api.js';
+import { joinTeam } from '../helpers/team.js';
 import type { Store } from '../../engine/store.js';
 import { allEvents, dumpProjections, identities, openStore } from './helpers.js';
 
@@ -69,14 +70,11 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
   const bob = await signup(setup, 'bob');
   const aapi = new RelayApi(setup.url, alice.token);
   await aapi.call('POST', '/v1/orgs', { name: 'team' });
-  await aapi.call('POST', '/v1/orgs/team/members', { username: 'bob' });
+  await joinTeam(setup.url, alice.token, bob.token, 'team', 'bob');
   const shared = ['ses_sharedaaaa', 'ses_sharedbbbb'];
-  for (const s of shared) await aapi.call('POST', '/v1/shares', { session: s, space: 'team' });
-  await setup.close();
 
   // Two relay processes on one PostgreSQL (one on PGlite, which cannot be shared).
   const ports = b.name === 'postgres' ? [await freePort(), await freePort()] : [await freePort()];
-  const relays = await Promise.all(ports.map((p) => spawnRelay(b, p)));
   const url = (i: number) => `http://127.0.0.1:${ports[i % ports.length]}`;
   const root = tempDir(t);
   const clients = [
@@ -85,12 +83,17 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
     { label: 'b1', token: bob.token, relay: url(1) },
   ].map((c) => ({ ...c, home: join(root, c.label) }));
   for (const c of clients) mkdirSync(c.home, { recursive: true });
-  // The shared sessions are discovered once (by a1) before the chaos starts.
-  {
-    const s = await openStore(clients[0]!.home);
+  // The shared sessions are discovered by a1 and by b1 before the chaos starts, and each account
+  // shares them into the team (a share routes its own account's events only).
+  for (const c of [clients[0]!, clients[2]!]) {
+    const s = await openStore(c.home);
     for (const id of shared) await s.log.append({ events: [{ type: 'session.discovered', session: id, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: id } }] });
+    await syncOnce(s, { credentials: { relay: setup.url, token: c.token, username: c.label, account_id: '' } });
     await s.close();
+    for (const id of shared) await new RelayApi(setup.url, c.token).call('POST', '/v1/shares', { session: id, space: 'team' });
   }
+  await setup.close();
+  const relays = await Promise.all(ports.map((p) => spawnRelay(b, p)));
   const procs = await Promise.all(clients.map((c) => spawnWorker(c.home, c.relay, c.token, c.label, shared)));
   t.after(() => {
     for (const p of [...procs, ...relays]) p.kill('SIGKILL');

@@ -81,14 +81,19 @@ describe('client sync', { concurrency: false }, () => {
     assert.deepEqual([...new Set(seen.map((e) => e.session))], ['ses_shared0001'], 'bob sees only the shared session');
     const text = JSON.stringify(seen.find((e) => e.type === 'messages.captured')!.body);
     assert.ok(text.includes('[REDACTED:github-token]') && !text.includes('ghp_R4'), 'the token was redacted before it left');
-    // Bob continues the shared session; his events reach alice through the team space.
+    // Bob continues the shared session and shares his part too (alice's share routes only her
+    // events); his events reach alice through the team space.
+    const bobApi = new RelayApi(relay.url, bob.token);
     await say(C, 'ses_shared0001', 'm2', 'bob was here');
     await syncOnce(C);
+    await bobApi.call('POST', '/v1/shares', { session: 'ses_shared0001', space: 'team2' });
+    await say(C, 'ses_shared0001', 'm3', 'and bob again');
+    await syncOnce(C);
     await syncOnce(A);
-    assert.ok((await allEvents(A)).some((e) => e.type === 'messages.captured' && JSON.stringify(e.body).includes('bob was here')));
+    const aliceText = JSON.stringify((await allEvents(A)).filter((e) => e.type === 'messages.captured').map((e) => e.body));
+    assert.ok(aliceText.includes('bob was here') && aliceText.includes('and bob again'));
     // Handoff of the private session to bob.
     const h = await aliceApi.call('POST', '/v1/handoffs', { session: 'ses_private001', to: 'bob2', message: 'yours' });
-    const bobApi = new RelayApi(relay.url, bob.token);
     await bobApi.call('POST', `/v1/handoffs/${h.id}/accept`);
     await syncOnce(C);
     assert.ok((await allEvents(C)).some((e) => e.session === 'ses_private001'));
