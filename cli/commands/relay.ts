@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
+import { parseDurationMs } from '../duration.js';
 
 interface RelayArgs extends GlobalArgs {
   action: string;
@@ -9,6 +10,7 @@ interface RelayArgs extends GlobalArgs {
   host: string;
   'database-url'?: string;
   'data-dir'?: string;
+  'handoff-ttl': string;
 }
 
 /** `sfs relay start`: the server code is imported only here, so other commands never load fastify or pg. */
@@ -21,12 +23,14 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       .option('port', { type: 'number', default: 7878, describe: 'TCP port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 for every interface)' })
       .option('database-url', { type: 'string', describe: 'postgres://… (default: $SFS_RELAY_DATABASE_URL, else embedded PGlite)' })
-      .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' }) as never,
+      .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' })
+      .option('handoff-ttl', { type: 'string', default: '7d', describe: 'how long a handoff can be accepted (90m, 12h, 7d, 2w) unless its sender says otherwise' }) as never,
   handler: handler(async (a, ctx) => {
     const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
     const dataDir = a['data-dir'] ?? join(ctx.paths.dataDir, 'relay');
-    const relay = await startRelay({ port: a.port, host: a.host, databaseUrl, dataDir: databaseUrl ? undefined : dataDir, logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' } });
+    const handoffTtlMs = parseDurationMs(a['handoff-ttl'], '--handoff-ttl');
+    const relay = await startRelay({ port: a.port, host: a.host, databaseUrl, dataDir: databaseUrl ? undefined : dataDir, handoffTtlMs, logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' } });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     else print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.
