@@ -44,7 +44,7 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
       }
     }
     if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
-    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} held for a push scrubbed for ${a.space}` : ''})` : ''}`);
+    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`);
   }),
 };
 
