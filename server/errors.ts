@@ -1,7 +1,11 @@
 import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
 
-/** LOCKED: too many failed logins, the account waits. GONE: an invitation expired or was cancelled. */
-export type RelayErrorCode = ProtocolErrorCode | 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE';
+/**
+ * Codes of the HTTP API only; over the sync socket they are reported as INVALID.
+ * LOCKED: too many failed logins, the account waits. GONE: an invitation expired or was cancelled.
+ */
+export type HttpOnlyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE' | 'HANDOFF_EXPIRED' | 'HANDOFF_CANCELLED';
+export type RelayErrorCode = ProtocolErrorCode | HttpOnlyErrorCode;
 
 const STATUS: Record<RelayErrorCode, number> = {
   AUTH: 401,
@@ -19,6 +23,8 @@ const STATUS: Record<RelayErrorCode, number> = {
   CONFLICT: 409,
   LOCKED: 429,
   GONE: 410,
+  HANDOFF_EXPIRED: 410,
+  HANDOFF_CANCELLED: 410,
 };
 
 /** An error the relay reports to a client: HTTP status from the code, same codes over WebSocket. */
@@ -33,4 +39,11 @@ export class RelayError extends Error {
   get status(): number {
     return STATUS[this.code];
   }
+}
+
+const HTTP_ONLY = new Set<RelayErrorCode>(['NOT_FOUND', 'CONFLICT', 'HANDOFF_EXPIRED', 'HANDOFF_CANCELLED']);
+
+/** The code a relay error has on the sync socket (see HttpOnlyErrorCode). */
+export function protocolCode(code: RelayErrorCode): ProtocolErrorCode {
+  return HTTP_ONLY.has(code) ? 'INVALID' : (code as ProtocolErrorCode);
 }

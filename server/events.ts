@@ -118,19 +118,32 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
     const policies = new Map<string, DlpPolicy>([[space.id, space.dlp_policy]]);
     const sessions = [...new Set(fresh.map((r) => r.session).filter((s): s is string => s !== null))];
     if (sessions.length) {
+      // Routed only where this account itself shared the session (and is still a member): a share
+      // made by someone else never pulls this account's events into a space.
       const shared = await tx
         .selectFrom('shares')
         .innerJoin('members', (j) => j.onRef('members.space_id', '=', 'shares.space_id').on('members.account_id', '=', who.id))
         .innerJoin('spaces', 'spaces.id', 'shares.space_id')
         .select(['shares.space_id', 'shares.session', 'spaces.dlp_policy'])
         .where('shares.session', 'in', sessions)
-        .where('shares.space_id', '!=', space.id)
+        .where('shares.shared_by', '=', who.id)
         .execute();
+      const sharedHere = new Set<string>();
       for (const sh of shared) {
+        if (sh.space_id === space.id) {
+          sharedHere.add(sh.session);
+          continue;
+        }
         policies.set(sh.space_id, sh.dlp_policy);
         const list = targets.get(sh.space_id) ?? [];
         list.push(...fresh.filter((r) => r.session === sh.session));
         targets.set(sh.space_id, list);
+      }
+      // Straight into a team space (a backfill's lane push): only sessions this account shared there.
+      // STALE, not FORBIDDEN: a client whose share was withdrawn meanwhile learns it and stops.
+      const unshared = space.kind === 'team' ? sessions.filter((s) => !sharedHere.has(s)) : [];
+      if (unshared.length) {
+        throw new RelayError('STALE', `session ${unshared[0]} is not shared into ${space.name} by ${who.username}`, { frontier, spaces: await spacesOf(tx, who.id), shares: await sharesOf(tx, who.id, sessions) });
       }
     }
     // Every push declares the DLP context it was scrubbed for; without one nothing is stored.
@@ -197,13 +210,18 @@ function setLevels(spaceId: string, req: PushRequest, rows: Row[]): void {
   for (const r of rows) r.level = r.body === null || (findings && !findings.has(r.seq)) ? CLEAN : scrubbed(r.session);
 }
 
-/** Sessions shared into the account's spaces (all of them, or only `sessions`): session → space ids. */
+/**
+ * The account's own shares (all of them, or of `sessions`) into spaces it still belongs to:
+ * session → space ids. Where its devices route their events of each session; another
+ * account's share of the same session id is not listed.
+ */
 export async function sharesOf(db: Db | Tx, accountId: string, sessions?: string[]): Promise<Record<string, string[]>> {
   if (sessions && !sessions.length) return {};
   let q = db
     .selectFrom('shares')
     .innerJoin('members', (j) => j.onRef('members.space_id', '=', 'shares.space_id').on('members.account_id', '=', accountId))
-    .select(['shares.space_id', 'shares.session']);
+    .select(['shares.space_id', 'shares.session'])
+    .where('shares.shared_by', '=', accountId);
   if (sessions) q = q.where('shares.session', 'in', sessions);
   const out: Record<string, string[]> = {};
   for (const r of await q.execute()) (out[r.session] ??= []).push(r.space_id);
@@ -339,26 +357,31 @@ export async function readSessionEvents(db: Db, accountId: string, session: stri
   return { events: list.map((x) => x.w), sources: list.map((x) => x.src) };
 }
 
+/** A stored event a share or a handoff may copy into another space; `here`: that space has it already. */
+export interface CopyCandidate {
+  origin: string;
+  seq: string;
+  type: string;
+  v: number;
+  ts: string;
+  session: string | null;
+  body: Buffer | null;
+  dlp_level: number;
+  here: boolean;
+}
+
 /**
- * Copies a session's events that `from` can read into a space, under that space's counter lock —
- * only those whose content satisfies the space's DLP policy (see setLevels): a share never puts
- * into a space anything that was not scrubbed for it. The rest are `withheld`: the devices that
- * wrote them push them again, scrubbed for this space, when they next connect (welcome.backfill).
+ * Copies events into a space, under its counter lock — only those whose content satisfies the
+ * space's DLP policy (see setLevels): nothing goes into a space that was not scrubbed for it.
+ * The rest are `withheld`: for a share, the devices that wrote them push them again, scrubbed
+ * for this space, when they next connect (welcome.backfill).
  */
-async function copySession(tx: Tx, fromAccount: string, session: string, toSpace: string): Promise<{ copied: number; withheld: number }> {
+export async function copyInto(tx: Tx, toSpace: string, candidates: CopyCandidate[]): Promise<{ copied: number; withheld: number }> {
   const target = await tx.selectFrom('spaces').select('dlp_policy').where('id', '=', toSpace).executeTakeFirstOrThrow();
   const need = policyLevel(target.dlp_policy);
-  const spaceIds = (await tx.selectFrom('members').select('space_id').where('account_id', '=', fromAccount).execute()).map((r) => r.space_id);
-  // Per identity: a purged copy first (the tombstone wins), else the most strictly scrubbed one.
-  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null; dlp_level: number; here: boolean }>`
-    select distinct on (origin, seq) origin, seq, type, v, ts, session, body, dlp_level,
-      exists (select 1 from events t where t.space_id = ${toSpace} and t.origin = e.origin and t.seq = e.seq) as here
-    from events e
-    where session = ${session} and space_id in (${sql.join(spaceIds)})
-    order by origin, seq, (body is null) desc, dlp_level desc`.execute(tx);
   let withheld = 0;
   const list: Row[] = [];
-  for (const r of rows.rows) {
+  for (const r of candidates) {
     if (r.here) continue;
     if (r.body !== null && r.dlp_level < need) {
       withheld++;
@@ -371,30 +394,66 @@ async function copySession(tx: Tx, fromAccount: string, session: string, toSpace
 }
 
 /**
- * Shares a session into a team (or personal) space: copies what exists and is scrubbed well
- * enough for that space, routes what comes later. `withheld` events wait for their devices.
+ * The account's own events of a session (written by its devices), from the spaces it belongs to,
+ * into a space. A share moves only the sharer's own content: another account's events of the
+ * same session reach a space only by that account's own share.
+ */
+async function copyOwnEvents(tx: Tx, accountId: string, session: string, toSpace: string): Promise<{ copied: number; withheld: number }> {
+  // Per identity: a purged copy first (the tombstone wins), else the most strictly scrubbed one.
+  const rows = await sql<CopyCandidate>`
+    select distinct on (origin, seq) origin, seq, type, v, ts, session, body, dlp_level,
+      exists (select 1 from events t where t.space_id = ${toSpace} and t.origin = e.origin and t.seq = e.seq) as here
+    from events e
+    where session = ${session}
+      and space_id in (select space_id from members where account_id = ${accountId})
+      and origin in (select origin from devices where account_id = ${accountId})
+    order by origin, seq, (body is null) desc, dlp_level desc`.execute(tx);
+  return copyInto(tx, toSpace, rows.rows);
+}
+
+/**
+ * Whether any of the account's devices has events of the session on the relay, in a space the
+ * account belongs to: only then is the session the account's to share.
+ */
+async function hasOwnEvents(tx: Tx, accountId: string, session: string): Promise<boolean> {
+  const r = await sql<{ one: number }>`
+    select 1 as one from events e join devices d on d.origin = e.origin
+    where d.account_id = ${accountId} and e.session = ${session}
+      and e.space_id in (select space_id from members where account_id = ${accountId})
+    limit 1`.execute(tx);
+  return r.rows.length > 0;
+}
+
+/**
+ * Shares a session into a space the account belongs to: copies the account's own events that
+ * are scrubbed well enough for that space, and from now on its devices' events of the session
+ * are routed there too. `withheld` events wait for their devices. Only a session with the
+ * account's own events on the relay can be shared; anything else gets one answer, whether or
+ * not the session exists (the route tells nobody what others hold). Two accounts that both
+ * hold a session id may each share it into one space: each share routes its own account's events.
  */
 export async function shareSession(db: Db, who: Authed, session: string, toSpace: string): Promise<{ space: string; copied: number; withheld: number }> {
   if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
   const space = await requireMember(db, who.id, toSpace);
   return db.transaction().execute(async (tx) => {
-    await tx.insertInto('shares').values({ space_id: space.id, session, shared_by: who.id }).onConflict((oc) => oc.columns(['space_id', 'session']).doNothing()).execute();
-    const r = await copySession(tx, who.id, session, space.id);
+    if (!(await hasOwnEvents(tx, who.id, session))) throw new RelayError('NOT_FOUND', `no events of yours in session ${session} on the relay; push it first (sfs push ${session})`);
+    await tx.insertInto('shares').values({ space_id: space.id, session, shared_by: who.id }).onConflict((oc) => oc.columns(['space_id', 'session', 'shared_by']).doNothing()).execute();
+    const r = await copyOwnEvents(tx, who.id, session, space.id);
     return { space: space.id, ...r };
   });
 }
 
 /**
- * Shared sessions into which `origin` has to push again (see Welcome.backfill): its events of the
- * session are on the relay in the account's spaces, missing from the shared space, and above what
- * it already pushed into that space for the session (its lane frontier there).
+ * Sessions the account shared into which `origin` has to push again (see Welcome.backfill): its
+ * events of the session are on the relay in the account's spaces, missing from the shared space,
+ * and above what it already pushed into that space for the session (its lane frontier there).
  */
 export async function backfillFor(db: Db, accountId: string, origin: string): Promise<Array<{ space: string; session: string }>> {
   const rows = await sql<{ space: string; session: string }>`
     with mine as (select space_id from members where account_id = ${accountId})
     select distinct sh.space_id as space, sh.session
     from shares sh
-    join mine on mine.space_id = sh.space_id
+    join mine on mine.space_id = sh.space_id and sh.shared_by = ${accountId}
     join events e on e.session = sh.session and e.origin = ${origin} and e.body is not null and e.space_id in (select space_id from mine) and e.space_id <> sh.space_id
     left join streams st on st.space_id = sh.space_id and st.origin = ${origin} || '/' || sh.session
     where e.seq > coalesce(st.frontier, 0)
@@ -403,10 +462,11 @@ export async function backfillFor(db: Db, accountId: string, origin: string): Pr
   return rows.rows;
 }
 
+/** Withdraws the account's own share (what it copied stays); another member's share of the session is not its to withdraw. */
 export async function unshareSession(db: Db, who: Authed, session: string, fromSpace: string): Promise<void> {
   const space = await requireMember(db, who.id, fromSpace);
-  const r = await db.deleteFrom('shares').where('space_id', '=', space.id).where('session', '=', String(session)).executeTakeFirst();
-  if (!r.numDeletedRows) throw new RelayError('NOT_FOUND', `session ${session} is not shared into ${space.name}`);
+  const r = await db.deleteFrom('shares').where('space_id', '=', space.id).where('session', '=', String(session)).where('shared_by', '=', who.id).executeTakeFirst();
+  if (!r.numDeletedRows) throw new RelayError('NOT_FOUND', `you have not shared session ${session} into ${space.name}`);
 }
 
 export async function listRemoteSessions(db: Db, who: Authed, space?: string) {
@@ -421,37 +481,4 @@ export async function listRemoteSessions(db: Db, who: Authed, space?: string) {
     where e.space_id in (${sql.join(spaceIds)}) and e.session is not null
     group by s.name, e.session order by max(e.ts) desc limit 1000`.execute(db);
   return rows.rows.map((r) => ({ space: r.space, session: r.session, events: Number(r.events), first_ts: Number(r.first_ts), last_ts: Number(r.last_ts), purged: r.purged }));
-}
-
-export async function createHandoff(db: Db, who: Authed, session: string, to: string, message: string | null, newHandoffId: () => string) {
-  if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
-  const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(to)).executeTakeFirst();
-  if (!acc) throw new RelayError('NOT_FOUND', `no account ${to}`);
-  const own = await db.selectFrom('members').innerJoin('events', 'events.space_id', 'members.space_id').select('events.space_id').where('members.account_id', '=', who.id).where('events.session', '=', session).limit(1).executeTakeFirst();
-  if (!own) throw new RelayError('NOT_FOUND', `session ${session} is not on the relay yet; push it first (sfs push ${session})`);
-  const id = newHandoffId();
-  await db.insertInto('handoffs').values({ id, session, from_account: who.id, to_account: acc.id, source_space: own.space_id, message: message ?? null, accepted_at: null }).execute();
-  return { id, session, to };
-}
-
-export async function listHandoffs(db: Db, who: Authed) {
-  return db
-    .selectFrom('handoffs')
-    .innerJoin('accounts as f', 'f.id', 'handoffs.from_account')
-    .innerJoin('accounts as t', 't.id', 'handoffs.to_account')
-    .select(['handoffs.id', 'handoffs.session', 'f.username as from', 't.username as to', 'handoffs.message', 'handoffs.created_at', 'handoffs.accepted_at'])
-    .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
-    .orderBy('handoffs.created_at', 'desc')
-    .execute();
-}
-
-/** The recipient takes a handoff: the session's events are copied into their personal space. */
-export async function acceptHandoff(db: Db, who: Authed, id: string, personalSpace: string) {
-  const h = await db.selectFrom('handoffs').selectAll().where('id', '=', String(id)).where('to_account', '=', who.id).executeTakeFirst();
-  if (!h) throw new RelayError('NOT_FOUND', `no handoff ${id} for ${who.username}`);
-  return db.transaction().execute(async (tx) => {
-    const { copied, withheld } = await copySession(tx, h.from_account, h.session, personalSpace);
-    await tx.updateTable('handoffs').set({ accepted_at: new Date() }).where('id', '=', h.id).execute();
-    return { id: h.id, session: h.session, message: h.message, copied, withheld };
-  });
 }

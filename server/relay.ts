@@ -6,7 +6,8 @@ import * as acc from './accounts.js';
 import * as members from './membership.js';
 import * as inv from './invitations.js';
 import { authorsOf } from './authors.js';
-import { acceptHandoff, createHandoff, listHandoffs, listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
+import { listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
+import { HANDOFF_TTL_MS, acceptHandoff, cancelHandoff, createHandoff, listHandoffs } from './handoffs.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { FrameBudget } from './frame-budget.js';
@@ -41,6 +42,8 @@ export interface RelayOptions {
   invitationTtlMs?: number;
   /** Bytes of received sync frames the process holds at once before sockets stop reading (default 32 MiB). */
   frameBudgetBytes?: number;
+  /** How long a handoff can be accepted unless its sender asks for another expiry (default 7 days). */
+  handoffTtlMs?: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
@@ -200,12 +203,14 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     await unshareSession(db, await auth(req), req.params.session!, req.params.space!);
     return { unshared: req.params.session };
   });
-  app.post('/v1/handoffs', async (req: Req) => createHandoff(db, await auth(req), str(req.body?.session, 'session'), str(req.body?.to, 'to'), req.body?.message ?? null, () => newId('hnd_')));
-  app.get('/v1/handoffs', async (req) => ({ handoffs: await listHandoffs(db, await auth(req)) }));
-  app.post('/v1/handoffs/:id/accept', async (req: Req) => {
+  app.post('/v1/handoffs', async (req: Req) => {
     const who = await auth(req);
-    return acceptHandoff(db, who, req.params.id!, await acc.personalSpace(db, who));
+    const body = { session: str(req.body?.session, 'session'), to: str(req.body?.to, 'to'), message: req.body?.message ?? null, expiresInMs: req.body?.expires_in_ms };
+    return createHandoff(db, who, body, { ttlMs: opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
   });
+  app.get('/v1/handoffs', async (req) => ({ handoffs: await listHandoffs(db, await auth(req)) }));
+  app.post('/v1/handoffs/:id/accept', async (req: Req) => acceptHandoff(db, await auth(req), req.params.id!));
+  app.delete('/v1/handoffs/:id', async (req: Req) => cancelHandoff(db, await auth(req), req.params.id!));
 
   app.get('/v1/sync', { websocket: true }, (socket) => {
     new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks, quotaBytes: opts.quotaBytes ?? DEFAULT_QUOTA_BYTES, frames });

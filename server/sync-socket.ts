@@ -4,7 +4,7 @@ import type { RelayDatabase } from './db/open.js';
 import { authenticate, bindDevice, requireMember, spacesOf, type Authed } from './accounts.js';
 import { backfillFor, pushEvents, readSpace, sharesOf, validateWire, type Committed, type PushHooks, type Row } from './events.js';
 import { authorsOf } from './authors.js';
-import { RelayError } from './errors.js';
+import { RelayError, protocolCode } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FrameBudget } from './frame-budget.js';
 import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type Author, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
@@ -26,8 +26,12 @@ interface Sub {
   inflight: number;
   reading: boolean;
   wanted: boolean;
-  /** No frame sent yet: the first read is sent even when empty, so the client learns it is caught up. */
-  fresh: boolean;
+  /**
+   * The last frame sent said `tail`. Until one has, an empty read is still sent (as an empty
+   * tail frame), so the client learns it is caught up — also after a full batch that happened
+   * to end exactly at the end of the space.
+   */
+  toldTail: boolean;
   /**
    * Batches this process committed into the space lately, each numbered right after the one
    * before (see Committed): sent from memory when the reader's cursor reaches the first, rather
@@ -182,7 +186,7 @@ export class Connection {
       if (err.code === 'FORBIDDEN' || err.code === 'AUTH' || err.code === 'RATE_LIMIT' || err.code === 'PROTOCOL') {
         this.deps.log.warn({ account: this.who?.username, code: err.code }, err.message);
       }
-      return this.fail({ t: 'error', code: err.code === 'NOT_FOUND' || err.code === 'CONFLICT' || err.code === 'LOCKED' || err.code === 'GONE' ? 'INVALID' : err.code, message: err.message });
+      return this.fail({ t: 'error', code: protocolCode(err.code), message: err.message });
     }
     this.deps.log.error({ err }, 'sync connection failed');
     this.fail({ t: 'error', code: 'INTERNAL', message: 'internal relay error' });
@@ -234,7 +238,7 @@ export class Connection {
         const space = await requireMember(this.deps.rdb.db, this.who.id, String(f.space));
         const after = Number(f.after);
         if (!Number.isSafeInteger(after) || after < 0) throw new RelayError('INVALID', 'sub needs after >= 0');
-        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, fresh: true, ready: [] });
+        this.subs.set(space.id, { spaceId: space.id, cursor: after, inflight: 0, reading: false, wanted: true, toldTail: false, ready: [] });
         this.deps.hub.add(space.id, this);
         this.wake(space.id);
         return;
@@ -321,7 +325,7 @@ export class Connection {
             bytes += wireBytes(c.events);
             cursor = c.cursor;
           }
-          sub.fresh = false;
+          sub.toldTail = !sub.ready.length;
           sub.cursor = cursor;
           sub.inflight++;
           if (sub.ready.length) sub.wanted = true;
@@ -331,8 +335,8 @@ export class Connection {
         }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
         const tail = r.rows < BATCH_EVENTS;
-        if (r.cursor === sub.cursor && !sub.fresh) continue; // re-checks `wanted`: a NOTIFY may have come during the read
-        sub.fresh = false;
+        if (r.cursor === sub.cursor && sub.toldTail) continue; // re-checks `wanted`: a NOTIFY may have come during the read
+        sub.toldTail = tail;
         sub.cursor = r.cursor;
         sub.inflight++;
         if (!tail) sub.wanted = true;

@@ -3,6 +3,7 @@ import type { CommandModule } from 'yargs';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
 import { SfsError } from '../../engine/errors.js';
+import { parseDurationMs } from '../duration.js';
 
 interface RelayArgs extends GlobalArgs {
   action: string;
@@ -10,6 +11,7 @@ interface RelayArgs extends GlobalArgs {
   host: string;
   'database-url'?: string;
   'data-dir'?: string;
+  'handoff-ttl': string;
   'quota-bytes'?: string;
   'max-sockets-per-token'?: number;
   'signups-per-hour'?: number;
@@ -33,6 +35,7 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 for every interface)' })
       .option('database-url', { type: 'string', describe: 'postgres://… (default: $SFS_RELAY_DATABASE_URL, else embedded PGlite)' })
       .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' })
+      .option('handoff-ttl', { type: 'string', default: '7d', describe: 'how long a handoff can be accepted (90m, 12h, 7d, 2w) unless its sender says otherwise' })
       .option('quota-bytes', { type: 'string', describe: 'event bytes each account may store, e.g. 10G (default 10G)' })
       .option('max-sockets-per-token', { type: 'number', describe: 'sync sockets one token may hold open (default 16)' })
       .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' }) as never,
@@ -41,6 +44,7 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
     const dataDir = a['data-dir'] ?? join(ctx.paths.dataDir, 'relay');
     const quotaBytes = a['quota-bytes'] === undefined ? undefined : parseBytes(a['quota-bytes']);
+    const handoffTtlMs = parseDurationMs(a['handoff-ttl'], '--handoff-ttl');
     const relay = await startRelay({
       port: a.port,
       host: a.host,
@@ -48,6 +52,7 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       dataDir: databaseUrl ? undefined : dataDir,
       logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' },
       quotaBytes,
+      handoffTtlMs,
       maxSocketsPerToken: a['max-sockets-per-token'],
       signupsPerHour: a['signups-per-hour'],
     });

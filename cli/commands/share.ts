@@ -7,6 +7,8 @@ import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { print, printJson, shortTime } from '../output.js';
 import { renderTable } from '../table.js';
 import { api, asCli } from './remote.js';
+import { SfsError } from '../../engine/errors.js';
+import { parseDurationMs } from '../duration.js';
 
 interface IdArgs extends GlobalArgs {
   session: string;
@@ -29,20 +31,24 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
   describe: 'Send a session to the relay (your other machines get it), or share it into a team space with --space',
   builder: (y) => y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'team space to share it into' }) as never,
   handler: handler(async (a, ctx) => {
+    // Pushed first: the relay lets an account share only a session with its own events there.
+    let { id, pushed } = await pushOne(ctx, a.session);
     let shared: { copied: number; withheld: number } | undefined;
     if (a.space) {
-      // Shared first: the relay copies only what was scrubbed well enough for the space, and the
-      // push that follows sends the rest of this machine's events again, scrubbed for it.
-      const store = await ctx.store();
-      const session = resolveSession(await store.view(), a.session);
-      const res: { space: string; copied: number; withheld: number } = await api(ctx).api.call('POST', '/v1/shares', { session, space: a.space });
+      // The relay copies only what was scrubbed well enough for the space; this machine sends the
+      // rest again now, scrubbed for it (the relay lists it for backfill in the next welcome).
+      const res: { space: string; copied: number; withheld: number } = await api(ctx).api.call('POST', '/v1/shares', { session: id, space: a.space });
       shared = res;
       // Recorded in the log (and so on her other machines): teammates' events of this session through that space now enter her view of it.
-      await store.log.append({ events: [{ type: 'session.shared', session, body: { space: res.space, space_name: a.space } }] });
+      const store = await ctx.store();
+      await store.log.append({ events: [{ type: 'session.shared', session: id, body: { space: res.space, space_name: a.space } }] });
+      if (res.withheld) {
+        const { syncOnce } = await import('../../engine/replication/start-sync.js');
+        pushed += (await asCli(syncOnce(store))).pushed;
+      }
     }
-    const { id, pushed } = await pushOne(ctx, a.session);
     if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
-    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} held for a push scrubbed for ${a.space}` : ''})` : ''}`);
+    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`);
   }),
 };
 
@@ -91,31 +97,73 @@ export const listRemoteCommand: CommandModule<GlobalArgs, GlobalArgs & { space?:
   }),
 };
 
-export const handoffCommand: CommandModule<GlobalArgs, IdArgs & { to: string; message?: string }> = {
-  command: 'handoff <session>',
-  describe: 'Hand a session to another account; they take it with sfs pull-handoff <hnd_id>',
+interface HandoffArgs extends GlobalArgs {
+  session?: string;
+  to?: string;
+  message?: string;
+  expires?: string;
+  cancel?: string;
+}
+
+export const handoffCommand: CommandModule<GlobalArgs, HandoffArgs> = {
+  command: 'handoff [session]',
+  describe: 'Hand a session, as it is now, to another account (they take it once with sfs pull-handoff); again to the same account extends the pending handoff to the session\'s current end',
   builder: (y) =>
     y
-      .positional('session', { type: 'string', demandOption: true })
-      .option('to', { type: 'string', demandOption: true, describe: 'recipient username' })
-      .option('message', { type: 'string', describe: 'a note for the recipient' }) as never,
+      .positional('session', { type: 'string', describe: 'the session to hand off' })
+      .option('to', { type: 'string', describe: 'recipient username' })
+      .option('message', { type: 'string', describe: 'a note for the recipient' })
+      .option('expires', { type: 'string', describe: 'how long it can be accepted (90m, 12h, 7d, 2w; default: the relay\'s, 7 days)' })
+      .option('cancel', { type: 'string', describe: 'withdraw a handoff you made that was not accepted yet (hnd_… id)' }) as never,
   handler: handler(async (a, ctx) => {
+    const { api: client } = api(ctx);
+    if (a.cancel !== undefined) {
+      if (a.session !== undefined || a.to !== undefined) throw new SfsError('USAGE', '--cancel takes a handoff id alone (sfs handoff --cancel hnd_…)');
+      const c = await client.call('DELETE', `/v1/handoffs/${encodeURIComponent(a.cancel)}`);
+      if (ctx.json) return printJson('handoff', { cancelled: c });
+      return print(`cancelled handoff ${c.id} of ${c.session}: it can no longer be accepted`);
+    }
+    if (a.session === undefined) throw new SfsError('USAGE', 'name the session to hand off: sfs handoff <session> --to USER (or --cancel hnd_…)');
+    if (!a.to) throw new SfsError('USAGE', 'sfs handoff needs --to USER (the recipient)');
+    const expiresInMs = a.expires === undefined ? undefined : parseDurationMs(a.expires, '--expires');
     const { id } = await pushOne(ctx, a.session);
-    const h = await api(ctx).api.call('POST', '/v1/handoffs', { session: id, to: a.to, message: a.message ?? null });
+    const h = await client.call('POST', '/v1/handoffs', { session: id, to: a.to, message: a.message ?? null, ...(expiresInMs ? { expires_in_ms: expiresInMs } : {}) });
     if (ctx.json) return printJson('handoff', h);
-    print(`handed ${id} to ${a.to}: they run  sfs pull-handoff ${h.id}`);
+    const until = shortTime(h.expires_at);
+    if (h.extended) print(`updated handoff ${h.id} of ${id} to ${a.to}: it now hands over the session as it is now (expires ${until})`);
+    else print(`handed ${id} to ${a.to} as it is now (expires ${until}): they run  sfs pull-handoff ${h.id}`);
   }),
 };
 
-export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handoff: string }> = {
-  command: 'pull-handoff <handoff>',
-  describe: 'Take a session handed to you (hnd_… id; without one, list pending handoffs)',
-  builder: (y) => y.positional('handoff', { type: 'string', demandOption: true }) as never,
+interface PendingHandoff {
+  id: string;
+  session: string;
+  from: string;
+  to: string;
+  message: string | null;
+  created_at: string;
+  expires_at: string;
+  state: string;
+}
+
+export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handoff?: string }> = {
+  command: 'pull-handoff [handoff]',
+  describe: 'Take a session handed to you (hnd_… id); without one, list the handoffs waiting for you',
+  builder: (y) => y.positional('handoff', { type: 'string', describe: 'the handoff to take (hnd_…)' }) as never,
   handler: handler(async (a, ctx) => {
     const { api: client } = api(ctx);
+    if (a.handoff === undefined) {
+      const me = (await client.call('GET', '/v1/me')).account.username as string;
+      const all = (await client.call('GET', '/v1/handoffs')).handoffs as PendingHandoff[];
+      const pending = all.filter((h) => h.to === me && h.state === 'pending').map((h) => ({ id: h.id, from: h.from, session: h.session, message: h.message, created_at: h.created_at, expires_at: h.expires_at }));
+      if (ctx.json) return printJson('pull-handoff', { handoffs: pending });
+      if (!pending.length) return print('no handoffs waiting for you');
+      return print(renderTable(['ID', 'FROM', 'SESSION', 'MESSAGE', 'CREATED', 'EXPIRES'], pending.map((h) => [h.id, h.from, h.session, h.message ?? '', shortTime(h.created_at), shortTime(h.expires_at)])));
+    }
     const h = await client.call('POST', `/v1/handoffs/${encodeURIComponent(a.handoff)}/accept`);
     const r = await fetchInto(ctx, h.session);
     if (ctx.json) return printJson('pull-handoff', { ...h, written: r.written });
+    if (h.already_accepted) return print(`handoff ${h.id} was already taken (${shortTime(h.accepted_at)}): nothing more was copied; ${r.written} new event(s) in this store`);
     print(`took ${h.session} (${r.written} new event(s))${h.message ? `: “${h.message}”` : ''}`);
   }),
 };

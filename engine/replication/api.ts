@@ -37,7 +37,9 @@ export function relayError(status: number, code: string | undefined, message: st
   if (status === 401) return new SfsError('AUTH', `${text} (sign in again: sfs auth login)`, { relay_code: code });
   if (status === 403) return new SfsError('AUTH', text, { relay_code: code });
   if (status === 404) return new SfsError('NOT_FOUND', text, { relay_code: code });
-  if (status === 409 || status === 410) return new SfsError('CONFLICT', text, { relay_code: code });
+  // Gone: a handoff that expired or was cancelled (NOT_FOUND), or an invitation no longer open (CONFLICT); relay_code says which.
+  if (status === 410) return new SfsError(code === 'GONE' ? 'CONFLICT' : 'NOT_FOUND', text, { relay_code: code });
+  if (status === 409) return new SfsError('CONFLICT', text, { relay_code: code });
   if (status === 400 || status === 413) return new SfsError('INVALID_INPUT', text, { relay_code: code });
   return new SfsError('IO', text, { relay_code: code, status });
 }

@@ -78,6 +78,11 @@ export class SyncConnection {
   private personal!: SpaceInfo;
   /** The account's spaces and where each shared session is routed: what DLP scrubs for. */
   private spaces = new Map<string, SpaceInfo>();
+  /**
+   * The account's own shares (session → team space ids), as the relay lists them in the welcome
+   * and in STALE answers: the relay lists only the shares this account made, from any of its
+   * machines. Nothing of a session goes into a team space unless it is listed here.
+   */
   private shares: Record<string, string[]> = {};
   private stopped = false;
   private closedWith: SyncClosed | undefined;
@@ -135,7 +140,7 @@ export class SyncConnection {
     const personal = this.welcome.spaces.find((s) => s.kind === 'personal');
     if (!personal) throw new SyncClosed('the relay gave this account no personal space', true);
     this.personal = personal;
-    this.learn(this.welcome.spaces, this.welcome.shares ?? {});
+    this.learn(this.welcome.spaces, this.welcome.shares ?? {}, 'all');
     this.frontier = this.welcome.frontiers[personal.id] ?? 0;
     await this.log.append({ events: [], cursors: { [ACCOUNT_CURSOR]: this.welcome.account } });
     for (const s of this.welcome.spaces) {
@@ -197,17 +202,27 @@ export class SyncConnection {
     });
   }
 
-  /** Takes the relay's current spaces and shares (welcome, or a STALE refusal). */
-  private learn(spaces: SpaceInfo[], shares: Record<string, string[]>): void {
+  /**
+   * Takes the relay's current spaces and shares: all of them (welcome), or those of the sessions a
+   * refused push carried (STALE), whose earlier entries it replaces — a withdrawn share is forgotten.
+   */
+  private learn(spaces: SpaceInfo[], shares: Record<string, string[]>, of: 'all' | Iterable<string | null>): void {
     this.spaces = new Map(spaces.map((s) => [s.id, s]));
     const personal = this.spaces.get(this.personal.id);
     if (personal) this.personal = personal;
+    if (of === 'all') this.shares = {};
+    else for (const session of of) if (session !== null) delete this.shares[session];
     Object.assign(this.shares, shares);
   }
 
-  /** The spaces a session's events will be readable in: the personal space and every space it is shared into. */
+  /** Whether this account shared the session into that team space (a space it still belongs to). */
+  private sharedInto(session: string, space: string): boolean {
+    return this.spaces.get(space)?.kind === 'team' && (this.shares[session] ?? []).includes(space);
+  }
+
+  /** The spaces a session's events will be readable in: the personal space and every team space the account shared it into. */
   private spacesFor(session: string | null): string[] {
-    return [this.personal.id, ...(session ? (this.shares[session] ?? []).filter((id) => id !== this.personal.id) : [])];
+    return [this.personal.id, ...(session ? (this.shares[session] ?? []).filter((id) => this.sharedInto(session, id)) : [])];
   }
 
   /** The DLP context a push declares to the relay (see Push.routes). */
@@ -291,7 +306,8 @@ export class SyncConnection {
   async run(untilIdle = false): Promise<void> {
     await this.backfill();
     let sent = this.frontier;
-    const inflight: Array<Promise<Pushed>> = [];
+    // Each push in flight with the sessions it carries (what a STALE answer's shares are about).
+    const inflight: Array<{ p: Promise<Pushed>; sessions: string[] }> = [];
     while (!this.stopped && !this.closedWith) {
       while (inflight.length < PUSH_WINDOW) {
         const next = await this.nextPush(sent);
@@ -300,12 +316,13 @@ export class SyncConnection {
         const p = new Promise<Pushed>((resolve, reject) => this.pending.set(id, { resolve, reject }));
         p.catch(() => undefined);
         this.send({ t: 'push', id, space: this.personal.id, ...next });
-        inflight.push(p);
+        inflight.push({ p, sessions: Object.keys(next.routes) });
         sent = next.upTo;
       }
       if (inflight.length) {
+        const head = inflight.shift()!;
         try {
-          const r = await inflight.shift()!;
+          const r = await head.p;
           this.pushedCount += r.written;
           if (r.written) this.opts.onActivity?.('pushed', r.written);
           this.frontier = r.frontier;
@@ -315,8 +332,8 @@ export class SyncConnection {
           if ((err.code === 'GAP' || err.code === 'STALE') && typeof err.frontier === 'number') {
             // GAP: the relay has less than we thought (e.g. restored from backup). STALE: a session was
             // shared or a policy tightened since we scrubbed. Either way: resend from its frontier.
-            if (err.code === 'STALE') this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {});
-            await Promise.allSettled(inflight.splice(0));
+            if (err.code === 'STALE') this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {}, head.sessions);
+            await Promise.allSettled(inflight.splice(0).map((x) => x.p));
             this.frontier = sent = err.frontier;
             continue;
           }
@@ -337,9 +354,11 @@ export class SyncConnection {
   /**
    * Pushes one session's own events from seq 0 (idempotent on the relay) into a space (the
    * personal one by default), scrubbed for every space the session is readable in: used when a
-   * session starts being shared, and for the relay's backfill requests.
+   * session starts being shared, and for the relay's backfill requests. Into a team space only
+   * when this account shared the session there (else nothing is pushed, and 0 returned).
    */
   async pushSession(session: string, space = this.personal.id): Promise<number> {
+    if (!this.mayPushInto(session, space)) return 0;
     const own = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
     let written = 0;
     let prev = 0;
@@ -367,7 +386,8 @@ export class SyncConnection {
         const err = e as ErrorFrame;
         // Shared or tightened meanwhile: scrub this chunk again for what the relay has now (a few tries).
         if (err.code === 'STALE' && ++stale < 5) {
-          this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {});
+          this.learn(err.spaces ?? [...this.spaces.values()], err.shares ?? {}, [session]);
+          if (!this.mayPushInto(session, space)) return written; // the share was withdrawn meanwhile
           continue;
         }
         throw new SyncClosed(`push of ${session} refused: ${err.message}`, true, err.code);
@@ -376,14 +396,22 @@ export class SyncConnection {
     return written;
   }
 
+  /** The personal space takes any of this machine's sessions; a team space only those the account shared there. */
+  private mayPushInto(session: string, space: string): boolean {
+    if (space === this.personal.id || this.sharedInto(session, space)) return true;
+    this.opts.onLog?.(`sync: not pushing ${session} into ${this.spaces.get(space)?.name ?? space}: this account did not share it there`, { space, session });
+    return false;
+  }
+
   /**
    * Pushes again, scrubbed for the target space, the shared sessions whose events the relay
-   * would not copy there (Welcome.backfill): they went out under a looser policy.
+   * would not copy there (Welcome.backfill): they went out under a looser policy. A request for
+   * a session this account did not share into that space is ignored (see `shares`).
    */
   private async backfill(): Promise<void> {
     for (const b of this.welcome.backfill ?? []) {
       if (this.stopped || this.closedWith) return;
-      if (!this.spaces.has(b.space)) continue;
+      if (b.space === this.personal.id || !this.mayPushInto(b.session, b.space)) continue;
       const n = await this.pushSession(b.session, b.space);
       this.pushedCount += n;
       this.opts.onLog?.(`sync: pushed ${n} event(s) of ${b.session} again, scrubbed for ${this.spaces.get(b.space)!.name}`, { space: b.space, session: b.session });

@@ -42,10 +42,10 @@ export interface Welcome {
   spaces: SpaceInfo[];
   /** For each space, the highest seq of the client's origin the relay has taken in (its push frontier). */
   frontiers: Record<string, number>;
-  /** Sessions shared into the account's team spaces: session → space ids (where a push of that session is also stored). */
+  /** Sessions this account shared (from any of its machines) into spaces it belongs to: session → space ids, where a push of that session is also stored. Another account's shares are not listed. */
   shares?: Record<string, string[]>;
   /**
-   * Shared sessions this origin must push again into a space: some of its events of the session
+   * Sessions this account shared that this origin must push again into a space: some of its events of the session
    * are on the relay in another space, scrubbed more loosely than the target's policy allows, so
    * the relay did not copy them. The client pushes them (lane push into that space), scrubbed for it.
    */
@@ -124,7 +124,7 @@ export interface ErrorFrame {
   message: string;
   /** For GAP and STALE: the relay's frontier, from which the client resumes. */
   frontier?: number;
-  /** For STALE: the account's spaces and the shares of the pushed sessions as they are now. */
+  /** For STALE: the account's spaces and its own shares of the pushed sessions as they are now. */
   spaces?: SpaceInfo[];
   shares?: Record<string, string[]>;
 }

@@ -75,6 +75,30 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table accounts drop column failed_logins, drop column locked_until, drop column stored_bytes`.execute(db);
     },
   },
+  // Who may share and what a handoff grants (issue 9). A share is one account's: two accounts
+  // holding the same session id each share their own events, so the key includes the sharer.
+  // A handoff copies the session as it was when handed off (upto_rseq: its highest relay order in
+  // the source space then), expires, and can be cancelled. Handoffs made before this keep their
+  // content as of now and expire seven days after they were made.
+  '0006_share_owner_handoff_grant': {
+    async up(db: Kysely<any>) {
+      await sql`alter table shares drop constraint shares_pkey`.execute(db);
+      await sql`alter table shares add primary key (space_id, session, shared_by)`.execute(db);
+      await sql`alter table handoffs add column upto_rseq bigint`.execute(db);
+      await sql`update handoffs set upto_rseq = coalesce((select max(rseq) from events e where e.space_id = handoffs.source_space and e.session = handoffs.session), 0)`.execute(db);
+      await sql`alter table handoffs alter column upto_rseq set not null`.execute(db);
+      await sql`alter table handoffs add column expires_at timestamptz`.execute(db);
+      await sql`update handoffs set expires_at = created_at + interval '7 days'`.execute(db);
+      await sql`alter table handoffs alter column expires_at set not null`.execute(db);
+      await sql`alter table handoffs add column cancelled_at timestamptz`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`alter table handoffs drop column upto_rseq, drop column expires_at, drop column cancelled_at`.execute(db);
+      await sql`delete from shares a using shares b where a.space_id = b.space_id and a.session = b.session and a.created_at > b.created_at`.execute(db);
+      await sql`alter table shares drop constraint shares_pkey`.execute(db);
+      await sql`alter table shares add primary key (space_id, session)`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

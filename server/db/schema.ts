@@ -60,7 +60,7 @@ export interface RelayDb {
   };
   /** How far each origin has pushed into each space (gap check and resume point). */
   streams: { space_id: string; origin: string; frontier: ColumnType<string, string | number, string | number> };
-  /** Sessions shared into a space: events of these sessions pushed elsewhere by members are routed here too. */
+  /** Sessions shared into a space, one row per sharing account: that account's events of the session pushed elsewhere are routed here too. */
   shares: { space_id: string; session: string; shared_by: string; created_at: Generated<Date> };
   /** Rate-limit budget handed out per key and fixed window (epoch ms of its start). */
   rate_windows: { key: string; window_start: ColumnType<string, string | number, never>; used: ColumnType<string, string | number, string | number> };
@@ -73,5 +73,9 @@ export interface RelayDb {
     message: string | null;
     created_at: Generated<Date>;
     accepted_at: Date | null;
+    /** The snapshot: the session's highest rseq in source_space when handed off (or last extended); accepting copies up to it. */
+    upto_rseq: ColumnType<string, string | number, string | number>;
+    expires_at: Date;
+    cancelled_at: Date | null;
   };
 }

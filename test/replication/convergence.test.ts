@@ -85,12 +85,9 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
   const teamId = ((await aapi.call('POST', '/v1/orgs', { name: 'team' })) as { id: string }).id;
   await joinTeam(setup.url, alice.token, bob.token, 'team', 'bob');
   const shared = ['ses_sharedaaaa', 'ses_sharedbbbb'];
-  for (const s of shared) await aapi.call('POST', '/v1/shares', { session: s, space: 'team' });
-  await setup.close();
 
   // Two relay processes on one PostgreSQL (one on PGlite, which cannot be shared).
   const ports = b.name === 'postgres' ? [await freePort(), await freePort()] : [await freePort()];
-  const relays = await Promise.all(ports.map((p) => spawnRelay(b, p)));
   const url = (i: number) => `http://127.0.0.1:${ports[i % ports.length]}`;
   const root = tempDir(t);
   const clients = [
@@ -99,14 +96,19 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
     { label: 'b1', token: bob.token, relay: url(1) },
   ].map((c) => ({ ...c, home: join(root, c.label) }));
   for (const c of clients) mkdirSync(c.home, { recursive: true });
-  // The shared sessions are discovered once (by a1) before the chaos starts; a1 records alice's shares as
-  // `sfs push --space` does, so bob's events of them enter alice's view (on a2 too, whatever order they arrive in).
-  {
-    const s = await openStore(clients[0]!.home);
+  // The shared sessions are discovered by a1 and by b1 before the chaos starts, and each account
+  // shares them into the team (a share routes its own account's events only) and records the share
+  // as `sfs push --space` does, so the other's events of them enter its view (on a2 too, whatever order they arrive in).
+  for (const c of [clients[0]!, clients[2]!]) {
+    const s = await openStore(c.home);
     for (const id of shared) await s.log.append({ events: [{ type: 'session.discovered', session: id, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: id } }] });
     for (const id of shared) await s.log.append({ events: [{ type: 'session.shared', session: id, body: { space: teamId, space_name: 'team' } }] });
+    await syncOnce(s, { credentials: { relay: setup.url, token: c.token, username: c.label, account_id: '' } });
     await s.close();
+    for (const id of shared) await new RelayApi(setup.url, c.token).call('POST', '/v1/shares', { session: id, space: 'team' });
   }
+  await setup.close();
+  const relays = await Promise.all(ports.map((p) => spawnRelay(b, p)));
   const procs = await Promise.all(clients.map((c) => spawnWorker(c.home, c.relay, c.token, c.label, shared)));
   t.after(() => {
     for (const p of [...procs, ...relays]) p.kill('SIGKILL');

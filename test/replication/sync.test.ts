@@ -11,7 +11,7 @@ import { BLOCKED_KEY } from '../../engine/replication/connection.js';
 import { writeSyncSettings } from '../../engine/replication/settings.js';
 import { pathsIn } from '../helpers/tmp.js';
 import type { Relay } from '../../server/relay.js';
-import { allEvents, discover, dumpProjections, identities, openStore, say, signIn, waitFor } from './helpers.js';
+import { allEvents, discover, dumpProjections, identities, msg, openStore, say, signIn, waitFor } from './helpers.js';
 
 // One backend is enough here (the conformance suite covers both): PostgreSQL when up, it starts faster.
 const make = (await backends()).at(-1)!;
@@ -82,14 +82,19 @@ describe('client sync', { concurrency: false }, () => {
     assert.deepEqual([...new Set(seen.map((e) => e.session))], ['ses_shared0001'], 'bob sees only the shared session');
     const text = JSON.stringify(seen.find((e) => e.type === 'messages.captured')!.body);
     assert.ok(text.includes('[REDACTED:github-token]') && !text.includes('ghp_R4'), 'the token was redacted before it left');
-    // Bob continues the shared session; his events reach alice through the team space.
+    // Bob continues the shared session and shares his part too (alice's share routes only her
+    // events); his events reach alice through the team space.
+    const bobApi = new RelayApi(relay.url, bob.token);
     await say(C, 'ses_shared0001', 'm2', 'bob was here');
     await syncOnce(C);
+    await bobApi.call('POST', '/v1/shares', { session: 'ses_shared0001', space: 'team2' });
+    await say(C, 'ses_shared0001', 'm3', 'and bob again');
+    await syncOnce(C);
     await syncOnce(A);
-    assert.ok((await allEvents(A)).some((e) => e.type === 'messages.captured' && JSON.stringify(e.body).includes('bob was here')));
+    const aliceText = JSON.stringify((await allEvents(A)).filter((e) => e.type === 'messages.captured').map((e) => e.body));
+    assert.ok(aliceText.includes('bob was here') && aliceText.includes('and bob again'));
     // Handoff of the private session to bob.
     const h = await aliceApi.call('POST', '/v1/handoffs', { session: 'ses_private001', to: 'bob2', message: 'yours' });
-    const bobApi = new RelayApi(relay.url, bob.token);
     await bobApi.call('POST', `/v1/handoffs/${h.id}/accept`);
     await syncOnce(C);
     assert.ok((await allEvents(C)).some((e) => e.session === 'ses_private001'));
@@ -218,6 +223,26 @@ describe('client sync', { concurrency: false }, () => {
     await syncOnce(C);
     text = await bobText();
     assert.ok(text.includes('cli secret [REDACTED:github-token]') && !text.includes(secret.slice(0, 12)));
+  });
+
+  test('sync now returns when the backlog is an exact multiple of the pull batch', { timeout: 60_000 }, async (t) => {
+    const alice = await signup(relay, 'alice6');
+    const [da, db] = [tempDir(t), tempDir(t)];
+    signIn(da, relay.url, alice.token, 'alice6');
+    signIn(db, relay.url, alice.token, 'alice6');
+    const A = await openStore(da);
+    const B = await openStore(db);
+    t.after(async () => {
+      await A.close();
+      await B.close();
+    });
+    // 1,000 events: two full pull batches and nothing after them (before the fix B's sync never returned).
+    await discover(A, 'ses_boundary001');
+    await A.log.append({ events: Array.from({ length: 999 }, (_, i) => ({ type: 'messages.captured' as const, session: 'ses_boundary001', body: { messages: [msg(`m${i}`, `message ${i}`)] } })) });
+    assert.equal((await syncOnce(A)).pushed, 1000);
+    const r = await syncOnce(B);
+    assert.equal(r.pulled, 1000);
+    assert.deepEqual(await identities(B), await identities(A));
   });
 
   test('a relay restart mid-stream loses and duplicates nothing', async (t) => {

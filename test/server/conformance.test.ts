@@ -145,6 +145,37 @@ for (const make of await backends()) {
       bc.close();
     });
 
+    // A backlog that is an exact multiple of the pull batch once left the reader waiting for a
+    // final frame that never came (sync now never returned). Sizes around the pull batch
+    // (BATCH_EVENTS, 500) and a multiple of the client's push size (2,000).
+    test('a pull reaches the tail at every backlog size, batch boundaries included', async () => {
+      for (const size of [0, 1, 499, 500, 501, 1000, 2000]) {
+        const { token } = await signup(relay, user());
+        const oa = origin();
+        const a = await WireClient.connect(relay.url);
+        const space = (await a.hello(token, oa)).spaces[0]!.id;
+        const events = Array.from({ length: size }, (_, i) => meta(oa, i + 1));
+        for (let at = 0; at < size; at += 1000) {
+          const upTo = Math.min(size, at + 1000);
+          a.send({ t: 'push', id: at, space, from: at, upTo, ...dlp(space), events: events.slice(at, upTo) });
+          assert.equal((await a.next('pushed')).frontier, upTo);
+        }
+        a.close();
+        const reader = await WireClient.connect(relay.url);
+        await reader.hello(token, origin());
+        reader.send({ t: 'sub', space, after: 0 });
+        const seqs: number[] = [];
+        for (;;) {
+          const f = await reader.next('events');
+          seqs.push(...f.events.map((e) => e[1]));
+          reader.send({ t: 'ack', space, cursor: f.cursor });
+          if (f.tail) break;
+        }
+        assert.deepEqual(seqs, events.map((e) => e[1]), `backlog of ${size}`);
+        reader.close();
+      }
+    });
+
     test('invalid events, foreign origins and bound origins are refused', async () => {
       const { token } = await signup(relay, user());
       const other = await signup(relay, user());
