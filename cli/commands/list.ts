@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { listSessions } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
@@ -36,6 +37,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       .option('subagents', { type: 'boolean', describe: 'include sub-agent sessions' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
+    checkToolName(db, a.tool);
     const defaultOrder = a.sort === 'title' ? 'asc' : 'desc';
     const res = listSessions(db, {
       tool: a.tool,

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { search, type SearchOptions } from '../../engine/queries/search.js';
 import { ROLES } from '../../engine/model/message.js';
 import { handler, type GlobalArgs } from '../context.js';
@@ -23,6 +24,7 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
       .option('raw', { type: 'boolean', describe: 'pass the query to SQLite FTS5 as written (AND, OR, NOT, NEAR)' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
+    checkToolName(db, a.tool);
     const hits = search(db, {
       query: a.query,
       tool: a.tool,

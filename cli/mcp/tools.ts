@@ -10,6 +10,7 @@ import type { Project } from '../../engine/project/identity.js';
 import type { ProjectionDb } from '../../engine/projections/db.js';
 import { getSessionContext } from '../../engine/queries/context.js';
 import { getProjectContext, getRules, knowledgeCounts, searchKnowledge } from '../../engine/queries/knowledge.js';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { projectSessionIds } from '../../engine/queries/project-sessions.js';
 import { findRelatedSessions } from '../../engine/queries/related.js';
 import { search } from '../../engine/queries/search.js';
@@ -87,6 +88,7 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: true },
     },
     run(async (a, _store, db) => {
+      checkToolName(db, a.tool, 'tool');
       const f = await sessionFilter(db, a.project);
       const hits = search(db, {
         query: a.query,
@@ -118,6 +120,7 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
       annotations: { readOnlyHint: true },
     },
     run(async (a, _store, db) => {
+      checkToolName(db, a.tool, 'tool');
       const f = await sessionFilter(db, a.project);
       const r = listSessions(db, { limit: a.limit ?? 20, tool: a.tool, since: parseDateArg(a.since, 'since'), ids: f.ids });
       return { project: f.project?.key ?? null, total: r.total, sessions: r.sessions };
