@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { checkToolName } from '../../engine/queries/known-tools.js';
 import { listSessions } from '../../engine/queries/sessions.js';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { parseDateArg } from '../dates.js';

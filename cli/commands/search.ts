@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { checkToolName } from '../../engine/queries/known-tools.js';
 import { search, type SearchOptions } from '../../engine/queries/search.js';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { ROLES } from '../../engine/model/message.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDateArg } from '../dates.js';
