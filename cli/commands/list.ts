@@ -5,6 +5,7 @@ import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { parseDateArg } from '../dates.js';
 import { renderTable } from '../table.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   tool?: string;
@@ -65,7 +66,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       truncate(s.title, 60),
     ]);
     print(renderTable(['SESSION', 'TOOL', 'UPDATED', 'MSGS', 'TITLE'], rows));
-    if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${res.total} sessions; --limit shows more`));
+    if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${plural(res.total, 'session')}; --limit shows more`));
   }),
 };
 

@@ -5,6 +5,7 @@ import { getSessionDetail, resolveSession } from '../../engine/queries/sessions.
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime } from '../output.js';
 import { renderMessage } from '../render-message.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session: string;
@@ -67,7 +68,7 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
       ['sub-agents', d.children.subagents.join(', ') || null],
       ['checkpoints', d.checkpoints.map((c) => c.name).join(', ') || null],
       ['tags', d.tags.join(', ') || null],
-      ['messages', `${page.total} (${d.tool_use_count} tool calls)`],
+      ['messages', `${page.total} (${plural(d.tool_use_count, 'tool call')})`],
       [
         'tokens',
         `in ${formatTokens(d.usage.input_tokens)} · out ${formatTokens(d.usage.output_tokens)} · cache read ${formatTokens(d.usage.cache_read_tokens)} · cache write ${formatTokens(d.usage.cache_write_tokens)}`,

@@ -4,6 +4,7 @@ import { summarizePeriod, summarizeSession, type WorkSummary } from '../../engin
 import { resolveSession } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime, truncate } from '../output.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session?: string;
@@ -22,7 +23,7 @@ function render(s: WorkSummary): void {
   const tokens = s.usage.input_tokens + s.usage.cache_read_tokens + s.usage.cache_write_tokens;
   print(
     color.dim(
-      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.duration_ms)} · ${s.message_count} messages, ${s.tool_calls} tool calls · ` +
+      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.duration_ms)} · ${plural(s.message_count, 'message')}, ${plural(s.tool_calls, 'tool call')} · ` +
         `${formatTokens(tokens)} in / ${formatTokens(s.usage.output_tokens)} out · ${formatCost(s.cost_usd)}`,
     ),
   );
@@ -52,7 +53,7 @@ export const summaryCommand: CommandModule<GlobalArgs, Args> = {
       if (ctx.json) return printJson('summary', { since: start.toISOString(), until: end.toISOString(), ...r });
       if (!r.sessions.length) return print(color.dim('No sessions today.'));
       const t = r.totals;
-      print(color.bold(`Today: ${t.sessions} sessions · ${formatDuration(t.duration_ms)} · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
+      print(color.bold(`Today: ${plural(t.sessions, 'session')} · ${formatDuration(t.duration_ms)} · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
       for (const s of r.sessions) {
         print('');
         render(s);

@@ -20,6 +20,7 @@ import type { Store } from '../../engine/store.js';
 import { parseDateArg } from '../dates.js';
 import type { ProjectScope } from './project-scope.js';
 import type { StorePool } from './store-pool.js';
+import { plural } from '../../engine/plural.js';
 
 /**
  * The SessionFS MCP tools, answered from the projections. Every failure is a tool
@@ -141,7 +142,7 @@ export function registerTools(server: McpServer, deps: ToolDeps): void {
     },
     run(async (a, _store, db) => {
       const c = getSessionContext(db, resolveSession(db, a.session_id), a.max_tokens ?? 4000);
-      return `${c.text}\n\n(${c.included_messages} of ${c.total_messages} messages, about ${c.estimated_tokens} tokens)`;
+      return `${c.text}\n\n(${c.included_messages} of ${plural(c.total_messages, 'message')}, about ${c.estimated_tokens} tokens)`;
     }),
   );
 
