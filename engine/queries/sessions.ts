@@ -2,6 +2,7 @@ import { SfsError } from '../errors.js';
 import { estimateCost } from '../pricing.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { orderedRefs } from './messages.js';
+import { resumedInto, resumeOf } from './resume-lineage.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 
 type Row = Record<string, unknown>;
@@ -33,6 +34,7 @@ function summary(row: Row): SessionSummary {
     purged: row.purged === 1,
     parent_session_id: (row.parent_session_id as string) ?? null,
     fork_from: (row.fork_from as string) ?? null,
+    resumed_from: (row.resumed_from as string) ?? null,
   };
 }
 
@@ -193,6 +195,8 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
     tool_version: (row.tool_version as string) ?? null,
     agent_id: (row.agent_id as string) ?? null,
     fork: row.fork_from ? { from: row.fork_from as string, at_msg: (row.fork_at_msg as string) ?? null, checkpoint: (row.fork_checkpoint as string) ?? null } : null,
+    resume: resumeOf(db, id),
+    resumed_into: resumedInto(db, id),
     children: { forks, subagents },
     lineage: lineageOf(db, id),
     checkpoints: listCheckpoints(db, id),

@@ -60,6 +60,7 @@ describe('sfs list / show / search', () => {
       purged: false,
       parent_session_id: null,
       fork_from: null,
+      resumed_from: null,
     });
     const human = await sfs.out(['list']);
     const lines = human.trimEnd().split('\n');
