@@ -13,11 +13,18 @@ const json = argv.includes('--json');
 
 const parser = yargs(argv).scriptName('sfs');
 for (const c of await commandsFor(argv)) parser.command(c);
+// Our own command, not yargs' .completion(): that one prints the script even for `sfs completion --help`.
+parser.command({
+  command: 'completion',
+  describe: 'Print a shell completion script (bash/zsh): sfs completion >> ~/.bashrc',
+  handler: () => {
+    parser.showCompletionScript();
+  },
+});
 
 parser
   .usage('$0 <command> [options]\n\nCapture, search, fork and export AI coding sessions.')
   .option('json', { type: 'boolean', describe: 'machine-readable output (versioned envelope)', global: true })
-  .completion('completion', 'Print a shell completion script (bash/zsh): sfs completion >> ~/.bashrc')
   .demandCommand(1, 'name a command; `sfs --help` lists them')
   .strict()
   .help()

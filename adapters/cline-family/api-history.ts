@@ -2,7 +2,7 @@ import type { CaptureProblem } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Role } from '../../engine/model/message.js';
 import { convertContent, reasoningBlock } from './content.js';
 import { derivedId } from './finish.js';
-import { isInjectedTurn } from './prompt-text.js';
+import { isInjectedTurn, unwrapUserInputBlocks } from './prompt-text.js';
 import { usageFromMetrics } from './usage.js';
 
 /**
@@ -51,9 +51,12 @@ export function apiHistoryToMessages(sessionId: string, entries: unknown, file: 
       problems.push({ path: file, where: `[${index}]`, message: `unknown role ${JSON.stringify(e.role)}` });
       return;
     }
-    const content: ContentBlock[] = convertContent(e.content);
+    const converted: ContentBlock[] = convertContent(e.content);
+    // The Cline CLI's <user_input mode="…"> wrapper: the message keeps what was typed, and the mode.
+    const { blocks: content, mode } = role === 'user' ? unwrapUserInputBlocks(converted) : { blocks: converted, mode: null };
     if (typeof e.reasoning_content === 'string' && e.reasoning_content) content.unshift({ type: 'thinking', text: e.reasoning_content, signature: null });
     const msg: Message = { msg_id, role, content, timestamp: isoFromMs(e.ts) };
+    if (mode) msg.input_mode = mode;
     const info = isObj(e.modelInfo) ? e.modelInfo : null;
     const model = info ? (info.modelId ?? info.id) : undefined;
     if (typeof model === 'string') msg.model = model;

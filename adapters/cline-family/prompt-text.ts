@@ -1,4 +1,5 @@
 import type { ContentBlock } from '../../engine/model/message.js';
+import { unwrapUserInput } from '../../engine/model/user-input-wrapper.js';
 
 /**
  * Recognising what the extension wrapped around or injected into user turns: the
@@ -18,6 +19,19 @@ export function cleanPrompt(text: string): string {
   const feedback = /^\s*<feedback>([\s\S]*?)(<\/feedback>|$)/.exec(t);
   if (feedback) t = feedback[1]!;
   return t.replace(ENV_DETAILS, '').trim();
+}
+
+/** A user turn's blocks with the CLI's `<user_input>` wrapper taken off its text, and the mode it named. */
+export function unwrapUserInputBlocks(blocks: ContentBlock[]): { blocks: ContentBlock[]; mode: string | null } {
+  let mode: string | null = null;
+  const out = blocks.map((b) => {
+    if (b.type !== 'text' || typeof b.text !== 'string') return b;
+    const u = unwrapUserInput(b.text);
+    if (!u) return b;
+    mode ??= u.mode;
+    return { ...b, text: u.text };
+  });
+  return { blocks: out, mode };
 }
 
 export function isInjectedText(text: string): boolean {

@@ -3,12 +3,21 @@ import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js
 import { pathFor } from '../shared/util.js';
 
 /**
+ * Copilot CLI's own directory (sessions, `mcp-config.json`, settings): `COPILOT_HOME`, else
+ * `<home>/.copilot`. The XDG variables do not move it: 1.0.102 reads neither, and on start moves
+ * what older versions left in `$XDG_STATE_HOME/.copilot` and `$XDG_CONFIG_HOME/.copilot` into
+ * it (leaving symlinks behind). Capture and `sfs mcp install` both use this one function.
+ */
+export function copilotHome(env: AdapterEnv): string {
+  return env.env.COPILOT_HOME || pathFor(env.platform).join(env.home, '.copilot');
+}
+
+/**
  * Copilot CLI keeps `<root>/session-state/<id>/events.jsonl` (+ `workspace.yaml`), and before
- * 1.0.11 a flat `<root>/session-state/<id>.jsonl`. Root: `COPILOT_HOME`, else `<home>/.copilot`.
+ * 1.0.11 a flat `<root>/session-state/<id>.jsonl`; the root is copilotHome.
  */
 export function storeDirs(env: AdapterEnv): string[] {
-  const p = pathFor(env.platform);
-  return [env.env.COPILOT_HOME || p.join(env.home, '.copilot')];
+  return [copilotHome(env)];
 }
 
 export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {

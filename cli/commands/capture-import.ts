@@ -4,6 +4,7 @@ import { ADAPTERS, adapterFor } from '../../adapters/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import type { Ctx } from '../context.js';
 import { color, print, printJson } from '../output.js';
+import { plural } from '../../engine/plural.js';
 
 /**
  * `sfs import --from TOOL | --all`: capture the history already on disk once, without a
@@ -30,19 +31,17 @@ export async function runCaptureImport(from: string | undefined, all: boolean, c
   const t = result.totals;
   const shown = 50;
   for (const p of result.problems.slice(0, shown)) print(`${color.yellow('problem')} ${p.path}${p.where ? `:${p.where}` : ''}: ${p.message}`);
-  if (result.problems.length > shown) print(color.dim(`… ${result.problems.length - shown} more problems (--json lists them all)`));
+  if (result.problems.length > shown) print(color.dim(`… ${plural(result.problems.length - shown, 'more problem')} (--json lists them all)`));
   const revised = t.messagesRevised ? `, ${t.messagesRevised} revised` : '';
   print(
-    `${t.tools} ${plural(t.tools, 'tool')}, ${t.sources} ${plural(t.sources, 'source')}, ${t.sessionsNew} new ${plural(t.sessionsNew, 'session')}, ` +
-      `${t.messagesAdded} ${plural(t.messagesAdded, 'message')} added${revised}, ${t.problems} ${plural(t.problems, 'problem')}`,
+    `${plural(t.tools, 'tool')}, ${plural(t.sources, 'source')}, ${plural(t.sessionsNew, 'new session')}, ` +
+      `${plural(t.messagesAdded, 'message')} added${revised}, ${plural(t.problems, 'problem')}`,
   );
 }
 
 function unknownTool(name: string): never {
   throw new SfsError('USAGE', `unknown tool "${name}"; known: ${ADAPTERS.map((a) => a.tool).join(', ')}`);
 }
-
-const plural = (n: number, word: string) => (n === 1 ? word : `${word}s`);
 
 async function progressBar() {
   const { default: progress } = await import('cli-progress');

@@ -10,6 +10,7 @@ import { runDaemon } from '../daemon/run.js';
 import { readStatus, type DaemonStatus } from '../daemon/status.js';
 import { color, formatDuration, print, printJson, shortTime } from '../output.js';
 import { renderTable } from '../table.js';
+import { plural } from '../../engine/plural.js';
 
 const start = handler<GlobalArgs>(async (_a, ctx) => {
   const r = await startDaemon(ctx.paths);
@@ -84,7 +85,7 @@ function printStatus(st: DaemonStatus, up: string): void {
   const q = st.tools.flatMap((t) => t.quarantined);
   if (q.length) {
     print(color.bold('\nquarantined (retried when they change, at most every 10 minutes)'));
-    for (const s of q) print(`${s.tool} ${s.path}: ${s.failures} failures, last: ${s.error ?? '-'}`);
+    for (const s of q) print(`${s.tool} ${s.path}: ${plural(s.failures, 'failure')}, last: ${s.error ?? '-'}`);
   }
   if (st.sync) print(`sync: ${st.sync.state} · ${st.sync.relay} · pushed ${st.sync.pushed} · pulled ${st.sync.pulled}${st.sync.lastError ? color.yellow(` · ${st.sync.lastError}`) : ''}`);
   print(color.dim(`\nlog: ${st.log_file}`));

@@ -9,6 +9,7 @@ import { handler, type GlobalArgs } from '../context.js';
 import { startDaemon } from '../daemon/control.js';
 import { color, print, printJson } from '../output.js';
 import { renderTable } from '../table.js';
+import { plural } from '../../engine/plural.js';
 
 /**
  * `sfs init`, the first-run wizard: find which tools are installed (their stores exist),
@@ -55,7 +56,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       const { default: checkbox } = await import('@inquirer/checkbox');
       toWatch = await checkbox({
         message: 'Which tools should SessionFS capture?',
-        choices: detected.filter((d) => d.found).map((d) => ({ name: `${d.displayName} (${d.sources} session files)`, value: d.tool, checked: toWatch.includes(d.tool) })),
+        choices: detected.filter((d) => d.found).map((d) => ({ name: `${d.displayName} (${plural(d.sources, 'session file')})`, value: d.tool, checked: toWatch.includes(d.tool) })),
       });
     }
     const changed: string[] = [];
@@ -69,12 +70,12 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
 
     const sessionFiles = detected.filter((d) => toWatch.includes(d.tool)).reduce((n, d) => n + d.sources, 0);
     let imported = null;
-    if (toWatch.length && a.import !== false && (!interactive || (await ask(`Import the existing history now (${sessionFiles} session files)?`, true)))) {
+    if (toWatch.length && a.import !== false && (!interactive || (await ask(`Import the existing history now (${plural(sessionFiles, 'session file')})?`, true)))) {
       const store = await ctx.store();
       imported = await captureAll(store, ADAPTERS.filter((x) => toWatch.includes(x.tool)), env, { maxLineBytes: Number(loadConfig(ctx.paths)['capture.max_line_bytes']) });
       if (!ctx.json) {
         const t = imported.totals;
-        print(`imported: ${t.sources} sources, ${t.sessionsNew} new sessions, ${t.messagesAdded} messages added, ${t.problems} problems`);
+        print(`imported: ${plural(t.sources, 'source')}, ${plural(t.sessionsNew, 'new session')}, ${plural(t.messagesAdded, 'message')} added, ${plural(t.problems, 'problem')}`);
         for (const p of imported.problems.slice(0, 20)) print(`${color.yellow('problem')} ${p.path}${p.where ? `:${p.where}` : ''}: ${p.message}`);
       }
       // Hand the store over before the daemon wants to own it.

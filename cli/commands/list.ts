@@ -1,10 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { directoryScope } from '../../engine/queries/directory-scope.js';
 import { listSessions } from '../../engine/queries/sessions.js';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { parseDateArg } from '../dates.js';
 import { renderTable } from '../table.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   tool?: string;
@@ -37,6 +39,7 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       .option('subagents', { type: 'boolean', describe: 'include sub-agent sessions' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
+    checkToolName(db, a.tool);
     const defaultOrder = a.sort === 'title' ? 'asc' : 'desc';
     const res = listSessions(db, {
       tool: a.tool,
@@ -64,6 +67,6 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       truncate((s.author ? `[${s.author.username} · ${s.author.space ?? '?'}] ` : '') + s.title, 60),
     ]);
     print(renderTable(['SESSION', 'TOOL', 'UPDATED', 'MSGS', 'TITLE'], rows));
-    if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${res.total} sessions; --limit shows more`));
+    if (res.total > res.sessions.length) print(color.dim(`${res.sessions.length} of ${plural(res.total, 'session')}; --limit shows more`));
   }),
 };

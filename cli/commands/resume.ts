@@ -11,6 +11,7 @@ import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { applyRulesForResume } from '../rules/resume-rules.js';
 import { commandLine, findOnPath, runInteractive } from '../launch.js';
 import { color, print, printJson } from '../output.js';
+import { plural } from '../../engine/plural.js';
 
 interface ResumeArgs extends GlobalArgs {
   session: string;
@@ -46,23 +47,23 @@ export async function writeNative(ctx: Ctx, o: { session: string; target?: strin
 export function describeMapping(r: ResumeResult): string[] {
   const x = r.report;
   const lines: string[] = [];
-  const n = (count: number, what: string) => count && lines.push(`${count} ${what}`);
-  n(x.injected, 'harness-injected messages not replayed');
-  n(x.compaction, 'compaction records left out (the full history is written instead)');
-  n(x.apiErrors, 'recorded API errors left out');
-  n(x.sidechain, 'sub-agent messages left out (their tool results summarise them)');
-  n(x.thinkingDropped, 'thinking blocks dropped (signed by another provider, or unsigned)');
-  n(x.imagesReplaced, 'images replaced by a note (not supported by the target)');
-  n(x.syntheticResults, 'unfinished tool calls given a result saying so');
-  n(x.orphanResults, 'tool results without their call carried as text');
-  n(x.blocksDropped, 'tool-specific blocks dropped');
-  if (x.trimmedMessages) lines.push(`${x.trimmedMessages} oldest messages (~${x.trimmedTokens} tokens) trimmed to fit the context limit`);
+  const n = (count: number, what: string, rest: string) => count && lines.push(`${plural(count, what)} ${rest}`);
+  n(x.injected, 'harness-injected message', 'not replayed');
+  n(x.compaction, 'compaction record', 'left out (the full history is written instead)');
+  n(x.apiErrors, 'recorded API error', 'left out');
+  n(x.sidechain, 'sub-agent message', 'left out (their tool results summarise them)');
+  n(x.thinkingDropped, 'thinking block', 'dropped (signed by another provider, or unsigned)');
+  n(x.imagesReplaced, 'image', 'replaced by a note (not supported by the target)');
+  n(x.syntheticResults, 'unfinished tool call', 'given a result saying so');
+  n(x.orphanResults, 'tool result', 'without their call carried as text');
+  n(x.blocksDropped, 'tool-specific block', 'dropped');
+  if (x.trimmedMessages) lines.push(`${plural(x.trimmedMessages, 'oldest message')} (~${x.trimmedTokens} tokens) trimmed to fit the context limit`);
   return lines;
 }
 
 export function printWritten(r: ResumeResult): void {
   const w = r.written;
-  print(`${color.green('wrote')} ${WRITERS[r.target].displayName} session ${w.nativeId} ${color.dim(`(${r.messages} messages from ${r.source})`)}`);
+  print(`${color.green('wrote')} ${WRITERS[r.target].displayName} session ${w.nativeId} ${color.dim(`(${plural(r.messages, 'message')} from ${r.source})`)}`);
   print(`  ${w.path}`);
   print(`  continues as ${r.session}`);
   if (r.projectFallback) print(color.yellow(`  the session's directory ${r.projectFallback} does not exist here; using ${w.cwd}`));

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { directoryScope } from '../../engine/queries/directory-scope.js';
 import { search, type SearchOptions } from '../../engine/queries/search.js';
+import { checkToolName } from '../../engine/queries/known-tools.js';
 import { ROLES } from '../../engine/model/message.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDateArg } from '../dates.js';
@@ -26,6 +27,7 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
       .option('raw', { type: 'boolean', describe: 'pass the query to SQLite FTS5 as written (AND, OR, NOT, NEAR)' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
+    checkToolName(db, a.tool);
     const hits = search(db, {
       query: a.query,
       tool: a.tool,

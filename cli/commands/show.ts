@@ -5,6 +5,7 @@ import { getSessionDetail, resolveSession } from '../../engine/queries/sessions.
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime } from '../output.js';
 import { renderMessage } from '../render-message.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session: string;
@@ -63,12 +64,14 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
       ['updated', shortTime(d.updated_at)],
       ['duration', formatDuration(d.duration_ms)],
       ['forked from', d.fork ? `${d.fork.from} at ${d.fork.at_msg ?? '(start)'}${d.fork.checkpoint ? ` (checkpoint ${d.fork.checkpoint})` : ''}` : null],
+      ['resumed from', d.resume ? `${d.resume.from}${d.resume.tool ? ` (${d.resume.tool})` : ''}${d.resume.at_message ? ` at message ${d.resume.at_message}` : ''}` : null],
+      ['resumed as', d.resumed_into.map((r) => `${r.id}${r.tool ? ` (${r.tool})` : ''}`).join(', ') || null],
       ['sub-agent of', d.parent_session_id],
       ['forks', d.children.forks.join(', ') || null],
       ['sub-agents', d.children.subagents.join(', ') || null],
       ['checkpoints', d.checkpoints.map((c) => c.name).join(', ') || null],
       ['tags', d.tags.join(', ') || null],
-      ['messages', `${page.total} (${d.tool_use_count} tool calls)`],
+      ['messages', `${page.total} (${plural(d.tool_use_count, 'tool call')})`],
       [
         'tokens',
         `in ${formatTokens(d.usage.input_tokens)} · out ${formatTokens(d.usage.output_tokens)} · cache read ${formatTokens(d.usage.cache_read_tokens)} · cache write ${formatTokens(d.usage.cache_write_tokens)}`,

@@ -5,6 +5,7 @@ import { handler, type GlobalArgs } from '../context.js';
 import { parseDays } from '../dates.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { renderTable } from '../table.js';
+import { plural } from '../../engine/plural.js';
 
 function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
@@ -42,7 +43,7 @@ export const storageCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     const r = await storageReport(store);
     if (ctx.json) return printJson('storage', r);
     print(`${color.dim('data'.padEnd(12))} ${r.data_dir}`);
-    print(`${color.dim('event log'.padEnd(12))} ${bytes(r.log_bytes)} (${r.events} events, origin ${r.origin})`);
+    print(`${color.dim('event log'.padEnd(12))} ${bytes(r.log_bytes)} (${plural(r.events, 'event')}, origin ${r.origin})`);
     print(`${color.dim('projections'.padEnd(12))} ${bytes(r.projection_bytes)}`);
     print(`${color.dim('sessions'.padEnd(12))} ${r.sessions} (${r.deleted} deleted, ${r.purged} purged)`);
     print(`${color.dim('messages'.padEnd(12))} ${r.messages}`);

@@ -5,6 +5,7 @@ import { IDLE_GAP_MS } from '../../engine/summary/active-time.js';
 import { resolveSession } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime, truncate } from '../output.js';
+import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session?: string;
@@ -24,7 +25,7 @@ function render(s: WorkSummary, period?: string): void {
   const tokens = s.usage.input_tokens + s.usage.cache_read_tokens + s.usage.cache_write_tokens;
   print(
     color.dim(
-      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.active_ms)} active${period ? ` ${period}` : ''} · ${s.message_count} messages, ${s.tool_calls} tool calls · ` +
+      `${s.tool ?? '?'} · ${shortTime(s.created_at)} · ${formatDuration(s.active_ms)} active${period ? ` ${period}` : ''} · ${plural(s.message_count, 'message')}, ${plural(s.tool_calls, 'tool call')} · ` +
         `${formatTokens(tokens)} in / ${formatTokens(s.usage.output_tokens)} out · ${formatCost(s.cost_usd)}`,
     ),
   );
@@ -55,7 +56,7 @@ export const summaryCommand: CommandModule<GlobalArgs, Args> = {
       if (ctx.json) return printJson('summary', { since: start.toISOString(), until: end.toISOString(), ...r });
       if (!r.sessions.length) return print(color.dim('No sessions today.'));
       const t = r.totals;
-      print(color.bold(`Today: ${t.sessions} sessions · ${formatDuration(t.active_ms)} active · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
+      print(color.bold(`Today: ${plural(t.sessions, 'session')} · ${formatDuration(t.active_ms)} active · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
       print(color.dim(`Active: wall-clock time today between messages at most ${IDLE_GAP_MS / 60_000} min apart; sessions side by side count once${t.session_active_ms > t.active_ms ? ` (${formatDuration(t.session_active_ms)} added up per session)` : ''}.`));
       for (const s of r.sessions) {
         print('');

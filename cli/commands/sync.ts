@@ -8,6 +8,7 @@ import { RelayApi } from '../../engine/replication/api.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
 import { asCli } from './remote.js';
+import { plural } from '../../engine/plural.js';
 
 interface SyncArgs extends GlobalArgs {
   action: 'status' | 'now' | 'auto' | 'watch' | 'unwatch';
@@ -71,7 +72,7 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
     if (ctx.json) return printJson('sync status', out);
     print(`relay     ${creds.relay} (${reachable ? 'reachable' : 'unreachable'}) as ${creds.username}`);
     print(`autosync  ${settings.mode}${settings.mode === 'selective' ? `, ${settings.watch.length} watched` : ''}`);
-    print(`pushed    ${pushed ?? '?'} of ${own} local event(s) (origin ${info.origin}; filtered-out events count as pushed)`);
+    print(`pushed    ${pushed ?? '?'} of ${plural(own, 'local event')} (origin ${info.origin}; filtered-out events count as pushed)`);
     for (const p of pulls) print(`pulled    ${p.space} up to relay cursor ${p.cursor}`);
     if (blocked) print(`dlp       ${blocked} event(s) held back by a block policy (sfs dlp scan <id>)`);
   }),

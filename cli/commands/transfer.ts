@@ -10,6 +10,7 @@ import { isResumeTarget, RESUME_TARGETS, type ResumeTarget } from '../../engine/
 import { headerFromSfs, writeMarkdown } from '../../engine/sfs/markdown.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
+import { plural } from '../../engine/plural.js';
 
 interface ExportArgs extends GlobalArgs {
   session: string;
@@ -65,7 +66,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     const dest = resolve(a.out ?? `${id}.sfs`);
     const res = await exportSfs(db, id, dest, { overwrite: a.force });
     if (ctx.json) return printJson('export', { session: id, format: 'sfs', path: res.dir, messages: res.messageCount, bytes: res.bytes });
-    print(`${color.green('exported')} ${id} → ${res.dir} ${color.dim(`(${res.messageCount} messages)`)}`);
+    print(`${color.green('exported')} ${id} → ${res.dir} ${color.dim(`(${plural(res.messageCount, 'message')})`)}`);
   }),
 };
 
@@ -92,10 +93,10 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     const store = await ctx.store();
     const results = await importSfs(store, a.paths, {
       limits: { maxMessagesBytes: ctx.config['import.max_messages_bytes'] as number },
-      onSession: ctx.json ? undefined : (r) => print(`${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${r.messages_added} messages · ${r.path}`)}`),
+      onSession: ctx.json ? undefined : (r) => print(`${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${plural(r.messages_added, 'message')} · ${r.path}`)}`),
     });
     if (ctx.json) return printJson('import', { results });
     const n = (s: string) => results.filter((r) => r.status === s).length;
-    print(`${results.length} sessions: ${n('imported')} imported, ${n('updated')} updated, ${n('unchanged')} unchanged`);
+    print(`${plural(results.length, 'session')}: ${n('imported')} imported, ${n('updated')} updated, ${n('unchanged')} unchanged`);
   }),
 };

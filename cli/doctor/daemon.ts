@@ -5,6 +5,7 @@ import { daemonFiles } from '../daemon/files.js';
 import { acquireDaemonLock, readPidFile } from '../daemon/lock.js';
 import { runningDaemon } from '../daemon/process.js';
 import { readStatus } from '../daemon/status.js';
+import { plural } from '../../engine/plural.js';
 
 /** The daemon rewrites its status file every few seconds; older than this, it looks stuck. */
 const STALE_STATUS_MS = 60_000;
@@ -30,7 +31,7 @@ export async function checkDaemon(paths: SfsPaths, opts: { fix: boolean }): Prom
     const base = `running (pid ${running.pid}, ${current.phase}), watching ${watched.length ? watched.join(', ') : 'no tools'}`;
     if (age > STALE_STATUS_MS) return result('daemon', 'Daemon', 'warn', `${base}; but its status is ${Math.round(age / 1000)}s old (stuck?)`, data, ['`sfs daemon logs` shows what it is doing; `sfs daemon restart` restarts it']);
     if (quarantined.length) {
-      return result('daemon', 'Daemon', 'warn', `${base}; ${quarantined.length} quarantined ${quarantined.length === 1 ? 'source' : 'sources'}`, data, quarantined.map((q) => `${q.tool} ${q.path}: ${q.failures} failures, last: ${q.error ?? '-'}`));
+      return result('daemon', 'Daemon', 'warn', `${base}; ${plural(quarantined.length, 'quarantined source')}`, data, quarantined.map((q) => `${q.tool} ${q.path}: ${plural(q.failures, 'failure')}, last: ${q.error ?? '-'}`));
     }
     return result('daemon', 'Daemon', 'ok', base, data);
   }

@@ -4,6 +4,7 @@ import { toolPresence } from '../../engine/capture/presence.js';
 import { result, type CheckResult } from '../../engine/doctor/check.js';
 import type { EventLog } from '../../engine/log/event-log.js';
 import type { ProjectionDb } from '../../engine/projections/db.js';
+import { plural } from '../../engine/plural.js';
 
 /**
  * Per tool: is its store here, how many sources the adapter lists on disk, how many of
@@ -19,7 +20,7 @@ export async function checkTool(adapter: ToolAdapter, env: AdapterEnv, log: Even
   const data: Record<string, unknown> = { tool: adapter.tool, store_found: presence.found, store_dirs: presence.existing.length ? presence.existing : presence.storeDirs, sources_on_disk: 0, sources_uncaptured: 0, sessions_captured: captured };
   if (!presence.found) {
     const status = captured ? 'ok' : 'info';
-    return result(id, title, status, `not installed here (no store at ${presence.storeDirs[0] ?? '-'}${presence.storeDirs.length > 1 ? ` or ${presence.storeDirs.length - 1} other places` : ''})${captured ? `; ${captured} sessions captured earlier` : ''}`, data);
+    return result(id, title, status, `not installed here (no store at ${presence.storeDirs[0] ?? '-'}${presence.storeDirs.length > 1 ? ` or ${plural(presence.storeDirs.length - 1, 'other place')}` : ''})${captured ? `; ${plural(captured, 'session')} captured earlier` : ''}`, data);
   }
   let sources: CaptureSource[];
   try {
@@ -34,7 +35,7 @@ export async function checkTool(adapter: ToolAdapter, env: AdapterEnv, log: Even
   if (sources.length === 0) {
     return result(id, title, 'warn', `store at ${where} holds no session files this version of sfs can read`, data, ['if the tool has sessions, its storage format may have changed: please report it']);
   }
-  const counts = `${sources.length} session ${sources.length === 1 ? 'source' : 'sources'} on disk, ${captured} ${captured === 1 ? 'session' : 'sessions'} captured`;
+  const counts = `${plural(sources.length, 'session source')} on disk, ${plural(captured, 'session')} captured`;
   if (captured === 0) {
     return result(id, title, 'warn', `NOTHING CAPTURED from ${where}: ${counts}`, data, [`run \`sfs import --from ${adapter.tool}\` to capture them, and \`sfs daemon start\` to keep capturing`]);
   }

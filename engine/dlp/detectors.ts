@@ -56,6 +56,14 @@ function ibanValid(iban: string): boolean {
 const COMMON_TLD = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'dev', 'ai', 'app', 'info', 'biz', 'name', 'pro', 'tech', 'cloud', 'email', 'online', 'site', 'xyz', 'company', 'team', 'systems', 'digital', 'studio', 'agency', 'solutions', 'services', 'group', 'global', 'works', 'page', 'mail']);
 const EXAMPLE_DOMAIN = /(^|\.)(example\.(com|org|net)|test|invalid|localhost|local|users\.noreply\.github\.com|noreply\.github\.com)$/i;
 
+/**
+ * `user@host` inside `scheme://…@host` is a URL's user (and password) and host, not an address:
+ * reporting it as an email would redact the host along with the password.
+ */
+function inUrlAuthority(m: RegExpExecArray): boolean {
+  return /[a-z][a-z0-9+.-]{1,20}:\/\/[^\s/?#'"]*$/i.test(m.input.slice(Math.max(0, m.index - 300), m.index));
+}
+
 export const DETECTORS: Detector[] = [
   { id: 'private-key', hint: (t) => t.includes('PRIVATE KEY'), kind: 'secret', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g, accept: (s) => /[A-Za-z0-9+/=]{40,}/.test(s.replace(/\s+/g, '')) },
   { id: 'aws-access-key-id', hint: (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'), kind: 'secret', re: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/g, group: 1, accept: (s) => !/EXAMPLE$/.test(s) },
@@ -89,7 +97,20 @@ export const DETECTORS: Detector[] = [
       }
     },
   },
-  { id: 'url-password', hint: (t) => t.includes('://') && t.includes('@'), kind: 'secret', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"]{1,64}:([^\s@/'"]{3,128})@[A-Za-z0-9.-]/g, group: 1, accept: notPlaceholder },
+  /**
+   * Credentials in a connection URL (`scheme://user:password@host`, any scheme, the user may be
+   * empty as in `redis://:pw@host`): only the password is the secret, so the user, host and path
+   * stay readable. The password runs to the last `@` before the host (an unencoded `@` in it is
+   * common); `d` gives the group's own offsets, since the user may equal the password.
+   */
+  {
+    id: 'url-password',
+    hint: (t) => t.includes('://') && t.includes('@'),
+    kind: 'secret',
+    re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"]{0,64}:([^\s/?#'",;<>`]{1,128})@(?=[A-Za-z0-9.\-[])/dgi,
+    group: 1,
+    accept: notPlaceholder,
+  },
   {
     id: 'env-secret',
     hint: (t) => t.includes('='),
@@ -104,7 +125,7 @@ export const DETECTORS: Detector[] = [
     kind: 'personal',
     re: /(?<![A-Za-z0-9._%+\\-])([A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24})))\b/g,
     group: 1,
-    accept: (s, m) => !EXAMPLE_DOMAIN.test(m[2]!) && !/^git@/i.test(s) && (m[3]!.length === 2 || COMMON_TLD.has(m[3]!.toLowerCase())),
+    accept: (s, m) => !EXAMPLE_DOMAIN.test(m[2]!) && !/^git@/i.test(s) && (m[3]!.length === 2 || COMMON_TLD.has(m[3]!.toLowerCase())) && !inUrlAuthority(m),
   },
   { id: 'credit-card', kind: 'personal', re: /(?<![\d.-])((?:\d[ -]?){12,18}\d)(?![\d.-])/g, group: 1, accept: (s) => /^(4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(s.replace(/\D/g, '')) && luhn(s.replace(/\D/g, '')) && !/^(\d)\1+$/.test(s.replace(/\D/g, '')) },
   { id: 'us-ssn', hint: (t) => t.includes('-'), kind: 'personal', re: /(?<![\d-])((?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4})(?![\d-])/g, group: 1 },

@@ -30,7 +30,7 @@ function spans(text: string): Span[] {
       }
       const secret = d.group ? m[d.group]! : m[0];
       if (d.accept && !d.accept(secret, m)) continue;
-      const start = m.index + (d.group ? m[0].indexOf(secret, d.id === 'env-secret' ? m[0].indexOf('=') : 0) : 0);
+      const start = d.group && m.indices?.[d.group] ? m.indices[d.group]![0] : m.index + (d.group ? m[0].indexOf(secret, d.id === 'env-secret' ? m[0].indexOf('=') : 0) : 0);
       out.push({ start, end: start + secret.length, detector: d });
     }
   }

@@ -3,6 +3,7 @@ import type { ProjectionDb } from '../projections/db.js';
 import { loadMessages, orderedRefs } from './messages.js';
 import { getSessionDetail } from './sessions.js';
 import type { MessageAuthor } from './views.js';
+import { plural } from '../plural.js';
 
 /**
  * A session's recent conversation as plain text for an agent, fitted to a token budget:
@@ -65,7 +66,7 @@ export function getSessionContext(db: ProjectionDb, id: string, maxTokens: numbe
   const d = getSessionDetail(db, id);
   const refs = orderedRefs(db, id);
   const budget = Math.max(1, maxTokens) * CHARS_PER_TOKEN;
-  const header = `# ${d.title}\nsession ${d.id} · ${d.tool ?? 'unknown tool'}${d.cwd ? ` · ${d.cwd}` : ''} · ${refs.length} messages\n`;
+  const header = `# ${d.title}\nsession ${d.id} · ${d.tool ?? 'unknown tool'}${d.cwd ? ` · ${d.cwd}` : ''} · ${plural(refs.length, 'message')}\n`;
   let used = header.length;
   const picked: string[] = [];
   let earliest = refs.length;
@@ -94,7 +95,7 @@ export function getSessionContext(db: ProjectionDb, id: string, maxTokens: numbe
   }
   picked.reverse();
   const omitted = earliest;
-  const body = `${header}${omitted > 0 ? `(${omitted} earlier messages omitted to fit ${maxTokens} tokens)\n` : ''}\n${picked.join('\n\n')}`;
+  const body = `${header}${omitted > 0 ? `(${plural(omitted, 'earlier message')} omitted to fit ${maxTokens} tokens)\n` : ''}\n${picked.join('\n\n')}`;
   return {
     id: d.id,
     title: d.title,

@@ -3,6 +3,8 @@ import { estimateCost } from '../pricing.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { cwdUnderSql } from './directory-scope.js';
 import { sessionCounts } from './session-counts.js';
+import { orderedRefs } from './messages.js';
+import { resumedInto, resumeOf } from './resume-lineage.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 
 type Row = Record<string, unknown>;
@@ -44,6 +46,7 @@ function summary(row: Row): SessionSummary {
     author: row.view_of
       ? { account: row.author_account as string, username: (row.author_username as string) ?? (row.author_account as string), space: (row.author_space as string) ?? null, session: row.view_of as string }
       : null,
+    resumed_from: (row.resumed_from as string) ?? null,
   };
 }
 
@@ -205,6 +208,8 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
     tool_version: (row.tool_version as string) ?? null,
     agent_id: (row.agent_id as string) ?? null,
     fork: row.fork_from ? { from: row.fork_from as string, at_msg: (row.fork_at_msg as string) ?? null, checkpoint: (row.fork_checkpoint as string) ?? null } : null,
+    resume: resumeOf(db, id),
+    resumed_into: resumedInto(db, id),
     children: { forks, subagents },
     lineage: lineageOf(db, id),
     checkpoints: listCheckpoints(db, id),

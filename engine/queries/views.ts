@@ -19,6 +19,8 @@ export interface SessionSummary {
   purged: boolean;
   parent_session_id: string | null;
   fork_from: string | null;
+  /** The session this one continues, when `sfs resume` wrote it (DESIGN §9). */
+  resumed_from: string | null;
   /**
    * Set on another account's view of a session (DESIGN §13): whose events these are, the session
    * they belong to, and the space they came through ('personal' for a handoff).
@@ -54,6 +56,10 @@ export interface SessionDetail extends SessionSummary {
   tool_version: string | null;
   agent_id: string | null;
   fork: { from: string; at_msg: string | null; checkpoint: string | null } | null;
+  /** Resume lineage: the session continued, its tool, and the message it was resumed at (1-based in that session; null when not found here). */
+  resume: { from: string; tool: string | null; at_msg: string | null; at_message: number | null } | null;
+  /** Sessions `sfs resume` wrote from this one, oldest first. */
+  resumed_into: Array<{ id: string; tool: string | null }>;
   /** Forks of this session and sub-agent sessions it spawned. */
   children: { forks: string[]; subagents: string[] };
   /** Ancestors by fork, nearest first. */

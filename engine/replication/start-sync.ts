@@ -19,6 +19,7 @@ export interface SyncOptions {
 export interface SyncStatus {
   state: 'connecting' | 'connected' | 'waiting' | 'stopped' | 'failed';
   relay: string;
+  /** Why the last attempt failed; cleared when a connection succeeds. */
   lastError?: string;
   connectedAt?: number;
   pushed: number;
@@ -73,6 +74,8 @@ export function startSync(store: Store, opts: SyncOptions = {}): SyncHandle {
         await conn.open();
         st.state = 'connected';
         st.connectedAt = Date.now();
+        // The error of the attempts before is over: 'connected' beside it would read as a problem now.
+        delete st.lastError;
         opts.log?.('sync connected', { relay: creds.relay });
         await conn.run();
       } catch (err) {

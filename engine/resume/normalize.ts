@@ -1,4 +1,5 @@
 import type { ContentBlock, ImageBlock, Message, ToolResultBlock, ToolUseBlock } from '../model/message.js';
+import { unwrapUserInput } from '../model/user-input-wrapper.js';
 import { familyOf, TARGET_TRAITS } from './targets.js';
 import type { MappingReport, ResumeTarget, SourceSession } from './types.js';
 
@@ -8,6 +9,8 @@ import type { MappingReport, ResumeTarget, SourceSession } from './types.js';
  * content, compaction records, recorded API errors and inline sub-agent turns are left
  * out (and counted); thinking keeps its signature only for the provider that issued it.
  */
+const CLINE_FAMILY = new Set(['cline', 'roo-code', 'kilo-code']);
+
 export function normalizeMessages(src: SourceSession, target: ResumeTarget, report: MappingReport): Message[] {
   const traits = TARGET_TRAITS[target];
   const hasMainLine = src.messages.some((m) => !m.is_sidechain);
@@ -25,7 +28,9 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
       switch (b.type) {
         case 'text':
         case 'summary': {
-          const text = typeof b.text === 'string' ? b.text : '';
+          let text = typeof b.text === 'string' ? b.text : '';
+          // Sessions captured before capture unwrapped the Cline CLI's <user_input> keep it: not replayed.
+          if (m.role === 'user' && CLINE_FAMILY.has(src.tool)) text = unwrapUserInput(text)?.text ?? text;
           if (text.trim() === '') break;
           (m.role === 'assistant' ? assistant : user).push({ type: 'text', text });
           break;

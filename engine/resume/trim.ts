@@ -1,5 +1,6 @@
 import type { ContentBlock, Message } from '../model/message.js';
 import type { MappingReport } from './types.js';
+import { plural } from '../plural.js';
 
 /** A picture costs about this much whatever its byte size (providers bill images by pixels, not base64 length). */
 const IMAGE_TOKENS = 1600;
@@ -27,7 +28,7 @@ export function estimateTokens(m: Message): number {
 }
 
 export function trimNote(count: number, tokens: number, limit: number): string {
-  return `[SessionFS: the first ${count} messages of this conversation (about ${tokens} tokens) were left out so the rest fits a history limit of ${limit} tokens. The conversation continues from there.]`;
+  return `[SessionFS: the first ${plural(count, 'message')} of this conversation (about ${tokens} tokens) were left out so the rest fits a history limit of ${limit} tokens. The conversation continues from there.]`;
 }
 
 /**

@@ -86,6 +86,15 @@ describe('sfs config / completion / help', () => {
     }
   });
 
+  test('completion --help prints help, not the script', async () => {
+    for (const flag of ['--help', '-h']) {
+      const help = await sfs.out(['completion', flag]);
+      assert.match(help, /^sfs completion$/m);
+      assert.match(help, /Print a shell completion script/);
+      assert.doesNotMatch(help, /completions-###/);
+    }
+  });
+
   test('--help and --version', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.equal(await sfs.out(['--version']), `${pkg.version}\n`);

@@ -61,6 +61,7 @@ describe('sfs list / show / search', () => {
       parent_session_id: null,
       fork_from: null,
       author: null, // set on another account's copy of a session (DESIGN §13)
+      resumed_from: null,
     });
     const human = await sfs.out(['list']);
     const lines = human.trimEnd().split('\n');
@@ -261,6 +262,19 @@ describe('sfs list / show / search', () => {
     assert.deepEqual(since, [`${GEMINI}:user:m1`]);
     assert.equal(limit.length, 2);
     assert.match(await sfs.out(['search', 'tokenizer', '--tool', 'cursor']), /^No matches for "tokenizer"\.$/m);
+  });
+
+  test('--tool with a name no session can have is a usage error naming the known tools', async () => {
+    for (const args of [['list', '--tool', 'nosuchtool'], ['search', 'tokenizer', '--tool', 'nosuchtool']]) {
+      const err = await sfs.fails(args, 'USAGE', 2);
+      assert.match(err.message, /^--tool: unknown tool "nosuchtool"; known: /);
+      const known = err.message.split('; known: ')[1]!.split(', ');
+      // the nine captured tools, and a name only an imported session carries
+      for (const t of ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'gemini-cli']) assert.ok(known.includes(t), t);
+      assert.deepEqual(err.details, { known });
+    }
+    // A known tool with no sessions here is no error: it just matches nothing.
+    assert.deepEqual((await sfs.ok(['list', '--tool', 'kilo-code'])).sessions, []);
   });
 
   test('search snippets mark the match', async () => {

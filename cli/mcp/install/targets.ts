@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
 import { clineDataDir } from '../../../adapters/cline/locate.js';
+import { copilotHome } from '../../../adapters/copilot/locate.js';
 import { globalStorageDirs, pathFor } from '../../../adapters/cline-family/vscode-hosts.js';
 
 /** What a client needs to start our server. */
@@ -79,8 +80,8 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
   const geminiDir = p.join(e.GEMINI_CLI_HOME || home, '.gemini');
   out.push({ tool: 'gemini', file: p.join(geminiDir, 'settings.json'), format: 'json', serversKey: ['mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: geminiDir });
 
-  // Copilot CLI: COPILOT_HOME, else $XDG_CONFIG_HOME/.copilot, else ~/.copilot.
-  const copilotDir = e.COPILOT_HOME || (e.XDG_CONFIG_HOME ? p.join(e.XDG_CONFIG_HOME, '.copilot') : p.join(home, '.copilot'));
+  // Copilot CLI: the directory capture reads (COPILOT_HOME, else ~/.copilot; XDG_CONFIG_HOME does not move it).
+  const copilotDir = copilotHome(env);
   out.push({
     tool: 'copilot',
     file: p.join(copilotDir, 'mcp-config.json'),

@@ -3,6 +3,8 @@ import { SfsError } from '../../../engine/errors.js';
 import { createCheckpoint } from '../../../engine/ops/checkpoint.js';
 import { forkSession } from '../../../engine/ops/fork.js';
 import { getSessionContext } from '../../../engine/queries/context.js';
+import { checkToolName } from '../../../engine/queries/known-tools.js';
+import { plural } from '../../../engine/plural.js';
 import { findRelatedSessions } from '../../../engine/queries/related.js';
 import { search } from '../../../engine/queries/search.js';
 import { listCheckpoints, listSessions, resolveSession } from '../../../engine/queries/sessions.js';
@@ -34,6 +36,7 @@ const searchSessions = defineTool({
   },
   annotations: { readOnlyHint: true },
   async handler(a, ctx) {
+    checkToolName(ctx.db, a.tool, 'tool');
     const f = await sessionFilter(ctx, a.project);
     const hits = search(ctx.db, { query: a.query, tool: a.tool, since: parseDateArg(a.since, 'since'), until: parseDateArg(a.until, 'until'), limit: a.limit ?? 20, sessionIds: f.ids });
     return {
@@ -57,6 +60,7 @@ const listRecentSessions = defineTool({
   output: { project: nullableString, total: z.number().int(), sessions: z.array(sessionItem) },
   annotations: { readOnlyHint: true },
   async handler(a, ctx) {
+    checkToolName(ctx.db, a.tool, 'tool');
     const f = await sessionFilter(ctx, a.project);
     const r = listSessions(ctx.db, { limit: a.limit ?? 20, tool: a.tool, since: parseDateArg(a.since, 'since'), ids: f.ids });
     return { project: f.project?.key ?? null, total: r.total, sessions: r.sessions };
@@ -83,7 +87,7 @@ const getSessionContextTool = defineTool({
     text: z.string(),
   },
   annotations: { readOnlyHint: true },
-  text: (c) => `${c.text}\n\n(${c.included_messages} of ${c.total_messages} messages, about ${c.estimated_tokens} tokens)`,
+  text: (c) => `${c.text}\n\n(${c.included_messages} of ${plural(c.total_messages, 'message')}, about ${c.estimated_tokens} tokens)`,
   handler: (a, ctx) => getSessionContext(ctx.db, resolveSession(ctx.db, a.session_id), a.max_tokens ?? 4000),
 });
 

@@ -30,6 +30,10 @@ test('generated Cline CLI 3.0.65 SDK session', async () => {
   assert.equal(s.header.created_at, '2026-11-24T04:07:11.256Z');
   assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
   assert.deepEqual(s.messages.map((m) => m.msg_id), ['5cd62649-fefb-433d-ac50-c4946f731f5c', 'msg_2bm3fLf_', 'msg_ZKF50x0n', 'msg_m0zLqduj']);
+  // The CLI's <user_input mode="act"> wrapper is taken off what was typed; the mode is kept beside it.
+  assert.deepEqual(s.messages[0]!.content, [{ type: 'text', text: 'SCN_TOOLS: please inspect this project' }]);
+  assert.equal(s.messages[0]!.input_mode, 'act');
+  assert.equal(s.messages[1]!.input_mode, undefined);
   // token totals match the session record's metadata.usage (6400 in, 96 out, 2048 cache read)
   const sum = (k: 'input_tokens' | 'output_tokens' | 'cache_read_tokens') => s.messages.reduce((n, m: Message) => n + (m.usage?.[k] ?? 0), 0);
   assert.deepEqual([sum('input_tokens'), sum('output_tokens'), sum('cache_read_tokens')], [6400, 96, 2048]);

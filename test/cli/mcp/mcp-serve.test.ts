@@ -251,6 +251,11 @@ describe('sfs mcp serve with a real MCP client', () => {
     const badDate = await call(client, 'list_recent_sessions', { since: 'yesterday-ish' });
     assert.equal(badDate.isError, true);
     assert.match(textOf(badDate), /not a date/);
+    for (const name of ['list_recent_sessions', 'search_sessions']) {
+      const badTool = await call(client, name, { query: 'x', tool: 'nosuchtool' });
+      assert.equal(badTool.isError, true, name);
+      assert.match(textOf(badTool), /tool: unknown tool "nosuchtool"; known: claude-code, codex, .* \[USAGE\]/);
+    }
   });
 
   test('the project comes from the client\'s workspace roots first; two servers run at once', async () => {

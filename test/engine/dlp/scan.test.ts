@@ -22,6 +22,8 @@ const SECRETS: Array<[string, string]> = [
   ['private-key', `here is the key:\n${pem}\n`],
   ['jwt', `Authorization: Bearer ${jwt}`],
   ['url-password', 'DATABASE_URL=postgres://admin:Hunter2xQ9@db.internal:5432/app'],
+  ['url-password', 'postgres://admin:pw@host/db'],
+  ['url-password', 'redis://:p4ssw0rd@cache.acme.com:6379'],
   ['env-secret', 'export STRIPE_WEBHOOK_SECRET=whsec9f8e7d6c5b4a3'],
   ['env-secret', 'DB_PASSWORD="s3cr3tPassw0rd!"'],
   ['email', 'contact jane.doe@acme-corp.com for access'],
@@ -46,6 +48,7 @@ const NEAR_MISSES = [
   'TOKEN_TTL=3600',
   'SECRET_NAME=prod-db',
   'mail user@example.com or git@github.com:org/repo.git',
+  'clone ssh://deploy@build.acme.com/srv/repo.git',
   '@router.post("/users")\n@pytest.mark.asyncio',
   'decorator\\n@app.get("/")',
   'order 1234 5678 9012 3456 (not luhn)',
@@ -84,6 +87,44 @@ test('redaction replaces only the secret, keeps ids and shape, and leaves the in
   assert.ok(r.findings.every((f) => !f.preview.includes('Hunter2xQ9')));
 });
 
+test('a connection URL: only the password is redacted, the host stays, and no email is reported', () => {
+  const cases: Array<[string, string]> = [
+    ['postgres://admin:pw@host/db', 'postgres://admin:[REDACTED:url-password]@host/db'],
+    ['url postgres://admin:s3cretpw@db.prod.io:5432/app and mail bob@acme.com', 'url postgres://admin:[REDACTED:url-password]@db.prod.io:5432/app and mail [REDACTED:email]'],
+    ['redis://:p4ss@cache.acme.com:6379/0', 'redis://:[REDACTED:url-password]@cache.acme.com:6379/0'],
+    ['mysql://admin:admin@db.acme.com/x', 'mysql://admin:[REDACTED:url-password]@db.acme.com/x'], // the user is kept even when it equals the password
+    ['amqp://svc:p@ss@mq.acme.io/vhost', 'amqp://svc:[REDACTED:url-password]@mq.acme.io/vhost'], // an unencoded @ in the password
+  ];
+  for (const [text, want] of cases) {
+    const r = redactValue({ text });
+    assert.equal(r.value.text, want);
+    assert.ok(r.findings.some((f) => f.detector === 'url-password'), text);
+    assert.equal(r.findings.filter((f) => f.detector === 'email').length, want.includes('[REDACTED:email]') ? 1 : 0, text);
+  }
+});
+
+test('any scheme://user:password@host: the password is found as url-password and never as an email', async () => {
+  const fc = (await import('fast-check')).default;
+  const { redactText } = await import('../../../engine/dlp/scan.js');
+  const label = fc.stringMatching(/^[a-z0-9]{1,10}$/);
+  const url = fc.record({
+    scheme: fc.constantFrom('postgres', 'postgresql', 'mysql', 'redis', 'rediss', 'mongodb+srv', 'amqp', 'https', 'ftp'),
+    user: fc.stringMatching(/^[A-Za-z0-9._-]{0,16}$/),
+    // 'p4' first: never a placeholder such as "password" or "xxxx"
+    password: fc.stringMatching(/^[A-Za-z0-9!$%^*()_+=~.-]{0,24}$/).map((s) => `p4${s}`),
+    host: fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('com', 'io', 'net', 'de', 'internal')).map(([ls, tld]) => [...ls, tld].join('.')),
+    rest: fc.constantFrom('', '/db', ':5432/app', '/0?ssl=true'),
+  });
+  fc.assert(
+    fc.property(url, (u) => {
+      const r = redactText(`${u.scheme}://${u.user}:${u.password}@${u.host}${u.rest}`);
+      assert.equal(r.text, `${u.scheme}://${u.user}:[REDACTED:url-password]@${u.host}${u.rest}`);
+      assert.deepEqual(r.findings.map((f) => f.detector), ['url-password']);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('each detector hint is a necessary condition: no text the regex matches is skipped', async () => {
   const fc = (await import('fast-check')).default;
   const { DETECTORS } = await import('../../../engine/dlp/detectors.js');
@@ -95,6 +136,6 @@ test('each detector hint is a necessary condition: no text the regex matches is 
   for (const text of NEAR_MISSES) check(text);
   assert.ok(SECRETS.every(([id, text]) => DETECTORS.some((d) => d.id === id && d.hint?.(text) !== false)), 'every sample secret passes its hint');
   // Strings assembled from the detectors' own building blocks (prefixes, separators, alphabets).
-  const pieces = ['AKIA', 'ASIA', 'AIza', 'ghp_', 'github_pat_', 'glpat-', 'xoxb-', 'xapp-1-', 'sk-', 'sk-ant-api03-', 'sk_live_', 'rk_test_', 'eyJ', '.', '://', '@', ':', '=', '-', '_', ' ', '\n', 'export ', 'API_KEY', 'aws_secret_key', 'AWS', 'https://hooks.slack.com/services/T', '/B', '-----BEGIN ', 'PRIVATE KEY', '-----', 'a1B2c3D4e5F6g7H8i9J0', 'ABCDEFGHIJKLMNOP', '0123456789', 'com', 'x', 'DE89', '536-22-8714'];
+  const pieces = ['AKIA', 'ASIA', 'AIza', 'ghp_', 'github_pat_', 'glpat-', 'xoxb-', 'xapp-1-', 'sk-', 'sk-ant-api03-', 'sk_live_', 'rk_test_', 'eyJ', '.', '://', '@', ':', '=', '-', '_', ' ', '\n', 'export ', 'API_KEY', 'aws_secret_key', 'AWS', 'https://hooks.slack.com/services/T', '/B', '-----BEGIN ', 'PRIVATE KEY', '-----', 'a1B2c3D4e5F6g7H8i9J0', 'ABCDEFGHIJKLMNOP', '0123456789', 'com', 'x', 'DE89', '536-22-8714', 'postgres', 'redis://:', '//', 'admin', 'db.io', '?', '#', '/'];
   fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => check(parts.join(''))), { numRuns: 3000 });
 });

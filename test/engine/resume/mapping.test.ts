@@ -124,3 +124,18 @@ test('current line: a rewound branch is not replayed', () => {
   ]);
   assert.deepEqual(line.map((m) => m.msg_id), ['a', 'b', 'new', 'c']);
 });
+
+test("the Cline CLI's <user_input> wrapper, kept by sessions captured before capture unwrapped it, is not replayed", () => {
+  for (const target of ['claude-code', 'codex'] as const) {
+    const p = prepareForTarget(src('cline', [
+      msg('user', [text('<user_input mode="act">SCN_TOOLS: please inspect this project</user_input>')]),
+      msg('assistant', [text('Looking.')]),
+      msg('user', [text('<user_input mode="plan">\nand then?\n</user_input>')]),
+      msg('assistant', [text('Done.')]),
+    ]), target);
+    assert.deepEqual(p.messages.filter((m) => m.role === 'user').map((m) => (m.content[0] as { text: string }).text), ['SCN_TOOLS: please inspect this project', '\nand then?\n']);
+  }
+  // Another tool's user who typed the tag keeps it: only Cline-family sessions carry the wrapper.
+  const other = prepareForTarget(src('codex', [msg('user', [text('<user_input mode="act">literal</user_input>')]), msg('assistant', [text('ok')])]), 'claude-code');
+  assert.equal((other.messages[0]!.content[0] as { text: string }).text, '<user_input mode="act">literal</user_input>');
+});
