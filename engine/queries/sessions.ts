@@ -53,6 +53,8 @@ export interface ListOptions {
   deleted?: 'exclude' | 'include' | 'only';
   /** Sub-agent sessions are hidden unless asked for. */
   includeSubagents?: boolean;
+  /** Sessions evicted from this store (storage prune) are hidden unless asked for: 'only' lists them. */
+  evicted?: 'exclude' | 'only';
   /** Only these sessions (a project's sessions, resolved by the caller). */
   ids?: readonly string[];
 }
@@ -70,6 +72,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   const deleted = o.deleted ?? 'exclude';
   if (deleted === 'exclude') where.push('deleted = 0');
   if (deleted === 'only') where.push('deleted = 1');
+  where.push(o.evicted === 'only' ? 'evicted = 1' : 'evicted = 0');
   if (!o.includeSubagents) where.push('parent_session_id IS NULL');
   if (o.tool) {
     where.push('tool = @tool');

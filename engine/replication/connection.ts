@@ -227,6 +227,7 @@ export class SyncConnection {
     const batch = await this.log.readOrigin(this.origin, from, PUSH_BATCH_EVENTS);
     if (!batch.length) return undefined;
     let upTo = batch[batch.length - 1]!.seq;
+    const evicted = await this.evictedAmong(batch);
     const events: WireEvent[] = [];
     const blocked: string[] = [];
     const findings: number[] = [];
@@ -237,7 +238,7 @@ export class SyncConnection {
         upTo = e.seq - 1;
         break;
       }
-      if (!this.opts.filter(e.session)) continue;
+      if (!this.opts.filter(e.session) || evicted.has(e)) continue;
       const out = this.scrub(e, findings);
       if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
       else {
@@ -247,6 +248,16 @@ export class SyncConnection {
     }
     await this.holdBack(blocked);
     return { from, upTo, events, findings, ...this.context(events) };
+  }
+
+  /**
+   * Events whose body was evicted from this machine (storage prune): gone here, not erased, so
+   * they are never sent as if empty were their content (the relay had them before eviction).
+   */
+  private async evictedAmong(events: AnyStoredEvent[]): Promise<Set<AnyStoredEvent>> {
+    if (!events.some((e) => e.body === null)) return new Set();
+    const sessions = new Set(await this.log.evictedSessions());
+    return new Set(events.filter((e) => e.body === null && e.session !== null && sessions.has(e.session)));
   }
 
   /** Records events held back by a block policy (sfs sync status counts them). */
@@ -334,7 +345,9 @@ export class SyncConnection {
    * session starts being shared, and for the relay's backfill requests.
    */
   async pushSession(session: string, space = this.personal.id): Promise<number> {
-    const own = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
+    const mine = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
+    const evicted = await this.evictedAmong(mine);
+    const own = mine.filter((e) => !evicted.has(e));
     let written = 0;
     let prev = 0;
     for (let i = 0, stale = 0; i < own.length; ) {
