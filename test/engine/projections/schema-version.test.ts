@@ -13,6 +13,7 @@ import { tempDir } from '../../helpers/tmp.js';
  */
 const SCHEMA_HASHES: Record<string, string> = {
   '4': '04e6383a3f48eb84',
+  '5': '3ee68df7e0bf49c5',
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
