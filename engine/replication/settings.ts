@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { SfsError } from '../errors.js';
 import type { SfsPaths } from '../paths.js';
+import { credentialsFile } from './credentials.js';
 
 /**
- * What continuous sync pushes: `all` of this store's events, only `selective`ly the
- * watched sessions, or nothing (`off`: only `sfs push` sends). Pulls are not filtered.
+ * What continuous sync (the daemon) pushes: `all` of this store's events, only `selective`ly
+ * the watched sessions, or nothing (`off`: the daemon does not sync; `sfs sync now` and
+ * `sfs push` send on demand). Pulls are not filtered.
  */
 export type SyncMode = 'off' | 'all' | 'selective';
 export interface SyncSettings {
@@ -19,7 +21,9 @@ export function syncSettingsFile(paths: SfsPaths): string {
 
 export function readSyncSettings(paths: SfsPaths): SyncSettings {
   const file = syncSettingsFile(paths);
-  if (!existsSync(file)) return { mode: 'all', watch: [] };
+  // Sync is opt-in: signing in writes mode off (sfs auth). A store signed in without this file
+  // was signed in before that, when sync started at sign-in: it keeps syncing everything.
+  if (!existsSync(file)) return { mode: existsSync(credentialsFile(paths)) ? 'all' : 'off', watch: [] };
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Partial<SyncSettings>;
     return { mode: s.mode === 'off' || s.mode === 'selective' ? s.mode : 'all', watch: Array.isArray(s.watch) ? s.watch.filter((x) => typeof x === 'string') : [] };
