@@ -344,7 +344,7 @@ export class LocalLog implements EventLog {
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
     return this.serialize(async () => {
       const ops: BatchOp[] = [];
-      const res: IngestResult = { written: 0, duplicates: 0, evicted: 0, restored: 0 };
+      const res: IngestResult = { written: 0, duplicates: 0 };
       const restoring = new Set<string>();
       let pos = this.headPos;
       const seqs = new Map<string, number>();
@@ -359,7 +359,7 @@ export class LocalLog implements EventLog {
         const evicted = e.session !== null && this.evicted.has(e.session);
         // An evicted session stays evicted until asked for (restore); a purge still erases it.
         if (evicted && !opts.restore && e.type !== 'session.purged') {
-          res.evicted!++;
+          res.evicted = (res.evicted ?? 0) + 1;
           continue;
         }
         if (evicted && opts.restore) restoring.add(e.session!);
@@ -369,7 +369,7 @@ export class LocalLog implements EventLog {
           if (e.origin === this.origin || inBatch.has(id) || covers(stored.get(e.origin), e.seq)) {
             if (evicted && opts.restore && e.body !== null && !inBatch.has(id)) {
               assertValid(eventSchema(e.type), e.body, `event ${e.origin}:${e.seq} (${e.type})`);
-              if (await this.refill(ops, e)) res.restored!++;
+              if (await this.refill(ops, e)) res.restored = (res.restored ?? 0) + 1;
             }
             inBatch.add(id);
             res.duplicates++;

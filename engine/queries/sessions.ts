@@ -142,6 +142,16 @@ export function getSessionRow(db: ProjectionDb, id: string): Row {
   return row;
 }
 
+/** Whether storage prune evicted the session's messages from this machine. */
+export function isEvicted(db: ProjectionDb, id: string): boolean {
+  return (db.prepare('SELECT evicted FROM sessions WHERE id = ?').get(id) as { evicted: number } | undefined)?.evicted === 1;
+}
+
+/** Export and resume need the messages: an evicted session is refused, naming the way back. */
+export function assertNotEvicted(db: ProjectionDb, id: string): void {
+  if (isEvicted(db, id)) throw new SfsError('NOT_FOUND', `session ${id} was evicted from this machine (storage prune); sfs pull ${id} fetches it back`);
+}
+
 export function listCheckpoints(db: ProjectionDb, id: string): CheckpointView[] {
   return db.prepare('SELECT name, at_msg, created_at FROM checkpoints WHERE session_id = ? ORDER BY created_at, name').all(id) as CheckpointView[];
 }

@@ -120,6 +120,8 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
     assert.equal(pulled.written, 1, "B's new message");
     assert.deepEqual(await ids(a, '--evicted'), [OLD2]);
     assert.deepEqual(await ids(a), [OLD1, UNSYNCED, RECENT].sort());
+    // Still evicted: export (and resume) refuse rather than write an empty session.
+    assert.match((await a.failsJson(['export', OLD2, '--format', 'md', '-o', '-'], 'NOT_FOUND', 3)).message, /evicted from this machine.*sfs pull ses_prunedold00002/);
     const show = await a.ok(['show', OLD1]);
     assert.equal(show.messages.total, 151);
     assert.deepEqual([...new Set((await a.ok(['search', 'zebrafish'])).hits.map((h: { session_id: string }) => h.session_id))], [OLD1]);
