@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { SfsError } from '../errors.js';
 import type { SfsPaths } from '../paths.js';
-import { credentialsFile } from './credentials.js';
 
 /**
  * What continuous sync (the daemon) pushes: `all` of this store's events, only `selective`ly
@@ -21,9 +20,9 @@ export function syncSettingsFile(paths: SfsPaths): string {
 
 export function readSyncSettings(paths: SfsPaths): SyncSettings {
   const file = syncSettingsFile(paths);
-  // Sync is opt-in: signing in writes mode off (sfs auth). A store signed in without this file
-  // was signed in before that, when sync started at sign-in: it keeps syncing everything.
-  if (!existsSync(file)) return { mode: existsSync(credentialsFile(paths)) ? 'all' : 'off', watch: [] };
+  // Sync is opt-in: signing in writes this file with mode off (sfs auth). A store signed in
+  // without it was signed in before that, when sync started at sign-in: it keeps syncing all.
+  if (!existsSync(file)) return { mode: 'all', watch: [] };
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Partial<SyncSettings>;
     return { mode: s.mode === 'off' || s.mode === 'selective' ? s.mode : 'all', watch: Array.isArray(s.watch) ? s.watch.filter((x) => typeof x === 'string') : [] };
