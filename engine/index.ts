@@ -28,7 +28,7 @@ export { forkSession, type ForkOptions } from './ops/fork.js';
 export { createCheckpoint } from './ops/checkpoint.js';
 export { setAlias, setTitle, setTags } from './ops/metadata.js';
 export { deleteSession, restoreSession, purgeSession } from './ops/lifecycle.js';
-export { prune, pruneCandidates, type PruneOptions, type PruneCandidate } from './ops/prune.js';
+export { evictSessions, pruneCandidates, type PruneOptions, type PruneCandidate, type EvictionResult } from './ops/prune.js';
 export { importSfs, importedSessionId, type ImportResult } from './ops/import-sfs.js';
 export { exportSfs, sfsHeader, exportMessages } from './ops/export-sfs.js';
 export { storageReport, type StorageReport } from './ops/storage.js';

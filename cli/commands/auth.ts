@@ -5,6 +5,8 @@ import { SfsError } from '../../engine/errors.js';
 import { RelayApi } from '../../engine/replication/api.js';
 import { credentialsFile, readCredentials, removeCredentials, writeCredentials } from '../../engine/replication/credentials.js';
 import { handler, type GlobalArgs } from '../context.js';
+import { autosyncAtSignIn, autosyncNote, offerAutosync } from '../autosync.js';
+import { notifyDaemon } from './watcher.js';
 import { print, printJson } from '../output.js';
 
 interface AuthArgs extends GlobalArgs {
@@ -72,7 +74,12 @@ export const authCommand: CommandModule<GlobalArgs, AuthArgs> = {
     const relay = a.relay.replace(/\/$/, '');
     const res = await new RelayApi(relay).call('POST', `/v1/${a.action}`, { username: a.username, password, token_name: `sfs on ${hostname()}` });
     writeCredentials(ctx.paths, { relay, token: res.token, username: res.account.username, account_id: res.account.id });
-    if (ctx.json) return printJson(`auth ${a.action}`, { relay, username: res.account.username, credentials: credentialsFile(ctx.paths) });
+    // Sync is opt-in: signing in sends nothing until autosync is turned on (here on a terminal, or sfs sync auto).
+    let mode = autosyncAtSignIn(ctx.paths);
+    notifyDaemon(ctx.paths);
+    if (ctx.json) return printJson(`auth ${a.action}`, { relay, username: res.account.username, credentials: credentialsFile(ctx.paths), autosync: mode });
     print(`${a.action === 'signup' ? 'signed up' : 'logged in'} to ${relay} as ${res.account.username} (token in ${credentialsFile(ctx.paths)}, mode 0600)`);
+    mode = await offerAutosync(ctx.paths, relay);
+    print(autosyncNote(mode));
   }),
 };

@@ -87,6 +87,7 @@ function printStatus(st: DaemonStatus, up: string): void {
     print(color.bold('\nquarantined (retried when they change, at most every 10 minutes)'));
     for (const s of q) print(`${s.tool} ${s.path}: ${plural(s.failures, 'failure')}, last: ${s.error ?? '-'}`);
   }
+  if (!st.sync && st.autosync?.signed_in) print(`sync: off · autosync ${st.autosync.mode} ${color.dim('(sfs sync auto --mode all turns it on)')}`);
   if (st.sync) print(`sync: ${st.sync.state} · ${st.sync.relay} · pushed ${st.sync.pushed} · pulled ${st.sync.pulled}${st.sync.lastError ? color.yellow(` · ${st.sync.lastError}`) : ''}`);
   print(color.dim(`\nlog: ${st.log_file}`));
 }

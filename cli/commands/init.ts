@@ -7,6 +7,8 @@ import { SfsError } from '../../engine/errors.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { startDaemon } from '../daemon/control.js';
+import { readCredentials } from '../../engine/replication/credentials.js';
+import { autosyncNote, offerAutosync } from '../autosync.js';
 import { color, print, printJson } from '../output.js';
 import { renderTable } from '../table.js';
 import { plural } from '../../engine/plural.js';
@@ -87,6 +89,10 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       daemon = await startDaemon(ctx.paths);
       if (!ctx.json) print(daemon.already ? `daemon already running (pid ${daemon.pid})` : `${color.green('daemon started')} (pid ${daemon.pid})`);
     }
+
+    // Signed in with autosync off: offer to turn sync on (it is never on unasked).
+    const creds = readCredentials(ctx.paths);
+    if (interactive && creds) print(autosyncNote(await offerAutosync(ctx.paths, creds.relay)));
 
     if (ctx.json) {
       return printJson('init', {

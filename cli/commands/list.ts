@@ -19,6 +19,7 @@ interface Args extends GlobalArgs {
   limit?: number;
   deleted?: boolean;
   subagents?: boolean;
+  evicted?: boolean;
 }
 
 export const listCommand: CommandModule<GlobalArgs, Args> = {
@@ -36,7 +37,8 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       .option('reverse', { type: 'boolean', describe: 'reverse the sort order' })
       .option('limit', { type: 'number', describe: 'at most N sessions (config list.limit)' })
       .option('deleted', { type: 'boolean', describe: 'show deleted sessions (the trash) instead' })
-      .option('subagents', { type: 'boolean', describe: 'include sub-agent sessions' }) as Argv<Args>,
+      .option('subagents', { type: 'boolean', describe: 'include sub-agent sessions' })
+      .option('evicted', { type: 'boolean', describe: 'show sessions evicted from this machine by storage prune instead (sfs pull ID fetches one back)' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
     checkToolName(db, a.tool);
@@ -52,11 +54,12 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       limit: a.limit ?? (ctx.config['list.limit'] as number),
       deleted: a.deleted ? 'only' : 'exclude',
       includeSubagents: a.subagents,
+      evicted: a.evicted ? 'only' : 'exclude',
     });
     if (ctx.json) return printJson('list', res);
     if (!res.sessions.length) {
       const filtered = a.tool || a.project || a.since || a.until || a.text;
-      print(color.dim(a.deleted ? 'No deleted sessions.' : filtered ? 'No sessions match.' : res.total ? '' : 'No sessions yet. Import some with `sfs import <dir.sfs>`.'));
+      print(color.dim(a.evicted ? 'No evicted sessions.' : a.deleted ? 'No deleted sessions.' : filtered ? 'No sessions match.' : res.total ? '' : 'No sessions yet. Import some with `sfs import <dir.sfs>`.'));
       return;
     }
     const rows = res.sessions.map((s) => [

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { refoldSession } from '../../engine/projections/refold.js';
 import { resolveSession } from '../../engine/queries/sessions.js';
 import { attributeFetched } from '../../engine/replication/attribute.js';
 import { resolveRemoteSession } from '../../engine/replication/resolve-remote.js';
@@ -52,11 +53,16 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
   }),
 };
 
-async function fetchInto(ctx: Ctx, session: string, space?: string): Promise<{ written: number; duplicates: number }> {
+/** Fetches a session's events; one evicted from this machine (storage prune) comes back whole. */
+async function fetchInto(ctx: Ctx, session: string, space?: string): Promise<{ written: number; duplicates: number; restored: number }> {
   const { api: client } = api(ctx);
   const fetched = await client.sessionEvents(session, space);
   const store = await ctx.store();
-  return store.log.ingest(attributeFetched(fetched), undefined, { sparse: true });
+  const wasEvicted = (await store.log.evictedSessions()).includes(session);
+  const r = await store.log.ingest(attributeFetched(fetched), undefined, { sparse: true, restore: true });
+  // The restored bodies went back into events already folded: fold the session again.
+  if (wasEvicted) await refoldSession(store.projections, store.log, session);
+  return { written: r.written, duplicates: r.duplicates, restored: r.restored ?? 0 };
 }
 
 interface RemoteSession {
@@ -81,7 +87,7 @@ export const pullCommand: CommandModule<GlobalArgs, IdArgs> = {
     const id = resolveRemoteSession(a.session, (await remoteSessions(ctx, a.space)).map((r) => r.session));
     const r = await fetchInto(ctx, id, a.space);
     if (ctx.json) return printJson('pull', { session: id, ...r });
-    print(`pulled ${id}: ${r.written} new event(s), ${r.duplicates} already here`);
+    print(`pulled ${id}: ${r.written} new event(s), ${r.duplicates} already here${r.restored ? ` (${r.restored} evicted event(s) restored)` : ''}`);
   }),
 };
 

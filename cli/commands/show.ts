@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { SfsError } from '../../engine/errors.js';
 import { pageMessages } from '../../engine/queries/messages.js';
-import { getSessionDetail, resolveSession } from '../../engine/queries/sessions.js';
+import { getSessionDetail, isEvicted, resolveSession } from '../../engine/queries/sessions.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime } from '../output.js';
 import { renderMessage } from '../render-message.js';
@@ -37,6 +37,7 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
     const id = resolveSession(db, a.session);
     const detail = getSessionDetail(db, id);
     if (detail.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+    if (!ctx.json && isEvicted(db, id)) print(color.dim(`messages evicted from this machine (storage prune): sfs pull ${id} fetches them back`));
     const size = a.limit ?? (ctx.config['show.page_size'] as number);
     if (!Number.isInteger(size) || size < 1) throw new SfsError('USAGE', '--limit must be a positive whole number');
     let offset = a.offset ?? ((a.page ?? 1) - 1) * size;

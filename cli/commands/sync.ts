@@ -9,6 +9,7 @@ import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
 import { asCli } from './remote.js';
 import { plural } from '../../engine/plural.js';
+import { autosyncNote, setAutosync } from '../autosync.js';
 
 interface SyncArgs extends GlobalArgs {
   action: 'status' | 'now' | 'auto' | 'watch' | 'unwatch';
@@ -31,9 +32,9 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
         if (ctx.json) return printJson('sync auto', settings);
         return print(`autosync: ${settings.mode}${settings.mode === 'selective' ? ` (${settings.watch.length} watched)` : ''}`);
       }
-      writeSyncSettings(ctx.paths, { ...settings, mode: a.mode });
+      setAutosync(ctx.paths, a.mode);
       if (ctx.json) return printJson('sync auto', { ...settings, mode: a.mode });
-      return print(`autosync: ${a.mode}`);
+      return print(autosyncNote(a.mode));
     }
     if (a.action === 'watch' || a.action === 'unwatch') {
       if (!a.session) throw new SfsError('USAGE', `sync ${a.action} needs a session`);
@@ -50,7 +51,8 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
     const store = await ctx.store();
     if (a.action === 'now') {
       const { syncOnce } = await import('../../engine/replication/start-sync.js');
-      const r = await asCli(syncOnce(store));
+      // Asked for now: with autosync off this pass pushes everything (selective: the watched sessions).
+      const r = await asCli(syncOnce(store, settings.mode === 'off' ? { filter: () => true } : {}));
       if (ctx.json) return printJson('sync now', r);
       return print(`synced with ${creds.relay}: pushed ${r.pushed}, pulled ${r.pulled} event(s) across ${r.spaces} space(s)`);
     }

@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { SfsError } from '../../engine/errors.js';
 import { exportMessages, exportSfs, sfsHeader } from '../../engine/ops/export-sfs.js';
 import { importSfs } from '../../engine/ops/import-sfs.js';
-import { getSessionDetail, resolveSession } from '../../engine/queries/sessions.js';
+import { assertNotEvicted, getSessionDetail, resolveSession } from '../../engine/queries/sessions.js';
 import { isResumeTarget, RESUME_TARGETS, type ResumeTarget } from '../../engine/resume/types.js';
 import { headerFromSfs, writeMarkdown } from '../../engine/sfs/markdown.js';
 import { handler, type GlobalArgs } from '../context.js';
@@ -46,6 +46,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     if (a.format === 'md') {
       const d = getSessionDetail(db, id);
       if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+      assertNotEvicted(db, id);
       const { manifest, workspace } = sfsHeader(d);
       const header = headerFromSfs(manifest, workspace);
       if (a.out === '-') {

@@ -72,6 +72,7 @@ export async function runDaemon(paths: SfsPaths, opts: DaemonOptions): Promise<v
 class Daemon {
   private store!: Store;
   private sync: SyncHandle | undefined;
+  private autosync: DaemonStatus['autosync'];
   private scheduler!: CaptureScheduler;
   private watcher!: DirWatcher;
   private plan: WatchPlan[] = [];
@@ -167,21 +168,30 @@ class Daemon {
   }
 
   /**
-   * Continuous sync runs whenever this store is signed in to a relay (what it pushes
-   * follows `sfs sync auto`); signing in or out is noticed at the next re-plan.
+   * Continuous sync runs only when this store is signed in to a relay and autosync is on
+   * (`sfs sync auto --mode all|selective`): sync is opt-in, signing in alone sends nothing.
+   * Signing in or out and mode changes are noticed at the next re-plan (SIGHUP: at once).
    */
   private async reconcileSync(): Promise<void> {
     if (this.phase === 'stopping') return;
     const { readCredentials } = await import('../../engine/replication/credentials.js');
+    const { readSyncSettings } = await import('../../engine/replication/settings.js');
     const creds = readCredentials(this.paths);
-    if (creds && !this.sync) {
+    const mode = creds ? readSyncSettings(this.paths).mode : 'off';
+    const wanted = !!creds && mode !== 'off';
+    if (wanted && !this.sync) {
       const { startSync } = await import('../../engine/replication/start-sync.js');
       this.sync = startSync(this.store, { log: (line, fields) => this.log.info(`sync: ${line}`, fields ?? {}) });
-      this.log.info('sync started', { relay: creds.relay });
-    } else if (!creds && this.sync) {
+      this.log.info('sync started', { relay: creds!.relay, mode });
+    } else if (!wanted && this.sync) {
       await this.sync.stop();
       this.sync = undefined;
-      this.log.info('sync stopped (signed out)');
+      this.log.info(creds ? 'sync stopped (autosync off)' : 'sync stopped (signed out)');
+    }
+    const seen = { signed_in: !!creds, mode };
+    if (this.autosync?.signed_in !== seen.signed_in || this.autosync?.mode !== seen.mode) {
+      this.autosync = seen;
+      if (this.scheduler) this.writeStatus();
     }
   }
 
@@ -269,6 +279,7 @@ class Daemon {
       phase: this.phase,
       store_role: this.store?.log.role ?? 'guest',
       sync: this.sync ? this.sync.status() : null,
+      autosync: this.autosync,
       log_file: this.files.log,
       tools: this.plan.map((p) => {
         const s = this.stats.get(p.tool)!;

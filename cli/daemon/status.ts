@@ -33,6 +33,8 @@ export interface DaemonStatus {
   tools: ToolStatus[];
   /** Continuous sync with the relay, when signed in (`sfs auth login`); null otherwise. */
   sync?: { state: string; relay: string; pushed: number; pulled: number; reconnects: number; lastError?: string } | null;
+  /** What the daemon last read of the sign-in and the autosync mode (sync runs only when signed in and not `off`). */
+  autosync?: { signed_in: boolean; mode: string };
 }
 
 export function writeStatus(files: DaemonFiles, status: DaemonStatus): void {

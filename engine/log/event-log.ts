@@ -48,11 +48,28 @@ export interface IngestOptions {
    * seen, and gaps are allowed. Replication always ingests this way.
    */
   sparse?: boolean;
+  /**
+   * Bring evicted sessions back (`sfs pull`): events of an evicted session get their bodies
+   * back where they are stored without one, the rest are stored, and the session is no longer
+   * evicted. Without it, events of evicted sessions are skipped (sync does not fetch them back).
+   */
+  restore?: boolean;
 }
 
 export interface IngestResult {
   written: number;
   duplicates: number;
+  /** Events skipped because their session was evicted from this store. */
+  evicted?: number;
+  /** Stored events whose evicted body was put back (restore). */
+  restored?: number;
+}
+
+export interface EvictResult {
+  /** Sessions evicted now (already evicted or purged ones are left out). */
+  evicted: string[];
+  /** Event bodies dropped. */
+  bodies: number;
 }
 
 export interface LogInfo {
@@ -80,5 +97,13 @@ export interface EventLog {
   getCursor<T = unknown>(name: string): Promise<T | undefined>;
   /** Erase the bodies of every event of the session, everywhere it replicates, leaving tombstones. */
   purge(session: string): Promise<AppendResult>;
+  /**
+   * Drop this store's copy of the sessions' messages (storage prune): a local-only mark and the
+   * message events' bodies go in one batch, nothing is appended or replicated, and the freed
+   * space is compacted away. `sfs pull` brings a session back (ingest with `restore`).
+   */
+  evict(sessions: string[]): Promise<EvictResult>;
+  /** The sessions evicted from this store. */
+  evictedSessions(): Promise<string[]>;
   close(): Promise<void>;
 }

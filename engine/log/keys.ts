@@ -9,6 +9,7 @@
  *   k!<session>!<msg_id>    content hash of the newest revision of a captured message
  *   p!<session>             the session was purged (later events arrive as tombstones)
  *   p!<session>!<account>   another account purged its events of the session (only those are tombstoned)
+ *   x!<session>             the session was evicted here (storage prune): local only, never replicated
  *   r!<request id>          result of an append request (makes retries idempotent)
  *   c!<name>                cursors written atomically with events (capture, replication)
  *   m!origin  m!head  m!seq!<origin>   counters
@@ -32,6 +33,8 @@ export const K = {
   discovered: (session: string) => `d!${session}`,
   knownMessage: (session: string, msgId: string) => `k!${session}!${msgId}`,
   purged: (session: string) => `p!${session}`,
+  evicted: (session: string) => `x!${session}`,
+  evictedPrefix: 'x!',
   request: (id: string) => `r!${id}`,
   cursor: (name: string) => `c!${name}`,
   cursorPrefix: 'c!',

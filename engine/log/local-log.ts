@@ -7,7 +7,7 @@ import { EVENT_SCHEMA_VERSION, EVENT_TYPES, type AnyStoredEvent, type Attributio
 import type { Message } from '../model/message.js';
 import { assertValid, eventSchema } from '../schema/validator.js';
 import { decode, encode } from './codec.js';
-import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { K, padNum, parseNum, prefixEnd } from './keys.js';
 import { BatchIndex, type IdentityRun } from './batch-index.js';
 import { bodyOffset, encodeEvent, MessageEncodings, storedBodyBytes, type Packed } from './event-codec.js';
@@ -17,6 +17,8 @@ type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; 
 
 const READ_HWM = 4 * 1024 * 1024;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
+/** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
+const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
 
 export class StoreLockedError extends Error {
   constructor() {
@@ -36,6 +38,8 @@ export class LocalLog implements EventLog {
   private readonly seqs = new Map<string, number>();
   /** Purged sessions, kept in memory so staging an event needs no read. */
   private readonly purged = new Set<string>();
+  /** Sessions evicted from this store (storage prune), kept in memory for the same reason. */
+  private readonly evicted = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -80,6 +84,7 @@ export class LocalLog implements EventLog {
       log.seqs.set(key.slice('m!seq!'.length), decode<number>(value));
     }
     for await (const key of db.keys({ gte: 'p!', lt: prefixEnd('p!') })) log.purged.add(key.slice(2));
+    for await (const key of db.keys({ gte: K.evictedPrefix, lt: prefixEnd(K.evictedPrefix) })) log.evicted.add(key.slice(K.evictedPrefix.length));
     return log;
   }
 
@@ -183,9 +188,15 @@ export class LocalLog implements EventLog {
     let pos = this.headPos;
     const purging = new Set<string>();
     const index = new BatchIndex();
+    const reviving = new Set<string>();
     for (const ev of events) {
       seq++;
       pos++;
+      // New messages captured here exist nowhere else: they are kept, and the session is live again.
+      if (ev.session && this.evicted.has(ev.session) && MESSAGE_TYPES.has(ev.type) && !reviving.has(ev.session)) {
+        reviving.add(ev.session);
+        ops.push({ type: 'del', key: K.evicted(ev.session) });
+      }
       await this.stage(ops, index, { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body }, pos, purging, encodings);
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
@@ -197,7 +208,7 @@ export class LocalLog implements EventLog {
     for (const [name, value] of Object.entries(req.cursors ?? {})) ops.push({ type: 'put', key: K.cursor(name), value: encode(value) });
     if (req.requestId) ops.push({ type: 'put', key: K.request(req.requestId), value: encode(result) });
     if (ops.length) await this.write(ops);
-    for (const sid of purging) this.purged.add(sid);
+    this.settle(purging, reviving);
     if (events.length) {
       this.headPos = pos;
       this.seqs.set(this.origin, seq);
@@ -219,7 +230,9 @@ export class LocalLog implements EventLog {
     if (e.type === 'session.purged' && e.session && !isPurged(e.session)) {
       const key = author === undefined ? e.session : purgeKey(e.session, author);
       ops.push({ type: 'put', key: K.purged(key), value: encode(1) });
-      await this.tombstone(ops, e.session, author);
+      // Her own purge erases the session for good: nothing left to fetch back. Another account's purge erases only its events.
+      if (author === undefined && this.evicted.has(e.session)) ops.push({ type: 'del', key: K.evicted(e.session) });
+      await this.tombstone(ops, e.session, { account: author });
       purging.add(key);
     }
     const packed: Packed = [e.origin, e.seq, e.type, e.v, e.ts, e.session, body];
@@ -278,23 +291,92 @@ export class LocalLog implements EventLog {
     return out;
   }
 
-  /** Rewrites every stored event of the session without its body (only those of `account` when given). */
-  private async tombstone(ops: BatchOp[], session: string, account?: string): Promise<void> {
+  /**
+   * Rewrites every stored event of the session without its body — only those of `account` when given
+   * (another account's purge), only those of `types` when given (an eviction); returns their positions.
+   */
+  private async tombstone(ops: BatchOp[], session: string, only: { account?: string; types?: Set<string> } = {}): Promise<number[]> {
+    const done: number[] = [];
     for (const pos of await this.sessionPositions(session, 0)) {
       const raw = await this.db.get(K.event(pos));
       if (!raw) continue;
       const p = decode<Packed>(raw);
-      if (p[6] === null) continue;
-      if (account !== undefined && (p[7] as Attribution | undefined)?.account !== account) continue;
+      if (p[6] === null || (only.types && !only.types.has(p[2]))) continue;
+      if (only.account !== undefined && (p[7] as Attribution | undefined)?.account !== only.account) continue;
       p[6] = null;
       ops.push({ type: 'put', key: K.event(pos), value: encode(p) });
+      done.push(pos);
     }
+    return done;
+  }
+
+  /** After a batch is written: purged sessions are no longer evicted, revived ones neither. */
+  private settle(purging: Set<string>, reviving: Set<string>): void {
+    for (const sid of purging) {
+      this.purged.add(sid);
+      this.evicted.delete(sid);
+    }
+    for (const sid of reviving) this.evicted.delete(sid);
+  }
+
+  /** Where the event with this identity is stored, if it is. */
+  private async positionOf(origin: string, seq: number): Promise<number | undefined> {
+    const prefix = `o!${origin}!`;
+    const [entry] = await this.db.iterator({ gte: prefix, lte: K.identity(origin, seq), reverse: true, limit: 1 }).all();
+    if (!entry) return undefined;
+    const firstSeq = parseNum(entry[0].slice(prefix.length));
+    const [firstPos, count] = decode<IdentityRun>(entry[1]);
+    return seq < firstSeq + count ? firstPos + (seq - firstSeq) : undefined;
+  }
+
+  /** Puts an evicted event's body back (restore); false when it is not stored or still has one. */
+  private async refill(ops: BatchOp[], e: ForeignEvent): Promise<boolean> {
+    const pos = await this.positionOf(e.origin, e.seq);
+    if (pos === undefined) return false;
+    const raw = await this.db.get(K.event(pos));
+    if (!raw) return false;
+    const p = decode<Packed>(raw);
+    if (p[6] !== null || p[5] !== e.session) return false;
+    p[6] = e.body;
+    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent(p, new MessageEncodings()) });
+    return true;
+  }
+
+  evict(sessions: string[]): Promise<EvictResult> {
+    return this.serialize(async () => {
+      const ops: BatchOp[] = [];
+      const res: EvictResult = { evicted: [], bodies: 0 };
+      let first = Infinity;
+      let last = 0;
+      for (const session of new Set(sessions)) {
+        if (this.evicted.has(session) || this.purged.has(session)) continue;
+        ops.push({ type: 'put', key: K.evicted(session), value: encode(Date.now()) });
+        const positions = await this.tombstone(ops, session, { types: MESSAGE_TYPES });
+        for (const pos of positions) {
+          first = Math.min(first, pos);
+          last = Math.max(last, pos);
+        }
+        res.bodies += positions.length;
+        res.evicted.push(session);
+      }
+      if (!ops.length) return res;
+      await this.write(ops);
+      for (const s of res.evicted) this.evicted.add(s);
+      // The old values stay in LevelDB's files until a compaction drops them: do it now, so the space comes back.
+      if (res.bodies) await this.db.compactRange(K.event(first), K.event(last));
+      return res;
+    });
+  }
+
+  async evictedSessions(): Promise<string[]> {
+    return [...this.evicted].sort();
   }
 
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
     return this.serialize(async () => {
       const ops: BatchOp[] = [];
       const res: IngestResult = { written: 0, duplicates: 0 };
+      const restoring = new Set<string>();
       let pos = this.headPos;
       const seqs = new Map<string, number>();
       const purging = new Set<string>();
@@ -305,10 +387,22 @@ export class LocalLog implements EventLog {
       for (const e of events) {
         if (!KNOWN_TYPES.has(e.type)) throw new SfsError('INVALID_INPUT', `event ${e.origin}:${e.seq} has unknown type ${e.type}`);
         const last = seqs.get(e.origin) ?? this.seqs.get(e.origin) ?? 0;
+        const evicted = e.session !== null && this.evicted.has(e.session);
+        // An evicted session stays evicted until asked for (restore); a purge still erases it.
+        if (evicted && !opts.restore && e.type !== 'session.purged') {
+          res.evicted = (res.evicted ?? 0) + 1;
+          continue;
+        }
+        if (evicted && opts.restore) restoring.add(e.session!);
         if (stored) {
           const id = `${e.origin}!${e.seq}`;
           // Our own events are never written by ingest: that would fork our seq line.
           if (e.origin === this.origin || inBatch.has(id) || covers(stored.get(e.origin), e.seq)) {
+            if (evicted && opts.restore && e.body !== null && !inBatch.has(id)) {
+              assertValid(eventSchema(e.type), e.body, `event ${e.origin}:${e.seq} (${e.type})`);
+              if (await this.refill(ops, e)) res.restored = (res.restored ?? 0) + 1;
+            }
+            inBatch.add(id);
             res.duplicates++;
             continue;
           }
@@ -326,8 +420,9 @@ export class LocalLog implements EventLog {
       if (res.written) ops.push(...index.ops(), { type: 'put', key: K.head, value: encode(pos) });
       for (const [origin, seq] of seqs) ops.push({ type: 'put', key: K.seq(origin), value: encode(seq) });
       for (const [name, value] of Object.entries(cursors ?? {})) ops.push({ type: 'put', key: K.cursor(name), value: encode(value) });
+      for (const sid of restoring) ops.push({ type: 'del', key: K.evicted(sid) });
       if (ops.length) await this.write(ops);
-      for (const sid of purging) this.purged.add(sid);
+      this.settle(purging, restoring);
       this.headPos = pos;
       for (const [origin, seq] of seqs) this.seqs.set(origin, seq);
       return res;

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { SfsError, type ErrorCode } from '../errors.js';
 import type { AnyStoredEvent } from '../model/events.js';
-import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { readFrames, writeFrame } from './frames.js';
 import { LOG_PROTOCOL_VERSION, type Response } from './log-server.js';
 
@@ -119,6 +119,12 @@ export class RemoteLog implements EventLog {
   }
   purge(session: string): Promise<AppendResult> {
     return this.call('purge', session);
+  }
+  evict(sessions: string[]): Promise<EvictResult> {
+    return this.call('evict', sessions);
+  }
+  evictedSessions(): Promise<string[]> {
+    return this.call('evictedSessions');
   }
   async close(): Promise<void> {
     this.gone ??= new OwnerGoneError('closed');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SfsError } from '../errors.js';
 import { randomRequestId } from '../ids.js';
 import type { AnyStoredEvent } from '../model/events.js';
-import type { AppendRequest, AppendResult, EventLog, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { LocalLog, StoreLockedError } from './local-log.js';
 import { LogServer } from './log-server.js';
 import { OwnerGoneError, RemoteLog } from './remote-log.js';
@@ -151,6 +151,12 @@ export class SharedLog implements EventLog {
   }
   purge(session: string): Promise<AppendResult> {
     return this.run((l) => l.purge(session));
+  }
+  evict(sessions: string[]): Promise<EvictResult> {
+    return this.run((l) => l.evict(sessions)); // idempotent: a retry skips what is already evicted
+  }
+  evictedSessions(): Promise<string[]> {
+    return this.run((l) => l.evictedSessions());
   }
 
   /** Hands the store over: guests waiting on this owner reconnect to the next one. */

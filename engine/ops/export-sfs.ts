@@ -3,7 +3,7 @@ import type { SessionRules } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { iterateMessages, orderedRefs } from '../queries/messages.js';
-import { getSessionDetail } from '../queries/sessions.js';
+import { assertNotEvicted, getSessionDetail } from '../queries/sessions.js';
 import type { SessionDetail } from '../queries/views.js';
 import { SFS_VERSION, type SfsManifest, type SfsTools, type SfsWorkspace } from '../sfs/types.js';
 import { writeSfsDir, type WriteSfsResult } from '../sfs/write-sfs.js';
@@ -72,6 +72,7 @@ export function* exportMessages(db: ProjectionDb, id: string): Generator<Message
 export async function exportSfs(db: ProjectionDb, id: string, dest: string, o: { overwrite?: boolean } = {}): Promise<WriteSfsResult> {
   const d = getSessionDetail(db, id);
   if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+  assertNotEvicted(db, id);
   const { manifest, workspace, tools } = sfsHeader(d);
   // A fork's file holds the inherited messages too, so count what is written.
   manifest.stats!.message_count = orderedRefs(db, id).length;

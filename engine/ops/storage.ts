@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { logDir, projectionsFile } from '../paths.js';
+import { logDir, projectionsFile, type SfsPaths } from '../paths.js';
 import type { Store } from '../store.js';
 
 export interface StorageReport {
@@ -13,6 +13,8 @@ export interface StorageReport {
   sessions: number;
   deleted: number;
   purged: number;
+  /** Sessions whose messages were evicted from this machine (storage prune). */
+  evicted: number;
   messages: number;
 }
 
@@ -43,13 +45,19 @@ function fileBytes(...files: string[]): number {
   }, 0);
 }
 
+/** The store's size on disk: the event log's files and the projections with their WAL. */
+export function storeBytes(paths: SfsPaths): number {
+  const pf = projectionsFile(paths);
+  return dirBytes(logDir(paths)) + fileBytes(pf, pf + '-wal', pf + '-shm');
+}
+
 export async function storageReport(store: Store): Promise<StorageReport> {
   const db = await store.view();
   const info = await store.log.info();
   // A purged session keeps only a tombstone row (tool NULL), so count it apart from the live ones.
   const s = db
-    .prepare('SELECT COALESCE(SUM(tool IS NOT NULL), 0) AS n, COALESCE(SUM(tool IS NOT NULL AND deleted = 1), 0) AS d, COALESCE(SUM(purged = 1), 0) AS p FROM sessions')
-    .get() as { n: number; d: number; p: number };
+    .prepare('SELECT COALESCE(SUM(tool IS NOT NULL), 0) AS n, COALESCE(SUM(tool IS NOT NULL AND deleted = 1), 0) AS d, COALESCE(SUM(purged = 1), 0) AS p, COALESCE(SUM(evicted = 1), 0) AS x FROM sessions')
+    .get() as { n: number; d: number; p: number; x: number };
   const m = db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
   const pf = projectionsFile(store.paths);
   return {
@@ -62,6 +70,7 @@ export async function storageReport(store: Store): Promise<StorageReport> {
     sessions: s.n,
     deleted: s.d,
     purged: s.p,
+    evicted: s.x,
     messages: m.n,
   };
 }

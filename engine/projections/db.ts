@@ -11,7 +11,7 @@ import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 export type ProjectionDb = Database.Database;
 
 /** Bump when the tables or the fold change: an older file is rebuilt from the log. */
-export const PROJECTION_VERSION = '6';
+export const PROJECTION_VERSION = '7';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   resumed_from TEXT, resumed_at_msg TEXT, resumed_stamp TEXT,
   deleted INTEGER NOT NULL DEFAULT 0, deleted_stamp TEXT,
   purged INTEGER NOT NULL DEFAULT 0,
+  evicted INTEGER NOT NULL DEFAULT 0,
   message_count INTEGER NOT NULL DEFAULT 0,
   tool_use_count INTEGER NOT NULL DEFAULT 0,
   header TEXT,

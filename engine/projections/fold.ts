@@ -81,6 +81,7 @@ export class Folder {
       firstPrompt: p('UPDATE sessions SET first_prompt=?, first_prompt_key=? WHERE id=?'),
       bumpUpdated: p('UPDATE sessions SET updated_at=? WHERE id=? AND (updated_at IS NULL OR updated_at < ?)'),
       counts: p('UPDATE sessions SET message_count=message_count+?, tool_use_count=tool_use_count+? WHERE id=?'),
+      evicted: p('UPDATE sessions SET evicted=? WHERE id=? AND purged=0'),
       // A purge tombstones every earlier event of the session in the log, so the row must
       // end up exactly as a replay of tombstones leaves it: nothing but the id and the mark.
       purge: p(`UPDATE sessions SET tool=NULL, native_id=NULL, native_path=NULL, cwd=NULL, git_branch=NULL, git_remote=NULL,
@@ -89,7 +90,7 @@ export class Folder {
         first_prompt_key=NULL, alias=NULL, alias_stamp=NULL, tags='[]', tags_stamp=NULL, created_at=NULL, updated_at=NULL,
         parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
         resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
-        deleted_stamp=NULL, purged=1, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
+        deleted_stamp=NULL, purged=1, evicted=0, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
       getMessage: p('SELECT rowid, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session_id=? AND msg_id=?'),
       insertMessage: p(`INSERT INTO messages(session_id, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body,
@@ -153,6 +154,11 @@ export class Folder {
   }
 
   /** Empties the session's views (its own and those of other accounts) and folds its earlier events again. */
+  /** Folds one session (its own view and other accounts' views of it) again from these events, in position order. */
+  refold(session: string, events: AnyStoredEvent[]): void {
+    this.replay(session, events);
+  }
+
   private replay(session: string, before: AnyStoredEvent[]): void {
     const ids = [session, ...(this.s.viewsOf!.all(session) as { id: string }[]).map((r) => r.id)];
     for (const id of ids) {
@@ -173,7 +179,13 @@ export class Folder {
    */
   private fold(id: string, ev: AnyStoredEvent, author: Attribution | null): void {
     if (ev.type === 'session.purged') return this.purge(id);
-    if (ev.body === null) return; // tombstone of a purged session
+    // Her view of a session is evicted from this store (storage prune) while its latest message event has no body.
+    const evicted = !author && (ev.type === 'messages.captured' || ev.type === 'message.revised') ? (ev.body === null ? 1 : 0) : undefined;
+    if (evicted !== undefined) {
+      this.s.ensureSession!.run(id);
+      this.s.evicted!.run(evicted, id);
+    }
+    if (ev.body === null) return; // tombstone of a purged session, or an evicted message
     this.s.ensureSession!.run(id);
     const row = this.s.getSession!.get(id) as Record<string, unknown> & { rowid: number };
     if (row.purged) return;

@@ -72,7 +72,7 @@ export function search(db: ProjectionDb, o: SearchOptions): SearchHit[] {
   if (!q.trim()) throw new SfsError('USAGE', 'the search query has no words to look for');
   const limit = Math.max(1, Math.min(o.limit ?? 20, 1000));
   const params: Record<string, unknown> = { q, limit };
-  const sessionFilters: string[] = ['se.deleted = 0', 'se.purged = 0'];
+  const sessionFilters: string[] = ['se.deleted = 0', 'se.purged = 0', 'se.evicted = 0'];
   if (o.tool) {
     sessionFilters.push('se.tool = @tool');
     params.tool = o.tool;

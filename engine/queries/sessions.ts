@@ -67,6 +67,8 @@ export interface ListOptions {
   deleted?: 'exclude' | 'include' | 'only';
   /** Sub-agent sessions are hidden unless asked for. */
   includeSubagents?: boolean;
+  /** Sessions evicted from this store (storage prune) are hidden unless asked for: 'only' lists them. */
+  evicted?: 'exclude' | 'only';
   /** Only these sessions (a project's sessions, resolved by the caller). */
   ids?: readonly string[];
 }
@@ -84,6 +86,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   const deleted = o.deleted ?? 'exclude';
   if (deleted === 'exclude') where.push('deleted = 0');
   if (deleted === 'only') where.push('deleted = 1');
+  where.push(o.evicted === 'only' ? 'evicted = 1' : 'evicted = 0');
   if (!o.includeSubagents) where.push('parent_session_id IS NULL');
   if (o.tool) {
     where.push('tool = @tool');
@@ -152,6 +155,16 @@ export function getSessionRow(db: ProjectionDb, id: string): Row {
   const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
   if (!row || row.tool === null && !row.fork_from) throw new SfsError('NOT_FOUND', `no session ${id}`);
   return row;
+}
+
+/** Whether storage prune evicted the session's messages from this machine. */
+export function isEvicted(db: ProjectionDb, id: string): boolean {
+  return (db.prepare('SELECT evicted FROM sessions WHERE id = ?').get(id) as { evicted: number } | undefined)?.evicted === 1;
+}
+
+/** Export and resume need the messages: an evicted session is refused, naming the way back. */
+export function assertNotEvicted(db: ProjectionDb, id: string): void {
+  if (isEvicted(db, id)) throw new SfsError('NOT_FOUND', `session ${id} was evicted from this machine (storage prune); sfs pull ${id} fetches it back`);
 }
 
 export function listCheckpoints(db: ProjectionDb, id: string): CheckpointView[] {

@@ -248,6 +248,7 @@ export class SyncConnection {
     const batch = await this.log.readOrigin(this.origin, from, PUSH_BATCH_EVENTS);
     if (!batch.length) return undefined;
     let upTo = batch[batch.length - 1]!.seq;
+    const evicted = await this.evictedAmong(batch);
     const events: WireEvent[] = [];
     const blocked: string[] = [];
     const findings: number[] = [];
@@ -258,7 +259,7 @@ export class SyncConnection {
         upTo = e.seq - 1;
         break;
       }
-      if (!this.opts.filter(e.session)) continue;
+      if (!this.opts.filter(e.session) || evicted.has(e)) continue;
       const out = this.scrub(e, findings);
       if (out === 'blocked') blocked.push(`${e.origin}:${e.seq}`);
       else {
@@ -268,6 +269,16 @@ export class SyncConnection {
     }
     await this.holdBack(blocked);
     return { from, upTo, events, findings, ...this.context(events) };
+  }
+
+  /**
+   * Events whose body was evicted from this machine (storage prune): gone here, not erased, so
+   * they are never sent as if empty were their content (the relay had them before eviction).
+   */
+  private async evictedAmong(events: AnyStoredEvent[]): Promise<Set<AnyStoredEvent>> {
+    if (!events.some((e) => e.body === null)) return new Set();
+    const sessions = new Set(await this.log.evictedSessions());
+    return new Set(events.filter((e) => e.body === null && e.session !== null && sessions.has(e.session)));
   }
 
   /** Records events held back by a block policy (sfs sync status counts them). */
@@ -359,7 +370,9 @@ export class SyncConnection {
    */
   async pushSession(session: string, space = this.personal.id): Promise<number> {
     if (!this.mayPushInto(session, space)) return 0;
-    const own = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
+    const mine = (await readAll(this.log, session)).filter((e) => e.origin === this.origin);
+    const evicted = await this.evictedAmong(mine);
+    const own = mine.filter((e) => !evicted.has(e));
     let written = 0;
     let prev = 0;
     for (let i = 0, stale = 0; i < own.length; ) {

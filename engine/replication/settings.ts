@@ -4,8 +4,9 @@ import { SfsError } from '../errors.js';
 import type { SfsPaths } from '../paths.js';
 
 /**
- * What continuous sync pushes: `all` of this store's events, only `selective`ly the
- * watched sessions, or nothing (`off`: only `sfs push` sends). Pulls are not filtered.
+ * What continuous sync (the daemon) pushes: `all` of this store's events, only `selective`ly
+ * the watched sessions, or nothing (`off`: the daemon does not sync; `sfs sync now` and
+ * `sfs push` send on demand). Pulls are not filtered.
  */
 export type SyncMode = 'off' | 'all' | 'selective';
 export interface SyncSettings {
@@ -19,6 +20,8 @@ export function syncSettingsFile(paths: SfsPaths): string {
 
 export function readSyncSettings(paths: SfsPaths): SyncSettings {
   const file = syncSettingsFile(paths);
+  // Sync is opt-in: signing in writes this file with mode off (sfs auth). A store signed in
+  // without it was signed in before that, when sync started at sign-in: it keeps syncing all.
   if (!existsSync(file)) return { mode: 'all', watch: [] };
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Partial<SyncSettings>;

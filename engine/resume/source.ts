@@ -1,7 +1,7 @@
 import type { Message } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { iterateMessages } from '../queries/messages.js';
-import { getSessionDetail } from '../queries/sessions.js';
+import { assertNotEvicted, getSessionDetail } from '../queries/sessions.js';
 import { SfsError } from '../errors.js';
 import type { SourceSession } from './types.js';
 import type { MessageAuthor } from '../queries/views.js';
@@ -14,6 +14,7 @@ import type { MessageAuthor } from '../queries/views.js';
 export function loadSourceSession(db: ProjectionDb, id: string): SourceSession {
   const d = getSessionDetail(db, id);
   if (d.purged) throw new SfsError('NOT_FOUND', `session ${id} was purged`);
+  assertNotEvicted(db, id);
   const all: Message[] = [];
   for (const om of iterateMessages(db, id)) all.push(om.author ? markForeign(om.message, om.author) : om.message);
   return {

@@ -66,7 +66,7 @@ describe('sfs delete / restore / purge / storage', () => {
     assert.match(out, /^messages {5}15$/m);
   });
 
-  test('storage prune: trash always, --older-than inactive ones; keeps aliased, checkpointed and forked-from sessions', async () => {
+  test('storage prune: trash always, --older-than inactive ones; keeps aliased, checkpointed and forked-from sessions; evicts, never purges', async () => {
     const now = new Date().toISOString();
     writeSfs(sfs.path('recent.sfs'), { session_id: RECENT, created_at: now, title: 'recent work' });
     writeSfs(sfs.path('trash.sfs'), { session_id: TRASH, created_at: now, title: 'throw away' });
@@ -81,13 +81,16 @@ describe('sfs delete / restore / purge / storage', () => {
     await sfs.ok(['alias', 'ses_aliased000001', 'precious']);
 
     const dry = await sfs.ok(['storage', 'prune', '--dry-run']);
-    assert.deepEqual(dry, {
-      dryRun: true,
-      purged: [{ id: TRASH, title: 'throw away', reason: 'deleted', updated_at: now, message_count: 1 }],
-    });
+    assert.equal(dry.dryRun, true);
+    assert.equal(dry.signed_in, false);
+    assert.deepEqual(dry.kept_unsynced, []);
+    assert.deepEqual(
+      dry.evicted.map(({ message_bytes: _, ...c }: { message_bytes: number }) => c),
+      [{ id: TRASH, title: 'throw away', reason: 'deleted', updated_at: now, message_count: 1 }],
+    );
     const dryOld = await sfs.ok(['storage', 'prune', '--older-than', '30d', '--dry-run']);
     assert.deepEqual(
-      dryOld.purged.map((c: { id: string; reason: string }) => [c.id, c.reason]),
+      dryOld.evicted.map((c: { id: string; reason: string }) => [c.id, c.reason]),
       [
         [IDS.complete, 'old'],
         [TRASH, 'deleted'],
@@ -95,16 +98,19 @@ describe('sfs delete / restore / purge / storage', () => {
     );
     const dryOut = await sfs.out(['storage', 'prune', '--older-than', '4w', '--dry-run']);
     assert.match(dryOut, /^ses_a8960045\s+old\s+2026-03-20 14:02\s+8\s+Add user validation to signup endpoint$/m);
-    assert.match(dryOut, /^2 sessions would be purged \(dry run\)\.$/m);
-    assert.deepEqual(await listIds('--deleted'), [TRASH], 'a dry run purges nothing');
+    assert.match(dryOut, /^2 sessions \(\d+\.\d KiB of messages\) would be evicted from this machine \(dry run\)\.$/m);
+    assert.deepEqual(await listIds('--deleted'), [TRASH], 'a dry run evicts nothing');
 
-    const done = await sfs.ok(['storage', 'prune', '--older-than', '30d']);
+    assert.match((await sfs.fails(['storage', 'prune', '--older-than', '30d'], 'USAGE', 2)).message, /needs --yes/);
+    const done = await sfs.ok(['storage', 'prune', '--older-than', '30d', '--yes']);
     assert.equal(done.dryRun, false);
-    assert.equal(done.purged.length, 2);
+    assert.equal(done.evicted.length, 2);
     assert.deepEqual((await listIds('--subagents')).sort(), [fork.id, IDS.subagent, OLDFORKED, RECENT, 'ses_aliased000001'].sort());
-    await sfs.failsJson(['show', IDS.complete], 'NOT_FOUND', 3);
+    assert.deepEqual(await listIds('--evicted'), [IDS.complete], 'the evicted trash stays under list --deleted');
+    assert.equal((await sfs.ok(['show', IDS.complete])).messages.total, 0, 'evicted, not purged: the session is still known');
     assert.deepEqual(await searchIds('APIRouter'), []);
-    assert.equal((await sfs.ok(['storage'])).purged, 3);
+    const st = await sfs.ok(['storage']);
+    assert.deepEqual([st.purged, st.evicted], [1, 2], 'evicted, not purged');
     assert.match(await sfs.out(['storage', 'prune']), /^Nothing to prune\.$/m);
     assert.match((await sfs.failsJson(['storage', 'prune', '--older-than', 'soon'], 'USAGE', 2)).message, /not an age/);
   });

@@ -15,6 +15,7 @@ const SCHEMA_HASHES: Record<string, string> = {
   '4': '04e6383a3f48eb84',
   '5': '414c4ebce2bbfe68', // two branches each made a version 5 (resumed dates in the fold; attribution tables)
   '6': '414c4ebce2bbfe68', // both of them together
+  '7': '924863b4d9b7b13b', // attribution and eviction together
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
