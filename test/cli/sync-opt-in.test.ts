@@ -46,7 +46,8 @@ test('signing in leaves autosync off until sfs sync auto turns it on', { timeout
 
   assert.match(await a.out(['sync', 'auto', '--mode', 'all']), /^autosync: all$/m);
   await waitFor('the daemon to push', async () => (await relayEvents()) > 0, 30_000);
-  assert.equal((await status()).sync.state, 'connected');
+  // The daemon writes its status file on its own rhythm: the push can reach the relay first.
+  await waitFor('the daemon to report the connection', async () => (await status())?.sync?.state === 'connected', 30_000);
 
   // Signing in again keeps the chosen mode.
   assert.equal((await a.ok(['auth', 'login', '--relay', relay.url, '--username', 'optin'], { env })).autosync, 'all');
