@@ -1,7 +1,7 @@
 import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import { cleanStrings, derivedId } from '../shared/util.js';
+import { derivedMsgId } from '../shared/ids.js';
+import { cleanStrings } from '../shared/values.js';
 
-export { derivedId };
 /** Replaces lone surrogates everywhere so the messages encode cleanly. */
 export const wellFormed = cleanStrings;
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-import { pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
 
 /**
  * Copilot CLI keeps `<root>/session-state/<id>/events.jsonl` (+ `workspace.yaml`), and before

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseArrayLeniently } from '../../../adapters/cline-family/lenient-array.js';
+import { parseArrayLeniently } from '../../../adapters/shared/lenient-array.js';
 import { cleanPrompt, cwdFromEnvironmentDetails } from '../../../adapters/cline-family/prompt-text.js';
 import { msFromTaskId } from '../../../adapters/cline-family/task-meta.js';
 import { readTaskFolder, type TaskFolderOptions } from '../../../adapters/cline-family/task-folder.js';
