@@ -1,5 +1,4 @@
 import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import { derivedMsgId } from '../shared/ids.js';
 import { cleanStrings } from '../shared/values.js';
 
 /** Replaces lone surrogates everywhere so the messages encode cleanly. */

@@ -1,4 +1,4 @@
-import { isObj, optStr, type Raw } from '../shared/values.js';
+import { isObj, optStr } from '../shared/values.js';
 /**
  * Facts from `task_metadata.json` and a task's HistoryItem (its entry in the tool's task
  * index): title, cwd, model, version, parent task, creation time.
