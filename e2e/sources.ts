@@ -4,7 +4,8 @@ import { captureSource } from '../engine/capture/capture-source.js';
 import type { AdapterEnv } from '../engine/capture/contract.js';
 import type { Store } from '../engine/store.js';
 import { adapterFor } from '../adapters/index.js';
-import { sampleTask, writeTree } from '../test/adapters/cline-family/helpers.js';
+import { sampleTask } from '../test/adapters/cline-family/helpers.js';
+import { writeTree } from '../test/adapters/shared/helpers.js';
 
 /** Sessions captured from each of the nine tools' fixtures: the sources every target resumes. */
 export interface SeededSource {

@@ -1,5 +1,5 @@
 import type { ContentBlock } from '../../engine/model/message.js';
-import { isObj, str, type Raw } from '../shared/util.js';
+import { isObj, str, type Raw } from '../shared/values.js';
 
 /** Amp's Anthropic-like blocks → SessionFS blocks; unknown ones are kept verbatim. */
 export function convertContent(content: unknown): ContentBlock[] {

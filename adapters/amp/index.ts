@@ -3,7 +3,8 @@ import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { threadToSession } from './thread.js';
-import { cleanStrings, errorText, isObj, pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
+import { cleanStrings, errorText, isObj } from '../shared/values.js';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-import { pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
 
 /**
  * Amp keeps one JSON file per thread in `${XDG_DATA_HOME:-~/.local/share}/amp/threads/`

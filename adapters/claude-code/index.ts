@@ -3,10 +3,10 @@ import { readRegularFile } from '../../engine/capture/regular-file.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
-import { readAppendFile } from './incremental.js';
+import { readAppendFile } from '../shared/append-file.js';
 import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
 import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';
-import { isObj, str, titleText } from './values.js';
+import { isObj, strOrNull, titleText } from '../shared/values.js';
 
 /** What the file's place in the store says about it. */
 interface FileRole {
@@ -84,7 +84,7 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
     if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more }; // nothing read yet
     nativeId = `${parentNativeId}/agent-${role.agentId}`;
     const meta = await readMeta(file);
-    const desc = meta ? str(meta.description) : null;
+    const desc = meta ? strOrNull(meta.description) : null;
     if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
   }
   if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more };

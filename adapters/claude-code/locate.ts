@@ -1,16 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-
-/** Path functions of the platform the adapter is asked about (tests compute Windows paths on Linux). */
-export const pathFor = (env: AdapterEnv) => (env.platform === 'win32' ? path.win32 : path.posix);
+import { pathFor } from '../shared/paths.js';
 
 /**
  * `projects/` folders Claude Code writes to. CLAUDE_CONFIG_DIR moves the whole root;
  * otherwise `~/.claude` and the XDG location `$XDG_CONFIG_HOME/claude` (used by newer builds).
  */
 export function claudeProjectDirs(env: AdapterEnv): string[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const configured = env.env.CLAUDE_CONFIG_DIR?.trim();
   if (configured) {
     // Some tools accept a comma-separated list here; a single path is the common case.
@@ -59,7 +57,7 @@ export async function listClaudeSources(env: AdapterEnv): Promise<CaptureSource[
 
 /** A transcript path for a changed file: the .jsonl itself, or the transcript a `.meta.json` describes. */
 export function claudeSourceFor(changedPath: string, env: AdapterEnv): CaptureSource | null {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const roots = claudeProjectDirs(env);
   const inside = roots.some((r) => {
     const rel = p.relative(r, changedPath);

@@ -1,10 +1,11 @@
 import { digestHex } from '../../engine/ids.js';
 import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
 import type { Message, Role, Usage } from '../../engine/model/message.js';
-import { toBlocks, toolResultIds, toolUseIds } from './blocks.js';
-import type { LineParser } from './incremental.js';
+import { anthropicBlocks, toolResultIds, toolUseIds } from '../shared/anthropic-content.js';
+import type { LineParser } from '../shared/append-file.js';
 import { isInjectedText, isTitleCandidate, userText } from './titles.js';
-import { derivedId, isObj, isoTime, num, str, titleText, usableId, type Obj } from './values.js';
+import { derivedPrefixedId } from '../shared/ids.js';
+import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 
 /** Everything a transcript pass carries over to the next one (JSON, small). */
 export interface ClaudeState {
@@ -44,7 +45,7 @@ const usageOf = (u: unknown): Usage | null => {
   const out: Usage = {};
   const map: [keyof Usage, string][] = [['input_tokens', 'input_tokens'], ['output_tokens', 'output_tokens'], ['cache_read_tokens', 'cache_read_input_tokens'], ['cache_write_tokens', 'cache_creation_input_tokens']];
   for (const [k, src] of map) {
-    const v = num(u[src]);
+    const v = numOrNull(u[src]);
     if (v !== null && v >= 0) out[k] = Math.floor(v);
   }
   return Object.keys(out).length ? out : null;
@@ -79,15 +80,15 @@ export class ClaudeParser implements LineParser<ClaudeState> {
   onRecord(value: unknown, at: JsonlLine & { start: number }): void {
     if (!isObj(value)) throw new Error('line is not a JSON object');
     const r = value;
-    const type = str(r.type);
+    const type = strOrNull(r.type);
     if (type && META_TYPES.has(type) && typeof r.uuid !== 'string') return this.onMeta(type, r);
     if (typeof r.uuid !== 'string' && type !== 'user' && type !== 'assistant') return; // unknown metadata
     this.noteEnvelope(r);
     const msg = this.toMessage(r, type, at);
     // A different chain entry ends the open API message.
-    const apiId = type === 'assistant' && isObj(r.message) ? str(r.message.id) : null;
+    const apiId = type === 'assistant' && isObj(r.message) ? strOrNull(r.message.id) : null;
     if (apiId !== this.state.group) this.closeGroup();
-    if (apiId) this.addToGroup(apiId, msg, usageOf((r.message as Obj).usage));
+    if (apiId) this.addToGroup(apiId, msg, usageOf((r.message as Raw).usage));
     for (const id of toolResultIds(msg.content)) this.open.delete(id);
     for (const id of toolUseIds(msg.content)) this.open.set(id, msg);
     this.messages.push(msg);
@@ -101,31 +102,31 @@ export class ClaudeParser implements LineParser<ClaudeState> {
     }
   }
 
-  private onMeta(type: string, r: Obj): void {
+  private onMeta(type: string, r: Raw): void {
     const s = this.state;
-    if (type === 'custom-title') s.customTitle = str(r.customTitle) ?? s.customTitle;
-    else if (type === 'ai-title') s.aiTitle = str(r.aiTitle) ?? s.aiTitle;
-    else if (type === 'summary') s.summary = str(r.summary) ?? s.summary;
-    else if (type === 'agent-name') s.agentName = str(r.agentName) ?? s.agentName;
+    if (type === 'custom-title') s.customTitle = strOrNull(r.customTitle) ?? s.customTitle;
+    else if (type === 'ai-title') s.aiTitle = strOrNull(r.aiTitle) ?? s.aiTitle;
+    else if (type === 'summary') s.summary = strOrNull(r.summary) ?? s.summary;
+    else if (type === 'agent-name') s.agentName = strOrNull(r.agentName) ?? s.agentName;
   }
 
-  private noteEnvelope(r: Obj): void {
+  private noteEnvelope(r: Raw): void {
     const s = this.state;
-    s.sessionId ??= str(r.sessionId);
-    s.cwd = str(r.cwd) ?? s.cwd;
-    s.gitBranch = str(r.gitBranch) ?? s.gitBranch;
-    s.version = str(r.version) ?? s.version;
-    s.entrypoint = str(r.entrypoint) ?? s.entrypoint;
-    s.createdAt ??= isoTime(r.timestamp);
+    s.sessionId ??= strOrNull(r.sessionId);
+    s.cwd = strOrNull(r.cwd) ?? s.cwd;
+    s.gitBranch = strOrNull(r.gitBranch) ?? s.gitBranch;
+    s.version = strOrNull(r.version) ?? s.version;
+    s.entrypoint = strOrNull(r.entrypoint) ?? s.entrypoint;
+    s.createdAt ??= isoTimeOrEpoch(r.timestamp);
   }
 
-  private toMessage(r: Obj, type: string | null, at: JsonlLine & { start: number }): Message {
+  private toMessage(r: Raw, type: string | null, at: JsonlLine & { start: number }): Message {
     const m = isObj(r.message) ? r.message : null;
-    const msgId = this.freshId(usableId(r.uuid)) ?? derivedId('cc', this.sessionKey, `@${at.start}`);
+    const msgId = this.freshId(usableId(r.uuid)) ?? derivedPrefixedId('cc', this.sessionKey, `@${at.start}`);
     const parent = usableId(r.parentUuid) ?? usableId(r.logicalParentUuid) ?? null;
     let role: Role = 'system';
-    let content = toBlocks(m ? m.content : r.content);
-    const msg: Message = { msg_id: msgId, parent_msg_id: parent, role, content, timestamp: isoTime(r.timestamp) };
+    let content = anthropicBlocks(m ? m.content : r.content, 'strict');
+    const msg: Message = { msg_id: msgId, parent_msg_id: parent, role, content, timestamp: isoTimeOrEpoch(r.timestamp) };
     if (type === 'user') {
       const onlyResults = content.length > 0 && content.every((b) => b.type === 'tool_result');
       role = onlyResults ? 'tool' : 'user';
@@ -137,7 +138,7 @@ export class ClaudeParser implements LineParser<ClaudeState> {
       }
     } else if (type === 'assistant') {
       role = 'assistant';
-      const model = m ? str(m.model) : null;
+      const model = m ? strOrNull(m.model) : null;
       if (model) {
         msg.model = model;
         if (model !== '<synthetic>') {
@@ -145,13 +146,13 @@ export class ClaudeParser implements LineParser<ClaudeState> {
           this.state.model = model;
         }
       }
-      const stop = m ? str(m.stop_reason) : null;
+      const stop = m ? strOrNull(m.stop_reason) : null;
       if (stop) msg.stop_reason = stop;
       if (r.isApiErrorMessage === true) msg.is_api_error = true;
     } else if (type === 'system') {
       if (r.subtype === 'compact_boundary') msg.is_compaction = true;
       else msg.is_injected = true;
-      const text = str(r.content) ?? `[${str(r.subtype) ?? 'system'}]`;
+      const text = strOrNull(r.content) ?? `[${strOrNull(r.subtype) ?? 'system'}]`;
       content = [{ type: 'text', text }];
       if (isObj(r.compactMetadata)) msg.compact_metadata = r.compactMetadata;
       if (typeof r.subtype === 'string') msg.subtype = r.subtype;
@@ -168,7 +169,7 @@ export class ClaudeParser implements LineParser<ClaudeState> {
     msg.role = role;
     msg.content = content;
     if (r.isSidechain === true) msg.is_sidechain = true;
-    const agent = str(r.agentId);
+    const agent = strOrNull(r.agentId);
     if (agent) msg.agent_id = agent;
     return msg;
   }

@@ -1,5 +1,6 @@
 import type { AdapterEnv } from '../../engine/capture/contract.js';
-import { claudeProjectDirs, pathFor } from './locate.js';
+import { pathFor } from '../shared/paths.js';
+import { claudeProjectDirs } from './locate.js';
 
 /**
  * Claude Code files a session under `projects/<encoded cwd>/`, where every character that
@@ -12,6 +13,6 @@ export function encodeProjectDir(cwd: string): string {
 
 /** Where a new session for `cwd` goes: the first (primary) projects folder. */
 export function claudeSessionFile(env: AdapterEnv, cwd: string, sessionId: string): string {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   return p.join(claudeProjectDirs(env)[0]!, encodeProjectDir(cwd), `${sessionId}.jsonl`);
 }

@@ -1,17 +1,16 @@
 import type { CaptureProblem } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Role } from '../../engine/model/message.js';
-import { convertContent, reasoningBlock } from './content.js';
-import { derivedId } from './finish.js';
+import { anthropicBlocks, reasoningBlock } from '../shared/anthropic-content.js';
+import { derivedMsgId } from '../shared/ids.js';
 import { isInjectedTurn, unwrapUserInputBlocks } from './prompt-text.js';
 import { usageFromMetrics } from './usage.js';
+import { isObj, type Raw } from '../shared/values.js';
 
 /**
  * API-history entries (Cline `api_conversation_history.json`, Roo/Kilo ApiMessage[], Cline SDK
  * `messages[]`) → messages in file order, not yet chained. Each keeps where it came from so
  * UI-only records can be merged in by time.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function isoFromMs(ms: unknown): string | null {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return null;
@@ -40,7 +39,7 @@ export function apiHistoryToMessages(sessionId: string, entries: unknown, file: 
       return;
     }
     const key = messageKey(e, index);
-    const msg_id = typeof e.id === 'string' && e.id ? e.id : derivedId(sessionId, key);
+    const msg_id = typeof e.id === 'string' && e.id ? e.id : derivedMsgId(sessionId, key);
     // Roo keeps Responses-API reasoning items as entries of their own.
     if (e.type === 'reasoning' && e.role === undefined) {
       out.push({ msg_id, role: 'assistant', content: [reasoningBlock(e)], timestamp: isoFromMs(e.ts) });
@@ -51,7 +50,7 @@ export function apiHistoryToMessages(sessionId: string, entries: unknown, file: 
       problems.push({ path: file, where: `[${index}]`, message: `unknown role ${JSON.stringify(e.role)}` });
       return;
     }
-    const converted: ContentBlock[] = convertContent(e.content);
+    const converted: ContentBlock[] = anthropicBlocks(e.content, 'lenient');
     // The Cline CLI's <user_input mode="…"> wrapper: the message keeps what was typed, and the mode.
     const { blocks: content, mode } = role === 'user' ? unwrapUserInputBlocks(converted) : { blocks: converted, mode: null };
     if (typeof e.reasoning_content === 'string' && e.reasoning_content) content.unshift({ type: 'thinking', text: e.reasoning_content, signature: null });

@@ -1,7 +1,6 @@
 import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import { cleanStrings, derivedId } from '../shared/util.js';
+import { cleanStrings } from '../shared/values.js';
 
-export { derivedId };
 /** Replaces lone surrogates everywhere so the messages encode cleanly. */
 export const wellFormed = cleanStrings;
 

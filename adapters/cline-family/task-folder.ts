@@ -5,7 +5,7 @@ import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/c
 import type { Message } from '../../engine/model/message.js';
 import { apiHistoryToMessages, isoFromMs } from './api-history.js';
 import { finishMessages } from './finish.js';
-import { readJsonFile, type JsonRead } from './json-file.js';
+import { readJsonFile, type JsonRead } from '../shared/json-file.js';
 import { mergeUi } from './merge.js';
 import { cleanPrompt, cwdFromEnvironmentDetails, titleFrom } from './prompt-text.js';
 import { emptyFacts, factsFromHistoryItem, factsFromTaskMetadata, msFromTaskId, type TaskFacts } from './task-meta.js';

@@ -1,10 +1,8 @@
+import { isObj, optStr } from '../shared/values.js';
 /**
  * Facts from `task_metadata.json` and a task's HistoryItem (its entry in the tool's task
  * index): title, cwd, model, version, parent task, creation time.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export interface TaskFacts {
   title: string | null;
@@ -22,10 +20,10 @@ export function emptyFacts(): TaskFacts {
 
 export function factsFromHistoryItem(item: unknown, into: TaskFacts): void {
   if (!isObj(item)) return;
-  into.title ??= str(item.task);
-  into.cwd ??= str(item.cwdOnTaskInitialization) ?? str(item.workspace);
-  into.model ??= str(item.modelId);
-  into.parentTaskId ??= str(item.parentTaskId);
+  into.title ??= optStr(item.task);
+  into.cwd ??= optStr(item.cwdOnTaskInitialization) ?? optStr(item.workspace);
+  into.model ??= optStr(item.modelId);
+  into.parentTaskId ??= optStr(item.parentTaskId);
   if (into.createdMs === null && typeof item.ts === 'number') into.createdMs = item.ts;
 }
 
@@ -34,15 +32,15 @@ export function factsFromTaskMetadata(meta: unknown, into: TaskFacts): void {
   const usage = Array.isArray(meta.model_usage) ? meta.model_usage.filter(isObj) : [];
   const lastModel = usage[usage.length - 1];
   if (lastModel) {
-    into.model = str(lastModel.model_id) ?? into.model;
-    into.provider = str(lastModel.model_provider_id) ?? into.provider;
+    into.model = optStr(lastModel.model_id) ?? into.model;
+    into.provider = optStr(lastModel.model_provider_id) ?? into.provider;
   }
   const envs = Array.isArray(meta.environment_history) ? meta.environment_history.filter(isObj) : [];
   const lastEnv = envs[envs.length - 1];
   if (lastEnv) {
     // cline_version in Cline; forks name the key after themselves.
     const key = Object.keys(lastEnv).find((k) => k.endsWith('_version') && !['os_version', 'host_version'].includes(k));
-    into.toolVersion = (key && str(lastEnv[key])) || into.toolVersion;
+    into.toolVersion = (key && optStr(lastEnv[key])) || into.toolVersion;
   }
 }
 

@@ -1,18 +1,17 @@
 import type { CaptureProblem } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
 import { isoFromMs } from './api-history.js';
-import { imageFromDataUrl } from './content.js';
-import { derivedId } from './finish.js';
+import { imageFromDataUrl } from '../shared/anthropic-content.js';
+import { derivedMsgId } from '../shared/ids.js';
 import { usageFromApiReq } from './usage.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { isObj, type Raw, str } from '../shared/values.js';
 
 /**
  * What only the UI timeline (`ui_messages.json`, ClineMessage[]) knows: per-request token
  * counts, API errors, context compaction, and — for tasks without an API history — the
  * conversation itself. `ts` is the record's identity.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export interface UiRecord {
   ts: number | null;
@@ -44,12 +43,11 @@ function parseJsonText(text: unknown): Raw | null {
   }
 }
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function eventMessage(sessionId: string, r: UiRecord, index: number): Message | null {
   const kind = r.raw.type === 'ask' ? `ask:${str(r.raw.ask)}` : `say:${str(r.raw.say)}`;
   const key = `ui:${r.ts ?? `idx${index}`}:${kind}`;
-  const base = { msg_id: derivedId(sessionId, key), timestamp: isoFromMs(r.ts) };
+  const base = { msg_id: derivedMsgId(sessionId, key), timestamp: isoFromMs(r.ts) };
   const text = str(r.raw.text);
   switch (kind) {
     case 'ask:api_req_failed':
@@ -93,7 +91,7 @@ export function readUiMessages(sessionId: string, value: unknown, file: string, 
       const failure = info ? str(info.streamingFailedMessage) || null : null;
       facts.requests.push({ ...r, usage: info ? usageFromApiReq(info) : null, failure });
       if (failure) {
-        const message: Message = { msg_id: derivedId(sessionId, `ui:${r.ts ?? `idx${index}`}:stream-failed`), timestamp: isoFromMs(r.ts), role: 'system', content: [{ type: 'text', text: failure }], is_api_error: true };
+        const message: Message = { msg_id: derivedMsgId(sessionId, `ui:${r.ts ?? `idx${index}`}:stream-failed`), timestamp: isoFromMs(r.ts), role: 'system', content: [{ type: 'text', text: failure }], is_api_error: true };
         facts.events.push({ record: r, message });
       }
       return;
@@ -122,7 +120,7 @@ export function conversationFromUi(sessionId: string, facts: UiFacts): Message[]
     else if (text) content.push({ type: 'text', text });
     if (Array.isArray(r.raw.images)) for (const img of r.raw.images) if (typeof img === 'string') content.push(imageFromDataUrl(img));
     if (content.length === 0) return;
-    out.push({ msg_id: derivedId(sessionId, `ui:${r.ts ?? `idx${index}`}:say:${say}`), role, content, timestamp: isoFromMs(r.ts) });
+    out.push({ msg_id: derivedMsgId(sessionId, `ui:${r.ts ?? `idx${index}`}:say:${say}`), role, content, timestamp: isoFromMs(r.ts) });
   });
   return out;
 }

@@ -1,17 +1,12 @@
-import path from 'node:path';
 import type { AdapterEnv } from '../../engine/capture/contract.js';
+import { pathFor } from '../shared/paths.js';
 
 /** VS Code-based editors an extension can run in; each has its own user-data folder. */
 export const VSCODE_HOSTS = ['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf'] as const;
 
-/** Path functions of the platform the store lives on (tests pass win32 on Linux). */
-export function pathFor(env: AdapterEnv): path.PlatformPath {
-  return env.platform === 'win32' ? path.win32 : path.posix;
-}
-
 /** The folder that holds `<Host>/User/…` on this platform. */
 export function userDataParent(env: AdapterEnv): string {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   switch (env.platform) {
     case 'darwin':
       return p.join(env.home, 'Library', 'Application Support');
@@ -24,7 +19,7 @@ export function userDataParent(env: AdapterEnv): string {
 
 /** `<Host>/User` folders of every known host, plus a portable install (VSCODE_PORTABLE). */
 export function vscodeUserDirs(env: AdapterEnv): string[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const parent = userDataParent(env);
   const dirs = VSCODE_HOSTS.map((host) => p.join(parent, host, 'User'));
   if (env.env.VSCODE_PORTABLE) dirs.push(p.join(env.env.VSCODE_PORTABLE, 'user-data', 'User'));
@@ -33,6 +28,6 @@ export function vscodeUserDirs(env: AdapterEnv): string[] {
 
 /** The extension's global storage folder in every host. Extension ids are lower-case on disk. */
 export function globalStorageDirs(env: AdapterEnv, extensionId: string): string[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   return vscodeUserDirs(env).map((user) => p.join(user, 'globalStorage', extensionId.toLowerCase()));
 }

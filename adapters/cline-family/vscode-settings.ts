@@ -1,6 +1,7 @@
 import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 import type { AdapterEnv } from '../../engine/capture/contract.js';
-import { pathFor, vscodeUserDirs } from './vscode-hosts.js';
+import { pathFor } from '../shared/paths.js';
+import { vscodeUserDirs } from './vscode-hosts.js';
 
 /**
  * A string setting from the user `settings.json` of each VS Code host (e.g. Roo's
@@ -8,7 +9,7 @@ import { pathFor, vscodeUserDirs } from './vscode-hosts.js';
  * so the one key is picked out with a pattern instead of a full parse.
  */
 export function stringSettingInHosts(env: AdapterEnv, key: string): string[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const out: string[] = [];
   const pattern = new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*")`);
   for (const user of vscodeUserDirs(env)) {

@@ -2,18 +2,16 @@ import path from 'node:path';
 import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
 import { apiHistoryToMessages, isoFromMs } from '../cline-family/api-history.js';
 import { finishMessages } from '../cline-family/finish.js';
-import { fileStamp, readJsonFile } from '../cline-family/json-file.js';
+import { fileStamp, readJsonFile } from '../shared/json-file.js';
 import { cleanPrompt, titleFrom } from '../cline-family/prompt-text.js';
 import { msFromTaskId } from '../cline-family/task-meta.js';
+import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**
  * Cline SDK sessions (CLI 3.x, VS Code extension ≥ 4): `sessions/<id>/<id>.json` (the
  * session record) and `<id>.messages.json` (`{messages: [...]}` in Anthropic shape). Both
  * are rewritten whole.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 interface SdkCursor {
   stamp: string;
@@ -44,25 +42,25 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
   const origin = isObj(body) && isObj(body.origin) ? body.origin : {};
   const histOrigin = isObj(meta.sessionHistoryOrigin) ? meta.sessionHistoryOrigin : {};
   const git = isObj(meta.git) ? meta.git : null;
-  const model = str(record.model) ?? str(meta.model);
+  const model = optStr(record.model) ?? optStr(meta.model);
   const firstUser = messages.find((m) => m.role === 'user' && !m.is_injected);
   const firstText = firstUser?.content.find((b) => b.type === 'text') as { text: string } | undefined;
-  const title = titleFrom(str(meta.title)) ?? titleFrom(cleanPrompt(str(meta.prompt) ?? str(record.prompt) ?? '')) ?? titleFrom(firstText ? cleanPrompt(firstText.text) : null);
-  const started = str(record.started_at);
-  const parent = str(record.parent_session_id) ?? str(meta.parentSessionId) ?? str(record.parentSessionId);
+  const title = titleFrom(optStr(meta.title)) ?? titleFrom(cleanPrompt(optStr(meta.prompt) ?? optStr(record.prompt) ?? '')) ?? titleFrom(firstText ? cleanPrompt(firstText.text) : null);
+  const started = optStr(record.started_at);
+  const parent = optStr(record.parent_session_id) ?? optStr(meta.parentSessionId) ?? optStr(record.parentSessionId);
 
   const session: CapturedSession = {
     nativeId: id,
     header: {
       native_id: id,
       native_path: dir,
-      cwd: str(record.cwd) ?? str(record.workspace_root),
-      git: git ? { branch: str(git.branch), commit_sha: str(git.commit) ?? str(git.sha), remote_url: str(git.remote) ?? str(git.remoteUrl) } : null,
-      model: model ? { provider: str(record.provider) ?? str(meta.provider), model_id: model } : null,
-      tool_version: str(origin.version) ?? str(histOrigin.version),
+      cwd: optStr(record.cwd) ?? optStr(record.workspace_root),
+      git: git ? { branch: optStr(git.branch), commit_sha: optStr(git.commit) ?? optStr(git.sha), remote_url: optStr(git.remote) ?? optStr(git.remoteUrl) } : null,
+      model: model ? { provider: optStr(record.provider) ?? optStr(meta.provider), model_id: model } : null,
+      tool_version: optStr(origin.version) ?? optStr(histOrigin.version),
       title,
       created_at: (started && !Number.isNaN(Date.parse(started)) ? new Date(started).toISOString() : null) ?? isoFromMs(msFromTaskId(id)) ?? messages[0]?.timestamp ?? new Date(0).toISOString(),
-      interface: str(record.source),
+      interface: optStr(record.source),
     },
     messages,
     parentNativeId: parent,

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decompress } from 'fzstd';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
-import { bufferLines, feedLines, readAppendFile } from '../claude-code/incremental.js';
+import { bufferLines, feedLines, readAppendFile } from '../shared/append-file.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../engine/capture/jsonl-reader.js';
 import { readRegularFile } from '../../engine/capture/regular-file.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';

@@ -1,5 +1,5 @@
 import type { ContentBlock, ImageBlock } from '../../engine/model/message.js';
-import { isObj, str, type Obj } from '../claude-code/values.js';
+import { isObj, strOrNull, type Raw } from '../shared/values.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /** Responses API image part → image block (data: URLs become base64 sources). */
@@ -17,8 +17,8 @@ export function partsToBlocks(content: unknown): ContentBlock[] {
   for (const p of content) {
     if (typeof p === 'string') out.push({ type: 'text', text: p });
     else if (!isObj(p)) continue;
-    else if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text' || p.type === 'summary_text') out.push({ type: 'text', text: str(p.text) ?? '' });
-    else if (p.type === 'refusal') out.push({ type: 'text', text: str(p.refusal) ?? '' });
+    else if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text' || p.type === 'summary_text') out.push({ type: 'text', text: strOrNull(p.text) ?? '' });
+    else if (p.type === 'refusal') out.push({ type: 'text', text: strOrNull(p.refusal) ?? '' });
     else if (p.type === 'input_image' && typeof p.image_url === 'string') out.push(imageBlock(p.image_url));
     else if (typeof p.type === 'string' && p.type !== '' && !['text', 'image', 'tool_use', 'tool_result', 'thinking', 'summary'].includes(p.type)) out.push({ ...p, type: p.type });
     else out.push({ type: 'unknown', value: p });
@@ -49,14 +49,14 @@ export function parseArgs(args: unknown): unknown {
 }
 
 /** Reasoning item → thinking block (readable summary or raw text; encrypted payload kept as signature). */
-export function reasoningBlock(p: Obj): ContentBlock {
+export function reasoningBlock(p: Raw): ContentBlock {
   const texts: string[] = [];
   const collect = (list: unknown) => {
     if (Array.isArray(list)) for (const s of list) if (isObj(s) && typeof s.text === 'string') texts.push(s.text);
   };
   collect(p.summary);
   if (texts.length === 0) collect(p.content);
-  return { type: 'thinking', text: texts.join('\n\n'), signature: str(p.encrypted_content) };
+  return { type: 'thinking', text: texts.join('\n\n'), signature: strOrNull(p.encrypted_content) };
 }
 
 /** User messages Codex composes itself (environment, instructions, notifications). */

@@ -1,9 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
-import { readJsonFile } from '../cline-family/json-file.js';
-import { isObj, isoTime, str } from '../claude-code/values.js';
-import { cleanStrings } from '../shared/util.js';
+import { readJsonFile } from '../shared/json-file.js';
+import { cleanStrings, isObj, isoTimeOrEpoch, strOrNull } from '../shared/values.js';
 import { idFromFileName } from './locate.js';
 import { CodexParser, initialCodexState } from './parse.js';
 
@@ -47,14 +46,14 @@ export async function readLegacyRollout(file: string, cursor: unknown): Promise<
   }
   const meta = isObj(doc.session) ? doc.session : {};
   const fileId = idFromFileName(file);
-  const nativeId = str(meta.id) ?? str(meta.session_id) ?? fileId ?? path.basename(file).replace(/\.json$/, '');
+  const nativeId = strOrNull(meta.id) ?? strOrNull(meta.session_id) ?? fileId ?? path.basename(file).replace(/\.json$/, '');
   const state = initialCodexState(fileId);
   state.threadId = nativeId;
-  state.model = str(meta.model);
-  state.provider = str(meta.provider);
-  state.cwd = str(meta.cwd);
-  state.createdAt = isoTime(meta.timestamp);
-  state.version = str(meta.version) ?? str(meta.cli_version);
+  state.model = strOrNull(meta.model);
+  state.provider = strOrNull(meta.provider);
+  state.cwd = strOrNull(meta.cwd);
+  state.createdAt = isoTimeOrEpoch(meta.timestamp);
+  state.version = strOrNull(meta.version) ?? strOrNull(meta.cli_version);
   const parser = new CodexParser(state, `legacy:${nativeId}`);
   doc.items.forEach((item, i) => {
     const where = `items[${i}]`;

@@ -1,13 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-
-const pathFor = (env: AdapterEnv) => (env.platform === 'win32' ? path.win32 : path.posix);
+import { pathFor } from '../shared/paths.js';
 
 /** `$CODEX_HOME`, default `~/.codex` (`%USERPROFILE%\.codex` on Windows). */
 export function codexHome(env: AdapterEnv): string {
   const configured = env.env.CODEX_HOME?.trim();
-  return configured ? configured : pathFor(env).join(env.home, '.codex');
+  return configured ? configured : pathFor(env.platform).join(env.home, '.codex');
 }
 
 /** JSONL rollouts (plain or zstd), and the single-JSON rollouts of the TypeScript CLI (≤ 0.2x). */
@@ -52,7 +51,7 @@ export async function listCodexSources(env: AdapterEnv): Promise<CaptureSource[]
 }
 
 export function codexSourceFor(changedPath: string, env: AdapterEnv): CaptureSource | null {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const home = codexHome(env);
   const rel = p.relative(home, changedPath);
   if (rel === '' || rel.startsWith('..') || p.isAbsolute(rel)) return null;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
 import type { ContentBlock, Message, Role, Usage } from '../../engine/model/message.js';
-import type { LineParser } from '../claude-code/incremental.js';
-import { derivedId, isObj, isoTime, num, str, titleText, usableId, type Obj } from '../claude-code/values.js';
+import type { LineParser } from '../shared/append-file.js';
+import { derivedPrefixedId } from '../shared/ids.js';
+import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 import { isInjectedUserText, parseArgs, partsToBlocks, promptText, reasoningBlock, toolOutput } from './items.js';
 
 interface Tokens { input: number; cached: number; output: number; reasoning: number }
@@ -45,17 +46,17 @@ export const initialCodexState = (fileId: string | null): CodexState => ({
 
 const tokens = (u: unknown): Tokens | null => {
   if (!isObj(u)) return null;
-  return { input: num(u.input_tokens) ?? 0, cached: num(u.cached_input_tokens) ?? 0, output: num(u.output_tokens) ?? 0, reasoning: num(u.reasoning_output_tokens) ?? 0 };
+  return { input: numOrNull(u.input_tokens) ?? 0, cached: numOrNull(u.cached_input_tokens) ?? 0, output: numOrNull(u.output_tokens) ?? 0, reasoning: numOrNull(u.reasoning_output_tokens) ?? 0 };
 };
 
 /**
  * OpenAI counts cached tokens inside input_tokens; SessionFS keeps them apart (as Anthropic
  * does) so that input + cache_read is the prompt size in every tool.
  */
-const toUsage = (u: Obj): Usage => {
+const toUsage = (u: Raw): Usage => {
   const t = tokens(u)!;
   const usage: Usage = { input_tokens: Math.max(0, t.input - t.cached), output_tokens: t.output, cache_read_tokens: t.cached };
-  const write = num(u.cache_write_input_tokens);
+  const write = numOrNull(u.cache_write_input_tokens);
   if (write !== null) usage.cache_write_tokens = write;
   if (t.reasoning) usage.reasoning_tokens = t.reasoning;
   return usage;
@@ -96,23 +97,23 @@ export class CodexParser implements LineParser<CodexState> {
 
   onRecord(value: unknown, at: JsonlLine & { start: number }): void {
     if (!isObj(value)) throw new Error('line is not a JSON object');
-    const type = str(value.type);
+    const type = strOrNull(value.type);
     const p = isObj(value.payload) ? value.payload : null;
-    const ts = isoTime(value.timestamp);
+    const ts = isoTimeOrEpoch(value.timestamp);
     this.state.createdAt ??= ts;
     if (!p) return;
     switch (type) {
       case 'session_meta': return this.onMeta(p);
       case 'turn_context':
         this.closeGroup();
-        this.state.turnId = str(p.turn_id) ?? this.state.turnId;
-        this.state.model = str(p.model) ?? this.state.model;
-        this.state.cwd = str(p.cwd) ?? this.state.cwd;
+        this.state.turnId = strOrNull(p.turn_id) ?? this.state.turnId;
+        this.state.model = strOrNull(p.model) ?? this.state.model;
+        this.state.cwd = strOrNull(p.cwd) ?? this.state.cwd;
         return;
       case 'response_item': return this.onItem(p, ts, at);
       case 'compacted': {
         this.closeGroup();
-        const text = str(p.message) ?? '';
+        const text = strOrNull(p.message) ?? '';
         const msg = this.push({ role: 'system', content: [{ type: 'summary', text }], timestamp: ts, is_compaction: true }, null, at);
         const hist = p.replacement_history;
         if (Array.isArray(hist)) msg.replacement_history_items = hist.length;
@@ -129,34 +130,34 @@ export class CodexParser implements LineParser<CodexState> {
     }
   }
 
-  private onMeta(p: Obj): void {
+  private onMeta(p: Raw): void {
     const s = this.state;
-    const id = str(p.id);
+    const id = strOrNull(p.id);
     // A forked or child rollout can repeat another thread's meta line: only our own counts.
     if (s.threadId !== null || (s.fileId && id && id.toLowerCase() !== s.fileId)) return;
     s.threadId = id ?? s.fileId;
     const src = isObj(p.source) && isObj(p.source.subagent) && isObj(p.source.subagent.thread_spawn) ? p.source.subagent.thread_spawn : null;
-    s.parentId = str(p.parent_thread_id) ?? (src ? str(src.parent_thread_id) : null);
-    s.nickname = str(p.agent_nickname) ?? (src ? str(src.agent_nickname) : null);
-    s.cwd = str(p.cwd) ?? s.cwd;
-    s.version = str(p.cli_version) ?? s.version;
-    s.originator = str(p.originator) ?? s.originator;
-    s.provider = str(p.model_provider) ?? s.provider;
-    const created = isoTime(p.timestamp);
+    s.parentId = strOrNull(p.parent_thread_id) ?? (src ? strOrNull(src.parent_thread_id) : null);
+    s.nickname = strOrNull(p.agent_nickname) ?? (src ? strOrNull(src.agent_nickname) : null);
+    s.cwd = strOrNull(p.cwd) ?? s.cwd;
+    s.version = strOrNull(p.cli_version) ?? s.version;
+    s.originator = strOrNull(p.originator) ?? s.originator;
+    s.provider = strOrNull(p.model_provider) ?? s.provider;
+    const created = isoTimeOrEpoch(p.timestamp);
     if (created) s.createdAt = created;
-    if (isObj(p.git)) s.git = { branch: str(p.git.branch), commit_sha: str(p.git.commit_hash), remote_url: str(p.git.repository_url) };
+    if (isObj(p.git)) s.git = { branch: strOrNull(p.git.branch), commit_sha: strOrNull(p.git.commit_hash), remote_url: strOrNull(p.git.repository_url) };
   }
 
-  private onEvent(p: Obj, ts: string | null, at: JsonlLine & { start: number }): void {
+  private onEvent(p: Raw, ts: string | null, at: JsonlLine & { start: number }): void {
     const s = this.state;
     switch (p.type) {
       case 'task_started':
         this.closeGroup();
-        s.turnId = str(p.turn_id) ?? s.turnId;
+        s.turnId = strOrNull(p.turn_id) ?? s.turnId;
         s.errorInTurn = false;
         return;
       case 'user_message': {
-        const text = str(p.message);
+        const text = strOrNull(p.message);
         if (s.eventPrompt === null && text && !isInjectedUserText(text)) s.eventPrompt = titleText(text);
         return;
       }
@@ -169,7 +170,7 @@ export class CodexParser implements LineParser<CodexState> {
         return;
       }
       case 'thread_name_updated':
-        s.threadName = str(p.thread_name) ?? s.threadName;
+        s.threadName = strOrNull(p.thread_name) ?? s.threadName;
         return;
       case 'token_count': {
         const info = isObj(p.info) ? p.info : null;
@@ -184,12 +185,12 @@ export class CodexParser implements LineParser<CodexState> {
       }
       case 'error':
         s.errorInTurn = true;
-        this.apiError(str(p.message) ?? 'error', ts, at);
+        this.apiError(strOrNull(p.message) ?? 'error', ts, at);
         return;
       case 'task_complete': {
         this.closeGroup();
         const err = isObj(p.error) ? p.error : null;
-        if (err && !s.errorInTurn) this.apiError(str(err.message) ?? 'error', ts, at);
+        if (err && !s.errorInTurn) this.apiError(strOrNull(err.message) ?? 'error', ts, at);
         return;
       }
       case 'turn_aborted':
@@ -203,13 +204,13 @@ export class CodexParser implements LineParser<CodexState> {
     if (this.state.model) msg.model = this.state.model;
   }
 
-  private onItem(p: Obj, ts: string | null, at: JsonlLine & { start: number }): void {
-    const kind = str(p.type) ?? (typeof p.role === 'string' ? 'message' : null);
+  private onItem(p: Raw, ts: string | null, at: JsonlLine & { start: number }): void {
+    const kind = strOrNull(p.type) ?? (typeof p.role === 'string' ? 'message' : null);
     if (!kind || SKIPPED_ITEMS.has(kind)) return;
     const meta = isObj(p.internal_chat_message_metadata_passthrough) ? p.internal_chat_message_metadata_passthrough : null;
-    const turn = (meta ? str(meta.turn_id) : null) ?? this.state.turnId;
+    const turn = (meta ? strOrNull(meta.turn_id) : null) ?? this.state.turnId;
     const base = { timestamp: ts, turn_id: turn };
-    const callId = str(p.call_id) ?? str(p.id);
+    const callId = strOrNull(p.call_id) ?? strOrNull(p.id);
     let msg: Message;
     if (kind === 'message') {
       const role: Role = p.role === 'assistant' ? 'assistant' : p.role === 'developer' ? 'developer' : p.role === 'system' ? 'system' : 'user';
@@ -227,7 +228,7 @@ export class CodexParser implements LineParser<CodexState> {
       msg = this.push({ ...base, role: 'assistant', content: [reasoningBlock(p)] }, p.id, at);
     } else if ((kind === 'function_call' || kind === 'custom_tool_call' || kind === 'local_shell_call' || kind === 'tool_search_call') && callId) {
       const input = kind === 'function_call' ? parseArgs(p.arguments) : kind === 'custom_tool_call' ? (p.input ?? null) : kind === 'local_shell_call' ? (p.action ?? null) : (p.arguments ?? null);
-      const name = str(p.name) ?? (kind === 'local_shell_call' ? 'local_shell' : kind === 'tool_search_call' ? 'tool_search' : '');
+      const name = strOrNull(p.name) ?? (kind === 'local_shell_call' ? 'local_shell' : kind === 'tool_search_call' ? 'tool_search' : '');
       const block: ContentBlock = { type: 'tool_use', tool_use_id: callId, name, input };
       if (typeof p.namespace === 'string') (block as Record<string, unknown>).namespace = p.namespace;
       msg = this.push({ ...base, role: 'assistant', content: [block] }, p.id, at);
@@ -265,7 +266,7 @@ export class CodexParser implements LineParser<CodexState> {
         if (this.state.recentIds.length > RECENT_IDS) this.state.recentIds.shift();
       }
     }
-    id ??= derivedId('cx', this.sessionKey, `@${at.start}`);
+    id ??= derivedPrefixedId('cx', this.sessionKey, `@${at.start}`);
     const msg = { msg_id: id, parent_msg_id: this.state.lastMsgId, ...fields } as Message;
     if (msg.turn_id == null) delete msg.turn_id;
     this.state.lastMsgId = id;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
-import { derivedId, isObj, isoTime, num, str, type Raw } from '../shared/util.js';
+import { derivedMsgId } from '../shared/ids.js';
+import { isObj, isoTime, num, str, type Raw } from '../shared/values.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
@@ -64,7 +65,7 @@ export class EventReplay {
   apply(ev: Raw, offsetKey: string): void {
     const type = str(ev.type);
     const data = isObj(ev.data) ? ev.data : {};
-    const id = this.freshId(str(ev.id)) || derivedId(this.sessionId, offsetKey);
+    const id = this.freshId(str(ev.id)) || derivedMsgId(this.sessionId, offsetKey);
     const ts = isoTime(ev.timestamp);
     const key = str(ev.agentId) || (str(data.parentToolCallId) ? `task:${str(data.parentToolCallId)}` : '');
     if (key) this.noteAgent(key, type, data, ts);

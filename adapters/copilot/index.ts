@@ -1,7 +1,7 @@
 import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readEvents } from './read.js';
-import { errorText } from '../shared/util.js';
+import { errorText } from '../shared/values.js';
 
 /** GitHub Copilot CLI: `session-state/<id>/events.jsonl` (append-only) + `workspace.yaml`. */
 export const adapter: ToolAdapter = {

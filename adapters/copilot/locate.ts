@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-import { pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
 
 /**
  * Copilot CLI's own directory (sessions, `mcp-config.json`, settings): `COPILOT_HOME`, else

@@ -5,7 +5,7 @@ import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/c
 import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, EventReplay, type CopilotState } from './events.js';
 import { idFromPath } from './locate.js';
-import { cleanStrings, errorText, isObj, isoTime, str } from '../shared/util.js';
+import { cleanStrings, errorText, isObj, isoTime, str } from '../shared/values.js';
 import { readWorkspace } from './workspace.js';
 
 export interface CopilotCursor {

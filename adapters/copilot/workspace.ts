@@ -1,7 +1,8 @@
 import { NotRegularFileError, readRegularFile } from '../../engine/capture/regular-file.js';
 import { parse } from 'yaml';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
-import { errorText, isObj, pathFor, type Raw } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
+import { errorText, isObj, type Raw } from '../shared/values.js';
 
 /** `workspace.yaml` next to events.jsonl: where Copilot keeps the session title (`name`). */
 export async function readWorkspace(eventsFile: string, platform: NodeJS.Platform, problems: CaptureProblem[]): Promise<Raw | null> {

@@ -3,11 +3,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult } from '../../engine/capture/contract.js';
-import { readAppendFile } from '../claude-code/incremental.js';
-import { isObj, num, str } from '../claude-code/values.js';
-import { pathFor } from '../shared/util.js';
+import { readAppendFile } from '../shared/append-file.js';
+import { pathFor } from '../shared/paths.js';
+import { isObj, numOrNull, strOrNull } from '../shared/values.js';
 import { cursorDotDir } from './locate.js';
-import { hasTable, openReadOnly, valueText } from './sqlite.js';
+import { hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
 import { initialTranscriptState, TranscriptParser, type TranscriptState } from './transcript-parse.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
@@ -152,12 +152,12 @@ export function readChatMeta(dbPath: string, problems: CaptureProblem[]): Omit<C
       return null;
     }
     if (!isObj(v)) return null;
-    const created = num(v.createdAt);
+    const created = numOrNull(v.createdAt);
     return {
-      name: str(v.name)?.trim() || null,
+      name: strOrNull(v.name)?.trim() || null,
       createdAt: created !== null && created > 0 ? new Date(created < 1e12 ? created * 1000 : created).toISOString() : null,
-      model: str(v.lastUsedModel),
-      mode: str(v.mode),
+      model: strOrNull(v.lastUsedModel),
+      mode: strOrNull(v.mode),
     };
   } catch (e) {
     problems.push({ path: dbPath, message: `cannot read chat database (locked or corrupt?): ${(e as Error).message}` });

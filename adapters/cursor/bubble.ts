@@ -1,14 +1,12 @@
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**
  * One Cursor "bubble" (a chat/composer message) → messages. An assistant bubble that ran a
  * tool (`toolFormerData`) holds both the call and its result; the result becomes a `tool`
  * message of its own right after it so calls and results pair by id as in other tools.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export function timeOf(v: unknown): string | null {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) {
@@ -33,8 +31,8 @@ function thinkingBlocks(b: Raw): ContentBlock[] {
   const all = Array.isArray(b.allThinkingBlocks) ? b.allThinkingBlocks.filter(isObj) : [];
   const list = all.length ? all : isObj(b.thinking) ? [b.thinking] : [];
   for (const t of list) {
-    const text = str(t.text) ?? str(t.thinking) ?? '';
-    const signature = str(t.signature);
+    const text = optStr(t.text) ?? optStr(t.thinking) ?? '';
+    const signature = optStr(t.signature);
     if (text || signature) out.push({ type: 'thinking', text, signature });
   }
   return out;
@@ -47,8 +45,8 @@ function imageBlocks(b: Raw): ContentBlock[] {
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const img of list) {
-      const url = typeof img === 'string' ? img : isObj(img) ? str(img.url) ?? str(img.dataUrl) : null;
-      const file = isObj(img) ? str(img.path) : null;
+      const url = typeof img === 'string' ? img : isObj(img) ? optStr(img.url) ?? optStr(img.dataUrl) : null;
+      const file = isObj(img) ? optStr(img.path) : null;
       if (url?.startsWith('data:')) {
         const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
         if (m) out.push({ type: 'image', source: { type: 'base64', media_type: m[1]!, data: m[2]! } });
@@ -83,7 +81,7 @@ function toolInput(tf: Raw): unknown {
 
 /** Text fallback order used by readers of Cursor's store: text → rawText → content → message. */
 function textOf(b: Raw): string | null {
-  return str(b.text) ?? str(b.rawText) ?? str(b.content) ?? str(b.message);
+  return optStr(b.text) ?? optStr(b.rawText) ?? optStr(b.content) ?? optStr(b.message);
 }
 
 export function bubbleMessages(bubbleId: string, b: Raw, headerType?: unknown): Message[] {
@@ -95,17 +93,17 @@ export function bubbleMessages(bubbleId: string, b: Raw, headerType?: unknown): 
   if (text) content.push({ type: 'text', text });
   if (role === 'user') content.push(...imageBlocks(b));
   const tf = isObj(b.toolFormerData) ? b.toolFormerData : null;
-  const toolId = tf ? str(tf.toolCallId) ?? `${bubbleId}:tool` : null;
-  if (tf && toolId) content.push({ type: 'tool_use', tool_use_id: toolId, name: str(tf.name) ?? String(tf.tool ?? 'tool'), input: toolInput(tf) });
+  const toolId = tf ? optStr(tf.toolCallId) ?? `${bubbleId}:tool` : null;
+  if (tf && toolId) content.push({ type: 'tool_use', tool_use_id: toolId, name: optStr(tf.name) ?? String(tf.tool ?? 'tool'), input: toolInput(tf) });
   if (content.length === 0) return []; // an empty draft or placeholder bubble
 
   const timestamp = timeOf(b.createdAt) ?? timeOf(b.timestamp) ?? (isObj(b.timingInfo) ? timeOf(b.timingInfo.clientStartTime) : null);
   const msg: Message = { msg_id: bubbleId, role, content, timestamp };
-  const model = (isObj(b.modelInfo) ? str(b.modelInfo.modelName) : null) ?? str(b.modelType);
+  const model = (isObj(b.modelInfo) ? optStr(b.modelInfo.modelName) : null) ?? optStr(b.modelType);
   if (model) msg.model = model;
   const usage = usageOf(b);
   if (usage) msg.usage = usage;
-  if (str(b.requestId)) msg.turn_id = b.requestId as string;
+  if (optStr(b.requestId)) msg.turn_id = b.requestId as string;
   const out = [msg];
   if (tf && toolId && tf.result !== undefined && tf.result !== null) {
     const result = typeof tf.result === 'string' ? tf.result : JSON.stringify(tf.result);

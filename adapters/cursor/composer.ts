@@ -3,15 +3,13 @@ import type { CaptureProblem, CapturedSession } from '../../engine/capture/contr
 import type { Message } from '../../engine/model/message.js';
 import { bubbleMessages, timeOf } from './bubble.js';
 import { finishMessages } from './finish.js';
+import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**
  * One composer (a Cursor chat/agent conversation) → a CapturedSession. Bubbles come from
  * `bubbleId:<composerId>:<bubbleId>` rows (modern global DB) or inline (`conversation[]`,
  * `conversationMap`, older layouts); `fullConversationHeadersOnly` gives the order.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export interface ComposerContext {
   dbPath: string;
@@ -31,7 +29,7 @@ function fileUriToPath(uri: string): string {
 }
 
 function bubbleCwd(b: Raw): string | null {
-  const dir = str(b.workspaceProjectDir);
+  const dir = optStr(b.workspaceProjectDir);
   if (dir) return dir;
   const uris = Array.isArray(b.workspaceUris) ? b.workspaceUris : [];
   const first = uris.find((u) => typeof u === 'string') as string | undefined;
@@ -43,7 +41,7 @@ function summaryMessage(composerId: string, c: Raw): Message | null {
   const s = c.latestConversationSummary;
   if (s === undefined || s === null) return null;
   const inner = isObj(s) && isObj(s.summary) ? s.summary : s;
-  const text = typeof inner === 'string' ? inner : isObj(inner) ? str(inner.summary) ?? str(inner.text) ?? JSON.stringify(inner) : JSON.stringify(inner);
+  const text = typeof inner === 'string' ? inner : isObj(inner) ? optStr(inner.summary) ?? optStr(inner.text) ?? JSON.stringify(inner) : JSON.stringify(inner);
   if (!text) return null;
   const id = `${composerId}:summary:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
   return { msg_id: id, role: 'system', content: [{ type: 'summary', text }], is_compaction: true, timestamp: null };
@@ -51,13 +49,13 @@ function summaryMessage(composerId: string, c: Raw): Message | null {
 
 function orderedBubbles(c: Raw, ctx: ComposerContext, composerId: string): { id: string; bubble: Raw; headerType?: unknown }[] {
   const inline = new Map<string, Raw>();
-  if (Array.isArray(c.conversation)) for (const b of c.conversation) if (isObj(b) && str(b.bubbleId)) inline.set(b.bubbleId as string, b);
+  if (Array.isArray(c.conversation)) for (const b of c.conversation) if (isObj(b) && optStr(b.bubbleId)) inline.set(b.bubbleId as string, b);
   if (isObj(c.conversationMap)) for (const [k, b] of Object.entries(c.conversationMap)) if (isObj(b)) inline.set(k, b);
   const headers = Array.isArray(c.fullConversationHeadersOnly) ? c.fullConversationHeadersOnly.filter(isObj) : [];
   if (headers.length === 0) return [...inline].map(([id, bubble]) => ({ id, bubble }));
   const out: { id: string; bubble: Raw; headerType?: unknown }[] = [];
   for (const h of headers) {
-    const id = str(h.bubbleId);
+    const id = optStr(h.bubbleId);
     if (!id) continue;
     const bubble = ctx.bubbles.get(id) ?? inline.get(id);
     if (!bubble) {
@@ -81,17 +79,17 @@ export function composerSession(composerId: string, c: Raw, ctx: ComposerContext
   if (summary) messages.push(summary);
   const firstUser = messages.find((m) => m.role === 'user');
   const firstText = firstUser?.content.find((b) => b.type === 'text') as { text: string } | undefined;
-  const modelCfg = isObj(c.modelConfig) ? str(c.modelConfig.modelName) : null;
+  const modelCfg = isObj(c.modelConfig) ? optStr(c.modelConfig.modelName) : null;
   const lastModel = [...messages].reverse().find((m) => m.model)?.model ?? null;
   const model = lastModel ?? (modelCfg && modelCfg !== 'default' ? modelCfg : null);
-  const title = str(c.name) ?? (firstText ? firstText.text.replace(/\s+/g, ' ').trim().slice(0, 200) : null);
+  const title = optStr(c.name) ?? (firstText ? firstText.text.replace(/\s+/g, ' ').trim().slice(0, 200) : null);
   return {
     nativeId: composerId,
     header: {
       native_id: composerId,
       native_path: ctx.dbPath,
       cwd,
-      git: str(c.createdOnBranch) ? { branch: c.createdOnBranch as string } : null,
+      git: optStr(c.createdOnBranch) ? { branch: c.createdOnBranch as string } : null,
       model: model ? { model_id: model } : null,
       title: title || null,
       created_at: timeOf(c.createdAt) ?? messages.find((m) => m.timestamp)?.timestamp ?? new Date(0).toISOString(),

@@ -1,5 +1,5 @@
 import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import { cleanStrings } from '../shared/util.js';
+import { cleanStrings } from '../shared/values.js';
 
 const wellFormed = cleanStrings;
 

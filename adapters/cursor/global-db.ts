@@ -1,16 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
 import { composerSession } from './composer.js';
-import { valueText } from './sqlite.js';
+import { valueText } from '../shared/sqlite.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { isObj, type Raw } from '../shared/values.js';
 
 /**
  * The modern global DB: `cursorDiskKV` rows `composerData:<id>` (one per conversation) and
  * `bubbleId:<composerId>:<bubbleId>` (one per message). Composers whose `lastUpdatedAt`
  * is unchanged since the last read are skipped; the rest are re-read whole.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Rows whose key starts with `prefix`, through the key index (`;` sorts right after `:`). */
 function rowsWithPrefix(db: Database.Database, prefix: string): { key: string; value: unknown }[] {

@@ -5,7 +5,7 @@ import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadRe
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
 import { readGlobalComposers } from './global-db.js';
 import { cursorStoreDirs } from './locate.js';
-import { databaseStamp, hasTable, openReadOnly } from './sqlite.js';
+import { databaseStamp, hasTable, openReadOnly } from '../shared/sqlite.js';
 import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js';
 
 /**

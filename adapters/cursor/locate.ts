@@ -1,13 +1,9 @@
-import path from 'node:path';
 import type { AdapterEnv } from '../../engine/capture/contract.js';
-
-function pathFor(env: AdapterEnv): path.PlatformPath {
-  return env.platform === 'win32' ? path.win32 : path.posix;
-}
+import { pathFor } from '../shared/paths.js';
 
 /** Cursor's `User` folder: Electron's appData (XDG_CONFIG_HOME on Linux, APPDATA on Windows) + `Cursor/User`. */
 export function cursorUserDir(env: AdapterEnv): string {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   switch (env.platform) {
     case 'darwin':
       return p.join(env.home, 'Library', 'Application Support', 'Cursor', 'User');
@@ -20,7 +16,7 @@ export function cursorUserDir(env: AdapterEnv): string {
 
 /** `~/.cursor` (`%USERPROFILE%\\.cursor` on Windows): the Cursor Agent's transcripts and chat stores. */
 export function cursorDotDir(env: AdapterEnv): string {
-  return pathFor(env).join(env.home, '.cursor');
+  return pathFor(env.platform).join(env.home, '.cursor');
 }
 
 /**
@@ -28,7 +24,7 @@ export function cursorDotDir(env: AdapterEnv): string {
  * transcript folder (`~/.cursor/projects`) and chat stores (`~/.cursor/chats`).
  */
 export function cursorStoreDirs(env: AdapterEnv): string[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const user = cursorUserDir(env);
   const dot = cursorDotDir(env);
   return [p.join(user, 'globalStorage'), p.join(user, 'workspaceStorage'), p.join(dot, 'projects'), p.join(dot, 'chats')];

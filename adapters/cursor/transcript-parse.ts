@@ -1,9 +1,9 @@
 import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
 import type { ContentBlock, Message, Role, ToolUseBlock } from '../../engine/model/message.js';
-import { toBlocks } from '../claude-code/blocks.js';
-import type { LineParser } from '../claude-code/incremental.js';
-import { derivedId, isObj, str, titleText, type Obj } from '../claude-code/values.js';
-import { cleanStrings } from '../shared/util.js';
+import { anthropicBlocks } from '../shared/anthropic-content.js';
+import type { LineParser } from '../shared/append-file.js';
+import { derivedPrefixedId } from '../shared/ids.js';
+import { cleanStrings, isObj, strOrNull, titleText, type Raw } from '../shared/values.js';
 
 /**
  * One Cursor Agent transcript line after another (format doc §5):
@@ -71,7 +71,7 @@ export class TranscriptParser implements LineParser<TranscriptState> {
   onRecord(value: unknown, at: JsonlLine & { start: number }): void {
     if (!isObj(value)) throw new Error('line is not a JSON object');
     const rec = cleanStrings(value);
-    const role = str(rec.role);
+    const role = strOrNull(rec.role);
     if (!role) {
       if (rec.type === 'turn_ended') this.onTurnEnded(rec);
       return; // other markers carry nothing to keep
@@ -80,8 +80,8 @@ export class TranscriptParser implements LineParser<TranscriptState> {
     const raw = message ? (message.content ?? message.text) : (rec.content ?? rec.text);
     const parts = typeof raw === 'string' ? [{ type: 'text', text: raw }] : Array.isArray(raw) ? raw : [];
     const key = `@${at.start}`;
-    const id = derivedId('cu', this.sessionKey, key);
-    const model = str(rec.model) ?? (message ? str(message.model) : null);
+    const id = derivedPrefixedId('cu', this.sessionKey, key);
+    const model = strOrNull(rec.model) ?? (message ? strOrNull(message.model) : null);
     if (model) this.state.model = model;
 
     if (role === 'assistant') return this.onAssistant(parts, id, model);
@@ -94,11 +94,11 @@ export class TranscriptParser implements LineParser<TranscriptState> {
     // A line that is not (only) tool results ends the assistant's step: calls still open got no result.
     if (other.length > 0 || results.length === 0) this.closeOpen();
     this.state.pendingAssistant = false;
-    if (results.length > 0) this.push({ role: 'tool', content: results }, derivedId('cu', this.sessionKey, `${key}:results`));
+    if (results.length > 0) this.push({ role: 'tool', content: results }, derivedPrefixedId('cu', this.sessionKey, `${key}:results`));
     if (other.length === 0) return;
     const r: Role = role === 'system' ? 'system' : role === 'developer' ? 'developer' : 'user';
     if (r !== 'user') {
-      const m = this.push({ role: r, content: toBlocks(other) }, id);
+      const m = this.push({ role: r, content: anthropicBlocks(other, 'strict') }, id);
       m.is_injected = true;
       return;
     }
@@ -119,10 +119,10 @@ export class TranscriptParser implements LineParser<TranscriptState> {
           continue;
         }
       }
-      content.push(...toBlocks([p]));
+      content.push(...anthropicBlocks([p], 'strict'));
     }
     if (context.length > 0) {
-      const ctx = this.push({ role: 'user', content: context.map((text) => ({ type: 'text', text })) }, derivedId('cu', this.sessionKey, `${key}:context`));
+      const ctx = this.push({ role: 'user', content: context.map((text) => ({ type: 'text', text })) }, derivedPrefixedId('cu', this.sessionKey, `${key}:context`));
       ctx.is_injected = true;
     }
     const msg = this.push({ role: 'user', content }, id);
@@ -143,16 +143,16 @@ export class TranscriptParser implements LineParser<TranscriptState> {
     const calls: Array<{ id: string; name: string }> = [];
     for (const p of parts) {
       if (isObj(p) && typeof p.type === 'string' && TOOL_CALL.has(p.type)) {
-        const callId = str(p.id) ?? str(p.tool_use_id) ?? str(p.toolCallId) ?? str(p.call_id) ?? derivedId('cu', this.sessionKey, `call:${this.state.calls}`);
+        const callId = strOrNull(p.id) ?? strOrNull(p.tool_use_id) ?? strOrNull(p.toolCallId) ?? strOrNull(p.call_id) ?? derivedPrefixedId('cu', this.sessionKey, `call:${this.state.calls}`);
         this.state.calls++;
-        const name = str(p.name) ?? str(p.tool) ?? str(p.toolName) ?? '';
+        const name = strOrNull(p.name) ?? strOrNull(p.tool) ?? strOrNull(p.toolName) ?? '';
         const input = p.input ?? p.arguments ?? p.args ?? p.parameters ?? null;
         const block: ToolUseBlock = { type: 'tool_use', tool_use_id: callId, name, input };
         content.push(block);
         calls.push({ id: callId, name });
       } else if (isObj(p) && typeof p.type === 'string' && TOOL_RESULT.has(p.type)) {
         content.push(this.resultBlock(p));
-      } else content.push(...toBlocks([p]));
+      } else content.push(...anthropicBlocks([p], 'strict'));
     }
     const msg = this.push({ role: 'assistant', content }, id);
     const m = model ?? this.state.model;
@@ -161,9 +161,9 @@ export class TranscriptParser implements LineParser<TranscriptState> {
     this.state.pendingAssistant = true;
   }
 
-  private onTurnEnded(rec: Obj): void {
+  private onTurnEnded(rec: Raw): void {
     this.closeOpen();
-    const status = str(rec.status);
+    const status = strOrNull(rec.status);
     const last = this.state.lastMsgId ? this.byId.get(this.state.lastMsgId) : undefined;
     if (this.state.pendingAssistant && last && last.role === 'assistant' && status) last.stop_reason = status;
     this.state.pendingAssistant = false;
@@ -171,17 +171,17 @@ export class TranscriptParser implements LineParser<TranscriptState> {
   }
 
   /** A result block; it answers the call it names, else the oldest open call of the same tool, else the oldest open call. */
-  private resultBlock(p: Obj): ContentBlock {
+  private resultBlock(p: Raw): ContentBlock {
     const open = this.state.open;
-    const named = str(p.tool_use_id) ?? str(p.toolCallId) ?? str(p.call_id) ?? str(p.id);
-    const tool = str(p.name) ?? str(p.tool) ?? str(p.toolName);
+    const named = strOrNull(p.tool_use_id) ?? strOrNull(p.toolCallId) ?? strOrNull(p.call_id) ?? strOrNull(p.id);
+    const tool = strOrNull(p.name) ?? strOrNull(p.tool) ?? strOrNull(p.toolName);
     let at = named ? open.findIndex((o) => o.id === named) : -1;
     if (at < 0 && !named && tool) at = open.findIndex((o) => o.name === tool);
     if (at < 0 && !named) at = open.length > 0 ? 0 : -1;
-    const callId = named ?? (at >= 0 ? open[at]!.id : derivedId('cu', this.sessionKey, `orphan:${this.state.orphans++}`));
+    const callId = named ?? (at >= 0 ? open[at]!.id : derivedPrefixedId('cu', this.sessionKey, `orphan:${this.state.orphans++}`));
     if (at >= 0) open.splice(at, 1);
     const raw = p.content ?? p.output ?? p.result ?? '';
-    const content = typeof raw === 'string' ? raw : Array.isArray(raw) ? toBlocks(raw) : JSON.stringify(raw);
+    const content = typeof raw === 'string' ? raw : Array.isArray(raw) ? anthropicBlocks(raw, 'strict') : JSON.stringify(raw);
     const isError = p.is_error === true || p.isError === true || p.status === 'error';
     return isError ? { type: 'tool_result', tool_use_id: callId, content, is_error: true } : { type: 'tool_result', tool_use_id: callId, content };
   }

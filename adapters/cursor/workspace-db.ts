@@ -6,8 +6,9 @@ import type { Message } from '../../engine/model/message.js';
 import { bubbleMessages, timeOf } from './bubble.js';
 import { composerSession } from './composer.js';
 import { finishMessages } from './finish.js';
-import { valueText } from './sqlite.js';
+import { valueText } from '../shared/sqlite.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**
  * Per-workspace DBs (`workspaceStorage/<hash>/state.vscdb`, VS Code's `ItemTable`): older
@@ -15,9 +16,6 @@ import { parseJsonBounded } from '../../engine/capture/json-depth.js';
  * panel's tabs. Newer ones keep only an index of composer ids, used to give global
  * composers their project folder.
  */
-type Raw = Record<string, unknown>;
-const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export function itemJson(db: Database.Database, key: string, dbPath: string, problems: CaptureProblem[]): Raw | null {
   const row = db.prepare('SELECT value FROM ItemTable WHERE key = ?').get(key) as { value: unknown } | undefined;
@@ -36,7 +34,7 @@ export function itemJson(db: Database.Database, key: string, dbPath: string, pro
 export function workspaceFolder(dbPath: string): string | null {
   try {
     const ws = parseJsonBounded(readRegularFileSync(path.join(path.dirname(dbPath), 'workspace.json')).toString('utf8')) as Raw;
-    const uri = str(ws.folder) ?? str(ws.workspace);
+    const uri = optStr(ws.folder) ?? optStr(ws.workspace);
     if (!uri) return null;
     const p = uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname).replace(/^\/([A-Za-z]:)/, '$1') : uri;
     return ws.folder ? p : path.dirname(p); // a multi-root .code-workspace file: its folder
@@ -49,14 +47,14 @@ export function workspaceFolder(dbPath: string): string | null {
 export function composerIds(db: Database.Database, dbPath: string): string[] {
   const data = itemJson(db, 'composer.composerData', dbPath, []);
   const all = data && Array.isArray(data.allComposers) ? data.allComposers.filter(isObj) : [];
-  return all.map((c) => str(c.composerId)).filter((x): x is string => x !== null);
+  return all.map((c) => optStr(c.composerId)).filter((x): x is string => x !== null);
 }
 
 function chatTabSession(tab: Raw, dbPath: string, cwd: string | null): CapturedSession | null {
-  const tabId = str(tab.tabId);
+  const tabId = optStr(tab.tabId);
   if (!tabId || !Array.isArray(tab.bubbles)) return null;
   const messages: Message[] = [];
-  for (const b of tab.bubbles) if (isObj(b) && str(b.id)) messages.push(...bubbleMessages(b.id as string, b));
+  for (const b of tab.bubbles) if (isObj(b) && optStr(b.id)) messages.push(...bubbleMessages(b.id as string, b));
   if (messages.length === 0) return null;
   const firstUser = messages.find((m) => m.role === 'user')?.content.find((b) => b.type === 'text') as { text: string } | undefined;
   return {
@@ -66,7 +64,7 @@ function chatTabSession(tab: Raw, dbPath: string, cwd: string | null): CapturedS
       native_path: dbPath,
       cwd,
       model: messages.find((m) => m.model) ? { model_id: messages.find((m) => m.model)!.model! } : null,
-      title: str(tab.chatTitle) ?? (firstUser ? firstUser.text.replace(/\s+/g, ' ').trim().slice(0, 200) : null),
+      title: optStr(tab.chatTitle) ?? (firstUser ? firstUser.text.replace(/\s+/g, ' ').trim().slice(0, 200) : null),
       // Chat tabs carry no creation time; their last send is the best there is.
       created_at: timeOf(tab.lastSendTime) ?? new Date(0).toISOString(),
       interface: 'ide',
@@ -81,7 +79,7 @@ export function readWorkspaceDb(db: Database.Database, dbPath: string, problems:
   const out: CapturedSession[] = [];
   const composers = itemJson(db, 'composer.composerData', dbPath, problems);
   for (const c of composers && Array.isArray(composers.allComposers) ? composers.allComposers : []) {
-    if (!isObj(c) || !str(c.composerId)) continue;
+    if (!isObj(c) || !optStr(c.composerId)) continue;
     if (!Array.isArray(c.conversation) && !isObj(c.conversationMap)) continue; // modern index entry: the global DB has it
     const s = composerSession(c.composerId as string, c, { dbPath, bubbles: new Map(), cwd, parentId: null, problems });
     if (s.messages.length) out.push(s);

@@ -2,7 +2,7 @@ import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } 
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readJson } from './read-json.js';
 import { readJsonl } from './read-jsonl.js';
-import { errorText } from '../shared/util.js';
+import { errorText } from '../shared/values.js';
 
 /** Gemini CLI: JSONL chat recordings with `$set`/`$rewindTo` (≥ 0.39) and legacy single-JSON files. */
 export const adapter: ToolAdapter = {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
-import { pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
 
 /**
  * Gemini CLI keeps chats under `<home>/.gemini/tmp/<project-id>/chats/` (`GEMINI_CLI_HOME`

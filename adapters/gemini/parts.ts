@@ -1,5 +1,5 @@
 import type { ContentBlock } from '../../engine/model/message.js';
-import { isObj, str, type Raw } from '../shared/util.js';
+import { isObj, str, type Raw } from '../shared/values.js';
 
 /**
  * Gemini `PartListUnion` (a string, one part or an array of parts) → SessionFS blocks.

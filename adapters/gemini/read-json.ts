@@ -3,7 +3,8 @@ import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
 import { emptyState, Replay } from './replay.js';
 import { toSession } from './session.js';
-import { cleanStrings, errorText, isObj, pathFor, str } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
+import { cleanStrings, errorText, isObj, str } from '../shared/values.js';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 

@@ -5,7 +5,8 @@ import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.j
 import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, Replay, type ReplayState } from './replay.js';
 import { toSession } from './session.js';
-import { cleanStrings, errorText, isObj, pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
+import { cleanStrings, errorText, isObj } from '../shared/values.js';
 
 /** What a JSONL source hands back between reads: where to resume and the replay state there. */
 export interface JsonlCursor {

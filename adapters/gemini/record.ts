@@ -1,6 +1,6 @@
 import type { ContentBlock, Message, ToolResultBlock, Usage } from '../../engine/model/message.js';
 import { functionResponseBlock, partsText, partsToBlocks } from './parts.js';
-import { isObj, num, str, type Raw } from '../shared/util.js';
+import { isObj, num, str, type Raw } from '../shared/values.js';
 
 /**
  * One Gemini message record (`user`, `gemini`, `info`, `warning`, `error`) → SessionFS

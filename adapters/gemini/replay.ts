@@ -1,6 +1,7 @@
 import type { Message } from '../../engine/model/message.js';
 import { convertRecord, typedText } from './record.js';
-import { derivedId, isObj, str, type Raw } from '../shared/util.js';
+import { derivedMsgId } from '../shared/ids.js';
+import { isObj, str, type Raw } from '../shared/values.js';
 
 /**
  * Replays a Gemini chat recording in order, as the CLI's loader does: message records
@@ -117,7 +118,7 @@ export class Replay {
       if (kept) return void live.push(kept);
       if (id in this.state.gone) return void live.push([id, parent, this.state.gone[id] ?? null]);
       // The CLI's history form can repeat an id (a call and its response): keep both apart.
-      if (used.has(id)) id = derivedId(this.sessionId, `${id}#${i}`);
+      if (used.has(id)) id = derivedMsgId(this.sessionId, `${id}#${i}`);
       used.add(id);
       live.push(this.emit(r, id, parent, compaction));
     });
@@ -135,7 +136,7 @@ export class Replay {
   }
 
   private recordId(rec: Raw, key: string): string {
-    return typeof rec.id === 'string' && rec.id ? rec.id : derivedId(this.sessionId, key);
+    return typeof rec.id === 'string' && rec.id ? rec.id : derivedMsgId(this.sessionId, key);
   }
 
   private emit(rec: Raw, id: string, parent: string | null, compaction: boolean): LiveEntry {

@@ -3,7 +3,7 @@ import type { CapturedSession } from '../../engine/capture/contract.js';
 import type { Message } from '../../engine/model/message.js';
 import { projectDirOf } from './locate.js';
 import type { ReplayState } from './replay.js';
-import { pathFor } from '../shared/util.js';
+import { pathFor } from '../shared/paths.js';
 
 const TITLE_MAX = 200;
 

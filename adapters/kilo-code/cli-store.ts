@@ -3,9 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileKind } from '../../engine/capture/regular-file.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
 import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
-import { isObj, num, str, titleText, type Obj } from '../claude-code/values.js';
-import { databaseStamp, hasTable, openReadOnly, valueText } from '../cursor/sqlite.js';
-import { cleanStrings, pathFor } from '../shared/util.js';
+import { cleanStrings, isObj, numOrNull, strOrNull, titleText, type Raw } from '../shared/values.js';
+import { databaseStamp, hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
+import { pathFor } from '../shared/paths.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
@@ -76,7 +76,7 @@ interface KiloCursor {
 }
 
 const iso = (ms: unknown): string | null => {
-  const n = num(ms);
+  const n = numOrNull(ms);
   return n !== null && n > 0 ? new Date(n).toISOString() : null;
 };
 
@@ -92,8 +92,8 @@ const DEFAULT_TITLE = /^(New session|Child session) - \d{4}-\d\d-\d\dT/;
 function usageOf(tokens: unknown): Usage | null {
   if (!isObj(tokens)) return null;
   const cache = isObj(tokens.cache) ? tokens.cache : {};
-  const u: Usage = { input_tokens: num(tokens.input) ?? 0, output_tokens: num(tokens.output) ?? 0, cache_read_tokens: num(cache.read) ?? 0, cache_write_tokens: num(cache.write) ?? 0 };
-  const r = num(tokens.reasoning);
+  const u: Usage = { input_tokens: numOrNull(tokens.input) ?? 0, output_tokens: numOrNull(tokens.output) ?? 0, cache_read_tokens: numOrNull(cache.read) ?? 0, cache_write_tokens: numOrNull(cache.write) ?? 0 };
+  const r = numOrNull(tokens.reasoning);
   if (r) u.reasoning_tokens = r;
   const sum = (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) + (u.reasoning_tokens ?? 0);
   for (const k of Object.keys(u) as (keyof Usage)[]) if (!Number.isInteger(u[k]) || (u[k] ?? 0) < 0) delete u[k];
@@ -101,13 +101,13 @@ function usageOf(tokens: unknown): Usage | null {
 }
 
 /** A `file` part: images become image blocks, anything else is kept by name. */
-function fileBlock(d: Obj): ContentBlock {
-  const mime = str(d.mime) ?? '';
-  const url = str(d.url) ?? '';
+function fileBlock(d: Raw): ContentBlock {
+  const mime = strOrNull(d.mime) ?? '';
+  const url = strOrNull(d.url) ?? '';
   const m = /^data:([^;,]*);base64,(.*)$/s.exec(url);
   if (mime.startsWith('image/') && m) return { type: 'image', source: { type: 'base64', media_type: m[1] || mime, data: m[2] ?? '' } };
   const source = isObj(d.source) ? d.source : {};
-  const out: ContentBlock = { type: 'file', mime, filename: str(d.filename) ?? null, path: str(source.path) ?? null };
+  const out: ContentBlock = { type: 'file', mime, filename: strOrNull(d.filename) ?? null, path: strOrNull(source.path) ?? null };
   if (url && !url.startsWith('data:')) (out as Record<string, unknown>).url = url;
   return out;
 }
@@ -117,7 +117,7 @@ const SKIPPED_PARTS = new Set(['step-start', 'step-finish', 'snapshot', 'patch']
 
 interface Row {
   id: string;
-  data: Obj;
+  data: Raw;
 }
 
 /** One Kilo message and its parts → SessionFS messages (an assistant turn, then one tool message per finished call). */
@@ -135,27 +135,27 @@ function convert(msg: Row, parts: Row[]): Message[] {
   let boundary = false;
   for (const part of parts) {
     const p = part.data;
-    const type = str(p.type) ?? '';
+    const type = strOrNull(p.type) ?? '';
     if (SKIPPED_PARTS.has(type)) continue;
     if (type === 'text') {
       if (p.ignored === true) continue;
-      const text = str(p.text) ?? '';
+      const text = strOrNull(p.text) ?? '';
       content.push(compaction ? { type: 'summary', text } : { type: 'text', text });
       if (p.synthetic === true) synthetic++;
       else typed++;
     } else if (type === 'reasoning') {
       const meta = isObj(p.metadata) ? p.metadata : {};
-      const provider = Object.values(meta).find((v) => isObj(v) && typeof v.signature === 'string') as Obj | undefined;
-      content.push({ type: 'thinking', text: str(p.text) ?? '', signature: provider ? str(provider.signature) : null });
+      const provider = Object.values(meta).find((v) => isObj(v) && typeof v.signature === 'string') as Raw | undefined;
+      content.push({ type: 'thinking', text: strOrNull(p.text) ?? '', signature: provider ? strOrNull(provider.signature) : null });
     } else if (type === 'tool') {
       const state = isObj(p.state) ? p.state : {};
-      const callId = str(p.callID) ?? part.id;
-      content.push({ type: 'tool_use', tool_use_id: callId, name: str(p.tool) ?? '', input: state.input ?? null });
-      const status = str(state.status);
+      const callId = strOrNull(p.callID) ?? part.id;
+      content.push({ type: 'tool_use', tool_use_id: callId, name: strOrNull(p.tool) ?? '', input: state.input ?? null });
+      const status = strOrNull(state.status);
       const st = isObj(state.time) ? state.time : {};
       if (status === 'completed' || status === 'error') {
         const error = status === 'error';
-        const out = error ? (str(state.error) ?? 'error') : (str(state.output) ?? (state.output == null ? '' : JSON.stringify(state.output)));
+        const out = error ? (strOrNull(state.error) ?? 'error') : (strOrNull(state.output) ?? (state.output == null ? '' : JSON.stringify(state.output)));
         results.push({
           msg_id: part.id,
           role: 'tool',
@@ -176,17 +176,17 @@ function convert(msg: Row, parts: Row[]): Message[] {
   if (role === 'assistant' && content.length === 0 && !error) return results; // a turn still starting
   if (error) {
     const data = isObj(error.data) ? error.data : {};
-    content.push({ type: 'text', text: `${str(error.name) ?? 'Error'}: ${str(data.message) ?? ''}`.trim() });
+    content.push({ type: 'text', text: `${strOrNull(error.name) ?? 'Error'}: ${strOrNull(data.message) ?? ''}`.trim() });
   }
   const out: Message = { msg_id: msg.id, role: boundary && typed === 0 ? 'system' : role, content, timestamp };
   if (role === 'assistant') {
-    const model = str(d.modelID);
-    const provider = str(d.providerID);
+    const model = strOrNull(d.modelID);
+    const provider = strOrNull(d.providerID);
     if (model) out.model = model;
     if (provider) out.provider = provider;
     const usage = usageOf(d.tokens);
     if (usage) out.usage = usage;
-    const finish = str(d.finish);
+    const finish = strOrNull(d.finish);
     if (finish) out.stop_reason = finish;
     if (error) out.is_api_error = true;
     if (unfinished.length) out.unfinished_tool_use_ids = unfinished;
@@ -196,12 +196,12 @@ function convert(msg: Row, parts: Row[]): Message[] {
   return [out, ...results];
 }
 
-function readSession(db: Database.Database, dbPath: string, s: Obj, problems: CaptureProblem[]): CapturedSession {
+function readSession(db: Database.Database, dbPath: string, s: Raw, problems: CaptureProblem[]): CapturedSession {
   const id = String(s.id);
   const rows = (table: 'message' | 'part', order: string): Row[] => {
     const out: Row[] = [];
-    for (const r of db.prepare(`SELECT * FROM ${table} WHERE session_id = ? ORDER BY ${order}`).iterate(id) as Iterable<Obj>) {
-      const rowId = str(r.id);
+    for (const r of db.prepare(`SELECT * FROM ${table} WHERE session_id = ? ORDER BY ${order}`).iterate(id) as Iterable<Raw>) {
+      const rowId = strOrNull(r.id);
       if (!rowId) continue;
       try {
         const data = parseJson(r.data);
@@ -241,26 +241,26 @@ function readSession(db: Database.Database, dbPath: string, s: Obj, problems: Ca
   let model = lastModel;
   try {
     const sm = s.model ? parseJson(s.model) : null;
-    if (isObj(sm) && (str(sm.id) || str(sm.providerID))) model = { provider: str(sm.providerID), model_id: str(sm.id) };
+    if (isObj(sm) && (strOrNull(sm.id) || strOrNull(sm.providerID))) model = { provider: strOrNull(sm.providerID), model_id: strOrNull(sm.id) };
   } catch {
     // an unreadable model column only costs the header's model
   }
-  const title = str(s.title)?.trim() || null;
-  const parentId = str(s.parent_id) || null;
+  const title = strOrNull(s.title)?.trim() || null;
+  const parentId = strOrNull(s.parent_id) || null;
   return {
     nativeId: id,
     parentNativeId: parentId,
     header: {
       native_id: id,
       native_path: dbPath,
-      cwd: str(s.directory) || null,
+      cwd: strOrNull(s.directory) || null,
       git: null,
       model,
-      tool_version: str(s.version),
+      tool_version: strOrNull(s.version),
       title: title && !DEFAULT_TITLE.test(title) ? title : (firstPrompt ?? title),
       created_at: iso(s.time_created) ?? out.find((m) => m.timestamp)?.timestamp ?? new Date(0).toISOString(),
       interface: null,
-      agent_id: parentId ? str(s.agent) : null,
+      agent_id: parentId ? strOrNull(s.agent) : null,
     },
     messages: out,
   };
@@ -270,7 +270,7 @@ function readSession(db: Database.Database, dbPath: string, s: Obj, problems: Ca
 function fingerprints(db: Database.Database): Map<string, string> {
   const out = new Map<string, string>();
   for (const table of ['message', 'part']) {
-    for (const r of db.prepare(`SELECT session_id AS s, count(*) AS n, max(time_updated) AS t FROM ${table} GROUP BY session_id`).iterate() as Iterable<Obj>) {
+    for (const r of db.prepare(`SELECT session_id AS s, count(*) AS n, max(time_updated) AS t FROM ${table} GROUP BY session_id`).iterate() as Iterable<Raw>) {
       const k = String(r.s);
       out.set(k, `${out.get(k) ?? ''}${table}:${String(r.n)}@${String(r.t)};`);
     }
@@ -310,8 +310,8 @@ export async function readKiloDb(source: CaptureSource, cursor: unknown): Promis
     const prints = fingerprints(h.db);
     const seen: Record<string, string> = {};
     const sessions: CapturedSession[] = [];
-    for (const s of h.db.prepare('SELECT * FROM session ORDER BY time_created, id').iterate() as Iterable<Obj>) {
-      const id = str(s.id);
+    for (const s of h.db.prepare('SELECT * FROM session ORDER BY time_created, id').iterate() as Iterable<Raw>) {
+      const id = strOrNull(s.id);
       if (!id) continue;
       const print = `${String(s.time_updated)}|${String(s.title)}|${prints.get(id) ?? ''}`;
       seen[id] = print;

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
 import { clineDataDir } from '../../../adapters/cline/locate.js';
 import { copilotHome } from '../../../adapters/copilot/locate.js';
-import { globalStorageDirs, pathFor } from '../../../adapters/cline-family/vscode-hosts.js';
+import { globalStorageDirs } from '../../../adapters/cline-family/vscode-hosts.js';
+import { pathFor } from '../../../adapters/shared/paths.js';
 
 /** What a client needs to start our server. */
 export interface ServerSpec {
@@ -55,7 +56,7 @@ function clineFamily(tool: ToolName, file: string, presence: string, primary: bo
 
 /** Every file each of the nine tools may read, for this home and environment. */
 export function configTargets(env: AdapterEnv): ConfigTarget[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const e = env.env;
   const home = env.home;
   const xdgConfig = e.XDG_CONFIG_HOME || p.join(home, '.config');
@@ -140,7 +141,7 @@ export const NO_PROJECT_CONFIG: Partial<Record<ToolName, string>> = {
  * `presence` is the tool's own directory in the project, for `--all`.
  */
 export function projectTargets(root: string, env: AdapterEnv): ConfigTarget[] {
-  const p = pathFor(env);
+  const p = pathFor(env.platform);
   const at = (...parts: string[]) => p.join(root, ...parts);
   const claudeShape = (s: ServerSpec) => ({ type: 'stdio', ...stdio(s) });
   const out: ConfigTarget[] = [];

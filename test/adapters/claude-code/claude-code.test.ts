@@ -3,7 +3,7 @@ import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/claude-code/index.js';
-import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, tmp, usageTotals, walk } from './helpers.js';
+import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, tmp, usageTotals, walk } from '../shared/helpers.js';
 
 const gen = path.join(fixtures, 'claude-code/generated-claude-code-2.1.197/dot-claude');
 const proj = path.join(gen, 'projects/-home-dev-projects-demo-app');

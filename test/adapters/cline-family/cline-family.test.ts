@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parseArrayLeniently } from '../../../adapters/cline-family/lenient-array.js';
 import { cleanPrompt, cwdFromEnvironmentDetails } from '../../../adapters/cline-family/prompt-text.js';
 import { msFromTaskId } from '../../../adapters/cline-family/task-meta.js';
 import { readTaskFolder, type TaskFolderOptions } from '../../../adapters/cline-family/task-folder.js';
 import { globalStorageDirs } from '../../../adapters/cline-family/vscode-hosts.js';
 import type { Message, ToolUseBlock } from '../../../engine/model/message.js';
-import { sampleTask, tempDir, writeTree } from './helpers.js';
+import { sampleTask } from './helpers.js';
+import { tempDir, writeTree } from '../shared/helpers.js';
 
 const opts: TaskFolderOptions = { uiFileNames: ['ui_messages.json'], historyFiles: (d) => [path.join(d, 'history_item.json')] };
 
@@ -142,8 +142,7 @@ test('a task with only a UI timeline is rebuilt from it', async () => {
   assert.equal(s.header.created_at, new Date(1700000000000).toISOString());
 });
 
-test('helpers: lenient arrays, prompt cleaning, ids with time, host folders', () => {
-  assert.deepEqual(parseArrayLeniently('[1, {"a": "],"}, [2,'), { items: [1, { a: '],' }], bad: [], truncated: true });
+test('helpers: prompt cleaning, ids with time, host folders', () => {
   assert.equal(cleanPrompt('<task>\nDo it\n</task>\n<environment_details>x</environment_details>'), 'Do it');
   assert.equal(cleanPrompt('<user_input mode="act">Go</user_input>'), 'Go');
   assert.equal(cwdFromEnvironmentDetails('# Current Working Directory (/a b/c) Files\n'), '/a b/c');

@@ -1,24 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** Repo root from dist/test/adapters/<x>/ (compiled) — fixtures live beside the repo in ../shared. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-export const fixtures = path.resolve(repoRoot, 'test/fixtures');
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}
-
-/** Writes files (JSON values are serialised; strings and Buffers written as they are). */
-export function writeTree(root: string, files: Record<string, unknown>): void {
-  for (const [rel, value] of Object.entries(files)) {
-    const file = path.join(root, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
-  }
-}
+/** Test helpers of the Cline family (cline, roo-code, kilo-code); generic ones are in ../shared/helpers.ts. */
 
 /** A Roo-style task with native tool calls, thinking, an image, a UI timeline with tokens, an API error and a compaction. */
 export function sampleTask(taskId: string, t0 = 1_800_000_000_000): { api: unknown[]; ui: unknown[] } {

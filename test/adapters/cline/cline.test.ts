@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { adapter } from '../../../adapters/cline/index.js';
 import type { AdapterEnv } from '../../../engine/capture/contract.js';
 import type { Message } from '../../../engine/model/message.js';
-import { fixtures } from '../cline-family/helpers.js';
+import { fixtures } from '../shared/helpers.js';
 
 const SDK = path.join(fixtures, 'cline', 'generated-cline-cli-3.0.65-sdk-sessions');
 const CLASSIC = path.join(fixtures, 'cline', 'public', 'Dicklesworthstone-cross_agent_session_resumer');

@@ -3,7 +3,7 @@ import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/codex/index.js';
-import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, srcTestDir, tmp, usageTotals, walk } from '../claude-code/helpers.js';
+import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, srcTestDir, tmp, usageTotals, walk } from '../shared/helpers.js';
 
 const home = path.join(fixtures, 'codex/generated-codex-0.169.0/dot-codex');
 const day = path.join(home, 'sessions/2026/11/24');

@@ -11,7 +11,7 @@ import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter } from '../../.
 import { iterateMessages } from '../../../engine/queries/messages.js';
 import { Store } from '../../../engine/store.js';
 import { pathsIn } from '../../helpers/tmp.js';
-import { fixtures } from '../cline-family/helpers.js';
+import { fixtures } from '../shared/helpers.js';
 import { allMessages, contentSignatures, duplicateIds, hashTree, idsBySession, isSubMultiset, safeRead, schemaFailures, unpairedToolCalls } from './checks.js';
 import { classify, CORPUS, type CorpusSource, type ToolCorpus } from './corpus.js';
 import { deepArray, garbageLines, INVALID_JSON, middleLineBoundary, rng, withBadText, withGarbage, writeWithBigLine } from './damage.js';

@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
-import { fixtures, sampleTask, writeTree } from '../cline-family/helpers.js';
+import { sampleTask } from '../cline-family/helpers.js';
+import { fixtures, writeTree } from '../shared/helpers.js';
 
 /**
  * Which fixture files are capture sources, per tool. Every file under a tool's fixture

@@ -8,8 +8,7 @@ import { adapter } from '../../../adapters/cursor/index.js';
 import { unwrapUserQuery } from '../../../adapters/cursor/transcript-parse.js';
 import type { AdapterEnv, CaptureSource, ReadResult } from '../../../engine/capture/contract.js';
 import type { Message } from '../../../engine/model/message.js';
-import { assertSchemaValid, assertToolsPaired } from '../claude-code/helpers.js';
-import { fixtures, tempDir } from '../cline-family/helpers.js';
+import { assertSchemaValid, assertToolsPaired, fixtures, tempDir } from '../shared/helpers.js';
 
 /**
  * Cursor Agent transcripts (format doc §5) on the jazzyalex/agent-sessions fixtures, laid out

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/cursor/index.js';
 import type { AdapterEnv, CaptureSource } from '../../../engine/capture/contract.js';
-import { fixtures, tempDir, writeTree } from '../cline-family/helpers.js';
+import { fixtures, tempDir, writeTree } from '../shared/helpers.js';
 
 const PUB = path.join(fixtures, 'cursor', 'public');
 const env: AdapterEnv = { home: '/nonexistent', platform: 'linux', env: {} };

@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import { adapter } from '../../../adapters/kilo-code/index.js';
 import type { AdapterEnv, CaptureSource, CapturedSession } from '../../../engine/capture/contract.js';
 import type { Message } from '../../../engine/model/message.js';
-import { assertSchemaValid, assertToolsPaired } from '../claude-code/helpers.js';
-import { fixtures, tempDir } from '../cline-family/helpers.js';
+import { assertSchemaValid, assertToolsPaired, fixtures, tempDir } from '../shared/helpers.js';
 
 /** The Kilo CLI 7.7.7 database (fixtures/kilo-code/generated-kilo-cli-7.7.7/README.md says how it was made). */
 const DB = path.join(fixtures, 'kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db');

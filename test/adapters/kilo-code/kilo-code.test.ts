@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/kilo-code/index.js';
 import type { AdapterEnv } from '../../../engine/capture/contract.js';
-import { fixtures, tempDir, writeTree } from '../cline-family/helpers.js';
+import { fixtures, tempDir, writeTree } from '../shared/helpers.js';
 
 const api = JSON.parse(readFileSync(path.join(fixtures, 'cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567/api_conversation_history.json'), 'utf8'));
 

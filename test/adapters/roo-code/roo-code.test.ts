@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/roo-code/index.js';
 import type { AdapterEnv } from '../../../engine/capture/contract.js';
-import { fixtures, sampleTask, tempDir, writeTree } from '../cline-family/helpers.js';
+import { sampleTask } from '../cline-family/helpers.js';
+import { fixtures, tempDir, writeTree } from '../shared/helpers.js';
 
 const PARENT = '019a0b1c-2d3e-7f00-8000-000000000001';
 const CHILD = '019a0b1c-2d40-7f00-8000-000000000002';

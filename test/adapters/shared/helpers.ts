@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { AdapterEnv, ReadResult, ToolAdapter } from '../../../engine/capture/contract.js';
 import type { Message } from '../../../engine/model/message.js';
 
-/** Shared test helpers for the JSONL adapters (claude-code, codex). */
+/** Test helpers every adapter's tests may use (test/adapters/<tool>/ imports these, never another tool's helpers). */
 const here = path.dirname(fileURLToPath(import.meta.url));
-// dist/test/adapters/claude-code → repository root
+// dist/test/adapters/shared → repository root
 export const repoRoot = path.resolve(here, '..', '..', '..', '..');
 export const fixtures = path.resolve(repoRoot, 'test/fixtures');
 export const srcTestDir = (tool: string) => path.join(repoRoot, 'test', 'adapters', tool);
@@ -25,6 +26,19 @@ export async function walk(dir: string, pred: (f: string) => boolean, out: strin
 }
 
 export const tmp = () => mkdtemp(path.join(tmpdir(), 'sfs-adapter-'));
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** Writes files (JSON values are serialised; strings and Buffers written as they are). */
+export function writeTree(root: string, files: Record<string, unknown>): void {
+  for (const [rel, value] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
+  }
+}
 
 export async function readAll(adapter: ToolAdapter, file: string, cursor: unknown = null): Promise<ReadResult> {
   return adapter.read({ path: file, style: file.endsWith('.zst') ? 'rewrite' : 'append' }, cursor, env());

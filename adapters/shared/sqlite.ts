@@ -5,9 +5,10 @@ import path from 'node:path';
 import { assertRegularFileSync, NotRegularFileError, openRegularFileSync } from '../../engine/capture/regular-file.js';
 
 /**
- * Opens a Cursor state DB read-only. Cursor keeps it open in WAL mode; when SQLite cannot
- * open it in place (no -shm and a read-only folder, a lock), the DB and its WAL are copied
- * to a temporary folder and the copy is read. The native file is never written.
+ * The SQLite reader of the adapter kit (Cursor's state DBs, Kilo's CLI store). Opens a tool's
+ * database read-only. Tools keep it open in WAL mode; when SQLite cannot open it in place
+ * (no -shm and a read-only folder, a lock), the DB and its WAL are copied to a temporary
+ * folder and the copy is read. The native file is never written.
  */
 export interface OpenDb {
   db: Database.Database;
@@ -56,9 +57,9 @@ export function openReadOnly(file: string): OpenDb {
   } catch (first) {
     const code = (first as { code?: string }).code ?? '';
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || !existsSync(file)) throw first;
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfs-cursor-'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfs-sqlite-'));
     try {
-      const copy = path.join(dir, 'state.vscdb');
+      const copy = path.join(dir, 'copy.db');
       copyFileSync(file, copy);
       if (existsSync(file + '-wal')) copyFileSync(file + '-wal', copy + '-wal');
       const db = new Database(copy, { readonly: true, fileMustExist: true });

@@ -1,17 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { readRegularFile } from '../../engine/capture/regular-file.js';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
-import { parseArrayLeniently } from './lenient-array.js';
 import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { parseArrayLeniently } from './lenient-array.js';
+import { errorText } from './values.js';
 
-/** Task files are rewritten whole; anything bigger than this is refused rather than risking memory. */
+/**
+ * The JSON-file reader of the adapter kit, for sources a tool rewrites whole (Cline-family
+ * task files, Cline SDK sessions, legacy Codex rollouts).
+ */
+
+/** Such files are re-read whole; anything bigger than this is refused rather than risking memory. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; missing: boolean };
-
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * Reads and parses a JSON file without throwing. A missing file is not a problem (most
@@ -30,7 +32,7 @@ export async function readJsonFile(file: string, problems: CaptureProblem[]): Pr
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, missing: true };
-    problems.push({ path: file, message: `cannot stat: ${errText(e)}` });
+    problems.push({ path: file, message: `cannot stat: ${errorText(e)}` });
     return { ok: false, missing: false };
   }
   if (size > MAX_JSON_BYTES) {
@@ -41,7 +43,7 @@ export async function readJsonFile(file: string, problems: CaptureProblem[]): Pr
   try {
     text = (await readRegularFile(file, MAX_JSON_BYTES)).toString('utf8');
   } catch (e) {
-    problems.push({ path: file, message: `cannot read: ${errText(e)}` });
+    problems.push({ path: file, message: `cannot read: ${errorText(e)}` });
     return { ok: false, missing: false };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -54,7 +56,7 @@ export async function readJsonFile(file: string, problems: CaptureProblem[]): Pr
   } catch (e) {
     const salvage = parseArrayLeniently(text);
     if (!salvage) {
-      problems.push({ path: file, message: `invalid JSON: ${errText(e)}` });
+      problems.push({ path: file, message: `invalid JSON: ${errorText(e)}` });
       return { ok: false, missing: false };
     }
     for (const idx of salvage.bad) problems.push({ path: file, where: `[${idx}]`, message: 'invalid JSON element skipped' });

@@ -5,7 +5,8 @@ import { DEFAULT_MAX_LINE_BYTES, fingerprintHandle, isSameFileGrown, oversizedLi
 import { openRegularFile } from '../../engine/capture/regular-file.js';
 
 /**
- * One incremental pass over an append-only JSONL file, shared by the JSONL adapters.
+ * The append-file reader of the adapter kit: one incremental pass over an append-only JSONL
+ * file (Claude Code, Codex, Cursor's agent transcripts).
  *
  * The parser keeps all cross-line state in a JSON-serialisable `state`. After every line it
  * says whether everything read so far is final (`settled`): an assistant turn whose usage
