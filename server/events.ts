@@ -238,13 +238,23 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   const up = await sql<{ next_rseq: string }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq`.execute(tx);
   const base = Number(up.rows[0]!.next_rseq) - rows.length;
   const sessions = [...new Set(rows.map((r) => r.session).filter((s): s is string => s !== null))];
+  // A purge erases its account's events of the session (all of them in that account's personal space):
+  // one account never erases another's content (DESIGN §13). Keys: session, or session + account.
   const purged = new Set<string>();
+  let accountOf = new Map<string, string>();
+  let personalOwner: string | null | undefined;
   if (sessions.length) {
     // The type is a literal so the planner can use the partial index events_purged.
-    const p = await sql<{ session: string }>`select distinct session from events where space_id = ${space} and type = 'session.purged' and session in (${sql.join(sessions)})`.execute(tx);
-    for (const r of p.rows) purged.add(r.session);
+    const p = await sql<{ session: string; account_id: string | null }>`select distinct e.session, d.account_id from events e left join devices d on d.origin = e.origin
+      where e.space_id = ${space} and e.type = 'session.purged' and e.session in (${sql.join(sessions)})`.execute(tx);
+    if (p.rows.length) {
+      personalOwner = await personalOwnerOf(tx, space);
+      accountOf = await accountsOf(tx, rows.map((r) => r.origin));
+      for (const r of p.rows) purged.add(r.account_id === null || r.account_id === personalOwner ? r.session : `${r.session}\0${r.account_id}`);
+    }
   }
-  const stored = rows.map((r) => (r.session && purged.has(r.session) ? { ...r, body: null } : r));
+  const isPurged = (r: Row) => r.session !== null && (purged.has(r.session) || purged.has(`${r.session}\0${accountOf.get(r.origin)}`));
+  const stored = rows.map((r) => (isPurged(r) ? { ...r, body: null } : r));
   // Duplicates are skipped (their numbers stay unused: readers only need the order, not density).
   // Written out rather than built with the query builder, whose per-value work cost as much as the insert's own;
   // at most INSERT_ROWS rows a statement (PostgreSQL takes 65,535 parameters).
@@ -265,7 +275,12 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
       purges = true;
       // A purge erases the content here too; the purge event itself stays as the tombstone's reason.
       // Same rule as the local log: the first purge event keeps its (empty) body, everything else of the session loses it.
-      await tx.updateTable('events').set({ body: null }).where('space_id', '=', space).where('session', '=', r.session).where('body', 'is not', null).where((eb) => eb.not(eb.and([eb('origin', '=', r.origin), eb('seq', '=', String(r.seq) as never)]))).execute();
+      if (personalOwner === undefined) personalOwner = await personalOwnerOf(tx, space);
+      const purger = (await accountsOf(tx, [r.origin])).get(r.origin);
+      let q = tx.updateTable('events').set({ body: null }).where('space_id', '=', space).where('session', '=', r.session).where('body', 'is not', null).where((eb) => eb.not(eb.and([eb('origin', '=', r.origin), eb('seq', '=', String(r.seq) as never)])));
+      // Outside the purger's own personal space, only the purger's account's events lose their content.
+      if (purger === undefined || purger !== personalOwner) q = q.where('origin', 'in', (eb) => eb.selectFrom('devices').select('origin').where('account_id', '=', purger ?? ''));
+      await q.execute();
     }
   }
   await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
@@ -277,6 +292,20 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
     if (r.body && inserted.has(base + i + 1)) bytes += r.body.byteLength;
   });
   return { written: inserted.size, bytes, committed };
+}
+
+/** The account owning a personal space, or null for a team space. */
+async function personalOwnerOf(tx: Tx, space: string): Promise<string | null> {
+  const r = await tx.selectFrom('spaces').innerJoin('members', 'members.space_id', 'spaces.id').select('members.account_id').where('spaces.id', '=', space).where('spaces.kind', '=', 'personal').executeTakeFirst();
+  return r?.account_id ?? null;
+}
+
+/** origin → account of the devices among these origins. */
+async function accountsOf(tx: Tx, origins: string[]): Promise<Map<string, string>> {
+  const list = [...new Set(origins)];
+  if (!list.length) return new Map();
+  const rows = await tx.selectFrom('devices').select(['origin', 'account_id']).where('origin', 'in', list).execute();
+  return new Map(rows.map((r) => [r.origin, r.account_id]));
 }
 
 const insertTexts = new Map<number, string>();

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, relayOn, signup, type Backend } from './backends.js';
 import { WireClient, dlp, meta } from './wire-client.js';
+import { packBody } from '../../engine/replication/protocol.js';
 import { joinTeam } from '../helpers/team.js';
 import type { Relay } from '../../server/relay.js';
 
@@ -120,5 +121,26 @@ describe('share trust', { concurrency: false }, () => {
     assert.equal((await call(bob.token, 'DELETE', `/v1/shares/bobteam/${SHARED}`)).status, 404);
     const left = await relay.rdb.db.selectFrom('shares').select(['shared_by']).where('space_id', '=', team).where('session', '=', SHARED).execute();
     assert.deepEqual(left.map((r) => r.shared_by), [alice.account.id]);
+  });
+
+  test("another account's purge of the same session id erases only that account's events, in the team and in her space", async () => {
+    // Bob shares his copy again and purges it: a purge event from his device, routed into the team.
+    assert.equal((await call(bob.token, 'POST', '/v1/shares', { session: SHARED, space: 'bobteam' })).status, 200);
+    const c = await WireClient.connect(relay.url);
+    const bobPersonal = (await c.hello(bob.token, BOB)).spaces.find((s) => s.kind === 'personal')!.id;
+    c.send({ t: 'push', id: 3, space: bobPersonal, from: 2, upTo: 3, ...dlp(bobPersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }), events: [[BOB, 3, 'session.purged', 1, 1_700_000_000_003, SHARED, packBody({})]] });
+    await c.next('pushed');
+    c.close();
+    const bodies = async (space: string) =>
+      Object.fromEntries((await relay.rdb.db.selectFrom('events').select(['origin', 'seq', 'body']).where('space_id', '=', space).where('session', '=', SHARED).where('type', '!=', 'session.purged').execute()).map((r) => [`${r.origin}:${r.seq}`, r.body !== null]));
+    assert.deepEqual(await bodies(team), { [`${ALICE}:1`]: true, [`${ALICE}:2`]: true, [`${BOB}:1`]: false, [`${BOB}:2`]: false });
+    assert.deepEqual(await bodies(alicePersonal), { [`${ALICE}:1`]: true, [`${ALICE}:2`]: true });
+    // Her later event of the session still carries its content into the team.
+    const a = await WireClient.connect(relay.url);
+    await a.hello(alice.token, ALICE);
+    a.send({ t: 'push', id: 9, space: alicePersonal, from: 5, upTo: 6, ...dlp(alicePersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }), events: [meta(ALICE, 6, SHARED, 'hers, after his purge')] });
+    await a.next('pushed');
+    a.close();
+    assert.equal((await bodies(team))[`${ALICE}:6`], true);
   });
 });
