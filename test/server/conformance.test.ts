@@ -11,7 +11,9 @@ let n = 0;
 const user = () => `u${process.pid}x${n++}`;
 
 for (const make of await backends()) {
-  describe(`relay conformance`, { concurrency: false }, () => {
+  // Every title names its backend, so a failure says which database broke it.
+  const name = make.name.replace(/Backend$/, '');
+  describe(`relay conformance: ${name}`, { concurrency: false }, () => {
     let b: Backend;
     let relay: Relay;
     before(async () => {
@@ -23,12 +25,12 @@ for (const make of await backends()) {
       await b?.drop();
     });
 
-    test('health reports the backend', async () => {
+    test(`${name}: health reports the backend`, async () => {
       const h = (await (await fetch(relay.url + '/health')).json()) as { ok: boolean; database: string };
       assert.deepEqual([h.ok, h.database], [true, b.name]);
     });
 
-    test('handshake: version negotiation, welcome with personal space and frontier 0', async () => {
+    test(`${name}: handshake: version negotiation, welcome with personal space and frontier 0`, async () => {
       const { token } = await signup(relay, user());
       const c = await WireClient.connect(relay.url);
       c.send({ t: 'hello', versions: [1, 7], token, origin: origin() });
@@ -44,7 +46,7 @@ for (const make of await backends()) {
       assert.equal((await bad.waitClosed()).code, 4401);
     });
 
-    test('bad, revoked and missing tokens are refused; frames before hello are refused', async () => {
+    test(`${name}: bad, revoked and missing tokens are refused; frames before hello are refused`, async () => {
       const { token } = await signup(relay, user());
       for (const t of ['sfs_nope', '', undefined]) {
         const c = await WireClient.connect(relay.url);
@@ -63,7 +65,7 @@ for (const make of await backends()) {
       assert.equal((await early.next('error')).code, 'AUTH');
     });
 
-    test('push, pull by cursor, live tail, duplicate and gapped pushes, reconnect', async () => {
+    test(`${name}: push, pull by cursor, live tail, duplicate and gapped pushes, reconnect`, async () => {
       const { token } = await signup(relay, user());
       const oa = origin();
       const a = await WireClient.connect(relay.url);
@@ -117,7 +119,7 @@ for (const make of await backends()) {
       b2.close();
     });
 
-    test('pull batches wait for acknowledgement (back-pressure)', async () => {
+    test(`${name}: pull batches wait for acknowledgement (back-pressure)`, async () => {
       const { token } = await signup(relay, user());
       const oa = origin();
       const a = await WireClient.connect(relay.url);
@@ -148,7 +150,7 @@ for (const make of await backends()) {
     // A backlog that is an exact multiple of the pull batch once left the reader waiting for a
     // final frame that never came (sync now never returned). Sizes around the pull batch
     // (BATCH_EVENTS, 500) and a multiple of the client's push size (2,000).
-    test('a pull reaches the tail at every backlog size, batch boundaries included', async () => {
+    test(`${name}: a pull reaches the tail at every backlog size, batch boundaries included`, async () => {
       for (const size of [0, 1, 499, 500, 501, 1000, 2000]) {
         const { token } = await signup(relay, user());
         const oa = origin();
@@ -176,7 +178,7 @@ for (const make of await backends()) {
       }
     });
 
-    test('invalid events, foreign origins and bound origins are refused', async () => {
+    test(`${name}: invalid events, foreign origins and bound origins are refused`, async () => {
       const { token } = await signup(relay, user());
       const other = await signup(relay, user());
       const oa = origin();
@@ -195,7 +197,7 @@ for (const make of await backends()) {
       assert.equal((await e.next('error')).code, 'FORBIDDEN');
     });
 
-    test('oversized frames close the connection', async () => {
+    test(`${name}: oversized frames close the connection`, async () => {
       const { token } = await signup(relay, user());
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, origin())).spaces[0]!.id;
@@ -203,7 +205,7 @@ for (const make of await backends()) {
       assert.equal((await c.waitClosed()).code, 1009);
     });
 
-    test('rate limit per token', async () => {
+    test(`${name}: rate limit per token`, async () => {
       const { token } = await signup(relay, user());
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, origin())).spaces[0]!.id;
@@ -218,7 +220,7 @@ for (const make of await backends()) {
       assert.equal((await d.next('error')).code, 'RATE_LIMIT');
     });
 
-    test('a share or handoff copies only events scrubbed for the target policy; the rest is backfilled by its device', async () => {
+    test(`${name}: a share or handoff copies only events scrubbed for the target policy; the rest is backfilled by its device`, async () => {
       const u = user();
       const { token } = await signup(relay, u);
       const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -272,7 +274,7 @@ for (const make of await backends()) {
       assert.ok(got.every((x) => !Buffer.from(x.body!).includes('AKIAIOSFODNN7REALKEY')), 'the raw secret never reached the recipient');
     });
 
-    test('a purge erases the session content on the relay', async () => {
+    test(`${name}: a purge erases the session content on the relay`, async () => {
       const { token } = await signup(relay, user());
       const oa = origin();
       const c = await WireClient.connect(relay.url);
