@@ -21,7 +21,10 @@ async function raw(): Promise<number> {
     const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
-      if (nl > start) (JSON.parse(buf.toString('utf8', start, nl)), n++);
+      if (nl > start) {
+        JSON.parse(buf.toString('utf8', start, nl));
+        n++;
+      }
       start = nl + 1;
     }
     rest = start < buf.length ? buf.subarray(start) : null;

@@ -33,7 +33,10 @@ function raw(): Record<string, unknown> {
       else if (e.name.endsWith('.jsonl')) {
         const text = readFileSync(p, 'utf8');
         bytes += text.length;
-        for (const line of text.split('\n')) if (line) (JSON.parse(line), values++);
+        for (const line of text.split('\n')) if (line) {
+          JSON.parse(line);
+          values++;
+        }
       } else if (e.name.endsWith('.json')) {
         const text = readFileSync(p, 'utf8');
         bytes += text.length;

@@ -33,7 +33,9 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
   builder: (y) => y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'team space to share it into' }) as never,
   handler: handler(async (a, ctx) => {
     // Pushed first: the relay lets an account share only a session with its own events there.
-    let { id, pushed } = await pushOne(ctx, a.session);
+    const one = await pushOne(ctx, a.session);
+    const id = one.id;
+    let pushed = one.pushed;
     let shared: { copied: number; withheld: number } | undefined;
     if (a.space) {
       // The relay copies only what was scrubbed well enough for the space; this machine sends the

@@ -3,7 +3,6 @@ import { estimateCost } from '../pricing.js';
 import type { ProjectionDb } from '../projections/db.js';
 import { cwdUnderSql } from './directory-scope.js';
 import { sessionCounts } from './session-counts.js';
-import { orderedRefs } from './messages.js';
 import { resumedInto, resumeOf } from './resume-lineage.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 

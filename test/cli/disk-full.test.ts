@@ -131,6 +131,7 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
 test('full disk: a log write that does not fit is DISK_FULL with the batch size; earlier writes stay', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sfs-volume-'));
   const why = mountSmallVolume(dir, 1024 * 1024);
+  // oxlint-disable-next-line prefer-const -- assigned below, after the skip check (oxlint misses it)
   let log: LocalLog | undefined;
   t.after(async () => {
     await log?.close().catch(() => undefined); // an open file keeps the volume busy

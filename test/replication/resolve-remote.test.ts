@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveRemoteSession } from '../../engine/replication/resolve-remote.js';
-import { SfsError } from '../../engine/errors.js';
+import type { SfsError } from '../../engine/errors.js';
 
 const listed = ['ses_abcd1111', 'ses_abcd2222', 'ses_beef0001', 'ses_beef0001'];
 

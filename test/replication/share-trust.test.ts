@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { joinTeam } from '../helpers/team.js';
 import { syncOnce } from '../../engine/replication/start-sync.js';
 import { RelayApi } from '../../engine/replication/api.js';
-import { SfsError } from '../../engine/errors.js';
+import type { SfsError } from '../../engine/errors.js';
 import { decodeFrame, encodeFrame, type ClientFrame, type Push, type RelayFrame, type SpaceInfo, type Welcome } from '../../engine/replication/protocol.js';
 import type { Relay } from '../../server/relay.js';
 import { allEvents, discover, openStore, say, signIn } from './helpers.js';

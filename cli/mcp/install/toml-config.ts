@@ -19,7 +19,7 @@ export function parseTomlConfig(file: string, text: string): Record<string, unkn
 }
 
 function headerNames(line: string): string[] | null {
-  const m = /^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$/.exec(line);
+  const m = /^\s*\[\s*([^[\]]+?)\s*\]\s*(#.*)?$/.exec(line);
   if (!m) return null;
   return m[1]!.split('.').map((p) => p.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'));
 }

@@ -182,7 +182,10 @@ for (const corpus of CORPUS) {
       const from = new Map<string, string>(); // session → source, for the failure message
       const [wholeIds, wholeView] = await withStore(async (store) => {
         const ids = new Set<string>();
-        for (const c of copies) for (const id of (await captureSource(store, adapter, c.whole.source, c.whole.env)).sessions) ids.add(id), from.set(id, c.s.rel);
+        for (const c of copies) for (const id of (await captureSource(store, adapter, c.whole.source, c.whole.env)).sessions) {
+          ids.add(id);
+          from.set(id, c.s.rel);
+        }
         return [ids, await projected(store, ids)] as const;
       });
       const [halfIds, halfView] = await withStore(async (store) => {

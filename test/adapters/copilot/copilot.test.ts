@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adapter } from '../../../adapters/copilot/index.js';
-import type { AdapterEnv, CapturedSession, ReadResult } from '../../../engine/capture/contract.js';
+import type { AdapterEnv, ReadResult } from '../../../engine/capture/contract.js';
 import type { Message, ToolResultBlock, ToolUseBlock } from '../../../engine/model/message.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
