@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { plural } from '../../engine/plural.js';
 import { configFile, loadConfig, setConfig, SETTINGS } from '../../engine/config.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
@@ -55,7 +56,7 @@ export const indexCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           if (tty) process.stderr.write('\n');
           const ms = Date.now() - started;
           if (ctx.json) return printJson('index.rebuild', { events: applied, ms });
-          print(`rebuilt projections from ${applied} events in ${(ms / 1000).toFixed(1)}s`);
+          print(`rebuilt projections from ${plural(applied, 'event')} in ${(ms / 1000).toFixed(1)}s`);
         }),
       } as CommandModule<GlobalArgs, GlobalArgs>)
       .demandCommand(1, 'use `sfs index rebuild`'),

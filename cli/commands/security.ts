@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { plural } from '../../engine/plural.js';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { logDir, projectionsFile } from '../../engine/paths.js';
@@ -82,7 +83,7 @@ export const dlpCommand: CommandModule<GlobalArgs, GlobalArgs & { action: 'scan'
     if (ctx.json) return printJson('dlp scan', { session: id, findings });
     if (!findings.length) return print(`${id}: nothing found`);
     for (const f of findings) print(`${f.kind === 'secret' ? color.red(f.detector) : color.yellow(f.detector)}  ${f.preview}  ${color.dim(`${f.event} ${f.path}`)}`);
-    print(`${findings.length} finding(s) in ${id}`);
+    print(`${plural(findings.length, 'finding')} in ${id}`);
     if (findings.some((f) => f.kind === 'secret')) process.exitCode = 1;
   }),
 };

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { plural } from '../../engine/plural.js';
 import { refoldSession } from '../../engine/projections/refold.js';
 import { resolveSession } from '../../engine/queries/sessions.js';
 import { attributeFetched } from '../../engine/replication/attribute.js';
@@ -51,7 +52,7 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
       }
     }
     if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
-    print(`pushed ${id} (${pushed} new event(s))${a.space ? `; shared into ${a.space} (${shared!.copied} event(s) copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`);
+    print(`pushed ${id} (${plural(pushed, 'new event')})${a.space ? `; shared into ${a.space} (${plural(shared!.copied, 'event')} copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`);
   }),
 };
 
@@ -89,7 +90,7 @@ export const pullCommand: CommandModule<GlobalArgs, IdArgs> = {
     const id = resolveRemoteSession(a.session, (await remoteSessions(ctx, a.space)).map((r) => r.session));
     const r = await fetchInto(ctx, id, a.space);
     if (ctx.json) return printJson('pull', { session: id, ...r });
-    print(`pulled ${id}: ${r.written} new event(s), ${r.duplicates} already here${r.restored ? ` (${r.restored} evicted event(s) restored)` : ''}`);
+    print(`pulled ${id}: ${plural(r.written, 'new event')}, ${r.duplicates} already here${r.restored ? ` (${plural(r.restored, 'evicted event')} restored)` : ''}`);
   }),
 };
 
@@ -171,7 +172,7 @@ export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handof
     const h = await client.call('POST', `/v1/handoffs/${encodeURIComponent(a.handoff)}/accept`);
     const r = await fetchInto(ctx, h.session);
     if (ctx.json) return printJson('pull-handoff', { ...h, written: r.written });
-    if (h.already_accepted) return print(`handoff ${h.id} was already taken (${shortTime(h.accepted_at)}): nothing more was copied; ${r.written} new event(s) in this store`);
-    print(`took ${h.session} (${r.written} new event(s))${h.message ? `: “${h.message}”` : ''}`);
+    if (h.already_accepted) return print(`handoff ${h.id} was already taken (${shortTime(h.accepted_at)}): nothing more was copied; ${plural(r.written, 'new event')} in this store`);
+    print(`took ${h.session} (${plural(r.written, 'new event')})${h.message ? `: “${h.message}”` : ''}`);
   }),
 };

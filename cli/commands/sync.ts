@@ -54,7 +54,7 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
       // Asked for now: with autosync off this pass pushes everything (selective: the watched sessions).
       const r = await asCli(syncOnce(store, settings.mode === 'off' ? { filter: () => true } : {}));
       if (ctx.json) return printJson('sync now', r);
-      return print(`synced with ${creds.relay}: pushed ${r.pushed}, pulled ${r.pulled} event(s) across ${r.spaces} space(s)`);
+      return print(`synced with ${creds.relay}: pushed ${r.pushed}, pulled ${plural(r.pulled, 'event')} across ${plural(r.spaces, 'space')}`);
     }
     // status: local facts first; the relay's spaces when it answers.
     const info = await store.log.info();
@@ -76,6 +76,6 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
     print(`autosync  ${settings.mode}${settings.mode === 'selective' ? `, ${settings.watch.length} watched` : ''}`);
     print(`pushed    ${pushed ?? '?'} of ${plural(own, 'local event')} (origin ${info.origin}; filtered-out events count as pushed)`);
     for (const p of pulls) print(`pulled    ${p.space} up to relay cursor ${p.cursor}`);
-    if (blocked) print(`dlp       ${blocked} event(s) held back by a block policy (sfs dlp scan <id>)`);
+    if (blocked) print(`dlp       ${plural(blocked, 'event')} held back by a block policy (sfs dlp scan <id>)`);
   }),
 };

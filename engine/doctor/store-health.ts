@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { plural } from '../plural.js';
 import { existsSync } from 'node:fs';
 import { isDiskFull } from '../disk-full.js';
 import { toSfsError } from '../errors.js';
@@ -142,7 +143,7 @@ export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutM
       }
       projections = new Projections(file, log);
       const applied = await projections.rebuild();
-      c.fixed.push(`rebuilt the projections from the log (${applied} events)`);
+      c.fixed.push(`rebuilt the projections from the log (${plural(applied, 'event')})`);
       problem = null;
     } catch (err) {
       c.details.push(`rebuild failed: ${(err as Error).message}`);
@@ -161,14 +162,14 @@ export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutM
     const before = projections.position();
     const applied = await projections.catchUp();
     Object.assign(data, { position: projections.position(), schema_version: PROJECTION_VERSION, lag_before: head - before });
-    c.summary = `log opens (${head} events, ${log.role}); projections schema v${PROJECTION_VERSION}` + (applied ? `, were ${applied} events behind the log (caught up)` : ', caught up with the log');
+    c.summary = `log opens (${plural(head, 'event')}, ${log.role}); projections schema v${PROJECTION_VERSION}` + (applied ? `, were ${plural(applied, 'event')} behind the log (caught up)` : ', caught up with the log');
   } catch (err) {
     if (isDiskFull(err)) {
       // What they hold is still served; a rebuild would not fit either.
       const behind = head - (projections?.position() ?? 0);
       Object.assign(data, { disk_full: true, ...toSfsError(err).details, position: projections?.position() ?? null, schema_version: PROJECTION_VERSION });
       c.status = 'warn';
-      c.summary = `projections are ${behind} events behind the log and cannot catch up: ${toSfsError(err).message}`;
+      c.summary = `projections are ${plural(behind, 'event')} behind the log and cannot catch up: ${toSfsError(err).message}`;
       health.projections = projections;
       return health;
     }
@@ -178,9 +179,9 @@ export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutM
     if (opts.fix && projections) {
       try {
         const applied = await projections.rebuild();
-        c.fixed.push(`rebuilt the projections from the log (${applied} events)`);
+        c.fixed.push(`rebuilt the projections from the log (${plural(applied, 'event')})`);
         c.status = 'ok';
-        c.summary = `log opens (${head} events); projections rebuilt`;
+        c.summary = `log opens (${plural(head, 'event')}); projections rebuilt`;
         c.details = [];
       } catch (e) {
         c.details.push(`rebuild failed: ${(e as Error).message}`);
