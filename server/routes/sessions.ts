@@ -14,24 +14,36 @@ const inSpace = { type: 'object', properties: { space: NAME }, additionalPropert
 export async function sessionRoutes(app: FastifyInstance, ctx: RelayContext): Promise<void> {
   const db = ctx.rdb.db;
 
-  app.get<{ Querystring: { space?: string } }>('/v1/sessions', { schema: { querystring: inSpace } }, async (req) => ({ sessions: await listRemoteSessions(db, req.who, req.query.space) }));
+  app.get<{ Querystring: { space?: string } }>('/v1/sessions', { schema: { querystring: inSpace } }, async (req) => ({
+    sessions: await listRemoteSessions(db, req.who, req.query.space),
+  }));
 
   // A session id that is not one is simply not on the relay: 404, as for any other unknown session.
-  app.get<{ Params: { session: string }; Querystring: { space?: string } }>('/v1/sessions/:session/events', { schema: { params: object({ session: NAME }), querystring: inSpace } }, async (req, reply) => {
-    const who = req.who;
-    const { events, sources } = await readSessionEvents(db, who.id, req.params.session, req.query.space);
-    if (!events.length) throw new RelayError('NOT_FOUND', `no session ${req.params.session} readable by ${who.username}`);
-    // Who wrote each origin's events and where each was read from: the client attributes another account's events.
-    const authors = await authorsOf(db, events);
-    return reply.type('application/x-msgpack').send(pack({ events, sources, authors, account: { id: who.id, username: who.username } }));
-  });
+  app.get<{ Params: { session: string }; Querystring: { space?: string } }>(
+    '/v1/sessions/:session/events',
+    { schema: { params: object({ session: NAME }), querystring: inSpace } },
+    async (req, reply) => {
+      const who = req.who;
+      const { events, sources } = await readSessionEvents(db, who.id, req.params.session, req.query.space);
+      if (!events.length) throw new RelayError('NOT_FOUND', `no session ${req.params.session} readable by ${who.username}`);
+      // Who wrote each origin's events and where each was read from: the client attributes another account's events.
+      const authors = await authorsOf(db, events);
+      return reply.type('application/x-msgpack').send(pack({ events, sources, authors, account: { id: who.id, username: who.username } }));
+    },
+  );
 
-  app.post<{ Body: { session: string; space: string } }>('/v1/shares', { schema: { body: object({ session: SESSION_ID, space: NAME }) } }, async (req) => shareSession(db, req.who, req.body.session, req.body.space));
+  app.post<{ Body: { session: string; space: string } }>('/v1/shares', { schema: { body: object({ session: SESSION_ID, space: NAME }) } }, async (req) =>
+    shareSession(db, req.who, req.body.session, req.body.space),
+  );
 
-  app.delete<{ Params: { space: string; session: string } }>('/v1/shares/:space/:session', { schema: { params: object({ space: NAME, session: NAME }) } }, async (req) => {
-    await unshareSession(db, req.who, req.params.session, req.params.space);
-    return { unshared: req.params.session };
-  });
+  app.delete<{ Params: { space: string; session: string } }>(
+    '/v1/shares/:space/:session',
+    { schema: { params: object({ space: NAME, session: NAME }) } },
+    async (req) => {
+      await unshareSession(db, req.who, req.params.session, req.params.space);
+      return { unshared: req.params.session };
+    },
+  );
 
   const handoff = object(
     {
@@ -42,14 +54,22 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RelayContext): Pr
     },
     ['session', 'to'],
   );
-  app.post<{ Body: { session: string; to: string; message?: string | null; expires_in_ms?: number | null } }>('/v1/handoffs', { schema: { body: handoff } }, async (req) => {
-    const body = { session: req.body.session, to: req.body.to, message: req.body.message ?? null, expiresInMs: req.body.expires_in_ms };
-    return createHandoff(db, req.who, body, { ttlMs: ctx.opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
-  });
+  app.post<{ Body: { session: string; to: string; message?: string | null; expires_in_ms?: number | null } }>(
+    '/v1/handoffs',
+    { schema: { body: handoff } },
+    async (req) => {
+      const body = { session: req.body.session, to: req.body.to, message: req.body.message ?? null, expiresInMs: req.body.expires_in_ms };
+      return createHandoff(db, req.who, body, { ttlMs: ctx.opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
+    },
+  );
 
   app.get('/v1/handoffs', async (req) => ({ handoffs: await listHandoffs(db, req.who) }));
 
-  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/accept', { schema: { params: object({ id: NAME }) } }, async (req) => acceptHandoff(db, req.who, req.params.id));
+  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/accept', { schema: { params: object({ id: NAME }) } }, async (req) =>
+    acceptHandoff(db, req.who, req.params.id),
+  );
 
-  app.delete<{ Params: { id: string } }>('/v1/handoffs/:id', { schema: { params: object({ id: NAME }) } }, async (req) => cancelHandoff(db, req.who, req.params.id));
+  app.delete<{ Params: { id: string } }>('/v1/handoffs/:id', { schema: { params: object({ id: NAME }) } }, async (req) =>
+    cancelHandoff(db, req.who, req.params.id),
+  );
 }

@@ -16,14 +16,20 @@ export async function spaceRoutes(app: FastifyInstance, ctx: RelayContext): Prom
 
   app.get('/v1/spaces', async (req) => ({ spaces: await acc.spacesOf(db, req.who.id) }));
 
-  app.put<{ Params: { space: string }; Body: { policy: DlpPolicy } }>('/v1/spaces/:space/policy', { schema: { params: space, body: object({ policy: POLICY }) } }, async (req) => {
-    await acc.setPolicy(db, req.who, req.params.space, req.body.policy);
-    return { space: req.params.space, policy: req.body.policy };
-  });
+  app.put<{ Params: { space: string }; Body: { policy: DlpPolicy } }>(
+    '/v1/spaces/:space/policy',
+    { schema: { params: space, body: object({ policy: POLICY }) } },
+    async (req) => {
+      await acc.setPolicy(db, req.who, req.params.space, req.body.policy);
+      return { space: req.params.space, policy: req.body.policy };
+    },
+  );
 
   app.post<{ Body: { name: string } }>('/v1/orgs', { schema: { body: object({ name: NAME }) } }, async (req) => acc.createTeam(db, req.who, req.body.name));
 
-  app.get<{ Params: { space: string } }>('/v1/orgs/:space/members', { schema: { params: space } }, async (req) => ({ members: await members.listMembers(db, req.who, req.params.space) }));
+  app.get<{ Params: { space: string } }>('/v1/orgs/:space/members', { schema: { params: space } }, async (req) => ({
+    members: await members.listMembers(db, req.who, req.params.space),
+  }));
 
   // Membership needs the invitee's consent: both routes only invite (the second is the older name, kept for old clients).
   const invite = { schema: { params: space, body: object({ username: NAME, role: { ...ROLE, default: 'member' } }, ['username']) } };
@@ -33,26 +39,42 @@ export async function spaceRoutes(app: FastifyInstance, ctx: RelayContext): Prom
   app.post<{ Params: { space: string }; Body: { username: string; role: Role } }>('/v1/orgs/:space/invitations', invite, inviteHandler);
   app.post<{ Params: { space: string }; Body: { username: string; role: Role } }>('/v1/orgs/:space/members', invite, inviteHandler);
 
-  app.get<{ Params: { space: string } }>('/v1/orgs/:space/invitations', { schema: { params: space } }, async (req) => ({ invitations: await inv.teamInvitations(db, req.who, req.params.space) }));
+  app.get<{ Params: { space: string } }>('/v1/orgs/:space/invitations', { schema: { params: space } }, async (req) => ({
+    invitations: await inv.teamInvitations(db, req.who, req.params.space),
+  }));
 
-  app.delete<{ Params: { space: string; id: string } }>('/v1/orgs/:space/invitations/:id', { schema: { params: spaceAnd('id') } }, async (req) => inv.cancelInvitation(db, req.who, req.params.space, req.params.id));
+  app.delete<{ Params: { space: string; id: string } }>('/v1/orgs/:space/invitations/:id', { schema: { params: spaceAnd('id') } }, async (req) =>
+    inv.cancelInvitation(db, req.who, req.params.space, req.params.id),
+  );
 
   app.get('/v1/invitations', async (req) => ({ invitations: await inv.myInvitations(db, req.who) }));
 
-  app.post<{ Params: { id: string } }>('/v1/invitations/:id/accept', { schema: { params: object({ id: NAME }) } }, async (req) => inv.acceptInvitation(db, req.who, req.params.id));
-
-  app.post<{ Params: { id: string } }>('/v1/invitations/:id/decline', { schema: { params: object({ id: NAME }) } }, async (req) => inv.declineInvitation(db, req.who, req.params.id));
-
-  app.put<{ Params: { space: string; username: string }; Body: { role: Role } }>('/v1/orgs/:space/members/:username', { schema: { params: spaceAnd('username'), body: object({ role: ROLE }) } }, async (req) =>
-    members.setRole(db, req.who, req.params.space, req.params.username, req.body.role),
+  app.post<{ Params: { id: string } }>('/v1/invitations/:id/accept', { schema: { params: object({ id: NAME }) } }, async (req) =>
+    inv.acceptInvitation(db, req.who, req.params.id),
   );
 
-  app.post<{ Params: { space: string }; Body: { username: string } }>('/v1/orgs/:space/transfer', { schema: { params: space, body: object({ username: NAME }) } }, async (req) =>
-    members.transferOwnership(db, req.who, req.params.space, req.body.username),
+  app.post<{ Params: { id: string } }>('/v1/invitations/:id/decline', { schema: { params: object({ id: NAME }) } }, async (req) =>
+    inv.declineInvitation(db, req.who, req.params.id),
   );
 
-  app.delete<{ Params: { space: string; username: string } }>('/v1/orgs/:space/members/:username', { schema: { params: spaceAnd('username') } }, async (req) => {
-    await members.removeMember(db, req.who, req.params.space, req.params.username);
-    return { space: req.params.space, removed: req.params.username };
-  });
+  app.put<{ Params: { space: string; username: string }; Body: { role: Role } }>(
+    '/v1/orgs/:space/members/:username',
+    { schema: { params: spaceAnd('username'), body: object({ role: ROLE }) } },
+    async (req) => members.setRole(db, req.who, req.params.space, req.params.username, req.body.role),
+  );
+
+  app.post<{ Params: { space: string }; Body: { username: string } }>(
+    '/v1/orgs/:space/transfer',
+    { schema: { params: space, body: object({ username: NAME }) } },
+    async (req) => members.transferOwnership(db, req.who, req.params.space, req.body.username),
+  );
+
+  app.delete<{ Params: { space: string; username: string } }>(
+    '/v1/orgs/:space/members/:username',
+    { schema: { params: spaceAnd('username') } },
+    async (req) => {
+      await members.removeMember(db, req.who, req.params.space, req.params.username);
+      return { space: req.params.space, removed: req.params.username };
+    },
+  );
 }
