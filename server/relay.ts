@@ -45,7 +45,7 @@ export interface RelayOptions {
   handoffTtlMs?: number;
 }
 
-export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
+export { DEFAULT_QUOTA_BYTES } from './quota.js';
 
 export interface Relay {
   url: string;
@@ -79,7 +79,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const perHour = (n: number) => new RateLimiter(db, n / 3600, n);
   const signupLimiter = perHour(opts.signupsPerHour ?? 10);
   const failedLoginLimiter = perHour(opts.failedLoginsPerHour ?? 50);
-  // Each request's authentication, done once by the rate-limit hook and reused by the handler.
+  // Each request's authentication, done once by the rate-limit hook (onRequest) and reused by the auth hook below.
   const authed = new WeakMap<FastifyRequest, { who?: acc.Authed; error?: unknown }>();
   const refuse: RelayContext['refuse'] = (reply, l, message) => {
     reply.header('retry-after', String(Math.ceil(l.windowMs / 1000)));
@@ -183,6 +183,7 @@ function validationMessage(err: FastifyError): string {
   if (e.keyword === 'required') return `${String(p.missingProperty)} is required`;
   if (e.keyword === 'minLength' && p.limit === 1) return `${field} is required`;
   if (e.keyword === 'enum') return `${field} must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+  if (e.keyword === 'type') return `${field} must be ${String(p.type).split(',').join(' or ')}`;
   if (e.keyword === 'pattern') return field === 'session' ? 'bad session id' : `bad ${field}`;
   return `${field} ${e.message ?? 'is invalid'}`;
 }

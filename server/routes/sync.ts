@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Connection } from '../sync-socket.js';
-import { DEFAULT_QUOTA_BYTES } from '../relay.js';
+import { DEFAULT_QUOTA_BYTES } from '../quota.js';
 import type { RelayContext } from './context.js';
 
 /** The sync socket: public at the HTTP level, it authenticates by its hello frame (server/sync-socket.ts). */
