@@ -1,13 +1,11 @@
 import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
+import type { HttpOnlyErrorCode, RelayErrorCode } from '../engine/replication/relay-codes.js';
 
-/**
- * Codes of the HTTP API only; over the sync socket they are reported as INVALID.
- * LOCKED: too many failed logins, the account waits. GONE: an invitation expired or was cancelled.
- */
-export type HttpOnlyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE' | 'HANDOFF_EXPIRED' | 'HANDOFF_CANCELLED';
-export type RelayErrorCode = ProtocolErrorCode | HttpOnlyErrorCode;
+/** The relay's codes are defined beside the client's mapping of them (engine/replication/relay-codes.ts, docs/design.md §12). */
+export type { HttpOnlyErrorCode, RelayErrorCode };
 
-const STATUS: Record<RelayErrorCode, number> = {
+/** The HTTP status of every relay code. */
+export const RELAY_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   AUTH: 401,
   VERSION: 400,
   FORBIDDEN: 403,
@@ -37,7 +35,7 @@ export class RelayError extends Error {
     super(message);
   }
   get status(): number {
-    return STATUS[this.code];
+    return RELAY_STATUS[this.code];
   }
 }
 

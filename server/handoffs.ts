@@ -19,7 +19,7 @@ const SESSION_ID = /^ses_[a-z0-9]{8,40}$/;
 /** How long a handoff waits for its recipient unless the relay or the sender says otherwise. */
 export const HANDOFF_TTL_MS = 7 * 24 * 3600 * 1000;
 /** The longest expiry a sender may ask for. */
-const MAX_HANDOFF_TTL_MS = 365 * 24 * 3600 * 1000;
+export const MAX_HANDOFF_TTL_MS = 365 * 24 * 3600 * 1000;
 
 export type HandoffState = 'pending' | 'accepted' | 'cancelled' | 'expired';
 

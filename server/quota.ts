@@ -2,6 +2,9 @@ import { sql, type Transaction } from 'kysely';
 import type { RelayDb } from './db/schema.js';
 import { RelayError } from './errors.js';
 
+/** Body bytes an account's pushes may store on the relay unless RelayOptions.quotaBytes says otherwise: 10 GiB. */
+export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
+
 /**
  * Stored bytes per account: a running total of the event body bytes its pushes stored (in every
  * space they went into), kept in accounts.stored_bytes and updated in the push's own transaction,

@@ -1,18 +1,17 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
-import { pack } from 'msgpackr';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
-import * as members from './membership.js';
-import * as inv from './invitations.js';
-import { authorsOf } from './authors.js';
-import { listRemoteSessions, readSessionEvents, shareSession, unshareSession, type PushHooks } from './events.js';
-import { HANDOFF_TTL_MS, acceptHandoff, cancelHandoff, createHandoff, listHandoffs } from './handoffs.js';
+import type { PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { FrameBudget } from './frame-budget.js';
-import { Connection, Hub } from './sync-socket.js';
-import { newId } from './credentials.js';
+import { Hub } from './sync-socket.js';
+import type { RelayContext } from './routes/context.js';
+import { accountRoutes } from './routes/accounts.js';
+import { spaceRoutes } from './routes/spaces.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { syncRoutes } from './routes/sync.js';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/replication/protocol.js';
 
 export interface RelayOptions {
@@ -46,7 +45,7 @@ export interface RelayOptions {
   handoffTtlMs?: number;
 }
 
-export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
+export { DEFAULT_QUOTA_BYTES } from './quota.js';
 
 export interface Relay {
   url: string;
@@ -56,12 +55,11 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-type Req = FastifyRequest<{ Body: Record<string, any>; Params: Record<string, string>; Querystring: Record<string, string> }>;
-
 /** Starts the relay: HTTP control API + WebSocket sync on one port. */
 export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const logger = opts.logger ?? false;
-  const app = Fastify({ logger, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true });
+  // No type coercion: a field the schema says is a string must be one (a number is bad input, as it always was).
+  const app = Fastify({ logger, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, ajv: { customOptions: { coerceTypes: false } } });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
@@ -81,9 +79,9 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const perHour = (n: number) => new RateLimiter(db, n / 3600, n);
   const signupLimiter = perHour(opts.signupsPerHour ?? 10);
   const failedLoginLimiter = perHour(opts.failedLoginsPerHour ?? 50);
-  // Each request's authentication, done once by the rate-limit hook and reused by the handler.
+  // Each request's authentication, done once by the rate-limit hook (onRequest) and reused by the auth hook below.
   const authed = new WeakMap<FastifyRequest, { who?: acc.Authed; error?: unknown }>();
-  const refuse = (reply: FastifyReply, l: RateLimiter, message: string): never => {
+  const refuse: RelayContext['refuse'] = (reply, l, message) => {
     reply.header('retry-after', String(Math.ceil(l.windowMs / 1000)));
     throw new RelayError('RATE_LIMIT', message);
   };
@@ -109,7 +107,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   });
   await app.register(websocket, { options: { maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES } });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: FastifyError['validation'] }, req, reply) => {
     if (err instanceof RelayError) {
       if (typeof err.extra.retry_after === 'number') reply.header('retry-after', String(err.extra.retry_after));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
@@ -117,6 +115,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     // A NUL or an invalid byte in a value reached PostgreSQL: bad input, not a relay failure.
     if (err.code === '22021' || err.code === '22P05') return reply.status(400).send({ error: { code: 'INVALID', message: 'a value holds a NUL or an invalid character' } });
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
+    if (err.validation) return reply.status(400).send({ error: { code: 'INVALID', message: validationMessage(err as FastifyError) } });
     if (err.statusCode === 429) return reply.status(429).send({ error: { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' } });
     if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'INVALID', message: err.message } });
     req.log.error({ err }, 'request failed');
@@ -130,91 +129,23 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     const h = req.headers.authorization;
     return acc.authenticate(db, h?.startsWith('Bearer ') ? h.slice(7) : undefined);
   };
-  const str = (v: unknown, what: string): string => {
-    if (typeof v !== 'string' || !v) throw new RelayError('INVALID', `${what} is required`);
-    return v;
-  };
+  // Every route acts as the token's account unless its config says `public`. The hook runs before validation,
+  // so a request without a valid token is refused (401) whatever its body.
+  app.decorateRequest('who', null as unknown as acc.Authed);
+  app.addHook('preValidation', async (req) => {
+    if (req.is404 || req.routeOptions.config.public) return;
+    req.who = await auth(req);
+  });
 
-  app.get('/health', async () => {
+  app.get('/health', { config: { public: true } }, async () => {
     await db.selectFrom('spaces').select('id').limit(1).execute();
     return { ok: true, database: rdb.kind, protocol: PROTOCOL_VERSIONS, connections: hub.connections };
   });
-
-  app.post('/v1/signup', async (req: Req, reply: FastifyReply) => {
-    const [username, password] = [str(req.body?.username, 'username'), str(req.body?.password, 'password')];
-    if (!(await signupLimiter.take('signup:ip:' + req.ip))) refuse(reply, signupLimiter, 'too many signups from this address; try again later');
-    return acc.signup(db, username, password, req.body?.token_name ?? 'signup');
-  });
-  app.post('/v1/login', async (req: Req, reply: FastifyReply) => {
-    const [username, password] = [str(req.body?.username, 'username'), str(req.body?.password, 'password')];
-    const key = 'login-failed:ip:' + req.ip;
-    if (await failedLoginLimiter.spent(key)) refuse(reply, failedLoginLimiter, 'too many failed logins from this address; try again later');
-    try {
-      return await acc.login(db, username, password, req.body?.token_name ?? 'login', opts.loginLockout);
-    } catch (err) {
-      if (err instanceof RelayError && (err.code === 'AUTH' || err.code === 'LOCKED')) await failedLoginLimiter.take(key);
-      throw err;
-    }
-  });
-  app.get('/v1/me', async (req) => {
-    const who = await auth(req);
-    return { account: { id: who.id, username: who.username }, token_id: who.tokenId, spaces: await acc.spacesOf(db, who.id) };
-  });
-  app.get('/v1/tokens', async (req) => ({ tokens: await acc.listTokens(db, await auth(req)) }));
-  app.post('/v1/tokens', async (req: Req) => acc.createToken(db, await auth(req), str(req.body?.name, 'name')));
-  app.delete('/v1/tokens/:id', async (req: Req) => {
-    await acc.revokeToken(db, await auth(req), req.params.id!);
-    return { revoked: req.params.id };
-  });
-  app.get('/v1/devices', async (req) => ({ devices: await acc.listDevices(db, await auth(req)) }));
-  app.get('/v1/spaces', async (req) => ({ spaces: await acc.spacesOf(db, (await auth(req)).id) }));
-  app.put('/v1/spaces/:space/policy', async (req: Req) => {
-    await acc.setPolicy(db, await auth(req), req.params.space!, req.body?.policy);
-    return { space: req.params.space, policy: req.body?.policy };
-  });
-  app.post('/v1/orgs', async (req: Req) => acc.createTeam(db, await auth(req), str(req.body?.name, 'name')));
-  app.get('/v1/orgs/:space/members', async (req: Req) => ({ members: await members.listMembers(db, await auth(req), req.params.space!) }));
-  // Membership needs the invitee's consent: both routes only invite (the second is the older name, kept for old clients).
-  const invite = async (req: Req) => ({ invitation: await inv.invite(db, await auth(req), req.params.space!, str(req.body?.username, 'username'), req.body?.role ?? 'member', opts.invitationTtlMs) });
-  app.post('/v1/orgs/:space/invitations', invite);
-  app.post('/v1/orgs/:space/members', invite);
-  app.get('/v1/orgs/:space/invitations', async (req: Req) => ({ invitations: await inv.teamInvitations(db, await auth(req), req.params.space!) }));
-  app.delete('/v1/orgs/:space/invitations/:id', async (req: Req) => inv.cancelInvitation(db, await auth(req), req.params.space!, req.params.id!));
-  app.get('/v1/invitations', async (req) => ({ invitations: await inv.myInvitations(db, await auth(req)) }));
-  app.post('/v1/invitations/:id/accept', async (req: Req) => inv.acceptInvitation(db, await auth(req), req.params.id!));
-  app.post('/v1/invitations/:id/decline', async (req: Req) => inv.declineInvitation(db, await auth(req), req.params.id!));
-  app.put('/v1/orgs/:space/members/:username', async (req: Req) => members.setRole(db, await auth(req), req.params.space!, req.params.username!, req.body?.role));
-  app.post('/v1/orgs/:space/transfer', async (req: Req) => members.transferOwnership(db, await auth(req), req.params.space!, str(req.body?.username, 'username')));
-  app.delete('/v1/orgs/:space/members/:username', async (req: Req) => {
-    await members.removeMember(db, await auth(req), req.params.space!, req.params.username!);
-    return { space: req.params.space, removed: req.params.username };
-  });
-  app.get('/v1/sessions', async (req: Req) => ({ sessions: await listRemoteSessions(db, await auth(req), req.query.space) }));
-  app.get('/v1/sessions/:session/events', async (req: Req, reply: FastifyReply) => {
-    const who = await auth(req);
-    const { events, sources } = await readSessionEvents(db, who.id, req.params.session!, req.query.space);
-    if (!events.length) throw new RelayError('NOT_FOUND', `no session ${req.params.session} readable by ${who.username}`);
-    // Who wrote each origin's events and where each was read from: the client attributes another account's events.
-    const authors = await authorsOf(db, events);
-    return reply.type('application/x-msgpack').send(pack({ events, sources, authors, account: { id: who.id, username: who.username } }));
-  });
-  app.post('/v1/shares', async (req: Req) => shareSession(db, await auth(req), str(req.body?.session, 'session'), str(req.body?.space, 'space')));
-  app.delete('/v1/shares/:space/:session', async (req: Req) => {
-    await unshareSession(db, await auth(req), req.params.session!, req.params.space!);
-    return { unshared: req.params.session };
-  });
-  app.post('/v1/handoffs', async (req: Req) => {
-    const who = await auth(req);
-    const body = { session: str(req.body?.session, 'session'), to: str(req.body?.to, 'to'), message: req.body?.message ?? null, expiresInMs: req.body?.expires_in_ms };
-    return createHandoff(db, who, body, { ttlMs: opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
-  });
-  app.get('/v1/handoffs', async (req) => ({ handoffs: await listHandoffs(db, await auth(req)) }));
-  app.post('/v1/handoffs/:id/accept', async (req: Req) => acceptHandoff(db, await auth(req), req.params.id!));
-  app.delete('/v1/handoffs/:id', async (req: Req) => cancelHandoff(db, await auth(req), req.params.id!));
-
-  app.get('/v1/sync', { websocket: true }, (socket) => {
-    new Connection(socket, { rdb, log: app.log, limiter, hub, hooks: opts.hooks, quotaBytes: opts.quotaBytes ?? DEFAULT_QUOTA_BYTES, frames });
-  });
+  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse };
+  await app.register(accountRoutes, ctx);
+  await app.register(spaceRoutes, ctx);
+  await app.register(sessionRoutes, ctx);
+  await app.register(syncRoutes, ctx);
 
   let address: string;
   try {
@@ -242,4 +173,17 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
         await rdb.close();
       })()),
   };
+}
+
+/** A schema failure in the words the relay used before schemas: "username is required", "policy must be one of warn, redact, block". */
+function validationMessage(err: FastifyError): string {
+  const e = err.validation![0]!;
+  const field = e.instancePath.split('/').filter(Boolean).join('.') || err.validationContext || 'request';
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'required') return `${String(p.missingProperty)} is required`;
+  if (e.keyword === 'minLength' && p.limit === 1) return `${field} is required`;
+  if (e.keyword === 'enum') return `${field} must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+  if (e.keyword === 'type') return `${field} must be ${String(p.type).split(',').join(' or ')}`;
+  if (e.keyword === 'pattern') return field === 'session' ? 'bad session id' : `bad ${field}`;
+  return `${field} ${e.message ?? 'is invalid'}`;
 }

@@ -15,7 +15,8 @@ export async function asCli<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    if (err instanceof SyncClosed) throw new SfsError(err.code === 'AUTH' || err.code === 'FORBIDDEN' ? 'AUTH' : 'IO', err.message);
+    // Its code comes from the one relay-code mapping (engine/replication/relay-codes.ts), as for the HTTP API.
+    if (err instanceof SyncClosed) throw new SfsError(err.code, err.message);
     throw err;
   }
 }

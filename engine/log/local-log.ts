@@ -20,9 +20,11 @@ const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 /** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
 const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
 
-export class StoreLockedError extends Error {
+/** Another process holds the LevelDB files (SharedLog then connects to it as a guest). */
+export class StoreLockedError extends SfsError {
   constructor() {
-    super('store is locked by another process');
+    super('STORE_BUSY', 'store is locked by another process');
+    this.name = 'StoreLockedError';
   }
 }
 

@@ -6,9 +6,10 @@ import { readFrames, writeFrame } from './frames.js';
 import { LOG_PROTOCOL_VERSION, type Response } from './log-server.js';
 
 /** The owner went away (or is closing) while a request was under way; the caller retries. */
-export class OwnerGoneError extends Error {
+export class OwnerGoneError extends SfsError {
   constructor(reason: string) {
-    super(`store owner went away: ${reason}`);
+    super('STORE_BUSY', `store owner went away: ${reason}`);
+    this.name = 'OwnerGoneError';
   }
 }
 

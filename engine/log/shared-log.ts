@@ -99,7 +99,7 @@ export class SharedLog implements EventLog {
         this.opts.onRoleChange?.('guest');
         return remote;
       } catch (err) {
-        if (err instanceof SfsError) throw err;
+        if (err instanceof SfsError && !(err instanceof OwnerGoneError)) throw err;
         lastErr = err; // the owner is starting or stopping: try again shortly
       }
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));

@@ -1,6 +1,7 @@
 import { unpack } from 'msgpackr';
 import { SfsError } from '../errors.js';
 import type { FetchedSession } from './attribute.js';
+import { clientCodeOf } from './relay-codes.js';
 
 /** The relay's HTTP control API (accounts, tokens, teams, shares, handoffs). */
 export class RelayApi {
@@ -32,14 +33,10 @@ export class RelayApi {
   }
 }
 
+/** A relay's refusal as the client reports it: the code through the one mapping (relay-codes.ts), the relay's own code kept as relay_code. */
 export function relayError(status: number, code: string | undefined, message: string, relay: string): SfsError {
   const text = `relay ${relay}: ${message}`;
-  if (status === 401) return new SfsError('AUTH', `${text} (sign in again: sfs auth login)`, { relay_code: code });
-  if (status === 403) return new SfsError('AUTH', text, { relay_code: code });
-  if (status === 404) return new SfsError('NOT_FOUND', text, { relay_code: code });
-  // Gone: a handoff that expired or was cancelled (NOT_FOUND), or an invitation no longer open (CONFLICT); relay_code says which.
-  if (status === 410) return new SfsError(code === 'GONE' ? 'CONFLICT' : 'NOT_FOUND', text, { relay_code: code });
-  if (status === 409) return new SfsError('CONFLICT', text, { relay_code: code });
-  if (status === 400 || status === 413) return new SfsError('INVALID_INPUT', text, { relay_code: code });
-  return new SfsError('IO', text, { relay_code: code, status });
+  const mapped = clientCodeOf(code, status);
+  if (status === 401) return new SfsError(mapped, `${text} (sign in again: sfs auth login)`, { relay_code: code });
+  return new SfsError(mapped, text, mapped === 'IO' ? { relay_code: code, status } : { relay_code: code });
 }

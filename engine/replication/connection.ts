@@ -4,6 +4,8 @@ import type { EventLog, ForeignEvent } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { redactValue, scanValue, type Finding } from '../dlp/scan.js';
 import { storedBodyBytes } from '../log/event-codec.js';
+import { SfsError } from '../errors.js';
+import { clientCodeOf } from './relay-codes.js';
 import { ACCOUNT_CURSOR, attribute } from './attribute.js';
 import {
   BATCH_EVENTS,
@@ -47,14 +49,18 @@ export interface ConnectionOptions {
   onActivity?: (what: 'pushed' | 'pulled', n: number) => void;
 }
 
-/** Why a connection ended: the caller decides whether to reconnect. */
-export class SyncClosed extends Error {
+/**
+ * Why a connection ended: the caller decides whether to reconnect. `relayCode` is the relay's code when it
+ * refused something; `code` is the client code it maps to (relay-codes.ts), IO when the connection just failed.
+ */
+export class SyncClosed extends SfsError {
   constructor(
     message: string,
     readonly fatal: boolean,
-    readonly code?: string,
+    readonly relayCode?: string,
   ) {
-    super(message);
+    super(relayCode ? clientCodeOf(relayCode) : 'IO', message, relayCode ? { relay_code: relayCode } : undefined);
+    this.name = 'SyncClosed';
   }
 }
 

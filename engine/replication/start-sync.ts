@@ -157,7 +157,7 @@ export async function syncOnce(store: Store, opts: SyncOptions & { sessions?: st
       // Too many requests for this token (other devices are syncing too): wait and go on from the
       // acknowledged frontier; both sides' checkpoints make the retry repeat nothing.
       const wait = RATE_LIMIT_WAITS_MS[attempt];
-      if (!(err instanceof SyncClosed) || err.code !== 'RATE_LIMIT' || wait === undefined) throw err;
+      if (!(err instanceof SyncClosed) || err.relayCode !== 'RATE_LIMIT' || wait === undefined) throw err;
       opts.log?.(`relay rate limit reached; retrying in ${wait} ms`, {});
       await new Promise((r) => setTimeout(r, wait));
     } finally {
