@@ -116,7 +116,10 @@ export async function runAppend(scale: Scale): Promise<Section> {
     const plain = await median3(() => logRate(events, batch, false));
     const dedupe = await median3(() => logRate(events, batch, true));
     rows.push([String(batch), fmt(raw), fmt(plain), ratio(plain, raw), fmt(dedupe), ratio(dedupe, raw)]);
-    for (const [mode, rate, dd] of [['no dedupe', plain, false], ['dedupe', dedupe, true]] as const) {
+    for (const [mode, rate, dd] of [
+      ['no dedupe', plain, false],
+      ['dedupe', dedupe, true],
+    ] as const) {
       const p: Probe = { reads: 0, readMs: 0, batchMs: 0, totalMs: 0 };
       await logRate(events, batch, dd, p);
       const timed = n - WARMUP_BATCHES * batch;
@@ -124,7 +127,12 @@ export async function runAppend(scale: Scale): Promise<Section> {
       const cpu = p.totalMs - p.readMs - p.batchMs;
       const breakdown = `awaited reads (${(p.reads / (timed / batch)).toFixed(1)} db.get/getMany calls per append) take ${share(p.readMs)} of append time, the db.batch write ${share(p.batchMs)} (${ratio(p.batchMs, (timed / raw) * 1000)} the raw put of the same events, which writes one key per event), the rest (validation, hashing, encoding, building ops) ${share(cpu)}`;
       probes.push(`batch ${batch}, ${mode}: ${breakdown}.`);
-      const biggest = p.readMs >= p.batchMs && p.readMs >= cpu ? 'the awaited reads' : p.batchMs >= cpu ? 'the batch write (keys and bytes per event)' : 'CPU work in appendNow/stage (profile with `node --cpu-prof`)';
+      const biggest =
+        p.readMs >= p.batchMs && p.readMs >= cpu
+          ? 'the awaited reads'
+          : p.batchMs >= cpu
+            ? 'the batch write (keys and bytes per event)'
+            : 'CPU work in appendNow/stage (profile with `node --cpu-prof`)';
       goals.push({
         name: `append ≥ 50 % of raw, batch ${batch}, ${mode}`,
         met: rate >= raw * 0.5,

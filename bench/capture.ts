@@ -64,11 +64,33 @@ export async function runCaptureThroughput(sc: Scale): Promise<Section> {
     const capRss = median(runs.map((r) => r.peakRssMb));
     return {
       title: 'Capture throughput (Claude Code session, MB/s)',
-      header: ['file', 'lines', 'messages', 'raw streamed JSON.parse', 'adapter + captureSource', 'ratio', 'capture wall', 'peak RSS raw / capture', 'then projections catch-up'],
-      rows: [[`${fmt(mb, 1)} MB`, fmt(s.lines), fmt(runs[0]!.messages!), fmt(raw, 1), fmt(cap, 1), ratio(cap, raw), `${fmt(median(runs.map((r) => r.ms)) / 1000, 2)} s`, `${fmt(rawRss)} / ${fmt(capRss)} MB`, `${fmt(median(runs.map((r) => r.catchUpMs!)) / 1000, 2)} s`]],
+      header: [
+        'file',
+        'lines',
+        'messages',
+        'raw streamed JSON.parse',
+        'adapter + captureSource',
+        'ratio',
+        'capture wall',
+        'peak RSS raw / capture',
+        'then projections catch-up',
+      ],
+      rows: [
+        [
+          `${fmt(mb, 1)} MB`,
+          fmt(s.lines),
+          fmt(runs[0]!.messages!),
+          fmt(raw, 1),
+          fmt(cap, 1),
+          ratio(cap, raw),
+          `${fmt(median(runs.map((r) => r.ms)) / 1000, 2)} s`,
+          `${fmt(rawRss)} / ${fmt(capRss)} MB`,
+          `${fmt(median(runs.map((r) => r.catchUpMs!)) / 1000, 2)} s`,
+        ],
+      ],
       notes: [
         'The session repeats the record shapes of the Claude Code 2.1.197 fixture transcripts (prompts, assistant block lines with usage, tool calls and results, thinking, titles, attachments, system records) with fresh ids per copy.',
-        'Raw: the file streamed in 1 MiB chunks, split at newlines, every line JSON.parse-d (median of 3). Capture: claude-code adapter read from an empty cursor + captureSource (schema validation, de-duplication, events and cursor appended to the log) into a fresh store (median of 2). Every run is its own process; peak RSS is that process\'s (capture: measured before the projections catch up). Projection catch-up (what makes it searchable) is shown apart and not part of the ratio.',
+        "Raw: the file streamed in 1 MiB chunks, split at newlines, every line JSON.parse-d (median of 3). Capture: claude-code adapter read from an empty cursor + captureSource (schema validation, de-duplication, events and cursor appended to the log) into a fresh store (median of 2). Every run is its own process; peak RSS is that process's (capture: measured before the projections catch up). Projection catch-up (what makes it searchable) is shown apart and not part of the ratio.",
         'Capture reads an append-style file in passes of 8 MiB, each stored with its cursor while the next is parsed, so its memory does not grow with the file (read whole, this 100 MB session took 1.3 GB).',
       ],
       goals: [{ name: 'capture ≥ 50 % of raw JSON.parse', met: cap >= 0.5 * raw, detail: `${ratio(cap, raw)} of raw (${fmt(cap, 1)} vs ${fmt(raw, 1)} MB/s)` }],
@@ -127,7 +149,11 @@ export async function runCaptureLatency(sc: Scale): Promise<Section> {
         const p50 = median(lat);
         p50s.push(p50);
         rows.push([`${sizeMb} MB`, fmt(median(raw), 3), fmt(p50, 2), fmt(percentile(lat, 95), 2), fmt(Math.max(...lat), 2)]);
-        goals.push({ name: `append → searchable < 50 ms at ${sizeMb} MB`, met: p50 < 50, detail: `p50 ${fmt(p50, 2)} ms, p95 ${fmt(percentile(lat, 95), 2)} ms` });
+        goals.push({
+          name: `append → searchable < 50 ms at ${sizeMb} MB`,
+          met: p50 < 50,
+          detail: `p50 ${fmt(p50, 2)} ms, p95 ${fmt(percentile(lat, 95), 2)} ms`,
+        });
       } finally {
         await store.close();
       }

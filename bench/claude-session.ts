@@ -13,7 +13,9 @@ const SESSION_ID = /"sessionId":"[0-9a-f-]{36}"/g;
 
 function templateLines(): string[] {
   const lines: string[] = [];
-  for (const f of readdirSync(DIR).filter((x) => x.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(DIR)
+    .filter((x) => x.endsWith('.jsonl'))
+    .sort()) {
     for (const l of readFileSync(join(DIR, f), 'utf8').split('\n')) if (l.trim()) lines.push(l.replace(SESSION_ID, '"sessionId":"@SID@"'));
   }
   return lines;
@@ -58,4 +60,3 @@ export function promptLine(sessionId: string, uuid: string, parent: string | nul
     }) + '\n'
   );
 }
-

@@ -187,7 +187,14 @@ export function discovered(sessionIdx: number): NewEvent<'session.discovered'> {
  * The event stream of a corpus: per session one session.discovered, then
  * messages.captured events of `perEvent` messages. Yields append-sized groups.
  */
-export function* corpusEvents(o: { sessions: number; messages: number; bytes: number; perEvent: number; perAppend: number; seed?: number }): Generator<NewEvent[]> {
+export function* corpusEvents(o: {
+  sessions: number;
+  messages: number;
+  bytes: number;
+  perEvent: number;
+  perAppend: number;
+  seed?: number;
+}): Generator<NewEvent[]> {
   const vocab = new Vocabulary();
   const corpus = new Corpus(vocab, o.messages, o.seed);
   const perSession = Math.ceil(o.messages / o.sessions);
@@ -228,7 +235,11 @@ export function queries(count: number, pickText: (r: () => number) => string, se
     else if (u < 0.4) out.push(words(1)[0]!);
     else if (u < 0.7) out.push(words(n).join(' '));
     else {
-      const found = (pickText(r).toLowerCase().match(/[a-z]{3,}/g) ?? []).filter((w) => !stop.has(w));
+      const found = (
+        pickText(r)
+          .toLowerCase()
+          .match(/[a-z]{3,}/g) ?? []
+      ).filter((w) => !stop.has(w));
       const at = Math.floor(r() * Math.max(1, found.length - n));
       out.push(found.length >= n ? found.slice(at, at + n).join(' ') : words(n).join(' '));
     }

@@ -19,7 +19,12 @@ async function capture(): Promise<Record<string, unknown>> {
   const store = await Store.open({ dataDir: join(sfsDir, 'data'), configDir: sfsDir, stateDir: join(sfsDir, 'state') });
   const r = await captureAll(store, ADAPTERS, { home, platform: process.platform, env: {} });
   await store.close();
-  return { ms: nowMs() - t0, totals: r.totals, tools: r.tools.map((t) => ({ tool: t.tool, sources: t.sources, sessions: t.sessionsNew, problems: t.problems })), problems: r.problems.slice(0, 5) };
+  return {
+    ms: nowMs() - t0,
+    totals: r.totals,
+    tools: r.tools.map((t) => ({ tool: t.tool, sources: t.sources, sessions: t.sessionsNew, problems: t.problems })),
+    problems: r.problems.slice(0, 5),
+  };
 }
 
 function raw(): Record<string, unknown> {
@@ -33,10 +38,11 @@ function raw(): Record<string, unknown> {
       else if (e.name.endsWith('.jsonl')) {
         const text = readFileSync(p, 'utf8');
         bytes += text.length;
-        for (const line of text.split('\n')) if (line) {
-          JSON.parse(line);
-          values++;
-        }
+        for (const line of text.split('\n'))
+          if (line) {
+            JSON.parse(line);
+            values++;
+          }
       } else if (e.name.endsWith('.json')) {
         const text = readFileSync(p, 'utf8');
         bytes += text.length;

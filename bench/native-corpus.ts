@@ -81,11 +81,24 @@ function vscodeTasks(extension: string, salt: string): ToolCorpusPlan {
 export const PLANS: ToolCorpusPlan[] = [
   (() => {
     const files = readTree(gen('claude-code', 'generated-claude-code-2.1.197/dot-claude/projects/-home-dev-projects-demo-app'));
-    return { tool: 'claude-code', perCopy: 4, write: (home: string, n: number) => sum(n, (k) => writeCopy(files, join(home, '.claude/projects', `-home-dev-projects-app${k}`), k)) };
+    return {
+      tool: 'claude-code',
+      perCopy: 4,
+      write: (home: string, n: number) => sum(n, (k) => writeCopy(files, join(home, '.claude/projects', `-home-dev-projects-app${k}`), k)),
+    };
   })(),
   (() => {
     const files = readTree(gen('codex', 'generated-codex-0.169.0/dot-codex/sessions'));
-    return { tool: 'codex', perCopy: 4, write: (home: string, n: number) => sum(n, (k) => writeCopy(files, join(home, '.codex/sessions'), k, (s) => s.replace('2026/11/24/', `2026/${String(1 + (k % 12)).padStart(2, '0')}/${String(1 + (k % 28)).padStart(2, '0')}/`))) };
+    return {
+      tool: 'codex',
+      perCopy: 4,
+      write: (home: string, n: number) =>
+        sum(n, (k) =>
+          writeCopy(files, join(home, '.codex/sessions'), k, (s) =>
+            s.replace('2026/11/24/', `2026/${String(1 + (k % 12)).padStart(2, '0')}/${String(1 + (k % 28)).padStart(2, '0')}/`),
+          ),
+        ),
+    };
   })(),
   (() => {
     const files = readTree(gen('gemini', 'generated-gemini-cli-0.61.0/dot-gemini/tmp/demo-app'), (r) => r !== 'logs.json');
@@ -128,7 +141,12 @@ export const PLANS: ToolCorpusPlan[] = [
   (() => {
     const files = readTree(gen('cline', 'generated-cline-cli-3.0.65-sdk-sessions/sessions'));
     const id = '1795493231239_9szvx';
-    return { tool: 'cline', perCopy: 1, write: (home: string, n: number) => sum(n, (k) => writeCopy(files, join(home, '.cline/data/sessions'), k, (s) => s.replaceAll(id, `${1795493231239 + k}_9szvx`))) };
+    return {
+      tool: 'cline',
+      perCopy: 1,
+      write: (home: string, n: number) =>
+        sum(n, (k) => writeCopy(files, join(home, '.cline/data/sessions'), k, (s) => s.replaceAll(id, `${1795493231239 + k}_9szvx`))),
+    };
   })(),
   vscodeTasks('rooveterinaryinc.roo-cline', 'roo-code'),
   vscodeTasks('kilocode.kilo-code', 'kilo-code'),

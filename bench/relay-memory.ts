@@ -27,7 +27,11 @@ const dir = mkdtempSync(join(tmpdir(), 'sfs-relay-mem-'));
 const child = spawn(process.execPath, [join(here, 'relay-memory-worker.js'), databaseUrl ?? join(dir, 'db')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(JSON.parse(String(d)).url)));
 const api = (path: string, body: unknown, token?: string) =>
-  fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
+  fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  }).then((r) => r.json() as Promise<any>);
 const { token } = await api('/v1/signup', { username: 'mem' + process.pid, password: 'correct horse 1' });
 const settle = () => new Promise((r) => setTimeout(r, 3000));
 await settle();
@@ -68,7 +72,17 @@ const during = rss(child.pid!);
 ws.close();
 await settle();
 const after = rss(child.pid!);
-console.log(JSON.stringify({ database: databaseUrl ? 'postgres' : 'pglite', pushes, push_mib: 7.5, seconds: (Date.now() - t0) / 1000, rss_before: mib(before.rss), rss_peak: mib(during.hwm), rss_after_3s: mib(after.rss) }));
+console.log(
+  JSON.stringify({
+    database: databaseUrl ? 'postgres' : 'pglite',
+    pushes,
+    push_mib: 7.5,
+    seconds: (Date.now() - t0) / 1000,
+    rss_before: mib(before.rss),
+    rss_peak: mib(during.hwm),
+    rss_after_3s: mib(after.rss),
+  }),
+);
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 rmSync(dir, { recursive: true, force: true });

@@ -41,15 +41,19 @@ for (const [name, run] of benches) {
   log(`${name}…`);
   const t0 = nowMs();
   // One failing benchmark (e.g. dist rebuilt underneath us) must not lose the others' figures.
-  const section = await run().catch(
-    (err: unknown): Section => ({
-      title: name,
-      header: ['error'],
-      rows: [[String((err as Error).message ?? err).split('\n')[0]!.replace(/\|/g, '/')]],
-      notes: [],
-      goals: [{ name: `${name} benchmark ran`, met: false, detail: 'failed, see its section' }],
-    }),
-  );
+  const section = await run().catch((err: unknown): Section => ({
+    title: name,
+    header: ['error'],
+    rows: [
+      [
+        String((err as Error).message ?? err)
+          .split('\n')[0]!
+          .replace(/\|/g, '/'),
+      ],
+    ],
+    notes: [],
+    goals: [{ name: `${name} benchmark ran`, met: false, detail: 'failed, see its section' }],
+  }));
   log(`${name} done in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
   log(markdownTable(section.header, section.rows) + '\n');
   sections.push(section);

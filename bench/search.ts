@@ -27,7 +27,13 @@ function worker(args: string[]): Record<string, unknown> {
 /** Engine time per matching row over the slow queries that match many rows. */
 function perRowUs(slow: Array<{ ms: number; matches: number }>): number {
   const big = slow.filter((s) => s.matches >= 1000);
-  return (1000 * big.reduce((a, s) => a + s.ms, 0)) / Math.max(1, big.reduce((a, s) => a + s.matches, 0));
+  return (
+    (1000 * big.reduce((a, s) => a + s.ms, 0)) /
+    Math.max(
+      1,
+      big.reduce((a, s) => a + s.matches, 0),
+    )
+  );
 }
 
 export async function runSearch(scale: Scale, log: (s: string) => void): Promise<Section> {

@@ -95,7 +95,11 @@ function rssMb(pid: number): number {
 }
 
 async function signup(relay: string, username: string): Promise<string> {
-  const res = await fetch(relay + '/v1/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'bench password 1' }) });
+  const res = await fetch(relay + '/v1/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'bench password 1' }),
+  });
   if (!res.ok) throw new Error(`signup ${username}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
 }
@@ -108,7 +112,12 @@ async function openStore(dir: string, relay: string, token: string, username: st
 
 export function makeEvents(n: number): NewEvent[] {
   const corpus = new Corpus(new Vocabulary(), n, 7);
-  return Array.from({ length: n }, (_, i) => ({ type: 'messages.captured' as const, session: sessionId(i % SESSIONS), body: { messages: [corpus.message(i, i % SESSIONS, 820)] }, ts: 1_767_225_600_000 + i }));
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'messages.captured' as const,
+    session: sessionId(i % SESSIONS),
+    body: { messages: [corpus.message(i, i % SESSIONS, 820)] },
+    ts: 1_767_225_600_000 + i,
+  }));
 }
 
 async function until(what: string, fn: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 2): Promise<void> {
@@ -257,7 +266,9 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
     const raw = await rawInsertRate(db.url, await A.log.read(0, events.length));
     // BENCH_B_PROF=<dir> runs store B's process under --cpu-prof.
     const bProf = process.env.BENCH_B_PROF;
-    const proc = (child.proc = spawn(process.execPath, [...(bProf ? ['--cpu-prof', '--cpu-prof-dir', bProf] : []), CLIENT_WORKER, dbDir.dir], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const proc = (child.proc = spawn(process.execPath, [...(bProf ? ['--cpu-prof', '--cpu-prof-dir', bProf] : []), CLIENT_WORKER, dbDir.dir], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }));
     const lines: string[] = [];
     let wake = () => {};
     proc.stdout!.on('data', (d: Buffer) => {
@@ -341,7 +352,17 @@ async function idleMemory(): Promise<{ before: number; after: number; connected:
           sockets.push(ws);
           return new Promise<void>((resolve, reject) => {
             ws.once('error', reject);
-            ws.once('open', () => ws.send(encodeFrame({ t: 'hello', versions: [...PROTOCOL_VERSIONS], token: tokens[n % IDLE_ACCOUNTS]!, origin: `idle${String(n).padStart(6, '0')}`, device: 'bench' })));
+            ws.once('open', () =>
+              ws.send(
+                encodeFrame({
+                  t: 'hello',
+                  versions: [...PROTOCOL_VERSIONS],
+                  token: tokens[n % IDLE_ACCOUNTS]!,
+                  origin: `idle${String(n).padStart(6, '0')}`,
+                  device: 'bench',
+                }),
+              ),
+            );
             ws.on('message', (d: Buffer) => {
               const f = decodeFrame<RelayFrame>(d);
               if (f.t === 'welcome') for (const s of f.spaces) ws.send(encodeFrame({ t: 'sub', space: s.id, after: 0 }));
@@ -374,7 +395,9 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
   for (let r = 0; r < runs; r++) {
     tp.push(await throughputRunSplit(events));
     const cpu = tp[r]!.cpu!;
-    log(`  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, raw insert ${fmt(tp[r]!.raw)} rows/s; CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}`);
+    log(
+      `  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, raw insert ${fmt(tp[r]!.raw)} rows/s; CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}`,
+    );
     one.push(await throughputRun(events));
     log(`  sync run ${r + 1} (A and B in one process): ${fmt(one[r]!.sync)} events/s end to end, raw insert ${fmt(one[r]!.raw)} rows/s`);
   }
@@ -402,13 +425,23 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
     title: 'Sync through the relay (PostgreSQL)',
     header: ['measure', 'relay', 'baseline', 'ratio'],
     rows: [
-      [`events/s, A → relay → PostgreSQL → B (${fmt(n)} events), B in its own process`, fmt(sync), `${fmt(raw)} (pg multi-row insert, ${RAW_BATCH}/statement)`, ratio(sync, raw)],
+      [
+        `events/s, A → relay → PostgreSQL → B (${fmt(n)} events), B in its own process`,
+        fmt(sync),
+        `${fmt(raw)} (pg multi-row insert, ${RAW_BATCH}/statement)`,
+        ratio(sync, raw),
+      ],
       ['events/s, the same with A and B in one process', fmt(syncOne), fmt(raw), ratio(syncOne, raw)],
-      ['push phase: A\'s events all acknowledged (ms)', fmt(pushMs), '-', '-'],
+      ["push phase: A's events all acknowledged (ms)", fmt(pushMs), '-', '-'],
       ['end to end: all on B (ms)', fmt(totalMs), '-', '-'],
       [`propagation A → B p50 (ms, ${lat.length} samples)`, p50.toFixed(1), '-', '-'],
       ['propagation A → B p99 (ms)', p99.toFixed(1), '-', '-'],
-      [`relay RSS with ${fmt(mem.connected)} idle clients (MB)`, mem.after.toFixed(0), `${mem.before.toFixed(0)} (same relay, no clients)`, `+${(((mem.after - mem.before) * 1024) / IDLE_CLIENTS).toFixed(1)} KB/client`],
+      [
+        `relay RSS with ${fmt(mem.connected)} idle clients (MB)`,
+        mem.after.toFixed(0),
+        `${mem.before.toFixed(0)} (same relay, no clients)`,
+        `+${(((mem.after - mem.before) * 1024) / IDLE_CLIENTS).toFixed(1)} KB/client`,
+      ],
     ],
     notes: [
       `Throughput: median of ${runs} run(s) per row, each with a fresh temporary database and relay process; ${fmt(n)} \`messages.captured\` events of one ~1 KB message in ${SESSIONS} sessions, already in A's log. B is connected and caught up before A starts syncing; the clock stops when B's log holds every event. A runs in the benchmark process, B in its own (bench/sync-client-worker, as on a second machine) or in the benchmark process too (second row); the relay in its own process; PostgreSQL on the same 2-CPU machine, so all four share two cores. The push-phase figure is the first row's.`,

@@ -32,6 +32,7 @@ export async function offerAutosync(paths: SfsPaths, relay: string): Promise<Syn
 }
 
 export function autosyncNote(mode: SyncMode): string {
-  if (mode === 'off') return 'autosync is off: nothing leaves this machine until you run sfs sync auto --mode all|selective (sfs sync now and sfs push send on demand)';
+  if (mode === 'off')
+    return 'autosync is off: nothing leaves this machine until you run sfs sync auto --mode all|selective (sfs sync now and sfs push send on demand)';
   return `autosync: ${mode}`;
 }

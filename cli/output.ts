@@ -45,7 +45,11 @@ export function reportError(err: unknown, json: boolean): number {
   const message = e.message.replace(/\s*\n\s*/g, ' ');
   if (json) {
     process.stdout.write(
-      JSON.stringify({ sfs_json: JSON_SCHEMA_VERSION, error: { code: e.code, message, exit_code: exit, ...(e.details ? { details: e.details } : {}) } }, null, 2) + '\n',
+      JSON.stringify(
+        { sfs_json: JSON_SCHEMA_VERSION, error: { code: e.code, message, exit_code: exit, ...(e.details ? { details: e.details } : {}) } },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     process.stderr.write(`${color.red('sfs:')} ${message} ${color.dim(`[${e.code}]`)}\n`);

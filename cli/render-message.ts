@@ -54,7 +54,12 @@ function renderBlock(b: ContentBlock, o: RenderOptions): string {
     }
     case 'tool_result': {
       const r = b as { content: unknown; is_error?: boolean };
-      const text = typeof r.content === 'string' ? r.content : Array.isArray(r.content) ? r.content.map((x) => (x as { text?: string }).text ?? `[${(x as { type: string }).type}]`).join('\n') : '';
+      const text =
+        typeof r.content === 'string'
+          ? r.content
+          : Array.isArray(r.content)
+            ? r.content.map((x) => (x as { text?: string }).text ?? `[${(x as { type: string }).type}]`).join('\n')
+            : '';
       const label = r.is_error ? color.red('← error') : color.blue('← result');
       return `${label} ${color.dim(truncate(text, max))}`;
     }

@@ -16,8 +16,12 @@ export function checkAnthropic(body: Obj): string[] {
     if (i > 0 && msgs[i - 1]!.role === m.role) problems.push(`messages ${i - 1} and ${i} are both ${m.role}`);
     const blocks: Obj[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
     if (m.role === 'assistant') {
-      for (const b of blocks) if (b.type === 'thinking' && !(typeof b.signature === 'string' && b.signature)) problems.push(`message ${i}: thinking without a signature`);
-      const calls = ids(blocks.filter((b) => b.type === 'tool_use'), 'id');
+      for (const b of blocks)
+        if (b.type === 'thinking' && !(typeof b.signature === 'string' && b.signature)) problems.push(`message ${i}: thinking without a signature`);
+      const calls = ids(
+        blocks.filter((b) => b.type === 'tool_use'),
+        'id',
+      );
       if (!calls.length) return;
       const next = msgs[i + 1];
       const nextBlocks: Obj[] = next && Array.isArray(next.content) ? next.content : [];
@@ -26,11 +30,21 @@ export function checkAnthropic(body: Obj): string[] {
         if (b.type !== 'tool_result') break;
         lead.push(String(b.tool_use_id));
       }
-      if (next?.role !== 'user' || [...calls].sort().join() !== [...lead].sort().join()) problems.push(`message ${i}: tool_use ${calls.join(',')} not answered first in the next message (got ${lead.join(',') || 'nothing'})`);
+      if (next?.role !== 'user' || [...calls].sort().join() !== [...lead].sort().join())
+        problems.push(`message ${i}: tool_use ${calls.join(',')} not answered first in the next message (got ${lead.join(',') || 'nothing'})`);
     } else if (i > 0) {
       const prev = msgs[i - 1]!;
-      const asked = new Set(Array.isArray(prev.content) ? ids(prev.content.filter((b: Obj) => b.type === 'tool_use'), 'id') : []);
-      for (const b of blocks) if (b.type === 'tool_result' && !asked.has(String(b.tool_use_id))) problems.push(`message ${i}: tool_result ${b.tool_use_id} answers no call of the previous message`);
+      const asked = new Set(
+        Array.isArray(prev.content)
+          ? ids(
+              prev.content.filter((b: Obj) => b.type === 'tool_use'),
+              'id',
+            )
+          : [],
+      );
+      for (const b of blocks)
+        if (b.type === 'tool_result' && !asked.has(String(b.tool_use_id)))
+          problems.push(`message ${i}: tool_result ${b.tool_use_id} answers no call of the previous message`);
     }
   });
   return problems;
@@ -74,7 +88,8 @@ export function checkGemini(body: Obj): string[] {
       if (c.role !== 'model') problems.push(`content ${i}: functionCall in a ${c.role} turn`);
       const next = contents[i + 1];
       const got = (next?.parts ?? []).filter((p: Obj) => p.functionResponse).map((p: Obj) => `${p.functionResponse.id ?? ''}/${p.functionResponse.name}`);
-      if (next?.role !== 'user' || [...calls].sort().join() !== [...got].sort().join()) problems.push(`content ${i}: calls ${calls.join(',')} answered by ${got.join(',') || 'nothing'}`);
+      if (next?.role !== 'user' || [...calls].sort().join() !== [...got].sort().join())
+        problems.push(`content ${i}: calls ${calls.join(',')} answered by ${got.join(',') || 'nothing'}`);
     }
     if (responses.length) {
       const prev = contents[i - 1];

@@ -29,12 +29,15 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
     'claude-code': {
       bin: path.join(binDir, 'claude'),
       prepare(home, project) {
-        write(path.join(home, '.claude.json'), JSON.stringify({
-          hasCompletedOnboarding: true,
-          lastOnboardingVersion: '2.1.197',
-          customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
-          projects: { [project]: { hasTrustDialogAccepted: true } },
-        }));
+        write(
+          path.join(home, '.claude.json'),
+          JSON.stringify({
+            hasCompletedOnboarding: true,
+            lastOnboardingVersion: '2.1.197',
+            customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
+            projects: { [project]: { hasTrustDialogAccepted: true } },
+          }),
+        );
       },
       env: (_home, url) => ({
         ANTHROPIC_BASE_URL: url,
@@ -50,27 +53,30 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
     codex: {
       bin: path.join(binDir, 'codex'),
       prepare(home, project, url) {
-        write(path.join(home, '.codex', 'config.toml'), [
-          'model = "gpt-5.5"',
-          'model_provider = "mock"',
-          'approval_policy = "never"',
-          'sandbox_mode = "danger-full-access"',
-          'check_for_update_on_startup = false',
-          '[model_providers.mock]',
-          'name = "mock"',
-          `base_url = "${url}/v1"`,
-          'wire_api = "responses"',
-          'env_key = "OPENAI_API_KEY"',
-          '[features]',
-          'plugins = false',
-          'remote_plugin = false',
-          'daemon_auto_start = false',
-          '[analytics]',
-          'enabled = false',
-          `[projects."${project}"]`,
-          'trust_level = "trusted"',
-          '',
-        ].join('\n'));
+        write(
+          path.join(home, '.codex', 'config.toml'),
+          [
+            'model = "gpt-5.5"',
+            'model_provider = "mock"',
+            'approval_policy = "never"',
+            'sandbox_mode = "danger-full-access"',
+            'check_for_update_on_startup = false',
+            '[model_providers.mock]',
+            'name = "mock"',
+            `base_url = "${url}/v1"`,
+            'wire_api = "responses"',
+            'env_key = "OPENAI_API_KEY"',
+            '[features]',
+            'plugins = false',
+            'remote_plugin = false',
+            'daemon_auto_start = false',
+            '[analytics]',
+            'enabled = false',
+            `[projects."${project}"]`,
+            'trust_level = "trusted"',
+            '',
+          ].join('\n'),
+        );
       },
       env: () => ({ OPENAI_API_KEY: KEY }),
       resumeArgs: (id, prompt) => ['exec', '--skip-git-repo-check', 'resume', id, prompt],
@@ -79,12 +85,15 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
     gemini: {
       bin: path.join(binDir, 'gemini'),
       prepare(home) {
-        write(path.join(home, '.gemini', 'settings.json'), JSON.stringify({
-          security: { auth: { selectedType: 'gemini-api-key' } },
-          privacy: { usageStatisticsEnabled: false },
-          telemetry: { enabled: false },
-          general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
-        }));
+        write(
+          path.join(home, '.gemini', 'settings.json'),
+          JSON.stringify({
+            security: { auth: { selectedType: 'gemini-api-key' } },
+            privacy: { usageStatisticsEnabled: false },
+            telemetry: { enabled: false },
+            general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+          }),
+        );
       },
       env: (_home, url) => ({ GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: url, GEMINI_CLI_TRUST_WORKSPACE: 'true' }),
       resumeArgs: (id, prompt) => ['--resume', id, '--yolo', '-p', prompt],

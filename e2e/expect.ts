@@ -29,7 +29,8 @@ export function expectationFor(src: SourceSession, target: ResumeTarget): Expect
   const traits = TARGET_TRAITS[target];
   for (const m of src.messages) {
     for (const b of m.content as Array<Record<string, any>>) {
-      if (b.type === 'thinking' && typeof b.signature === 'string' && b.signature && familyOf(src.tool, m.provider ?? src.provider) !== traits.family) foreign.add(b.signature);
+      if (b.type === 'thinking' && typeof b.signature === 'string' && b.signature && familyOf(src.tool, m.provider ?? src.provider) !== traits.family)
+        foreign.add(b.signature);
     }
     if (!kept(m, hasMain)) continue;
     for (const b of m.content as Array<Record<string, any>>) {

@@ -23,7 +23,8 @@ const run = promisify(execFile);
 
 let scratch: string;
 before(() => {
-  for (const c of ['claude', 'codex', 'gemini', 'copilot']) assert.ok(existsSync(path.join(binDir, c)), `${c} CLI missing in ${binDir}: run npm run test:e2e (it installs them)`);
+  for (const c of ['claude', 'codex', 'gemini', 'copilot'])
+    assert.ok(existsSync(path.join(binDir, c)), `${c} CLI missing in ${binDir}: run npm run test:e2e (it installs them)`);
   scratch = mkdtempSync(path.join(tmpdir(), 'sfs-e2e-mcp-'));
 });
 after(() => {
@@ -114,7 +115,10 @@ test('claude mcp get / list: `--scope project` registered a project server in .m
   assert.match(out, /Scope: Project config \(shared via \.mcp\.json\)/);
   assert.match(out, new RegExp(`Command: ${escape(process.execPath)}\\n\\s+Args: ${escape(sfsBin)} mcp serve`));
   // Once the user approves it (what answering the first-use prompt records in ~/.claude.json), Claude Code starts it.
-  writeFileSync(path.join(b.home, '.claude.json'), JSON.stringify({ projects: { [b.project]: { hasTrustDialogAccepted: true, enabledMcpjsonServers: ['sessionfs'] } } }));
+  writeFileSync(
+    path.join(b.home, '.claude.json'),
+    JSON.stringify({ projects: { [b.project]: { hasTrustDialogAccepted: true, enabledMcpjsonServers: ['sessionfs'] } } }),
+  );
   const list = await client('claude', ['mcp', 'list'], b.project, clientEnv(b));
   assert.match(list, new RegExp(`sessionfs: ${served.source} - ✔ Connected`));
 });
@@ -169,4 +173,3 @@ test('after `sfs mcp uninstall --all` no client lists the server', async () => {
   ];
   for (const out of outs) assert.doesNotMatch(out, /sessionfs/);
 });
-

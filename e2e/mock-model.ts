@@ -91,10 +91,20 @@ function responses(res: ServerResponse, body: Record<string, unknown>): void {
   const text = (body.text as { format?: { type?: string; schema?: unknown } } | undefined)?.format;
   const answer = text?.type === 'json_schema' ? JSON.stringify(valueFor(text.schema)) : REPLY;
   const item = { type: 'message', id: 'msg_e2e', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answer, annotations: [] }] };
-  const response = { id: `resp_e2e_${Date.now()}`, object: 'response', status: 'completed', model: body.model, output: [item], usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 } };
+  const response = {
+    id: `resp_e2e_${Date.now()}`,
+    object: 'response',
+    status: 'completed',
+    model: body.model,
+    output: [item],
+    usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 },
+  };
   sse(res, [
     { event: 'response.created', data: { type: 'response.created', response: { ...response, status: 'in_progress', output: [] } } },
-    { event: 'response.output_item.added', data: { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } } },
+    {
+      event: 'response.output_item.added',
+      data: { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
+    },
     { event: 'response.output_text.delta', data: { type: 'response.output_text.delta', item_id: 'msg_e2e', output_index: 0, content_index: 0, delta: answer } },
     { event: 'response.output_item.done', data: { type: 'response.output_item.done', output_index: 0, item } },
     { event: 'response.completed', data: { type: 'response.completed', response } },
@@ -106,7 +116,11 @@ function gemini(res: ServerResponse, path: string, body: Record<string, unknown>
   const cfg = (body.generationConfig ?? {}) as Record<string, unknown>;
   const schema = cfg.responseJsonSchema ?? cfg.responseSchema;
   const text = schema ? JSON.stringify(valueFor(schema)) : REPLY;
-  const chunk = { candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 }, modelVersion: 'mock' };
+  const chunk = {
+    candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+    modelVersion: 'mock',
+  };
   if (path.includes(':streamGenerateContent')) return sse(res, [{ data: chunk }]);
   json(res, 200, chunk);
 }
@@ -114,13 +128,22 @@ function gemini(res: ServerResponse, path: string, body: Record<string, unknown>
 function chat(res: ServerResponse, body: Record<string, unknown>): void {
   const base = { id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: body.model };
   if (!body.stream) {
-    return json(res, 200, { ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+    return json(res, 200, {
+      ...base,
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+    });
   }
-  sse(res, [
-    { data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: REPLY }, finish_reason: null }] } },
-    { data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] } },
-    { data: { ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } } },
-  ], true);
+  sse(
+    res,
+    [
+      { data: { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: REPLY }, finish_reason: null }] } },
+      { data: { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] } },
+      { data: { ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } } },
+    ],
+    true,
+  );
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, requests: Recorded[]): Promise<void> {
@@ -133,7 +156,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
   if (req.method === 'POST' && path.startsWith('/v1/responses')) return responses(res, b);
   if (req.method === 'POST' && path.startsWith('/v1/chat/completions')) return chat(res, b);
   if (path.startsWith('/v1beta/models/') && req.method === 'POST') return gemini(res, path, b);
-  if (req.method === 'GET' && path.startsWith('/v1/models')) return json(res, 200, { object: 'list', data: [{ id: 'gpt-5.4', object: 'model', owned_by: 'mock' }] });
+  if (req.method === 'GET' && path.startsWith('/v1/models'))
+    return json(res, 200, { object: 'list', data: [{ id: 'gpt-5.4', object: 'model', owned_by: 'mock' }] });
   json(res, 404, { error: { message: `mock: nothing at ${req.method} ${path}` } });
 }
 
@@ -150,6 +174,10 @@ export async function startMockModel(): Promise<MockModel> {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

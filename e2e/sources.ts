@@ -26,10 +26,20 @@ export async function seedSources(store: Store, fixtures: string, scratch: strin
   const list: Array<[string, string, string, 'append' | 'rewrite']> = [
     ['claude-code tools+subagent', 'claude-code', F(cc + '54966ca3-cfa7-46f3-97ab-335ba9fada5a.jsonl', fixtures), 'append'],
     ['claude-code image', 'claude-code', F(cc + '4dee2827-7d49-4885-9553-346a259d7efd.jsonl', fixtures), 'append'],
-    ['codex', 'codex', F('codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-01a20bb6-a20e-7161-b797-48b808b8cbd7.jsonl', fixtures), 'append'],
+    [
+      'codex',
+      'codex',
+      F('codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-01a20bb6-a20e-7161-b797-48b808b8cbd7.jsonl', fixtures),
+      'append',
+    ],
     ['gemini', 'gemini', F(gm + 'session-2026-11-24T04-02-1ee066f1.jsonl', fixtures), 'append'],
     ['gemini image', 'gemini', F(gm + 'session-2026-11-24T04-02-564d40f4.jsonl', fixtures), 'append'],
-    ['copilot', 'copilot', F('copilot/generated-copilot-cli-1.0.102/dot-copilot/session-state/05060236-db17-4ef0-8f64-114ab9f70ff7/events.jsonl', fixtures), 'append'],
+    [
+      'copilot',
+      'copilot',
+      F('copilot/generated-copilot-cli-1.0.102/dot-copilot/session-state/05060236-db17-4ef0-8f64-114ab9f70ff7/events.jsonl', fixtures),
+      'append',
+    ],
     ['cursor', 'cursor', F('cursor/public/Dicklesworthstone-cross_agent_session_resumer/state.vscdb', fixtures), 'rewrite'],
     ['amp', 'amp', F('amp/public/Dicklesworthstone-cross_agent_session_resumer/T-aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa.json', fixtures), 'rewrite'],
     ['cline', 'cline', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],

@@ -20,10 +20,12 @@ const int = (min: number, max: number) => (raw: string) => {
   return n;
 };
 
-const oneOf = (...values: string[]) => (raw: string) => {
-  if (!values.includes(raw)) throw new Error(`expected one of ${values.join(', ')}`);
-  return raw;
-};
+const oneOf =
+  (...values: string[]) =>
+  (raw: string) => {
+    if (!values.includes(raw)) throw new Error(`expected one of ${values.join(', ')}`);
+    return raw;
+  };
 
 /** Whether the daemon watches a tool: 'auto' = when its store exists. Set by `sfs watcher enable|disable`. */
 export type WatchSetting = 'auto' | 'on' | 'off';
@@ -33,11 +35,22 @@ export const SETTINGS: Record<string, Setting> = {
   'list.limit': { default: 50, describe: 'sessions shown by `sfs list` without --limit', parse: int(1, 100000) },
   'show.page_size': { default: 50, describe: 'messages per page in `sfs show`', parse: int(1, 100000) },
   'search.limit': { default: 20, describe: 'hits shown by `sfs search` without --limit', parse: int(1, 1000) },
-  'resume.max_tokens': { default: 0, describe: 'token budget for the history `sfs resume` writes (0 = 70 % of the target model\'s context window)', parse: int(0, 100_000_000) },
-  'capture.max_line_bytes': { default: 64 * 1024 * 1024, describe: 'longest native JSONL line capture reads; longer lines are skipped and reported', parse: int(1024, 1024 * 1024 * 1024) },
+  'resume.max_tokens': {
+    default: 0,
+    describe: "token budget for the history `sfs resume` writes (0 = 70 % of the target model's context window)",
+    parse: int(0, 100_000_000),
+  },
+  'capture.max_line_bytes': {
+    default: 64 * 1024 * 1024,
+    describe: 'longest native JSONL line capture reads; longer lines are skipped and reported',
+    parse: int(1024, 1024 * 1024 * 1024),
+  },
   'import.max_messages_bytes': { default: 512 * 1024 * 1024, describe: 'largest messages.jsonl `sfs import` accepts', parse: int(1024, 2 ** 40) },
   ...Object.fromEntries(
-    TOOL_NAMES.map((t) => [watchKey(t), { default: 'auto', describe: `daemon watches ${t}: auto (if its store exists), on, off`, parse: oneOf('auto', 'on', 'off') }]),
+    TOOL_NAMES.map((t) => [
+      watchKey(t),
+      { default: 'auto', describe: `daemon watches ${t}: auto (if its store exists), on, off`, parse: oneOf('auto', 'on', 'off') },
+    ]),
   ),
 };
 

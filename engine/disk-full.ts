@@ -49,11 +49,16 @@ export function diskFullError(path: string, cause: unknown, what = 'write', need
   const free = freeBytes(path);
   const need = neededBytes !== undefined && neededBytes > 0 ? `; at least ${mb(neededBytes)} free needed` : '';
   const has = Number.isFinite(free) ? `${mb(free)} free` : 'no space left';
-  return new SfsError('DISK_FULL', `the disk is full: cannot ${what} ${path} (${has}${need}); free some space and try again`, {
-    path,
-    free_bytes: Number.isFinite(free) ? free : null,
-    ...(neededBytes !== undefined ? { needed_bytes: neededBytes } : {}),
-  }, { cause });
+  return new SfsError(
+    'DISK_FULL',
+    `the disk is full: cannot ${what} ${path} (${has}${need}); free some space and try again`,
+    {
+      path,
+      free_bytes: Number.isFinite(free) ? free : null,
+      ...(neededBytes !== undefined ? { needed_bytes: neededBytes } : {}),
+    },
+    { cause },
+  );
 }
 
 /** Re-throws a full-disk error as DISK_FULL; anything else unchanged. */

@@ -44,10 +44,20 @@ export function toSfsError(err: unknown): SfsError {
   const e = err as NodeJS.ErrnoException;
   if (e && (e.code === 'ENOSPC' || e.code === 'EDQUOT')) {
     const at = typeof e.path === 'string' ? ` ${e.path}` : '';
-    return new SfsError('DISK_FULL', `the disk is full: cannot write${at} (${e.code}); free some space and try again`, { errno: e.code, ...(e.path ? { path: e.path } : {}) }, { cause: err });
+    return new SfsError(
+      'DISK_FULL',
+      `the disk is full: cannot write${at} (${e.code}); free some space and try again`,
+      { errno: e.code, ...(e.path ? { path: e.path } : {}) },
+      { cause: err },
+    );
   }
   if (e && e.code === 'SQLITE_FULL') {
-    return new SfsError('DISK_FULL', `the disk holding the projections is full (${e.message}); free some space and try again`, { errno: e.code }, { cause: err });
+    return new SfsError(
+      'DISK_FULL',
+      `the disk holding the projections is full (${e.message}); free some space and try again`,
+      { errno: e.code },
+      { cause: err },
+    );
   }
   if (e && typeof e.code === 'string' && typeof e.message === 'string' && /^E[A-Z]+$/.test(e.code)) {
     return new SfsError('IO', e.message, { errno: e.code }, { cause: err });

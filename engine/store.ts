@@ -51,7 +51,8 @@ export class Store {
     try {
       await this.projections.catchUp();
       const free = freeBytes(this.paths.dataDir);
-      if (free < NEARLY_FULL_BYTES) this.warnOnce(`warning: the disk is full: ${mb(free)} free at ${this.paths.dataDir}; nothing new is captured until space is freed`);
+      if (free < NEARLY_FULL_BYTES)
+        this.warnOnce(`warning: the disk is full: ${mb(free)} free at ${this.paths.dataDir}; nothing new is captured until space is freed`);
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       this.warnOnce(`warning: showing what was stored before the disk filled up: ${toSfsError(err).message}`);

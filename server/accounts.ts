@@ -30,9 +30,15 @@ export async function signup(db: Db, username: string, password: string, tokenNa
     const taken = await tx.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirst();
     if (taken) throw new RelayError('CONFLICT', `username ${username} is taken`);
     const account = { id: newId('acc_'), username };
-    await tx.insertInto('accounts').values({ ...account, password_hash: hash }).execute();
+    await tx
+      .insertInto('accounts')
+      .values({ ...account, password_hash: hash })
+      .execute();
     const space = newId('spc_');
-    await tx.insertInto('spaces').values({ id: space, name: personalSpaceName(username), kind: 'personal', dlp_policy: 'redact' }).execute();
+    await tx
+      .insertInto('spaces')
+      .values({ id: space, name: personalSpaceName(username), kind: 'personal', dlp_policy: 'redact' })
+      .execute();
     await tx.insertInto('members').values({ space_id: space, account_id: account.id, role: 'owner' }).execute();
     const token = await createTokenIn(tx, account.id, tokenName);
     return { account, token: token.token };
@@ -50,7 +56,13 @@ export const DEFAULT_LOCKOUT: LoginLockout = { failures: 10, lockMs: 15 * 60_000
  * A token for the right password. While an account is locked every attempt is refused with
  * LOCKED before the password is checked, so the answer never tells whether it was right.
  */
-export async function login(db: Db, username: string, password: string, tokenName: string, lockout: LoginLockout = DEFAULT_LOCKOUT): Promise<{ account: Account; token: string }> {
+export async function login(
+  db: Db,
+  username: string,
+  password: string,
+  tokenName: string,
+  lockout: LoginLockout = DEFAULT_LOCKOUT,
+): Promise<{ account: Account; token: string }> {
   const row = await db.selectFrom('accounts').selectAll().where('username', '=', String(username)).executeTakeFirst();
   if (row?.locked_until && row.locked_until.getTime() > Date.now()) throw lockedError(row.locked_until);
   // Same answer for unknown user and wrong password.
@@ -70,16 +82,28 @@ function lockedError(until: Date): RelayError {
 
 /** One more wrong password; the one that reaches the limit locks the account and starts the count again. */
 async function countFailure(db: Db, accountId: string, lockout: LoginLockout): Promise<void> {
-  const r = await db.updateTable('accounts').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) })).where('id', '=', accountId).returning('failed_logins').executeTakeFirst();
+  const r = await db
+    .updateTable('accounts')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', accountId)
+    .returning('failed_logins')
+    .executeTakeFirst();
   if (r && r.failed_logins >= lockout.failures) {
-    await db.updateTable('accounts').set({ failed_logins: 0, locked_until: new Date(Date.now() + lockout.lockMs) }).where('id', '=', accountId).execute();
+    await db
+      .updateTable('accounts')
+      .set({ failed_logins: 0, locked_until: new Date(Date.now() + lockout.lockMs) })
+      .where('id', '=', accountId)
+      .execute();
   }
 }
 
 async function createTokenIn(db: Db, accountId: string, name: string): Promise<{ id: string; token: string }> {
   const token = newToken();
   const id = newId('tok_');
-  await db.insertInto('tokens').values({ id, account_id: accountId, token_hash: hashToken(token), name: String(name).slice(0, 100) || 'token', last_used_at: null, revoked_at: null }).execute();
+  await db
+    .insertInto('tokens')
+    .values({ id, account_id: accountId, token_hash: hashToken(token), name: String(name).slice(0, 100) || 'token', last_used_at: null, revoked_at: null })
+    .execute();
   return { id, token };
 }
 
@@ -102,7 +126,13 @@ export async function listTokens(db: Db, who: Authed) {
  */
 export async function revokeToken(db: Db, who: Authed, id: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const r = await tx.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', String(id)).where('account_id', '=', who.id).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await tx
+      .updateTable('tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', String(id))
+      .where('account_id', '=', who.id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (!r.numUpdatedRows) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
     await sql`select pg_notify(${REVOKE_CHANNEL}, ${String(id)})`.execute(tx);
   });
@@ -130,10 +160,18 @@ export async function authenticate(db: Db, token: string | undefined): Promise<A
 /** Binds an origin to the account on first sight; an origin bound to another account is refused. */
 export async function bindDevice(db: Db, who: Authed, origin: string, name: string | undefined): Promise<void> {
   if (!/^[a-z0-9_-]{4,64}$/i.test(origin)) throw new RelayError('INVALID', 'bad origin id');
-  await db.insertInto('devices').values({ origin, account_id: who.id, name: name ?? null, last_seen_at: new Date() }).onConflict((oc) => oc.column('origin').doNothing()).execute();
+  await db
+    .insertInto('devices')
+    .values({ origin, account_id: who.id, name: name ?? null, last_seen_at: new Date() })
+    .onConflict((oc) => oc.column('origin').doNothing())
+    .execute();
   const row = await db.selectFrom('devices').select('account_id').where('origin', '=', origin).executeTakeFirstOrThrow();
   if (row.account_id !== who.id) throw new RelayError('FORBIDDEN', `origin ${origin} belongs to another account`);
-  await db.updateTable('devices').set({ last_seen_at: new Date(), name: name ?? null }).where('origin', '=', origin).execute();
+  await db
+    .updateTable('devices')
+    .set({ last_seen_at: new Date(), name: name ?? null })
+    .where('origin', '=', origin)
+    .execute();
 }
 
 export async function listDevices(db: Db, who: Authed) {

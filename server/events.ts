@@ -83,7 +83,16 @@ export function validateWire(origin: string, req: PushRequest): Row[] {
         throw new RelayError('INVALID', (err as Error).message);
       }
     }
-    return { origin: o, seq, type, v, ts: Math.trunc(ts), session, body: body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength), level: 0 };
+    return {
+      origin: o,
+      seq,
+      type,
+      v,
+      ts: Math.trunc(ts),
+      session,
+      body: body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      level: 0,
+    };
   });
 }
 
@@ -97,7 +106,15 @@ export function validateWire(origin: string, req: PushRequest): Row[] {
  * `validated`: the events already checked with validateWire (or the error it threw), so that CPU work can overlap the previous push's transaction.
  * `quotaBytes`: the body bytes the account's pushes may store in all; a push past it is refused with QUOTA (quota.ts).
  */
-export async function pushEvents(db: Db, who: Authed, origin: string, req: PushRequest, hooks: PushHooks = {}, validated?: Row[] | Error, quotaBytes = Infinity): Promise<PushResult> {
+export async function pushEvents(
+  db: Db,
+  who: Authed,
+  origin: string,
+  req: PushRequest,
+  hooks: PushHooks = {},
+  validated?: Row[] | Error,
+  quotaBytes = Infinity,
+): Promise<PushResult> {
   const space = await requireMember(db, who.id, req.space);
   if (validated instanceof Error) throw validated;
   const rows = validated ?? validateWire(origin, req);
@@ -143,7 +160,11 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
       // STALE, not FORBIDDEN: a client whose share was withdrawn meanwhile learns it and stops.
       const unshared = space.kind === 'team' ? sessions.filter((s) => !sharedHere.has(s)) : [];
       if (unshared.length) {
-        throw new RelayError('STALE', `session ${unshared[0]} is not shared into ${space.name} by ${who.username}`, { frontier, spaces: await spacesOf(tx, who.id), shares: await sharesOf(tx, who.id, sessions) });
+        throw new RelayError('STALE', `session ${unshared[0]} is not shared into ${space.name} by ${who.username}`, {
+          frontier,
+          spaces: await spacesOf(tx, who.id),
+          shares: await sharesOf(tx, who.id, sessions),
+        });
       }
     }
     // Every push declares the DLP context it was scrubbed for; without one nothing is stored.
@@ -172,7 +193,16 @@ export async function pushEvents(db: Db, who: Authed, origin: string, req: PushR
  * reach a space it did not expect, or a space's policy is now stricter, the push is refused
  * (STALE, nothing stored) with the current picture, and the client scrubs again and resends.
  */
-async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushRequest, targets: Map<string, Row[]>, current: Map<string, DlpPolicy>, frontier: number, sessions: string[]): Promise<void> {
+async function checkDlpContext(
+  tx: Tx,
+  who: Authed,
+  space: SpaceInfo,
+  req: PushRequest,
+  targets: Map<string, Row[]>,
+  current: Map<string, DlpPolicy>,
+  frontier: number,
+  sessions: string[],
+): Promise<void> {
   const routes = req.routes && typeof req.routes === 'object' ? req.routes : {};
   const policies: Record<string, DlpPolicy | undefined> = req.policies && typeof req.policies === 'object' ? req.policies : {};
   for (const p of Object.values(policies)) if (!POLICIES.has(p as string)) throw new RelayError('INVALID', `unknown DLP policy ${String(p)}`);
@@ -184,7 +214,11 @@ async function checkDlpContext(tx: Tx, who: Authed, space: SpaceInfo, req: PushR
     for (const r of rows) if (!Array.isArray(routes[r.session!]) || !routes[r.session!]!.includes(target)) stale = true;
   }
   if (!stale) return;
-  throw new RelayError('STALE', 'the push was scrubbed for other spaces or policies than the relay has now', { frontier, spaces: await spacesOf(tx, who.id), shares: await sharesOf(tx, who.id, sessions) });
+  throw new RelayError('STALE', 'the push was scrubbed for other spaces or policies than the relay has now', {
+    frontier,
+    spaces: await spacesOf(tx, who.id),
+    shares: await sharesOf(tx, who.id, sessions),
+  });
 }
 
 /**
@@ -245,11 +279,17 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   let personalOwner: string | null | undefined;
   if (sessions.length) {
     // The type is a literal so the planner can use the partial index events_purged.
-    const p = await sql<{ session: string; account_id: string | null }>`select distinct e.session, d.account_id from events e left join devices d on d.origin = e.origin
+    const p = await sql<{
+      session: string;
+      account_id: string | null;
+    }>`select distinct e.session, d.account_id from events e left join devices d on d.origin = e.origin
       where e.space_id = ${space} and e.type = 'session.purged' and e.session in (${sql.join(sessions)})`.execute(tx);
     if (p.rows.length) {
       personalOwner = await personalOwnerOf(tx, space);
-      accountOf = await accountsOf(tx, rows.map((r) => r.origin));
+      accountOf = await accountsOf(
+        tx,
+        rows.map((r) => r.origin),
+      );
       for (const r of p.rows) purged.add(r.account_id === null || r.account_id === personalOwner ? r.session : `${r.session}\0${r.account_id}`);
     }
   }
@@ -277,15 +317,29 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
       // Same rule as the local log: the first purge event keeps its (empty) body, everything else of the session loses it.
       if (personalOwner === undefined) personalOwner = await personalOwnerOf(tx, space);
       const purger = (await accountsOf(tx, [r.origin])).get(r.origin);
-      let q = tx.updateTable('events').set({ body: null }).where('space_id', '=', space).where('session', '=', r.session).where('body', 'is not', null).where((eb) => eb.not(eb.and([eb('origin', '=', r.origin), eb('seq', '=', String(r.seq) as never)])));
+      let q = tx
+        .updateTable('events')
+        .set({ body: null })
+        .where('space_id', '=', space)
+        .where('session', '=', r.session)
+        .where('body', 'is not', null)
+        .where((eb) => eb.not(eb.and([eb('origin', '=', r.origin), eb('seq', '=', String(r.seq) as never)])));
       // Outside the purger's own personal space, only the purger's account's events lose their content.
-      if (purger === undefined || purger !== personalOwner) q = q.where('origin', 'in', (eb) => eb.selectFrom('devices').select('origin').where('account_id', '=', purger ?? ''));
+      if (purger === undefined || purger !== personalOwner)
+        q = q.where('origin', 'in', (eb) =>
+          eb
+            .selectFrom('devices')
+            .select('origin')
+            .where('account_id', '=', purger ?? ''),
+        );
       await q.execute();
     }
   }
   await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   // A purge rewrites rows of this batch too; readers then take them from the database.
-  const committed = purges ? undefined : { space, after: base, cursor: base + rows.length, events: stored.filter((_, i) => inserted.has(base + i + 1)).map(rowToWire) };
+  const committed = purges
+    ? undefined
+    : { space, after: base, cursor: base + rows.length, events: stored.filter((_, i) => inserted.has(base + i + 1)).map(rowToWire) };
   // Body bytes of the rows actually inserted (duplicates skipped): what the stored-bytes quota counts.
   let bytes = 0;
   stored.forEach((r, i) => {
@@ -296,7 +350,13 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
 
 /** The account owning a personal space, or null for a team space. */
 async function personalOwnerOf(tx: Tx, space: string): Promise<string | null> {
-  const r = await tx.selectFrom('spaces').innerJoin('members', 'members.space_id', 'spaces.id').select('members.account_id').where('spaces.id', '=', space).where('spaces.kind', '=', 'personal').executeTakeFirst();
+  const r = await tx
+    .selectFrom('spaces')
+    .innerJoin('members', 'members.space_id', 'spaces.id')
+    .select('members.account_id')
+    .where('spaces.id', '=', space)
+    .where('spaces.kind', '=', 'personal')
+    .executeTakeFirst();
   return r?.account_id ?? null;
 }
 
@@ -352,7 +412,15 @@ export async function readSpace(db: Db, spaceId: string, after: number, limit: n
   return { cursor, events, rows: rows.length };
 }
 
-function toWireRow(r: { origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | Uint8Array | null }): WireEvent {
+function toWireRow(r: {
+  origin: string;
+  seq: string;
+  type: string;
+  v: number;
+  ts: string;
+  session: string | null;
+  body: Buffer | Uint8Array | null;
+}): WireEvent {
   return [r.origin, Number(r.seq), r.type, r.v, Number(r.ts), r.session, r.body === null ? null : new Uint8Array(r.body)];
 }
 
@@ -372,7 +440,18 @@ export async function readSessionEvents(db: Db, accountId: string, session: stri
   if (space) spaceIds = [(await requireMember(db, accountId, space)).id];
   else spaceIds = (await db.selectFrom('members').select('space_id').where('account_id', '=', accountId).execute()).map((r) => r.space_id);
   if (!spaceIds.length) return { events: [], sources: [] };
-  const rows = await sql<{ origin: string; seq: string; type: string; v: number; ts: string; session: string | null; body: Buffer | null; space_id: string; space_name: string; kind: string }>`
+  const rows = await sql<{
+    origin: string;
+    seq: string;
+    type: string;
+    v: number;
+    ts: string;
+    session: string | null;
+    body: Buffer | null;
+    space_id: string;
+    space_name: string;
+    kind: string;
+  }>`
     select distinct on (e.origin, e.seq) e.origin, e.seq, e.type, e.v, e.ts, e.session, e.body, e.space_id, s.name as space_name, s.kind
     from events e join spaces s on s.id = e.space_id
     where e.session = ${session} and e.space_id in (${sql.join(spaceIds)})
@@ -465,8 +544,13 @@ export async function shareSession(db: Db, who: Authed, session: string, toSpace
   if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
   const space = await requireMember(db, who.id, toSpace);
   return db.transaction().execute(async (tx) => {
-    if (!(await hasOwnEvents(tx, who.id, session))) throw new RelayError('NOT_FOUND', `no events of yours in session ${session} on the relay; push it first (sfs push ${session})`);
-    await tx.insertInto('shares').values({ space_id: space.id, session, shared_by: who.id }).onConflict((oc) => oc.columns(['space_id', 'session', 'shared_by']).doNothing()).execute();
+    if (!(await hasOwnEvents(tx, who.id, session)))
+      throw new RelayError('NOT_FOUND', `no events of yours in session ${session} on the relay; push it first (sfs push ${session})`);
+    await tx
+      .insertInto('shares')
+      .values({ space_id: space.id, session, shared_by: who.id })
+      .onConflict((oc) => oc.columns(['space_id', 'session', 'shared_by']).doNothing())
+      .execute();
     const r = await copyOwnEvents(tx, who.id, session, space.id);
     return { space: space.id, ...r };
   });
@@ -494,7 +578,12 @@ export async function backfillFor(db: Db, accountId: string, origin: string): Pr
 /** Withdraws the account's own share (what it copied stays); another member's share of the session is not its to withdraw. */
 export async function unshareSession(db: Db, who: Authed, session: string, fromSpace: string): Promise<void> {
   const space = await requireMember(db, who.id, fromSpace);
-  const r = await db.deleteFrom('shares').where('space_id', '=', space.id).where('session', '=', String(session)).where('shared_by', '=', who.id).executeTakeFirst();
+  const r = await db
+    .deleteFrom('shares')
+    .where('space_id', '=', space.id)
+    .where('session', '=', String(session))
+    .where('shared_by', '=', who.id)
+    .executeTakeFirst();
   if (!r.numDeletedRows) throw new RelayError('NOT_FOUND', `you have not shared session ${session} into ${space.name}`);
 }
 
@@ -509,5 +598,12 @@ export async function listRemoteSessions(db: Db, who: Authed, space?: string) {
     from events e join spaces s on s.id = e.space_id
     where e.space_id in (${sql.join(spaceIds)}) and e.session is not null
     group by s.name, e.session order by max(e.ts) desc limit 1000`.execute(db);
-  return rows.rows.map((r) => ({ space: r.space, session: r.session, events: Number(r.events), first_ts: Number(r.first_ts), last_ts: Number(r.last_ts), purged: r.purged }));
+  return rows.rows.map((r) => ({
+    space: r.space,
+    session: r.session,
+    events: Number(r.events),
+    first_ts: Number(r.first_ts),
+    last_ts: Number(r.last_ts),
+    purged: r.purged,
+  }));
 }

@@ -61,15 +61,22 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
   const { session, to } = req;
   if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
   const ttl = expiryMs(req.expiresInMs, o.ttlMs);
-  if (req.message !== null && (typeof req.message !== 'string' || req.message.length > 2000)) throw new RelayError('INVALID', 'message must be text of at most 2000 characters');
+  if (req.message !== null && (typeof req.message !== 'string' || req.message.length > 2000))
+    throw new RelayError('INVALID', 'message must be text of at most 2000 characters');
   const acc = await db.selectFrom('accounts').select('id').where('username', '=', String(to)).executeTakeFirst();
   if (!acc) throw new RelayError('NOT_FOUND', `no account ${to}`);
   // The sender's personal space holds what its own devices pushed (and what was handed to it).
   const source = await personalSpace(db, who);
   return db.transaction().execute(async (tx) => {
     const now = o.now ?? new Date();
-    const end = await tx.selectFrom('events').select(sql<string | null>`max(rseq)`.as('end')).where('space_id', '=', source).where('session', '=', session).executeTakeFirst();
-    if (end?.end === null || end?.end === undefined) throw new RelayError('NOT_FOUND', `session ${session} is not on the relay yet; push it first (sfs push ${session})`);
+    const end = await tx
+      .selectFrom('events')
+      .select(sql<string | null>`max(rseq)`.as('end'))
+      .where('space_id', '=', source)
+      .where('session', '=', session)
+      .executeTakeFirst();
+    if (end?.end === null || end?.end === undefined)
+      throw new RelayError('NOT_FOUND', `session ${session} is not on the relay yet; push it first (sfs push ${session})`);
     if (acc.id === who.id) throw new RelayError('INVALID', 'a handoff goes to another account');
     const uptoRseq = Number(end.end);
     const expiresAt = new Date(now.getTime() + ttl);
@@ -93,7 +100,19 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
     const id = o.newId();
     await tx
       .insertInto('handoffs')
-      .values({ id, session, from_account: who.id, to_account: acc.id, source_space: source, message: req.message ?? null, created_at: now, accepted_at: null, upto_rseq: uptoRseq, expires_at: expiresAt, cancelled_at: null })
+      .values({
+        id,
+        session,
+        from_account: who.id,
+        to_account: acc.id,
+        source_space: source,
+        message: req.message ?? null,
+        created_at: now,
+        accepted_at: null,
+        upto_rseq: uptoRseq,
+        expires_at: expiresAt,
+        cancelled_at: null,
+      })
       .execute();
     return { id, session, to, message: req.message ?? null, expires_at: expiresAt, extended: false };
   });
@@ -105,7 +124,17 @@ export async function listHandoffs(db: Db, who: Authed, now = new Date()) {
     .selectFrom('handoffs')
     .innerJoin('accounts as f', 'f.id', 'handoffs.from_account')
     .innerJoin('accounts as t', 't.id', 'handoffs.to_account')
-    .select(['handoffs.id', 'handoffs.session', 'f.username as from', 't.username as to', 'handoffs.message', 'handoffs.created_at', 'handoffs.expires_at', 'handoffs.accepted_at', 'handoffs.cancelled_at'])
+    .select([
+      'handoffs.id',
+      'handoffs.session',
+      'f.username as from',
+      't.username as to',
+      'handoffs.message',
+      'handoffs.created_at',
+      'handoffs.expires_at',
+      'handoffs.accepted_at',
+      'handoffs.cancelled_at',
+    ])
     .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
     .orderBy('handoffs.created_at', 'desc')
     .execute();
@@ -127,7 +156,8 @@ export async function acceptHandoff(db: Db, who: Authed, id: string, o: { now?: 
     const state = stateOf(h, now);
     if (state === 'accepted') return { ...base, copied: 0, withheld: 0, already_accepted: true, accepted_at: h.accepted_at };
     if (state === 'cancelled') throw new RelayError('HANDOFF_CANCELLED', `handoff ${h.id} was cancelled by its sender`);
-    if (state === 'expired') throw new RelayError('HANDOFF_EXPIRED', `handoff ${h.id} expired at ${h.expires_at.toISOString()}; ask the sender to hand the session off again`);
+    if (state === 'expired')
+      throw new RelayError('HANDOFF_EXPIRED', `handoff ${h.id} expired at ${h.expires_at.toISOString()}; ask the sender to hand the session off again`);
     // The events of the snapshot, plus any purge since (an erased session is not handed on with its
     // content); of each, the copy the sender holds in any space that is a tombstone, else the most
     // strictly scrubbed one (a team's redacted copy rather than a personal `warn` one).

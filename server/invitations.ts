@@ -33,7 +33,11 @@ export async function invite(db: Db, who: Authed, space: string, username: strin
   if (!acc) throw new RelayError('NOT_FOUND', `no account ${username}`);
   return db.transaction().execute(async (tx) => {
     const member = await tx.selectFrom('members').select('role').where('space_id', '=', s.id).where('account_id', '=', acc.id).executeTakeFirst();
-    if (member) throw new RelayError('CONFLICT', `${username} is already ${member.role} of ${s.name}${member.role === 'owner' ? '' : ` (change roles with sfs org role ${s.name} ${username} admin|member)`}`);
+    if (member)
+      throw new RelayError(
+        'CONFLICT',
+        `${username} is already ${member.role} of ${s.name}${member.role === 'owner' ? '' : ` (change roles with sfs org role ${s.name} ${username} admin|member)`}`,
+      );
     const expires = new Date(Date.now() + ttlMs);
     const id = newId('inv_');
     const row = await tx
@@ -42,7 +46,16 @@ export async function invite(db: Db, who: Authed, space: string, username: strin
       .onConflict((oc) => oc.columns(['space_id', 'invitee']).where('state', '=', 'pending').doUpdateSet({ role, invited_by: who.id, expires_at: expires }))
       .returning(['id', 'created_at', 'expires_at'])
       .executeTakeFirstOrThrow();
-    return { id: row.id, space: s.name, space_id: s.id, username: String(username), role, invited_by: who.username, created_at: row.created_at, expires_at: row.expires_at };
+    return {
+      id: row.id,
+      space: s.name,
+      space_id: s.id,
+      username: String(username),
+      role,
+      invited_by: who.username,
+      created_at: row.created_at,
+      expires_at: row.expires_at,
+    };
   });
 }
 
@@ -64,7 +77,16 @@ function pendingQuery(db: Db) {
     .innerJoin('spaces', 'spaces.id', 'invitations.space_id')
     .innerJoin('accounts as invitee', 'invitee.id', 'invitations.invitee')
     .innerJoin('accounts as inviter', 'inviter.id', 'invitations.invited_by')
-    .select(['invitations.id', 'spaces.name as space', 'spaces.id as space_id', 'invitee.username as username', 'invitations.role', 'inviter.username as invited_by', 'invitations.created_at', 'invitations.expires_at'])
+    .select([
+      'invitations.id',
+      'spaces.name as space',
+      'spaces.id as space_id',
+      'invitee.username as username',
+      'invitations.role',
+      'inviter.username as invited_by',
+      'invitations.created_at',
+      'invitations.expires_at',
+    ])
     .where('invitations.state', '=', 'pending')
     .where('invitations.expires_at', '>', new Date());
 }
@@ -80,7 +102,11 @@ async function listWhere(db: Db, narrow: (q: ListQuery) => ListQuery): Promise<I
 export async function acceptInvitation(db: Db, who: Authed, id: string): Promise<{ id: string; space: string; space_id: string; role: 'admin' | 'member' }> {
   return db.transaction().execute(async (tx) => {
     const inv = await openInvitation(tx, who, id);
-    await tx.insertInto('members').values({ space_id: inv.space_id, account_id: who.id, role: inv.role }).onConflict((oc) => oc.columns(['space_id', 'account_id']).doNothing()).execute();
+    await tx
+      .insertInto('members')
+      .values({ space_id: inv.space_id, account_id: who.id, role: inv.role })
+      .onConflict((oc) => oc.columns(['space_id', 'account_id']).doNothing())
+      .execute();
     await tx.updateTable('invitations').set({ state: 'accepted', answered_at: new Date() }).where('id', '=', inv.id).execute();
     return { id: inv.id, space: inv.space, space_id: inv.space_id, role: inv.role };
   });
@@ -98,7 +124,13 @@ export async function declineInvitation(db: Db, who: Authed, id: string): Promis
 export async function cancelInvitation(db: Db, who: Authed, space: string, id: string): Promise<{ id: string; cancelled: true }> {
   const s = await requireManagedTeam(db, who, space);
   return db.transaction().execute(async (tx) => {
-    const inv = await tx.selectFrom('invitations').select(['id', 'state']).where('id', '=', String(id)).where('space_id', '=', s.id).forUpdate().executeTakeFirst();
+    const inv = await tx
+      .selectFrom('invitations')
+      .select(['id', 'state'])
+      .where('id', '=', String(id))
+      .where('space_id', '=', s.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!inv) throw new RelayError('NOT_FOUND', `no invitation ${id} in ${s.name}`);
     if (inv.state !== 'pending') throw new RelayError('GONE', `invitation ${id} was already ${inv.state}`, { state: inv.state });
     await tx.updateTable('invitations').set({ state: 'cancelled', answered_at: new Date() }).where('id', '=', inv.id).execute();
@@ -119,6 +151,7 @@ async function openInvitation(tx: Db, who: Authed, id: string) {
   // Another account's invitation gets the same answer as none at all.
   if (!inv) throw new RelayError('NOT_FOUND', `no invitation ${id} for ${who.username}`);
   if (inv.state !== 'pending') throw new RelayError('GONE', `invitation ${id} to ${inv.space} was ${inv.state}`, { state: inv.state });
-  if (inv.expires_at.getTime() <= Date.now()) throw new RelayError('GONE', `invitation ${id} to ${inv.space} expired at ${inv.expires_at.toISOString()}; ask for a new one`, { state: 'expired' });
+  if (inv.expires_at.getTime() <= Date.now())
+    throw new RelayError('GONE', `invitation ${id} to ${inv.space} expired at ${inv.expires_at.toISOString()}; ask for a new one`, { state: 'expired' });
   return inv;
 }

@@ -69,14 +69,25 @@ export async function setRole(db: Db, who: Authed, space: string, username: stri
 }
 
 /** The owner hands the space to an existing member, who becomes owner; the old owner becomes an admin (one transaction). */
-export async function transferOwnership(db: Db, who: Authed, space: string, username: string): Promise<{ space: string; owner: string; previous_owner: string }> {
+export async function transferOwnership(
+  db: Db,
+  who: Authed,
+  space: string,
+  username: string,
+): Promise<{ space: string; owner: string; previous_owner: string }> {
   const s = await requireMember(db, who.id, space, ['owner']);
   if (s.kind !== 'team') throw new RelayError('INVALID', 'a personal space cannot change hands');
   if (String(username) === who.username) throw new RelayError('INVALID', `you already own ${s.name}`);
   return db.transaction().execute(async (tx) => {
     const target = await memberNamed(tx, s, username);
     // The old owner steps down first: one owner per space is a unique index (members_one_owner).
-    const down = await tx.updateTable('members').set({ role: 'admin' }).where('space_id', '=', s.id).where('account_id', '=', who.id).where('role', '=', 'owner').executeTakeFirst();
+    const down = await tx
+      .updateTable('members')
+      .set({ role: 'admin' })
+      .where('space_id', '=', s.id)
+      .where('account_id', '=', who.id)
+      .where('role', '=', 'owner')
+      .executeTakeFirst();
     if (!down.numUpdatedRows) throw new RelayError('FORBIDDEN', `no access to space ${space}`);
     await tx.updateTable('members').set({ role: 'owner' }).where('space_id', '=', s.id).where('account_id', '=', target.id).execute();
     return { space: s.name, owner: String(username), previous_owner: who.username };

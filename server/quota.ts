@@ -13,12 +13,18 @@ export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
  */
 export async function chargeQuota(tx: Transaction<RelayDb>, accountId: string, bytes: number, quotaBytes: number): Promise<void> {
   if (bytes <= 0) return;
-  const r = await sql<{ stored_bytes: string }>`update accounts set stored_bytes = stored_bytes + ${bytes} where id = ${accountId} returning stored_bytes`.execute(tx);
+  const r = await sql<{
+    stored_bytes: string;
+  }>`update accounts set stored_bytes = stored_bytes + ${bytes} where id = ${accountId} returning stored_bytes`.execute(tx);
   const total = Number(r.rows[0]!.stored_bytes);
   if (total <= quotaBytes) return;
   const used = total - bytes;
   // Thrown inside the transaction: nothing of the push is stored.
-  throw new RelayError('QUOTA', `storage quota reached: this account stores ${formatBytes(used)} of its ${formatBytes(quotaBytes)} on the relay, and this push needs ${formatBytes(bytes)} more`, { used, quota: quotaBytes });
+  throw new RelayError(
+    'QUOTA',
+    `storage quota reached: this account stores ${formatBytes(used)} of its ${formatBytes(quotaBytes)} on the relay, and this push needs ${formatBytes(bytes)} more`,
+    { used, quota: quotaBytes },
+  );
 }
 
 export function formatBytes(n: number): string {

@@ -70,7 +70,12 @@ export class RateLimiter {
     const b = this.local.get(key);
     if (b && b.at === at && b.left > 0) return false;
     if (b && b.at === at && b.exhausted) return true;
-    const row = await this.db.selectFrom('rate_windows').select('used').where('key', '=', key).where('window_start', '=', String(at) as never).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('rate_windows')
+      .select('used')
+      .where('key', '=', key)
+      .where('window_start', '=', String(at) as never)
+      .executeTakeFirst();
     return !!row && Number(row.used) >= this.limit;
   }
 
@@ -91,7 +96,10 @@ export class RateLimiter {
 
   private async sweep(): Promise<void> {
     const before = Math.floor(Date.now() / this.windowMs) * this.windowMs - this.windowMs;
-    await this.db.deleteFrom('rate_windows').where('window_start', '<', String(before) as never).execute();
+    await this.db
+      .deleteFrom('rate_windows')
+      .where('window_start', '<', String(before) as never)
+      .execute();
   }
 
   close(): void {

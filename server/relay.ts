@@ -69,7 +69,10 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
     if (tokenId !== '*') return hub.revoked(tokenId);
     // Notifications were lost while the listening connection was down: ask the database.
-    acc.revokedAmong(db, hub.tokens()).then((ids) => ids.forEach((id) => hub.revoked(id)), (err) => app.log.warn({ err }, 'revocation re-check failed'));
+    acc.revokedAmong(db, hub.tokens()).then(
+      (ids) => ids.forEach((id) => hub.revoked(id)),
+      (err) => app.log.warn({ err }, 'revocation re-check failed'),
+    );
   });
   const limits = opts.rateLimit ?? { rate: 200, burst: 1000 };
   // Budgets are kept in the database, so they hold across every relay process (server/rate-limit.ts).
@@ -113,8 +116,10 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
     }
     // A NUL or an invalid byte in a value reached PostgreSQL: bad input, not a relay failure.
-    if (err.code === '22021' || err.code === '22P05') return reply.status(400).send({ error: { code: 'INVALID', message: 'a value holds a NUL or an invalid character' } });
-    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
+    if (err.code === '22021' || err.code === '22P05')
+      return reply.status(400).send({ error: { code: 'INVALID', message: 'a value holds a NUL or an invalid character' } });
+    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
     if (err.validation) return reply.status(400).send({ error: { code: 'INVALID', message: validationMessage(err as FastifyError) } });
     if (err.statusCode === 429) return reply.status(429).send({ error: { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' } });
     if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'INVALID', message: err.message } });

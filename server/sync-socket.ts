@@ -7,7 +7,17 @@ import { authorsOf } from './authors.js';
 import { RelayError, protocolCode } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FrameBudget } from './frame-budget.js';
-import { BATCH_EVENTS, PROTOCOL_VERSIONS, decodeFrame, encodeFrame, type Author, type ClientFrame, type ErrorFrame, type RelayFrame, type WireEvent } from '../engine/replication/protocol.js';
+import {
+  BATCH_EVENTS,
+  PROTOCOL_VERSIONS,
+  decodeFrame,
+  encodeFrame,
+  type Author,
+  type ClientFrame,
+  type ErrorFrame,
+  type RelayFrame,
+  type WireEvent,
+} from '../engine/replication/protocol.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
 const PULL_WINDOW = 2;
@@ -148,7 +158,11 @@ export class Connection {
       // handled one after another so pushes keep their order (errors surface in order too).
       const parsed = this.parse(data, isBinary);
       const size = data.length;
-      this.deps.frames?.take(size, () => ws.pause(), () => ws.resume());
+      this.deps.frames?.take(
+        size,
+        () => ws.pause(),
+        () => ws.resume(),
+      );
       this.queue = this.queue
         .then(() => this.onFrame(parsed))
         .catch((err) => this.onError(err))
@@ -228,8 +242,10 @@ export class Connection {
           for (const c of r.committed) this.deps.hub.publish(c);
         } catch (err) {
           // A gap is not fatal: the client resumes from the frontier we report.
-          if (err instanceof RelayError && err.code === 'GAP') this.send({ t: 'error', id: f.id, code: 'GAP', message: err.message, frontier: err.extra.frontier as number });
-          else if (err instanceof RelayError && err.code === 'STALE') this.send({ t: 'error', id: f.id, code: 'STALE', message: err.message, ...(err.extra as Pick<ErrorFrame, 'frontier' | 'spaces' | 'shares'>) });
+          if (err instanceof RelayError && err.code === 'GAP')
+            this.send({ t: 'error', id: f.id, code: 'GAP', message: err.message, frontier: err.extra.frontier as number });
+          else if (err instanceof RelayError && err.code === 'STALE')
+            this.send({ t: 'error', id: f.id, code: 'STALE', message: err.message, ...(err.extra as Pick<ErrorFrame, 'frontier' | 'spaces' | 'shares'>) });
           else throw err;
         }
         return;
@@ -267,7 +283,8 @@ export class Connection {
     this.origin = String(f.origin);
     const registered = this.deps.hub.register(who.tokenId, this);
     if (registered === 'revoked') throw new RelayError('AUTH', 'API token revoked');
-    if (registered === 'full') throw new RelayError('RATE_LIMIT', `too many sync sockets open with this token (at most ${this.deps.hub.maxPerToken}); close some`);
+    if (registered === 'full')
+      throw new RelayError('RATE_LIMIT', `too many sync sockets open with this token (at most ${this.deps.hub.maxPerToken}); close some`);
     if (!(await this.deps.limiter.take('ws:' + who.tokenId))) throw new RelayError('RATE_LIMIT', 'too many requests for this token; slow down');
     await bindDevice(this.deps.rdb.db, who, String(f.origin), typeof f.device === 'string' ? f.device.slice(0, 100) : undefined);
     clearTimeout(this.helloTimer);
@@ -319,7 +336,12 @@ export class Connection {
           let events = c.events;
           let bytes = wireBytes(c.events);
           let cursor = c.cursor;
-          while (sub.ready.length && sub.ready[0]!.after === cursor && events.length + sub.ready[0]!.events.length <= BATCH_EVENTS && bytes + wireBytes(sub.ready[0]!.events) <= READY_FRAME_BYTES) {
+          while (
+            sub.ready.length &&
+            sub.ready[0]!.after === cursor &&
+            events.length + sub.ready[0]!.events.length <= BATCH_EVENTS &&
+            bytes + wireBytes(sub.ready[0]!.events) <= READY_FRAME_BYTES
+          ) {
             c = sub.ready.shift()!;
             events = events.concat(c.events);
             bytes += wireBytes(c.events);
@@ -330,7 +352,14 @@ export class Connection {
           sub.inflight++;
           if (sub.ready.length) sub.wanted = true;
           const own = events.filter((e) => e[0] !== this.origin);
-          this.send({ t: 'events', space: sub.spaceId, cursor, events: own, tail: !sub.ready.length, authors: await authorsOf(this.deps.rdb.db, own, this.authors) });
+          this.send({
+            t: 'events',
+            space: sub.spaceId,
+            cursor,
+            events: own,
+            tail: !sub.ready.length,
+            authors: await authorsOf(this.deps.rdb.db, own, this.authors),
+          });
           continue;
         }
         const r = await readSpace(this.deps.rdb.db, sub.spaceId, sub.cursor, BATCH_EVENTS, this.origin);
@@ -340,7 +369,14 @@ export class Connection {
         sub.cursor = r.cursor;
         sub.inflight++;
         if (!tail) sub.wanted = true;
-        this.send({ t: 'events', space: sub.spaceId, cursor: r.cursor, events: r.events, tail, authors: await authorsOf(this.deps.rdb.db, r.events, this.authors) });
+        this.send({
+          t: 'events',
+          space: sub.spaceId,
+          cursor: r.cursor,
+          events: r.events,
+          tail,
+          authors: await authorsOf(this.deps.rdb.db, r.events, this.authors),
+        });
       }
     } catch (err) {
       this.onError(err);

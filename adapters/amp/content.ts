@@ -24,7 +24,11 @@ function convertBlock(b: unknown): ContentBlock | null {
       return toolResult(b);
     case 'image': {
       const src = isObj(b.source) ? b.source : {};
-      if (typeof src.data === 'string') return { type: 'image', source: { type: 'base64', media_type: str(src.mediaType) || str(src.media_type) || 'application/octet-stream', data: src.data } };
+      if (typeof src.data === 'string')
+        return {
+          type: 'image',
+          source: { type: 'base64', media_type: str(src.mediaType) || str(src.media_type) || 'application/octet-stream', data: src.data },
+        };
       if (typeof src.url === 'string') return { type: 'image', source: { type: 'url', url: src.url } };
       return { ...b, type: 'image' };
     }

@@ -28,7 +28,9 @@ export const adapter: ToolAdapter = {
         await fh.close().catch(() => undefined);
       }
       if (!isObj(doc)) return { sessions: [], cursor: null, problems: [{ path: file, message: 'thread is not a JSON object' }] };
-      const stem = pathFor(env.platform).basename(file).replace(/\.json$/, '');
+      const stem = pathFor(env.platform)
+        .basename(file)
+        .replace(/\.json$/, '');
       const session = threadToSession(cleanStrings(doc), file, stem, problems);
       return { sessions: [session], cursor: { v: typeof doc.v === 'number' ? doc.v : null, size: st.size, mtimeMs: st.mtimeMs }, problems };
     } catch (err) {

@@ -29,7 +29,13 @@ export function threadToSession(doc: Raw, file: string, fallbackId: string, prob
     const nativeIdx = num(m.messageId) ?? i;
     const content = convertContent(m.content ?? m.text);
     const onlyResults = content.length > 0 && content.every((b) => b.type === 'tool_result');
-    const msg: Message = { msg_id: typeof m.id === 'string' && m.id ? m.id : derivedMsgId(id, `message:${nativeIdx}`), parent_msg_id: parent, role: onlyResults ? 'tool' : role, content, timestamp: timeOf(m) };
+    const msg: Message = {
+      msg_id: typeof m.id === 'string' && m.id ? m.id : derivedMsgId(id, `message:${nativeIdx}`),
+      parent_msg_id: parent,
+      role: onlyResults ? 'tool' : role,
+      content,
+      timestamp: timeOf(m),
+    };
     const usage = isObj(m.usage) ? usageOf(m.usage) : (ledger.get(nativeIdx) ?? null);
     if (usage) msg.usage = usage.usage;
     const model = (isObj(m.usage) && str(m.usage.model)) || usage?.model;

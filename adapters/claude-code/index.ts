@@ -66,12 +66,18 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
   const role = fileRole(file);
   const sessionKey = role.parentFromPath ? `${role.parentFromPath}/${role.stem}` : role.stem;
   let parser: ClaudeParser | null = null;
-  const res = await readAppendFile<ClaudeState>(file, cursor, (state) => {
-    const s = state ?? initialClaudeState();
-    s.agentId = role.agentId;
-    parser = new ClaudeParser(s, sessionKey);
-    return parser;
-  }, opts.maxBytes, opts.maxLineBytes);
+  const res = await readAppendFile<ClaudeState>(
+    file,
+    cursor,
+    (state) => {
+      const s = state ?? initialClaudeState();
+      s.agentId = role.agentId;
+      parser = new ClaudeParser(s, sessionKey);
+      return parser;
+    },
+    opts.maxBytes,
+    opts.maxLineBytes,
+  );
   const more = res.more || undefined;
   const p = parser as ClaudeParser | null;
   if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };

@@ -12,7 +12,11 @@ export function claudeProjectDirs(env: AdapterEnv): string[] {
   const configured = env.env.CLAUDE_CONFIG_DIR?.trim();
   if (configured) {
     // Some tools accept a comma-separated list here; a single path is the common case.
-    return configured.split(',').map((d) => d.trim()).filter(Boolean).map((d) => p.join(d, 'projects'));
+    return configured
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => p.join(d, 'projects'));
   }
   const dirs = [p.join(env.home, '.claude', 'projects')];
   if (env.platform !== 'win32') {

@@ -31,19 +31,49 @@ export interface ClaudeState {
 }
 
 export const initialClaudeState = (): ClaudeState => ({
-  sessionId: null, agentId: null, customTitle: null, aiTitle: null, summary: null, agentName: null, firstPrompt: null,
-  cwd: null, gitBranch: null, version: null, model: null, entrypoint: null, createdAt: null, group: null, counted: [],
+  sessionId: null,
+  agentId: null,
+  customTitle: null,
+  aiTitle: null,
+  summary: null,
+  agentName: null,
+  firstPrompt: null,
+  cwd: null,
+  gitBranch: null,
+  version: null,
+  model: null,
+  entrypoint: null,
+  createdAt: null,
+  group: null,
+  counted: [],
 });
 
 const RECENT_IDS = 256;
 
 /** Line types that are metadata (no place in the conversation tree). */
-const META_TYPES = new Set(['summary', 'ai-title', 'custom-title', 'agent-name', 'last-prompt', 'queue-operation', 'mode', 'permission-mode', 'file-history-snapshot', 'tag', 'pr-link']);
+const META_TYPES = new Set([
+  'summary',
+  'ai-title',
+  'custom-title',
+  'agent-name',
+  'last-prompt',
+  'queue-operation',
+  'mode',
+  'permission-mode',
+  'file-history-snapshot',
+  'tag',
+  'pr-link',
+]);
 
 const usageOf = (u: unknown): Usage | null => {
   if (!isObj(u)) return null;
   const out: Usage = {};
-  const map: [keyof Usage, string][] = [['input_tokens', 'input_tokens'], ['output_tokens', 'output_tokens'], ['cache_read_tokens', 'cache_read_input_tokens'], ['cache_write_tokens', 'cache_creation_input_tokens']];
+  const map: [keyof Usage, string][] = [
+    ['input_tokens', 'input_tokens'],
+    ['output_tokens', 'output_tokens'],
+    ['cache_read_tokens', 'cache_read_input_tokens'],
+    ['cache_write_tokens', 'cache_creation_input_tokens'],
+  ];
   for (const [k, src] of map) {
     const v = numOrNull(u[src]);
     if (v !== null && v >= 0) out[k] = Math.floor(v);
@@ -71,7 +101,10 @@ export class ClaudeParser implements LineParser<ClaudeState> {
   private groupUsage: Usage | null = null;
   private groupCounts = false;
 
-  constructor(public state: ClaudeState, private readonly sessionKey: string) {}
+  constructor(
+    public state: ClaudeState,
+    private readonly sessionKey: string,
+  ) {}
 
   settled(): boolean {
     return this.state.group === null && this.open.size === 0;

@@ -1,7 +1,13 @@
 import type { ContentBlock } from '../../engine/model/message.js';
 
 /** Text the harness put into a user turn (slash-command echoes, reminders), not typed by the user. */
-const INJECTED_PREFIXES = ['<local-command-stdout>', '<local-command-stderr>', '<local-command-caveat>', '<system-reminder>', 'Caveat: The messages below were generated'];
+const INJECTED_PREFIXES = [
+  '<local-command-stdout>',
+  '<local-command-stderr>',
+  '<local-command-caveat>',
+  '<system-reminder>',
+  'Caveat: The messages below were generated',
+];
 
 /** Prompts that never make a title (commands, interruptions) even though the user caused them. */
 const NOT_A_TITLE = [...INJECTED_PREFIXES, '<command-name>', '<command-message>', '<command-args>', '[Request interrupted', '<bash-stdout>', '<bash-stderr>'];

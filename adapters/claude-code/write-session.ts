@@ -40,8 +40,13 @@ function assistantBlock(b: ContentBlock): Obj {
 }
 
 function resultBlock(r: ToolResultBlock): Obj {
-  const content = typeof r.content === 'string' ? r.content : r.content.map((c) => (c.type === 'image' ? anthropicImage(c as ImageBlock) : { type: 'text', text: (c as { text: string }).text }));
-  return r.is_error ? { type: 'tool_result', tool_use_id: r.tool_use_id, content, is_error: true } : { type: 'tool_result', tool_use_id: r.tool_use_id, content };
+  const content =
+    typeof r.content === 'string'
+      ? r.content
+      : r.content.map((c) => (c.type === 'image' ? anthropicImage(c as ImageBlock) : { type: 'text', text: (c as { text: string }).text }));
+  return r.is_error
+    ? { type: 'tool_result', tool_use_id: r.tool_use_id, content, is_error: true }
+    : { type: 'tool_result', tool_use_id: r.tool_use_id, content };
 }
 
 export function claudeRecords(p: PreparedSession, sessionId: string, o: WriteOptions): Obj[] {
@@ -62,7 +67,20 @@ export function claudeRecords(p: PreparedSession, sessionId: string, o: WriteOpt
       const model = m.model ?? o.model ?? p.model ?? 'unknown';
       const stop = m.content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
       for (const b of m.content) {
-        push('assistant', { id, type: 'message', role: 'assistant', model, content: [assistantBlock(b)], stop_reason: stop, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } }, m);
+        push(
+          'assistant',
+          {
+            id,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [assistantBlock(b)],
+            stop_reason: stop,
+            stop_sequence: null,
+            usage: { input_tokens: 0, output_tokens: 0 },
+          },
+          m,
+        );
       }
     }
   }

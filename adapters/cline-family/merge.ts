@@ -34,7 +34,9 @@ function addUsage(a: Usage | null | undefined, b: Usage): Usage {
  */
 function assignUsage(api: Message[], apiTimes: (number | null)[], facts: UiFacts): void {
   if (api.some((m) => m.role === 'assistant' && m.usage)) return; // the history has its own per-call metrics
-  const placed = facts.requests.some((r) => r.historyIndex !== null || r.ts !== null) && (facts.requests.every((r) => r.historyIndex !== null) || apiTimes.some((t) => t !== null));
+  const placed =
+    facts.requests.some((r) => r.historyIndex !== null || r.ts !== null) &&
+    (facts.requests.every((r) => r.historyIndex !== null) || apiTimes.some((t) => t !== null));
   const assistants = api.map((m, i) => (m.role === 'assistant' ? i : -1)).filter((i) => i >= 0);
   facts.requests.forEach((req, k) => {
     if (!req.usage) return;

@@ -159,7 +159,10 @@ export async function readTaskFolder(taskDir: string, cursor: unknown, opts: Tas
       cwd: facts.cwd ?? cwdFromMessages(messages),
       model: model ? { provider, model_id: model } : null,
       tool_version: facts.toolVersion,
-      title: titleFrom(facts.title ? cleanPrompt(facts.title) : null) ?? titleFrom(ui?.firstPrompt ? cleanPrompt(ui.firstPrompt) : null) ?? titleFrom(firstUserText(messages)),
+      title:
+        titleFrom(facts.title ? cleanPrompt(facts.title) : null) ??
+        titleFrom(ui?.firstPrompt ? cleanPrompt(ui.firstPrompt) : null) ??
+        titleFrom(firstUserText(messages)),
       created_at: isoFromMs(created) ?? new Date(0).toISOString(),
     },
     messages,

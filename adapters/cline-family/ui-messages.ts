@@ -43,7 +43,6 @@ function parseJsonText(text: unknown): Raw | null {
   }
 }
 
-
 function eventMessage(sessionId: string, r: UiRecord, index: number): Message | null {
   const kind = r.raw.type === 'ask' ? `ask:${str(r.raw.ask)}` : `say:${str(r.raw.say)}`;
   const key = `ui:${r.ts ?? `idx${index}`}:${kind}`;
@@ -91,7 +90,13 @@ export function readUiMessages(sessionId: string, value: unknown, file: string, 
       const failure = info ? str(info.streamingFailedMessage) || null : null;
       facts.requests.push({ ...r, usage: info ? usageFromApiReq(info) : null, failure });
       if (failure) {
-        const message: Message = { msg_id: derivedMsgId(sessionId, `ui:${r.ts ?? `idx${index}`}:stream-failed`), timestamp: isoFromMs(r.ts), role: 'system', content: [{ type: 'text', text: failure }], is_api_error: true };
+        const message: Message = {
+          msg_id: derivedMsgId(sessionId, `ui:${r.ts ?? `idx${index}`}:stream-failed`),
+          timestamp: isoFromMs(r.ts),
+          role: 'system',
+          content: [{ type: 'text', text: failure }],
+          is_api_error: true,
+        };
         facts.events.push({ record: r, message });
       }
       return;

@@ -1,7 +1,6 @@
 import type { Usage } from '../../engine/model/message.js';
 import { num, type Raw } from '../shared/values.js';
 
-
 /** Drops absent fields; null when nothing was counted. */
 export function usageOf(u: Usage): Usage | null {
   const out: Usage = {};

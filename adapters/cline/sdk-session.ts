@@ -45,7 +45,10 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
   const model = optStr(record.model) ?? optStr(meta.model);
   const firstUser = messages.find((m) => m.role === 'user' && !m.is_injected);
   const firstText = firstUser?.content.find((b) => b.type === 'text') as { text: string } | undefined;
-  const title = titleFrom(optStr(meta.title)) ?? titleFrom(cleanPrompt(optStr(meta.prompt) ?? optStr(record.prompt) ?? '')) ?? titleFrom(firstText ? cleanPrompt(firstText.text) : null);
+  const title =
+    titleFrom(optStr(meta.title)) ??
+    titleFrom(cleanPrompt(optStr(meta.prompt) ?? optStr(record.prompt) ?? '')) ??
+    titleFrom(firstText ? cleanPrompt(firstText.text) : null);
   const started = optStr(record.started_at);
   const parent = optStr(record.parent_session_id) ?? optStr(meta.parentSessionId) ?? optStr(record.parentSessionId);
 
@@ -55,11 +58,17 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
       native_id: id,
       native_path: dir,
       cwd: optStr(record.cwd) ?? optStr(record.workspace_root),
-      git: git ? { branch: optStr(git.branch), commit_sha: optStr(git.commit) ?? optStr(git.sha), remote_url: optStr(git.remote) ?? optStr(git.remoteUrl) } : null,
+      git: git
+        ? { branch: optStr(git.branch), commit_sha: optStr(git.commit) ?? optStr(git.sha), remote_url: optStr(git.remote) ?? optStr(git.remoteUrl) }
+        : null,
       model: model ? { provider: optStr(record.provider) ?? optStr(meta.provider), model_id: model } : null,
       tool_version: optStr(origin.version) ?? optStr(histOrigin.version),
       title,
-      created_at: (started && !Number.isNaN(Date.parse(started)) ? new Date(started).toISOString() : null) ?? isoFromMs(msFromTaskId(id)) ?? messages[0]?.timestamp ?? new Date(0).toISOString(),
+      created_at:
+        (started && !Number.isNaN(Date.parse(started)) ? new Date(started).toISOString() : null) ??
+        isoFromMs(msFromTaskId(id)) ??
+        messages[0]?.timestamp ??
+        new Date(0).toISOString(),
       interface: optStr(record.source),
     },
     messages,

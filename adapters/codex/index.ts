@@ -1,7 +1,16 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decompress } from 'fzstd';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
+import type {
+  AdapterEnv,
+  CaptureProblem,
+  CaptureSource,
+  CapturedSession,
+  ReadOptions,
+  ReadResult,
+  SessionHeader,
+  ToolAdapter,
+} from '../../engine/capture/contract.js';
 import { bufferLines, feedLines, readAppendFile } from '../shared/append-file.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../engine/capture/jsonl-reader.js';
 import { readRegularFile } from '../../engine/capture/regular-file.js';
@@ -54,7 +63,13 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opt
     await readZst(file, parser, problems, opts.maxLineBytes);
     parser.finish();
   } else {
-    const res = await readAppendFile<CodexState>(file, cursor, (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)), opts.maxBytes, opts.maxLineBytes);
+    const res = await readAppendFile<CodexState>(
+      file,
+      cursor,
+      (state) => (parser = new CodexParser(state ?? initialCodexState(fileId), sessionKey)),
+      opts.maxBytes,
+      opts.maxLineBytes,
+    );
     problems = res.problems;
     nextCursor = res.cursor;
     more = res.more || undefined;

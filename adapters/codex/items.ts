@@ -17,10 +17,12 @@ export function partsToBlocks(content: unknown): ContentBlock[] {
   for (const p of content) {
     if (typeof p === 'string') out.push({ type: 'text', text: p });
     else if (!isObj(p)) continue;
-    else if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text' || p.type === 'summary_text') out.push({ type: 'text', text: strOrNull(p.text) ?? '' });
+    else if (p.type === 'input_text' || p.type === 'output_text' || p.type === 'text' || p.type === 'summary_text')
+      out.push({ type: 'text', text: strOrNull(p.text) ?? '' });
     else if (p.type === 'refusal') out.push({ type: 'text', text: strOrNull(p.refusal) ?? '' });
     else if (p.type === 'input_image' && typeof p.image_url === 'string') out.push(imageBlock(p.image_url));
-    else if (typeof p.type === 'string' && p.type !== '' && !['text', 'image', 'tool_use', 'tool_result', 'thinking', 'summary'].includes(p.type)) out.push({ ...p, type: p.type });
+    else if (typeof p.type === 'string' && p.type !== '' && !['text', 'image', 'tool_use', 'tool_result', 'thinking', 'summary'].includes(p.type))
+      out.push({ ...p, type: p.type });
     else out.push({ type: 'unknown', value: p });
   }
   return out;
@@ -60,7 +62,19 @@ export function reasoningBlock(p: Raw): ContentBlock {
 }
 
 /** User messages Codex composes itself (environment, instructions, notifications). */
-const INJECTED = ['<environment_context>', '<user_instructions>', '# AGENTS.md instructions', '<subagent_notification>', '<turn_aborted>', '<user_shell_command>', '<permissions instructions>', '<skills_instructions>', '<collaboration_mode>', '<apps_instructions>', '<INSTRUCTIONS>'];
+const INJECTED = [
+  '<environment_context>',
+  '<user_instructions>',
+  '# AGENTS.md instructions',
+  '<subagent_notification>',
+  '<turn_aborted>',
+  '<user_shell_command>',
+  '<permissions instructions>',
+  '<skills_instructions>',
+  '<collaboration_mode>',
+  '<apps_instructions>',
+  '<INSTRUCTIONS>',
+];
 
 export function isInjectedUserText(text: string): boolean {
   const t = text.trimStart();

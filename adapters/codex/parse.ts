@@ -6,7 +6,12 @@ import { derivedPrefixedId } from '../shared/ids.js';
 import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 import { isInjectedUserText, parseArgs, partsToBlocks, promptText, reasoningBlock, toolOutput } from './items.js';
 
-interface Tokens { input: number; cached: number; output: number; reasoning: number }
+interface Tokens {
+  input: number;
+  cached: number;
+  output: number;
+  reasoning: number;
+}
 
 /** Everything a rollout pass carries over to the next one (JSON, small). */
 export interface CodexState {
@@ -39,14 +44,37 @@ export interface CodexState {
 }
 
 export const initialCodexState = (fileId: string | null): CodexState => ({
-  fileId, threadId: null, parentId: null, nickname: null, cwd: null, model: null, provider: null, version: null, originator: null,
-  git: null, createdAt: null, threadName: null, eventPrompt: null, itemPrompt: null, turnId: null, lastMsgId: null, cum: null,
-  records: false, group: false, errorInTurn: false, recentIds: [],
+  fileId,
+  threadId: null,
+  parentId: null,
+  nickname: null,
+  cwd: null,
+  model: null,
+  provider: null,
+  version: null,
+  originator: null,
+  git: null,
+  createdAt: null,
+  threadName: null,
+  eventPrompt: null,
+  itemPrompt: null,
+  turnId: null,
+  lastMsgId: null,
+  cum: null,
+  records: false,
+  group: false,
+  errorInTurn: false,
+  recentIds: [],
 });
 
 const tokens = (u: unknown): Tokens | null => {
   if (!isObj(u)) return null;
-  return { input: numOrNull(u.input_tokens) ?? 0, cached: numOrNull(u.cached_input_tokens) ?? 0, output: numOrNull(u.output_tokens) ?? 0, reasoning: numOrNull(u.reasoning_output_tokens) ?? 0 };
+  return {
+    input: numOrNull(u.input_tokens) ?? 0,
+    cached: numOrNull(u.cached_input_tokens) ?? 0,
+    output: numOrNull(u.output_tokens) ?? 0,
+    reasoning: numOrNull(u.reasoning_output_tokens) ?? 0,
+  };
 };
 
 /**
@@ -62,7 +90,8 @@ const toUsage = (u: Raw): Usage => {
   return usage;
 };
 
-const sameTokens = (a: Tokens | null, b: Tokens | null) => !!a && !!b && a.input === b.input && a.cached === b.cached && a.output === b.output && a.reasoning === b.reasoning;
+const sameTokens = (a: Tokens | null, b: Tokens | null) =>
+  !!a && !!b && a.input === b.input && a.cached === b.cached && a.output === b.output && a.reasoning === b.reasoning;
 
 const addUsage = (a: Usage | null | undefined, b: Usage): Usage => {
   if (!a) return b;
@@ -72,7 +101,15 @@ const addUsage = (a: Usage | null | undefined, b: Usage): Usage => {
 };
 
 /** Response items that are model output (they wait for the response's usage record). */
-const MODEL_ITEMS = new Set(['reasoning', 'function_call', 'custom_tool_call', 'local_shell_call', 'web_search_call', 'tool_search_call', 'image_generation_call']);
+const MODEL_ITEMS = new Set([
+  'reasoning',
+  'function_call',
+  'custom_tool_call',
+  'local_shell_call',
+  'web_search_call',
+  'tool_search_call',
+  'image_generation_call',
+]);
 const RECENT_IDS = 256;
 const SKIPPED_ITEMS = new Set(['ghost_snapshot', 'compaction', 'compaction_summary', 'other']);
 
@@ -82,7 +119,10 @@ export class CodexParser implements LineParser<CodexState> {
   /** Last model-output message of the open response (gets that response's usage). */
   private target: Message | null = null;
 
-  constructor(public state: CodexState, private readonly sessionKey: string) {}
+  constructor(
+    public state: CodexState,
+    private readonly sessionKey: string,
+  ) {}
 
   settled(): boolean {
     return !this.state.group && this.open.size === 0;
@@ -103,14 +143,16 @@ export class CodexParser implements LineParser<CodexState> {
     this.state.createdAt ??= ts;
     if (!p) return;
     switch (type) {
-      case 'session_meta': return this.onMeta(p);
+      case 'session_meta':
+        return this.onMeta(p);
       case 'turn_context':
         this.closeGroup();
         this.state.turnId = strOrNull(p.turn_id) ?? this.state.turnId;
         this.state.model = strOrNull(p.model) ?? this.state.model;
         this.state.cwd = strOrNull(p.cwd) ?? this.state.cwd;
         return;
-      case 'response_item': return this.onItem(p, ts, at);
+      case 'response_item':
+        return this.onItem(p, ts, at);
       case 'compacted': {
         this.closeGroup();
         const text = strOrNull(p.message) ?? '';
@@ -126,7 +168,8 @@ export class CodexParser implements LineParser<CodexState> {
         if (cum) this.state.cum = cum;
         return;
       }
-      case 'event_msg': return this.onEvent(p, ts, at);
+      case 'event_msg':
+        return this.onEvent(p, ts, at);
     }
   }
 
@@ -227,7 +270,14 @@ export class CodexParser implements LineParser<CodexState> {
     } else if (kind === 'reasoning') {
       msg = this.push({ ...base, role: 'assistant', content: [reasoningBlock(p)] }, p.id, at);
     } else if ((kind === 'function_call' || kind === 'custom_tool_call' || kind === 'local_shell_call' || kind === 'tool_search_call') && callId) {
-      const input = kind === 'function_call' ? parseArgs(p.arguments) : kind === 'custom_tool_call' ? (p.input ?? null) : kind === 'local_shell_call' ? (p.action ?? null) : (p.arguments ?? null);
+      const input =
+        kind === 'function_call'
+          ? parseArgs(p.arguments)
+          : kind === 'custom_tool_call'
+            ? (p.input ?? null)
+            : kind === 'local_shell_call'
+              ? (p.action ?? null)
+              : (p.arguments ?? null);
       const name = strOrNull(p.name) ?? (kind === 'local_shell_call' ? 'local_shell' : kind === 'tool_search_call' ? 'tool_search' : '');
       const block: ContentBlock = { type: 'tool_use', tool_use_id: callId, name, input };
       if (typeof p.namespace === 'string') (block as Record<string, unknown>).namespace = p.namespace;

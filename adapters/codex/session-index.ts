@@ -40,7 +40,8 @@ export async function threadNames(codexHome: string): Promise<Map<string, string
 export function homeOfRollout(file: string): string | null {
   const parts = file.split(/[\\/]/);
   for (let i = parts.length - 2; i >= 0; i--) {
-    if (parts[i] === 'sessions' || parts[i] === 'archived_sessions') return parts.slice(0, i).join(file.includes('\\') && !file.includes('/') ? '\\' : '/') || '/';
+    if (parts[i] === 'sessions' || parts[i] === 'archived_sessions')
+      return parts.slice(0, i).join(file.includes('\\') && !file.includes('/') ? '\\' : '/') || '/';
   }
   return null;
 }

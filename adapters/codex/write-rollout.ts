@@ -75,9 +75,15 @@ export function codexRecords(p: PreparedSession, threadId: string, o: WriteOptio
     } else {
       for (const r of m.content as ToolResultBlock[]) {
         const output = r.is_error && typeof r.content === 'string' ? r.content : resultText(r);
-        out.push(line(ts, 'response_item', custom.has(r.tool_use_id)
-          ? { type: 'custom_tool_call_output', call_id: r.tool_use_id, output }
-          : { type: 'function_call_output', call_id: r.tool_use_id, output }));
+        out.push(
+          line(
+            ts,
+            'response_item',
+            custom.has(r.tool_use_id)
+              ? { type: 'custom_tool_call_output', call_id: r.tool_use_id, output }
+              : { type: 'function_call_output', call_id: r.tool_use_id, output },
+          ),
+        );
       }
     }
   }
@@ -85,13 +91,21 @@ export function codexRecords(p: PreparedSession, threadId: string, o: WriteOptio
 }
 
 function userText(m: Message): string {
-  return m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join('\n');
+  return m.content
+    .filter((b) => b.type === 'text')
+    .map((b) => (b as { text: string }).text)
+    .join('\n');
 }
 
 function assistantItems(b: ContentBlock, _ts: string, custom: Set<string>): Array<{ kind: string; payload: Obj }> {
   if (b.type === 'thinking') {
     const t = b as { text: string; signature?: string | null };
-    return [{ kind: 'response_item', payload: { type: 'reasoning', summary: t.text ? [{ type: 'summary_text', text: t.text }] : [], content: null, encrypted_content: t.signature ?? null } }];
+    return [
+      {
+        kind: 'response_item',
+        payload: { type: 'reasoning', summary: t.text ? [{ type: 'summary_text', text: t.text }] : [], content: null, encrypted_content: t.signature ?? null },
+      },
+    ];
   }
   if (b.type === 'tool_use') {
     const u = b as ToolUseBlock;

@@ -56,7 +56,10 @@ export class EventReplay {
   /** Image bytes of `session.binary_asset` events seen in this pass, by assetId (not kept in the state: they can be large). */
   private readonly assets = new Map<string, { mimeType: string; data: string }>();
 
-  constructor(readonly state: CopilotState, private readonly fallbackId: string) {}
+  constructor(
+    readonly state: CopilotState,
+    private readonly fallbackId: string,
+  ) {}
 
   get sessionId(): string {
     return this.state.facts.sessionId || this.fallbackId;
@@ -79,12 +82,19 @@ export class EventReplay {
       case 'session.usage_record':
         return this.noteUsage(key, data);
       case 'session.binary_asset':
-        if (str(data.assetId) && str(data.data) && str(data.mimeType).startsWith('image/')) this.assets.set(str(data.assetId), { mimeType: str(data.mimeType), data: str(data.data) });
+        if (str(data.assetId) && str(data.data) && str(data.mimeType).startsWith('image/'))
+          this.assets.set(str(data.assetId), { mimeType: str(data.mimeType), data: str(data.data) });
         return;
       case 'user.message':
         return this.userMessage(key, id, ts, data);
       case 'system.message':
-        return this.push(key, { msg_id: id, role: str(data.role) === 'developer' ? 'developer' : 'system', content: textBlocks(data.content), timestamp: ts, is_injected: true });
+        return this.push(key, {
+          msg_id: id,
+          role: str(data.role) === 'developer' ? 'developer' : 'system',
+          content: textBlocks(data.content),
+          timestamp: ts,
+          is_injected: true,
+        });
       case 'assistant.message':
         return this.assistantMessage(key, id, ts, data);
       case 'assistant.reasoning':
@@ -93,9 +103,22 @@ export class EventReplay {
         return this.toolResult(key, id, ts, data);
       case 'session.compaction_complete':
         if (data.success === false) return;
-        return this.push(key, { msg_id: id, role: 'system', content: str(data.summaryContent) ? [{ type: 'summary', text: str(data.summaryContent) }] : [], timestamp: ts, is_compaction: true });
+        return this.push(key, {
+          msg_id: id,
+          role: 'system',
+          content: str(data.summaryContent) ? [{ type: 'summary', text: str(data.summaryContent) }] : [],
+          timestamp: ts,
+          is_compaction: true,
+        });
       case 'session.error':
-        return this.push(key, { msg_id: id, role: 'system', content: textBlocks(data.message), timestamp: ts, is_api_error: true, error_type: str(data.errorType) || null });
+        return this.push(key, {
+          msg_id: id,
+          role: 'system',
+          content: textBlocks(data.message),
+          timestamp: ts,
+          is_api_error: true,
+          error_type: str(data.errorType) || null,
+        });
       default:
         return; // the schema has ~160 event types; the rest are not transcript
     }
@@ -116,7 +139,7 @@ export class EventReplay {
     const f = this.state.facts;
     if (start && str(data.sessionId)) f.sessionId = str(data.sessionId);
     if (str(data.copilotVersion)) f.version = str(data.copilotVersion);
-    const when = isoTime(data.startTime) || (start ? ts ?? '' : '');
+    const when = isoTime(data.startTime) || (start ? (ts ?? '') : '');
     if (when && (!f.created || when < f.created)) f.created = when;
     if (str(data.selectedModel)) f.model = str(data.selectedModel);
     const ctx = isObj(data.context) ? data.context : {};

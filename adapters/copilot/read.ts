@@ -17,7 +17,16 @@ export interface CopilotCursor {
 }
 
 function isCursor(c: unknown): c is CopilotCursor {
-  return isObj(c) && c.v === 1 && typeof c.offset === 'number' && typeof c.line === 'number' && isObj(c.fp) && isObj(c.state) && isObj((c.state as { open?: unknown }).open) && Array.isArray((c.state as { done?: unknown }).done);
+  return (
+    isObj(c) &&
+    c.v === 1 &&
+    typeof c.offset === 'number' &&
+    typeof c.line === 'number' &&
+    isObj(c.fp) &&
+    isObj(c.state) &&
+    isObj((c.state as { open?: unknown }).open) &&
+    Array.isArray((c.state as { done?: unknown }).done)
+  );
 }
 
 const TITLE_MAX = 200;
@@ -47,7 +56,15 @@ export async function readEvents(file: string, cursor: unknown, platform: NodeJS
   }
 }
 
-async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[], maxLineBytes?: number): Promise<ReadResult> {
+async function readOpen(
+  file: string,
+  fh: FileHandle,
+  mtime: Date,
+  cursor: unknown,
+  platform: NodeJS.Platform,
+  problems: CaptureProblem[],
+  maxLineBytes?: number,
+): Promise<ReadResult> {
   let offset = 0;
   let line = 1;
   let state = emptyState();
@@ -61,10 +78,17 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
     // fall back to a full read; the engine de-duplicates by msg_id
   }
   const replay = new EventReplay(state, idFromPath(file, platform));
-  ({ offset, line } = await forEachJsonObject(file, { offset, line }, problems, (ev, at, l) => {
-    if (typeof ev.type !== 'string') problems.push({ path: file, where: String(l), message: 'not an event object' });
-    else replay.apply(cleanStrings(ev), `offset:${at}`);
-  }, fh, maxLineBytes));
+  ({ offset, line } = await forEachJsonObject(
+    file,
+    { offset, line },
+    problems,
+    (ev, at, l) => {
+      if (typeof ev.type !== 'string') problems.push({ path: file, where: String(l), message: 'not an event object' });
+      else replay.apply(cleanStrings(ev), `offset:${at}`);
+    },
+    fh,
+    maxLineBytes,
+  ));
   let next: unknown = cursor;
   try {
     next = { v: 1, offset, line, fp: await fingerprintHandle(fh), state: replay.state } satisfies CopilotCursor;
@@ -89,7 +113,14 @@ function sessionsOf(file: string, replay: EventReplay, ws: Record<string, unknow
         native_id: id,
         native_path: file,
         cwd: f.cwd ?? (str(ws?.cwd) || null),
-        git: f.branch || f.commit || ws?.branch ? { branch: f.branch ?? (str(ws?.branch) || null), remote_url: f.repository ? `https://github.com/${f.repository}` : null, commit_sha: f.commit ?? null } : null,
+        git:
+          f.branch || f.commit || ws?.branch
+            ? {
+                branch: f.branch ?? (str(ws?.branch) || null),
+                remote_url: f.repository ? `https://github.com/${f.repository}` : null,
+                commit_sha: f.commit ?? null,
+              }
+            : null,
         model: f.model ? { provider: null, model_id: f.model } : null,
         tool_version: f.version ?? null,
         title: titleOf(str(ws?.name)) ?? titleOf(f.firstPrompt),

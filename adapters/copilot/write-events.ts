@@ -30,12 +30,24 @@ export interface CopilotImageFile {
   bytes: Buffer;
 }
 
-const IMAGE_EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/svg+xml': 'svg', 'image/bmp': 'bmp' };
+const IMAGE_EXT: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/jpg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'image/svg+xml': 'svg',
+  'image/bmp': 'bmp',
+};
 
 function imageExt(mediaType: string): string {
   const known = IMAGE_EXT[mediaType.toLowerCase()];
   if (known) return known;
-  const sub = mediaType.toLowerCase().split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? '';
+  const sub =
+    mediaType
+      .toLowerCase()
+      .split('/')[1]
+      ?.replace(/[^a-z0-9]/g, '') ?? '';
   return sub.slice(0, 8) || 'img';
 }
 
@@ -58,7 +70,19 @@ export function copilotEvents(p: PreparedSession, sessionId: string, o: WriteOpt
   };
   const start = o.now.toISOString();
   const context: Obj = { cwd: o.cwd, ...(p.source.gitBranch ? { branch: p.source.gitBranch } : {}) };
-  push('session.start', { sessionId, version: 1, producer: 'copilot-agent', copilotVersion: VERIFIED_COPILOT_VERSION, startTime: start, context, ...(o.model ?? p.model ? { selectedModel: o.model ?? p.model } : {}) }, start);
+  push(
+    'session.start',
+    {
+      sessionId,
+      version: 1,
+      producer: 'copilot-agent',
+      copilotVersion: VERIFIED_COPILOT_VERSION,
+      startTime: start,
+      context,
+      ...((o.model ?? p.model) ? { selectedModel: o.model ?? p.model } : {}),
+    },
+    start,
+  );
   const msgs = p.messages;
   for (let i = 0; i < msgs.length; i++) {
     const m = msgs[i]!;
@@ -112,9 +136,13 @@ export function copilotEvents(p: PreparedSession, sessionId: string, o: WriteOpt
         const r = results.get(c.id)!;
         const text = resultText(r);
         push('tool.execution_start', { toolCallId: c.id, toolName: c.name, arguments: objectInput(c.input) }, ts);
-        push('tool.execution_complete', r.is_error
-          ? { toolCallId: c.id, success: false, result: { content: text }, error: { message: text } }
-          : { toolCallId: c.id, success: true, result: { content: text } }, ts);
+        push(
+          'tool.execution_complete',
+          r.is_error
+            ? { toolCallId: c.id, success: false, result: { content: text }, error: { message: text } }
+            : { toolCallId: c.id, success: true, result: { content: text } },
+          ts,
+        );
       }
     }
   }
@@ -122,7 +150,10 @@ export function copilotEvents(p: PreparedSession, sessionId: string, o: WriteOpt
 }
 
 function userText(m: Message): string {
-  return m.content.map((b) => (b as { text?: string }).text ?? '').filter(Boolean).join('\n\n');
+  return m.content
+    .map((b) => (b as { text?: string }).text ?? '')
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export const copilotWriter: SessionWriter = {
@@ -139,7 +170,16 @@ export const copilotWriter: SessionWriter = {
     await writeNewFile(file, jsonl(events));
     const ws = path.join(dir, 'workspace.yaml');
     const first = p.messages.find((m) => m.role === 'user');
-    await writeNewFile(ws, workspaceYaml({ id: sessionId, cwd: o.cwd, name: o.title ?? (first ? userText(first).slice(0, 100) : 'Resumed session'), branch: p.source.gitBranch, now: o.now }));
+    await writeNewFile(
+      ws,
+      workspaceYaml({
+        id: sessionId,
+        cwd: o.cwd,
+        name: o.title ?? (first ? userText(first).slice(0, 100) : 'Resumed session'),
+        branch: p.source.gitBranch,
+        now: o.now,
+      }),
+    );
     return { tool: 'copilot', nativeId: sessionId, path: file, files: [file, ws, ...images.map((i) => i.path)], cwd: o.cwd, records: events.length };
   },
   launch: (w, o) => ({ command: 'copilot', args: [`--resume=${w.nativeId}`, ...(o.model ? ['--model', o.model] : [])], cwd: w.cwd }),

@@ -242,11 +242,17 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
   const nativeId = NATIVE_PREFIX + id;
   let parser: TranscriptParser | null = null;
   let createdAt: string | null = null;
-  const res = await readAppendFile<TranscriptState>(file, cursor, (state) => {
-    createdAt = state?.createdAt ?? null;
-    parser = new TranscriptParser(state ?? initialTranscriptState(), id);
-    return parser;
-  }, opts.maxBytes, opts.maxLineBytes);
+  const res = await readAppendFile<TranscriptState>(
+    file,
+    cursor,
+    (state) => {
+      createdAt = state?.createdAt ?? null;
+      parser = new TranscriptParser(state ?? initialTranscriptState(), id);
+      return parser;
+    },
+    opts.maxBytes,
+    opts.maxLineBytes,
+  );
   const problems = res.problems;
   const more = res.more || undefined;
   const p = parser as TranscriptParser | null;

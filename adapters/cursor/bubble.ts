@@ -45,7 +45,7 @@ function imageBlocks(b: Raw): ContentBlock[] {
   for (const list of lists) {
     if (!Array.isArray(list)) continue;
     for (const img of list) {
-      const url = typeof img === 'string' ? img : isObj(img) ? optStr(img.url) ?? optStr(img.dataUrl) : null;
+      const url = typeof img === 'string' ? img : isObj(img) ? (optStr(img.url) ?? optStr(img.dataUrl)) : null;
       const file = isObj(img) ? optStr(img.path) : null;
       if (url?.startsWith('data:')) {
         const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
@@ -93,7 +93,7 @@ export function bubbleMessages(bubbleId: string, b: Raw, headerType?: unknown): 
   if (text) content.push({ type: 'text', text });
   if (role === 'user') content.push(...imageBlocks(b));
   const tf = isObj(b.toolFormerData) ? b.toolFormerData : null;
-  const toolId = tf ? optStr(tf.toolCallId) ?? `${bubbleId}:tool` : null;
+  const toolId = tf ? (optStr(tf.toolCallId) ?? `${bubbleId}:tool`) : null;
   if (tf && toolId) content.push({ type: 'tool_use', tool_use_id: toolId, name: optStr(tf.name) ?? String(tf.tool ?? 'tool'), input: toolInput(tf) });
   if (content.length === 0) return []; // an empty draft or placeholder bubble
 

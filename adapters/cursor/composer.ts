@@ -41,7 +41,8 @@ function summaryMessage(composerId: string, c: Raw): Message | null {
   const s = c.latestConversationSummary;
   if (s === undefined || s === null) return null;
   const inner = isObj(s) && isObj(s.summary) ? s.summary : s;
-  const text = typeof inner === 'string' ? inner : isObj(inner) ? optStr(inner.summary) ?? optStr(inner.text) ?? JSON.stringify(inner) : JSON.stringify(inner);
+  const text =
+    typeof inner === 'string' ? inner : isObj(inner) ? (optStr(inner.summary) ?? optStr(inner.text) ?? JSON.stringify(inner)) : JSON.stringify(inner);
   if (!text) return null;
   const id = `${composerId}:summary:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
   return { msg_id: id, role: 'system', content: [{ type: 'summary', text }], is_compaction: true, timestamp: null };

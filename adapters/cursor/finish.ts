@@ -14,7 +14,10 @@ export function finishMessages(messages: Message[]): Message[] {
     if (seen.has(m.msg_id)) continue; // a bubble listed twice in the order
     seen.add(m.msg_id);
     const msg: Message = { ...m, parent_msg_id: prev };
-    const open = msg.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => b.tool_use_id).filter((id) => !results.has(id));
+    const open = msg.content
+      .filter((b): b is ToolUseBlock => b.type === 'tool_use')
+      .map((b) => b.tool_use_id)
+      .filter((id) => !results.has(id));
     if (open.length) msg.unfinished_tool_use_ids = open;
     out.push(wellFormed(msg));
     prev = msg.msg_id;

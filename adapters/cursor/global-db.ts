@@ -36,14 +36,21 @@ export interface GlobalRead {
   seen: Record<string, number>;
 }
 
-export function readGlobalComposers(db: Database.Database, dbPath: string, prevSeen: Record<string, number>, cwdOf: (composerId: string) => string | null, problems: CaptureProblem[]): GlobalRead {
+export function readGlobalComposers(
+  db: Database.Database,
+  dbPath: string,
+  prevSeen: Record<string, number>,
+  cwdOf: (composerId: string) => string | null,
+  problems: CaptureProblem[],
+): GlobalRead {
   const composers = new Map<string, Raw>();
   for (const row of rowsWithPrefix(db, 'composerData:')) {
     const c = parseRow(row, dbPath, problems);
     if (c) composers.set(row.key.slice('composerData:'.length), c);
   }
   const parentOf = new Map<string, string>();
-  for (const [id, c] of composers) if (Array.isArray(c.subComposerIds)) for (const child of c.subComposerIds) if (typeof child === 'string') parentOf.set(child, id);
+  for (const [id, c] of composers)
+    if (Array.isArray(c.subComposerIds)) for (const child of c.subComposerIds) if (typeof child === 'string') parentOf.set(child, id);
 
   const out: GlobalRead = { sessions: [], seen: {} };
   for (const [id, c] of composers) {

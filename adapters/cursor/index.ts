@@ -48,7 +48,11 @@ function workspaceIndex(workspaceStorage: string): Map<string, string> {
   return map;
 }
 
-function readDb(dbPath: string, prevSeen: Record<string, number>, problems: CaptureProblem[]): { sessions: CapturedSession[]; seen: Record<string, number> } | null {
+function readDb(
+  dbPath: string,
+  prevSeen: Record<string, number>,
+  problems: CaptureProblem[],
+): { sessions: CapturedSession[]; seen: Record<string, number> } | null {
   let h;
   try {
     h = openReadOnly(dbPath);

@@ -34,7 +34,16 @@ export interface TranscriptState {
   createdAt?: string | null;
 }
 
-export const initialTranscriptState = (): TranscriptState => ({ lastMsgId: null, firstPrompt: null, model: null, open: [], pendingAssistant: false, turns: 0, calls: 0, orphans: 0 });
+export const initialTranscriptState = (): TranscriptState => ({
+  lastMsgId: null,
+  firstPrompt: null,
+  model: null,
+  open: [],
+  pendingAssistant: false,
+  turns: 0,
+  calls: 0,
+  orphans: 0,
+});
 
 const TOOL_CALL = new Set(['tool_use', 'tool-use', 'tool_call', 'tool-call']);
 const TOOL_RESULT = new Set(['tool_result', 'tool-result']);
@@ -57,7 +66,10 @@ export class TranscriptParser implements LineParser<TranscriptState> {
   /** Messages of this pass by id (closing an open call marks the message that made it). */
   private byId = new Map<string, Message>();
 
-  constructor(public state: TranscriptState, private readonly sessionKey: string) {}
+  constructor(
+    public state: TranscriptState,
+    private readonly sessionKey: string,
+  ) {}
 
   settled(): boolean {
     return this.state.open.length === 0 && !this.state.pendingAssistant;
@@ -122,7 +134,10 @@ export class TranscriptParser implements LineParser<TranscriptState> {
       content.push(...anthropicBlocks([p], 'strict'));
     }
     if (context.length > 0) {
-      const ctx = this.push({ role: 'user', content: context.map((text) => ({ type: 'text', text })) }, derivedPrefixedId('cu', this.sessionKey, `${key}:context`));
+      const ctx = this.push(
+        { role: 'user', content: context.map((text) => ({ type: 'text', text })) },
+        derivedPrefixedId('cu', this.sessionKey, `${key}:context`),
+      );
       ctx.is_injected = true;
     }
     const msg = this.push({ role: 'user', content }, id);
@@ -143,7 +158,12 @@ export class TranscriptParser implements LineParser<TranscriptState> {
     const calls: Array<{ id: string; name: string }> = [];
     for (const p of parts) {
       if (isObj(p) && typeof p.type === 'string' && TOOL_CALL.has(p.type)) {
-        const callId = strOrNull(p.id) ?? strOrNull(p.tool_use_id) ?? strOrNull(p.toolCallId) ?? strOrNull(p.call_id) ?? derivedPrefixedId('cu', this.sessionKey, `call:${this.state.calls}`);
+        const callId =
+          strOrNull(p.id) ??
+          strOrNull(p.tool_use_id) ??
+          strOrNull(p.toolCallId) ??
+          strOrNull(p.call_id) ??
+          derivedPrefixedId('cu', this.sessionKey, `call:${this.state.calls}`);
         this.state.calls++;
         const name = strOrNull(p.name) ?? strOrNull(p.tool) ?? strOrNull(p.toolName) ?? '';
         const input = p.input ?? p.arguments ?? p.args ?? p.parameters ?? null;

@@ -31,7 +31,9 @@ export async function readJson(file: string, platform: NodeJS.Platform): Promise
   }
   const root = Array.isArray(doc) ? { messages: doc } : doc;
   if (!isObj(root)) return { sessions: [], cursor: null, problems: [{ path: file, message: 'not a JSON object' }] };
-  const stem = pathFor(platform).basename(file).replace(/\.json$/, '');
+  const stem = pathFor(platform)
+    .basename(file)
+    .replace(/\.json$/, '');
   const replay = new Replay(emptyState(), stem);
   const { messages, history, ...meta } = cleanStrings(root);
   replay.applyMeta(meta);

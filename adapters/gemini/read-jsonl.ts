@@ -18,7 +18,16 @@ export interface JsonlCursor {
 }
 
 function isCursor(c: unknown): c is JsonlCursor {
-  return isObj(c) && c.v === 1 && typeof c.offset === 'number' && typeof c.line === 'number' && isObj(c.fp) && isObj(c.state) && Array.isArray((c.state as { live?: unknown }).live) && isObj((c.state as { gone?: unknown }).gone);
+  return (
+    isObj(c) &&
+    c.v === 1 &&
+    typeof c.offset === 'number' &&
+    typeof c.line === 'number' &&
+    isObj(c.fp) &&
+    isObj(c.state) &&
+    Array.isArray((c.state as { live?: unknown }).live) &&
+    isObj((c.state as { gone?: unknown }).gone)
+  );
 }
 
 export async function readJsonl(file: string, cursor: unknown, platform: NodeJS.Platform, maxLineBytes?: number): Promise<ReadResult> {
@@ -39,7 +48,15 @@ export async function readJsonl(file: string, cursor: unknown, platform: NodeJS.
   }
 }
 
-async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unknown, platform: NodeJS.Platform, problems: CaptureProblem[], maxLineBytes?: number): Promise<ReadResult> {
+async function readOpen(
+  file: string,
+  fh: FileHandle,
+  mtime: Date,
+  cursor: unknown,
+  platform: NodeJS.Platform,
+  problems: CaptureProblem[],
+  maxLineBytes?: number,
+): Promise<ReadResult> {
   let offset = 0;
   let line = 1;
   let state: ReplayState = emptyState();
@@ -54,9 +71,18 @@ async function readOpen(file: string, fh: FileHandle, mtime: Date, cursor: unkno
   } catch {
     // unreadable fingerprint: read from the start, the engine de-duplicates by msg_id
   }
-  const stem = pathFor(platform).basename(file).replace(/\.jsonl$/, '');
+  const stem = pathFor(platform)
+    .basename(file)
+    .replace(/\.jsonl$/, '');
   const replay = new Replay(state, stem);
-  ({ offset, line } = await forEachJsonObject(file, { offset, line }, problems, (rec, at) => replay.apply(cleanStrings(rec), `offset:${at}`), fh, maxLineBytes));
+  ({ offset, line } = await forEachJsonObject(
+    file,
+    { offset, line },
+    problems,
+    (rec, at) => replay.apply(cleanStrings(rec), `offset:${at}`),
+    fh,
+    maxLineBytes,
+  ));
   let fp: FileFingerprint | null = null;
   try {
     fp = await fingerprintHandle(fh);

@@ -49,7 +49,10 @@ export class Replay {
   /** Messages produced in this pass, by msg_id, in first-seen order (a later version replaces the value). */
   readonly out = new Map<string, Message>();
 
-  constructor(readonly state: ReplayState, private readonly fallbackSessionId: string) {}
+  constructor(
+    readonly state: ReplayState,
+    private readonly fallbackSessionId: string,
+  ) {}
 
   get sessionId(): string {
     return this.state.meta.sessionId || this.fallbackSessionId;
@@ -173,5 +176,7 @@ export class Replay {
 
 /** Gemini's title rule skips slash commands, `?` help and injected context blocks. */
 function isHarnessText(text: string): boolean {
-  return text.startsWith('/') || text.startsWith('?') || text.startsWith('<session_context>') || text.startsWith('<hook_context>') || text.startsWith('<summary>');
+  return (
+    text.startsWith('/') || text.startsWith('?') || text.startsWith('<session_context>') || text.startsWith('<hook_context>') || text.startsWith('<summary>')
+  );
 }

@@ -8,7 +8,14 @@ import { pathFor } from '../shared/paths.js';
 const TITLE_MAX = 200;
 
 /** Builds the captured session from the replay state: title = `summary`, else the first real prompt. */
-export async function toSession(file: string, platform: NodeJS.Platform, sessionId: string, state: ReplayState, messages: Message[], mtime: Date | null): Promise<CapturedSession> {
+export async function toSession(
+  file: string,
+  platform: NodeJS.Platform,
+  sessionId: string,
+  state: ReplayState,
+  messages: Message[],
+  mtime: Date | null,
+): Promise<CapturedSession> {
   const meta = state.meta;
   const { projectDir, parentSessionId } = projectDirOf(file, platform);
   const cwd = (await projectRoot(pathFor(platform).join(projectDir, '.project_root'))) ?? meta.directories?.[0] ?? null;

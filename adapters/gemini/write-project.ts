@@ -13,7 +13,11 @@ export function projectHash(projectRoot: string): string {
 }
 
 function slugBase(projectRoot: string): string {
-  const s = path.basename(projectRoot).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = path
+    .basename(projectRoot)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s || 'project';
 }
 

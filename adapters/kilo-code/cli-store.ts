@@ -92,7 +92,12 @@ const DEFAULT_TITLE = /^(New session|Child session) - \d{4}-\d\d-\d\dT/;
 function usageOf(tokens: unknown): Usage | null {
   if (!isObj(tokens)) return null;
   const cache = isObj(tokens.cache) ? tokens.cache : {};
-  const u: Usage = { input_tokens: numOrNull(tokens.input) ?? 0, output_tokens: numOrNull(tokens.output) ?? 0, cache_read_tokens: numOrNull(cache.read) ?? 0, cache_write_tokens: numOrNull(cache.write) ?? 0 };
+  const u: Usage = {
+    input_tokens: numOrNull(tokens.input) ?? 0,
+    output_tokens: numOrNull(tokens.output) ?? 0,
+    cache_read_tokens: numOrNull(cache.read) ?? 0,
+    cache_write_tokens: numOrNull(cache.write) ?? 0,
+  };
   const r = numOrNull(tokens.reasoning);
   if (r) u.reasoning_tokens = r;
   const sum = (u.input_tokens ?? 0) + (u.output_tokens ?? 0) + (u.cache_read_tokens ?? 0) + (u.cache_write_tokens ?? 0) + (u.reasoning_tokens ?? 0);
@@ -159,7 +164,9 @@ function convert(msg: Row, parts: Row[]): Message[] {
         results.push({
           msg_id: part.id,
           role: 'tool',
-          content: [error ? { type: 'tool_result', tool_use_id: callId, content: out, is_error: true } : { type: 'tool_result', tool_use_id: callId, content: out }],
+          content: [
+            error ? { type: 'tool_result', tool_use_id: callId, content: out, is_error: true } : { type: 'tool_result', tool_use_id: callId, content: out },
+          ],
           timestamp: iso(st.end) ?? timestamp,
         });
       } else unfinished.push(callId);
@@ -232,7 +239,11 @@ function readSession(db: Database.Database, dbPath: string, s: Raw, problems: Ca
       parent = msg.msg_id;
       out.push(msg);
       if (msg.role === 'user' && !msg.is_injected && firstPrompt === null) {
-        const text = msg.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join('\n').trim();
+        const text = msg.content
+          .filter((b) => b.type === 'text')
+          .map((b) => (b as { text: string }).text)
+          .join('\n')
+          .trim();
         if (text) firstPrompt = titleText(text);
       }
       if (msg.role === 'assistant' && msg.model) lastModel = { provider: msg.provider ?? null, model_id: msg.model };

@@ -14,7 +14,11 @@ const extension: ToolAdapter = makeClineFamilyAdapter({
   taskRoots: kiloTaskRoots,
   task: {
     uiFileNames: ['ui_messages.json', 'cline_messages.json', 'uiMessages.json', 'claude_messages.json'],
-    historyFiles: (taskDir) => [path.join(taskDir, 'history_item.json'), path.join(taskDir, '..', '..', 'task_history.json'), path.join(taskDir, '..', '_index.json')],
+    historyFiles: (taskDir) => [
+      path.join(taskDir, 'history_item.json'),
+      path.join(taskDir, '..', '..', 'task_history.json'),
+      path.join(taskDir, '..', '_index.json'),
+    ],
   },
 });
 

@@ -55,7 +55,9 @@ function anthropicBlock(b: unknown, rules: BlockRules): ContentBlock | null {
     case 'redacted_thinking':
       // The opaque payload is the only content; keep it where signatures live. The two
       // rule sets wrote the keys in a different order, which the content hash sees.
-      return strict ? { type: 'thinking', text: '', redacted: true, signature: field(b.data) } : { type: 'thinking', text: '', signature: field(b.data), redacted: true };
+      return strict
+        ? { type: 'thinking', text: '', redacted: true, signature: field(b.data) }
+        : { type: 'thinking', text: '', signature: field(b.data), redacted: true };
     case 'tool_use':
       if (!strict) return { type: 'tool_use', tool_use_id: str(b.id) || str(b.call_id), name: str(b.name), input: b.input ?? {} };
       if (typeof b.id === 'string') return { type: 'tool_use', tool_use_id: b.id, name: str(b.name), input: b.input ?? null };

@@ -1,7 +1,15 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { CaptureProblem } from '../../engine/capture/contract.js';
 import { jsonTextTooDeep, tooDeepMessage } from '../../engine/capture/json-depth.js';
-import { DEFAULT_MAX_LINE_BYTES, fingerprintHandle, isSameFileGrown, oversizedLineMessage, readLines, type FileFingerprint, type JsonlLine } from '../../engine/capture/jsonl-reader.js';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  fingerprintHandle,
+  isSameFileGrown,
+  oversizedLineMessage,
+  readLines,
+  type FileFingerprint,
+  type JsonlLine,
+} from '../../engine/capture/jsonl-reader.js';
 import { openRegularFile } from '../../engine/capture/regular-file.js';
 
 /**
@@ -168,7 +176,12 @@ export async function readAppendFile<S>(
 }
 
 /** Splits an in-memory buffer (e.g. a decompressed .zst rollout) into lines like readLines. */
-export function* bufferLines(buf: Uint8Array, final: boolean, maxLineBytes = DEFAULT_MAX_LINE_BYTES, onOversized?: (line: number, bytes: number) => void): Generator<JsonlLine> {
+export function* bufferLines(
+  buf: Uint8Array,
+  final: boolean,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  onOversized?: (line: number, bytes: number) => void,
+): Generator<JsonlLine> {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let start = 0;
   let line = 1;

@@ -50,7 +50,8 @@ export const authCommand: CommandModule<GlobalArgs, AuthArgs> = {
       const me = await new RelayApi(c.relay, c.token).call('GET', '/v1/me');
       if (ctx.json) return printJson('auth status', { signed_in: true, relay: c.relay, username: c.username, spaces: me.spaces });
       print(`signed in to ${c.relay} as ${c.username}`);
-      for (const s of me.spaces as Array<{ name: string; kind: string; role: string; dlp_policy: string }>) print(`  ${s.name}  ${s.kind}  ${s.role}  dlp ${s.dlp_policy}`);
+      for (const s of me.spaces as Array<{ name: string; kind: string; role: string; dlp_policy: string }>)
+        print(`  ${s.name}  ${s.kind}  ${s.role}  dlp ${s.dlp_policy}`);
       return;
     }
     if (a.action === 'logout') {

@@ -27,7 +27,8 @@ export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .command({
         command: 'set <key> <value>',
         describe: 'Change a setting',
-        builder: (yy: Argv<GlobalArgs>) => yy.positional('key', { type: 'string', demandOption: true }).positional('value', { type: 'string', demandOption: true }) as Argv<SetArgs>,
+        builder: (yy: Argv<GlobalArgs>) =>
+          yy.positional('key', { type: 'string', demandOption: true }).positional('value', { type: 'string', demandOption: true }) as Argv<SetArgs>,
         handler: handler<SetArgs>(async (a, ctx) => {
           const cfg = setConfig(ctx.paths, a.key, String(a.value));
           if (ctx.json) return printJson('config.set', { key: a.key, value: cfg[a.key] });

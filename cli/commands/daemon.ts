@@ -63,7 +63,9 @@ const status = handler<GlobalArgs>(async (_a, ctx) => {
 
 function printStatus(st: DaemonStatus, up: string): void {
   const age = Date.now() - Date.parse(st.updated_at);
-  print(`daemon running · pid ${st.pid} · up ${up} · ${st.phase} · store ${st.store_role}${age > 15_000 ? color.yellow(` · status ${formatDuration(age)} old`) : ''}`);
+  print(
+    `daemon running · pid ${st.pid} · up ${up} · ${st.phase} · store ${st.store_role}${age > 15_000 ? color.yellow(` · status ${formatDuration(age)} old`) : ''}`,
+  );
   const rows = st.tools.map((t) => [
     t.tool,
     t.watched ? color.green('yes') : color.dim(t.setting === 'off' ? 'off' : 'no'),
@@ -88,7 +90,10 @@ function printStatus(st: DaemonStatus, up: string): void {
     for (const s of q) print(`${s.tool} ${s.path}: ${plural(s.failures, 'failure')}, last: ${s.error ?? '-'}`);
   }
   if (!st.sync && st.autosync?.signed_in) print(`sync: off · autosync ${st.autosync.mode} ${color.dim('(sfs sync auto --mode all turns it on)')}`);
-  if (st.sync) print(`sync: ${st.sync.state} · ${st.sync.relay} · pushed ${st.sync.pushed} · pulled ${st.sync.pulled}${st.sync.lastError ? color.yellow(` · ${st.sync.lastError}`) : ''}`);
+  if (st.sync)
+    print(
+      `sync: ${st.sync.state} · ${st.sync.relay} · pushed ${st.sync.pushed} · pulled ${st.sync.pulled}${st.sync.lastError ? color.yellow(` · ${st.sync.lastError}`) : ''}`,
+    );
   print(color.dim(`\nlog: ${st.log_file}`));
 }
 
@@ -116,15 +121,24 @@ export const daemonCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   describe: 'Run the background capture daemon (start, stop, restart, status, logs, run)',
   builder: (y: Argv<GlobalArgs>) =>
     y
-      .command({ command: 'start', describe: 'Start the daemon in the background (returns once it is up)', handler: start } as CommandModule<GlobalArgs, GlobalArgs>)
+      .command({ command: 'start', describe: 'Start the daemon in the background (returns once it is up)', handler: start } as CommandModule<
+        GlobalArgs,
+        GlobalArgs
+      >)
       .command({ command: 'stop', describe: 'Stop the daemon (it finishes the capture under way)', handler: stop } as CommandModule<GlobalArgs, GlobalArgs>)
       .command({ command: 'restart', describe: 'Stop and start the daemon', handler: restart } as CommandModule<GlobalArgs, GlobalArgs>)
-      .command({ command: 'status', describe: 'Per tool: store, sources, sessions, last capture, errors, queue, quarantined', handler: status } as CommandModule<GlobalArgs, GlobalArgs>)
+      .command({
+        command: 'status',
+        describe: 'Per tool: store, sources, sessions, last capture, errors, queue, quarantined',
+        handler: status,
+      } as CommandModule<GlobalArgs, GlobalArgs>)
       .command({
         command: 'logs',
         describe: 'Print the daemon log (-f follows it)',
         builder: (yy: Argv<GlobalArgs>) =>
-          yy.option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new lines' }).option('lines', { alias: 'n', type: 'number', default: 50, describe: 'lines to show first' }) as Argv<LogsArgs>,
+          yy
+            .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new lines' })
+            .option('lines', { alias: 'n', type: 'number', default: 50, describe: 'lines to show first' }) as Argv<LogsArgs>,
         handler: logs,
       } as CommandModule<GlobalArgs, LogsArgs>)
       .command({

@@ -35,7 +35,8 @@ function printCheck(c: CheckResult, width: number): void {
 export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
   command: 'doctor',
   describe: 'Check the store, every tool (on disk vs captured), the daemon, permissions and free disk (--fix repairs what is safe)',
-  builder: (y: Argv<GlobalArgs>) => y.option('fix', { type: 'boolean', describe: 'rebuild broken projections, remove a dead daemon\'s pid file' }) as Argv<DoctorArgs>,
+  builder: (y: Argv<GlobalArgs>) =>
+    y.option('fix', { type: 'boolean', describe: "rebuild broken projections, remove a dead daemon's pid file" }) as Argv<DoctorArgs>,
   handler: handler<DoctorArgs>(async (a, ctx) => {
     const checks = await runDoctor(ctx.paths, { fix: !!a.fix, adapters: ADAPTERS, env: adapterEnv() });
     const failed = checks.filter((c) => c.status === 'fail').length;
@@ -45,7 +46,10 @@ export const doctorCommand: CommandModule<GlobalArgs, DoctorArgs> = {
     const width = Math.max(...checks.map((c) => c.title.length));
     for (const c of checks) printCheck(c, width);
     print();
-    if (failed) print(color.red(color.bold(`${failed} ${failed === 1 ? 'check' : 'checks'} failed`)) + (warned ? `, ${warned} ${warned === 1 ? 'warning' : 'warnings'}` : ''));
+    if (failed)
+      print(
+        color.red(color.bold(`${failed} ${failed === 1 ? 'check' : 'checks'} failed`)) + (warned ? `, ${warned} ${warned === 1 ? 'warning' : 'warnings'}` : ''),
+      );
     else print(warned ? color.yellow(`no failures, ${warned} ${warned === 1 ? 'warning' : 'warnings'}`) : color.green('all checks passed'));
   }),
 };

@@ -19,7 +19,8 @@ async function resolve(ctx: Ctx, ref: string) {
   return { store, id: resolveSession(await store.view(), ref) };
 }
 
-const sessionPositional = <T>(y: Argv<T>) => y.positional('session', { type: 'string', demandOption: true, describe: 'id, alias or id prefix (≥ 4 characters)' });
+const sessionPositional = <T>(y: Argv<T>) =>
+  y.positional('session', { type: 'string', demandOption: true, describe: 'id, alias or id prefix (≥ 4 characters)' });
 
 export const forkCommand: CommandModule<GlobalArgs, SessionArg & { at?: string; 'from-checkpoint'?: string; name?: string }> = {
   command: 'fork <session>',
@@ -59,7 +60,12 @@ export const checkpointsCommand: CommandModule<GlobalArgs, SessionArg> = {
     const cps = listCheckpoints(await store.view(), id);
     if (ctx.json) return printJson('checkpoints', { session: id, checkpoints: cps });
     if (!cps.length) return print(color.dim(`${id} has no checkpoints.`));
-    print(renderTable(['NAME', 'CREATED', 'AT MESSAGE'], cps.map((c) => [c.name, shortTime(c.created_at), c.at_msg ?? '(start)'])));
+    print(
+      renderTable(
+        ['NAME', 'CREATED', 'AT MESSAGE'],
+        cps.map((c) => [c.name, shortTime(c.created_at), c.at_msg ?? '(start)']),
+      ),
+    );
   }),
 };
 
@@ -107,7 +113,8 @@ export const purgeCommand: CommandModule<GlobalArgs, SessionArg & { yes?: boolea
   builder: (y) => sessionPositional(y).option('yes', { alias: 'y', type: 'boolean', describe: 'do not ask' }) as never,
   handler: handler(async (a, ctx) => {
     const { store, id } = await resolve(ctx, a.session);
-    if (!a.yes && !(await confirm(`Erase every message of ${id} for good?`))) throw new SfsError('USAGE', 'purge not confirmed (pass --yes to skip the question)');
+    if (!a.yes && !(await confirm(`Erase every message of ${id} for good?`)))
+      throw new SfsError('USAGE', 'purge not confirmed (pass --yes to skip the question)');
     await purgeSession(store, id);
     if (ctx.json) return printJson('purge', { session: id, purged: true });
     print(`purged ${id}`);

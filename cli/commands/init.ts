@@ -46,10 +46,24 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
     const env = adapterEnv();
     const plan = watchPlan(ADAPTERS, loadConfig(ctx.paths), env);
     const detected = await Promise.all(
-      plan.map(async (p) => ({ ...p, sources: p.found ? (await ADAPTERS.find((x) => x.tool === p.tool)!.listSources(env).catch(() => [])).length : 0 })),
+      plan.map(async (p) => ({
+        ...p,
+        sources: p.found
+          ? (
+              await ADAPTERS.find((x) => x.tool === p.tool)!
+                .listSources(env)
+                .catch(() => [])
+            ).length
+          : 0,
+      })),
     );
     if (!ctx.json) {
-      print(renderTable(['TOOL', 'STORE', 'SESSION FILES'], detected.map((d) => [d.displayName, d.found ? d.existing.join(', ') : color.dim('not found'), d.found ? String(d.sources) : color.dim('-')])));
+      print(
+        renderTable(
+          ['TOOL', 'STORE', 'SESSION FILES'],
+          detected.map((d) => [d.displayName, d.found ? d.existing.join(', ') : color.dim('not found'), d.found ? String(d.sources) : color.dim('-')]),
+        ),
+      );
     }
 
     // Watch every installed tool, unless the user turned it off before.
@@ -58,7 +72,9 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       const { default: checkbox } = await import('@inquirer/checkbox');
       toWatch = await checkbox({
         message: 'Which tools should SessionFS capture?',
-        choices: detected.filter((d) => d.found).map((d) => ({ name: `${d.displayName} (${plural(d.sources, 'session file')})`, value: d.tool, checked: toWatch.includes(d.tool) })),
+        choices: detected
+          .filter((d) => d.found)
+          .map((d) => ({ name: `${d.displayName} (${plural(d.sources, 'session file')})`, value: d.tool, checked: toWatch.includes(d.tool) })),
       });
     }
     const changed: string[] = [];
@@ -72,12 +88,23 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
 
     const sessionFiles = detected.filter((d) => toWatch.includes(d.tool)).reduce((n, d) => n + d.sources, 0);
     let imported = null;
-    if (toWatch.length && a.import !== false && (!interactive || (await ask(`Import the existing history now (${plural(sessionFiles, 'session file')})?`, true)))) {
+    if (
+      toWatch.length &&
+      a.import !== false &&
+      (!interactive || (await ask(`Import the existing history now (${plural(sessionFiles, 'session file')})?`, true)))
+    ) {
       const store = await ctx.store();
-      imported = await captureAll(store, ADAPTERS.filter((x) => toWatch.includes(x.tool)), env, { maxLineBytes: Number(loadConfig(ctx.paths)['capture.max_line_bytes']) });
+      imported = await captureAll(
+        store,
+        ADAPTERS.filter((x) => toWatch.includes(x.tool)),
+        env,
+        { maxLineBytes: Number(loadConfig(ctx.paths)['capture.max_line_bytes']) },
+      );
       if (!ctx.json) {
         const t = imported.totals;
-        print(`imported: ${plural(t.sources, 'source')}, ${plural(t.sessionsNew, 'new session')}, ${plural(t.messagesAdded, 'message')} added, ${plural(t.problems, 'problem')}`);
+        print(
+          `imported: ${plural(t.sources, 'source')}, ${plural(t.sessionsNew, 'new session')}, ${plural(t.messagesAdded, 'message')} added, ${plural(t.problems, 'problem')}`,
+        );
         for (const p of imported.problems.slice(0, 20)) print(`${color.yellow('problem')} ${p.path}${p.where ? `:${p.where}` : ''}: ${p.message}`);
       }
       // Hand the store over before the daemon wants to own it.
@@ -96,7 +123,13 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
 
     if (ctx.json) {
       return printJson('init', {
-        tools: detected.map((d) => ({ tool: d.tool, store_found: d.found, store_dirs: d.existing, session_files: d.sources, watched: toWatch.includes(d.tool) })),
+        tools: detected.map((d) => ({
+          tool: d.tool,
+          store_found: d.found,
+          store_dirs: d.existing,
+          session_files: d.sources,
+          watched: toWatch.includes(d.tool),
+        })),
         config_changes: changed,
         import: imported && { totals: imported.totals, problems: imported.problems },
         daemon: daemon && { pid: daemon.pid, already_running: daemon.already },

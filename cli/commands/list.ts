@@ -38,7 +38,10 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
       .option('limit', { type: 'number', describe: 'at most N sessions (config list.limit)' })
       .option('deleted', { type: 'boolean', describe: 'show deleted sessions (the trash) instead' })
       .option('subagents', { type: 'boolean', describe: 'include sub-agent sessions' })
-      .option('evicted', { type: 'boolean', describe: 'show sessions evicted from this machine by storage prune instead (sfs pull ID fetches one back)' }) as Argv<Args>,
+      .option('evicted', {
+        type: 'boolean',
+        describe: 'show sessions evicted from this machine by storage prune instead (sfs pull ID fetches one back)',
+      }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     const db = await (await ctx.store()).view();
     checkToolName(db, a.tool);
@@ -59,7 +62,19 @@ export const listCommand: CommandModule<GlobalArgs, Args> = {
     if (ctx.json) return printJson('list', res);
     if (!res.sessions.length) {
       const filtered = a.tool || a.project || a.since || a.until || a.text;
-      print(color.dim(a.evicted ? 'No evicted sessions.' : a.deleted ? 'No deleted sessions.' : filtered ? 'No sessions match.' : res.total ? '' : 'No sessions yet. Import some with `sfs import <dir.sfs>`.'));
+      print(
+        color.dim(
+          a.evicted
+            ? 'No evicted sessions.'
+            : a.deleted
+              ? 'No deleted sessions.'
+              : filtered
+                ? 'No sessions match.'
+                : res.total
+                  ? ''
+                  : 'No sessions yet. Import some with `sfs import <dir.sfs>`.',
+        ),
+      );
       return;
     }
     const rows = res.sessions.map((s) => [

@@ -61,7 +61,8 @@ function report(command: string, results: InstallResult[], json: boolean): void 
   if (json) printJson(command, { results });
   else {
     for (const r of results) {
-      const extra = (r.message ? ` — ${r.message}` : r.backup ? color.dim(` (previous file kept as ${r.backup})`) : '') + (r.note ? color.dim(` — ${r.note}`) : '');
+      const extra =
+        (r.message ? ` — ${r.message}` : r.backup ? color.dim(` (previous file kept as ${r.backup})`) : '') + (r.note ? color.dim(` — ${r.note}`) : '');
       print(`${ACTION_COLOR[r.action]!(r.action.padEnd(9))} ${r.tool.padEnd(11)} ${r.file}${extra}`);
     }
     if (!results.length) print(color.dim('nothing to do: no config file registers SessionFS'));
@@ -73,8 +74,12 @@ const installBuilder = (y: Argv<GlobalArgs>) =>
   y
     .option('for', { choices: TOOL_NAMES as unknown as string[], describe: 'the AI tool whose config to change' })
     .option('all', { type: 'boolean', describe: 'every tool found on this machine (at project scope: every tool the project has a directory or file of)' })
-    .option('scope', { choices: ['user', 'project'] as const, default: 'user' as const, describe: "user: your own config files; project: the repository's (.mcp.json, .cursor/mcp.json, .gemini/settings.json, …)" })
-    .option('project', { type: 'string', describe: 'with --scope project: the project directory (default: the current directory\'s repository)' })
+    .option('scope', {
+      choices: ['user', 'project'] as const,
+      default: 'user' as const,
+      describe: "user: your own config files; project: the repository's (.mcp.json, .cursor/mcp.json, .gemini/settings.json, …)",
+    })
+    .option('project', { type: 'string', describe: "with --scope project: the project directory (default: the current directory's repository)" })
     .conflicts('for', 'all') as unknown as Argv<InstallArgs>;
 
 export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -97,7 +102,11 @@ export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         builder: installBuilder,
         handler: handler<InstallArgs>(async (a, ctx) => {
           const { runInstall } = await import('../mcp/install/install.js');
-          report('mcp.install', runInstall({ tool: a.for, all: a.all, spec: serverSpec(), env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }), ctx.json);
+          report(
+            'mcp.install',
+            runInstall({ tool: a.for, all: a.all, spec: serverSpec(), env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }),
+            ctx.json,
+          );
         }),
       } as CommandModule<GlobalArgs, InstallArgs>)
       .command({
@@ -106,7 +115,11 @@ export const mcpCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         builder: installBuilder,
         handler: handler<InstallArgs>(async (a, ctx) => {
           const { runInstall } = await import('../mcp/install/install.js');
-          report('mcp.uninstall', runInstall({ tool: a.for, all: a.all, spec: null, env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }), ctx.json);
+          report(
+            'mcp.uninstall',
+            runInstall({ tool: a.for, all: a.all, spec: null, env: adapterEnv(), scope: a.scope, projectRoot: projectRoot(a) }),
+            ctx.json,
+          );
         }),
       } as CommandModule<GlobalArgs, InstallArgs>)
       .demandCommand(1, 'use `sfs mcp serve`, `sfs mcp install --for TOOL` or `sfs mcp uninstall --for TOOL`'),

@@ -49,10 +49,12 @@ export const orgCommand: CommandModule<GlobalArgs, OrgArgs> = {
       .positional('value', { type: 'string', describe: 'the new role (role)' })
       .option('role', { choices: ['admin', 'member'] as const, default: 'member', describe: 'role offered by invite' }) as never,
   handler: handler(async (a, ctx) => {
-    if (!a.name && a.action !== 'invitations') throw new SfsError('USAGE', `org ${a.action} needs a team name${a.action === 'accept' || a.action === 'decline' ? ' or an invitation id' : ''}`);
+    if (!a.name && a.action !== 'invitations')
+      throw new SfsError('USAGE', `org ${a.action} needs a team name${a.action === 'accept' || a.action === 'decline' ? ' or an invitation id' : ''}`);
     const need = NEEDS[a.action];
     if (need && (!a.user || (a.action === 'role' && !a.value))) throw new SfsError('USAGE', `org ${a.action} needs ${need}`);
-    if (a.action === 'role' && a.value !== 'admin' && a.value !== 'member') throw new SfsError('USAGE', `org role: role must be admin or member, not ${a.value}`);
+    if (a.action === 'role' && a.value !== 'admin' && a.value !== 'member')
+      throw new SfsError('USAGE', `org role: role must be admin or member, not ${a.value}`);
     const { api: client } = api(ctx);
     const name = a.name ?? '';
     const space = encodeURIComponent(name);
@@ -66,7 +68,9 @@ export const orgCommand: CommandModule<GlobalArgs, OrgArgs> = {
       case 'invite': {
         const { invitation } = await client.call<{ invitation: Invitation }>('POST', `/v1/orgs/${space}/invitations`, { username: a.user, role: a.role });
         if (ctx.json) return printJson('org invite', { invitation });
-        return print(`invited ${a.user} to ${invitation.space} as ${invitation.role} (${invitation.id}, until ${day(invitation.expires_at)}); ${a.user} becomes a member after accepting: sfs org accept ${invitation.space}`);
+        return print(
+          `invited ${a.user} to ${invitation.space} as ${invitation.role} (${invitation.id}, until ${day(invitation.expires_at)}); ${a.user} becomes a member after accepting: sfs org accept ${invitation.space}`,
+        );
       }
       case 'invitations': {
         const path = a.name ? `/v1/orgs/${space}/invitations` : '/v1/invitations';
@@ -126,7 +130,12 @@ export const orgCommand: CommandModule<GlobalArgs, OrgArgs> = {
       case 'members': {
         const { members } = await client.call('GET', `/v1/orgs/${space}/members`);
         if (ctx.json) return printJson('org members', { space: name, members });
-        return print(renderTable(['USER', 'ROLE'], (members as Array<{ username: string; role: string }>).map((m) => [m.username, m.role])));
+        return print(
+          renderTable(
+            ['USER', 'ROLE'],
+            (members as Array<{ username: string; role: string }>).map((m) => [m.username, m.role]),
+          ),
+        );
       }
     }
   }),

@@ -35,7 +35,8 @@ async function saveContext(ctx: Ctx, p: Project, text: string): Promise<boolean>
   return true;
 }
 
-const projectOption = <T>(y: Argv<T>) => y.option('project', { type: 'string', describe: 'a directory or a key like github.com/acme/app (default: the current directory\'s repository)' });
+const projectOption = <T>(y: Argv<T>) =>
+  y.option('project', { type: 'string', describe: "a directory or a key like github.com/acme/app (default: the current directory's repository)" });
 
 export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
   command: 'project',
@@ -67,10 +68,26 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
           const c = getProjectContext(db, p.key);
           const r = getRules(db, p.key);
           const counts = knowledgeCounts(db, p.key);
-          if (ctx.json) return printJson('project.show', { project: p.key, root: p.root, remote: p.remote, context: c, rules: r && { version: r.version, hash: r.hash, updated_at: r.updated_at }, knowledge_counts: counts });
+          if (ctx.json)
+            return printJson('project.show', {
+              project: p.key,
+              root: p.root,
+              remote: p.remote,
+              context: c,
+              rules: r && { version: r.version, hash: r.hash, updated_at: r.updated_at },
+              knowledge_counts: counts,
+            });
           print(`${color.bold(p.key)} ${color.dim(p.root)}`);
           print(`rules: ${r ? `version ${r.version}, hash ${r.hash}, ${shortTime(r.updated_at)}` : color.dim('none (sfs rules init)')}`);
-          print(`knowledge: ${Object.keys(counts).length ? Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') : color.dim('none')}`);
+          print(
+            `knowledge: ${
+              Object.keys(counts).length
+                ? Object.entries(counts)
+                    .map(([k, n]) => `${n} ${k}`)
+                    .join(', ')
+                : color.dim('none')
+            }`,
+          );
           print('');
           print(c ? c.text : color.dim('No context document (sfs project init).'));
         }),
@@ -92,7 +109,10 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
         command: 'set-context <file>',
         describe: 'Replace the context document with a file (- for stdin)',
         // nargs: without it yargs reads a lone "-" as an option marker and passes an empty string.
-        builder: (yy: Argv<ProjectArgs>) => yy.positional('file', { type: 'string', demandOption: true, describe: 'a file, or - for standard input' }).nargs('file', 1) as Argv<ProjectArgs & { file: string }>,
+        builder: (yy: Argv<ProjectArgs>) =>
+          yy.positional('file', { type: 'string', demandOption: true, describe: 'a file, or - for standard input' }).nargs('file', 1) as Argv<
+            ProjectArgs & { file: string }
+          >,
         handler: handler<ProjectArgs & { file: string }>(async (a, ctx) => {
           const p = chosenProject(a);
           let text: string;
@@ -128,7 +148,14 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
             .option('tag', { type: 'string', array: true }) as Argv<ProjectArgs & { kind: string; text: string; title?: string; tag?: string[] }>,
         handler: handler<ProjectArgs & { kind: string; text: string; title?: string; tag?: string[] }>(async (a, ctx) => {
           const p = chosenProject(a);
-          const r = await addKnowledge(await ctx.store(), { project: p.key, kind: a.kind, text: a.text, title: a.title, tags: a.tag, author: { kind: 'user', name: process.env.USER ?? null } });
+          const r = await addKnowledge(await ctx.store(), {
+            project: p.key,
+            kind: a.kind,
+            text: a.text,
+            title: a.title,
+            tags: a.tag,
+            author: { kind: 'user', name: process.env.USER ?? null },
+          });
           if (ctx.json) return printJson('project.add', { project: p.key, entry_id: r.entry_id });
           print(`${color.green('added')} ${a.kind} ${r.entry_id} to ${p.key}`);
         }),
@@ -143,7 +170,12 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
             .option('reason', { type: 'string', describe: 'why (kept with the removal)' }) as Argv<ProjectArgs & { entry: string; reason?: string }>,
         handler: handler<ProjectArgs & { entry: string; reason?: string }>(async (a, ctx) => {
           const p = chosenProject(a);
-          const r = await removeKnowledge(await ctx.store(), { project: p.key, entry: a.entry, reason: a.reason, author: { kind: 'user', name: process.env.USER ?? null } });
+          const r = await removeKnowledge(await ctx.store(), {
+            project: p.key,
+            entry: a.entry,
+            reason: a.reason,
+            author: { kind: 'user', name: process.env.USER ?? null },
+          });
           if (ctx.json) return printJson('project.remove', { project: p.key, entry_id: r.entry_id, removed: r.removed });
           if (!r.removed) return print(`${r.entry_id} was already removed from ${p.key}`);
           print(`${color.green('removed')} ${r.entry!.kind} ${r.entry_id} from ${p.key}${r.entry!.title ? ` ${color.dim(`(${r.entry!.title})`)}` : ''}`);
@@ -163,7 +195,9 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
           if (ctx.json) return printJson('project.knowledge', { project: p.key, entries });
           if (!entries.length) return print(color.dim(`No knowledge entries in ${p.key}${a.query ? ` match "${a.query}"` : ''}.`));
           for (const e of entries) {
-            print(`${color.cyan(e.kind.padEnd(10))} ${color.dim(e.entry_id)} ${color.dim(shortTime(e.created_at))} ${color.dim(`${e.author.kind}${e.author.name ? ` ${e.author.name}` : ''}`)} ${e.title ? color.bold(e.title) : ''}`);
+            print(
+              `${color.cyan(e.kind.padEnd(10))} ${color.dim(e.entry_id)} ${color.dim(shortTime(e.created_at))} ${color.dim(`${e.author.kind}${e.author.name ? ` ${e.author.name}` : ''}`)} ${e.title ? color.bold(e.title) : ''}`,
+            );
             print(`    ${e.text.replace(/\n/g, '\n    ')}`);
           }
         }),

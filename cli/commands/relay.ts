@@ -35,7 +35,11 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 for every interface)' })
       .option('database-url', { type: 'string', describe: 'postgres://… (default: $SFS_RELAY_DATABASE_URL, else embedded PGlite)' })
       .option('data-dir', { type: 'string', describe: 'embedded database directory (default: <data dir>/relay)' })
-      .option('handoff-ttl', { type: 'string', default: '7d', describe: 'how long a handoff can be accepted (90m, 12h, 7d, 2w) unless its sender says otherwise' })
+      .option('handoff-ttl', {
+        type: 'string',
+        default: '7d',
+        describe: 'how long a handoff can be accepted (90m, 12h, 7d, 2w) unless its sender says otherwise',
+      })
       .option('quota-bytes', { type: 'string', describe: 'event bytes each account may store, e.g. 10G (default 10G)' })
       .option('max-sockets-per-token', { type: 'number', describe: 'sync sockets one token may hold open (default 16)' })
       .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' }) as never,

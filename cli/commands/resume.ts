@@ -24,7 +24,10 @@ interface ResumeArgs extends GlobalArgs {
 }
 
 /** Writes the native session for `sessionRef` (shared by `sfs resume` and `sfs export --format <tool>`). */
-export async function writeNative(ctx: Ctx, o: { session: string; target?: string; project?: string; model?: string; maxTokens?: number; rules?: boolean }): Promise<ResumeResult> {
+export async function writeNative(
+  ctx: Ctx,
+  o: { session: string; target?: string; project?: string; model?: string; maxTokens?: number; rules?: boolean },
+): Promise<ResumeResult> {
   const store = await ctx.store();
   const db = await store.view();
   const id = resolveSession(db, o.session);
@@ -70,7 +73,8 @@ export function printWritten(r: ResumeResult): void {
   for (const line of describeMapping(r)) print(color.dim(`  ${line}`));
   if (r.rules) {
     for (const f of r.rules.files) {
-      if (f.action === 'created' || f.action === 'updated') print(`  ${color.green(f.action)} ${f.path} ${color.dim(`from the rules of ${r.rules.project} (version ${r.rules.version})`)}`);
+      if (f.action === 'created' || f.action === 'updated')
+        print(`  ${color.green(f.action)} ${f.path} ${color.dim(`from the rules of ${r.rules.project} (version ${r.rules.version})`)}`);
     }
     for (const w of r.rules.warnings) print(color.yellow(`  warning: ${w}`));
   }
@@ -91,7 +95,14 @@ export const resumeCommand: CommandModule<GlobalArgs, ResumeArgs> = {
   handler: async (a: ResumeArgs) => {
     let launch: { spec: LaunchSpec; result: ResumeResult } | null = null;
     await handler<ResumeArgs>(async (args, ctx) => {
-      const result = await writeNative(ctx, { session: args.session, target: args.in, project: args.project, model: args.model, maxTokens: args['max-tokens'], rules: true });
+      const result = await writeNative(ctx, {
+        session: args.session,
+        target: args.in,
+        project: args.project,
+        model: args.model,
+        maxTokens: args['max-tokens'],
+        rules: true,
+      });
       const writer = WRITERS[result.target];
       const spec = writer.launch(result.written, { model: args.model });
       const data = { ...summary(result), command: commandLine(spec) };

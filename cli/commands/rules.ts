@@ -91,7 +91,8 @@ export const rulesCommand: CommandModule<GlobalArgs, RulesArgs> = {
           const { p, rules } = await currentRules(ctx, a);
           if (!rules) throw new SfsError('NOT_FOUND', `${p.key} has no rules yet (sfs rules init)`);
           const st = targetStatuses(p.root, rules.text);
-          if (ctx.json) return printJson('rules.show', { ...rules, root: p.root, targets: st.map((s) => ({ tool: s.target.tool, path: s.target.path, state: s.state })) });
+          if (ctx.json)
+            return printJson('rules.show', { ...rules, root: p.root, targets: st.map((s) => ({ tool: s.target.tool, path: s.target.path, state: s.state })) });
           print(color.dim(`# ${p.key} · version ${rules.version} · hash ${rules.hash} · ${shortTime(rules.updated_at)}`));
           for (const s of st) print(color.dim(`#   ${s.target.path.padEnd(32)} ${STATE_TEXT[s.state]}`));
           print('');
@@ -115,7 +116,8 @@ export const rulesCommand: CommandModule<GlobalArgs, RulesArgs> = {
             const c = r.action === 'skipped' ? color.yellow : r.action === 'unchanged' ? color.dim : color.green;
             print(`${c(r.action.padEnd(15))} ${r.path}${r.action === 'skipped' ? color.dim(` — ${STATE_TEXT[r.state]}`) : ''}`);
           }
-          if (results.some((r) => r.action === 'skipped')) print(color.dim('Files written by hand are left alone; --force overwrites them (keeping a .sfs-backup).'));
+          if (results.some((r) => r.action === 'skipped'))
+            print(color.dim('Files written by hand are left alone; --force overwrites them (keeping a .sfs-backup).'));
         }),
       } as CommandModule<RulesArgs, CompileArgs>)
       .demandCommand(1, 'use `sfs rules init|edit|show|compile`') as Argv<RulesArgs>,

@@ -38,14 +38,24 @@ export const searchCommand: CommandModule<GlobalArgs, Args> = {
       limit: a.limit ?? (ctx.config['search.limit'] as number),
       raw: a.raw,
     });
-    if (ctx.json) return printJson('search', { query: a.query, hits: hits.map((h) => ({ ...h, snippet: h.snippet.replace(/[\u0002\u0003]/g, '') , snippet_marked: h.snippet.replace(/\u0002/g, '<<').replace(/\u0003/g, '>>') })) });
+    if (ctx.json)
+      return printJson('search', {
+        query: a.query,
+        hits: hits.map((h) => ({
+          ...h,
+          snippet: h.snippet.replace(/[\u0002\u0003]/g, ''),
+          snippet_marked: h.snippet.replace(/\u0002/g, '<<').replace(/\u0003/g, '>>'),
+        })),
+      });
     if (!hits.length) {
       print(color.dim(`No matches for "${a.query}".`));
       return;
     }
     for (const h of hits) {
       const where = h.kind === 'message' ? `${h.role} ${h.msg_id}` : 'title/path';
-      print(`${color.cyan(h.session_id.slice(0, 12))} ${color.dim(shortTime(h.timestamp))} ${color.dim(h.tool ?? '')} ${color.bold(truncate(h.title, 50))} ${color.dim(where)}`);
+      print(
+        `${color.cyan(h.session_id.slice(0, 12))} ${color.dim(shortTime(h.timestamp))} ${color.dim(h.tool ?? '')} ${color.bold(truncate(h.title, 50))} ${color.dim(where)}`,
+      );
       print(`    ${highlight(h.snippet)}`);
     }
   }),

@@ -32,7 +32,8 @@ export function sensitive(paths: { dataDir: string; configDir: string; stateDir:
 export const securityCommand: CommandModule<GlobalArgs, GlobalArgs & { action: 'scan'; fix?: boolean }> = {
   command: 'security <action>',
   describe: 'scan: check permissions of the store, config and token files, and look for credentials in plain config (--fix tightens modes)',
-  builder: (y) => y.positional('action', { choices: ['scan'] as const, demandOption: true }).option('fix', { type: 'boolean', describe: 'chmod what is too open' }) as never,
+  builder: (y) =>
+    y.positional('action', { choices: ['scan'] as const, demandOption: true }).option('fix', { type: 'boolean', describe: 'chmod what is too open' }) as never,
   handler: handler(async (a, ctx) => {
     const problems: Problem[] = [];
     for (const [p, want] of sensitive(ctx.paths)) {
@@ -44,7 +45,11 @@ export const securityCommand: CommandModule<GlobalArgs, GlobalArgs & { action: '
           chmodSync(p, want);
           fixed = true;
         }
-        problems.push({ path: p, problem: `mode ${mode.toString(8).padStart(4, '0')} lets other users read it (want ${want.toString(8).padStart(4, '0')})`, fixed });
+        problems.push({
+          path: p,
+          problem: `mode ${mode.toString(8).padStart(4, '0')} lets other users read it (want ${want.toString(8).padStart(4, '0')})`,
+          fixed,
+        });
       }
     }
     const config = join(ctx.paths.configDir, 'config.json');
@@ -56,7 +61,11 @@ export const securityCommand: CommandModule<GlobalArgs, GlobalArgs & { action: '
         parsed = readFileSync(config, 'utf8');
       }
       for (const f of scanValue(parsed).filter((x) => x.kind === 'secret')) {
-        problems.push({ path: `${config}#${f.path}`, problem: `looks like a credential (${f.detector}, ${f.preview}); keep tokens out of config (sfs auth login stores them 0600)`, fixed: false });
+        problems.push({
+          path: `${config}#${f.path}`,
+          problem: `looks like a credential (${f.detector}, ${f.preview}); keep tokens out of config (sfs auth login stores them 0600)`,
+          fixed: false,
+        });
       }
     }
     if (ctx.json) printJson('security scan', { problems });
@@ -69,12 +78,13 @@ export const securityCommand: CommandModule<GlobalArgs, GlobalArgs & { action: '
 export const dlpCommand: CommandModule<GlobalArgs, GlobalArgs & { action: 'scan'; session: string }> = {
   command: 'dlp <action> <session>',
   describe: 'scan: list the secrets and personal data a session holds (what sync would redact or block)',
-  builder: (y) => y.positional('action', { choices: ['scan'] as const, demandOption: true }).positional('session', { type: 'string', demandOption: true }) as never,
+  builder: (y) =>
+    y.positional('action', { choices: ['scan'] as const, demandOption: true }).positional('session', { type: 'string', demandOption: true }) as never,
   handler: handler(async (a, ctx) => {
     const store = await ctx.store();
     const id = resolveSession(await store.view(), a.session);
     const findings: Array<Finding & { event: string }> = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.log.readSession(id, after, 1000);
       if (!page.length) break;
       for (const e of page) if (e.body) for (const f of scanValue(e.body)) findings.push({ ...f, event: `${e.origin}:${e.seq}` });
@@ -82,7 +92,8 @@ export const dlpCommand: CommandModule<GlobalArgs, GlobalArgs & { action: 'scan'
     }
     if (ctx.json) return printJson('dlp scan', { session: id, findings });
     if (!findings.length) return print(`${id}: nothing found`);
-    for (const f of findings) print(`${f.kind === 'secret' ? color.red(f.detector) : color.yellow(f.detector)}  ${f.preview}  ${color.dim(`${f.event} ${f.path}`)}`);
+    for (const f of findings)
+      print(`${f.kind === 'secret' ? color.red(f.detector) : color.yellow(f.detector)}  ${f.preview}  ${color.dim(`${f.event} ${f.path}`)}`);
     print(`${plural(findings.length, 'finding')} in ${id}`);
     if (findings.some((f) => f.kind === 'secret')) process.exitCode = 1;
   }),

@@ -31,7 +31,8 @@ async function pushOne(ctx: Ctx, ref: string): Promise<{ id: string; pushed: num
 export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
   command: 'push <session>',
   describe: 'Send a session to the relay (your other machines get it), or share it into a team space with --space',
-  builder: (y) => y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'team space to share it into' }) as never,
+  builder: (y) =>
+    y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'team space to share it into' }) as never,
   handler: handler(async (a, ctx) => {
     // Pushed first: the relay lets an account share only a session with its own events there.
     const one = await pushOne(ctx, a.session);
@@ -52,7 +53,9 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
       }
     }
     if (ctx.json) return printJson('push', { session: id, pushed, space: a.space ?? null, copied: shared?.copied ?? null, withheld: shared?.withheld ?? null });
-    print(`pushed ${id} (${plural(pushed, 'new event')})${a.space ? `; shared into ${a.space} (${plural(shared!.copied, 'event')} copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`);
+    print(
+      `pushed ${id} (${plural(pushed, 'new event')})${a.space ? `; shared into ${a.space} (${plural(shared!.copied, 'event')} copied${shared!.withheld ? `, ${shared!.withheld} pushed again, scrubbed for ${a.space}` : ''})` : ''}`,
+    );
   }),
 };
 
@@ -85,12 +88,18 @@ async function remoteSessions(ctx: Ctx, space?: string): Promise<RemoteSession[]
 export const pullCommand: CommandModule<GlobalArgs, IdArgs> = {
   command: 'pull <session>',
   describe: 'Fetch a session from the relay into this store (an id or id prefix of at least 4 characters, as sfs list-remote shows it)',
-  builder: (y) => y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'only from this space' }) as never,
+  builder: (y) =>
+    y.positional('session', { type: 'string', demandOption: true }).option('space', { type: 'string', describe: 'only from this space' }) as never,
   handler: handler(async (a, ctx) => {
-    const id = resolveRemoteSession(a.session, (await remoteSessions(ctx, a.space)).map((r) => r.session));
+    const id = resolveRemoteSession(
+      a.session,
+      (await remoteSessions(ctx, a.space)).map((r) => r.session),
+    );
     const r = await fetchInto(ctx, id, a.space);
     if (ctx.json) return printJson('pull', { session: id, ...r });
-    print(`pulled ${id}: ${plural(r.written, 'new event')}, ${r.duplicates} already here${r.restored ? ` (${plural(r.restored, 'evicted event')} restored)` : ''}`);
+    print(
+      `pulled ${id}: ${plural(r.written, 'new event')}, ${r.duplicates} already here${r.restored ? ` (${plural(r.restored, 'evicted event')} restored)` : ''}`,
+    );
   }),
 };
 
@@ -102,7 +111,12 @@ export const listRemoteCommand: CommandModule<GlobalArgs, GlobalArgs & { space?:
     const rows = await remoteSessions(ctx, a.space);
     if (ctx.json) return printJson('list-remote', { sessions: rows });
     if (!rows.length) return print('no sessions on the relay yet');
-    print(renderTable(['SPACE', 'SESSION', 'EVENTS', 'LAST', ''], rows.map((r) => [r.space, r.session, String(r.events), shortTime(new Date(r.last_ts).toISOString()), r.purged ? 'purged' : ''])));
+    print(
+      renderTable(
+        ['SPACE', 'SESSION', 'EVENTS', 'LAST', ''],
+        rows.map((r) => [r.space, r.session, String(r.events), shortTime(new Date(r.last_ts).toISOString()), r.purged ? 'purged' : '']),
+      ),
+    );
   }),
 };
 
@@ -116,13 +130,14 @@ interface HandoffArgs extends GlobalArgs {
 
 export const handoffCommand: CommandModule<GlobalArgs, HandoffArgs> = {
   command: 'handoff [session]',
-  describe: 'Hand a session, as it is now, to another account (they take it once with sfs pull-handoff); again to the same account extends the pending handoff to the session\'s current end',
+  describe:
+    "Hand a session, as it is now, to another account (they take it once with sfs pull-handoff); again to the same account extends the pending handoff to the session's current end",
   builder: (y) =>
     y
       .positional('session', { type: 'string', describe: 'the session to hand off' })
       .option('to', { type: 'string', describe: 'recipient username' })
       .option('message', { type: 'string', describe: 'a note for the recipient' })
-      .option('expires', { type: 'string', describe: 'how long it can be accepted (90m, 12h, 7d, 2w; default: the relay\'s, 7 days)' })
+      .option('expires', { type: 'string', describe: "how long it can be accepted (90m, 12h, 7d, 2w; default: the relay's, 7 days)" })
       .option('cancel', { type: 'string', describe: 'withdraw a handoff you made that was not accepted yet (hnd_… id)' }) as never,
   handler: handler(async (a, ctx) => {
     const { api: client } = api(ctx);
@@ -136,7 +151,12 @@ export const handoffCommand: CommandModule<GlobalArgs, HandoffArgs> = {
     if (!a.to) throw new SfsError('USAGE', 'sfs handoff needs --to USER (the recipient)');
     const expiresInMs = a.expires === undefined ? undefined : parseDurationMs(a.expires, '--expires');
     const { id } = await pushOne(ctx, a.session);
-    const h = await client.call('POST', '/v1/handoffs', { session: id, to: a.to, message: a.message ?? null, ...(expiresInMs ? { expires_in_ms: expiresInMs } : {}) });
+    const h = await client.call('POST', '/v1/handoffs', {
+      session: id,
+      to: a.to,
+      message: a.message ?? null,
+      ...(expiresInMs ? { expires_in_ms: expiresInMs } : {}),
+    });
     if (ctx.json) return printJson('handoff', h);
     const until = shortTime(h.expires_at);
     if (h.extended) print(`updated handoff ${h.id} of ${id} to ${a.to}: it now hands over the session as it is now (expires ${until})`);
@@ -164,15 +184,23 @@ export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handof
     if (a.handoff === undefined) {
       const me = (await client.call('GET', '/v1/me')).account.username as string;
       const all = (await client.call('GET', '/v1/handoffs')).handoffs as PendingHandoff[];
-      const pending = all.filter((h) => h.to === me && h.state === 'pending').map((h) => ({ id: h.id, from: h.from, session: h.session, message: h.message, created_at: h.created_at, expires_at: h.expires_at }));
+      const pending = all
+        .filter((h) => h.to === me && h.state === 'pending')
+        .map((h) => ({ id: h.id, from: h.from, session: h.session, message: h.message, created_at: h.created_at, expires_at: h.expires_at }));
       if (ctx.json) return printJson('pull-handoff', { handoffs: pending });
       if (!pending.length) return print('no handoffs waiting for you');
-      return print(renderTable(['ID', 'FROM', 'SESSION', 'MESSAGE', 'CREATED', 'EXPIRES'], pending.map((h) => [h.id, h.from, h.session, h.message ?? '', shortTime(h.created_at), shortTime(h.expires_at)])));
+      return print(
+        renderTable(
+          ['ID', 'FROM', 'SESSION', 'MESSAGE', 'CREATED', 'EXPIRES'],
+          pending.map((h) => [h.id, h.from, h.session, h.message ?? '', shortTime(h.created_at), shortTime(h.expires_at)]),
+        ),
+      );
     }
     const h = await client.call('POST', `/v1/handoffs/${encodeURIComponent(a.handoff)}/accept`);
     const r = await fetchInto(ctx, h.session);
     if (ctx.json) return printJson('pull-handoff', { ...h, written: r.written });
-    if (h.already_accepted) return print(`handoff ${h.id} was already taken (${shortTime(h.accepted_at)}): nothing more was copied; ${plural(r.written, 'new event')} in this store`);
+    if (h.already_accepted)
+      return print(`handoff ${h.id} was already taken (${shortTime(h.accepted_at)}): nothing more was copied; ${plural(r.written, 'new event')} in this store`);
     print(`took ${h.session} (${plural(r.written, 'new event')})${h.message ? `: “${h.message}”` : ''}`);
   }),
 };

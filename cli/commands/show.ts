@@ -65,7 +65,10 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
       ['updated', shortTime(d.updated_at)],
       ['duration', formatDuration(d.duration_ms)],
       ['forked from', d.fork ? `${d.fork.from} at ${d.fork.at_msg ?? '(start)'}${d.fork.checkpoint ? ` (checkpoint ${d.fork.checkpoint})` : ''}` : null],
-      ['resumed from', d.resume ? `${d.resume.from}${d.resume.tool ? ` (${d.resume.tool})` : ''}${d.resume.at_message ? ` at message ${d.resume.at_message}` : ''}` : null],
+      [
+        'resumed from',
+        d.resume ? `${d.resume.from}${d.resume.tool ? ` (${d.resume.tool})` : ''}${d.resume.at_message ? ` at message ${d.resume.at_message}` : ''}` : null,
+      ],
       ['resumed as', d.resumed_into.map((r) => `${r.id}${r.tool ? ` (${r.tool})` : ''}`).join(', ') || null],
       ['sub-agent of', d.parent_session_id],
       ['forks', d.children.forks.join(', ') || null],

@@ -29,7 +29,8 @@ const sessionsWord = (n: number) => `${n} session${n === 1 ? '' : 's'}`;
 
 const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
   command: 'prune',
-  describe: 'Free disk space: evict deleted sessions (and with --older-than, inactive ones) from this machine only; they stay on the relay and your other machines',
+  describe:
+    'Free disk space: evict deleted sessions (and with --older-than, inactive ones) from this machine only; they stay on the relay and your other machines',
   builder: (y: Argv<GlobalArgs>) =>
     y
       .option('dry-run', { type: 'boolean', describe: 'list what would be evicted' })
@@ -40,11 +41,20 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     const candidates = pruneCandidates(await store.view(), { olderThanDays: a['older-than'] ? parseDays(a['older-than'], '--older-than') : undefined });
     // Signed in: only what the relay holds in full may go (it can be fetched back); the rest is kept.
     const creds = readCredentials(ctx.paths);
-    const held = creds && candidates.length ? await sessionsHeldByRelay(store.log, new RelayApi(creds.relay, creds.token), candidates.map((c) => c.id)) : undefined;
+    const held =
+      creds && candidates.length
+        ? await sessionsHeldByRelay(
+            store.log,
+            new RelayApi(creds.relay, creds.token),
+            candidates.map((c) => c.id),
+          )
+        : undefined;
     const evict = held ? candidates.filter((c) => held.has(c.id)) : candidates;
     const kept = held ? candidates.filter((c) => !held.has(c.id)) : [];
     const size = evict.reduce((n, c) => n + c.message_bytes, 0);
-    const keptNote = kept.length ? `${sessionsWord(kept.length)} not yet synced to ${creds!.relay} ${kept.length === 1 ? 'was' : 'were'} kept (sfs sync now, then prune again)` : '';
+    const keptNote = kept.length
+      ? `${sessionsWord(kept.length)} not yet synced to ${creds!.relay} ${kept.length === 1 ? 'was' : 'were'} kept (sfs sync now, then prune again)`
+      : '';
     const report = { signed_in: !!creds, relay: creds?.relay ?? null, evicted: evict, kept_unsynced: kept };
     if (a['dry-run'] || !evict.length) {
       if (ctx.json) return printJson('storage.prune', { dryRun: !!a['dry-run'], ...report, bytes_before: null, bytes_after: null, freed_bytes: 0 });
@@ -62,17 +72,33 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
     if (!a.yes) {
       // Nothing goes by surprise: without a terminal to ask on, only --yes evicts.
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        throw new SfsError('USAGE', `storage prune needs --yes when there is no terminal to ask on: ${sessionsWord(evict.length)} would be evicted (--dry-run lists them)`);
+        throw new SfsError(
+          'USAGE',
+          `storage prune needs --yes when there is no terminal to ask on: ${sessionsWord(evict.length)} would be evicted (--dry-run lists them)`,
+        );
       }
       if (!ctx.json) print(table(evict));
       if (!(await confirm(`Evict ${sessionsWord(evict.length)} (${bytes(size)} of messages) from this machine? ${where}`))) {
         throw new SfsError('USAGE', `storage prune not confirmed: nothing evicted`);
       }
     }
-    const r = await evictSessions(store, evict.map((c) => c.id));
+    const r = await evictSessions(
+      store,
+      evict.map((c) => c.id),
+    );
     const freed = r.bytes_before - r.bytes_after;
-    if (ctx.json) return printJson('storage.prune', { dryRun: false, ...report, evicted: evict.filter((c) => r.evicted.includes(c.id)), bytes_before: r.bytes_before, bytes_after: r.bytes_after, freed_bytes: freed });
-    print(`evicted ${sessionsWord(r.evicted.length)} from this machine; the store went from ${bytes(r.bytes_before)} to ${bytes(r.bytes_after)} (${freed >= 0 ? `${bytes(freed)} freed` : `${bytes(-freed)} more`})`);
+    if (ctx.json)
+      return printJson('storage.prune', {
+        dryRun: false,
+        ...report,
+        evicted: evict.filter((c) => r.evicted.includes(c.id)),
+        bytes_before: r.bytes_before,
+        bytes_after: r.bytes_after,
+        freed_bytes: freed,
+      });
+    print(
+      `evicted ${sessionsWord(r.evicted.length)} from this machine; the store went from ${bytes(r.bytes_before)} to ${bytes(r.bytes_after)} (${freed >= 0 ? `${bytes(freed)} freed` : `${bytes(-freed)} more`})`,
+    );
     if (!creds) print(color.dim('not signed in to a relay: the evicted sessions are gone for good'));
     else print(color.dim('sfs list --evicted shows them; sfs pull ID fetches one back'));
     if (keptNote) print(keptNote);
@@ -80,7 +106,10 @@ const pruneCommand: CommandModule<GlobalArgs, PruneArgs> = {
 };
 
 function table(rows: PruneCandidate[]): string {
-  return renderTable(['SESSION', 'WHY', 'UPDATED', 'MSGS', 'TITLE'], rows.map((c) => [c.id.slice(0, 12), c.reason, shortTime(c.updated_at), String(c.message_count), truncate(c.title, 50)]));
+  return renderTable(
+    ['SESSION', 'WHY', 'UPDATED', 'MSGS', 'TITLE'],
+    rows.map((c) => [c.id.slice(0, 12), c.reason, shortTime(c.updated_at), String(c.message_count), truncate(c.title, 50)]),
+  );
 }
 
 export const storageCommand: CommandModule<GlobalArgs, GlobalArgs> = {

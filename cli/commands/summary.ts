@@ -31,10 +31,28 @@ function render(s: WorkSummary, period?: string): void {
   );
   list('Files read', s.files_read);
   list('Files written', s.files_written);
-  list('Commands', s.commands.map((c) => `${c.failed ? color.red('✗') : color.green('✓')} ${truncate(c.command, 120)}${c.exit_code !== null && c.exit_code !== 0 ? color.dim(` (exit ${c.exit_code})`) : ''}`));
-  list('Tests', s.tests.map((t) => `${t.outcome === 'passed' ? color.green('passed') : t.outcome === 'failed' ? color.red('failed') : color.dim('unknown')} ${truncate(t.command, 110)}`));
-  list('Packages installed', s.packages.map((p) => `${p.manager}: ${p.packages.join(' ')}`));
-  list('Errors', s.errors.map((e) => `${color.dim(e.tool)} ${truncate(e.message, 140)}`));
+  list(
+    'Commands',
+    s.commands.map(
+      (c) =>
+        `${c.failed ? color.red('✗') : color.green('✓')} ${truncate(c.command, 120)}${c.exit_code !== null && c.exit_code !== 0 ? color.dim(` (exit ${c.exit_code})`) : ''}`,
+    ),
+  );
+  list(
+    'Tests',
+    s.tests.map(
+      (t) =>
+        `${t.outcome === 'passed' ? color.green('passed') : t.outcome === 'failed' ? color.red('failed') : color.dim('unknown')} ${truncate(t.command, 110)}`,
+    ),
+  );
+  list(
+    'Packages installed',
+    s.packages.map((p) => `${p.manager}: ${p.packages.join(' ')}`),
+  );
+  list(
+    'Errors',
+    s.errors.map((e) => `${color.dim(e.tool)} ${truncate(e.message, 140)}`),
+  );
 }
 
 export const summaryCommand: CommandModule<GlobalArgs, Args> = {
@@ -56,8 +74,16 @@ export const summaryCommand: CommandModule<GlobalArgs, Args> = {
       if (ctx.json) return printJson('summary', { since: start.toISOString(), until: end.toISOString(), ...r });
       if (!r.sessions.length) return print(color.dim('No sessions today.'));
       const t = r.totals;
-      print(color.bold(`Today: ${plural(t.sessions, 'session')} · ${formatDuration(t.active_ms)} active · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`));
-      print(color.dim(`Active: wall-clock time today between messages at most ${IDLE_GAP_MS / 60_000} min apart; sessions side by side count once${t.session_active_ms > t.active_ms ? ` (${formatDuration(t.session_active_ms)} added up per session)` : ''}.`));
+      print(
+        color.bold(
+          `Today: ${plural(t.sessions, 'session')} · ${formatDuration(t.active_ms)} active · ${formatTokens(t.usage.input_tokens + t.usage.cache_read_tokens + t.usage.cache_write_tokens)} in / ${formatTokens(t.usage.output_tokens)} out · ${formatCost(t.cost_usd)}`,
+        ),
+      );
+      print(
+        color.dim(
+          `Active: wall-clock time today between messages at most ${IDLE_GAP_MS / 60_000} min apart; sessions side by side count once${t.session_active_ms > t.active_ms ? ` (${formatDuration(t.session_active_ms)} added up per session)` : ''}.`,
+        ),
+      );
       for (const s of r.sessions) {
         print('');
         render(s, 'today');

@@ -68,9 +68,22 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
     const personal = spaces.find((s) => s.kind === 'personal');
     const pushed = personal ? ((await store.log.getCursor<number>(pushedKey(creds.relay, personal.id))) ?? 0) : undefined;
     const own = info.origins[info.origin] ?? 0;
-    const pulls = await Promise.all(spaces.map(async (s) => ({ space: s.name, cursor: (await store.log.getCursor<number>(cursorKey(creds.relay, s.id))) ?? 0 })));
+    const pulls = await Promise.all(
+      spaces.map(async (s) => ({ space: s.name, cursor: (await store.log.getCursor<number>(cursorKey(creds.relay, s.id))) ?? 0 })),
+    );
     const blocked = ((await store.log.getCursor<string[]>(BLOCKED_KEY)) ?? []).length;
-    const out = { relay: creds.relay, username: creds.username, reachable, mode: settings.mode, watched: settings.watch.length, origin: info.origin, local_seq: own, pushed_seq: pushed ?? null, pull_cursors: pulls, dlp_blocked: blocked };
+    const out = {
+      relay: creds.relay,
+      username: creds.username,
+      reachable,
+      mode: settings.mode,
+      watched: settings.watch.length,
+      origin: info.origin,
+      local_seq: own,
+      pushed_seq: pushed ?? null,
+      pull_cursors: pulls,
+      dlp_blocked: blocked,
+    };
     if (ctx.json) return printJson('sync status', out);
     print(`relay     ${creds.relay} (${reachable ? 'reachable' : 'unreachable'}) as ${creds.username}`);
     print(`autosync  ${settings.mode}${settings.mode === 'selective' ? `, ${settings.watch.length} watched` : ''}`);

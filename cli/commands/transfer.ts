@@ -79,7 +79,7 @@ interface ImportArgs extends GlobalArgs {
 
 export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
   command: 'import [paths..]',
-  describe: 'Import .sfs directories (all validated before any is written), or capture a tool\'s existing history (--from TOOL | --all)',
+  describe: "Import .sfs directories (all validated before any is written), or capture a tool's existing history (--from TOOL | --all)",
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('paths', { type: 'string', array: true, default: [] as string[], describe: '.sfs directories' })
@@ -89,12 +89,17 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     const capture = a.from !== undefined || !!a.all;
     if (a.from !== undefined && a.all) throw new SfsError('USAGE', 'give --from TOOL or --all, not both');
     if (capture && a.paths.length) throw new SfsError('USAGE', 'give .sfs paths or --from/--all, not both');
-    if (!capture && !a.paths.length) throw new SfsError('USAGE', 'name .sfs directories to import, or --from TOOL / --all to capture a tool\'s history');
+    if (!capture && !a.paths.length) throw new SfsError('USAGE', "name .sfs directories to import, or --from TOOL / --all to capture a tool's history");
     if (capture) return (await import('./capture-import.js')).runCaptureImport(a.from, !!a.all, ctx);
     const store = await ctx.store();
     const results = await importSfs(store, a.paths, {
       limits: { maxMessagesBytes: ctx.config['import.max_messages_bytes'] as number },
-      onSession: ctx.json ? undefined : (r) => print(`${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${plural(r.messages_added, 'message')} · ${r.path}`)}`),
+      onSession: ctx.json
+        ? undefined
+        : (r) =>
+            print(
+              `${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${plural(r.messages_added, 'message')} · ${r.path}`)}`,
+            ),
     });
     if (ctx.json) return printJson('import', { results });
     const n = (s: string) => results.filter((r) => r.status === s).length;

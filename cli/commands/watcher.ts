@@ -40,15 +40,29 @@ function toggle(on: boolean) {
 
 const list = handler<GlobalArgs>(async (_a, ctx) => {
   const plan = watchPlan(ADAPTERS, loadConfig(ctx.paths), adapterEnv());
-  if (ctx.json) return printJson('watcher.list', { tools: plan.map((p) => ({ tool: p.tool, setting: p.setting, watched: p.watched, store_found: p.found, store_dirs: p.existing.length ? p.existing : p.storeDirs })) });
-  const rows = plan.map((p) => [p.tool, p.watched ? color.green('yes') : color.dim('no'), p.setting, p.found ? p.existing.join(', ') : color.dim(`none (${p.storeDirs[0] ?? '-'})`)]);
+  if (ctx.json)
+    return printJson('watcher.list', {
+      tools: plan.map((p) => ({
+        tool: p.tool,
+        setting: p.setting,
+        watched: p.watched,
+        store_found: p.found,
+        store_dirs: p.existing.length ? p.existing : p.storeDirs,
+      })),
+    });
+  const rows = plan.map((p) => [
+    p.tool,
+    p.watched ? color.green('yes') : color.dim('no'),
+    p.setting,
+    p.found ? p.existing.join(', ') : color.dim(`none (${p.storeDirs[0] ?? '-'})`),
+  ]);
   print(renderTable(['TOOL', 'WATCHED', 'SETTING', 'STORE'], rows));
   print(color.dim('auto = watched when its store exists; `sfs watcher enable|disable TOOL` changes it'));
 });
 
 export const watcherCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: 'watcher',
-  describe: "Choose which tools the daemon watches (list, enable, disable)",
+  describe: 'Choose which tools the daemon watches (list, enable, disable)',
   builder: (y: Argv<GlobalArgs>) =>
     y
       .command({ command: 'list', describe: 'Each tool: watched or not, and where its store is', handler: list } as CommandModule<GlobalArgs, GlobalArgs>)

@@ -63,7 +63,10 @@ export async function stopDaemon(paths: SfsPaths, timeoutMs = 60_000): Promise<P
     return running;
   }
   if (!(await waitForExit(running.pid, timeoutMs))) {
-    throw new SfsError('IO', `the daemon (pid ${running.pid}) did not stop within ${Math.round(timeoutMs / 1000)}s; \`kill ${running.pid}\` ends it (nothing captured is lost)`);
+    throw new SfsError(
+      'IO',
+      `the daemon (pid ${running.pid}) did not stop within ${Math.round(timeoutMs / 1000)}s; \`kill ${running.pid}\` ends it (nothing captured is lost)`,
+    );
   }
   return running;
 }

@@ -70,5 +70,7 @@ export function formatLogLine(line: string): string {
   const fields = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  return `${String(ts ?? '').replace('T', ' ').slice(0, 19)} ${String(level ?? '').padEnd(5)} ${String(msg ?? '')}${fields ? ' ' + fields : ''}`;
+  return `${String(ts ?? '')
+    .replace('T', ' ')
+    .slice(0, 19)} ${String(level ?? '').padEnd(5)} ${String(msg ?? '')}${fields ? ' ' + fields : ''}`;
 }

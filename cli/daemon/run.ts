@@ -253,9 +253,16 @@ class Daemon {
     s.messagesAdded += r.messagesAdded;
     if (!r.failed) s.lastCaptureAt = new Date().toISOString();
     // One warning per file and kind of problem, with a count: a file with hundreds of bad lines is one line.
-    for (const g of groupProblems(r.problems)) this.problem(job.tool, { path: g.path, ...(g.where ? { where: g.where } : {}), message: groupMessage(g) }, g.count);
+    for (const g of groupProblems(r.problems))
+      this.problem(job.tool, { path: g.path, ...(g.where ? { where: g.where } : {}), message: groupMessage(g) }, g.count);
     if (r.messagesAdded || r.messagesRevised || r.sessionsNew) {
-      this.log.info('captured', { tool: job.tool, path: job.source.path, messages_added: r.messagesAdded, messages_revised: r.messagesRevised, sessions_new: r.sessionsNew });
+      this.log.info('captured', {
+        tool: job.tool,
+        path: job.source.path,
+        messages_added: r.messagesAdded,
+        messages_revised: r.messagesRevised,
+        sessions_new: r.sessionsNew,
+      });
     }
     return r.failed ? { failed: true, error: r.problems[r.problems.length - 1]?.message } : { failed: false };
   }

@@ -29,9 +29,19 @@ export async function checkDaemon(paths: SfsPaths, opts: { fix: boolean }): Prom
     const watched = current.tools.filter((t) => t.watched).map((t) => t.tool);
     Object.assign(data, { status_age_ms: age, watched, quarantined });
     const base = `running (pid ${running.pid}, ${current.phase}), watching ${watched.length ? watched.join(', ') : 'no tools'}`;
-    if (age > STALE_STATUS_MS) return result('daemon', 'Daemon', 'warn', `${base}; but its status is ${Math.round(age / 1000)}s old (stuck?)`, data, ['`sfs daemon logs` shows what it is doing; `sfs daemon restart` restarts it']);
+    if (age > STALE_STATUS_MS)
+      return result('daemon', 'Daemon', 'warn', `${base}; but its status is ${Math.round(age / 1000)}s old (stuck?)`, data, [
+        '`sfs daemon logs` shows what it is doing; `sfs daemon restart` restarts it',
+      ]);
     if (quarantined.length) {
-      return result('daemon', 'Daemon', 'warn', `${base}; ${plural(quarantined.length, 'quarantined source')}`, data, quarantined.map((q) => `${q.tool} ${q.path}: ${plural(q.failures, 'failure')}, last: ${q.error ?? '-'}`));
+      return result(
+        'daemon',
+        'Daemon',
+        'warn',
+        `${base}; ${plural(quarantined.length, 'quarantined source')}`,
+        data,
+        quarantined.map((q) => `${q.tool} ${q.path}: ${plural(q.failures, 'failure')}, last: ${q.error ?? '-'}`),
+      );
     }
     return result('daemon', 'Daemon', 'ok', base, data);
   }

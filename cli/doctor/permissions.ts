@@ -24,12 +24,8 @@ export function checkPermissions(paths: SfsPaths): CheckResult {
   }
   const data = { checked, problems };
   if (!problems.length) return result('permissions', 'Permissions', 'ok', `${checked} store, config and credential paths are private to you`, data);
-  return result(
-    'permissions',
-    'Permissions',
-    'fail',
-    `${problems.length} ${problems.length === 1 ? 'path is' : 'paths are'} readable by other users`,
-    data,
-    [...problems.map((p) => `${p.path}: mode ${p.mode}, want ${p.want}`), '`sfs security scan --fix` tightens them'],
-  );
+  return result('permissions', 'Permissions', 'fail', `${problems.length} ${problems.length === 1 ? 'path is' : 'paths are'} readable by other users`, data, [
+    ...problems.map((p) => `${p.path}: mode ${p.mode}, want ${p.want}`),
+    '`sfs security scan --fix` tightens them',
+  ]);
 }

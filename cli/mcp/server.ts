@@ -18,7 +18,7 @@ export async function serveMcp(paths: SfsPaths, cwd = process.cwd()): Promise<vo
     {
       capabilities: { tools: {} },
       instructions:
-        'SessionFS holds past AI coding sessions of every tool on this machine (and the team\'s, when synced), plus the project\'s shared context, rules and knowledge. Search it before re-solving a problem; record decisions and discoveries with add_knowledge.',
+        "SessionFS holds past AI coding sessions of every tool on this machine (and the team's, when synced), plus the project's shared context, rules and knowledge. Search it before re-solving a problem; record decisions and discoveries with add_knowledge.",
     },
   );
   const pool = new StorePool(paths);

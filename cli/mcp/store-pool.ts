@@ -44,7 +44,12 @@ export class StorePool {
     const s = this.store;
     this.store = undefined;
     if (!s) return this.closing;
-    this.closing = s.then((st) => st.close(), () => undefined).catch(() => undefined);
+    this.closing = s
+      .then(
+        (st) => st.close(),
+        () => undefined,
+      )
+      .catch(() => undefined);
     return this.closing;
   }
 }

@@ -17,6 +17,9 @@ export function applyRulesForResume(db: ProjectionDb, dir: string, tool: string)
   const files = writeRuleTargets(p.root, rules.text, { tool });
   const warnings = files
     .filter((f) => f.action === 'skipped')
-    .map((f) => `${f.path} was ${f.state === 'edited' ? 'edited by hand since compiled' : 'written by hand'}; left alone, so it may differ from the rules of ${p.key} (sfs rules compile --tool ${tool} --force replaces it)`);
+    .map(
+      (f) =>
+        `${f.path} was ${f.state === 'edited' ? 'edited by hand since compiled' : 'written by hand'}; left alone, so it may differ from the rules of ${p.key} (sfs rules compile --tool ${tool} --force replaces it)`,
+    );
   return { project: p.key, version: rules.version, hash: rules.hash, files, warnings };
 }

@@ -66,13 +66,26 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   const work: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
   for (const adapter of adapters) {
     const presence = toolPresence(adapter, env);
-    const row: ToolImport = { tool: adapter.tool, displayName: adapter.displayName, storeFound: presence.found, sources: 0, sessionsNew: 0, messagesAdded: 0, messagesRevised: 0, problems: 0 };
+    const row: ToolImport = {
+      tool: adapter.tool,
+      displayName: adapter.displayName,
+      storeFound: presence.found,
+      sources: 0,
+      sessionsNew: 0,
+      messagesAdded: 0,
+      messagesRevised: 0,
+      problems: 0,
+    };
     tools.push(row);
     let sources: CaptureSource[] = [];
     try {
       sources = await adapter.listSources(env);
     } catch (err) {
-      problems.push({ tool: adapter.tool, path: presence.existing[0] ?? presence.storeDirs[0] ?? adapter.tool, message: `could not list sessions: ${(err as Error)?.message ?? String(err)}` });
+      problems.push({
+        tool: adapter.tool,
+        path: presence.existing[0] ?? presence.storeDirs[0] ?? adapter.tool,
+        message: `could not list sessions: ${(err as Error)?.message ?? String(err)}`,
+      });
       row.problems++;
       continue;
     }

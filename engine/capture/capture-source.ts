@@ -66,7 +66,13 @@ export interface PreparedSource {
   more: boolean;
 }
 
-export async function captureSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, opts: CaptureOptions = {}): Promise<SourceReport> {
+export async function captureSource(
+  store: Store,
+  adapter: ToolAdapter,
+  source: CaptureSource,
+  env: AdapterEnv,
+  opts: CaptureOptions = {},
+): Promise<SourceReport> {
   return commitRest(store, adapter, source, env, await prepareSource(store, adapter, source, env, undefined, opts), opts);
 }
 
@@ -75,7 +81,14 @@ export async function captureSource(store: Store, adapter: ToolAdapter, source: 
  * the next pass is read while the previous one is written, and at most those two are in
  * memory. Returns one report for the whole source.
  */
-export async function commitRest(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, first: PreparedSource, opts: CaptureOptions = {}): Promise<SourceReport> {
+export async function commitRest(
+  store: Store,
+  adapter: ToolAdapter,
+  source: CaptureSource,
+  env: AdapterEnv,
+  first: PreparedSource,
+  opts: CaptureOptions = {},
+): Promise<SourceReport> {
   const total = first.report;
   let prepared = first;
   for (;;) {
@@ -107,13 +120,32 @@ function mergeReport(into: SourceReport, r: SourceReport): void {
  * Reads one pass of a source (from its stored cursor, or from `after`, the cursor of the
  * pass before it) and builds the events to append (nothing is written).
  */
-export async function prepareSource(store: Store, adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, after?: StoredCursor, opts: CaptureOptions = {}): Promise<PreparedSource> {
+export async function prepareSource(
+  store: Store,
+  adapter: ToolAdapter,
+  source: CaptureSource,
+  env: AdapterEnv,
+  after?: StoredCursor,
+  opts: CaptureOptions = {},
+): Promise<PreparedSource> {
   const key = cursorKey(adapter.tool, source.path);
   const stored = after ?? (await store.log.getCursor<StoredCursor>(key)) ?? { adapter: null, titles: {} };
-  const report: SourceReport = { tool: adapter.tool, path: source.path, sessions: [], messagesAdded: 0, messagesRevised: 0, sessionsNew: 0, failed: false, problems: [] };
+  const report: SourceReport = {
+    tool: adapter.tool,
+    path: source.path,
+    sessions: [],
+    messagesAdded: 0,
+    messagesRevised: 0,
+    sessionsNew: 0,
+    failed: false,
+    problems: [],
+  };
   let result: ReadResult;
   try {
-    result = await adapter.read(source, stored.adapter ?? null, env, { maxBytes: PASS_BYTES, ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}) });
+    result = await adapter.read(source, stored.adapter ?? null, env, {
+      maxBytes: PASS_BYTES,
+      ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}),
+    });
   } catch (err) {
     // An adapter must not throw; if one does, the source is reported and its cursor kept.
     report.problems.push({ path: source.path, message: `reader failed: ${(err as Error)?.message ?? String(err)}` });

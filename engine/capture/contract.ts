@@ -24,7 +24,10 @@ export interface CaptureSource {
   style: 'append' | 'rewrite';
 }
 
-export type SessionHeader = Omit<SessionDiscoveredBody, 'via' | 'tool' | 'parent_session_id' | 'imported_session_id' | 'workspace' | 'tools' | 'manifest_extra' | 'rules'>;
+export type SessionHeader = Omit<
+  SessionDiscoveredBody,
+  'via' | 'tool' | 'parent_session_id' | 'imported_session_id' | 'workspace' | 'tools' | 'manifest_extra' | 'rules'
+>;
 
 export interface CapturedSession {
   /** The tool's own id for the session; the engine derives `ses_…` from (tool, nativeId). */

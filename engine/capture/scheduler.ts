@@ -116,7 +116,8 @@ export class CaptureScheduler {
   quarantined(): QuarantinedSource[] {
     const out: QuarantinedSource[] = [];
     for (const e of this.entries.values()) {
-      if (e.quarantinedAt !== null) out.push({ tool: e.job.tool, path: e.job.source.path, failures: e.failures, error: e.lastError, since: new Date(e.quarantinedAt).toISOString() });
+      if (e.quarantinedAt !== null)
+        out.push({ tool: e.job.tool, path: e.job.source.path, failures: e.failures, error: e.lastError, since: new Date(e.quarantinedAt).toISOString() });
     }
     return out;
   }

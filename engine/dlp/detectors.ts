@@ -19,7 +19,8 @@ export interface Detector {
   hint?: (text: string) => boolean;
 }
 
-const PLACEHOLDER = /^(?:x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Z_]+%|changeme|change_me|password|passwd|secret|token|your[_-].*|example.*|dummy.*|placeholder.*|test|redacted|\[redacted[^\]]*\]|null|none|true|false|undefined)$/i;
+const PLACEHOLDER =
+  /^(?:x+|\*+|\.+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|\{\{[^}]*\}\}|%[A-Z_]+%|changeme|change_me|password|passwd|secret|token|your[_-].*|example.*|dummy.*|placeholder.*|test|redacted|\[redacted[^\]]*\]|null|none|true|false|undefined)$/i;
 
 function notPlaceholder(s: string): boolean {
   // AWS and others document keys ending in EXAMPLE / EXAMPLEKEY: those are not secrets.
@@ -53,7 +54,42 @@ function ibanValid(iban: string): boolean {
 }
 
 /** Generic TLDs seen in real addresses; two-letter country codes are always accepted. Keeps `@router.post` out. */
-const COMMON_TLD = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'dev', 'ai', 'app', 'info', 'biz', 'name', 'pro', 'tech', 'cloud', 'email', 'online', 'site', 'xyz', 'company', 'team', 'systems', 'digital', 'studio', 'agency', 'solutions', 'services', 'group', 'global', 'works', 'page', 'mail']);
+const COMMON_TLD = new Set([
+  'com',
+  'org',
+  'net',
+  'edu',
+  'gov',
+  'mil',
+  'int',
+  'io',
+  'dev',
+  'ai',
+  'app',
+  'info',
+  'biz',
+  'name',
+  'pro',
+  'tech',
+  'cloud',
+  'email',
+  'online',
+  'site',
+  'xyz',
+  'company',
+  'team',
+  'systems',
+  'digital',
+  'studio',
+  'agency',
+  'solutions',
+  'services',
+  'group',
+  'global',
+  'works',
+  'page',
+  'mail',
+]);
 const EXAMPLE_DOMAIN = /(^|\.)(example\.(com|org|net)|test|invalid|localhost|local|users\.noreply\.github\.com|noreply\.github\.com)$/i;
 
 /**
@@ -65,16 +101,66 @@ function inUrlAuthority(m: RegExpExecArray): boolean {
 }
 
 export const DETECTORS: Detector[] = [
-  { id: 'private-key', hint: (t) => t.includes('PRIVATE KEY'), kind: 'secret', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g, accept: (s) => /[A-Za-z0-9+/=]{40,}/.test(s.replace(/\s+/g, '')) },
-  { id: 'aws-access-key-id', hint: (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'), kind: 'secret', re: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/g, group: 1, accept: (s) => !/EXAMPLE$/.test(s) },
-  { id: 'aws-secret-access-key', hint: (t) => /aws/i.test(t), kind: 'secret', re: /\baws_?secret_?(?:access_?)?key\b["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi, group: 1, accept: (s) => !/EXAMPLEKEY$/.test(s) },
+  {
+    id: 'private-key',
+    hint: (t) => t.includes('PRIVATE KEY'),
+    kind: 'secret',
+    re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g,
+    accept: (s) => /[A-Za-z0-9+/=]{40,}/.test(s.replace(/\s+/g, '')),
+  },
+  {
+    id: 'aws-access-key-id',
+    hint: (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA'),
+    kind: 'secret',
+    re: /\b((?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b/g,
+    group: 1,
+    accept: (s) => !/EXAMPLE$/.test(s),
+  },
+  {
+    id: 'aws-secret-access-key',
+    hint: (t) => /aws/i.test(t),
+    kind: 'secret',
+    re: /\baws_?secret_?(?:access_?)?key\b["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    group: 1,
+    accept: (s) => !/EXAMPLEKEY$/.test(s),
+  },
   { id: 'gcp-api-key', hint: (t) => t.includes('AIza'), kind: 'secret', re: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g, group: 1 },
-  { id: 'github-token', hint: (t) => t.includes('_') && (t.includes('gh') || t.includes('github_pat_')), kind: 'secret', re: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b/g, group: 1 },
+  {
+    id: 'github-token',
+    hint: (t) => t.includes('_') && (t.includes('gh') || t.includes('github_pat_')),
+    kind: 'secret',
+    re: /\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b/g,
+    group: 1,
+  },
   { id: 'gitlab-token', hint: (t) => t.includes('gl'), kind: 'secret', re: /\b(gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g, group: 1 },
-  { id: 'slack-token', hint: (t) => t.includes('xox') || t.includes('xapp-'), kind: 'secret', re: /\b(xox[abposr]-(?:\d+-)+[A-Za-z0-9]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})\b/g, group: 1 },
-  { id: 'slack-webhook', hint: (t) => t.includes('https://hooks.slack.com/services/'), kind: 'secret', re: /(https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,})/g, group: 1 },
-  { id: 'stripe-key', hint: (t) => t.includes('_live_') || t.includes('_test_'), kind: 'secret', re: /\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,})\b/g, group: 1 },
-  { id: 'anthropic-key', hint: (t) => t.includes('sk-ant-'), kind: 'secret', re: /\b(sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/g, group: 1 },
+  {
+    id: 'slack-token',
+    hint: (t) => t.includes('xox') || t.includes('xapp-'),
+    kind: 'secret',
+    re: /\b(xox[abposr]-(?:\d+-)+[A-Za-z0-9]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})\b/g,
+    group: 1,
+  },
+  {
+    id: 'slack-webhook',
+    hint: (t) => t.includes('https://hooks.slack.com/services/'),
+    kind: 'secret',
+    re: /(https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{20,})/g,
+    group: 1,
+  },
+  {
+    id: 'stripe-key',
+    hint: (t) => t.includes('_live_') || t.includes('_test_'),
+    kind: 'secret',
+    re: /\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,})\b/g,
+    group: 1,
+  },
+  {
+    id: 'anthropic-key',
+    hint: (t) => t.includes('sk-ant-'),
+    kind: 'secret',
+    re: /\b(sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{40,})(?![A-Za-z0-9_-])/g,
+    group: 1,
+  },
   {
     id: 'openai-key',
     hint: (t) => t.includes('sk-'),
@@ -127,7 +213,13 @@ export const DETECTORS: Detector[] = [
     group: 1,
     accept: (s, m) => !EXAMPLE_DOMAIN.test(m[2]!) && !/^git@/i.test(s) && (m[3]!.length === 2 || COMMON_TLD.has(m[3]!.toLowerCase())) && !inUrlAuthority(m),
   },
-  { id: 'credit-card', kind: 'personal', re: /(?<![\d.-])((?:\d[ -]?){12,18}\d)(?![\d.-])/g, group: 1, accept: (s) => /^(4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(s.replace(/\D/g, '')) && luhn(s.replace(/\D/g, '')) && !/^(\d)\1+$/.test(s.replace(/\D/g, '')) },
+  {
+    id: 'credit-card',
+    kind: 'personal',
+    re: /(?<![\d.-])((?:\d[ -]?){12,18}\d)(?![\d.-])/g,
+    group: 1,
+    accept: (s) => /^(4|5[1-5]|2[2-7]|3[47]|6(?:011|5))/.test(s.replace(/\D/g, '')) && luhn(s.replace(/\D/g, '')) && !/^(\d)\1+$/.test(s.replace(/\D/g, '')),
+  },
   { id: 'us-ssn', hint: (t) => t.includes('-'), kind: 'personal', re: /(?<![\d-])((?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4})(?![\d-])/g, group: 1 },
   { id: 'iban', kind: 'personal', re: /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?)\b/g, group: 1, accept: ibanValid },
 ];

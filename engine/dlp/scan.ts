@@ -30,7 +30,10 @@ function spans(text: string): Span[] {
       }
       const secret = d.group ? m[d.group]! : m[0];
       if (d.accept && !d.accept(secret, m)) continue;
-      const start = d.group && m.indices?.[d.group] ? m.indices[d.group]![0] : m.index + (d.group ? m[0].indexOf(secret, d.id === 'env-secret' ? m[0].indexOf('=') : 0) : 0);
+      const start =
+        d.group && m.indices?.[d.group]
+          ? m.indices[d.group]![0]
+          : m.index + (d.group ? m[0].indexOf(secret, d.id === 'env-secret' ? m[0].indexOf('=') : 0) : 0);
       out.push({ start, end: start + secret.length, detector: d });
     }
   }
@@ -58,7 +61,10 @@ export function redactText(text: string): { text: string; findings: Finding[] } 
     out += text.slice(at, s.start) + `[REDACTED:${s.detector.id}]`;
     at = s.end;
   }
-  return { text: out + text.slice(at), findings: found.map((s) => ({ detector: s.detector.id, kind: s.detector.kind, path: '', preview: preview(text.slice(s.start, s.end)) })) };
+  return {
+    text: out + text.slice(at),
+    findings: found.map((s) => ({ detector: s.detector.id, kind: s.detector.kind, path: '', preview: preview(text.slice(s.start, s.end)) })),
+  };
 }
 
 /** Every finding in every string of a JSON-like value. */

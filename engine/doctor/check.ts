@@ -19,7 +19,14 @@ export interface CheckResult {
   data: Record<string, unknown>;
 }
 
-export function result(id: string, title: string, status: CheckStatus, summary: string, data: Record<string, unknown> = {}, details: string[] = []): CheckResult {
+export function result(
+  id: string,
+  title: string,
+  status: CheckStatus,
+  summary: string,
+  data: Record<string, unknown> = {},
+  details: string[] = [],
+): CheckResult {
   return { id, title, status, summary, details, fixed: [], data };
 }
 

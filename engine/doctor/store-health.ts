@@ -162,7 +162,9 @@ export async function checkStore(paths: SfsPaths, opts: { fix: boolean; timeoutM
     const before = projections.position();
     const applied = await projections.catchUp();
     Object.assign(data, { position: projections.position(), schema_version: PROJECTION_VERSION, lag_before: head - before });
-    c.summary = `log opens (${plural(head, 'event')}, ${log.role}); projections schema v${PROJECTION_VERSION}` + (applied ? `, were ${plural(applied, 'event')} behind the log (caught up)` : ', caught up with the log');
+    c.summary =
+      `log opens (${plural(head, 'event')}, ${log.role}); projections schema v${PROJECTION_VERSION}` +
+      (applied ? `, were ${plural(applied, 'event')} behind the log (caught up)` : ', caught up with the log');
   } catch (err) {
     if (isDiskFull(err)) {
       // What they hold is still served; a rebuild would not fit either.

@@ -99,10 +99,14 @@ export function bodyOffset(raw: Uint8Array): number {
   for (let i = 0; i < 6; i++) {
     const b = raw[at];
     if (b === undefined) return -1;
-    if (b <= 0x7f || b >= 0xe0 || b === 0xc0) at += 1; // fixint, negative fixint, nil
-    else if (b >= 0xa0 && b <= 0xbf) at += 1 + (b & 0x1f); // fixstr
-    else if (b === 0xd9) at += 2 + raw[at + 1]!; // str8
-    else if (b === 0xda) at += 3 + ((raw[at + 1]! << 8) | raw[at + 2]!); // str16
+    if (b <= 0x7f || b >= 0xe0 || b === 0xc0)
+      at += 1; // fixint, negative fixint, nil
+    else if (b >= 0xa0 && b <= 0xbf)
+      at += 1 + (b & 0x1f); // fixstr
+    else if (b === 0xd9)
+      at += 2 + raw[at + 1]!; // str8
+    else if (b === 0xda)
+      at += 3 + ((raw[at + 1]! << 8) | raw[at + 2]!); // str16
     else if (b === 0xcc || b === 0xd0) at += 2;
     else if (b === 0xcd || b === 0xd1) at += 3;
     else if (b === 0xce || b === 0xd2 || b === 0xca) at += 5;

@@ -199,7 +199,14 @@ export class LocalLog implements EventLog {
         reviving.add(ev.session);
         ops.push({ type: 'del', key: K.evicted(ev.session) });
       }
-      await this.stage(ops, index, { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body }, pos, purging, encodings);
+      await this.stage(
+        ops,
+        index,
+        { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body },
+        pos,
+        purging,
+        encodings,
+      );
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
     if (events.length) {
@@ -222,7 +229,14 @@ export class LocalLog implements EventLog {
    * Adds the ops that store one event; `index` collects its identity and session entries
    * and `purging` the sessions purged in this batch (both committed by the caller).
    */
-  private async stage(ops: BatchOp[], index: BatchIndex, e: ForeignEvent, pos: number, purging: Set<string>, encodings = new MessageEncodings()): Promise<void> {
+  private async stage(
+    ops: BatchOp[],
+    index: BatchIndex,
+    e: ForeignEvent,
+    pos: number,
+    purging: Set<string>,
+    encodings = new MessageEncodings(),
+  ): Promise<void> {
     let body = e.body;
     // Another account's purge erases only that account's events of the session (its own right), never ours.
     const author = e.attr?.account;

@@ -105,7 +105,10 @@ export class SharedLog implements EventLog {
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 200);
     }
-    throw new SfsError('STORE_BUSY', `could not open the store at ${this.dir}: another process holds it and does not answer (${(lastErr as Error)?.message ?? 'timeout'})`);
+    throw new SfsError(
+      'STORE_BUSY',
+      `could not open the store at ${this.dir}: another process holds it and does not answer (${(lastErr as Error)?.message ?? 'timeout'})`,
+    );
   }
 
   private async run<T>(fn: (log: EventLog) => Promise<T>): Promise<T> {

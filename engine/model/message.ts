@@ -5,9 +5,22 @@
 export type Role = 'user' | 'assistant' | 'system' | 'developer' | 'tool';
 export const ROLES: readonly Role[] = ['user', 'assistant', 'system', 'developer', 'tool'];
 
-export interface TextBlock { type: 'text'; text: string }
-export interface ThinkingBlock { type: 'thinking'; text: string; signature?: string | null; redacted?: boolean }
-export interface ToolUseBlock { type: 'tool_use'; tool_use_id: string; name: string; input: unknown }
+export interface TextBlock {
+  type: 'text';
+  text: string;
+}
+export interface ThinkingBlock {
+  type: 'thinking';
+  text: string;
+  signature?: string | null;
+  redacted?: boolean;
+}
+export interface ToolUseBlock {
+  type: 'tool_use';
+  tool_use_id: string;
+  name: string;
+  input: unknown;
+}
 export interface ToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
@@ -18,9 +31,15 @@ export interface ImageBlock {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string } | { type: 'file'; path: string };
 }
-export interface SummaryBlock { type: 'summary'; text: string }
+export interface SummaryBlock {
+  type: 'summary';
+  text: string;
+}
 /** Block types this version does not know are kept verbatim. */
-export interface UnknownBlock { type: string; [key: string]: unknown }
+export interface UnknownBlock {
+  type: string;
+  [key: string]: unknown;
+}
 
 export type ContentBlock = TextBlock | ThinkingBlock | ToolUseBlock | ToolResultBlock | ImageBlock | SummaryBlock | UnknownBlock;
 

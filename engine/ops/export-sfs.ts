@@ -46,7 +46,9 @@ export function sfsHeader(d: SessionDetail): { manifest: SfsManifest; workspace:
       original_path: d.native_path,
       interface: h.interface ?? null,
     },
-    ...(d.model || d.provider ? { model: { provider: d.provider ?? null, model_id: d.model ?? null, ...(reasoning ? { reasoning_effort: reasoning } : {}) } } : {}),
+    ...(d.model || d.provider
+      ? { model: { provider: d.provider ?? null, model_id: d.model ?? null, ...(reasoning ? { reasoning_effort: reasoning } : {}) } }
+      : {}),
     stats: {
       message_count: d.message_count,
       tool_use_count: d.tool_use_count,

@@ -22,7 +22,8 @@ export async function forkSession(store: Store, sessionId: string, o: ForkOption
   const refs = orderedRefs(db, sessionId);
   let at: string | null;
   if (o.fromCheckpoint) {
-    const cp = db.prepare('SELECT at_msg FROM checkpoints WHERE session_id = ? AND name = ?').get(sessionId, o.fromCheckpoint) as { at_msg: string | null } | undefined;
+    const cp = db.prepare('SELECT at_msg FROM checkpoints WHERE session_id = ? AND name = ?').get(sessionId, o.fromCheckpoint) as
+      { at_msg: string | null } | undefined;
     if (!cp) throw new SfsError('NOT_FOUND', `session ${sessionId} has no checkpoint "${o.fromCheckpoint}"`);
     at = cp.at_msg;
   } else if (o.at) {

@@ -54,7 +54,9 @@ function discoveredBody(s: SfsSession, id: string): SessionDiscoveredBody {
     native_id: m.source.original_session_id ?? null,
     native_path: m.source.original_path ?? null,
     cwd: ws?.root_path ?? (typeof shellCwd === 'string' ? shellCwd : null),
-    git: ws?.git ? { branch: ws.git.branch ?? null, remote_url: ws.git.remote_url ?? null, commit_sha: ws.git.commit_sha ?? null, dirty: ws.git.dirty ?? null } : null,
+    git: ws?.git
+      ? { branch: ws.git.branch ?? null, remote_url: ws.git.remote_url ?? null, commit_sha: ws.git.commit_sha ?? null, dirty: ws.git.dirty ?? null }
+      : null,
     model: m.model ? { provider: m.model.provider ?? null, model_id: m.model.model_id ?? null } : null,
     tool_version: m.source.tool_version ?? null,
     title: m.title ?? null,
@@ -67,7 +69,10 @@ function discoveredBody(s: SfsSession, id: string): SessionDiscoveredBody {
     imported_session_id: m.session_id === id ? carried : m.session_id,
     workspace: (ws as Record<string, unknown> | null) ?? null,
     tools: (s.tools as Record<string, unknown> | null) ?? null,
-    manifest_extra: Object.keys(extra).length || m.model?.reasoning_effort ? { ...extra, ...(m.model?.reasoning_effort ? { reasoning_effort: m.model.reasoning_effort } : {}) } : null,
+    manifest_extra:
+      Object.keys(extra).length || m.model?.reasoning_effort
+        ? { ...extra, ...(m.model?.reasoning_effort ? { reasoning_effort: m.model.reasoning_effort } : {}) }
+        : null,
     ...(rules ? { rules } : {}),
   };
 }
@@ -99,7 +104,11 @@ async function readNamed(dir: string, limits: Partial<SfsLimits> | undefined): P
  * de-duplicate by message id: re-importing, or re-running after a kill, adds nothing
  * twice and completes what was cut off.
  */
-export async function importSfs(store: Store, paths: string[], o: { limits?: Partial<SfsLimits>; onSession?: (r: ImportResult) => void } = {}): Promise<ImportResult[]> {
+export async function importSfs(
+  store: Store,
+  paths: string[],
+  o: { limits?: Partial<SfsLimits>; onSession?: (r: ImportResult) => void } = {},
+): Promise<ImportResult[]> {
   if (!paths.length) throw new SfsError('USAGE', 'name at least one .sfs directory to import');
   const sessions: SfsSession[] = [];
   for (const p of paths) sessions.push(await readNamed(resolve(p), o.limits));

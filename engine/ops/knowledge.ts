@@ -69,11 +69,22 @@ const ENTRY_PREFIX = /^kn_[a-z0-9]{4,40}$/;
  */
 export async function removeKnowledge(store: Store, r: KnowledgeRemoval): Promise<{ entry_id: string; removed: boolean; entry: KnowledgeEntry | null }> {
   const id = r.entry.trim().toLowerCase();
-  if (!ENTRY_PREFIX.test(id)) throw new SfsError('USAGE', `"${r.entry}" is not a knowledge entry id (kn_ followed by at least 4 letters or digits; \`sfs project knowledge\` lists them)`);
+  if (!ENTRY_PREFIX.test(id))
+    throw new SfsError(
+      'USAGE',
+      `"${r.entry}" is not a knowledge entry id (kn_ followed by at least 4 letters or digits; \`sfs project knowledge\` lists them)`,
+    );
   const db = await store.view();
   const matches = knowledgeByIdPrefix(db, id, r.project);
   if (matches.length > 1) {
-    throw new SfsError('AMBIGUOUS', `${id} matches ${matches.length} entries in ${r.project} (${matches.slice(0, 5).map((m) => m.entry_id).join(', ')}); give more of the id`, { candidates: matches.map((m) => m.entry_id) });
+    throw new SfsError(
+      'AMBIGUOUS',
+      `${id} matches ${matches.length} entries in ${r.project} (${matches
+        .slice(0, 5)
+        .map((m) => m.entry_id)
+        .join(', ')}); give more of the id`,
+      { candidates: matches.map((m) => m.entry_id) },
+    );
   }
   const found = matches[0];
   if (!found) {
@@ -88,7 +99,13 @@ export async function removeKnowledge(store: Store, r: KnowledgeRemoval): Promis
       {
         type: 'knowledge.removed',
         session: null,
-        body: { project: r.project, entry_id: found.entry_id, author: { kind: r.author.kind, name: r.author.name ?? null }, reason, removed_at: new Date().toISOString() },
+        body: {
+          project: r.project,
+          entry_id: found.entry_id,
+          author: { kind: r.author.kind, name: r.author.name ?? null },
+          reason,
+          removed_at: new Date().toISOString(),
+        },
       },
     ],
   });

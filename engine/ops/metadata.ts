@@ -13,7 +13,8 @@ export async function setAlias(store: Store, sessionId: string, alias: string | 
   const db = await store.view();
   getSessionRow(db, sessionId);
   if (alias !== null) {
-    const other = db.prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND id != ? AND purged = 0').get(alias, sessionId) as { id: string } | undefined;
+    const other = db.prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND id != ? AND purged = 0').get(alias, sessionId) as
+      { id: string } | undefined;
     if (other) throw new SfsError('CONFLICT', `alias "${alias}" already names ${other.id}; clear it there first (sfs alias ${other.id} --clear)`);
   }
   await store.log.append({ events: [{ type: 'session.meta', session: sessionId, body: { alias } }] });

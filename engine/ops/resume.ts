@@ -113,5 +113,15 @@ export async function resumeInto(store: Store, r: ResumeRequest): Promise<Resume
   const adapter = r.adapterFor(target);
   const source = adapter.sourceFor(written.path, r.env) ?? { path: written.path, style: 'append' as const };
   const capture = await captureSource(store, adapter, source, r.env);
-  return { source: src.id, session, target, written, projectFallback: project.fallback, report: prepared.report, messages: prepared.messages.length, capture, rules };
+  return {
+    source: src.id,
+    session,
+    target,
+    written,
+    projectFallback: project.fallback,
+    report: prepared.report,
+    messages: prepared.messages.length,
+    capture,
+    rules,
+  };
 }

@@ -56,7 +56,9 @@ export async function storageReport(store: Store): Promise<StorageReport> {
   const info = await store.log.info();
   // A purged session keeps only a tombstone row (tool NULL), so count it apart from the live ones.
   const s = db
-    .prepare('SELECT COALESCE(SUM(tool IS NOT NULL), 0) AS n, COALESCE(SUM(tool IS NOT NULL AND deleted = 1), 0) AS d, COALESCE(SUM(purged = 1), 0) AS p, COALESCE(SUM(evicted = 1), 0) AS x FROM sessions')
+    .prepare(
+      'SELECT COALESCE(SUM(tool IS NOT NULL), 0) AS n, COALESCE(SUM(tool IS NOT NULL AND deleted = 1), 0) AS d, COALESCE(SUM(purged = 1), 0) AS p, COALESCE(SUM(evicted = 1), 0) AS x FROM sessions',
+    )
     .get() as { n: number; d: number; p: number; x: number };
   const m = db.prepare('SELECT COUNT(*) AS n FROM messages').get() as { n: number };
   const pf = projectionsFile(store.paths);

@@ -43,7 +43,11 @@ export function normalizeRemote(url: string): string | null {
   } else {
     return null;
   }
-  path = path.replace(/\/+$/, '').replace(/\.git$/i, '').replace(/^\/+/, '').replace(/\/{2,}/g, '/');
+  path = path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .replace(/^\/+/, '')
+    .replace(/\/{2,}/g, '/');
   if (!host || !path) return null;
   u = `${host.toLowerCase()}/${path}`;
   return u;

@@ -220,7 +220,8 @@ export class Folder {
         // old times. A resumed session is a new native session: created at the resume (whatever the
         // discovery says, in either order), active then at the latest. The first resume event wins.
         const at = normalizeTs(ev.body.created_at);
-        if (!row.resumed_stamp || (row.resumed_stamp as string) > stamp) this.s.resumed!.run({ from: ev.body.from_session, at: ev.body.at_msg, stamp, created_at: at, id });
+        if (!row.resumed_stamp || (row.resumed_stamp as string) > stamp)
+          this.s.resumed!.run({ from: ev.body.from_session, at: ev.body.at_msg, stamp, created_at: at, id });
         if (at) this.s.bumpUpdated!.run(at, id, at);
         break;
       }
@@ -309,7 +310,12 @@ export class Folder {
 
   private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean, author: Attribution | null): void {
     const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
-    const content = { ...messageColumns(sessionId, m), author_account: author?.account ?? null, author_username: author?.username ?? null, author_device: author?.device ?? null };
+    const content = {
+      ...messageColumns(sessionId, m),
+      author_account: author?.account ?? null,
+      author_username: author?.username ?? null,
+      author_device: author?.device ?? null,
+    };
     // Another account's message never names her session (the first prompt is its fallback title).
     const titles = !author || !this.isOwnView(sessionId);
     const rank = rankOf(author?.account);
@@ -360,7 +366,11 @@ export class Folder {
   /** The first real prompt is the fallback title: the earliest user message the harness did not inject. */
   private trackFirstPrompt(sessionId: string, m: Message, ord: string): void {
     if (m.role !== 'user' || m.is_injected || m.is_compaction) return;
-    const text = m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join(' ').trim();
+    const text = m.content
+      .filter((b) => b.type === 'text')
+      .map((b) => (b as { text: string }).text)
+      .join(' ')
+      .trim();
     if (!text) return;
     const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
     const row = this.s.getSession!.get(sessionId) as { first_prompt_key: string | null };

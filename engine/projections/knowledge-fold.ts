@@ -110,7 +110,15 @@ export class KnowledgeFolder {
     const b = ev.body as KnowledgeRemovedBody;
     const tomb = this.s.getRemoved!.get(b.project, b.entry_id) as { stamp: string } | undefined;
     if (!tomb || stamp < tomb.stamp) {
-      this.s.putRemoved!.run({ project: b.project, entry_id: b.entry_id, removed_at: b.removed_at, author_kind: b.author.kind, author_name: b.author.name ?? null, reason: b.reason ?? null, stamp });
+      this.s.putRemoved!.run({
+        project: b.project,
+        entry_id: b.entry_id,
+        removed_at: b.removed_at,
+        author_kind: b.author.kind,
+        author_name: b.author.name ?? null,
+        reason: b.reason ?? null,
+        stamp,
+      });
     }
     const cur = this.s.getEntry!.get(b.project, b.entry_id) as { rowid: number } | undefined;
     if (cur) {

@@ -4,8 +4,18 @@ import { diskFullError, freeBytes, isDiskFull, rethrowDiskFull } from '../disk-f
 import type { EventLog } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { foreignViewId } from '../ids.js';
-import { BUSY_TIMEOUT_MS, isCorruptDb, openProjectionDb, openProjectionDbWithoutSharedMemory, readPosition, removeProjectionFiles, resetSchema, type ProjectionDb, PROJECTION_VERSION } from './db.js';
-import { Folder, needsReplay } from './fold.js'
+import {
+  BUSY_TIMEOUT_MS,
+  isCorruptDb,
+  openProjectionDb,
+  openProjectionDbWithoutSharedMemory,
+  readPosition,
+  removeProjectionFiles,
+  resetSchema,
+  type ProjectionDb,
+  PROJECTION_VERSION,
+} from './db.js';
+import { Folder, needsReplay } from './fold.js';
 
 const CHUNK = 2000;
 /**
@@ -119,7 +129,12 @@ export class Projections {
   discardAfterDamage(err: unknown): SfsError {
     if (this.current.open) this.current.close();
     if (inodeOf(this.file) === this.inode) removeProjectionFiles(this.file);
-    return new SfsError('STORE_CORRUPT', `the projections file ${this.file} was damaged (${(err as Error).message}); it was deleted and the next command rebuilds it from the log`, { path: this.file }, { cause: err });
+    return new SfsError(
+      'STORE_CORRUPT',
+      `the projections file ${this.file} was damaged (${(err as Error).message}); it was deleted and the next command rebuilds it from the log`,
+      { path: this.file },
+      { cause: err },
+    );
   }
 
   position(): number {
@@ -168,21 +183,23 @@ export class Projections {
       const list = await this.readAll(ev.session!);
       const accounts = new Set(list.map((e) => e.attr?.account).filter((a): a is string => a !== undefined));
       for (const account of accounts) list.push(...(await this.readAll(foreignViewId(ev.session!, account))).filter((e) => !e.attr));
-      out.set(ev.session!, list.sort((a, b) => a.pos - b.pos));
+      out.set(
+        ev.session!,
+        list.sort((a, b) => a.pos - b.pos),
+      );
     }
     return out;
   }
 
   private async readAll(session: string): Promise<AnyStoredEvent[]> {
     const list: AnyStoredEvent[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.log.readSession(session, after, CHUNK);
       if (!page.length) return list;
       list.push(...page);
       after = page[page.length - 1]!.pos;
     }
   }
-
 
   private applyInTransaction(events: AnyStoredEvent[], replays: Map<string, AnyStoredEvent[]>): number {
     const db = this.current;
@@ -192,7 +209,10 @@ export class Projections {
       for (const ev of events) {
         if (ev.pos <= current) continue;
         const all = needsReplay(ev) ? replays.get(ev.session!) : undefined;
-        this.folder.apply(ev, all?.filter((e) => e.pos < ev.pos));
+        this.folder.apply(
+          ev,
+          all?.filter((e) => e.pos < ev.pos),
+        );
         applied++;
       }
       const last = events[events.length - 1]!.pos;

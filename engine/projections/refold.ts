@@ -26,7 +26,10 @@ export async function refoldSession(projections: Projections, log: EventLog, ses
         if (current > head) return false;
         // Emptied and folded again: her view of the session and other accounts' views of it (Folder.refold).
         // Knowledge rows are not the session's and are not deleted: their events are left alone.
-        new Folder(db).refold(session, events.filter((ev) => ev.pos <= current && !isKnowledgeEvent(ev)));
+        new Folder(db).refold(
+          session,
+          events.filter((ev) => ev.pos <= current && !isKnowledgeEvent(ev)),
+        );
         return true;
       })
       .immediate();
@@ -44,7 +47,7 @@ async function sessionEvents(log: EventLog, session: string): Promise<AnyStoredE
 
 async function readAll(log: EventLog, session: string): Promise<AnyStoredEvent[]> {
   const out: AnyStoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await log.readSession(session, after, 1000);
     if (!page.length) return out;
     out.push(...page);

@@ -83,7 +83,10 @@ export function searchKnowledge(db: ProjectionDb, q: KnowledgeQuery): KnowledgeE
 }
 
 export function knowledgeCounts(db: ProjectionDb, project: string): Record<string, number> {
-  const rows = db.prepare('SELECT kind, COUNT(*) AS n FROM knowledge WHERE project = ? GROUP BY kind ORDER BY kind').all(project) as Array<{ kind: string; n: number }>;
+  const rows = db.prepare('SELECT kind, COUNT(*) AS n FROM knowledge WHERE project = ? GROUP BY kind ORDER BY kind').all(project) as Array<{
+    kind: string;
+    n: number;
+  }>;
   return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 

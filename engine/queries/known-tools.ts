@@ -7,7 +7,9 @@ import type { ProjectionDb } from '../projections/db.js';
  * stored session carries (an imported `.sfs` may come from a tool SessionFS does not capture).
  */
 export function knownTools(db: ProjectionDb): string[] {
-  const stored = (db.prepare('SELECT DISTINCT tool FROM sessions WHERE tool IS NOT NULL AND purged = 0 ORDER BY tool').all() as { tool: string }[]).map((r) => r.tool);
+  const stored = (db.prepare('SELECT DISTINCT tool FROM sessions WHERE tool IS NOT NULL AND purged = 0 ORDER BY tool').all() as { tool: string }[]).map(
+    (r) => r.tool,
+  );
   return [...new Set<string>([...TOOL_NAMES, ...stored])];
 }
 

@@ -70,8 +70,7 @@ function orderOwn(db: ProjectionDb, sessionId: string): Array<{ msg_id: string; 
 export function orderedRefs(db: ProjectionDb, sessionId: string, depth = 0): MessageRef[] {
   if (depth > 100) throw new SfsError('INTERNAL', `fork chain of ${sessionId} is too deep`);
   const row = db.prepare('SELECT fork_from, fork_at_msg FROM sessions WHERE id = ?').get(sessionId) as
-    | { fork_from: string | null; fork_at_msg: string | null }
-    | undefined;
+    { fork_from: string | null; fork_at_msg: string | null } | undefined;
   const own = orderOwn(db, sessionId).map((r) => ({ session_id: sessionId, msg_id: r.msg_id, branch: r.branch, inherited: false }));
   if (!row?.fork_from) return own;
   const base = orderedRefs(db, row.fork_from, depth + 1);
@@ -86,7 +85,8 @@ function pathTo(db: ProjectionDb, base: MessageRef[], at: string | null): Messag
   const prefix = base.slice(0, idx + 1);
   const parents = new Map<string, string | null>();
   const get = db.prepare('SELECT parent_msg_id FROM messages WHERE session_id = ? AND msg_id = ?');
-  for (const r of prefix) parents.set(r.msg_id, ((get.get(r.session_id, r.msg_id) as { parent_msg_id: string | null }) ?? { parent_msg_id: null }).parent_msg_id);
+  for (const r of prefix)
+    parents.set(r.msg_id, ((get.get(r.session_id, r.msg_id) as { parent_msg_id: string | null }) ?? { parent_msg_id: null }).parent_msg_id);
   const chain = new Set<string>();
   for (let cur: string | null | undefined = at; cur && !chain.has(cur); cur = parents.get(cur)) chain.add(cur);
   // Without parent links the chain is just `at`: fall back to native order up to it.
@@ -97,7 +97,8 @@ export function loadMessages(db: ProjectionDb, refs: MessageRef[]): OrderedMessa
   const get = db.prepare('SELECT body, author_account, author_username, author_device FROM messages WHERE session_id = ? AND msg_id = ?');
   const out: OrderedMessage[] = [];
   for (const r of refs) {
-    const row = get.get(r.session_id, r.msg_id) as { body: string; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
+    const row = get.get(r.session_id, r.msg_id) as
+      { body: string; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
     if (!row) continue;
     const om: OrderedMessage = { message: JSON.parse(row.body) as Message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
     if (row.author_account) om.author = { account: row.author_account, username: row.author_username ?? row.author_account, device: row.author_device };

@@ -43,9 +43,18 @@ function queries(o: RelatedOptions): string[] {
     return [phrase(ws), phrase(tail)].filter((q, i, a) => q && a.indexOf(q) === i);
   }
   if (o.errorText) {
-    const line = o.errorText.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+    const line =
+      o.errorText
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '';
     const ws = words(line, 12);
-    return [phrase(ws), words(line, 8).map((w) => `"${w}"`).join(' ')].filter((q, i, a) => q && a.indexOf(q) === i);
+    return [
+      phrase(ws),
+      words(line, 8)
+        .map((w) => `"${w}"`)
+        .join(' '),
+    ].filter((q, i, a) => q && a.indexOf(q) === i);
   }
   throw new SfsError('USAGE', 'give a file path or an error text to look for');
 }

@@ -8,8 +8,7 @@ import { orderedRefs } from './messages.js';
  */
 export function sessionCounts(db: ProjectionDb, id: string): { messages: number; tool_calls: number } {
   const row = db.prepare('SELECT fork_from, message_count, tool_use_count FROM sessions WHERE id = ?').get(id) as
-    | { fork_from: string | null; message_count: number; tool_use_count: number }
-    | undefined;
+    { fork_from: string | null; message_count: number; tool_use_count: number } | undefined;
   if (!row) return { messages: 0, tool_calls: 0 };
   if (!row.fork_from) return { messages: row.message_count, tool_calls: row.tool_use_count };
   const refs = orderedRefs(db, id);

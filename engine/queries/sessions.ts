@@ -43,7 +43,12 @@ function summary(row: Row): SessionSummary {
     parent_session_id: (row.parent_session_id as string) ?? null,
     fork_from: (row.fork_from as string) ?? null,
     author: row.view_of
-      ? { account: row.author_account as string, username: (row.author_username as string) ?? (row.author_account as string), space: (row.author_space as string) ?? null, session: row.view_of as string }
+      ? {
+          account: row.author_account as string,
+          username: (row.author_username as string) ?? (row.author_account as string),
+          space: (row.author_space as string) ?? null,
+          session: row.view_of as string,
+        }
       : null,
     resumed_from: (row.resumed_from as string) ?? null,
   };
@@ -134,15 +139,15 @@ export function resolveSession(db: ProjectionDb, ref: string): string {
     const list = views.slice(0, 10).map((x) => x.id);
     throw new SfsError('AMBIGUOUS', `"${ref}" is not yours; other accounts' copies of it: ${list.join(', ')}`, { candidates: list });
   }
-  const byAlias = db
-    .prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND purged = 0 ORDER BY alias_stamp DESC LIMIT 1')
-    .get(r) as { id: string } | undefined;
+  const byAlias = db.prepare('SELECT id FROM sessions WHERE alias = ? COLLATE NOCASE AND purged = 0 ORDER BY alias_stamp DESC LIMIT 1').get(r) as
+    { id: string } | undefined;
   if (byAlias) return byAlias.id;
   const lower = r.toLowerCase();
   const bare = lower.startsWith('ses_') ? lower.slice(4) : lower;
-  if (bare.length < 4 || !/^[a-z0-9]+$/.test(bare)) throw new SfsError('NOT_FOUND', `no session named "${ref}" (use a full id, an alias, or an id prefix of at least 4 characters)`);
+  if (bare.length < 4 || !/^[a-z0-9]+$/.test(bare))
+    throw new SfsError('NOT_FOUND', `no session named "${ref}" (use a full id, an alias, or an id prefix of at least 4 characters)`);
   const rows = db
-    .prepare("SELECT id FROM sessions WHERE id >= ? AND id < ? AND tool IS NOT NULL ORDER BY id LIMIT 11")
+    .prepare('SELECT id FROM sessions WHERE id >= ? AND id < ? AND tool IS NOT NULL ORDER BY id LIMIT 11')
     .all('ses_' + bare, 'ses_' + bare + '\uffff') as { id: string }[];
   if (rows.length === 1) return rows[0]!.id;
   if (rows.length === 0) throw new SfsError('NOT_FOUND', `no session matches "${ref}"`);
@@ -152,7 +157,7 @@ export function resolveSession(db: ProjectionDb, ref: string): string {
 
 export function getSessionRow(db: ProjectionDb, id: string): Row {
   const row = db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
-  if (!row || row.tool === null && !row.fork_from) throw new SfsError('NOT_FOUND', `no session ${id}`);
+  if (!row || (row.tool === null && !row.fork_from)) throw new SfsError('NOT_FOUND', `no session ${id}`);
   return row;
 }
 
@@ -211,7 +216,9 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
   };
   const duration = span.first && span.last ? Date.parse(span.last) - Date.parse(span.first) : null;
   const forks = (db.prepare('SELECT id FROM sessions WHERE fork_from = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
-  const subagents = (db.prepare('SELECT id FROM sessions WHERE parent_session_id = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
+  const subagents = (db.prepare('SELECT id FROM sessions WHERE parent_session_id = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map(
+    (r) => r.id,
+  );
   return {
     ...withCounts(db, summary(row), row),
     native_id: (row.native_id as string) ?? null,
@@ -219,7 +226,9 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
     provider: (row.provider as string) ?? null,
     tool_version: (row.tool_version as string) ?? null,
     agent_id: (row.agent_id as string) ?? null,
-    fork: row.fork_from ? { from: row.fork_from as string, at_msg: (row.fork_at_msg as string) ?? null, checkpoint: (row.fork_checkpoint as string) ?? null } : null,
+    fork: row.fork_from
+      ? { from: row.fork_from as string, at_msg: (row.fork_at_msg as string) ?? null, checkpoint: (row.fork_checkpoint as string) ?? null }
+      : null,
     resume: resumeOf(db, id),
     resumed_into: resumedInto(db, id),
     children: { forks, subagents },

@@ -65,7 +65,11 @@ export function sessionActiveIntervals(db: ProjectionDb, id: string, since = -In
   const lo = Number.isFinite(since) ? new Date(since - IDLE_GAP_MS).toISOString() : '';
   const hi = Number.isFinite(until) ? new Date(until + IDLE_GAP_MS).toISOString() : '\uffff';
   const rows = db.prepare('SELECT ts FROM messages WHERE session_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').all(id, lo, hi) as Array<{ ts: string }>;
-  return activeIntervals(rows.map((r) => Date.parse(r.ts)), since, until);
+  return activeIntervals(
+    rows.map((r) => Date.parse(r.ts)),
+    since,
+    until,
+  );
 }
 
 export function summarizeSession(db: ProjectionDb, id: string, period?: { since: string; until: string }): WorkSummary {
@@ -117,7 +121,8 @@ export function summarizeSession(db: ProjectionDb, id: string, period?: { since:
           }
         }
         out.commands.push({ command: action.command, exit_code: code, failed });
-        if (simpleCommands(action.command).some(isTestCommand)) out.tests.push({ command: action.command, outcome: result ? testOutcome(text, isError) : 'unknown' });
+        if (simpleCommands(action.command).some(isTestCommand))
+          out.tests.push({ command: action.command, outcome: result ? testOutcome(text, isError) : 'unknown' });
         for (const c of simpleCommands(action.command)) {
           const p = packageInstall(c);
           if (p && !failed) out.packages.push(p);

@@ -21,13 +21,25 @@ const UNKNOWN: Author = { account: 'unknown', username: 'unknown', device: null 
  * Our own account's events stay unmarked, like events captured here. A relay that names no
  * authors at all (older than attribution) leaves every event unmarked.
  */
-export function attribute(events: ForeignEvent[], authors: Record<string, Author> | undefined, ownAccount: string, from: PulledFrom | ((i: number) => PulledFrom)): ForeignEvent[] {
+export function attribute(
+  events: ForeignEvent[],
+  authors: Record<string, Author> | undefined,
+  ownAccount: string,
+  from: PulledFrom | ((i: number) => PulledFrom),
+): ForeignEvent[] {
   if (!authors) return events;
   return events.map((e, i) => {
     const a = Object.hasOwn(authors, e.origin) ? authors[e.origin]! : UNKNOWN;
     if (a.account === ownAccount) return e;
     const src = typeof from === 'function' ? from(i) : from;
-    const attr: Attribution = { account: String(a.account), username: String(a.username), device: a.device == null ? null : String(a.device), space: src.space, space_name: src.space_name, personal: src.personal };
+    const attr: Attribution = {
+      account: String(a.account),
+      username: String(a.username),
+      device: a.device == null ? null : String(a.device),
+      space: src.space,
+      space_name: src.space_name,
+      personal: src.personal,
+    };
     return { ...e, attr };
   });
 }

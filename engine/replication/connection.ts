@@ -118,7 +118,13 @@ export class SyncConnection {
     const welcome = new Promise<Welcome>((resolve, reject) => {
       this.ws.once('error', (err) => reject(new SyncClosed(`cannot reach the relay at ${this.opts.relay}: ${err.message}`, false)));
       this.ws.on('close', (code, reason) => {
-        const e = this.closedWith ?? new SyncClosed(`relay closed the connection (${code}${reason.length ? ' ' + reason.toString() : ''})`, code === 4401, code === 4401 ? 'AUTH' : undefined);
+        const e =
+          this.closedWith ??
+          new SyncClosed(
+            `relay closed the connection (${code}${reason.length ? ' ' + reason.toString() : ''})`,
+            code === 4401,
+            code === 4401 ? 'AUTH' : undefined,
+          );
         this.closedWith = e;
         reject(e);
         this.wakeAll();
@@ -135,13 +141,19 @@ export class SyncConnection {
         if (f.t === 'welcome') return resolve(f);
         if (f.t === 'error' && f.id === undefined) {
           // QUOTA: retrying cannot help until the account frees space or the relay raises the quota.
-          this.closedWith = new SyncClosed(`relay refused: ${f.message}`, f.code === 'AUTH' || f.code === 'VERSION' || f.code === 'FORBIDDEN' || f.code === 'QUOTA', f.code);
+          this.closedWith = new SyncClosed(
+            `relay refused: ${f.message}`,
+            f.code === 'AUTH' || f.code === 'VERSION' || f.code === 'FORBIDDEN' || f.code === 'QUOTA',
+            f.code,
+          );
           return;
         }
         this.onFrame(f);
       });
     });
-    this.ws.once('open', () => this.send({ t: 'hello', versions: [...PROTOCOL_VERSIONS], token: this.opts.token, origin: this.origin, device: this.opts.device ?? hostname() }));
+    this.ws.once('open', () =>
+      this.send({ t: 'hello', versions: [...PROTOCOL_VERSIONS], token: this.opts.token, origin: this.origin, device: this.opts.device ?? hostname() }),
+    );
     this.welcome = await welcome;
     const personal = this.welcome.spaces.find((s) => s.kind === 'personal');
     if (!personal) throw new SyncClosed('the relay gave this account no personal space', true);
@@ -180,7 +192,9 @@ export class SyncConnection {
       this.pending.delete(f.id!);
     } else if (f.t === 'events') {
       // Stored one batch after another, each with its cursor in the same log batch.
-      this.ingestQueue = this.ingestQueue.then(() => this.store(f)).catch((err) => this.abort(new SyncClosed(`storing pulled events failed: ${(err as Error).message}`, false)));
+      this.ingestQueue = this.ingestQueue
+        .then(() => this.store(f))
+        .catch((err) => this.abort(new SyncClosed(`storing pulled events failed: ${(err as Error).message}`, false)));
     }
   }
 
@@ -188,7 +202,11 @@ export class SyncConnection {
     const space = this.spaces.get(f.space);
     const pulled = f.events.filter((w) => w[0] !== this.origin).map(fromWire);
     // Another account's events are stored with their author and the space they came through (the fold decides where they show).
-    const events: ForeignEvent[] = attribute(pulled, f.authors, this.welcome.account.id, { space: f.space, space_name: space?.name ?? null, personal: f.space === this.personal.id });
+    const events: ForeignEvent[] = attribute(pulled, f.authors, this.welcome.account.id, {
+      space: f.space,
+      space_name: space?.name ?? null,
+      personal: f.space === this.personal.id,
+    });
     const r = await this.log.ingest(events, { [cursorKey(this.opts.relay, f.space)]: f.cursor }, { sparse: true });
     this.pulledCount += r.written;
     if (r.written) this.opts.onActivity?.('pulled', r.written);
@@ -250,7 +268,11 @@ export class SyncConnection {
   }
 
   /** Builds the next push from the frontier; undefined when nothing new. */
-  private async nextPush(from: number): Promise<{ from: number; upTo: number; events: WireEvent[]; findings: number[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined> {
+  private async nextPush(
+    from: number,
+  ): Promise<
+    { from: number; upTo: number; events: WireEvent[]; findings: number[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined
+  > {
     const batch = await this.log.readOrigin(this.origin, from, PUSH_BATCH_EVENTS);
     if (!batch.length) return undefined;
     let upTo = batch[batch.length - 1]!.seq;
@@ -381,7 +403,7 @@ export class SyncConnection {
     const own = mine.filter((e) => !evicted.has(e));
     let written = 0;
     let prev = 0;
-    for (let i = 0, stale = 0; i < own.length; ) {
+    for (let i = 0, stale = 0; i < own.length;) {
       const chunk = own.slice(i, i + BATCH_EVENTS);
       const findings: number[] = [];
       const events: WireEvent[] = [];
@@ -433,7 +455,10 @@ export class SyncConnection {
       if (b.space === this.personal.id || !this.mayPushInto(b.session, b.space)) continue;
       const n = await this.pushSession(b.session, b.space);
       this.pushedCount += n;
-      this.opts.onLog?.(`sync: pushed ${n} event(s) of ${b.session} again, scrubbed for ${this.spaces.get(b.space)!.name}`, { space: b.space, session: b.session });
+      this.opts.onLog?.(`sync: pushed ${n} event(s) of ${b.session} again, scrubbed for ${this.spaces.get(b.space)!.name}`, {
+        space: b.space,
+        session: b.session,
+      });
     }
   }
 
@@ -462,7 +487,7 @@ function unchanged(e: AnyStoredEvent): WireEvent {
 
 async function readAll(log: EventLog, session: string): Promise<AnyStoredEvent[]> {
   const out: AnyStoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await log.readSession(session, after, 1000);
     if (!page.length) return out;
     out.push(...page);

@@ -33,7 +33,7 @@ export async function sessionsHeldByRelay(log: EventLog, api: RelayApi, sessions
 
 async function readSession(log: EventLog, session: string): Promise<AnyStoredEvent[]> {
   const out: AnyStoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await log.readSession(session, after, 1000);
     if (!page.length) return out;
     out.push(...page);

@@ -24,5 +24,7 @@ export function resolveRemoteSession(ref: string, listed: Iterable<string>): str
     throw new SfsError('NOT_FOUND', `no session on the relay matches "${ref}" (see sfs list-remote)`);
   }
   const list = matches.slice(0, 10);
-  throw new SfsError('AMBIGUOUS', `"${ref}" matches ${matches.length > 10 ? 'more than 10' : matches.length} sessions: ${list.join(', ')}`, { candidates: list });
+  throw new SfsError('AMBIGUOUS', `"${ref}" matches ${matches.length > 10 ? 'more than 10' : matches.length} sessions: ${list.join(', ')}`, {
+    candidates: list,
+  });
 }

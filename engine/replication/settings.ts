@@ -25,7 +25,10 @@ export function readSyncSettings(paths: SfsPaths): SyncSettings {
   if (!existsSync(file)) return { mode: 'all', watch: [] };
   try {
     const s = JSON.parse(readFileSync(file, 'utf8')) as Partial<SyncSettings>;
-    return { mode: s.mode === 'off' || s.mode === 'selective' ? s.mode : 'all', watch: Array.isArray(s.watch) ? s.watch.filter((x) => typeof x === 'string') : [] };
+    return {
+      mode: s.mode === 'off' || s.mode === 'selective' ? s.mode : 'all',
+      watch: Array.isArray(s.watch) ? s.watch.filter((x) => typeof x === 'string') : [],
+    };
   } catch (err) {
     throw new SfsError('INVALID_INPUT', `${file} is not valid JSON`, undefined, { cause: err });
   }

@@ -16,11 +16,23 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
   const hasMainLine = src.messages.some((m) => !m.is_sidechain);
   const out: Message[] = [];
   for (const m of src.messages) {
-    if (m.is_compaction) { report.compaction++; continue; }
-    if (m.is_api_error) { report.apiErrors++; continue; }
-    if (m.is_injected || m.role === 'system' || m.role === 'developer') { report.injected++; continue; }
+    if (m.is_compaction) {
+      report.compaction++;
+      continue;
+    }
+    if (m.is_api_error) {
+      report.apiErrors++;
+      continue;
+    }
+    if (m.is_injected || m.role === 'system' || m.role === 'developer') {
+      report.injected++;
+      continue;
+    }
     // A sub-agent's own session resumes whole; inside a parent, the call's result summarises it.
-    if (m.is_sidechain && hasMainLine) { report.sidechain++; continue; }
+    if (m.is_sidechain && hasMainLine) {
+      report.sidechain++;
+      continue;
+    }
     const user: ContentBlock[] = [];
     const assistant: ContentBlock[] = [];
     const results: ToolResultBlock[] = [];
@@ -40,20 +52,32 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
           else user.push(traits.imagesInUser ? (b as ImageBlock) : imageNote(b as ImageBlock, report));
           break;
         case 'thinking': {
-          if (m.role !== 'assistant') { report.blocksDropped++; break; }
+          if (m.role !== 'assistant') {
+            report.blocksDropped++;
+            break;
+          }
           const kept = keepThinking(b as { text?: unknown; signature?: unknown; redacted?: unknown }, src.tool, m.provider ?? src.provider, target);
-          if (kept) { assistant.push(kept); report.thinkingKept++; } else report.thinkingDropped++;
+          if (kept) {
+            assistant.push(kept);
+            report.thinkingKept++;
+          } else report.thinkingDropped++;
           break;
         }
         case 'tool_use': {
           const u = b as ToolUseBlock;
-          if (m.role !== 'assistant' || typeof u.tool_use_id !== 'string' || !u.tool_use_id) { report.blocksDropped++; break; }
+          if (m.role !== 'assistant' || typeof u.tool_use_id !== 'string' || !u.tool_use_id) {
+            report.blocksDropped++;
+            break;
+          }
           assistant.push({ type: 'tool_use', tool_use_id: u.tool_use_id, name: u.name || 'tool', input: u.input ?? {} });
           break;
         }
         case 'tool_result': {
           const r = b as ToolResultBlock;
-          if (typeof r.tool_use_id !== 'string' || !r.tool_use_id) { report.blocksDropped++; break; }
+          if (typeof r.tool_use_id !== 'string' || !r.tool_use_id) {
+            report.blocksDropped++;
+            break;
+          }
           results.push(resultFor(r, traits.imagesInToolResults, report));
           break;
         }
@@ -69,7 +93,12 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
   return out;
 }
 
-function keepThinking(b: { text?: unknown; signature?: unknown; redacted?: unknown }, sourceTool: string, provider: string | null | undefined, target: ResumeTarget): ContentBlock | null {
+function keepThinking(
+  b: { text?: unknown; signature?: unknown; redacted?: unknown },
+  sourceTool: string,
+  provider: string | null | undefined,
+  target: ResumeTarget,
+): ContentBlock | null {
   const traits = TARGET_TRAITS[target];
   const text = typeof b.text === 'string' ? b.text : '';
   const signature = typeof b.signature === 'string' && b.signature ? b.signature : null;
@@ -100,5 +129,7 @@ function resultFor(r: ToolResultBlock, images: boolean, report: MappingReport): 
     }
     content = parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('\n') : parts;
   } else content = '';
-  return r.is_error ? { type: 'tool_result', tool_use_id: r.tool_use_id, content, is_error: true } : { type: 'tool_result', tool_use_id: r.tool_use_id, content };
+  return r.is_error
+    ? { type: 'tool_result', tool_use_id: r.tool_use_id, content, is_error: true }
+    : { type: 'tool_result', tool_use_id: r.tool_use_id, content };
 }

@@ -58,11 +58,7 @@ export function pairToolCalls(input: Message[], report: MappingReport): Message[
       if (found) consumed.add(u.tool_use_id);
       else report.syntheticResults++;
       content.push({ type: 'tool_use', tool_use_id: id, name: safeName(u.name), input: u.input });
-      paired.push(
-        found
-          ? { ...found, tool_use_id: id }
-          : { type: 'tool_result', tool_use_id: id, content: UNFINISHED_RESULT, is_error: true },
-      );
+      paired.push(found ? { ...found, tool_use_id: id } : { type: 'tool_result', tool_use_id: id, content: UNFINISHED_RESULT, is_error: true });
     }
     // Calls go last in their turn: every provider expects results right after the message that asks for them.
     out.push({ ...m, content: [...content.filter((b) => b.type !== 'tool_use'), ...content.filter((b) => b.type === 'tool_use')] });

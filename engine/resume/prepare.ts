@@ -37,7 +37,9 @@ function openingNote(src: SourceSession, first: Message): Message {
   return {
     msg_id: 'sfs-opening-note',
     role: 'user',
-    content: [{ type: 'text', text: `[SessionFS: this conversation was continued from a ${src.tool} session whose recorded history starts with an assistant turn.]` }],
+    content: [
+      { type: 'text', text: `[SessionFS: this conversation was continued from a ${src.tool} session whose recorded history starts with an assistant turn.]` },
+    ],
     timestamp: first.timestamp ?? null,
   };
 }

@@ -44,8 +44,18 @@ export interface MappingReport {
 }
 
 export const emptyReport = (): MappingReport => ({
-  injected: 0, compaction: 0, apiErrors: 0, sidechain: 0, thinkingKept: 0, thinkingDropped: 0, imagesReplaced: 0,
-  blocksDropped: 0, syntheticResults: 0, orphanResults: 0, trimmedMessages: 0, trimmedTokens: 0,
+  injected: 0,
+  compaction: 0,
+  apiErrors: 0,
+  sidechain: 0,
+  thinkingKept: 0,
+  thinkingDropped: 0,
+  imagesReplaced: 0,
+  blocksDropped: 0,
+  syntheticResults: 0,
+  orphanResults: 0,
+  trimmedMessages: 0,
+  trimmedTokens: 0,
 });
 
 /**

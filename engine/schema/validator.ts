@@ -29,11 +29,7 @@ function load(): AjvLike {
 }
 
 export type SchemaId =
-  | 'sfs/manifest.schema.json'
-  | 'sfs/message.schema.json'
-  | 'sfs/workspace.schema.json'
-  | 'sfs/tools.schema.json'
-  | `events/${string}.schema.json`;
+  'sfs/manifest.schema.json' | 'sfs/message.schema.json' | 'sfs/workspace.schema.json' | 'sfs/tools.schema.json' | `events/${string}.schema.json`;
 
 function describe(errors: ErrorObject[] | null | undefined): string {
   const e = errors?.[0];

@@ -6,7 +6,23 @@
  */
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const MANIFEST = ['sfs_version', 'session_id', 'title', 'tags', 'created_at', 'updated_at', 'source', 'model', 'ownership', 'stats', 'sync', 'parent_session_id', 'checkpoint_count', 'sub_agents', 'metadata'];
+const MANIFEST = [
+  'sfs_version',
+  'session_id',
+  'title',
+  'tags',
+  'created_at',
+  'updated_at',
+  'source',
+  'model',
+  'ownership',
+  'stats',
+  'sync',
+  'parent_session_id',
+  'checkpoint_count',
+  'sub_agents',
+  'metadata',
+];
 const SOURCE = ['tool', 'tool_version', 'sfs_converter_version', 'original_session_id', 'original_path', 'interface'];
 const MODEL = ['provider', 'model_id', 'reasoning_effort'];
 const STATS = ['message_count', 'turn_count', 'tool_use_count', 'total_input_tokens', 'total_output_tokens', 'estimated_cost_usd', 'duration_ms'];
@@ -49,7 +65,10 @@ function ordered(v: unknown, order: string[], nested: Nested = {}): Json {
   return out;
 }
 
-const each = (f: (v: unknown) => Json) => (v: unknown): Json => (Array.isArray(v) ? v.map(f) : sortDeep(v));
+const each =
+  (f: (v: unknown) => Json) =>
+  (v: unknown): Json =>
+    Array.isArray(v) ? v.map(f) : sortDeep(v);
 
 function block(v: unknown): Json {
   return ordered(v, BLOCK, {

@@ -66,7 +66,10 @@ function truncate(text: string, max: number): string {
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 function quote(text: string): string {
-  return text.split('\n').map((l) => (l ? `> ${l}` : '>')).join('\n');
+  return text
+    .split('\n')
+    .map((l) => (l ? `> ${l}` : '>'))
+    .join('\n');
 }
 
 function renderImage(b: ImageBlock): string {
@@ -164,7 +167,11 @@ function renderMessage(m: Message, n: number, o: Required<MarkdownOptions>): str
 }
 
 /** Yields the transcript in pieces: the header, then one piece per message. */
-export async function* markdownChunks(header: TranscriptHeader, messages: AsyncIterable<Message> | Iterable<Message>, opts: MarkdownOptions = {}): AsyncGenerator<string> {
+export async function* markdownChunks(
+  header: TranscriptHeader,
+  messages: AsyncIterable<Message> | Iterable<Message>,
+  opts: MarkdownOptions = {},
+): AsyncGenerator<string> {
   const o = { ...DEFAULTS, ...opts };
   yield `${renderHeader(header)}\n`;
   let n = 0;
@@ -172,14 +179,23 @@ export async function* markdownChunks(header: TranscriptHeader, messages: AsyncI
   if (n === 0) yield '_No messages._\n';
 }
 
-export async function renderMarkdown(header: TranscriptHeader, messages: AsyncIterable<Message> | Iterable<Message>, opts: MarkdownOptions = {}): Promise<string> {
+export async function renderMarkdown(
+  header: TranscriptHeader,
+  messages: AsyncIterable<Message> | Iterable<Message>,
+  opts: MarkdownOptions = {},
+): Promise<string> {
   const parts: string[] = [];
   for await (const c of markdownChunks(header, messages, opts)) parts.push(c);
   return parts.join('');
 }
 
 /** Streams the transcript, honouring backpressure. Does not end the stream. */
-export async function writeMarkdown(out: Writable, header: TranscriptHeader, messages: AsyncIterable<Message> | Iterable<Message>, opts: MarkdownOptions = {}): Promise<void> {
+export async function writeMarkdown(
+  out: Writable,
+  header: TranscriptHeader,
+  messages: AsyncIterable<Message> | Iterable<Message>,
+  opts: MarkdownOptions = {},
+): Promise<void> {
   for await (const c of markdownChunks(header, messages, opts)) {
     if (!out.write(c)) await once(out, 'drain');
   }

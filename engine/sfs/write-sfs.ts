@@ -73,7 +73,8 @@ async function writeMessages(path: string, messages: AsyncIterable<Message> | It
       const value = canonicalMessage(msg);
       validated('sfs/message.schema.json', value, where);
       const first = seen.get(msg.msg_id);
-      if (first !== undefined) throw new SfsError('INVALID_INPUT', `${where}: duplicate msg_id ${JSON.stringify(msg.msg_id)} (first on line ${first})`, { file: name, line });
+      if (first !== undefined)
+        throw new SfsError('INVALID_INPUT', `${where}: duplicate msg_id ${JSON.stringify(msg.msg_id)} (first on line ${first})`, { file: name, line });
       seen.set(msg.msg_id, line);
       const bad = firstUnsafeRef(messagePathRefs(msg));
       if (bad) throw new SfsError('UNSAFE_INPUT', `${where}: ${bad}`, { file: name, line });

@@ -73,7 +73,15 @@ const INSTALLERS: Array<{ manager: string; match: (w: string[]) => number | null
   { manager: 'pnpm', match: (w) => (w[0] === 'pnpm' && ['add', 'install', 'i'].includes(w[1] ?? '') ? 2 : null) },
   { manager: 'yarn', match: (w) => (w[0] === 'yarn' && w[1] === 'add' ? 2 : null) },
   { manager: 'bun', match: (w) => (w[0] === 'bun' && ['add', 'install', 'i'].includes(w[1] ?? '') ? 2 : null) },
-  { manager: 'pip', match: (w) => (/^pip[\d.]*$/.test(w[0] ?? '') && w[1] === 'install' ? 2 : /^python[\d.]*$/.test(w[0] ?? '') && w[1] === '-m' && /^pip/.test(w[2] ?? '') && w[3] === 'install' ? 4 : null) },
+  {
+    manager: 'pip',
+    match: (w) =>
+      /^pip[\d.]*$/.test(w[0] ?? '') && w[1] === 'install'
+        ? 2
+        : /^python[\d.]*$/.test(w[0] ?? '') && w[1] === '-m' && /^pip/.test(w[2] ?? '') && w[3] === 'install'
+          ? 4
+          : null,
+  },
   { manager: 'uv', match: (w) => (w[0] === 'uv' && w[1] === 'add' ? 2 : w[0] === 'uv' && w[1] === 'pip' && w[2] === 'install' ? 3 : null) },
   { manager: 'poetry', match: (w) => (w[0] === 'poetry' && w[1] === 'add' ? 2 : null) },
   { manager: 'cargo', match: (w) => (w[0] === 'cargo' && ['add', 'install'].includes(w[1] ?? '') ? 2 : null) },
@@ -124,7 +132,8 @@ export function testOutcome(output: string, isError: boolean): 'passed' | 'faile
   const code = exitCodeOf(output);
   if (code !== null) return code === 0 ? 'passed' : 'failed';
   if (isError) return 'failed';
-  if (/\b([1-9]\d*) (failed|failing|failures?|errors?)\b|^FAIL\b|\bFAILED\b|^not ok\b|# fail [1-9]|test result: FAILED|BUILD FAILURE/m.test(output)) return 'failed';
+  if (/\b([1-9]\d*) (failed|failing|failures?|errors?)\b|^FAIL\b|\bFAILED\b|^not ok\b|# fail [1-9]|test result: FAILED|BUILD FAILURE/m.test(output))
+    return 'failed';
   if (/\b\d+ (passed|passing)\b|^ok\b|# pass \d+|test result: ok|\bPASS\b|All tests passed|BUILD SUCCESS|^OK( \(|$)/m.test(output)) return 'passed';
   return 'unknown';
 }

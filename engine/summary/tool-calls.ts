@@ -5,19 +5,43 @@
  * bash, Cline-family read_file/write_to_file/execute_command, Cursor read_file/edit_file/
  * run_terminal_cmd, Amp Read/edit_file/Bash); this maps them to a few actions.
  */
-export type ToolAction =
-  | { kind: 'read'; paths: string[] }
-  | { kind: 'write'; paths: string[] }
-  | { kind: 'command'; command: string }
-  | { kind: 'other' };
+export type ToolAction = { kind: 'read'; paths: string[] } | { kind: 'write'; paths: string[] } | { kind: 'command'; command: string } | { kind: 'other' };
 
 const READ = new Set(['read', 'read_file', 'readfile', 'view', 'read_many_files', 'read_files', 'notebookread', 'cat']);
 const WRITE = new Set([
-  'write', 'edit', 'multiedit', 'notebookedit', 'write_file', 'replace', 'create', 'str_replace', 'edit_file', 'create_file',
-  'write_to_file', 'replace_in_file', 'apply_diff', 'insert_content', 'search_and_replace', 'search_replace', 'delete_file',
-  'multi_edit', 'insert', 'undo_edit',
+  'write',
+  'edit',
+  'multiedit',
+  'notebookedit',
+  'write_file',
+  'replace',
+  'create',
+  'str_replace',
+  'edit_file',
+  'create_file',
+  'write_to_file',
+  'replace_in_file',
+  'apply_diff',
+  'insert_content',
+  'search_and_replace',
+  'search_replace',
+  'delete_file',
+  'multi_edit',
+  'insert',
+  'undo_edit',
 ]);
-const SHELL = new Set(['bash', 'shell', 'exec_command', 'run_shell_command', 'execute_command', 'run_terminal_cmd', 'local_shell', 'terminal', 'run_command', 'powershell']);
+const SHELL = new Set([
+  'bash',
+  'shell',
+  'exec_command',
+  'run_shell_command',
+  'execute_command',
+  'run_terminal_cmd',
+  'local_shell',
+  'terminal',
+  'run_command',
+  'powershell',
+]);
 
 type Input = Record<string, unknown>;
 

@@ -8,7 +8,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': {
     async up(db: Kysely<any>) {
       // One statement per query: PGlite's extended protocol takes a single statement.
-      for (const stmt of INITIAL.split(/;\s*\n/).map((x) => x.trim()).filter(Boolean)) await sql.raw(stmt).execute(db);
+      for (const stmt of INITIAL.split(/;\s*\n/)
+        .map((x) => x.trim())
+        .filter(Boolean))
+        await sql.raw(stmt).execute(db);
     },
     async down(db: Kysely<any>) {
       await sql`drop table handoffs, shares, streams, events, members, spaces, devices, tokens, accounts`.execute(db);
@@ -67,7 +70,9 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table accounts add column locked_until timestamptz`.execute(db);
       await sql`alter table accounts add column stored_bytes bigint not null default 0`.execute(db);
       // What the account's devices stored so far, so the quota counts from the start.
-      await sql`update accounts a set stored_bytes = coalesce((select sum(octet_length(e.body)) from events e join devices d on d.origin = e.origin where d.account_id = a.id and e.body is not null), 0)`.execute(db);
+      await sql`update accounts a set stored_bytes = coalesce((select sum(octet_length(e.body)) from events e join devices d on d.origin = e.origin where d.account_id = a.id and e.body is not null), 0)`.execute(
+        db,
+      );
     },
     async down(db: Kysely<any>) {
       await sql`drop table invitations`.execute(db);
@@ -85,7 +90,9 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table shares drop constraint shares_pkey`.execute(db);
       await sql`alter table shares add primary key (space_id, session, shared_by)`.execute(db);
       await sql`alter table handoffs add column upto_rseq bigint`.execute(db);
-      await sql`update handoffs set upto_rseq = coalesce((select max(rseq) from events e where e.space_id = handoffs.source_space and e.session = handoffs.session), 0)`.execute(db);
+      await sql`update handoffs set upto_rseq = coalesce((select max(rseq) from events e where e.space_id = handoffs.source_space and e.session = handoffs.session), 0)`.execute(
+        db,
+      );
       await sql`alter table handoffs alter column upto_rseq set not null`.execute(db);
       await sql`alter table handoffs add column expires_at timestamptz`.execute(db);
       await sql`update handoffs set expires_at = created_at + interval '7 days'`.execute(db);

@@ -68,7 +68,11 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<RelayData
       opts.onListenError?.(err);
       if (closed) return;
       setTimeout(() => {
-        if (!closed) connectListener().then(() => listeners.forEach((fns) => fns.forEach((fn) => fn('*'))), () => undefined);
+        if (!closed)
+          connectListener().then(
+            () => listeners.forEach((fns) => fns.forEach((fn) => fn('*'))),
+            () => undefined,
+          );
       }, 500);
     });
     await c.connect();

@@ -71,7 +71,10 @@ export function boundaryViolations(files: SourceFile[]): string[] {
         continue;
       }
       if (to.area === 'test/adapters' && CROSS_TOOL_SUITES.has(to.folder) && from.area === 'test/adapters') continue; // a suite's shared fixtures
-      if (!allowed.has(to.folder)) out.push(`${f.rel}: import '${spec}' (reaches ${to.area}/${to.folder}/; ${from.area}/${from.folder}/ may import only ${[...allowed].map((a) => `${to.area}/${a}/`).join(', ')}, the engine, node builtins and npm packages)`);
+      if (!allowed.has(to.folder))
+        out.push(
+          `${f.rel}: import '${spec}' (reaches ${to.area}/${to.folder}/; ${from.area}/${from.folder}/ may import only ${[...allowed].map((a) => `${to.area}/${a}/`).join(', ')}, the engine, node builtins and npm packages)`,
+        );
     }
   }
   return out;
@@ -98,14 +101,23 @@ test('no adapter, and no adapter test, imports another tool’s folder', () => {
 
 test('the check names the file and the import it refuses', () => {
   const files: SourceFile[] = [
-    { rel: 'adapters/codex/parse.ts', text: "import { isObj } from '../claude-code/values.js';\nimport { str } from '../shared/values.js';\nimport path from 'node:path';\nimport { Store } from '../../engine/store.js';" },
-    { rel: 'adapters/cursor/index.ts', text: "import {\n  openReadOnly,\n  type OpenDb,\n} from '../kilo-code/cli-store.js';\nconst m = await import('../amp/index.js');" },
+    {
+      rel: 'adapters/codex/parse.ts',
+      text: "import { isObj } from '../claude-code/values.js';\nimport { str } from '../shared/values.js';\nimport path from 'node:path';\nimport { Store } from '../../engine/store.js';",
+    },
+    {
+      rel: 'adapters/cursor/index.ts',
+      text: "import {\n  openReadOnly,\n  type OpenDb,\n} from '../kilo-code/cli-store.js';\nconst m = await import('../amp/index.js');",
+    },
     { rel: 'adapters/kilo-code/index.ts', text: "import { makeClineFamilyAdapter } from '../cline-family/make-adapter.js';" },
     { rel: 'adapters/gemini/index.ts', text: "export { readJsonFile } from '../cline-family/json-file.js';" },
     { rel: 'adapters/shared/values.ts', text: "import type { X } from '../codex/items.js';" },
     { rel: 'adapters/cline-family/finish.ts', text: "import { adapter } from '../cline/index.js';" },
     { rel: 'adapters/amp/thread.ts', text: "import { ADAPTERS } from '../index.js';" },
-    { rel: 'test/adapters/cursor/cursor.test.ts', text: "import { walk } from '../claude-code/helpers.js';\nimport { fixtures } from '../shared/helpers.js';\nimport { x } from '../../../adapters/codex/items.js';\nimport { adapter } from '../../../adapters/cursor/index.js';" },
+    {
+      rel: 'test/adapters/cursor/cursor.test.ts',
+      text: "import { walk } from '../claude-code/helpers.js';\nimport { fixtures } from '../shared/helpers.js';\nimport { x } from '../../../adapters/codex/items.js';\nimport { adapter } from '../../../adapters/cursor/index.js';",
+    },
     { rel: 'test/adapters/roo-code/roo-code.test.ts', text: "import { sampleTask } from '../cline-family/helpers.js';" },
     { rel: 'test/adapters/conformance/corpus.ts', text: "import { sampleTask } from '../cline-family/helpers.js';" },
   ];

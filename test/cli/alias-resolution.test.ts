@@ -62,10 +62,16 @@ describe('sfs alias and session references', () => {
 
   test('an ambiguous prefix lists the candidates (derived ids)', async () => {
     // Import sessions until two derived ids share 4 hex digits (a birthday search over the id space).
-    const { ids: [a, b], prefix, tried } = collidingNativeIds(4);
+    const {
+      ids: [a, b],
+      prefix,
+      tried,
+    } = collidingNativeIds(4);
     const natives = new Set([a, b]);
     for (let i = 0; natives.size < 24; i++) natives.add(`00000000-0000-4000-9000-${String(i).padStart(12, '0')}`);
-    const dirs = [...natives].map((n, i) => writeSfs(sfs.path('many', `s${i}.sfs`), { session_id: n, tool: 'gemini-cli', created_at: '2026-01-01T00:00:00.000Z', title: `many ${i}` }));
+    const dirs = [...natives].map((n, i) =>
+      writeSfs(sfs.path('many', `s${i}.sfs`), { session_id: n, tool: 'gemini-cli', created_at: '2026-01-01T00:00:00.000Z', title: `many ${i}` }),
+    );
     const res = await sfs.ok(['import', ...dirs]);
     assert.equal(res.results.length, 24);
     const idA = derivedId('sfs', a);

@@ -35,7 +35,10 @@ test('import --all captures every tool once; a second run adds nothing', async (
 test('import --from: a corrupt line is listed with its file and the rest is captured', async (t) => {
   const h = fakeHome(t, ['claude-code']);
   const dir = path.join(h.claudeProjects, '-home-dev-projects-demo-app');
-  const file = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl'))!);
+  const file = path.join(
+    dir,
+    readdirSync(dir).find((f) => f.endsWith('.jsonl'))!,
+  );
   appendFileSync(file, '{"broken json\n');
   const r = await h.run(['import', '--from', 'claude-code']);
   assert.equal(r.code, 1, `exit 1 when something was skipped: ${r.stderr}`);
@@ -86,9 +89,15 @@ test('import --all: a FIFO and a 100,000-deep line beside good sessions are skip
   const copilotFifo = path.join(copilotDir, 'events.jsonl');
   mkfifo(copilotFifo);
   const claudeDir = path.join(h.claudeProjects, '-home-dev-projects-demo-app');
-  const claudeFile = path.join(claudeDir, readdirSync(claudeDir).find((f) => f.endsWith('.jsonl'))!);
+  const claudeFile = path.join(
+    claudeDir,
+    readdirSync(claudeDir).find((f) => f.endsWith('.jsonl'))!,
+  );
   insertLine(claudeFile, 2, deepJson(100_000));
-  const geminiFile = path.join(geminiChats, readdirSync(geminiChats).find((f) => f.startsWith('session-') && f.endsWith('.jsonl') && f !== path.basename(geminiFifo))!);
+  const geminiFile = path.join(
+    geminiChats,
+    readdirSync(geminiChats).find((f) => f.startsWith('session-') && f.endsWith('.jsonl') && f !== path.basename(geminiFifo))!,
+  );
   insertLine(geminiFile, 2, deepJson(100_000));
 
   const r = await h.run(['import', '--all', '--json'], { timeoutMs: 60_000 });
@@ -114,7 +123,10 @@ test('import: a line over capture.max_line_bytes is skipped, reported once, and 
   const h = fakeHome(t, ['gemini']);
   assert.equal((await h.run(['config', 'set', 'capture.max_line_bytes', '4096'])).code, 0);
   const chats = path.join(h.home, '.gemini', 'tmp', 'demo-app', 'chats');
-  const file = path.join(chats, readdirSync(chats).find((f) => f.startsWith('session-') && f.endsWith('.jsonl'))!);
+  const file = path.join(
+    chats,
+    readdirSync(chats).find((f) => f.startsWith('session-') && f.endsWith('.jsonl'))!,
+  );
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
   appendFileSync(file, `{"type":"user","text":"${'a'.repeat(10 * 1024)}"}\n`);
   const first = await h.run(['import', '--from', 'gemini']);

@@ -8,7 +8,7 @@ import { fakeHome } from '../helpers/fake-home.js';
 
 const NATIVE = '54966ca3-cfa7-46f3-97ab-335ba9fada5a';
 
-test('capture records the rules version and hash of the session\'s project; show prints them', async (t) => {
+test("capture records the rules version and hash of the session's project; show prints them", async (t) => {
   const h = fakeHome(t, ['claude-code']);
   const repo = path.join(h.root, 'repo');
   mkdirSync(path.join(repo, 'src'), { recursive: true });
@@ -39,8 +39,21 @@ test('capture records the rules version and hash of the session\'s project; show
   // A new rules version does not rewrite what guided a session already captured.
   const edited = await h.run(['rules', 'edit', '--project', repo], { env: { EDITOR: `cp ${path.join(h.root, 'v2.md')}` } });
   assert.equal(edited.code, 0, edited.stderr);
-  const line = JSON.parse(readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"type":"user"'))!);
-  appendFileSync(file, JSON.stringify({ ...line, uuid: 'aaaaaaaa-1111-4222-8333-444444444444', parentUuid: null, timestamp: '2026-11-24T05:00:00.000Z', message: { role: 'user', content: 'one more thing' } }) + '\n');
+  const line = JSON.parse(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"type":"user"'))!,
+  );
+  appendFileSync(
+    file,
+    JSON.stringify({
+      ...line,
+      uuid: 'aaaaaaaa-1111-4222-8333-444444444444',
+      parentUuid: null,
+      timestamp: '2026-11-24T05:00:00.000Z',
+      message: { role: 'user', content: 'one more thing' },
+    }) + '\n',
+  );
   const second = await h.json(['import', '--from', 'claude-code']);
   assert.equal(second.totals.messagesAdded, 1);
   assert.equal((await h.json(['show', id, '--no-messages'])).session.header.rules.version, 1);

@@ -52,7 +52,6 @@ describe('sfs config / completion / help', () => {
     assert.equal(search.hits.length, 1);
     assert.equal(listAll.sessions.length, 3, '--limit overrides the setting');
     assert.match(await sfs.out(['show', IDS.complete]), /^messages 1–3 of 8; next: sfs show ses_a896004566411b61e5051b52 --offset 3$/m);
-
   });
 
   test('config errors: unknown key and bad values exit 2; a malformed file is named', async () => {
@@ -60,7 +59,10 @@ describe('sfs config / completion / help', () => {
     assert.match(bad.message, /^unknown setting "list\.limt"; known: /);
     const known = bad.message.split('; known: ')[1]!.split(', ');
     for (const k of Object.keys(DEFAULTS)) assert.ok(known.includes(k), k);
-    assert.match((await sfs.failsJson(['config', 'set', 'list.limit', 'many'], 'USAGE', 2)).message, /^bad value for list\.limit: expected a whole number from 1 to 100000$/);
+    assert.match(
+      (await sfs.failsJson(['config', 'set', 'list.limit', 'many'], 'USAGE', 2)).message,
+      /^bad value for list\.limit: expected a whole number from 1 to 100000$/,
+    );
     await sfs.failsJson(['config', 'set', 'import.max_messages_bytes', '10'], 'USAGE', 2);
     await sfs.failsJson(['config', 'set', 'list.limit'], 'USAGE', 2);
     await sfs.failsJson(['config'], 'USAGE', 2);

@@ -35,7 +35,10 @@ test('the daemon syncs continuously once the store is signed in', { timeout: 120
     if (seen.length) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  assert.deepEqual(seen.map((s) => s.title), ['Hello world test']);
+  assert.deepEqual(
+    seen.map((s) => s.title),
+    ['Hello world test'],
+  );
   // The status file is rewritten every 2 s.
   const line = /sync: connected · http:\/\/127\.0\.0\.1:\d+ · pushed \d+ · pulled [1-9]\d*/;
   let out = '';

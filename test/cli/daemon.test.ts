@@ -68,7 +68,15 @@ function claudeUserLine(file: string, text: string): string {
     });
   const user = records.find((r) => r.type === 'user');
   const last = [...records].reverse().find((r) => r.uuid);
-  return JSON.stringify({ ...user, uuid: randomUUID(), parentUuid: last.uuid, message: { role: 'user', content: [{ type: 'text', text }] }, timestamp: new Date().toISOString() }) + '\n';
+  return (
+    JSON.stringify({
+      ...user,
+      uuid: randomUUID(),
+      parentUuid: last.uuid,
+      message: { role: 'user', content: [{ type: 'text', text }] },
+      timestamp: new Date().toISOString(),
+    }) + '\n'
+  );
 }
 
 const claudeFile = (h: FakeHome, stem: string) => path.join(h.claudeProjects, '-home-dev-projects-demo-app', `${stem}.jsonl`);
@@ -256,10 +264,14 @@ test('daemon: FIFOs and a 100,000-deep line beside good sessions; good ones capt
   writeFileSync(file, lines.join('\n'));
 
   await h.json(['daemon', 'start']);
-  const st = await waitFor('catch-up', async () => {
-    const r = await h.json(['daemon', 'status']);
-    return r.status?.phase === 'watching' && r.status;
-  }, 60_000);
+  const st = await waitFor(
+    'catch-up',
+    async () => {
+      const r = await h.json(['daemon', 'status']);
+      return r.status?.phase === 'watching' && r.status;
+    },
+    60_000,
+  );
   const tools = Object.fromEntries(st.tools.map((x: any) => [x.tool, x]));
   assert.equal(tools['claude-code'].sessions_captured, 4);
   assert.equal(tools.gemini.sessions_captured, 4);
@@ -274,14 +286,30 @@ test('daemon: FIFOs and a 100,000-deep line beside good sessions; good ones capt
   await waitFor('the later session', async () => (await h.run(['show', laterId])).code === 0, 30_000);
 
   // One warning per file and kind, with a count; status shows the same.
-  const log = readFileSync(path.join(h.sfsHome, 'state', 'daemon.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(path.join(h.sfsHome, 'state', 'daemon.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const warned = log.filter((l) => l.msg === 'problem');
   const forFile = warned.filter((l) => l.path === file);
-  assert.deepEqual(forFile.map((l) => [l.where, l.count ?? 1]), [['3', 1], ['4', 40]], JSON.stringify(forFile));
+  assert.deepEqual(
+    forFile.map((l) => [l.where, l.count ?? 1]),
+    [
+      ['3', 1],
+      ['4', 40],
+    ],
+    JSON.stringify(forFile),
+  );
   assert.match(forFile[0].message, /^JSON nested deeper than 512 levels, skipped$/);
   assert.match(forFile[1].message, /^invalid JSON: .* \(and 39 more like it in this file\)$/);
   for (const fifo of [geminiFifo, copilotFifo]) {
-    assert.deepEqual(warned.filter((l) => l.path === fifo).map((l) => l.message).slice(0, 1), ['cannot read: not a regular file (FIFO)']);
+    assert.deepEqual(
+      warned
+        .filter((l) => l.path === fifo)
+        .map((l) => l.message)
+        .slice(0, 1),
+      ['cannot read: not a regular file (FIFO)'],
+    );
   }
   const status = await h.json(['daemon', 'status']);
   const cc = status.status.tools.find((x: any) => x.tool === 'claude-code');

@@ -23,17 +23,26 @@ test('damaged projections: garbage, a cut header or damaged pages are rebuilt fr
     ['garbage bytes', () => writeFileSync(file, randomBytes(64 * 1024))],
     ['a cut header', () => truncateSync(file, 40)],
     // The 100-byte header is intact, so SQLite opens it and finds the damage in the first query.
-    ['damaged pages', () => {
-      const bytes = readFileSync(file);
-      randomBytes(bytes.length - 100).copy(bytes, 100);
-      writeFileSync(file, bytes);
-    }],
+    [
+      'damaged pages',
+      () => {
+        const bytes = readFileSync(file);
+        randomBytes(bytes.length - 100).copy(bytes, 100);
+        writeFileSync(file, bytes);
+      },
+    ],
   ];
   for (const [what, damage] of damages) {
     damage();
     const r = await h.run(['list', '--json']);
     assert.equal(r.code, 0, `${what}: ${r.stdout} ${r.stderr}`);
-    assert.deepEqual(JSON.parse(r.stdout).data.sessions.map((s: { id: string }) => s.id).sort(), ids, what);
+    assert.deepEqual(
+      JSON.parse(r.stdout)
+        .data.sessions.map((s: { id: string }) => s.id)
+        .sort(),
+      ids,
+      what,
+    );
     const notes = r.stderr.split('\n').filter(Boolean);
     assert.equal(notes.length, 1, `${what}: one note, got ${r.stderr}`);
     assert.match(notes[0]!, /^sfs: the projections file .*projections\.sqlite was damaged \(.+\); rebuilding it from the log$/, what);

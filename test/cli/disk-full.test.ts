@@ -121,7 +121,10 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   const { blocks, bsize } = statfsSync(h.sfsHome);
   const logBytes = bytesOf(path.join(data, 'log'));
   const projBytes = bytesOf(path.join(data, 'projections.sqlite'));
-  assert.ok(blocks * bsize < logBytes + 2 * projBytes, `two copies of the projections (${projBytes} B) and the log (${logBytes} B) would not fit in ${blocks * bsize} B`);
+  assert.ok(
+    blocks * bsize < logBytes + 2 * projBytes,
+    `two copies of the projections (${projBytes} B) and the log (${logBytes} B) would not fit in ${blocks * bsize} B`,
+  );
   const rebuilt = await h.run(['index', 'rebuild', '--json']);
   assert.equal(rebuilt.code, 0, rebuilt.stdout + rebuilt.stderr);
   const again = await h.json(['list', '--limit', '1000']);

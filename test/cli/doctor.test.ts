@@ -92,7 +92,7 @@ test('doctor: credentials readable by others fail the run (exit 1); 0600 passes'
   assert.equal(good.checks.permissions!.status, 'ok');
 });
 
-test('doctor --fix: removes a dead daemon\'s pid file and nothing else', async (t) => {
+test("doctor --fix: removes a dead daemon's pid file and nothing else", async (t) => {
   const h = fakeHome(t, []);
   const state = path.join(h.sfsHome, 'state');
   mkdirSync(state, { recursive: true, mode: 0o700 });

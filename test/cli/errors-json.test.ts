@@ -62,7 +62,10 @@ describe('sfs errors, --json envelopes, import safety, colors', () => {
       writeFileSync(path.join(climb, 'workspace.json'), JSON.stringify({ root_path: '/w', git: { branch: 'x', diff_path: '../../etc/passwd' } }));
       // A message with an image file outside.
       const img = copyExample('minimal', fresh.path('image.sfs'));
-      appendFileSync(path.join(img, 'messages.jsonl'), JSON.stringify({ msg_id: 'msg-004', role: 'user', content: [{ type: 'image', source: { type: 'file', path: '/etc/shadow' } }] }) + '\n');
+      appendFileSync(
+        path.join(img, 'messages.jsonl'),
+        JSON.stringify({ msg_id: 'msg-004', role: 'user', content: [{ type: 'image', source: { type: 'file', path: '/etc/shadow' } }] }) + '\n',
+      );
       // A line that is not JSON.
       const badLine = copyExample('minimal', fresh.path('badline.sfs'));
       appendFileSync(path.join(badLine, 'messages.jsonl'), '{"msg_id": "msg-004", oops\n');
@@ -85,7 +88,10 @@ describe('sfs errors, --json envelopes, import safety, colors', () => {
       ];
       for (const [i, [dir, code, exit, re]] of cases.entries()) {
         // The human one-line form is checked for the first three; --json for all, alone and mixed.
-        const [alone, mixed] = await Promise.all([(i < 3 ? fresh.fails : fresh.failsJson).call(fresh, ['import', dir], code, exit), fresh.failsJson(['import', valid, dir], code, exit)]);
+        const [alone, mixed] = await Promise.all([
+          (i < 3 ? fresh.fails : fresh.failsJson).call(fresh, ['import', dir], code, exit),
+          fresh.failsJson(['import', valid, dir], code, exit),
+        ]);
         assert.match(alone.message, re);
         assert.match(mixed.message, re, 'the same refusal when a valid path comes first');
       }
@@ -119,9 +125,13 @@ describe('sfs errors, --json envelopes, import safety, colors', () => {
 
   test('a reader that stops early (| true) is not an error', async () => {
     const sh = promisify(execFile);
-    const { stderr } = await sh('sh', ['-c', `"${process.execPath}" "${CLI}" show ${IDS.complete} --all | true; "${process.execPath}" "${CLI}" export ${IDS.complete} --format md -o - | true`], {
-      env: { ...process.env, SFS_HOME: sfs.home },
-    });
+    const { stderr } = await sh(
+      'sh',
+      ['-c', `"${process.execPath}" "${CLI}" show ${IDS.complete} --all | true; "${process.execPath}" "${CLI}" export ${IDS.complete} --format md -o - | true`],
+      {
+        env: { ...process.env, SFS_HOME: sfs.home },
+      },
+    );
     assert.equal(stderr, '');
   });
 });

@@ -4,7 +4,7 @@ import { IDS, example, newSfs } from '../helpers/cli.js';
 
 // A fork shows (and resumes) its parent's conversation up to the fork point: its message and
 // tool-call counts include that inherited part, the same in list, show and summary.
-test('list, show and summary agree on a fork\'s message and tool-call counts (inherited part included)', async (t) => {
+test("list, show and summary agree on a fork's message and tool-call counts (inherited part included)", async (t) => {
   const sfs = newSfs();
   t.after(() => sfs.dispose());
   await sfs.ok(['import', example('complete')]);
@@ -15,10 +15,17 @@ test('list, show and summary agree on a fork\'s message and tool-call counts (in
     const shown = await sfs.ok(['show', fork]);
     const summary = await sfs.ok(['summary', fork]);
     const listed = (await sfs.ok(['list'])).sessions.find((s: { id: string }) => s.id === fork);
-    const calls = shown.messages.items.reduce((n: number, i: { message: { content: Array<{ type: string }> } }) => n + i.message.content.filter((b) => b.type === 'tool_use').length, 0);
+    const calls = shown.messages.items.reduce(
+      (n: number, i: { message: { content: Array<{ type: string }> } }) => n + i.message.content.filter((b) => b.type === 'tool_use').length,
+      0,
+    );
     assert.equal(shown.messages.total, Number(at), `fork at ${at}: shows ${at} messages`);
     assert.deepEqual(
-      { show: [shown.session.message_count, shown.session.tool_use_count], summary: [summary.message_count, summary.tool_calls], list: [listed.message_count, listed.tool_use_count] },
+      {
+        show: [shown.session.message_count, shown.session.tool_use_count],
+        summary: [summary.message_count, summary.tool_calls],
+        list: [listed.message_count, listed.tool_use_count],
+      },
       { show: [Number(at), calls], summary: [Number(at), calls], list: [Number(at), calls] },
       `fork at ${at}`,
     );

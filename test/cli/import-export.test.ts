@@ -10,7 +10,10 @@ import { withStore } from '../../engine/store.js';
 import { IDS, ROOT, derivedId, example, msgIds, newSfs, type Sfs } from '../helpers/cli.js';
 
 const CODEX_NATIVE = '01a20bb6-a20e-7161-b797-48b808b8cbd7';
-const CODEX_ROLLOUT = path.resolve(ROOT, `test/fixtures/codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-${CODEX_NATIVE}.jsonl`);
+const CODEX_ROLLOUT = path.resolve(
+  ROOT,
+  `test/fixtures/codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-${CODEX_NATIVE}.jsonl`,
+);
 
 describe('sfs import / export', () => {
   let sfs: Sfs;
@@ -63,7 +66,10 @@ describe('sfs import / export', () => {
 
   test('export writes a .sfs directory (default ./<id>.sfs) and refuses to overwrite without --force', async () => {
     const data = await sfs.ok(['export', 'ses_a896']);
-    assert.deepEqual({ ...data, bytes: undefined }, { session: IDS.complete, format: 'sfs', path: sfs.path(`${IDS.complete}.sfs`), messages: 8, bytes: undefined });
+    assert.deepEqual(
+      { ...data, bytes: undefined },
+      { session: IDS.complete, format: 'sfs', path: sfs.path(`${IDS.complete}.sfs`), messages: 8, bytes: undefined },
+    );
     assert.ok(data.bytes > 4000);
     const dir = sfs.path(`${IDS.complete}.sfs`);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
@@ -117,7 +123,10 @@ describe('sfs import / export', () => {
     const rules = await sfs.ok(['rules', 'show', '--project', repo]);
     const rollout = sfs.path('rollout.jsonl');
     writeFileSync(rollout, readFileSync(CODEX_ROLLOUT, 'utf8').replaceAll('/home/dev/projects/demo-app', repo));
-    await withStore((store) => captureSource(store, codex, { path: rollout, style: 'append' }, { home: '/nonexistent', platform: 'linux', env: {} }), resolvePaths({ SFS_HOME: sfs.home }));
+    await withStore(
+      (store) => captureSource(store, codex, { path: rollout, style: 'append' }, { home: '/nonexistent', platform: 'linux', env: {} }),
+      resolvePaths({ SFS_HOME: sfs.home }),
+    );
     const id = derivedId('codex', CODEX_NATIVE);
     const record = { project: 'github.com/acme/demo-app', version: 1, hash: rules.hash };
     assert.deepEqual((await sfs.ok(['show', id, '--no-messages'])).session.header.rules, record);
@@ -131,13 +140,16 @@ describe('sfs import / export', () => {
       const shown = await fresh.ok(['show', id, '--no-messages']);
       assert.deepEqual(shown.session.header.rules, record);
       assert.equal(shown.session.header.manifest_extra, null, 'the record is restored as the rules, not left in the metadata');
-      assert.match((await fresh.run(['show', id, '--no-messages'], { env: { NO_COLOR: '1' } })).stdout, new RegExp(`^rules +version 1 · ${rules.hash.slice(0, 8)}$`, 'm'));
+      assert.match(
+        (await fresh.run(['show', id, '--no-messages'], { env: { NO_COLOR: '1' } })).stdout,
+        new RegExp(`^rules +version 1 · ${rules.hash.slice(0, 8)}$`, 'm'),
+      );
     } finally {
       fresh.dispose();
     }
   });
 
-  test('a rules record of another shape in a foreign .sfs is somebody else\'s metadata: kept verbatim, not taken as rules', async () => {
+  test("a rules record of another shape in a foreign .sfs is somebody else's metadata: kept verbatim, not taken as rules", async () => {
     const dir = sfs.path('foreign.sfs');
     cpSync(example('minimal'), dir, { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
@@ -151,7 +163,11 @@ describe('sfs import / export', () => {
       const shown = await fresh.ok(['show', r.session_id, '--no-messages']);
       assert.equal(shown.session.header.rules, undefined);
       await fresh.ok(['export', r.session_id, '-o', fresh.path('out.sfs')]);
-      assert.deepEqual(JSON.parse(readFileSync(fresh.path('out.sfs', 'manifest.json'), 'utf8')).metadata, { sessionfs_rules: { version: 'two', hash: 'abc' }, team: 'x', sessionfs_imported_session_id: 'foreign-rules-0001' });
+      assert.deepEqual(JSON.parse(readFileSync(fresh.path('out.sfs', 'manifest.json'), 'utf8')).metadata, {
+        sessionfs_rules: { version: 'two', hash: 'abc' },
+        team: 'x',
+        sessionfs_imported_session_id: 'foreign-rules-0001',
+      });
     } finally {
       fresh.dispose();
     }

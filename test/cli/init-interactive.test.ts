@@ -54,40 +54,44 @@ function drive(cmd: string[], env: NodeJS.ProcessEnv, cwd: string, steps: Step[]
 const ENTER = '\r';
 const SPACE = ' ';
 
-test('sfs init on a terminal: untick a tool, import the rest, decline the daemon', { skip: hasScript ? false : 'no `script` (util-linux) to give the CLI a terminal' }, async (t) => {
-  const h = fakeHome(t, ['claude-code', 'codex']);
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: h.home, SFS_HOME: h.sfsHome, NO_COLOR: '1', TERM: 'xterm' };
-  for (const k of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'FORCE_COLOR', 'CI']) delete env[k];
-  const r = await drive([process.execPath, CLI, 'init'], env, h.root, [
-    // Both found tools start ticked; the cursor is on the first (Claude Code): untick it.
-    { waitFor: /Which tools should SessionFS capture\?/, keys: SPACE },
-    { waitFor: /◯ Claude Code/, keys: ENTER },
-    { waitFor: /Import the existing history now \(\d+ session files\)\?/, keys: `y${ENTER}` },
-    { waitFor: /Start the capture daemon now\?/, keys: `n${ENTER}` },
-  ]);
-  assert.equal(r.code, 0, r.screen.slice(-2000));
-  assert.match(r.screen, /imported: \d+ sources, \d+ new sessions/);
-  assert.doesNotMatch(r.screen, /daemon started/);
+test(
+  'sfs init on a terminal: untick a tool, import the rest, decline the daemon',
+  { skip: hasScript ? false : 'no `script` (util-linux) to give the CLI a terminal' },
+  async (t) => {
+    const h = fakeHome(t, ['claude-code', 'codex']);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: h.home, SFS_HOME: h.sfsHome, NO_COLOR: '1', TERM: 'xterm' };
+    for (const k of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'FORCE_COLOR', 'CI']) delete env[k];
+    const r = await drive([process.execPath, CLI, 'init'], env, h.root, [
+      // Both found tools start ticked; the cursor is on the first (Claude Code): untick it.
+      { waitFor: /Which tools should SessionFS capture\?/, keys: SPACE },
+      { waitFor: /◯ Claude Code/, keys: ENTER },
+      { waitFor: /Import the existing history now \(\d+ session files\)\?/, keys: `y${ENTER}` },
+      { waitFor: /Start the capture daemon now\?/, keys: `n${ENTER}` },
+    ]);
+    assert.equal(r.code, 0, r.screen.slice(-2000));
+    assert.match(r.screen, /imported: \d+ sources, \d+ new sessions/);
+    assert.doesNotMatch(r.screen, /daemon started/);
 
-  const config = await h.json(['config', 'show']);
-  const flat = JSON.stringify(config);
-  assert.match(flat, /"watch\.claude-code":\s*"off"/);
-  assert.match(flat, /"watch\.codex":\s*"on"/);
-  const list = await h.json(['list', '--limit', '1000']);
-  const tools = new Set(list.sessions.map((s: { tool: string }) => s.tool));
-  assert.deepEqual([...tools], ['codex'], 'only the ticked tool was imported');
-  const status = await h.json(['daemon', 'status']);
-  assert.equal(status.running, false);
+    const config = await h.json(['config', 'show']);
+    const flat = JSON.stringify(config);
+    assert.match(flat, /"watch\.claude-code":\s*"off"/);
+    assert.match(flat, /"watch\.codex":\s*"on"/);
+    const list = await h.json(['list', '--limit', '1000']);
+    const tools = new Set(list.sessions.map((s: { tool: string }) => s.tool));
+    assert.deepEqual([...tools], ['codex'], 'only the ticked tool was imported');
+    const status = await h.json(['daemon', 'status']);
+    assert.equal(status.running, false);
 
-  // Safe to run twice: the answers are remembered (Claude Code stays unticked by default).
-  const again = await drive([process.execPath, CLI, 'init'], env, h.root, [
-    { waitFor: /◯ Claude Code[\s\S]*◉ Codex/, keys: ENTER },
-    { waitFor: /Import the existing history now/, keys: `y${ENTER}` },
-    { waitFor: /Start the capture daemon now\?/, keys: `n${ENTER}` },
-  ]);
-  assert.equal(again.code, 0, again.screen.slice(-2000));
-  assert.match(again.screen, /imported: \d+ sources, 0 new sessions, 0 messages added/);
-});
+    // Safe to run twice: the answers are remembered (Claude Code stays unticked by default).
+    const again = await drive([process.execPath, CLI, 'init'], env, h.root, [
+      { waitFor: /◯ Claude Code[\s\S]*◉ Codex/, keys: ENTER },
+      { waitFor: /Import the existing history now/, keys: `y${ENTER}` },
+      { waitFor: /Start the capture daemon now\?/, keys: `n${ENTER}` },
+    ]);
+    assert.equal(again.code, 0, again.screen.slice(-2000));
+    assert.match(again.screen, /imported: \d+ sources, 0 new sessions, 0 messages added/);
+  },
+);
 
 test('sfs init without a terminal and without --yes refuses with a usage error', async (t) => {
   const h = fakeHome(t, ['codex']);

@@ -19,7 +19,12 @@ describe('sfs delete / restore / purge / storage', () => {
 
   test('delete moves a session to the trash; restore brings it back', async () => {
     assert.match(await sfs.out(['delete', 'ses_ea12']), new RegExp(`^deleted ${IDS.subagent} \\(sfs restore ses_ea1204ed brings it back\\)\\n$`));
-    const [live, trash, hits, show] = await Promise.all([listIds(), listIds('--deleted'), searchIds('SQLAlchemy'), sfs.ok(['show', IDS.subagent, '--no-messages'])]);
+    const [live, trash, hits, show] = await Promise.all([
+      listIds(),
+      listIds('--deleted'),
+      searchIds('SQLAlchemy'),
+      sfs.ok(['show', IDS.subagent, '--no-messages']),
+    ]);
     assert.deepEqual(live, [IDS.complete, IDS.minimal]);
     assert.deepEqual(trash, [IDS.subagent]);
     assert.deepEqual(hits, [], 'deleted sessions are not searched');

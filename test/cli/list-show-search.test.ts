@@ -17,7 +17,13 @@ describe('sfs list / show / search', () => {
       cwd: '/srv/alpha/api',
       messages: [
         { role: 'user', text: 'port the tokenizer to rust', at: '2026-05-01T09:00:00.000Z' },
-        { role: 'assistant', text: 'Ported; all lexer tests pass.', at: '2026-05-01T09:05:00.000Z', model: 'gpt-5', usage: { input_tokens: 1000, output_tokens: 100 } },
+        {
+          role: 'assistant',
+          text: 'Ported; all lexer tests pass.',
+          at: '2026-05-01T09:05:00.000Z',
+          model: 'gpt-5',
+          usage: { input_tokens: 1000, output_tokens: 100 },
+        },
       ],
     });
     writeSfs(sfs.path('gemini.sfs'), {
@@ -194,12 +200,34 @@ describe('sfs list / show / search', () => {
     assert.deepEqual(Object.keys(r.envelope).sort(), ['command', 'data', 'sfs_json']);
     assert.deepEqual(Object.keys(r.data).sort(), ['messages', 'session']);
     const s = r.data.session;
-    for (const k of ['id', 'alias', 'title', 'tool', 'cwd', 'model', 'created_at', 'updated_at', 'message_count', 'fork', 'children', 'lineage', 'checkpoints', 'usage', 'usage_by_model', 'cost_usd', 'duration_ms', 'header']) {
+    for (const k of [
+      'id',
+      'alias',
+      'title',
+      'tool',
+      'cwd',
+      'model',
+      'created_at',
+      'updated_at',
+      'message_count',
+      'fork',
+      'children',
+      'lineage',
+      'checkpoints',
+      'usage',
+      'usage_by_model',
+      'cost_usd',
+      'duration_ms',
+      'header',
+    ]) {
       assert.ok(k in s, k);
     }
     assert.equal(s.id, IDS.minimal);
     assert.equal(s.header.imported_session_id, 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d');
-    assert.deepEqual(s.usage_by_model.map((m: { model: string }) => m.model), ['claude-sonnet-4-6']);
+    assert.deepEqual(
+      s.usage_by_model.map((m: { model: string }) => m.model),
+      ['claude-sonnet-4-6'],
+    );
     assert.deepEqual(r.data.messages.items[1], {
       message: {
         msg_id: 'msg-002',
@@ -221,7 +249,10 @@ describe('sfs list / show / search', () => {
   });
 
   const hits = async (args: string[]) =>
-    (await sfs.ok(['search', ...args])).hits.map((h: { session_id: string; msg_id: string | null; role: string | null; kind: string }) => `${h.session_id}:${h.kind === 'message' ? `${h.role}:${h.msg_id}` : 'session'}`);
+    (await sfs.ok(['search', ...args])).hits.map(
+      (h: { session_id: string; msg_id: string | null; role: string | null; kind: string }) =>
+        `${h.session_id}:${h.kind === 'message' ? `${h.role}:${h.msg_id}` : 'session'}`,
+    );
 
   test('search finds message text, tool-call inputs, tool results, titles and paths', async () => {
     const [text, toolInput, toolResult, title, nativePath, cwd, none] = await Promise.all([
@@ -265,12 +296,16 @@ describe('sfs list / show / search', () => {
   });
 
   test('--tool with a name no session can have is a usage error naming the known tools', async () => {
-    for (const args of [['list', '--tool', 'nosuchtool'], ['search', 'tokenizer', '--tool', 'nosuchtool']]) {
+    for (const args of [
+      ['list', '--tool', 'nosuchtool'],
+      ['search', 'tokenizer', '--tool', 'nosuchtool'],
+    ]) {
       const err = await sfs.fails(args, 'USAGE', 2);
       assert.match(err.message, /^--tool: unknown tool "nosuchtool"; known: /);
       const known = err.message.split('; known: ')[1]!.split(', ');
       // the nine captured tools, and a name only an imported session carries
-      for (const t of ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'gemini-cli']) assert.ok(known.includes(t), t);
+      for (const t of ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'gemini-cli'])
+        assert.ok(known.includes(t), t);
       assert.deepEqual(err.details, { known });
     }
     // A known tool with no sessions here is no error: it just matches nothing.

@@ -22,7 +22,16 @@ describe('counts of one read in the singular', () => {
     // one assistant message making one tool call
     writeFileSync(
       path.join(dir, 'messages.jsonl'),
-      JSON.stringify({ msg_id: 'm1', parent_msg_id: null, role: 'assistant', content: [{ type: 'text', text: 'reading' }, { type: 'tool_use', tool_use_id: 't1', name: 'Read', input: { file_path: '/a' } }], timestamp: '2026-05-01T09:00:00.000Z' }) + '\n',
+      JSON.stringify({
+        msg_id: 'm1',
+        parent_msg_id: null,
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'reading' },
+          { type: 'tool_use', tool_use_id: 't1', name: 'Read', input: { file_path: '/a' } },
+        ],
+        timestamp: '2026-05-01T09:00:00.000Z',
+      }) + '\n',
     );
     importOut = await sfs.out(['import', dir]);
   });

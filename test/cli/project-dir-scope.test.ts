@@ -15,8 +15,18 @@ test('list --project and search --project agree for ., relative paths, trailing 
   mkdirSync(path.join(work, 'my app-two'));
   symlinkSync(app, path.join(work, 'link'));
   const at = (id: string, cwd: string, n: number) =>
-    writeSfs(sfs.path('in', id), { session_id: id, cwd, created_at: `2026-11-0${n}T10:00:00Z`, messages: [{ role: 'user', text: `tokenizer question ${n}`, at: `2026-11-0${n}T10:00:00Z` }] });
-  await sfs.ok(['import', at('ses_aaaa00000001', app, 1), at('ses_aaaa00000002', path.join(app, 'src'), 2), at('ses_aaaa00000003', path.join(work, 'my app-two'), 3)]);
+    writeSfs(sfs.path('in', id), {
+      session_id: id,
+      cwd,
+      created_at: `2026-11-0${n}T10:00:00Z`,
+      messages: [{ role: 'user', text: `tokenizer question ${n}`, at: `2026-11-0${n}T10:00:00Z` }],
+    });
+  await sfs.ok([
+    'import',
+    at('ses_aaaa00000001', app, 1),
+    at('ses_aaaa00000002', path.join(app, 'src'), 2),
+    at('ses_aaaa00000003', path.join(work, 'my app-two'), 3),
+  ]);
   const inApp = ['ses_aaaa00000001', 'ses_aaaa00000002'];
 
   const spellings: Array<[string, string]> = [

@@ -25,7 +25,10 @@ test('sfs project remove: the entry leaves listing, search, counts and a rebuild
   assert.deepEqual(r, { project: 'github.com/acme/app', entry_id: drop.entry_id, removed: true });
 
   const search = await sfs.ok(['project', 'knowledge', 'redis'], o);
-  assert.deepEqual(search.entries.map((e: { entry_id: string }) => e.entry_id), [keep.entry_id]);
+  assert.deepEqual(
+    search.entries.map((e: { entry_id: string }) => e.entry_id),
+    [keep.entry_id],
+  );
   const all = await sfs.ok(['project', 'knowledge', '--kind', 'bug'], o);
   assert.deepEqual(all.entries, []);
   const shown = await sfs.ok(['project', 'show'], o);
@@ -36,18 +39,36 @@ test('sfs project remove: the entry leaves listing, search, counts and a rebuild
   assert.match(await sfs.out(['project', 'rm', drop.entry_id], o), new RegExp(`${drop.entry_id} was already removed from github.com/acme/app`));
 
   await sfs.ok(['index', 'rebuild']);
-  assert.deepEqual((await sfs.ok(['project', 'knowledge', 'redis'], o)).entries.map((e: { entry_id: string }) => e.entry_id), [keep.entry_id]);
+  assert.deepEqual(
+    (await sfs.ok(['project', 'knowledge', 'redis'], o)).entries.map((e: { entry_id: string }) => e.entry_id),
+    [keep.entry_id],
+  );
   assert.deepEqual((await sfs.ok(['project', 'show'], o)).knowledge_counts, { decision: 1 });
 
   // the log holds both events: nothing was updated in place
-  const events = await withStore(async (store) => {
-    const out: Array<{ type: string; body: any }> = [];
-    for (const ev of await store.log.read(0, 100_000)) if (ev.type.startsWith('knowledge.')) out.push({ type: ev.type, body: ev.body });
-    return out;
-  }, resolvePaths({ SFS_HOME: sfs.home }));
-  assert.deepEqual(events.map((e) => e.type), ['knowledge.added', 'knowledge.added', 'knowledge.removed']);
+  const events = await withStore(
+    async (store) => {
+      const out: Array<{ type: string; body: any }> = [];
+      for (const ev of await store.log.read(0, 100_000)) if (ev.type.startsWith('knowledge.')) out.push({ type: ev.type, body: ev.body });
+      return out;
+    },
+    resolvePaths({ SFS_HOME: sfs.home }),
+  );
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['knowledge.added', 'knowledge.added', 'knowledge.removed'],
+  );
   assert.equal(events[1]!.body.text, 'Redis eviction drops sessions under load.');
-  assert.deepEqual({ ...events[2]!.body, removed_at: undefined }, { project: 'github.com/acme/app', entry_id: drop.entry_id, author: { kind: 'user', name: 'dana' }, reason: 'fixed by maxmemory-policy', removed_at: undefined });
+  assert.deepEqual(
+    { ...events[2]!.body, removed_at: undefined },
+    {
+      project: 'github.com/acme/app',
+      entry_id: drop.entry_id,
+      author: { kind: 'user', name: 'dana' },
+      reason: 'fixed by maxmemory-policy',
+      removed_at: undefined,
+    },
+  );
 });
 
 test('sfs project remove refuses a bad id, an unknown one, an ambiguous prefix, and an entry of another project', async (t) => {
@@ -58,11 +79,29 @@ test('sfs project remove refuses a bad id, an unknown one, an ambiguous prefix, 
   mkdirSync(a);
   mkdirSync(b);
   // two entries whose ids share a prefix (written as another machine would: events with those ids)
-  await withStore(async (store) => {
-    for (const entry_id of ['kn_abcd0001', 'kn_abcd0002']) {
-      await store.log.append({ events: [{ type: 'knowledge.added', session: null, body: { project: `local:${a}`, entry_id, kind: 'pattern', text: `pattern ${entry_id}`, author: { kind: 'user' }, created_at: '2026-01-01T00:00:00.000Z' } }] });
-    }
-  }, resolvePaths({ SFS_HOME: sfs.home }));
+  await withStore(
+    async (store) => {
+      for (const entry_id of ['kn_abcd0001', 'kn_abcd0002']) {
+        await store.log.append({
+          events: [
+            {
+              type: 'knowledge.added',
+              session: null,
+              body: {
+                project: `local:${a}`,
+                entry_id,
+                kind: 'pattern',
+                text: `pattern ${entry_id}`,
+                author: { kind: 'user' },
+                created_at: '2026-01-01T00:00:00.000Z',
+              },
+            },
+          ],
+        });
+      }
+    },
+    resolvePaths({ SFS_HOME: sfs.home }),
+  );
   const other = await sfs.ok(['project', 'add', 'convention', 'tabs'], { cwd: b });
 
   const bad = await sfs.fails(['project', 'remove', 'redis'], 'USAGE', 2, { cwd: a });
@@ -80,5 +119,8 @@ test('sfs project remove refuses a bad id, an unknown one, an ambiguous prefix, 
   assert.equal((await sfs.ok(['project', 'knowledge'], { cwd: b })).entries.length, 1);
   assert.ok((await sfs.ok(['project', 'remove', 'KN_ABCD0002'], { cwd: a })).removed);
   assert.ok((await sfs.ok(['project', 'remove', other.entry_id, '--project', b])).removed);
-  assert.deepEqual((await sfs.ok(['project', 'knowledge'], { cwd: a })).entries.map((e: { entry_id: string }) => e.entry_id), ['kn_abcd0001']);
+  assert.deepEqual(
+    (await sfs.ok(['project', 'knowledge'], { cwd: a })).entries.map((e: { entry_id: string }) => e.entry_id),
+    ['kn_abcd0001'],
+  );
 });

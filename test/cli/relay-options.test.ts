@@ -7,5 +7,8 @@ test('sfs relay start --quota-bytes takes sizes with units and refuses anything 
   assert.equal(parseBytes('500M'), 500 * 1024 ** 2);
   assert.equal(parseBytes('64KiB'), 65_536);
   assert.equal(parseBytes('1048576'), 1_048_576);
-  assert.throws(() => parseBytes('lots'), (e: Error & { code?: string }) => e.code === 'USAGE' && /not a size/.test(e.message));
+  assert.throws(
+    () => parseBytes('lots'),
+    (e: Error & { code?: string }) => e.code === 'USAGE' && /not a size/.test(e.message),
+  );
 });

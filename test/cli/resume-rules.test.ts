@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { IDS, example, newSfs, type Sfs } from '../helpers/cli.js';
 
-describe('sfs resume writes the target tool\'s rules file first', () => {
+describe("sfs resume writes the target tool's rules file first", () => {
   let sfs: Sfs;
   let repo: string;
   let env: Record<string, string>;
@@ -28,7 +28,7 @@ describe('sfs resume writes the target tool\'s rules file first', () => {
     assert.ok(!existsSync(path.join(repo, 'AGENTS.md')));
   });
 
-  test('missing, then current, then stale: written, left, rewritten; only the target\'s file', async () => {
+  test("missing, then current, then stale: written, left, rewritten; only the target's file", async () => {
     writeFileSync(sfs.path('v1.md'), '# Rules\n\n- Run the tests.\n');
     await sfs.ok(['rules', 'init', '--from', sfs.path('v1.md')], { cwd: repo });
     const first = await resume('codex');
@@ -37,7 +37,7 @@ describe('sfs resume writes the target tool\'s rules file first', () => {
     assert.deepEqual(first.rules.files, [{ path: 'AGENTS.md', state: 'missing', action: 'created' }]);
     assert.deepEqual(first.rules.warnings, []);
     assert.match(readFileSync(path.join(repo, 'AGENTS.md'), 'utf8'), /Managed by SessionFS[\s\S]*- Run the tests\.\n$/);
-    assert.ok(!existsSync(path.join(repo, 'GEMINI.md')), 'other tools\' files are not touched');
+    assert.ok(!existsSync(path.join(repo, 'GEMINI.md')), "other tools' files are not touched");
 
     const again = await resume('codex');
     assert.deepEqual(again.rules.files, [{ path: 'AGENTS.md', state: 'current', action: 'unchanged' }]);

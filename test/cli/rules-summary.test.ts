@@ -18,7 +18,7 @@ describe('sfs rules compile / sfs summary', () => {
   });
   after(() => sfs.dispose());
 
-  test('compile writes the five tools\' files, leaves a hand-written CLAUDE.md alone, and is deterministic', async () => {
+  test("compile writes the five tools' files, leaves a hand-written CLAUDE.md alone, and is deterministic", async () => {
     writeFileSync(path.join(repo, 'CLAUDE.md'), '# Written by hand\n');
     writeFileSync(sfs.path('rules.md'), '# Rules\n\n- Always run the tests.\n');
     const init = await sfs.ok(['rules', 'init', '--from', sfs.path('rules.md')], { cwd: repo });
@@ -39,10 +39,16 @@ describe('sfs rules compile / sfs summary', () => {
     const agents = readFileSync(path.join(repo, 'AGENTS.md'), 'utf8');
     assert.match(agents, /Managed by SessionFS[\s\S]*- Always run the tests\.\n$/);
     const again = await sfs.ok(['rules', 'compile'], { cwd: repo });
-    assert.deepEqual(again.results.slice(1).map((r: { action: string }) => r.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(
+      again.results.slice(1).map((r: { action: string }) => r.action),
+      ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'],
+    );
     assert.equal(readFileSync(path.join(repo, 'AGENTS.md'), 'utf8'), agents);
     const dry = await sfs.ok(['rules', 'compile', '--tool', 'claude-code', '--force', '--dry-run'], { cwd: repo });
-    assert.deepEqual(dry.results.map((r: { action: string }) => r.action), ['would overwrite']);
+    assert.deepEqual(
+      dry.results.map((r: { action: string }) => r.action),
+      ['would overwrite'],
+    );
     assert.equal(readFileSync(path.join(repo, 'CLAUDE.md'), 'utf8'), '# Written by hand\n');
     const forced = await sfs.ok(['rules', 'compile', '--tool', 'claude-code', '--force'], { cwd: repo });
     assert.equal(forced.results[0].action, 'updated');

@@ -14,7 +14,10 @@ const RECENT = 'ses_recentwork0001';
 
 /** A session with enough text (150 messages of about 2 KB) that evicting it frees measurable space. */
 function bulky(word: string, at: string, n = 150): GenMessage[] {
-  return Array.from({ length: n }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `${word} ${i} ` + 'lorem ipsum dolor sit amet '.repeat(75), at }) as GenMessage);
+  return Array.from(
+    { length: n },
+    (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `${word} ${i} ` + 'lorem ipsum dolor sit amet '.repeat(75), at }) as GenMessage,
+  );
 }
 
 /**
@@ -67,7 +70,10 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
     assert.equal(dry.dryRun, true);
     assert.equal(dry.signed_in, true);
     assert.deepEqual(dry.evicted.map((c: { id: string }) => c.id).sort(), [OLD1, OLD2]);
-    assert.deepEqual(dry.kept_unsynced.map((c: { id: string }) => c.id), [UNSYNCED]);
+    assert.deepEqual(
+      dry.kept_unsynced.map((c: { id: string }) => c.id),
+      [UNSYNCED],
+    );
     assert.ok(dry.evicted.every((c: { message_bytes: number }) => c.message_bytes > 150 * 2000));
     const out = await a.out(['storage', 'prune', '--older-than', '30d', '--dry-run']);
     assert.match(out, /^2 sessions \(\d+\.\d [KM]iB of messages\) would be evicted from this machine \(dry run\)\.$/m);
@@ -77,7 +83,10 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
   test('--yes evicts from A only: B and the relay keep everything, A frees space on disk', async () => {
     const done = await a.ok(['storage', 'prune', '--older-than', '30d', '--yes']);
     assert.deepEqual(done.evicted.map((c: { id: string }) => c.id).sort(), [OLD1, OLD2]);
-    assert.deepEqual(done.kept_unsynced.map((c: { id: string }) => c.id), [UNSYNCED]);
+    assert.deepEqual(
+      done.kept_unsynced.map((c: { id: string }) => c.id),
+      [UNSYNCED],
+    );
     // Measured on disk, not estimated: about 600 KB of message text went.
     assert.ok(done.freed_bytes > 100_000, `freed ${done.freed_bytes} bytes (${done.bytes_before} → ${done.bytes_after})`);
     assert.equal(done.bytes_before - done.bytes_after, done.freed_bytes);
@@ -95,7 +104,10 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
     assert.ok(rows.every((r) => r.type !== 'session.purged' && r.body !== null));
     await a.ok(['sync', 'now']);
     const after = await relay.rdb.db.selectFrom('events').select(['type', 'body']).where('session', 'in', [OLD1, OLD2]).execute();
-    assert.ok(after.every((r) => r.type !== 'session.purged' && r.body !== null), 'a later sync of A sends no empty copies');
+    assert.ok(
+      after.every((r) => r.type !== 'session.purged' && r.body !== null),
+      'a later sync of A sends no empty copies',
+    );
     await b.ok(['sync', 'now']);
     assert.deepEqual(await ids(b), [OLD1, OLD2, UNSYNCED, RECENT].sort(), 'B has all, the one A kept (and synced since) too');
     assert.equal((await b.ok(['show', OLD1])).messages.total, 150);
@@ -105,7 +117,12 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
   test("A's sync does not fetch an evicted session back; sfs pull restores it whole", async () => {
     // B goes on with OLD1 (one more message) and syncs.
     const old = '2025-01-01T00:00:00.000Z';
-    writeSfs(b.path('old1.sfs'), { session_id: OLD1, created_at: old, title: 'old one', messages: [...bulky('zebrafish', old), { role: 'user', text: 'continued on B', at: old }] });
+    writeSfs(b.path('old1.sfs'), {
+      session_id: OLD1,
+      created_at: old,
+      title: 'old one',
+      messages: [...bulky('zebrafish', old), { role: 'user', text: 'continued on B', at: old }],
+    });
     await b.ok(['import', b.path('old1.sfs')]);
     assert.equal((await b.ok(['show', OLD1])).messages.total, 151);
     await b.ok(['sync', 'now']);
@@ -121,7 +138,10 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
     assert.deepEqual(await ids(a, '--evicted'), [OLD2]);
     assert.deepEqual(await ids(a), [OLD1, UNSYNCED, RECENT].sort());
     // Still evicted: export (and resume) refuse rather than write an empty session.
-    assert.match((await a.failsJson(['export', OLD2, '--format', 'md', '-o', '-'], 'NOT_FOUND', 3)).message, /evicted from this machine.*sfs pull ses_prunedold00002/);
+    assert.match(
+      (await a.failsJson(['export', OLD2, '--format', 'md', '-o', '-'], 'NOT_FOUND', 3)).message,
+      /evicted from this machine.*sfs pull ses_prunedold00002/,
+    );
     const show = await a.ok(['show', OLD1]);
     assert.equal(show.messages.total, 151);
     assert.deepEqual([...new Set((await a.ok(['search', 'zebrafish'])).hits.map((h: { session_id: string }) => h.session_id))], [OLD1]);

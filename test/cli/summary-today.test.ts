@@ -37,5 +37,8 @@ test('summary --today: active time clipped to the day, idle gaps and overlaps no
   assert.ok(r.totals.active_ms <= Date.parse(r.until) - Date.parse(r.since));
   const human = await sfs.out(['summary', '--today']);
   assert.match(human, /^Today: 4 sessions · 30m 0s active · /m);
-  assert.match(human, /^Active: wall-clock time today between messages at most 15 min apart; sessions side by side count once \(40m 0s added up per session\)\.$/m);
+  assert.match(
+    human,
+    /^Active: wall-clock time today between messages at most 15 min apart; sessions side by side count once \(40m 0s added up per session\)\.$/m,
+  );
 });

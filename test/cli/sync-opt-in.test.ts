@@ -30,7 +30,15 @@ test('signing in leaves autosync off until sfs sync auto turns it on', { timeout
   const env = { HOME: home, SFS_PASSWORD: 'correct horse 1' };
   await a.ok(['import', example('minimal')]);
   await a.ok(['daemon', 'start'], { env });
-  const relayEvents = async () => Number((await relay.rdb.db.selectFrom('events').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const relayEvents = async () =>
+    Number(
+      (
+        await relay.rdb.db
+          .selectFrom('events')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   const login = await a.ok(['auth', 'login', '--relay', relay.url, '--username', 'optin'], { env });
   assert.equal(login.autosync, 'off');

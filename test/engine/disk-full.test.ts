@@ -31,6 +31,9 @@ test('DISK_FULL has its own exit code; file writes that hit ENOSPC or EDQUOT map
   assert.equal(toSfsError(Object.assign(new Error('EACCES'), { code: 'EACCES' })).code, 'IO', 'other errno codes stay IO');
   const e = diskFullError('/x/log', new Error('No space left on device'), 'write to the event log at', 2_500_000);
   assert.ok(e instanceof SfsError);
-  assert.match(e.message, /^the disk is full: cannot write to the event log at \/x\/log \(.* free; at least 2\.5 MB free needed\); free some space and try again$/);
+  assert.match(
+    e.message,
+    /^the disk is full: cannot write to the event log at \/x\/log \(.* free; at least 2\.5 MB free needed\); free some space and try again$/,
+  );
   assert.equal(e.details?.needed_bytes, 2_500_000);
 });

@@ -23,7 +23,22 @@ if (barrierDir && barrierN) {
 }
 for (let i = 0; i < count; i++) {
   await store.log.append({
-    events: [{ type: 'messages.captured', session, body: { messages: [{ msg_id: `${name}-${i}`, parent_msg_id: i ? `${name}-${i - 1}` : null, role: 'user', content: [{ type: 'text', text: `message ${i} from ${name}` }] }] } }],
+    events: [
+      {
+        type: 'messages.captured',
+        session,
+        body: {
+          messages: [
+            {
+              msg_id: `${name}-${i}`,
+              parent_msg_id: i ? `${name}-${i - 1}` : null,
+              role: 'user',
+              content: [{ type: 'text', text: `message ${i} from ${name}` }],
+            },
+          ],
+        },
+      },
+    ],
   });
   if (i % 10 === 0) listSessions(await store.view(), {});
 }

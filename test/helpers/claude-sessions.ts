@@ -19,9 +19,30 @@ export function writeClaudeSessions(projectsDir: string, opts: { seed: string; c
       const id = uuid(`${opts.seed}-${s}-${m}`);
       const text = words(`${opts.seed}${s}x${m}`, opts.wordsPerMessage ?? 60);
       const role = m % 2 ? 'assistant' : 'user';
-      const message = role === 'user' ? { role, content: text } : { role, model: 'claude-sonnet-4-5', id: `msg_${id}`, type: 'message', content: [{ type: 'text', text }], usage: { input_tokens: 10, output_tokens: 20 } };
+      const message =
+        role === 'user'
+          ? { role, content: text }
+          : {
+              role,
+              model: 'claude-sonnet-4-5',
+              id: `msg_${id}`,
+              type: 'message',
+              content: [{ type: 'text', text }],
+              usage: { input_tokens: 10, output_tokens: 20 },
+            };
       lines.push(
-        JSON.stringify({ parentUuid: parent, isSidechain: false, type: role, message, uuid: id, timestamp: new Date(Date.UTC(2026, 0, 1, 0, s, m)).toISOString(), cwd: '/home/dev/projects/filler', sessionId, version: '2.1.197', gitBranch: 'main' }),
+        JSON.stringify({
+          parentUuid: parent,
+          isSidechain: false,
+          type: role,
+          message,
+          uuid: id,
+          timestamp: new Date(Date.UTC(2026, 0, 1, 0, s, m)).toISOString(),
+          cwd: '/home/dev/projects/filler',
+          sessionId,
+          version: '2.1.197',
+          gitBranch: 'main',
+        }),
       );
       parent = id;
     }

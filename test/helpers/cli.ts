@@ -66,7 +66,11 @@ export class Sfs {
     Object.assign(env, { SFS_HOME: this.home }, o.env ?? {});
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? this.dir, env: env as NodeJS.ProcessEnv, stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, ...args], {
+        cwd: o.cwd ?? this.dir,
+        env: env as NodeJS.ProcessEnv,
+        stdio: [o.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
       if (o.input !== undefined) child.stdin!.end(o.input);
       let stdout = '';
       let stderr = '';

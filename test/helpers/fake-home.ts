@@ -41,9 +41,23 @@ function writable(dir: string): void {
 }
 
 /** Variables that would send the adapters to the real stores. */
-const RELOCATIONS = ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'GEMINI_CLI_HOME', 'COPILOT_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'APPDATA', 'FORCE_COLOR', 'SFS_DEBUG'];
+const RELOCATIONS = [
+  'CLAUDE_CONFIG_DIR',
+  'CODEX_HOME',
+  'GEMINI_CLI_HOME',
+  'COPILOT_HOME',
+  'XDG_CONFIG_HOME',
+  'XDG_DATA_HOME',
+  'XDG_STATE_HOME',
+  'APPDATA',
+  'FORCE_COLOR',
+  'SFS_DEBUG',
+];
 
-export function fakeHome(t: { after(fn: () => void | Promise<void>): void }, tools: Array<'claude-code' | 'codex' | 'gemini' | 'copilot'> = ['claude-code', 'codex']): FakeHome {
+export function fakeHome(
+  t: { after(fn: () => void | Promise<void>): void },
+  tools: Array<'claude-code' | 'codex' | 'gemini' | 'copilot'> = ['claude-code', 'codex'],
+): FakeHome {
   const root = mkdtempSync(path.join(tmpdir(), 'sfs-home-'));
   const home = path.join(root, 'home');
   const sfsHome = path.join(root, 'sfs');

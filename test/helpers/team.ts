@@ -7,7 +7,14 @@ import { SfsError } from '../../engine/errors.js';
  * consent step is exercised everywhere. Relays without invitations (before they existed) get
  * the old direct add.
  */
-export async function joinTeam(relayUrl: string, inviterToken: string, inviteeToken: string, space: string, username: string, role: 'member' | 'admin' = 'member'): Promise<void> {
+export async function joinTeam(
+  relayUrl: string,
+  inviterToken: string,
+  inviteeToken: string,
+  space: string,
+  username: string,
+  role: 'member' | 'admin' = 'member',
+): Promise<void> {
   const inviter = new RelayApi(relayUrl, inviterToken);
   const invitee = new RelayApi(relayUrl, inviteeToken);
   let inv: { id?: string; invitation?: { id: string } };

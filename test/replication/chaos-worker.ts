@@ -17,7 +17,9 @@ const store = await Store.open(pathsIn(home));
 const own = `ses_own${label}000000`;
 const sync = startSync(store, { credentials: { relay, token, username: label, account_id: '' }, pollMs: 10, backoff: { initialMs: 30, maxMs: 400 } });
 if (!(await store.log.hasSession(own))) {
-  await store.log.append({ events: [{ type: 'session.discovered', session: own, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: label } }] });
+  await store.log.append({
+    events: [{ type: 'session.discovered', session: own, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: label } }],
+  });
 }
 const { origin } = await store.log.info();
 let i = (await store.log.info()).origins[origin] ?? 0;

@@ -54,7 +54,9 @@ async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 12000);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+      const s = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
     if (ok) return port;
   }
@@ -64,7 +66,9 @@ async function freePort(): Promise<number> {
 async function sharedMessages(s: Store, sessions: Set<string>): Promise<Array<{ session: string; msg_id: string; body: string; author: string | null }>> {
   const db = await s.view();
   const rows = db
-    .prepare('SELECT COALESCE(s.view_of, s.id) AS session, m.msg_id, m.body, m.author_username AS author FROM messages m JOIN sessions s ON s.id = m.session_id')
+    .prepare(
+      'SELECT COALESCE(s.view_of, s.id) AS session, m.msg_id, m.body, m.author_username AS author FROM messages m JOIN sessions s ON s.id = m.session_id',
+    )
     .all() as Array<{ session: string; msg_id: string; body: string; author: string | null }>;
   return rows.filter((r) => sessions.has(r.session));
 }
@@ -101,7 +105,10 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
   // as `sfs push --space` does, so the other's events of them enter its view (on a2 too, whatever order they arrive in).
   for (const c of [clients[0]!, clients[2]!]) {
     const s = await openStore(c.home);
-    for (const id of shared) await s.log.append({ events: [{ type: 'session.discovered', session: id, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: id } }] });
+    for (const id of shared)
+      await s.log.append({
+        events: [{ type: 'session.discovered', session: id, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title: id } }],
+      });
     for (const id of shared) await s.log.append({ events: [{ type: 'session.shared', session: id, body: { space: teamId, space_name: 'team' } }] });
     await syncOnce(s, { credentials: { relay: setup.url, token: c.token, username: c.label, account_id: '' } });
     await s.close();
@@ -164,15 +171,20 @@ test('randomized convergence: SIGKILLed clients and relays, dropped connections,
   assert.deepEqual(a1Ids, a2Ids, "alice's two machines hold the same events");
   const b1Own = await own(b1);
   const aliceHas = new Set(a1Ids);
-  for (const e of b1Own.filter(isShared)) assert.ok(aliceHas.has(JSON.stringify([e.origin, e.seq, e.type, e.session, e.body])), `bob's ${e.origin}:${e.seq} missing at alice`);
+  for (const e of b1Own.filter(isShared))
+    assert.ok(aliceHas.has(JSON.stringify([e.origin, e.seq, e.type, e.session, e.body])), `bob's ${e.origin}:${e.seq} missing at alice`);
   assert.deepEqual(await identities(b1, isShared), await identities(a1, isShared), 'the shared sessions are identical everywhere');
   // Same events → same projections.
   assert.equal(await dumpProjections(a1), await dumpProjections(a2));
   // Across accounts the views differ by design (DESIGN §13: each sees the other's part attributed, and bob, who
   // did not share them, sees alice's part as her copy), but they hold the same messages, each with its author.
   assert.deepEqual(await sharedContent(b1, sharedSet), await sharedContent(a1, sharedSet));
-  for (const [s, other] of [[a1, 'bob'], [b1, 'alice']] as const) {
-    for (const r of await sharedMessages(s, sharedSet)) assert.equal(r.author, r.msg_id.startsWith(other === 'bob' ? 'b' : 'a') ? other : null, `author of ${r.msg_id}`);
+  for (const [s, other] of [
+    [a1, 'bob'],
+    [b1, 'alice'],
+  ] as const) {
+    for (const r of await sharedMessages(s, sharedSet))
+      assert.equal(r.author, r.msg_id.startsWith(other === 'bob' ? 'b' : 'a') ? other : null, `author of ${r.msg_id}`);
   }
   const total = a1Ids.length;
   t.diagnostic(`backend ${b.name}: ${total} events at alice, ${kills} client kills, ${relayKills} relay kills`);

@@ -4,7 +4,12 @@ import type { AnyStoredEvent } from '../../engine/model/events.js';
 import { pathsIn } from '../helpers/tmp.js';
 import { writeCredentials } from '../../engine/replication/credentials.js';
 
-export const msg = (id: string, text: string, parent: string | null = null): Message => ({ msg_id: id, parent_msg_id: parent, role: 'user', content: [{ type: 'text', text }] });
+export const msg = (id: string, text: string, parent: string | null = null): Message => ({
+  msg_id: id,
+  parent_msg_id: parent,
+  role: 'user',
+  content: [{ type: 'text', text }],
+});
 
 export async function openStore(dir: string): Promise<Store> {
   return Store.open(pathsIn(dir));
@@ -15,7 +20,9 @@ export function signIn(dir: string, relay: string, token: string, username: stri
 }
 
 export async function discover(store: Store, session: string, title = 'T'): Promise<void> {
-  await store.log.append({ events: [{ type: 'session.discovered', session, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title } }] });
+  await store.log.append({
+    events: [{ type: 'session.discovered', session, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture', title } }],
+  });
 }
 
 export async function say(store: Store, session: string, id: string, text: string): Promise<void> {
@@ -24,7 +31,7 @@ export async function say(store: Store, session: string, id: string, text: strin
 
 export async function allEvents(store: Store): Promise<AnyStoredEvent[]> {
   const out: AnyStoredEvent[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.log.read(after, 5000);
     if (!page.length) return out;
     out.push(...page);

@@ -30,6 +30,9 @@ test('a one-shot sync that hits the relay rate limit waits and finishes instead 
     await syncOnce(a, { credentials: creds, log: (line) => logs.push(line) });
     await syncOnce(other, { credentials: creds, log: (line) => logs.push(line) });
   }
-  assert.ok(logs.some((l) => /rate limit reached; retrying/.test(l)), 'the limit was actually hit');
+  assert.ok(
+    logs.some((l) => /rate limit reached; retrying/.test(l)),
+    'the limit was actually hit',
+  );
   assert.deepEqual(await identities(other), await identities(a));
 });

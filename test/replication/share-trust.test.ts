@@ -46,11 +46,18 @@ describe('share trust with real stores', { concurrency: false }, () => {
     const bobApi = new RelayApi(relay.url, bob.token);
     const team = (await bobApi.call('POST', '/v1/orgs', { name: 'team7' })).id as string;
     await joinTeam(relay.url, bob.token, alice.token, 'team7', 'alice7');
-    await assert.rejects(bobApi.call('POST', '/v1/shares', { session: S, space: 'team7' }), (e: SfsError) => e.code === 'NOT_FOUND' && /no events of yours/.test(e.message));
+    await assert.rejects(
+      bobApi.call('POST', '/v1/shares', { session: S, space: 'team7' }),
+      (e: SfsError) => e.code === 'NOT_FOUND' && /no events of yours/.test(e.message),
+    );
     const onTeam = async () => (await relay.rdb.db.selectFrom('events').select('seq').where('space_id', '=', team).where('session', '=', S).execute()).length;
     const bobCannotRead = async () => {
       await syncOnce(C);
-      assert.deepEqual((await allEvents(C)).filter((e) => e.session === S), [], 'bob pulled nothing of it');
+      assert.deepEqual(
+        (await allEvents(C)).filter((e) => e.session === S),
+        [],
+        'bob pulled nothing of it',
+      );
       await assert.rejects(bobApi.sessionEvents(S), (e: SfsError) => e.code === 'NOT_FOUND');
       await assert.rejects(bobApi.sessionEvents(S, 'team7'), (e: SfsError) => e.code === 'NOT_FOUND');
       const listed = (await bobApi.call('GET', '/v1/sessions')).sessions.map((s: { session: string }) => s.session);
@@ -88,7 +95,15 @@ describe('share trust with real stores', { concurrency: false }, () => {
         ws.on('message', (d: Buffer) => {
           const f = decodeFrame<ClientFrame>(d);
           if (f.t === 'hello') {
-            const w: Welcome = { t: 'welcome', version: 1, account: { id: 'acc_alice', username: 'alice' }, spaces: [personal, team], frontiers: { [personal.id]: 0, [team.id]: 0 }, shares, backfill: [{ space: team.id, session: S }] };
+            const w: Welcome = {
+              t: 'welcome',
+              version: 1,
+              account: { id: 'acc_alice', username: 'alice' },
+              spaces: [personal, team],
+              frontiers: { [personal.id]: 0, [team.id]: 0 },
+              shares,
+              backfill: [{ space: team.id, session: S }],
+            };
             send(ws, w);
           } else if (f.t === 'sub') send(ws, { t: 'events', space: f.space, cursor: 0, events: [], tail: true });
           else if (f.t === 'push') {

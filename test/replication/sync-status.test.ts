@@ -19,7 +19,11 @@ test('a reconnection clears the error of the failed attempts: the status never s
   const port = relay.port;
   await relay.close(); // the relay is down when sync starts
   const store = await openStore(tempDir(t));
-  const sync = startSync(store, { credentials: { relay: relay.url, token: alice.token, username: 'status1', account_id: '' }, pollMs: 10, backoff: { initialMs: 20, maxMs: 100 } });
+  const sync = startSync(store, {
+    credentials: { relay: relay.url, token: alice.token, username: 'status1', account_id: '' },
+    pollMs: 10,
+    backoff: { initialMs: 20, maxMs: 100 },
+  });
   t.after(async () => {
     await sync.stop();
     await store.close();

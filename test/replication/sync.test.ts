@@ -53,7 +53,11 @@ describe('client sync', { concurrency: false }, () => {
     assert.ok(ms < 5000, `propagation took ${ms} ms`);
     await purgeSession(A, 'ses_aaaaaaaaaa');
     await waitFor('purge on B', async () => (await allEvents(B)).every((e) => e.body === null || e.type === 'session.purged'));
-    await waitFor('purge on relay', async () => (await relay.rdb.db.selectFrom('events').select(['body', 'type']).where('session', '=', 'ses_aaaaaaaaaa').execute()).every((r) => r.body === null || r.type === 'session.purged'));
+    await waitFor('purge on relay', async () =>
+      (await relay.rdb.db.selectFrom('events').select(['body', 'type']).where('session', '=', 'ses_aaaaaaaaaa').execute()).every(
+        (r) => r.body === null || r.type === 'session.purged',
+      ),
+    );
     assert.deepEqual(await identities(A), await identities(B));
   });
 
@@ -122,7 +126,14 @@ describe('client sync', { concurrency: false }, () => {
     const C = await openStore(dc);
     const secret = 'ghp_B10ckdT0k3nV4lu3F0rT3st1ng0123456789';
     const onRelay = async (needle: string) =>
-      (await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select(['spaces.name', 'events.body']).where('events.session', '=', 'ses_blockteam01').execute())
+      (
+        await relay.rdb.db
+          .selectFrom('events')
+          .innerJoin('spaces', 'spaces.id', 'events.space_id')
+          .select(['spaces.name', 'events.body'])
+          .where('events.session', '=', 'ses_blockteam01')
+          .execute()
+      )
         .filter((r) => r.body !== null && Buffer.from(r.body).includes(needle))
         .map((r) => r.name);
     // A live connection opened before the share: it learns of the share when the relay refuses its push (STALE).
@@ -167,7 +178,10 @@ describe('client sync', { concurrency: false }, () => {
     signIn(dc, relay.url, bob.token, 'bob5');
     const aliceApi = new RelayApi(relay.url, alice.token);
     await aliceApi.call('PUT', '/v1/spaces/~alice5/policy', { policy: 'warn' });
-    for (const [team, policy] of [['team5b', 'block'], ['team5r', 'redact']] as const) {
+    for (const [team, policy] of [
+      ['team5b', 'block'],
+      ['team5r', 'redact'],
+    ] as const) {
       await aliceApi.call('POST', '/v1/orgs', { name: team });
       await joinTeam(relay.url, alice.token, bob.token, team, 'bob5');
       await aliceApi.call('PUT', `/v1/spaces/${team}/policy`, { policy });
@@ -191,7 +205,14 @@ describe('client sync', { concurrency: false }, () => {
     await syncOnce(A);
     await syncOnce(A2);
     const spaceRows = async (space: string) =>
-      (await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select(['events.body']).where('spaces.name', '=', space).execute()).map((r) => (r.body ? Buffer.from(r.body).toString('latin1') : ''));
+      (
+        await relay.rdb.db
+          .selectFrom('events')
+          .innerJoin('spaces', 'spaces.id', 'events.space_id')
+          .select(['events.body'])
+          .where('spaces.name', '=', space)
+          .execute()
+      ).map((r) => (r.body ? Buffer.from(r.body).toString('latin1') : ''));
     assert.equal((await spaceRows('~alice5')).filter((b) => b.includes(secret)).length, 3, 'personal warn: the secrets went out as is');
     // Shared later, straight through the API (no client involved): only clean events are copied.
     const sb = await aliceApi.call('POST', '/v1/shares', { session: 'ses_blocklater1', space: 'team5b' });
@@ -208,9 +229,19 @@ describe('client sync', { concurrency: false }, () => {
     await syncOnce(C);
     text = await bobText();
     assert.ok(!text.includes(secret.slice(0, 12)), 'bob never sees the secret');
-    assert.ok(text.includes('first secret [REDACTED:github-token]') && text.includes('second machine secret [REDACTED:github-token]'), 'the redact team gets both machines\' events redacted');
-    assert.ok(!/secret \[REDACTED/.test(text.replace(/(first|second machine) secret \[REDACTED/g, '')), 'the block team gets no redacted copy: block holds the event back');
-    for (const team of ['team5b', 'team5r']) assert.ok((await spaceRows(team)).every((b) => !b.includes(secret)), `no secret stored in ${team}`);
+    assert.ok(
+      text.includes('first secret [REDACTED:github-token]') && text.includes('second machine secret [REDACTED:github-token]'),
+      "the redact team gets both machines' events redacted",
+    );
+    assert.ok(
+      !/secret \[REDACTED/.test(text.replace(/(first|second machine) secret \[REDACTED/g, '')),
+      'the block team gets no redacted copy: block holds the event back',
+    );
+    for (const team of ['team5b', 'team5r'])
+      assert.ok(
+        (await spaceRows(team)).every((b) => !b.includes(secret)),
+        `no secret stored in ${team}`,
+      );
     // Block holds back, counted like any held-back event; and nothing is left to backfill.
     assert.deepEqual((await A.log.getCursor<string[]>(BLOCKED_KEY)) ?? [], [`${(await A.log.info()).origin}:3`]);
     for (const S of [A, A2]) assert.deepEqual(await backfillFor(relay.rdb.db, alice.account.id, (await S.log.info()).origin), []);
@@ -238,7 +269,13 @@ describe('client sync', { concurrency: false }, () => {
     });
     // 1,000 events: two full pull batches and nothing after them (before the fix B's sync never returned).
     await discover(A, 'ses_boundary001');
-    await A.log.append({ events: Array.from({ length: 999 }, (_, i) => ({ type: 'messages.captured' as const, session: 'ses_boundary001', body: { messages: [msg(`m${i}`, `message ${i}`)] } })) });
+    await A.log.append({
+      events: Array.from({ length: 999 }, (_, i) => ({
+        type: 'messages.captured' as const,
+        session: 'ses_boundary001',
+        body: { messages: [msg(`m${i}`, `message ${i}`)] },
+      })),
+    });
     assert.equal((await syncOnce(A)).pushed, 1000);
     const r = await syncOnce(B);
     assert.equal(r.pulled, 1000);

@@ -31,14 +31,26 @@ describe('authorization', { concurrency: false }, () => {
     const c = await WireClient.connect(relay.url);
     const w = await c.hello(alice.token, 'orgalice0001');
     aliceSpace = w.spaces[0]!.id;
-    c.send({ t: 'push', id: 1, space: aliceSpace, from: 0, upTo: 2, ...dlp(aliceSpace), events: [meta('orgalice0001', 1, session), meta('orgalice0001', 2, session)] });
+    c.send({
+      t: 'push',
+      id: 1,
+      space: aliceSpace,
+      from: 0,
+      upTo: 2,
+      ...dlp(aliceSpace),
+      events: [meta('orgalice0001', 1, session), meta('orgalice0001', 2, session)],
+    });
     await c.next('pushed');
     c.close();
     const h = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
-    teamSpace = ((await (await fetch(relay.url + '/v1/orgs', { method: 'POST', headers: h, body: JSON.stringify({ name: 'aliceteam' }) })).json()) as { id: string }).id;
+    teamSpace = (
+      (await (await fetch(relay.url + '/v1/orgs', { method: 'POST', headers: h, body: JSON.stringify({ name: 'aliceteam' }) })).json()) as { id: string }
+    ).id;
     await fetch(relay.url + '/v1/shares', { method: 'POST', headers: h, body: JSON.stringify({ session, space: 'aliceteam' }) });
     aliceToken = ((await (await fetch(relay.url + '/v1/me', { headers: h })).json()) as { token_id: string }).token_id;
-    handoff = ((await (await fetch(relay.url + '/v1/handoffs', { method: 'POST', headers: h, body: JSON.stringify({ session, to: 'carol' }) })).json()) as { id: string }).id;
+    handoff = (
+      (await (await fetch(relay.url + '/v1/handoffs', { method: 'POST', headers: h, body: JSON.stringify({ session, to: 'carol' }) })).json()) as { id: string }
+    ).id;
   });
   after(async () => {
     await relay?.close();
@@ -68,7 +80,11 @@ describe('authorization', { concurrency: false }, () => {
       ['POST', `/v1/handoffs`, { session, to: 'mallory' }],
     ];
     for (const [method, path, body] of attempts) {
-      const res = await fetch(relay.url + path, { method, headers: { authorization: `Bearer ${mallory.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      const res = await fetch(relay.url + path, {
+        method,
+        headers: { authorization: `Bearer ${mallory.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       assert.ok([403, 404].includes(res.status), `${method} ${path} answered ${res.status}`);
     }
     // Mallory's own listings show nothing of Alice.
@@ -115,7 +131,7 @@ describe('authorization', { concurrency: false }, () => {
     await e.next('pushed');
     e.close();
     const rows = await relay.rdb.db.selectFrom('events').select(['space_id', 'origin']).where('session', '=', session).execute();
-    assert.ok(rows.every((r) => r.space_id !== aliceSpace && r.space_id !== teamSpace ? r.origin === 'orgmallory03' : r.origin === 'orgalice0001'));
+    assert.ok(rows.every((r) => (r.space_id !== aliceSpace && r.space_id !== teamSpace ? r.origin === 'orgmallory03' : r.origin === 'orgalice0001')));
     assert.equal(rows.filter((r) => r.space_id === teamSpace).length, 2);
   });
 });
@@ -141,7 +157,10 @@ describe('team membership and roles', { concurrency: false }, () => {
   let relay: Relay;
   const tok: Record<string, string> = {};
   const call = (who: string) => as(relay, tok[who]);
-  const members = async (team: string) => ((await call('owner1')('GET', `/v1/orgs/${team}/members`)).body.members as Array<{ username: string; role: string }>).map((m) => `${m.username}:${m.role}`).sort();
+  const members = async (team: string) =>
+    ((await call('owner1')('GET', `/v1/orgs/${team}/members`)).body.members as Array<{ username: string; role: string }>)
+      .map((m) => `${m.username}:${m.role}`)
+      .sort();
   before(async () => {
     b = await make();
     relay = await relayOn(b);
@@ -205,7 +224,10 @@ describe('team membership and roles', { concurrency: false }, () => {
     assert.equal(inTeam.length, 0, 'nothing of hers reached a space she never joined');
     // Her list shows the invitation with its inviter; nobody else can answer it.
     const mine = (await alice('GET', '/v1/invitations')).body.invitations;
-    assert.deepEqual(mine.map((i: { id: string; space: string; invited_by: string; role: string }) => [i.id, i.space, i.invited_by, i.role]), [[inv.id, 'consent', 'owner1', 'member']]);
+    assert.deepEqual(
+      mine.map((i: { id: string; space: string; invited_by: string; role: string }) => [i.id, i.space, i.invited_by, i.role]),
+      [[inv.id, 'consent', 'owner1', 'member']],
+    );
     assert.equal((await call('outsider1')('GET', '/v1/invitations')).body.invitations.length, 0);
     assert.equal((await call('outsider1')('POST', `/v1/invitations/${inv.id}/accept`)).status, 404);
     assert.equal((await owner('POST', `/v1/invitations/${inv.id}/accept`)).status, 404, 'the inviter cannot accept for her');
@@ -241,7 +263,11 @@ describe('team membership and roles', { concurrency: false }, () => {
     assert.equal(cancelled.status, 410);
     assert.match(cancelled.body.error.message, /cancelled/);
     const inv3 = (await owner('POST', '/v1/orgs/answers/invitations', { username: 'outsider1' })).body.invitation;
-    await relay.rdb.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', inv3.id).execute();
+    await relay.rdb.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', inv3.id)
+      .execute();
     assert.equal((await bob('GET', '/v1/invitations')).body.invitations.length, 0, 'an expired invitation is not listed');
     const expired = await bob('POST', `/v1/invitations/${inv3.id}/accept`);
     assert.equal(expired.status, 410);
@@ -291,7 +317,13 @@ describe('team membership and roles', { concurrency: false }, () => {
     assert.equal((await owner('DELETE', '/v1/orgs/roles/members/admin1')).status, 403);
     assert.equal((await owner('DELETE', '/v1/orgs/roles/members/owner1')).status, 200);
     assert.equal((await owner('GET', '/v1/orgs/roles/members')).status, 403);
-    const owners = await relay.rdb.db.selectFrom('members').innerJoin('spaces', 'spaces.id', 'members.space_id').select('members.account_id').where('spaces.name', '=', 'roles').where('members.role', '=', 'owner').execute();
+    const owners = await relay.rdb.db
+      .selectFrom('members')
+      .innerJoin('spaces', 'spaces.id', 'members.space_id')
+      .select('members.account_id')
+      .where('spaces.name', '=', 'roles')
+      .where('members.role', '=', 'owner')
+      .execute();
     assert.equal(owners.length, 1);
     // Nobody leaves a personal space.
     assert.equal((await owner('DELETE', '/v1/orgs/~owner1/members/owner1')).status, 400);

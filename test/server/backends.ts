@@ -72,7 +72,11 @@ export async function relayOn(b: Backend, extra: RelayOptions = {}): Promise<Rel
 }
 
 export async function signup(relay: Relay, username: string): Promise<{ token: string; account: { id: string; username: string } }> {
-  const res = await fetch(relay.url + '/v1/signup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'correct horse 1' }) });
+  const res = await fetch(relay.url + '/v1/signup', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'correct horse 1' }),
+  });
   if (!res.ok) throw new Error(`signup ${username}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { token: string; account: { id: string; username: string } };
 }

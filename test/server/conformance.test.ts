@@ -89,7 +89,10 @@ for (const make of await backends()) {
       await bc.hello(token, ob);
       bc.send({ t: 'sub', space, after: 0 });
       const first = await bc.next('events');
-      assert.deepEqual(first.events.map((e) => e[1]), [1, 2, 3, 5]);
+      assert.deepEqual(
+        first.events.map((e) => e[1]),
+        [1, 2, 3, 5],
+      );
       assert.equal(first.tail, true);
       assert.deepEqual(unpackBody(first.events[0]![6]), { title: 't1' });
       bc.send({ t: 'ack', space, cursor: first.cursor });
@@ -97,7 +100,10 @@ for (const make of await backends()) {
       const t0 = Date.now();
       a.send({ t: 'push', id: 5, space, from: 5, upTo: 6, ...dlp(space), events: [meta(oa, 6)] });
       const live = await bc.next('events');
-      assert.deepEqual(live.events.map((e) => e[1]), [6]);
+      assert.deepEqual(
+        live.events.map((e) => e[1]),
+        [6],
+      );
       assert.ok(live.cursor > first.cursor);
       assert.ok(Date.now() - t0 < 2000);
       bc.send({ t: 'ack', space, cursor: live.cursor });
@@ -114,7 +120,10 @@ for (const make of await backends()) {
       const b2 = await WireClient.connect(relay.url);
       await b2.hello(token, ob);
       b2.send({ t: 'sub', space, after: first.cursor });
-      assert.deepEqual((await b2.next('events')).events.map((e) => e[1]), [6]);
+      assert.deepEqual(
+        (await b2.next('events')).events.map((e) => e[1]),
+        [6],
+      );
       a2.close();
       b2.close();
     });
@@ -141,7 +150,10 @@ for (const make of await backends()) {
       bc.send({ t: 'ack', space, cursor: b2.cursor });
       bc.send({ t: 'ack', space, cursor: b3.cursor });
       const b4 = await bc.next('events');
-      assert.deepEqual([b1, b2, b3, b4].map((x) => x.events.length), [500, 500, 500, 100]);
+      assert.deepEqual(
+        [b1, b2, b3, b4].map((x) => x.events.length),
+        [500, 500, 500, 100],
+      );
       assert.equal(b4.tail, true);
       a.close();
       bc.close();
@@ -173,7 +185,11 @@ for (const make of await backends()) {
           reader.send({ t: 'ack', space, cursor: f.cursor });
           if (f.tail) break;
         }
-        assert.deepEqual(seqs, events.map((e) => e[1]), `backlog of ${size}`);
+        assert.deepEqual(
+          seqs,
+          events.map((e) => e[1]),
+          `backlog of ${size}`,
+        );
         reader.close();
       }
     });
@@ -237,17 +253,34 @@ for (const make of await backends()) {
       const a = await WireClient.connect(relay.url);
       const space = (await a.hello(token, oa)).spaces.find((s) => s.kind === 'personal')!.id;
       // Pushed under warn: event 2 carried a finding and went out as is.
-      a.send({ t: 'push', id: 1, space, from: 0, upTo: 3, ...dlp(space, 'warn'), findings: [2], events: [secret(1, 'clean one'), secret(2, 'raw AKIAIOSFODNN7REALKEY'), secret(3, 'clean three')] });
+      a.send({
+        t: 'push',
+        id: 1,
+        space,
+        from: 0,
+        upTo: 3,
+        ...dlp(space, 'warn'),
+        findings: [2],
+        events: [secret(1, 'clean one'), secret(2, 'raw AKIAIOSFODNN7REALKEY'), secret(3, 'clean three')],
+      });
       assert.equal((await a.next('pushed')).written, 3);
       // A push without its DLP context is refused and stores nothing.
       a.send({ t: 'push', id: 2, space, from: 3, upTo: 4, events: [meta(oa, 4, ses)] });
       assert.equal((await a.next('error')).code, 'STALE');
       a.close();
       const teamRows = async () =>
-        (await relay.rdb.db.selectFrom('events').select(['seq', 'body', 'dlp_level']).where('space_id', '=', team).orderBy('seq').execute()).map((r) => [Number(r.seq), unpackBody(r.body) as { title: string }, r.dlp_level]);
+        (await relay.rdb.db.selectFrom('events').select(['seq', 'body', 'dlp_level']).where('space_id', '=', team).orderBy('seq').execute()).map((r) => [
+          Number(r.seq),
+          unpackBody(r.body) as { title: string },
+          r.dlp_level,
+        ]);
       const shared = await call('POST', '/v1/shares', { session: ses, space: team });
       assert.deepEqual([shared.copied, shared.withheld], [2, 1]);
-      assert.deepEqual((await teamRows()).map((r) => r[0]), [1, 3], 'the event pushed under warn was not copied into the redact team');
+      assert.deepEqual(
+        (await teamRows()).map((r) => r[0]),
+        [1, 3],
+        'the event pushed under warn was not copied into the redact team',
+      );
       // The device that wrote it learns at its next handshake that it has to push it again, scrubbed for the team.
       const b = await WireClient.connect(relay.url);
       const w = await b.hello(token, oa);
@@ -255,9 +288,23 @@ for (const make of await backends()) {
       const other = await WireClient.connect(relay.url);
       assert.deepEqual((await other.hello(token, origin())).backfill, [], 'only the origin that wrote the events is asked');
       other.close();
-      b.send({ t: 'push', id: 1, space: team, lane: ses, from: 0, upTo: 3, ...dlp(team, 'redact', { [ses]: [team] }, { [space]: 'warn' }), findings: [2], events: [secret(1, 'clean one'), secret(2, 'raw [REDACTED:aws-access-key]'), secret(3, 'clean three')] });
+      b.send({
+        t: 'push',
+        id: 1,
+        space: team,
+        lane: ses,
+        from: 0,
+        upTo: 3,
+        ...dlp(team, 'redact', { [ses]: [team] }, { [space]: 'warn' }),
+        findings: [2],
+        events: [secret(1, 'clean one'), secret(2, 'raw [REDACTED:aws-access-key]'), secret(3, 'clean three')],
+      });
       assert.equal((await b.next('pushed')).written, 1);
-      assert.deepEqual(await teamRows(), [[1, { title: 'clean one' }, 2], [2, { title: 'raw [REDACTED:aws-access-key]' }, 1], [3, { title: 'clean three' }, 2]]);
+      assert.deepEqual(await teamRows(), [
+        [1, { title: 'clean one' }, 2],
+        [2, { title: 'raw [REDACTED:aws-access-key]' }, 1],
+        [3, { title: 'clean three' }, 2],
+      ]);
       b.close();
       const c = await WireClient.connect(relay.url);
       assert.deepEqual((await c.hello(token, oa)).backfill, [], 'nothing left to backfill');
@@ -266,12 +313,25 @@ for (const make of await backends()) {
       const r = user();
       const rt = await signup(relay, r);
       const rh = { authorization: `Bearer ${rt.token}`, 'content-type': 'application/json' };
-      assert.equal((await fetch(relay.url + `/v1/spaces/~${r}/policy`, { method: 'PUT', headers: rh, body: JSON.stringify({ policy: 'redact' }) })).status, 200);
+      assert.equal(
+        (await fetch(relay.url + `/v1/spaces/~${r}/policy`, { method: 'PUT', headers: rh, body: JSON.stringify({ policy: 'redact' }) })).status,
+        200,
+      );
       const ho = await call('POST', '/v1/handoffs', { session: ses, to: r });
-      const acc = (await (await fetch(relay.url + `/v1/handoffs/${ho.id}/accept`, { method: 'POST', headers: { authorization: rh.authorization } })).json()) as { copied: number; withheld: number };
+      const acc = (await (
+        await fetch(relay.url + `/v1/handoffs/${ho.id}/accept`, { method: 'POST', headers: { authorization: rh.authorization } })
+      ).json()) as { copied: number; withheld: number };
       assert.deepEqual([acc.copied, acc.withheld], [3, 0]);
-      const got = await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select(['events.body']).where('spaces.name', '=', `~${r}`).execute();
-      assert.ok(got.every((x) => !Buffer.from(x.body!).includes('AKIAIOSFODNN7REALKEY')), 'the raw secret never reached the recipient');
+      const got = await relay.rdb.db
+        .selectFrom('events')
+        .innerJoin('spaces', 'spaces.id', 'events.space_id')
+        .select(['events.body'])
+        .where('spaces.name', '=', `~${r}`)
+        .execute();
+      assert.ok(
+        got.every((x) => !Buffer.from(x.body!).includes('AKIAIOSFODNN7REALKEY')),
+        'the raw secret never reached the recipient',
+      );
     });
 
     test(`${name}: a purge erases the session content on the relay`, async () => {
@@ -279,14 +339,34 @@ for (const make of await backends()) {
       const oa = origin();
       const c = await WireClient.connect(relay.url);
       const space = (await c.hello(token, oa)).spaces[0]!.id;
-      c.send({ t: 'push', id: 1, space, from: 0, upTo: 3, ...dlp(space), events: [meta(oa, 1), meta(oa, 2, 'ses_bbbbbbbb'), [oa, 3, 'session.purged', 1, 3, 'ses_aaaaaaaa', packBody({})]] });
+      c.send({
+        t: 'push',
+        id: 1,
+        space,
+        from: 0,
+        upTo: 3,
+        ...dlp(space),
+        events: [meta(oa, 1), meta(oa, 2, 'ses_bbbbbbbb'), [oa, 3, 'session.purged', 1, 3, 'ses_aaaaaaaa', packBody({})]],
+      });
       await c.next('pushed');
       const rows = await relay.rdb.db.selectFrom('events').select(['seq', 'body']).where('space_id', '=', space).orderBy('seq').execute();
-      assert.deepEqual(rows.map((r) => [Number(r.seq), r.body === null]), [[1, true], [2, false], [3, false]]);
+      assert.deepEqual(
+        rows.map((r) => [Number(r.seq), r.body === null]),
+        [
+          [1, true],
+          [2, false],
+          [3, false],
+        ],
+      );
       // Late events of a purged session arrive without content.
       c.send({ t: 'push', id: 2, space, from: 3, upTo: 4, ...dlp(space), events: [meta(oa, 4)] });
       await c.next('pushed');
-      const late = await relay.rdb.db.selectFrom('events').select('body').where('space_id', '=', space).where('seq', '=', 4 as never).executeTakeFirstOrThrow();
+      const late = await relay.rdb.db
+        .selectFrom('events')
+        .select('body')
+        .where('space_id', '=', space)
+        .where('seq', '=', 4 as never)
+        .executeTakeFirstOrThrow();
       assert.equal(late.body, null);
     });
   });

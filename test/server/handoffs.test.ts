@@ -18,7 +18,11 @@ describe('handoffs', { concurrency: false }, () => {
   const ORIGIN = 'orghandoff0001';
   let seq = 0;
   const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(relay.url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(relay.url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   /** Alice's machine pushes n more events of a session. */
@@ -31,7 +35,16 @@ describe('handoffs', { concurrency: false }, () => {
   };
   /** Alice's event seqs of a session in Carol's personal space. */
   const atCarol = async (session: string) =>
-    (await relay.rdb.db.selectFrom('events').innerJoin('spaces', 'spaces.id', 'events.space_id').select('events.seq').where('spaces.name', '=', '~carol').where('events.session', '=', session).orderBy('events.seq').execute()).map((r) => Number(r.seq));
+    (
+      await relay.rdb.db
+        .selectFrom('events')
+        .innerJoin('spaces', 'spaces.id', 'events.space_id')
+        .select('events.seq')
+        .where('spaces.name', '=', '~carol')
+        .where('events.session', '=', session)
+        .orderBy('events.seq')
+        .execute()
+    ).map((r) => Number(r.seq));
 
   before(async () => {
     b = await make();
@@ -96,7 +109,11 @@ describe('handoffs', { concurrency: false }, () => {
       assert.deepEqual([r.status, r.body.error.code], [400, 'INVALID'], String(bad));
     }
     // The minute passes (the row says so).
-    await relay.rdb.db.updateTable('handoffs').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', short.body.id).execute();
+    await relay.rdb.db
+      .updateTable('handoffs')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', short.body.id)
+      .execute();
     const late = await call(carol.token, 'POST', `/v1/handoffs/${short.body.id}/accept`);
     assert.deepEqual([late.status, late.body.error.code], [410, 'HANDOFF_EXPIRED']);
     assert.match(late.body.error.message, /expired at .*ask the sender to hand the session off again/);

@@ -7,12 +7,19 @@ import { startRelay, type Relay } from '../../server/relay.js';
 import { packBody, type WireEvent } from '../../engine/replication/protocol.js';
 
 const make = (await backends()).at(-1)!;
-const post = (relay: Relay, path: string, body: unknown) => fetch(relay.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (relay: Relay, path: string, body: unknown) =>
+  fetch(relay.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const code = async (res: Response) => ((await res.json()) as { error?: { code: string } }).error?.code ?? 'OK';
 
 /** A messages.captured event whose body holds about `bytes` bytes of text. */
 function big(origin: string, seq: number, bytes: number): WireEvent {
-  const message = { msg_id: `m${seq}`, parent_msg_id: null, role: 'user', content: [{ type: 'text', text: 'x'.repeat(bytes) }], timestamp: '2026-01-01T00:00:00.000Z' };
+  const message = {
+    msg_id: `m${seq}`,
+    parent_msg_id: null,
+    role: 'user',
+    content: [{ type: 'text', text: 'x'.repeat(bytes) }],
+    timestamp: '2026-01-01T00:00:00.000Z',
+  };
   return [origin, seq, 'messages.captured', 1, 1_700_000_000_000 + seq, 'ses_quota00001', packBody({ messages: [message] })];
 }
 
@@ -92,11 +99,17 @@ describe('abuse limits', { concurrency: false }, () => {
         const body = (await right.json()) as { error: { code: string; message: string } };
         assert.equal(body.error.code, 'LOCKED');
         assert.ok(right.headers.get('retry-after'));
-        const wrong = (await (await post(relay2, '/v1/login', { username: 'victim', password: 'nope nope' })).json()) as { error: { code: string; message: string } };
+        const wrong = (await (await post(relay2, '/v1/login', { username: 'victim', password: 'nope nope' })).json()) as {
+          error: { code: string; message: string };
+        };
         assert.equal(wrong.error.message, body.error.message, 'a locked account answers the same whatever the password');
         // Another account is not locked; once the lock has passed the right password works again.
         assert.equal((await post(relay2, '/v1/login', { username: 'bystander', password: 'correct horse 1' })).status, 200);
-        await relay2.rdb.db.updateTable('accounts').set({ locked_until: new Date(Date.now() - 1000) }).where('username', '=', 'victim').execute();
+        await relay2.rdb.db
+          .updateTable('accounts')
+          .set({ locked_until: new Date(Date.now() - 1000) })
+          .where('username', '=', 'victim')
+          .execute();
         assert.equal((await post(relay2, '/v1/login', { username: 'victim', password: 'correct horse 1' })).status, 200);
       } finally {
         await relay2.close();
@@ -144,7 +157,11 @@ describe('abuse limits', { concurrency: false }, () => {
       await c.next('pushed');
       const used = await relay.rdb.db.selectFrom('accounts').select('stored_bytes').where('username', '=', 'quota').executeTakeFirstOrThrow();
       const stored = await relay.rdb.db.selectFrom('events').select('body').where('origin', '=', 'orgquota0001').execute();
-      assert.equal(Number(used.stored_bytes), stored.reduce((n, r) => n + r.body!.byteLength, 0), 'the counter is the stored body bytes');
+      assert.equal(
+        Number(used.stored_bytes),
+        stored.reduce((n, r) => n + r.body!.byteLength, 0),
+        'the counter is the stored body bytes',
+      );
       // A retry of what is stored adds nothing.
       c.send({ t: 'push', id: 2, space, from: 0, upTo: 2, ...dlp(space), events: [big('orgquota0001', 1, 20_000), big('orgquota0001', 2, 20_000)] });
       await c.next('pushed');
@@ -153,7 +170,10 @@ describe('abuse limits', { concurrency: false }, () => {
       assert.equal(err.code, 'QUOTA');
       assert.match(err.message, /stores 39 KiB of its 49 KiB on the relay, and this push needs 20 KiB more/);
       assert.equal((await relay.rdb.db.selectFrom('events').select('seq').where('origin', '=', 'orgquota0001').execute()).length, 2);
-      assert.equal(Number((await relay.rdb.db.selectFrom('accounts').select('stored_bytes').where('username', '=', 'quota').executeTakeFirstOrThrow()).stored_bytes), Number(used.stored_bytes));
+      assert.equal(
+        Number((await relay.rdb.db.selectFrom('accounts').select('stored_bytes').where('username', '=', 'quota').executeTakeFirstOrThrow()).stored_bytes),
+        Number(used.stored_bytes),
+      );
       // Small events still fit.
       const d = await WireClient.connect(relay.url);
       await d.hello(token, 'orgquota0001');

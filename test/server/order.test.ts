@@ -56,7 +56,21 @@ test('relay order: a push waiting to commit holds back the next one, so no reade
   const space = await personalSpace(relayA.rdb.db, who);
   const o1 = 'orgone0000';
   const o2 = 'orgtwo0000';
-  const p1 = pushEvents(relayA.rdb.db, who, o1, { space, from: 0, upTo: 2, ...dlp(space), events: [meta(o1, 1), meta(o1, 2)] }, { beforeCommit: async () => { if (first) { first = false; paused(); await gate; } } });
+  const p1 = pushEvents(
+    relayA.rdb.db,
+    who,
+    o1,
+    { space, from: 0, upTo: 2, ...dlp(space), events: [meta(o1, 1), meta(o1, 2)] },
+    {
+      beforeCommit: async () => {
+        if (first) {
+          first = false;
+          paused();
+          await gate;
+        }
+      },
+    },
+  );
   await isPaused;
   // The second push (another relay, another connection pool) must wait for the first to commit.
   let p2done = false;
@@ -71,7 +85,10 @@ test('relay order: a push waiting to commit holds back the next one, so no reade
   release();
   await Promise.all([p1, p2]);
   const all = await readSpace(relayB.rdb.db, space, 0, 100);
-  assert.deepEqual(all.events.map((e) => `${e[0]}:${e[1]}`), [`${o1}:1`, `${o1}:2`, `${o2}:1`]);
+  assert.deepEqual(
+    all.events.map((e) => `${e[0]}:${e[1]}`),
+    [`${o1}:1`, `${o1}:2`, `${o2}:1`],
+  );
 });
 
 test('concurrent pushes from two relays: a polling reader that only moves forward sees every event once', { skip }, async (t) => {
@@ -103,9 +120,15 @@ test('concurrent pushes from two relays: a polling reader that only moves forwar
       const relay = relays[w % 2]!;
       for (let i = 0; i < 40; i++) {
         const seq = i * 2;
-        await pushEvents(relay.rdb.db, who, o, { space, from: seq, upTo: seq + 2, ...dlp(space), events: [meta(o, seq + 1), meta(o, seq + 2)] }, {
-          beforeCommit: () => new Promise((r) => setTimeout(r, Math.random() * 3)),
-        });
+        await pushEvents(
+          relay.rdb.db,
+          who,
+          o,
+          { space, from: seq, upTo: seq + 2, ...dlp(space), events: [meta(o, seq + 1), meta(o, seq + 2)] },
+          {
+            beforeCommit: () => new Promise((r) => setTimeout(r, Math.random() * 3)),
+          },
+        );
       }
     }),
   );

@@ -14,7 +14,11 @@ let n = 0;
 const user = () => `rv${process.pid}x${n++}`;
 
 async function call(relay: Relay, token: string, method: string, path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await fetch(relay.url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(relay.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   assert.equal(res.status, 200, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
   return (await res.json()) as Record<string, any>;
 }
@@ -55,7 +59,11 @@ for (const make of await backends()) {
       // A real client too: the daemon's sync loop stops for good (a revoked token is not retried).
       const dir = tempDir(t);
       const store = await openStore(dir);
-      const sync = startSync(store, { credentials: { relay: ra.url, token: doomed.token, username: u, account_id: '' }, pollMs: 10, backoff: { initialMs: 50, maxMs: 100 } });
+      const sync = startSync(store, {
+        credentials: { relay: ra.url, token: doomed.token, username: u, account_id: '' },
+        pollMs: 10,
+        backoff: { initialMs: 50, maxMs: 100 },
+      });
       t.after(async () => {
         await sync.stop();
         await store.close();
@@ -83,25 +91,31 @@ for (const make of await backends()) {
       assert.equal((await again.next('error')).code, 'AUTH');
     });
 
-    test(`a revocation sent while a relay's LISTEN connection was down still closes its sockets (${make.name})`, { skip: make.name !== 'postgresBackend' && 'needs PostgreSQL: PGlite has no connection to lose' }, async () => {
-      const [ra, rb] = [relays[0]!, relays.at(-1)!];
-      const u = user();
-      const { token: keep } = await signup(ra, u);
-      const doomed = await call(ra, keep, 'POST', '/v1/tokens', { name: 'laptop' });
-      const onA = await open(ra, doomed.token);
-      const admin = new pg.Client({ connectionString: b.options.databaseUrl });
-      await admin.connect();
-      try {
-        // Cut every relay's LISTEN connection, then revoke before they have listened again (they retry after 500 ms).
-        const cut = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`);
-        assert.ok(cut.rowCount! >= 1);
-        await call(rb, keep, 'DELETE', `/v1/tokens/${doomed.id}`);
-      } finally {
-        await admin.end();
-      }
-      const err = await onA.next('error', () => true, 5000);
-      assert.equal(err.code, 'AUTH');
-      assert.equal((await onA.waitClosed(3000)).code, 4401);
-    });
+    test(
+      `a revocation sent while a relay's LISTEN connection was down still closes its sockets (${make.name})`,
+      { skip: make.name !== 'postgresBackend' && 'needs PostgreSQL: PGlite has no connection to lose' },
+      async () => {
+        const [ra, rb] = [relays[0]!, relays.at(-1)!];
+        const u = user();
+        const { token: keep } = await signup(ra, u);
+        const doomed = await call(ra, keep, 'POST', '/v1/tokens', { name: 'laptop' });
+        const onA = await open(ra, doomed.token);
+        const admin = new pg.Client({ connectionString: b.options.databaseUrl });
+        await admin.connect();
+        try {
+          // Cut every relay's LISTEN connection, then revoke before they have listened again (they retry after 500 ms).
+          const cut = await admin.query(
+            `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`,
+          );
+          assert.ok(cut.rowCount! >= 1);
+          await call(rb, keep, 'DELETE', `/v1/tokens/${doomed.id}`);
+        } finally {
+          await admin.end();
+        }
+        const err = await onA.next('error', () => true, 5000);
+        assert.equal(err.code, 'AUTH');
+        assert.equal((await onA.waitClosed(3000)).code, 4401);
+      },
+    );
   });
 }

@@ -26,10 +26,17 @@ describe('share trust', { concurrency: false }, () => {
   const SHARED = 'ses_alicetoshare1';
   const NEVER = 'ses_alicenevershared';
   const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const res = await fetch(relay.url + path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(relay.url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
-  const teamRows = async (session: string) => (await relay.rdb.db.selectFrom('events').select(['origin', 'seq']).where('space_id', '=', team).where('session', '=', session).execute()).map((r) => `${r.origin}:${r.seq}`);
+  const teamRows = async (session: string) =>
+    (await relay.rdb.db.selectFrom('events').select(['origin', 'seq']).where('space_id', '=', team).where('session', '=', session).execute()).map(
+      (r) => `${r.origin}:${r.seq}`,
+    );
 
   before(async () => {
     b = await make();
@@ -38,7 +45,15 @@ describe('share trust', { concurrency: false }, () => {
     bob = await signup(relay, 'bob');
     const c = await WireClient.connect(relay.url);
     alicePersonal = (await c.hello(alice.token, ALICE)).spaces[0]!.id;
-    c.send({ t: 'push', id: 1, space: alicePersonal, from: 0, upTo: 4, ...dlp(alicePersonal), events: [meta(ALICE, 1, SHARED), meta(ALICE, 2, SHARED), meta(ALICE, 3, NEVER, 'her secret'), meta(ALICE, 4, NEVER)] });
+    c.send({
+      t: 'push',
+      id: 1,
+      space: alicePersonal,
+      from: 0,
+      upTo: 4,
+      ...dlp(alicePersonal),
+      events: [meta(ALICE, 1, SHARED), meta(ALICE, 2, SHARED), meta(ALICE, 3, NEVER, 'her secret'), meta(ALICE, 4, NEVER)],
+    });
     assert.equal((await c.next('pushed')).written, 4);
     c.close();
     team = (await call(bob.token, 'POST', '/v1/orgs', { name: 'bobteam' })).body.id;
@@ -76,7 +91,16 @@ describe('share trust', { concurrency: false }, () => {
     a.send({ t: 'push', id: 1, space: alicePersonal, from: 4, upTo: 5, ...dlp(alicePersonal), events: [meta(ALICE, 5, NEVER, 'more of her secret')] });
     assert.deepEqual([(await a.next('pushed')).written], [1]);
     // Pushed straight into the team (as a backfill would be): refused, nothing stored.
-    a.send({ t: 'push', id: 2, space: team, lane: NEVER, from: 0, upTo: 5, ...dlp(team, 'redact', { [NEVER]: [team] }), events: [meta(ALICE, 3, NEVER), meta(ALICE, 4, NEVER), meta(ALICE, 5, NEVER)] });
+    a.send({
+      t: 'push',
+      id: 2,
+      space: team,
+      lane: NEVER,
+      from: 0,
+      upTo: 5,
+      ...dlp(team, 'redact', { [NEVER]: [team] }),
+      events: [meta(ALICE, 3, NEVER), meta(ALICE, 4, NEVER), meta(ALICE, 5, NEVER)],
+    });
     const stale = await a.next('error');
     assert.equal(stale.code, 'STALE');
     assert.deepEqual(stale.shares, {});
@@ -109,10 +133,24 @@ describe('share trust', { concurrency: false }, () => {
     await c.next('pushed');
     const shared = await call(bob.token, 'POST', '/v1/shares', { session: SHARED, space: 'bobteam' });
     assert.deepEqual([shared.status, shared.body.copied], [200, 1], 'only his own event is copied');
-    const rows = await relay.rdb.db.selectFrom('shares').select(['shared_by']).where('space_id', '=', team).where('session', '=', SHARED).orderBy('shared_by').execute();
+    const rows = await relay.rdb.db
+      .selectFrom('shares')
+      .select(['shared_by'])
+      .where('space_id', '=', team)
+      .where('session', '=', SHARED)
+      .orderBy('shared_by')
+      .execute();
     assert.deepEqual(rows.map((r) => r.shared_by).sort(), [alice.account.id, bob.account.id].sort());
     // His later event is routed by his share.
-    c.send({ t: 'push', id: 2, space: bobPersonal, from: 1, upTo: 2, ...dlp(bobPersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }), events: [meta(BOB, 2, SHARED, 'bob again')] });
+    c.send({
+      t: 'push',
+      id: 2,
+      space: bobPersonal,
+      from: 1,
+      upTo: 2,
+      ...dlp(bobPersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }),
+      events: [meta(BOB, 2, SHARED, 'bob again')],
+    });
     await c.next('pushed');
     c.close();
     assert.deepEqual((await teamRows(SHARED)).sort(), [`${ALICE}:1`, `${ALICE}:2`, `${BOB}:1`, `${BOB}:2`]);
@@ -120,7 +158,10 @@ describe('share trust', { concurrency: false }, () => {
     assert.equal((await call(bob.token, 'DELETE', `/v1/shares/bobteam/${SHARED}`)).status, 200);
     assert.equal((await call(bob.token, 'DELETE', `/v1/shares/bobteam/${SHARED}`)).status, 404);
     const left = await relay.rdb.db.selectFrom('shares').select(['shared_by']).where('space_id', '=', team).where('session', '=', SHARED).execute();
-    assert.deepEqual(left.map((r) => r.shared_by), [alice.account.id]);
+    assert.deepEqual(
+      left.map((r) => r.shared_by),
+      [alice.account.id],
+    );
   });
 
   test("another account's purge of the same session id erases only that account's events, in the team and in her space", async () => {
@@ -128,17 +169,43 @@ describe('share trust', { concurrency: false }, () => {
     assert.equal((await call(bob.token, 'POST', '/v1/shares', { session: SHARED, space: 'bobteam' })).status, 200);
     const c = await WireClient.connect(relay.url);
     const bobPersonal = (await c.hello(bob.token, BOB)).spaces.find((s) => s.kind === 'personal')!.id;
-    c.send({ t: 'push', id: 3, space: bobPersonal, from: 2, upTo: 3, ...dlp(bobPersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }), events: [[BOB, 3, 'session.purged', 1, 1_700_000_000_003, SHARED, packBody({})]] });
+    c.send({
+      t: 'push',
+      id: 3,
+      space: bobPersonal,
+      from: 2,
+      upTo: 3,
+      ...dlp(bobPersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }),
+      events: [[BOB, 3, 'session.purged', 1, 1_700_000_000_003, SHARED, packBody({})]],
+    });
     await c.next('pushed');
     c.close();
     const bodies = async (space: string) =>
-      Object.fromEntries((await relay.rdb.db.selectFrom('events').select(['origin', 'seq', 'body']).where('space_id', '=', space).where('session', '=', SHARED).where('type', '!=', 'session.purged').execute()).map((r) => [`${r.origin}:${r.seq}`, r.body !== null]));
+      Object.fromEntries(
+        (
+          await relay.rdb.db
+            .selectFrom('events')
+            .select(['origin', 'seq', 'body'])
+            .where('space_id', '=', space)
+            .where('session', '=', SHARED)
+            .where('type', '!=', 'session.purged')
+            .execute()
+        ).map((r) => [`${r.origin}:${r.seq}`, r.body !== null]),
+      );
     assert.deepEqual(await bodies(team), { [`${ALICE}:1`]: true, [`${ALICE}:2`]: true, [`${BOB}:1`]: false, [`${BOB}:2`]: false });
     assert.deepEqual(await bodies(alicePersonal), { [`${ALICE}:1`]: true, [`${ALICE}:2`]: true });
     // Her later event of the session still carries its content into the team.
     const a = await WireClient.connect(relay.url);
     await a.hello(alice.token, ALICE);
-    a.send({ t: 'push', id: 9, space: alicePersonal, from: 5, upTo: 6, ...dlp(alicePersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }), events: [meta(ALICE, 6, SHARED, 'hers, after his purge')] });
+    a.send({
+      t: 'push',
+      id: 9,
+      space: alicePersonal,
+      from: 5,
+      upTo: 6,
+      ...dlp(alicePersonal, 'redact', { [SHARED]: [team] }, { [team]: 'redact' }),
+      events: [meta(ALICE, 6, SHARED, 'hers, after his purge')],
+    });
     await a.next('pushed');
     a.close();
     assert.equal((await bodies(team))[`${ALICE}:6`], true);

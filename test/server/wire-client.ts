@@ -39,7 +39,11 @@ export class WireClient {
   }
 
   /** The next frame (already received or coming) that matches; removes it. */
-  async next<T extends RelayFrame['t']>(t: T, pred: (f: Extract<RelayFrame, { t: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<RelayFrame, { t: T }>> {
+  async next<T extends RelayFrame['t']>(
+    t: T,
+    pred: (f: Extract<RelayFrame, { t: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<RelayFrame, { t: T }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const i = this.frames.findIndex((f) => f.t === t && pred(f as Extract<RelayFrame, { t: T }>));
@@ -87,6 +91,11 @@ export function meta(origin: string, seq: number, session = 'ses_aaaaaaaa', titl
 }
 
 /** The DLP context a push declares (what the real client always sends): scrubbed for `space` under `policy`, routed nowhere else. */
-export function dlp(space: string, policy: 'warn' | 'redact' | 'block' = 'redact', routes: Record<string, string[]> = {}, extra: Record<string, 'warn' | 'redact' | 'block'> = {}) {
+export function dlp(
+  space: string,
+  policy: 'warn' | 'redact' | 'block' = 'redact',
+  routes: Record<string, string[]> = {},
+  extra: Record<string, 'warn' | 'redact' | 'block'> = {},
+) {
   return { policies: { [space]: policy, ...extra }, routes };
 }

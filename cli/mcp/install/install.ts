@@ -48,7 +48,8 @@ export function applyTarget(t: ConfigTarget, spec: ServerSpec | null): InstallRe
   const existing = servers?.[SERVER_NAME];
   if (!spec) {
     if (existing === undefined) return { tool: t.tool, file: t.file, action: 'absent' };
-    const out = t.format === 'toml' ? setTomlEntry(src, doc, t.serversKey[0]!, SERVER_NAME, undefined) : editJson(src, [...t.serversKey, SERVER_NAME], undefined);
+    const out =
+      t.format === 'toml' ? setTomlEntry(src, doc, t.serversKey[0]!, SERVER_NAME, undefined) : editJson(src, [...t.serversKey, SERVER_NAME], undefined);
     const { backup } = writeConfigAtomic(t.file, out, { shared: t.shared });
     return { tool: t.tool, file: t.file, action: 'removed', backup, ...(t.note ? { note: t.note } : {}) };
   }
@@ -124,7 +125,12 @@ export function runInstall(o: InstallOptions): InstallResult[] {
     for (const tool of TOOL_NAMES) {
       if (targets.some((t) => t.tool === tool)) continue;
       const none = o.scope === 'project' ? NO_PROJECT_CONFIG[tool] : undefined;
-      results.push({ tool, file: '', action: 'skipped', message: none ?? (o.scope === 'project' ? `this project has no config of it (--for ${tool} --scope project creates it)` : 'not found on this machine') });
+      results.push({
+        tool,
+        file: '',
+        action: 'skipped',
+        message: none ?? (o.scope === 'project' ? `this project has no config of it (--for ${tool} --scope project creates it)` : 'not found on this machine'),
+      });
     }
   }
   return results;

@@ -16,7 +16,10 @@ export function parseJsonConfig(file: string, text: string): Record<string, unkn
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   if (errors.length) {
     const e = errors[0]!;
-    throw new SfsError('INVALID_INPUT', `${file} is not valid JSON (${printParseErrorCode(e.error)} at ${lineCol(text, e.offset)}); fix it first — nothing was changed`);
+    throw new SfsError(
+      'INVALID_INPUT',
+      `${file} is not valid JSON (${printParseErrorCode(e.error)} at ${lineCol(text, e.offset)}); fix it first — nothing was changed`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new SfsError('INVALID_INPUT', `${file} does not hold a JSON object at the top; nothing was changed`);

@@ -38,7 +38,12 @@ export const SERVER_NAME = 'sessionfs';
 const stdio = (s: ServerSpec) => ({ command: s.command, args: s.args, ...(Object.keys(s.env).length ? { env: s.env } : {}) });
 const STDIO_KEYS = ['type', 'command', 'args', 'env'];
 
-const kiloEntry = (s: ServerSpec) => ({ type: 'local', command: [s.command, ...s.args], ...(Object.keys(s.env).length ? { environment: s.env } : {}), enabled: true });
+const kiloEntry = (s: ServerSpec) => ({
+  type: 'local',
+  command: [s.command, ...s.args],
+  ...(Object.keys(s.env).length ? { environment: s.env } : {}),
+  enabled: true,
+});
 const KILO_KEYS = ['type', 'command', 'environment'];
 
 function clineFamily(tool: ToolName, file: string, presence: string, primary: boolean, approveKey: 'autoApprove' | 'alwaysAllow'): ConfigTarget {
@@ -76,10 +81,28 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
   });
 
   const codexHome = e.CODEX_HOME?.trim() || p.join(home, '.codex');
-  out.push({ tool: 'codex', file: p.join(codexHome, 'config.toml'), format: 'toml', serversKey: ['mcp_servers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: codexHome });
+  out.push({
+    tool: 'codex',
+    file: p.join(codexHome, 'config.toml'),
+    format: 'toml',
+    serversKey: ['mcp_servers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: codexHome,
+  });
 
   const geminiDir = p.join(e.GEMINI_CLI_HOME || home, '.gemini');
-  out.push({ tool: 'gemini', file: p.join(geminiDir, 'settings.json'), format: 'json', serversKey: ['mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: geminiDir });
+  out.push({
+    tool: 'gemini',
+    file: p.join(geminiDir, 'settings.json'),
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: geminiDir,
+  });
 
   // Copilot CLI: the directory capture reads (COPILOT_HOME, else ~/.copilot; XDG_CONFIG_HOME does not move it).
   const copilotDir = copilotHome(env);
@@ -95,19 +118,40 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
   });
 
   const cursorDir = p.join(home, '.cursor');
-  out.push({ tool: 'cursor', file: p.join(cursorDir, 'mcp.json'), format: 'json', serversKey: ['mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: cursorDir });
+  out.push({
+    tool: 'cursor',
+    file: p.join(cursorDir, 'mcp.json'),
+    format: 'json',
+    serversKey: ['mcpServers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: cursorDir,
+  });
 
   // Amp: the settings key is literally "amp.mcpServers".
   const ampDir = p.join(xdgConfig, 'amp');
-  out.push({ tool: 'amp', file: p.join(ampDir, 'settings.json'), format: 'json', serversKey: ['amp.mcpServers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: ampDir });
+  out.push({
+    tool: 'amp',
+    file: p.join(ampDir, 'settings.json'),
+    format: 'json',
+    serversKey: ['amp.mcpServers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: ampDir,
+  });
 
   // Cline: the CLI's file (CLINE_MCP_SETTINGS_PATH honoured) and the extension's in every VS Code host it is installed in.
   const clineCli = e.CLINE_MCP_SETTINGS_PATH || p.join(clineDataDir(env), 'settings', 'cline_mcp_settings.json');
   out.push(clineFamily('cline', clineCli, p.dirname(p.dirname(clineCli)), true, 'autoApprove'));
-  for (const dir of globalStorageDirs(env, 'saoudrizwan.claude-dev')) out.push(clineFamily('cline', p.join(dir, 'settings', 'cline_mcp_settings.json'), dir, false, 'autoApprove'));
+  for (const dir of globalStorageDirs(env, 'saoudrizwan.claude-dev'))
+    out.push(clineFamily('cline', p.join(dir, 'settings', 'cline_mcp_settings.json'), dir, false, 'autoApprove'));
 
   // Roo Code: the extension's global storage; the first host (VS Code) is the default.
-  globalStorageDirs(env, 'rooveterinaryinc.roo-cline').forEach((dir, i) => out.push(clineFamily('roo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, i === 0, 'alwaysAllow')));
+  globalStorageDirs(env, 'rooveterinaryinc.roo-cline').forEach((dir, i) =>
+    out.push(clineFamily('roo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, i === 0, 'alwaysAllow')),
+  );
 
   // Kilo Code: the current kilo.json(c) with a top-level `mcp` key, plus the legacy extension and CLI files where present.
   const kiloDir = p.join(xdgConfig, 'kilo');
@@ -122,7 +166,8 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
     primary: true,
     presence: kiloDir,
   });
-  for (const dir of globalStorageDirs(env, 'kilocode.kilo-code')) out.push(clineFamily('kilo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, false, 'alwaysAllow'));
+  for (const dir of globalStorageDirs(env, 'kilocode.kilo-code'))
+    out.push(clineFamily('kilo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, false, 'alwaysAllow'));
   const kiloLegacyCli = p.join(home, '.kilocode', 'cli');
   out.push(clineFamily('kilo-code', p.join(kiloLegacyCli, 'global', 'settings', 'mcp_settings.json'), kiloLegacyCli, false, 'alwaysAllow'));
   return out;
@@ -157,8 +202,23 @@ export function projectTargets(root: string, env: AdapterEnv): ConfigTarget[] {
     ...extra,
   });
   const shared = 'Claude Code and Copilot CLI both read .mcp.json';
-  out.push(json('claude-code', at('.mcp.json'), at('.claude'), { entry: claudeShape, note: `Claude Code asks each user to approve project servers on first use; ${shared}` }));
-  out.push({ tool: 'codex', file: at('.codex', 'config.toml'), format: 'toml', serversKey: ['mcp_servers'], entry: stdio, owned: STDIO_KEYS, primary: true, presence: at('.codex'), note: 'Codex reads it only in a trusted project' });
+  out.push(
+    json('claude-code', at('.mcp.json'), at('.claude'), {
+      entry: claudeShape,
+      note: `Claude Code asks each user to approve project servers on first use; ${shared}`,
+    }),
+  );
+  out.push({
+    tool: 'codex',
+    file: at('.codex', 'config.toml'),
+    format: 'toml',
+    serversKey: ['mcp_servers'],
+    entry: stdio,
+    owned: STDIO_KEYS,
+    primary: true,
+    presence: at('.codex'),
+    note: 'Codex reads it only in a trusted project',
+  });
   out.push(json('gemini', at('.gemini', 'settings.json'), at('.gemini')));
   // Copilot reads .mcp.json, else .github/mcp.json (a .mcp.json hides the other): write the one it reads.
   const copilotMain = existsSync(at('.github', 'mcp.json')) && !existsSync(at('.mcp.json')) ? at('.github', 'mcp.json') : at('.mcp.json');
@@ -170,7 +230,8 @@ export function projectTargets(root: string, env: AdapterEnv): ConfigTarget[] {
   out.push(json('amp', at('.amp', 'settings.json'), at('.amp'), { serversKey: ['amp.mcpServers'] }));
   out.push(clineFamily('roo-code', at('.roo', 'mcp.json'), at('.roo'), true, 'alwaysAllow'));
   // Newer Kilo: kilo.json(c) at the root or in .kilo/ (an existing one wins); the legacy extension's .kilocode/mcp.json where present.
-  const kiloFile = [at('kilo.json'), at('kilo.jsonc'), at('.kilo', 'kilo.json'), at('.kilo', 'kilo.jsonc')].find((f) => existsSync(f)) ?? at('.kilo', 'kilo.jsonc');
+  const kiloFile =
+    [at('kilo.json'), at('kilo.jsonc'), at('.kilo', 'kilo.json'), at('.kilo', 'kilo.jsonc')].find((f) => existsSync(f)) ?? at('.kilo', 'kilo.jsonc');
   out.push(json('kilo-code', kiloFile, at('.kilo'), { serversKey: ['mcp'], entry: kiloEntry, owned: KILO_KEYS }));
   out.push(clineFamily('kilo-code', at('.kilocode', 'mcp.json'), at('.kilocode', 'mcp.json'), false, 'alwaysAllow'));
   return out.map((t) => ({ ...t, shared: true }));

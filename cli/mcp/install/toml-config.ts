@@ -21,7 +21,12 @@ export function parseTomlConfig(file: string, text: string): Record<string, unkn
 function headerNames(line: string): string[] | null {
   const m = /^\s*\[\s*([^[\]]+?)\s*\]\s*(#.*)?$/.exec(line);
   if (!m) return null;
-  return m[1]!.split('.').map((p) => p.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'));
+  return m[1]!.split('.').map((p) =>
+    p
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/^'(.*)'$/, '$1'),
+  );
 }
 
 /** Removes `[table.name]` and its sub-tables from the text. */
@@ -48,7 +53,9 @@ function without(doc: Record<string, unknown>, table: string, name: string): Rec
 }
 
 export function setTomlEntry(text: string, doc: Record<string, unknown>, table: string, name: string, entry: Record<string, unknown> | undefined): string {
-  let out = dropSection(text, table, name).replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n');
+  let out = dropSection(text, table, name)
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s*$/, '\n');
   if (entry) out += `${out.trim() ? '\n' : ''}${stringify({ [table]: { [name]: entry } })}\n`;
   if (!out.trim()) out = '';
   const expected = entry ? { ...without(doc, table, name), [table]: { ...((doc[table] as object) ?? {}), [name]: entry } } : without(doc, table, name);
@@ -65,6 +72,11 @@ export function setTomlEntry(text: string, doc: Record<string, unknown>, table: 
 /** Key order does not matter to TOML readers. */
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalize((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object' && !(v instanceof Date))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, normalize((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }

@@ -6,14 +6,24 @@ import { resolveSession } from '../../../engine/queries/sessions.js';
 import { defineTool, looseItem, projectForKnowledgeArg } from './definition.js';
 
 const nullableString = z.string().nullable();
-const entryItem = looseItem({ entry_id: z.string(), project: z.string(), kind: z.enum(KNOWLEDGE_KINDS), title: nullableString, text: z.string(), tags: z.array(z.string()) });
+const entryItem = looseItem({
+  entry_id: z.string(),
+  project: z.string(),
+  kind: z.enum(KNOWLEDGE_KINDS),
+  title: nullableString,
+  text: z.string(),
+  tags: z.array(z.string()),
+});
 
 const getProjectContextTool = defineTool({
   name: 'get_project_context',
   title: "Read the project's shared context",
   description:
     "The project's context document (what the team wrote about it), the rules version, and recent knowledge entries (decisions, patterns, discoveries, conventions, bugs, dependencies).",
-  input: { project: projectForKnowledgeArg, recent: z.number().int().min(0).max(100).optional().describe('how many recent knowledge entries to include (default 10)') },
+  input: {
+    project: projectForKnowledgeArg,
+    recent: z.number().int().min(0).max(100).optional().describe('how many recent knowledge entries to include (default 10)'),
+  },
   output: {
     project: z.string(),
     root: nullableString,

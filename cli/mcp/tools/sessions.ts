@@ -32,13 +32,29 @@ const searchSessions = defineTool({
   output: {
     query: z.string(),
     project: nullableString.describe('the project key the search was limited to'),
-    hits: z.array(looseItem({ kind: z.enum(['message', 'session']), session_id: z.string(), msg_id: nullableString, title: z.string(), score: z.number(), snippet: z.string() })),
+    hits: z.array(
+      looseItem({
+        kind: z.enum(['message', 'session']),
+        session_id: z.string(),
+        msg_id: nullableString,
+        title: z.string(),
+        score: z.number(),
+        snippet: z.string(),
+      }),
+    ),
   },
   annotations: { readOnlyHint: true },
   async handler(a, ctx) {
     checkToolName(ctx.db, a.tool, 'tool');
     const f = await sessionFilter(ctx, a.project);
-    const hits = search(ctx.db, { query: a.query, tool: a.tool, since: parseDateArg(a.since, 'since'), until: parseDateArg(a.until, 'until'), limit: a.limit ?? 20, sessionIds: f.ids });
+    const hits = search(ctx.db, {
+      query: a.query,
+      tool: a.tool,
+      since: parseDateArg(a.since, 'since'),
+      until: parseDateArg(a.until, 'until'),
+      limit: a.limit ?? 20,
+      sessionIds: f.ids,
+    });
     return {
       query: a.query,
       project: f.project?.key ?? null,
@@ -114,7 +130,13 @@ const getSessionSummary = defineTool({
     tests: z.array(looseItem({ command: z.string(), outcome: z.enum(['passed', 'failed', 'unknown']) })),
     packages: z.array(looseItem({ manager: z.string(), packages: z.array(z.string()), command: z.string() })),
     errors: z.array(looseItem({ tool: z.string(), message: z.string() })),
-    usage: looseItem({ input_tokens: z.number(), output_tokens: z.number(), cache_read_tokens: z.number(), cache_write_tokens: z.number(), reasoning_tokens: z.number() }),
+    usage: looseItem({
+      input_tokens: z.number(),
+      output_tokens: z.number(),
+      cache_read_tokens: z.number(),
+      cache_write_tokens: z.number(),
+      reasoning_tokens: z.number(),
+    }),
     cost_usd: z.number().nullable(),
   },
   annotations: { readOnlyHint: true },
@@ -137,7 +159,15 @@ const findRelated = defineTool({
   async handler(a, ctx) {
     if (!a.file_path === !a.error_text) throw new SfsError('USAGE', 'give exactly one of file_path or error_text');
     const f = await sessionFilter(ctx, a.project);
-    return { sessions: findRelatedSessions(ctx.db, { filePath: a.file_path, errorText: a.error_text, limit: a.limit, sessionIds: f.ids, excludeSession: a.exclude_session_id }) };
+    return {
+      sessions: findRelatedSessions(ctx.db, {
+        filePath: a.file_path,
+        errorText: a.error_text,
+        limit: a.limit,
+        sessionIds: f.ids,
+        excludeSession: a.exclude_session_id,
+      }),
+    };
   },
 });
 
@@ -158,7 +188,13 @@ const checkpointSession = defineTool({
   name: 'checkpoint_session',
   title: 'Checkpoint a session',
   description: 'Names the current end of a session so it can be forked from later.',
-  input: { session_id: sessionIdArg, name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/).describe("letters, digits, '.', '_' or '-' (up to 64)") },
+  input: {
+    session_id: sessionIdArg,
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+      .describe("letters, digits, '.', '_' or '-' (up to 64)"),
+  },
   output: { session_id: z.string(), name: z.string(), at_msg: nullableString },
   annotations: { destructiveHint: false },
   async handler(a, ctx) {
@@ -187,4 +223,13 @@ const forkSessionTool = defineTool({
 });
 
 /** Tools that find, read, summarise, checkpoint and fork sessions. */
-export const SESSION_TOOLS = [searchSessions, listRecentSessions, getSessionContextTool, getSessionSummary, findRelated, listCheckpointsTool, checkpointSession, forkSessionTool];
+export const SESSION_TOOLS = [
+  searchSessions,
+  listRecentSessions,
+  getSessionContextTool,
+  getSessionSummary,
+  findRelated,
+  listCheckpointsTool,
+  checkpointSession,
+  forkSessionTool,
+];

@@ -26,7 +26,10 @@ test('every amp fixture parses, with titles and cwd', async () => {
     assert.equal(s.header.title, title);
     assert.equal(s.header.cwd, cwd);
     assert.equal(s.messages.length, n);
-    assert.deepEqual(s.messages.map((m) => m.role), n === 4 ? ['user', 'assistant', 'user', 'assistant'] : ['user', 'assistant']);
+    assert.deepEqual(
+      s.messages.map((m) => m.role),
+      n === 4 ? ['user', 'assistant', 'user', 'assistant'] : ['user', 'assistant'],
+    );
     s.messages.forEach((m, i) => assert.equal(m.parent_msg_id ?? null, i === 0 ? null : s.messages[i - 1]!.msg_id));
   }
   assert.equal(readdirSync(FIX).length, 2);
@@ -37,10 +40,40 @@ const thread = {
   id: 'T-019b9d03-0000-7000-8000-000000000001',
   created: 1764000000000,
   title: '',
-  env: { initial: { trees: [{ displayName: 'demo', uri: 'file:///home/dev/projects/demo%20app', repository: { type: 'git', url: 'https://github.com/o/r', ref: 'main', sha: 'abc' } }], platform: { os: 'linux', client: 'cli', clientVersion: '0.0.1764' }, tags: ['model:claude-sonnet-4'] } },
+  env: {
+    initial: {
+      trees: [
+        {
+          displayName: 'demo',
+          uri: 'file:///home/dev/projects/demo%20app',
+          repository: { type: 'git', url: 'https://github.com/o/r', ref: 'main', sha: 'abc' },
+        },
+      ],
+      platform: { os: 'linux', client: 'cli', clientVersion: '0.0.1764' },
+      tags: ['model:claude-sonnet-4'],
+    },
+  },
   messages: [
-    { role: 'user', messageId: 0, content: [{ type: 'text', text: 'Fix the tests\nplease' }, { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'AAAA' } }], meta: { sentAt: 1764000001000 } },
-    { role: 'assistant', messageId: 1, content: [{ type: 'thinking', thinking: 'hmm', signature: 'sig==' }, { type: 'tool_use', id: 'tu1', name: 'Bash', input: { cmd: 'npm test' } }, { type: 'tool_use', id: 'tu2', name: 'Read', input: {} }], state: { type: 'complete', stopReason: 'tool_use' }, usage: { model: 'claude-sonnet-4', inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 100, cacheCreationInputTokens: 20, timestamp: 1764000002000 } },
+    {
+      role: 'user',
+      messageId: 0,
+      content: [
+        { type: 'text', text: 'Fix the tests\nplease' },
+        { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'AAAA' } },
+      ],
+      meta: { sentAt: 1764000001000 },
+    },
+    {
+      role: 'assistant',
+      messageId: 1,
+      content: [
+        { type: 'thinking', thinking: 'hmm', signature: 'sig==' },
+        { type: 'tool_use', id: 'tu1', name: 'Bash', input: { cmd: 'npm test' } },
+        { type: 'tool_use', id: 'tu2', name: 'Read', input: {} },
+      ],
+      state: { type: 'complete', stopReason: 'tool_use' },
+      usage: { model: 'claude-sonnet-4', inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 100, cacheCreationInputTokens: 20, timestamp: 1764000002000 },
+    },
     { role: 'user', messageId: 2, content: [{ type: 'tool_result', toolUseID: 'tu1', run: { status: 'error', error: { message: 'exit 1' } } }] },
     { role: 'assistant', messageId: 3, content: [{ type: 'text', text: 'oops' }], state: { type: 'error' } },
   ],
@@ -58,7 +91,10 @@ test('a full thread: blocks, pairing, usage once per message, errors, git, ids s
   assert.deepEqual(s.header.git, { branch: 'main', remote_url: 'https://github.com/o/r', commit_sha: 'abc' });
   assert.equal(s.header.tool_version, '0.0.1764');
   assert.equal(s.header.created_at, '2025-11-24T16:00:00.000Z');
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'tool', 'assistant'],
+  );
   assert.deepEqual(s.messages[0]!.content[1], { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } });
   assert.deepEqual(s.messages[1]!.content[0], { type: 'thinking', text: 'hmm', signature: 'sig==' });
   assert.deepEqual(s.messages[1]!.usage, { input_tokens: 10, output_tokens: 5, cache_read_tokens: 100, cache_write_tokens: 20 });
@@ -70,10 +106,21 @@ test('a full thread: blocks, pairing, usage once per message, errors, git, ids s
   assert.equal(s.messages[3]!.is_api_error, true);
   assert.deepEqual(s.messages[3]!.usage, { input_tokens: 7, output_tokens: 3 });
   // rewritten with one more message: the earlier ids do not move
-  writeFileSync(f, JSON.stringify({ ...thread, v: 8, title: 'Named', messages: [...thread.messages, { role: 'user', messageId: 4, content: [{ type: 'text', text: 'again' }] }] }));
+  writeFileSync(
+    f,
+    JSON.stringify({
+      ...thread,
+      v: 8,
+      title: 'Named',
+      messages: [...thread.messages, { role: 'user', messageId: 4, content: [{ type: 'text', text: 'again' }] }],
+    }),
+  );
   const s2 = (await read(f)).sessions[0]!;
   assert.equal(s2.header.title, 'Named');
-  assert.deepEqual(s2.messages.slice(0, 4).map((m) => m.msg_id), s.messages.map((m) => m.msg_id));
+  assert.deepEqual(
+    s2.messages.slice(0, 4).map((m) => m.msg_id),
+    s.messages.map((m) => m.msg_id),
+  );
   assert.deepEqual((await read(f)).sessions, [s2]);
 });
 

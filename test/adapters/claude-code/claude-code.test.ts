@@ -3,7 +3,20 @@ import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/claude-code/index.js';
-import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, tmp, usageTotals, walk } from '../shared/helpers.js';
+import {
+  assertSameMessages,
+  assertSchemaValid,
+  assertToolsPaired,
+  badInputs,
+  env,
+  fixtures,
+  merge,
+  readAll,
+  readInHalves,
+  tmp,
+  usageTotals,
+  walk,
+} from '../shared/helpers.js';
 
 const gen = path.join(fixtures, 'claude-code/generated-claude-code-2.1.197/dot-claude');
 const proj = path.join(gen, 'projects/-home-dev-projects-demo-app');
@@ -42,15 +55,36 @@ test('main session: roles, title, usage counted once per API message, compaction
   const ms = s.messages;
   assert.equal(ms.length, 44); // 44 chain entries (lines with a uuid)
   const count = (pred: (m: (typeof ms)[number]) => boolean) => ms.filter(pred).length;
-  assert.equal(count((m) => m.role === 'assistant'), 19);
-  assert.equal(count((m) => m.role === 'user'), 18); // 11 user lines + 7 attachments (injected)
-  assert.equal(count((m) => m.role === 'user' && !m.is_injected && !m.is_compaction), 5);
-  assert.equal(count((m) => m.role === 'tool'), 5);
-  assert.equal(count((m) => m.role === 'system'), 2);
+  assert.equal(
+    count((m) => m.role === 'assistant'),
+    19,
+  );
+  assert.equal(
+    count((m) => m.role === 'user'),
+    18,
+  ); // 11 user lines + 7 attachments (injected)
+  assert.equal(
+    count((m) => m.role === 'user' && !m.is_injected && !m.is_compaction),
+    5,
+  );
+  assert.equal(
+    count((m) => m.role === 'tool'),
+    5,
+  );
+  assert.equal(
+    count((m) => m.role === 'system'),
+    2,
+  );
   // 8 real API messages: input 1250..1850 and a final 1450, output 42 each
   assert.deepEqual(usageTotals(ms), { input_tokens: 12300, output_tokens: 336, cache_read_tokens: 7200, cache_write_tokens: 2400 });
-  assert.equal(count((m) => !!m.usage), 8);
-  assert.equal(count((m) => m.is_compaction === true), 4); // 2 boundaries + 2 summaries
+  assert.equal(
+    count((m) => !!m.usage),
+    8,
+  );
+  assert.equal(
+    count((m) => m.is_compaction === true),
+    4,
+  ); // 2 boundaries + 2 summaries
   const err = ms.filter((m) => m.is_api_error);
   assert.equal(err.length, 1);
   assert.equal(err[0]!.content[0]!.type === 'text' && err[0]!.content[0]!.text, 'Prompt is too long');
@@ -114,16 +148,34 @@ test('first half then the rest from the cursor equals reading whole', async () =
 test('a replaced or truncated file is read again from the start', async () => {
   const dir = await tmp();
   const f = path.join(dir, 'aaaa.jsonl');
-  const line = (u: string, text: string) => JSON.stringify({ type: 'user', uuid: u, parentUuid: null, sessionId: 'aaaa', timestamp: '2026-01-01T00:00:00Z', message: { role: 'user', content: text } }) + '\n';
+  const line = (u: string, text: string) =>
+    JSON.stringify({
+      type: 'user',
+      uuid: u,
+      parentUuid: null,
+      sessionId: 'aaaa',
+      timestamp: '2026-01-01T00:00:00Z',
+      message: { role: 'user', content: text },
+    }) + '\n';
   await writeFile(f, line('u1', 'first') + line('u2', 'second'));
   const a = await readAll(adapter, f);
   await writeFile(f, line('u9', 'other'));
   const b = await readAll(adapter, f, a.cursor);
-  assert.deepEqual(b.sessions[0]!.messages.map((m) => m.msg_id), ['u9']);
+  assert.deepEqual(
+    b.sessions[0]!.messages.map((m) => m.msg_id),
+    ['u9'],
+  );
 });
 
 test('bad input never throws and reports problems', async () => {
-  const good = JSON.stringify({ type: 'user', uuid: 'g1', parentUuid: null, sessionId: 's', timestamp: '2026-01-01T00:00:00Z', message: { role: 'user', content: 'hello' } });
+  const good = JSON.stringify({
+    type: 'user',
+    uuid: 'g1',
+    parentUuid: null,
+    sessionId: 's',
+    timestamp: '2026-01-01T00:00:00Z',
+    message: { role: 'user', content: 'hello' },
+  });
   const [empty, garbage, utf8, partial, dir, missing] = await badInputs(adapter, 's.jsonl', good);
   assert.equal(empty!.sessions.length, 0);
   assert.ok(garbage!.problems.length >= 4);
@@ -148,7 +200,10 @@ test('a 100 MB line is skipped and reported, the rest is read', async () => {
   await fh.write(good('b'));
   await fh.close();
   const r = await readAll(adapter, f);
-  assert.deepEqual(r.sessions[0]!.messages.map((m) => m.msg_id), ['a', 'b']);
+  assert.deepEqual(
+    r.sessions[0]!.messages.map((m) => m.msg_id),
+    ['a', 'b'],
+  );
   assert.equal(r.problems.length, 1);
   assert.equal(r.problems[0]!.where, '2');
 });

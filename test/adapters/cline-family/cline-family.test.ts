@@ -27,7 +27,14 @@ test('a full task folder: roles, thinking, images, tools, tokens, errors, compac
   const root = tempDir('sfs-clinefam-');
   const dir = path.join(root, 'tasks', 'task-a');
   const { api, ui } = sampleTask('task-a');
-  writeTree(dir, { 'api_conversation_history.json': api, 'ui_messages.json': ui, 'task_metadata.json': { model_usage: [{ ts: 1, model_id: 'claude-x', model_provider_id: 'anthropic' }], environment_history: [{ os_name: 'linux', os_version: '6', cline_version: '3.9.0' }] } });
+  writeTree(dir, {
+    'api_conversation_history.json': api,
+    'ui_messages.json': ui,
+    'task_metadata.json': {
+      model_usage: [{ ts: 1, model_id: 'claude-x', model_provider_id: 'anthropic' }],
+      environment_history: [{ os_name: 'linux', os_version: '6', cline_version: '3.9.0' }],
+    },
+  });
   const r = await readTaskFolder(dir, null, opts);
   assert.deepEqual(r.problems, []);
   const s = r.sessions[0]!;
@@ -61,7 +68,10 @@ test('ids are stable across reads and when the files grow', async () => {
   const whole = (await readTaskFolder(dir, null, opts)).sessions[0]!.messages;
   const again = (await readTaskFolder(dir, null, opts)).sessions[0]!.messages;
   assert.deepEqual(whole, again);
-  assert.deepEqual(first.map((m) => m.msg_id), whole.slice(0, 2).map((m) => m.msg_id));
+  assert.deepEqual(
+    first.map((m) => m.msg_id),
+    whole.slice(0, 2).map((m) => m.msg_id),
+  );
 });
 
 test('an unchanged folder is skipped through the cursor', async () => {
@@ -81,7 +91,11 @@ test('bad input: truncated, garbage, empty, directory, invalid UTF-8, lone surro
     'tasks/truncated/api_conversation_history.json': full.slice(0, Math.floor(full.length * 0.7)),
     'tasks/garbage/api_conversation_history.json': '\u0000\u0001garbage{{{',
     'tasks/empty/api_conversation_history.json': '',
-    'tasks/badutf8/api_conversation_history.json': Buffer.concat([Buffer.from('[{"role":"user","content":"caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}]')]),
+    'tasks/badutf8/api_conversation_history.json': Buffer.concat([
+      Buffer.from('[{"role":"user","content":"caf'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('"}]'),
+    ]),
     'tasks/surrogate/api_conversation_history.json': '[{"role":"user","content":"a\\ud800b"},{"role":"assistant","content":"ok"}]',
     'tasks/badelem/api_conversation_history.json': '[{"role":"user","content":"hi"}, {"role": bad}, {"role":"assistant","content":"yo"}]',
     'tasks/wrongshape/api_conversation_history.json': { not: 'an array' },
@@ -134,9 +148,18 @@ test('a 100 MB array element does not stop the rest', async () => {
 test('a task with only a UI timeline is rebuilt from it', async () => {
   const root = tempDir('sfs-clinefam-');
   const dir = path.join(root, 'tasks', '1700000000000');
-  writeTree(dir, { 'ui_messages.json': [{ ts: 1700000000001, type: 'say', say: 'task', text: 'Hello there', images: ['data:image/png;base64,AAAA'] }, { ts: 1700000000002, type: 'say', say: 'text', text: 'Hi!' }, { ts: 1700000000003, type: 'say', say: 'error', text: 'tool failed' }] });
+  writeTree(dir, {
+    'ui_messages.json': [
+      { ts: 1700000000001, type: 'say', say: 'task', text: 'Hello there', images: ['data:image/png;base64,AAAA'] },
+      { ts: 1700000000002, type: 'say', say: 'text', text: 'Hi!' },
+      { ts: 1700000000003, type: 'say', say: 'error', text: 'tool failed' },
+    ],
+  });
   const s = (await readTaskFolder(dir, null, opts)).sessions[0]!;
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'system']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'system'],
+  );
   assert.equal(s.messages[0]!.content[1]!.type, 'image');
   assert.equal(s.header.title, 'Hello there');
   assert.equal(s.header.created_at, new Date(1700000000000).toISOString());

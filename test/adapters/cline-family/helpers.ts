@@ -3,10 +3,33 @@
 /** A Roo-style task with native tool calls, thinking, an image, a UI timeline with tokens, an API error and a compaction. */
 export function sampleTask(taskId: string, t0 = 1_800_000_000_000): { api: unknown[]; ui: unknown[] } {
   const api = [
-    { role: 'user', ts: t0 + 10, content: [{ type: 'text', text: '<task>\nFix the failing test\n</task>' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'text', text: '<environment_details>\n# Current Workspace Directory (/home/dev/proj) Files\nsrc/\n</environment_details>' }] },
-    { role: 'assistant', ts: t0 + 30, content: [{ type: 'thinking', thinking: 'Look at the test first.', signature: 'sig-abc' }, { type: 'text', text: 'Reading the test.' }, { type: 'tool_use', id: 'toolu_1', name: 'read_file', input: { path: 'test.js' } }] },
+    {
+      role: 'user',
+      ts: t0 + 10,
+      content: [
+        { type: 'text', text: '<task>\nFix the failing test\n</task>' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+        { type: 'text', text: '<environment_details>\n# Current Workspace Directory (/home/dev/proj) Files\nsrc/\n</environment_details>' },
+      ],
+    },
+    {
+      role: 'assistant',
+      ts: t0 + 30,
+      content: [
+        { type: 'thinking', thinking: 'Look at the test first.', signature: 'sig-abc' },
+        { type: 'text', text: 'Reading the test.' },
+        { type: 'tool_use', id: 'toolu_1', name: 'read_file', input: { path: 'test.js' } },
+      ],
+    },
     { role: 'user', ts: t0 + 40, content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'assert(1 === 2)' }] }] },
-    { role: 'assistant', ts: t0 + 60, content: [{ type: 'text', text: 'Running it.' }, { type: 'tool_use', id: 'toolu_2', name: 'execute_command', input: { command: 'npm test' } }] },
+    {
+      role: 'assistant',
+      ts: t0 + 60,
+      content: [
+        { type: 'text', text: 'Running it.' },
+        { type: 'tool_use', id: 'toolu_2', name: 'execute_command', input: { command: 'npm test' } },
+      ],
+    },
   ];
   const ui = [
     { ts: t0 + 10, type: 'say', say: 'task', text: 'Fix the failing test' },

@@ -28,8 +28,14 @@ test('generated Cline CLI 3.0.65 SDK session', async () => {
   assert.deepEqual(s.header.model, { provider: 'openai-compatible', model_id: 'gpt-5.1' });
   assert.equal(s.header.tool_version, '3.0.65');
   assert.equal(s.header.created_at, '2026-11-24T04:07:11.256Z');
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
-  assert.deepEqual(s.messages.map((m) => m.msg_id), ['5cd62649-fefb-433d-ac50-c4946f731f5c', 'msg_2bm3fLf_', 'msg_ZKF50x0n', 'msg_m0zLqduj']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
+  assert.deepEqual(
+    s.messages.map((m) => m.msg_id),
+    ['5cd62649-fefb-433d-ac50-c4946f731f5c', 'msg_2bm3fLf_', 'msg_ZKF50x0n', 'msg_m0zLqduj'],
+  );
   // The CLI's <user_input mode="act"> wrapper is taken off what was typed; the mode is kept beside it.
   assert.deepEqual(s.messages[0]!.content, [{ type: 'text', text: 'SCN_TOOLS: please inspect this project' }]);
   assert.equal(s.messages[0]!.input_mode, 'act');
@@ -52,14 +58,20 @@ test('classic task folder with the task index', async () => {
   assert.equal(s.header.cwd, '/data/projects/fixture-cline');
   assert.equal(s.header.model?.model_id, 'claude-sonnet-4-5-20250929');
   assert.equal(s.header.created_at, new Date(1700001234567).toISOString());
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
 });
 
 test('reading twice gives identical ids and messages', async () => {
   for (const dir of [SDK, CLASSIC]) {
     const a = await readAll(envFor(dir));
     const b = await readAll(envFor(dir));
-    assert.deepEqual(a.map((r) => r.sessions), b.map((r) => r.sessions));
+    assert.deepEqual(
+      a.map((r) => r.sessions),
+      b.map((r) => r.sessions),
+    );
   }
 });
 

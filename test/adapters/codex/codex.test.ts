@@ -3,7 +3,21 @@ import { copyFile, mkdir, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { adapter } from '../../../adapters/codex/index.js';
-import { assertSameMessages, assertSchemaValid, assertToolsPaired, badInputs, env, fixtures, merge, readAll, readInHalves, srcTestDir, tmp, usageTotals, walk } from '../shared/helpers.js';
+import {
+  assertSameMessages,
+  assertSchemaValid,
+  assertToolsPaired,
+  badInputs,
+  env,
+  fixtures,
+  merge,
+  readAll,
+  readInHalves,
+  srcTestDir,
+  tmp,
+  usageTotals,
+  walk,
+} from '../shared/helpers.js';
 
 const home = path.join(fixtures, 'codex/generated-codex-0.169.0/dot-codex');
 const day = path.join(home, 'sessions/2026/11/24');
@@ -39,13 +53,31 @@ test('main rollout: roles, title, usage once per model call, compaction, error',
   const ms = s.messages;
   assert.equal(ms.length, 35);
   const count = (pred: (m: (typeof ms)[number]) => boolean) => ms.filter(pred).length;
-  assert.equal(count((m) => m.role === 'assistant'), 21);
-  assert.equal(count((m) => m.role === 'user'), 6);
-  assert.equal(count((m) => m.role === 'user' && !m.is_injected), 4);
-  assert.equal(count((m) => m.role === 'tool'), 6);
-  assert.equal(count((m) => m.role === 'developer' && m.is_injected === true), 1);
+  assert.equal(
+    count((m) => m.role === 'assistant'),
+    21,
+  );
+  assert.equal(
+    count((m) => m.role === 'user'),
+    6,
+  );
+  assert.equal(
+    count((m) => m.role === 'user' && !m.is_injected),
+    4,
+  );
+  assert.equal(
+    count((m) => m.role === 'tool'),
+    6,
+  );
+  assert.equal(
+    count((m) => m.role === 'developer' && m.is_injected === true),
+    1,
+  );
   // ten token_usage_record lines; the thread total is input 33500 (20480 cached), output 570, reasoning 120
-  assert.equal(count((m) => !!m.usage), 10);
+  assert.equal(
+    count((m) => !!m.usage),
+    10,
+  );
   assert.deepEqual(usageTotals(ms), { input_tokens: 13020, output_tokens: 570, cache_read_tokens: 20480, cache_write_tokens: 0, reasoning_tokens: 120 });
   const comp = ms.filter((m) => m.is_compaction);
   assert.equal(comp.length, 1);
@@ -121,7 +153,11 @@ test('first half then the rest from the cursor equals reading whole', async () =
 });
 
 test('bad input never throws and reports problems', async () => {
-  const good = JSON.stringify({ timestamp: '2026-01-01T00:00:00Z', type: 'response_item', payload: { type: 'message', id: 'g1', role: 'user', content: [{ type: 'input_text', text: 'hello' }] } });
+  const good = JSON.stringify({
+    timestamp: '2026-01-01T00:00:00Z',
+    type: 'response_item',
+    payload: { type: 'message', id: 'g1', role: 'user', content: [{ type: 'input_text', text: 'hello' }] },
+  });
   const name = 'rollout-2026-01-01T00-00-00-01a20bb6-0000-7000-8000-000000000000.jsonl';
   const [empty, garbage, utf8, partial, dir, missing] = await badInputs(adapter, name, good);
   assert.equal(empty!.sessions.length, 0);
@@ -138,7 +174,10 @@ test('locate honours CODEX_HOME and lists .jsonl and .jsonl.zst rollouts (plain 
   assert.deepEqual(adapter.storeDirs(env({ CODEX_HOME: '/data/codex' })), ['/data/codex']);
   assert.deepEqual(adapter.storeDirs(env({}, 'win32', 'C:\\Users\\dev')), ['C:\\Users\\dev\\.codex']);
   const sources = await adapter.listSources(env({ CODEX_HOME: home }));
-  assert.deepEqual(sources.map((s) => path.basename(s.path)), [main, child, image, renamed].map((f) => path.basename(f)));
+  assert.deepEqual(
+    sources.map((s) => path.basename(s.path)),
+    [main, child, image, renamed].map((f) => path.basename(f)),
+  );
   const dir = await tmp();
   const d = path.join(dir, 'sessions/2026/11/24');
   await mkdir(d, { recursive: true });
@@ -170,8 +209,14 @@ test('legacy single-JSON rollout (≤ 0.2x): id, cwd, title, roles, timestamps, 
   assert.equal(s.header.title, 'Migrate from Python 2 to Python 3');
   // no session timestamp in this file: the first item's time (epoch seconds)
   assert.equal(s.header.created_at, '2025-01-15T00:13:20.000Z');
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
-  assert.deepEqual(s.messages.map((m) => m.timestamp), ['2025-01-15T00:13:20.000Z', '2025-01-15T00:13:30.000Z', '2025-01-15T00:13:40.000Z', '2025-01-15T00:13:50.000Z']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
+  assert.deepEqual(
+    s.messages.map((m) => m.timestamp),
+    ['2025-01-15T00:13:20.000Z', '2025-01-15T00:13:30.000Z', '2025-01-15T00:13:40.000Z', '2025-01-15T00:13:50.000Z'],
+  );
   assert.deepEqual(s.messages[3]!.content, [{ type: 'text', text: 'Updated all unicode handling. The migration is complete.' }]);
   assert.equal(s.messages[0]!.parent_msg_id, null);
   for (let i = 1; i < s.messages.length; i++) assert.equal(s.messages[i]!.parent_msg_id, s.messages[i - 1]!.msg_id);
@@ -185,7 +230,11 @@ test('legacy single-JSON rollout (≤ 0.2x): id, cwd, title, roles, timestamps, 
 
 /** The shape the TypeScript CLI's saveRollout wrote: Responses API items, no per-item time. */
 function tsCliRollout(id: string, items: unknown[]): string {
-  return JSON.stringify({ session: { timestamp: '2025-04-20T09:15:02.118Z', id, instructions: '', model: 'o4-mini', provider: 'openai', lastResponseId: 'resp_1' }, items }, null, 2);
+  return JSON.stringify(
+    { session: { timestamp: '2025-04-20T09:15:02.118Z', id, instructions: '', model: 'o4-mini', provider: 'openai', lastResponseId: 'resp_1' }, items },
+    null,
+    2,
+  );
 }
 
 test('legacy rollout: found in sessions/, tool calls paired, rewrites keep ids (diffed by identity)', async () => {
@@ -225,8 +274,14 @@ test('legacy rollout: found in sessions/, tool calls paired, rewrites keep ids (
   await writeFile(file, tsCliRollout(id, turn2));
   const second = await adapter.read(listed[0]!, first.cursor, e);
   const s2 = second.sessions[0]!;
-  assert.deepEqual(s2.messages.slice(0, 3).map((m) => m.msg_id), s1.messages.map((m) => m.msg_id));
-  assert.deepEqual(s2.messages.map((m) => m.role), ['user', 'assistant', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    s2.messages.slice(0, 3).map((m) => m.msg_id),
+    s1.messages.map((m) => m.msg_id),
+  );
+  assert.deepEqual(
+    s2.messages.map((m) => m.role),
+    ['user', 'assistant', 'assistant', 'tool', 'assistant'],
+  );
   assert.equal(s2.messages[2]!.unfinished_tool_use_ids, undefined);
   assert.equal((s2.messages[3]!.content[0] as { tool_use_id: string }).tool_use_id, 'call_1');
   assert.equal(s2.messages[4]!.msg_id, 'msg_2');
@@ -236,7 +291,12 @@ test('legacy rollout: found in sessions/, tool calls paired, rewrites keep ids (
 
 test('legacy rollout: bad input is reported, never thrown', async () => {
   const dir = await tmp();
-  const cases: Record<string, string> = { 'rollout-empty.json': '', 'rollout-cut.json': '{"session":{"id":"x"},"items":[{"role":"user"', 'rollout-array.json': '[1,2]', 'rollout-noitems.json': '{"session":{}}' };
+  const cases: Record<string, string> = {
+    'rollout-empty.json': '',
+    'rollout-cut.json': '{"session":{"id":"x"},"items":[{"role":"user"',
+    'rollout-array.json': '[1,2]',
+    'rollout-noitems.json': '{"session":{}}',
+  };
   for (const [name, body] of Object.entries(cases)) {
     await writeFile(path.join(dir, name), body);
     const r = await readLegacy(path.join(dir, name));
@@ -247,7 +307,10 @@ test('legacy rollout: bad input is reported, never thrown', async () => {
   await writeFile(path.join(dir, 'rollout-mixed.json'), JSON.stringify({ session: { id: 'm' }, items: [42, { role: 'user', content: 'hi' }] }));
   const mixed = await readLegacy(path.join(dir, 'rollout-mixed.json'));
   assert.equal(mixed.sessions[0]!.messages.length, 1);
-  assert.deepEqual(mixed.problems.map((p) => p.where), ['items[0]']);
+  assert.deepEqual(
+    mixed.problems.map((p) => p.where),
+    ['items[0]'],
+  );
   const missing = await readLegacy(path.join(dir, 'rollout-gone.json'));
   assert.equal(missing.problems.length, 1);
 });

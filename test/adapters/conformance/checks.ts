@@ -16,7 +16,10 @@ export async function safeRead(adapter: ToolAdapter, source: CaptureSource, curs
   }
   assert.ok(result && Array.isArray(result.sessions) && Array.isArray(result.problems), `${adapter.tool}: malformed ReadResult for ${label}`);
   for (const p of result.problems) {
-    assert.ok(typeof p.path === 'string' && p.path !== '' && typeof p.message === 'string' && p.message !== '', `${adapter.tool}: problem without path or message for ${label}: ${JSON.stringify(p)}`);
+    assert.ok(
+      typeof p.path === 'string' && p.path !== '' && typeof p.message === 'string' && p.message !== '',
+      `${adapter.tool}: problem without path or message for ${label}: ${JSON.stringify(p)}`,
+    );
   }
   // The cursor is stored in the log: it must survive JSON.
   assert.doesNotThrow(() => JSON.stringify(result.cursor), `${adapter.tool}: cursor is not JSON-serialisable for ${label}`);

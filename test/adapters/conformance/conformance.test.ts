@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, chmodSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  chmodSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -36,7 +51,8 @@ let recordSqlite = true;
   const proto = (Database as unknown as { prototype: Record<string, unknown> }).prototype;
   const prepare = proto.prepare as (this: Database.Database, ...args: unknown[]) => unknown;
   proto.prepare = function (this: Database.Database, ...args: unknown[]) {
-    if (recordSqlite && !this.name.startsWith(path.join(scratch, 'stores') + path.sep)) sqliteUse.set(this.name, (sqliteUse.get(this.name) ?? true) && this.readonly);
+    if (recordSqlite && !this.name.startsWith(path.join(scratch, 'stores') + path.sep))
+      sqliteUse.set(this.name, (sqliteUse.get(this.name) ?? true) && this.readonly);
     return prepare.apply(this, args);
   };
 }
@@ -62,7 +78,11 @@ function engineProblems(r: SourceReport): string[] {
 async function projected(store: Store, sessions: Iterable<string>): Promise<Map<string, unknown[]>> {
   const db = await store.view();
   const out = new Map<string, unknown[]>();
-  for (const id of [...sessions].sort()) out.set(id, [...iterateMessages(db, id)].map((o) => ({ branch: o.branch, message: o.message })));
+  for (const id of [...sessions].sort())
+    out.set(
+      id,
+      [...iterateMessages(db, id)].map((o) => ({ branch: o.branch, message: o.message })),
+    );
   return out;
 }
 
@@ -124,7 +144,11 @@ for (const corpus of CORPUS) {
       const c = classify(corpus, root);
       assert.deepEqual(c.unclassified, [], `unclassified fixture files for ${corpus.tool}`);
       assert.ok(c.sources.length > 0, 'no sources');
-      for (const rel of corpus.small) assert.ok(c.sources.some((s) => s.rel === rel), `small fixture ${rel} is not a source`);
+      for (const rel of corpus.small)
+        assert.ok(
+          c.sources.some((s) => s.rel === rel),
+          `small fixture ${rel} is not a source`,
+        );
     });
 
     test('read: no exception; ids stable across runs and unique per session; tool calls paired; schema-valid', async () => {
@@ -133,7 +157,11 @@ for (const corpus of CORPUS) {
         const a = await safeRead(adapter, source(s), null, env);
         const b = await safeRead(adapter, source(s), null, env);
         assert.deepEqual(idsBySession(b), idsBySession(a), `ids differ between two reads of ${s.rel}`);
-        assert.deepEqual(b.sessions.map((x) => x.messages), a.sessions.map((x) => x.messages), `messages differ between two reads of ${s.rel}`);
+        assert.deepEqual(
+          b.sessions.map((x) => x.messages),
+          a.sessions.map((x) => x.messages),
+          `messages differ between two reads of ${s.rel}`,
+        );
         for (const [sid, ids] of idsBySession(a)) {
           const dup = duplicateIds(ids);
           if (dup.length) failures.push(`${s.rel} session ${sid}: duplicate msg ids ${dup.slice(0, 5).join(', ')}`);
@@ -158,7 +186,9 @@ for (const corpus of CORPUS) {
           const head = await store.log.head();
           const second = await captureSource(store, adapter, source(s), env);
           if (second.messagesAdded || second.messagesRevised || (await store.log.head()) !== head) {
-            failures.push(`${s.rel}: second capture added ${second.messagesAdded}, revised ${second.messagesRevised}, head ${head} → ${await store.log.head()}`);
+            failures.push(
+              `${s.rel}: second capture added ${second.messagesAdded}, revised ${second.messagesRevised}, head ${head} → ${await store.log.head()}`,
+            );
           }
           // Forget the cursor: a full re-read must de-duplicate to nothing (ids and content are stable).
           const k = cursorKey(adapter.tool, s.path);
@@ -182,10 +212,11 @@ for (const corpus of CORPUS) {
       const from = new Map<string, string>(); // session → source, for the failure message
       const [wholeIds, wholeView] = await withStore(async (store) => {
         const ids = new Set<string>();
-        for (const c of copies) for (const id of (await captureSource(store, adapter, c.whole.source, c.whole.env)).sessions) {
-          ids.add(id);
-          from.set(id, c.s.rel);
-        }
+        for (const c of copies)
+          for (const id of (await captureSource(store, adapter, c.whole.source, c.whole.env)).sessions) {
+            ids.add(id);
+            from.set(id, c.s.rel);
+          }
         return [ids, await projected(store, ids)] as const;
       });
       const [halfIds, halfView] = await withStore(async (store) => {
@@ -295,7 +326,10 @@ for (const corpus of CORPUS) {
           const named = problemsAt(r, c.target);
           if (s.kind === 'jsonl') {
             assert.ok(named.length >= INVALID_JSON, `expected ≥ ${INVALID_JSON} problems naming ${c.target}, got ${JSON.stringify(r.problems)}`);
-            assert.ok(named.every((p) => p.where), 'JSONL problems name the line');
+            assert.ok(
+              named.every((p) => p.where),
+              'JSONL problems name the line',
+            );
             assert.deepEqual(isSubMultiset(contentSignatures(whole), contentSignatures(r)), [], 'messages lost next to the garbage');
           } else {
             assert.ok(named.length > 0, `no problem names ${c.target}: ${JSON.stringify(r.problems)}`);
@@ -310,7 +344,12 @@ for (const corpus of CORPUS) {
             changed = 0;
             try {
               // JSON-holding columns: Cursor's key-value tables, the Kilo CLI's message/part rows.
-              for (const [table, column] of [['cursorDiskKV', 'value'], ['ItemTable', 'value'], ['message', 'data'], ['part', 'data']] as const) {
+              for (const [table, column] of [
+                ['cursorDiskKV', 'value'],
+                ['ItemTable', 'value'],
+                ['message', 'data'],
+                ['part', 'data'],
+              ] as const) {
                 if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(table)) continue;
                 const rows = db.prepare(`SELECT rowid, ${column} AS value FROM ${table}`).all() as Array<{ rowid: number; value: unknown }>;
                 for (const row of rows) {
@@ -339,7 +378,10 @@ for (const corpus of CORPUS) {
             assert.deepEqual(engineProblems(rep), [], 'the engine refused messages');
             assert.equal(rep.messagesAdded, n);
             const view = await projected(store, rep.sessions);
-            assert.equal([...view.values()].reduce((a, m) => a + m.length, 0), n);
+            assert.equal(
+              [...view.values()].reduce((a, m) => a + m.length, 0),
+              n,
+            );
           });
         });
 
@@ -375,7 +417,10 @@ for (const corpus of CORPUS) {
           rmSync(c.target);
           execFileSync('mkfifo', [c.target]);
           const r = await safeRead(adapter, c.source, null, c.env);
-          assert.ok(problemsAt(r, c.target).some((p) => /not a regular file \(FIFO\)/.test(p.message)), `the FIFO is not named: ${JSON.stringify(r.problems)}`);
+          assert.ok(
+            problemsAt(r, c.target).some((p) => /not a regular file \(FIFO\)/.test(p.message)),
+            `the FIFO is not named: ${JSON.stringify(r.problems)}`,
+          );
         });
 
         run('JSON nested 100,000 deep: skipped and named; the rest is read and stored', async (c, s) => {
@@ -385,7 +430,12 @@ for (const corpus of CORPUS) {
             recordSqlite = false;
             const db = new Database(c.target);
             try {
-              for (const [table, column] of [['cursorDiskKV', 'value'], ['ItemTable', 'value'], ['message', 'data'], ['part', 'data']] as const) {
+              for (const [table, column] of [
+                ['cursorDiskKV', 'value'],
+                ['ItemTable', 'value'],
+                ['message', 'data'],
+                ['part', 'data'],
+              ] as const) {
                 if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?").get(table)) continue;
                 const row = db.prepare(`SELECT rowid FROM ${table} WHERE ${column} LIKE '{%' LIMIT 1`).get() as { rowid: number } | undefined;
                 if (!row) continue;
@@ -411,7 +461,10 @@ for (const corpus of CORPUS) {
           }
           const r = await safeRead(adapter, c.source, null, c.env);
           if (s.kind === 'jsonl') {
-            assert.ok(problemsAt(r, c.target).some((p) => p.where && /nested deeper than 512 levels/.test(p.message)), `the deep line is not named: ${JSON.stringify(r.problems)}`);
+            assert.ok(
+              problemsAt(r, c.target).some((p) => p.where && /nested deeper than 512 levels/.test(p.message)),
+              `the deep line is not named: ${JSON.stringify(r.problems)}`,
+            );
             assert.deepEqual(isSubMultiset(contentSignatures(whole), contentSignatures(r)), [], 'messages lost next to the deep line');
           } else if (s.kind !== 'sqlite') {
             // A whole document nested too deep: read without the deep part, or refused by name; never a crash.
@@ -422,7 +475,10 @@ for (const corpus of CORPUS) {
           await withStore(async (store) => {
             const rep = await captureSource(store, adapter, c.source, c.env);
             assert.equal(rep.failed, false, `capture failed: ${JSON.stringify(rep.problems)}`);
-            assert.deepEqual(rep.problems.filter((p) => /not stored|Maximum call stack/.test(p.message)), []);
+            assert.deepEqual(
+              rep.problems.filter((p) => /not stored|Maximum call stack/.test(p.message)),
+              [],
+            );
           });
         });
 
@@ -496,7 +552,10 @@ for (const corpus of CORPUS) {
             const before = readdirSync(path.dirname(c.target)).sort();
             const r = await safeRead(adapter, c.source, null, c.env);
             assert.deepEqual(readdirSync(path.dirname(c.target)).sort(), before, 'files appeared beside the database');
-            assert.deepEqual(r.sessions.map((x) => x.messages), whole.sessions.map((x) => x.messages));
+            assert.deepEqual(
+              r.sessions.map((x) => x.messages),
+              whole.sessions.map((x) => x.messages),
+            );
           });
 
           run('a corrupt database', async (c, s, t) => {
@@ -538,7 +597,8 @@ describe('every adapter, every fixture', () => {
     const files = entries.filter((p) => !existsSync(p + '-shm'));
     for (const corpus of CORPUS) {
       const adapter = adapterFor(corpus.tool)!;
-      for (const p of files) await safeRead(adapter, { path: p, style: p.endsWith('.jsonl') ? 'append' : 'rewrite' }, null, { home, platform: process.platform, env: {} });
+      for (const p of files)
+        await safeRead(adapter, { path: p, style: p.endsWith('.jsonl') ? 'append' : 'rewrite' }, null, { home, platform: process.platform, env: {} });
     }
   });
 

@@ -56,10 +56,23 @@ function clineFamilyStore(scratch: string, extensionDir: string, index: 'roo' | 
   const { api, ui } = sampleTask(parent);
   const childItem = { id: child, ts: 1_800_000_000_500, task: 'Run the tests', workspace: '/home/dev/proj', parentTaskId: parent, rootTaskId: parent };
   writeTree(root, {
-    [`tasks/${parent}/api_conversation_history.json`]: [...api, { role: 'user', ts: 1_800_000_000_080, isSummary: true, content: [{ type: 'text', text: 'Condensed: fixed tests' }] }],
+    [`tasks/${parent}/api_conversation_history.json`]: [
+      ...api,
+      { role: 'user', ts: 1_800_000_000_080, isSummary: true, content: [{ type: 'text', text: 'Condensed: fixed tests' }] },
+    ],
     [`tasks/${parent}/ui_messages.json`]: ui,
-    [`tasks/${parent}/history_item.json`]: { id: parent, number: 1, ts: 1_800_000_000_000, task: 'Orchestrate the fix', workspace: '/home/dev/proj', childIds: [child] },
-    [`tasks/${child}/api_conversation_history.json`]: [{ role: 'user', ts: 1_800_000_000_500, content: 'Sub-task: run tests' }, { role: 'assistant', ts: 1_800_000_000_600, content: 'Done' }],
+    [`tasks/${parent}/history_item.json`]: {
+      id: parent,
+      number: 1,
+      ts: 1_800_000_000_000,
+      task: 'Orchestrate the fix',
+      workspace: '/home/dev/proj',
+      childIds: [child],
+    },
+    [`tasks/${child}/api_conversation_history.json`]: [
+      { role: 'user', ts: 1_800_000_000_500, content: 'Sub-task: run tests' },
+      { role: 'assistant', ts: 1_800_000_000_600, content: 'Done' },
+    ],
     [`tasks/${classic}/api_conversation_history.json`]: JSON.parse(readFileSync(CLINE_CLASSIC_API, 'utf8')),
     ...(index === 'roo' ? { 'tasks/_index.json': { version: 1, updatedAt: 1, entries: [childItem] } } : { 'task_history.json': [childItem] }),
   });
@@ -103,7 +116,10 @@ export const CORPUS: ToolCorpus[] = [
       // pre-JSONL single-JSON rollouts of the TypeScript CLI (≤ 0.2x)
       { match: /\.json$/, kind: 'json', style: 'rewrite' },
     ],
-    small: ['public/Dicklesworthstone-cross_agent_session_resumer/codex_exec_tool_results.jsonl', 'public/Dicklesworthstone-cross_agent_session_resumer/codex_legacy.json'],
+    small: [
+      'public/Dicklesworthstone-cross_agent_session_resumer/codex_exec_tool_results.jsonl',
+      'public/Dicklesworthstone-cross_agent_session_resumer/codex_legacy.json',
+    ],
   },
   {
     tool: 'gemini',

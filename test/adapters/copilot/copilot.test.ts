@@ -27,11 +27,13 @@ function pairing(msgs: Message[]): void {
     }
   }
 }
-const sum = (msgs: Message[], k: 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens') => msgs.reduce((n, m) => n + (m.usage?.[k] ?? 0), 0);
+const sum = (msgs: Message[], k: 'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_write_tokens') =>
+  msgs.reduce((n, m) => n + (m.usage?.[k] ?? 0), 0);
 /** Per session: messages by id, later versions replacing earlier ones (what the engine keeps). */
 function merge(...reads: ReadResult[]): Map<string, Map<string, Message>> {
   const out = new Map<string, Map<string, Message>>();
-  for (const r of reads) for (const s of r.sessions) for (const m of s.messages) (out.get(s.nativeId) ?? out.set(s.nativeId, new Map()).get(s.nativeId)!).set(m.msg_id, m);
+  for (const r of reads)
+    for (const s of r.sessions) for (const m of s.messages) (out.get(s.nativeId) ?? out.set(s.nativeId, new Map()).get(s.nativeId)!).set(m.msg_id, m);
   return out;
 }
 
@@ -81,7 +83,10 @@ test('sub-agent events become their own session', async () => {
   assert.equal(sub.header.title, 'SUBAGENT_TASK: list the files in the current directory and report them.');
   assert.equal(sum(sub.messages, 'input_tokens'), 5000);
   assert.equal(sum(sub.messages, 'output_tokens'), 84);
-  assert.deepEqual(sub.messages.map((x) => x.role), ['user', 'system', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    sub.messages.map((x) => x.role),
+    ['user', 'system', 'assistant', 'tool', 'assistant'],
+  );
   assert.equal(r.sessions.length, 2);
 });
 
@@ -128,17 +133,28 @@ test('an open tool call is listed as unfinished until its result arrives', async
 test('bad input never throws', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'copilot-bad-'));
   const f = path.join(dir, 'x.jsonl');
-  writeFileSync(f, Buffer.concat([
-    Buffer.from('{"type":"session.start","data":{"sessionId":"s1","startTime":"2026-01-01T00:00:00Z"},"id":"e1"}\ngarbage\n{"no":"type"}\n'),
-    Buffer.from('{"type":"user.message","data":{"content":"hi \\udc00 there"},"id":"e2"}\n'),
-    Buffer.from([0xff, 0xfe, 0x0a]),
-    Buffer.from('{"type":"assistant.message","data":{"content":"ok","toolRequests":[{"toolCallId":"c1","name":"bash","arguments":"{\\"command\\":\\"ls\\"}"}]},"id":"e3"}\n{"type":"user.mess'),
-  ]));
+  writeFileSync(
+    f,
+    Buffer.concat([
+      Buffer.from('{"type":"session.start","data":{"sessionId":"s1","startTime":"2026-01-01T00:00:00Z"},"id":"e1"}\ngarbage\n{"no":"type"}\n'),
+      Buffer.from('{"type":"user.message","data":{"content":"hi \\udc00 there"},"id":"e2"}\n'),
+      Buffer.from([0xff, 0xfe, 0x0a]),
+      Buffer.from(
+        '{"type":"assistant.message","data":{"content":"ok","toolRequests":[{"toolCallId":"c1","name":"bash","arguments":"{\\"command\\":\\"ls\\"}"}]},"id":"e3"}\n{"type":"user.mess',
+      ),
+    ]),
+  );
   const r = await read(f);
-  assert.deepEqual(r.problems.map((p) => p.where), ['2', '3', '5']);
+  assert.deepEqual(
+    r.problems.map((p) => p.where),
+    ['2', '3', '5'],
+  );
   const s = r.sessions[0]!;
   assert.equal(s.nativeId, 's1');
-  assert.deepEqual(s.messages.map((m) => m.msg_id), ['e2', 'e3']);
+  assert.deepEqual(
+    s.messages.map((m) => m.msg_id),
+    ['e2', 'e3'],
+  );
   assert.deepEqual((s.messages[1]!.content[1] as ToolUseBlock).input, { command: 'ls' });
   assert.deepEqual(s.messages[1]!.unfinished_tool_use_ids, ['c1']);
   assert.ok(!JSON.stringify(s).includes('\\udc00'));

@@ -15,7 +15,12 @@ import type { SourceSession } from '../../../engine/resume/types.js';
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==';
 const png = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } } as const;
 const text = (t: string): ContentBlock => ({ type: 'text', text: t });
-const msg = (n: number, role: Message['role'], content: ContentBlock[]): Message => ({ msg_id: `m${n}`, role, content, timestamp: `2026-11-24T08:0${n}:00.000Z` });
+const msg = (n: number, role: Message['role'], content: ContentBlock[]): Message => ({
+  msg_id: `m${n}`,
+  role,
+  content,
+  timestamp: `2026-11-24T08:0${n}:00.000Z`,
+});
 
 function source(messages: Message[]): SourceSession {
   return { id: 'ses_imgtest', tool: 'claude-code', title: 'look at this', cwd: '/home/dev/app', gitBranch: null, model: null, provider: 'anthropic', messages };
@@ -26,17 +31,29 @@ async function written(messages: Message[]) {
   const env: AdapterEnv = { home, platform: 'linux', env: {} };
   const prepared = prepareForTarget(source(messages), 'copilot');
   const w = await copilotWriter.write(prepared, { cwd: '/home/dev/app', model: null, title: null, now: new Date('2026-11-24T10:00:00Z') }, env);
-  const events = readFileSync(w.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string; parentId: string | null; data: Record<string, any> });
+  const events = readFileSync(w.path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; id: string; parentId: string | null; data: Record<string, any> });
   return { home, env, w, events, prepared, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
 test('copilot writer: a user image becomes a session.binary_asset event and a file attachment naming it, as Copilot CLI 1.0.102 records one', async (t) => {
-  const r = await written([msg(1, 'user', [text('what colour is this?'), png]), msg(2, 'assistant', [text('red')]), msg(3, 'user', [text('and this one?'), png]), msg(4, 'assistant', [text('red again')])]);
+  const r = await written([
+    msg(1, 'user', [text('what colour is this?'), png]),
+    msg(2, 'assistant', [text('red')]),
+    msg(3, 'user', [text('and this one?'), png]),
+    msg(4, 'assistant', [text('red again')]),
+  ]);
   t.after(r.cleanup);
   assert.equal(r.prepared.report.imagesReplaced, 0, 'Copilot takes user images: no note instead');
   const bytes = Buffer.from(PNG, 'base64');
   const assetId = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  assert.deepEqual(r.events.map((e) => e.type), ['session.start', 'session.binary_asset', 'user.message', 'assistant.message', 'user.message', 'assistant.message'], 'one asset for the same image used twice, before its first message');
+  assert.deepEqual(
+    r.events.map((e) => e.type),
+    ['session.start', 'session.binary_asset', 'user.message', 'assistant.message', 'user.message', 'assistant.message'],
+    'one asset for the same image used twice, before its first message',
+  );
   r.events.forEach((e, i) => assert.equal(e.parentId, i ? r.events[i - 1]!.id : null, 'events stay chained'));
   const asset = r.events[1]!;
   assert.deepEqual(asset.data, { assetId, type: 'image', mimeType: 'image/png', byteLength: bytes.length, data: PNG });
@@ -57,7 +74,10 @@ test('copilot writer: an image with only a URL or path becomes a text note; a me
     msg(2, 'assistant', [text('ok')]),
   ]);
   t.after(r.cleanup);
-  assert.deepEqual(r.events.map((e) => e.type), ['session.start', 'user.message', 'assistant.message']);
+  assert.deepEqual(
+    r.events.map((e) => e.type),
+    ['session.start', 'user.message', 'assistant.message'],
+  );
   assert.deepEqual(r.events[1]!.data, { content: 'see\n\n[image not carried over: https://example.com/a.png]', attachments: [] });
 });
 

@@ -74,12 +74,21 @@ test('CLI chat: title, model and created time from store.db; cwd from the slug c
   assert.equal(s.header.cwd, l.project);
   assert.equal(s.header.interface, 'cli');
   const ms = s.messages;
-  assert.deepEqual(ms.map((m) => m.role), ['user', 'assistant', 'assistant', 'user', 'assistant', 'assistant']);
+  assert.deepEqual(
+    ms.map((m) => m.role),
+    ['user', 'assistant', 'assistant', 'user', 'assistant', 'assistant'],
+  );
   assert.deepEqual(texts(ms[0]!), ['run ls command']);
   assert.deepEqual(texts(ms[3]!), ['now show me the git status']);
   // Cursor writes no tool results: both Shell calls are marked unfinished, with stable distinct ids.
   const calls = ms.flatMap((m) => m.content.filter((b) => b.type === 'tool_use')) as Array<{ tool_use_id: string; name: string; input: unknown }>;
-  assert.deepEqual(calls.map((c) => [c.name, c.input]), [['Shell', { command: 'ls -la /tmp', description: 'List directory contents' }], ['Shell', { command: 'git status', description: 'Check git status' }]]);
+  assert.deepEqual(
+    calls.map((c) => [c.name, c.input]),
+    [
+      ['Shell', { command: 'ls -la /tmp', description: 'List directory contents' }],
+      ['Shell', { command: 'git status', description: 'Check git status' }],
+    ],
+  );
   assert.notEqual(calls[0]!.tool_use_id, calls[1]!.tool_use_id);
   assert.deepEqual(ms[1]!.unfinished_tool_use_ids, [calls[0]!.tool_use_id]);
   assert.deepEqual(ms[4]!.unfinished_tool_use_ids, [calls[1]!.tool_use_id]);
@@ -104,7 +113,10 @@ test('sub-agent transcript links to its parent chat; no store: title is the firs
   assert.equal(s.header.title, 'Run ls -la in the workspace directory and return the output.');
   assert.equal(s.header.cwd, l.project);
   assert.equal(s.header.interface, null);
-  assert.deepEqual(s.messages.map((m) => m.role), ['user', 'assistant', 'assistant']);
+  assert.deepEqual(
+    s.messages.map((m) => m.role),
+    ['user', 'assistant', 'assistant'],
+  );
   assert.equal((s.messages[1]!.content[0] as { name: string }).name, 'Shell');
   assertToolsPaired(s.messages);
   // the stage0 layout (parent.jsonl beside subagents/) links the same way
@@ -134,7 +146,10 @@ test('schema drift: thinking kept, a tool-result without id answers the open cal
   const r = await adapter.read(src(path.join(PUB, 'stage0_schema_drift.jsonl')), null, { home: '/nonexistent', platform: 'linux', env: {} });
   assert.deepEqual(r.problems, []);
   const ms = r.sessions[0]!.messages;
-  assert.deepEqual(ms.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    ms.map((m) => m.role),
+    ['user', 'assistant', 'tool', 'assistant'],
+  );
   assert.deepEqual(ms[1]!.content[0], { type: 'thinking', text: 'I should inspect the build log before answering.', signature: null });
   const call = ms[1]!.content[1] as { type: string; tool_use_id: string; name: string };
   assert.equal(call.type, 'tool_use');
@@ -171,14 +186,23 @@ test('<user_query>: the prompt is the query; context around it becomes an inject
   const dir = tempDir('sfs-cursor-q-');
   const file = path.join(dir, 'q.jsonl');
   const line = (v: unknown) => JSON.stringify(v) + '\n';
-  writeFileSync(file, line({ role: 'user', message: { content: [{ type: 'text', text: '<user_info>\nOS: linux\n</user_info>\n\n<user_query>\nrename the module\n</user_query>' }] } }) + line({ role: 'user', message: { content: [{ type: 'text', text: '<system_reminder>be brief</system_reminder>' }] } }));
+  writeFileSync(
+    file,
+    line({
+      role: 'user',
+      message: { content: [{ type: 'text', text: '<user_info>\nOS: linux\n</user_info>\n\n<user_query>\nrename the module\n</user_query>' }] },
+    }) + line({ role: 'user', message: { content: [{ type: 'text', text: '<system_reminder>be brief</system_reminder>' }] } }),
+  );
   const r = await adapter.read(src(file), null, { home: dir, platform: 'linux', env: {} });
   const ms = r.sessions[0]!.messages;
-  assert.deepEqual(ms.map((m) => [m.role, texts(m)[0], m.is_injected ?? false]), [
-    ['user', '<user_info>\nOS: linux\n</user_info>', true],
-    ['user', 'rename the module', false],
-    ['user', '<system_reminder>be brief</system_reminder>', true],
-  ]);
+  assert.deepEqual(
+    ms.map((m) => [m.role, texts(m)[0], m.is_injected ?? false]),
+    [
+      ['user', '<user_info>\nOS: linux\n</user_info>', true],
+      ['user', 'rename the module', false],
+      ['user', '<system_reminder>be brief</system_reminder>', true],
+    ],
+  );
   assert.equal(r.sessions[0]!.header.title, 'rename the module');
 });
 

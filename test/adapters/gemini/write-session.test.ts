@@ -35,7 +35,10 @@ test('a written session is not swept with the empty file Gemini CLI opens each t
   const home = mkdtempSync(path.join(tmpdir(), 'sfs-gemini-write-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const env = testEnv(home);
-  const [s] = await captureFile('gemini', path.join(fixtures, 'gemini/generated-gemini-cli-0.61.0/dot-gemini/tmp/demo-app/chats/session-2026-11-24T04-02-1ee066f1.jsonl'));
+  const [s] = await captureFile(
+    'gemini',
+    path.join(fixtures, 'gemini/generated-gemini-cli-0.61.0/dot-gemini/tmp/demo-app/chats/session-2026-11-24T04-02-1ee066f1.jsonl'),
+  );
   const src = asSource('gemini', s!);
   const now = new Date('2026-11-24T10:00:00Z');
   const w = await geminiWriter.write(prepareForTarget(src, 'gemini'), { cwd: '/home/dev/projects/demo-app', model: null, title: src.title, now }, env);
@@ -52,14 +55,23 @@ test('a written session is not swept with the empty file Gemini CLI opens each t
     assert.notEqual(stray, ours);
     files.push(stray);
     // The next start of another session sweeps the empty file, and only empty files.
-    assert.deepEqual(sweptWith(stray, files, firstLineId, 'another-session-id'), files.filter((f) => f !== ours));
+    assert.deepEqual(
+      sweptWith(stray, files, firstLineId, 'another-session-id'),
+      files.filter((f) => f !== ours),
+    );
   }
   // While it is being resumed, Gemini sees the file as the current session.
   assert.ok(ours.includes(id.slice(0, 8)));
   // Gemini's own delete command still finds it by the short id at the end of the name.
-  const short = ours.replace(/\.jsonl$/, '').split('-').at(-1)!;
+  const short = ours
+    .replace(/\.jsonl$/, '')
+    .split('-')
+    .at(-1)!;
   assert.equal(short.length, 8);
-  assert.deepEqual(files.filter((f) => f.endsWith(`-${short}.jsonl`)), [ours]);
+  assert.deepEqual(
+    files.filter((f) => f.endsWith(`-${short}.jsonl`)),
+    [ours],
+  );
   // And capture watches it.
   assert.deepEqual(adapter.sourceFor(w.path, env), { path: w.path, style: 'append' });
 });

@@ -16,7 +16,11 @@ const OVERFLOW = 'ses_df37ec069ffeASkAHKHnxZ0jyK';
 const BADREQ = 'ses_df37e8c4dffeXWLLmpiZqfNXvU';
 const env: AdapterEnv = { home: '/nonexistent', platform: 'linux', env: {} };
 const src = (p: string): CaptureSource => ({ path: p, style: 'rewrite' });
-const text = (m: Message) => m.content.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text).join('\n');
+const text = (m: Message) =>
+  m.content
+    .filter((b) => b.type === 'text')
+    .map((b) => (b as { text: string }).text)
+    .join('\n');
 
 async function readFixture(): Promise<Map<string, CapturedSession>> {
   const r = await adapter.read(src(DB), null, env);
@@ -41,7 +45,10 @@ test('Kilo CLI store: four sessions with titles, cwd, version, model and creatio
 
 test('main session: roles in order, thinking with its signature, every tool call paired, a failed call, usage, stop reasons', async () => {
   const ms = (await readFixture()).get(MAIN)!.messages;
-  assert.deepEqual(ms.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    ms.map((m) => m.role),
+    ['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'tool', 'assistant'],
+  );
   assert.equal(text(ms[0]!), '"SCN_TOOLS: please inspect this project"');
   assert.deepEqual(ms[1]!.content[0], { type: 'thinking', text: 'List the files first.', signature: 'bW9jay1zaWduYXR1cmU=' });
   assert.deepEqual(ms[1]!.content[2], { type: 'tool_use', tool_use_id: 'toolu_mock_1a', name: 'bash', input: { command: 'ls', description: 'List files' } });
@@ -61,7 +68,10 @@ test('main session: roles in order, thinking with its signature, every tool call
   for (let i = 1; i < ms.length; i++) assert.equal(ms[i]!.parent_msg_id, ms[i - 1]!.msg_id);
   const assistants = ms.filter((m) => m.role === 'assistant');
   assert.ok(assistants.every((m) => m.model === 'claude-mock-1' && m.provider === 'mock'));
-  assert.deepEqual(assistants.map((m) => m.stop_reason), ['tool-calls', 'tool-calls', 'tool-calls', 'tool-calls', 'stop', 'tool-calls', 'stop']);
+  assert.deepEqual(
+    assistants.map((m) => m.stop_reason),
+    ['tool-calls', 'tool-calls', 'tool-calls', 'tool-calls', 'stop', 'tool-calls', 'stop'],
+  );
   assert.deepEqual(assistants[0]!.usage, { input_tokens: 120, output_tokens: 30, cache_read_tokens: 64, cache_write_tokens: 0 });
   assert.equal(ms[0]!.timestamp, new Date(1795506098793).toISOString());
   assert.equal(ms[2]!.timestamp, new Date(1795506102512).toISOString()); // the tool's end time
@@ -74,15 +84,28 @@ test('sub-agent session links to its parent; overflow compaction and API errors 
   assert.equal(child.parentNativeId, MAIN);
   assert.equal(child.header.agent_id, 'general');
   assert.equal(child.header.title, 'List project files (@general subagent)');
-  assert.deepEqual(child.messages.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant']);
+  assert.deepEqual(
+    child.messages.map((m) => m.role),
+    ['user', 'assistant', 'tool', 'assistant'],
+  );
   assert.equal(text(child.messages[0]!), 'SUBAGENT_TASK: list the files in the project and report them.');
   assert.equal(s.get(MAIN)!.parentNativeId, null);
   const overflow = s.get(OVERFLOW)!.messages;
-  assert.deepEqual(overflow.map((m) => [m.role, !!m.is_compaction, !!m.is_api_error]), [['user', false, false], ['system', true, false], ['assistant', true, true]]);
+  assert.deepEqual(
+    overflow.map((m) => [m.role, !!m.is_compaction, !!m.is_api_error]),
+    [
+      ['user', false, false],
+      ['system', true, false],
+      ['assistant', true, true],
+    ],
+  );
   assert.deepEqual(overflow[1]!.content, [{ type: 'compaction', auto: true, overflow: true }]);
   assert.match(text(overflow[2]!), /^ContextOverflowError: Session too large to compact/);
   const bad = s.get(BADREQ)!.messages;
-  assert.deepEqual(bad.map((m) => m.role), ['user', 'assistant']);
+  assert.deepEqual(
+    bad.map((m) => m.role),
+    ['user', 'assistant'],
+  );
   assert.equal(bad[1]!.is_api_error, true);
   assert.equal(text(bad[1]!), 'APIError: mock: unsupported parameter (SCN_BADREQ)');
 });
@@ -99,18 +122,44 @@ test('incremental: an unchanged store reads nothing; a changed session alone is 
   const base = await adapter.read(src(copy), null, env);
   const db = new Database(copy);
   const t = 1795506200000;
-  db.prepare('INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?)').run('msg_zz_new', BADREQ, t, t, JSON.stringify({ role: 'user', time: { created: t }, agent: 'code' }));
-  db.prepare('INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?, ?)').run('prt_zz_new', 'msg_zz_new', BADREQ, t, t, JSON.stringify({ type: 'text', text: 'try again' }));
-  db.prepare('INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?, ?)').run('prt_zz_bad', 'msg_zz_new', BADREQ, t, t, '{"type":"text","te');
+  db.prepare('INSERT INTO message (id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?)').run(
+    'msg_zz_new',
+    BADREQ,
+    t,
+    t,
+    JSON.stringify({ role: 'user', time: { created: t }, agent: 'code' }),
+  );
+  db.prepare('INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'prt_zz_new',
+    'msg_zz_new',
+    BADREQ,
+    t,
+    t,
+    JSON.stringify({ type: 'text', text: 'try again' }),
+  );
+  db.prepare('INSERT INTO part (id, message_id, session_id, time_created, time_updated, data) VALUES (?, ?, ?, ?, ?, ?)').run(
+    'prt_zz_bad',
+    'msg_zz_new',
+    BADREQ,
+    t,
+    t,
+    '{"type":"text","te',
+  );
   db.close();
   const next = await adapter.read(src(copy), base.cursor, env);
-  assert.deepEqual(next.sessions.map((s) => s.nativeId), [BADREQ]);
+  assert.deepEqual(
+    next.sessions.map((s) => s.nativeId),
+    [BADREQ],
+  );
   const ms = next.sessions[0]!.messages;
   assert.equal(ms.at(-1)!.msg_id, 'msg_zz_new');
   assert.equal(text(ms.at(-1)!), 'try again');
   assert.equal(ms.at(-1)!.parent_msg_id, ms.at(-2)!.msg_id);
   // the unreadable part is reported by id; the rest of the message is kept
-  assert.deepEqual(next.problems.map((p) => [p.path, p.where]), [[copy, 'part prt_zz_bad']]);
+  assert.deepEqual(
+    next.problems.map((p) => [p.path, p.where]),
+    [[copy, 'part prt_zz_bad']],
+  );
 });
 
 test('not a Kilo store, missing, a directory: reported, never thrown', async () => {
@@ -136,7 +185,13 @@ test('locate: ${XDG_DATA_HOME:-~/.local/share}/kilo, release-channel databases, 
   mkdirSync(data, { recursive: true });
   for (const n of ['kilo.db', 'kilo-beta.db', 'kilo.db-wal', 'telemetry-id']) writeFileSync(path.join(data, n), '');
   const e: AdapterEnv = { home, platform: 'linux', env: {} };
-  assert.deepEqual((await adapter.listSources(e)).map((s) => [path.basename(s.path), s.style]), [['kilo-beta.db', 'rewrite'], ['kilo.db', 'rewrite']]);
+  assert.deepEqual(
+    (await adapter.listSources(e)).map((s) => [path.basename(s.path), s.style]),
+    [
+      ['kilo-beta.db', 'rewrite'],
+      ['kilo.db', 'rewrite'],
+    ],
+  );
   const custom = path.join(home, 'custom.db');
   writeFileSync(custom, '');
   assert.ok((await adapter.listSources({ ...e, env: { KILO_DB: custom } })).some((s) => s.path === custom));

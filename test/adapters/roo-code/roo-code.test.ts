@@ -15,11 +15,30 @@ function store(): AdapterEnv {
   const root = path.join(home, '.config', 'Code', 'User', 'globalStorage', 'rooveterinaryinc.roo-cline');
   const { api, ui } = sampleTask(PARENT);
   writeTree(root, {
-    [`tasks/${PARENT}/api_conversation_history.json`]: [...api, { role: 'user', ts: 1_800_000_000_080, isSummary: true, content: [{ type: 'text', text: 'Condensed: fixed tests' }] }, { type: 'reasoning', ts: 1_800_000_000_090, summary: [{ type: 'summary_text', text: 'thinking about it' }], encrypted_content: 'gAAAA-opaque' }],
+    [`tasks/${PARENT}/api_conversation_history.json`]: [
+      ...api,
+      { role: 'user', ts: 1_800_000_000_080, isSummary: true, content: [{ type: 'text', text: 'Condensed: fixed tests' }] },
+      { type: 'reasoning', ts: 1_800_000_000_090, summary: [{ type: 'summary_text', text: 'thinking about it' }], encrypted_content: 'gAAAA-opaque' },
+    ],
     [`tasks/${PARENT}/ui_messages.json`]: ui,
-    [`tasks/${PARENT}/history_item.json`]: { id: PARENT, number: 1, ts: 1_800_000_000_000, task: 'Orchestrate the fix', workspace: '/home/dev/proj', mode: 'orchestrator', childIds: [CHILD] },
-    [`tasks/${CHILD}/api_conversation_history.json`]: [{ role: 'user', ts: 1_800_000_000_500, content: 'Sub-task: run tests' }, { role: 'assistant', ts: 1_800_000_000_600, content: 'Done' }],
-    'tasks/_index.json': { version: 1, updatedAt: 1, entries: [{ id: CHILD, ts: 1_800_000_000_500, task: 'Run the tests', workspace: '/home/dev/proj', parentTaskId: PARENT, rootTaskId: PARENT }] },
+    [`tasks/${PARENT}/history_item.json`]: {
+      id: PARENT,
+      number: 1,
+      ts: 1_800_000_000_000,
+      task: 'Orchestrate the fix',
+      workspace: '/home/dev/proj',
+      mode: 'orchestrator',
+      childIds: [CHILD],
+    },
+    [`tasks/${CHILD}/api_conversation_history.json`]: [
+      { role: 'user', ts: 1_800_000_000_500, content: 'Sub-task: run tests' },
+      { role: 'assistant', ts: 1_800_000_000_600, content: 'Done' },
+    ],
+    'tasks/_index.json': {
+      version: 1,
+      updatedAt: 1,
+      entries: [{ id: CHILD, ts: 1_800_000_000_500, task: 'Run the tests', workspace: '/home/dev/proj', parentTaskId: PARENT, rootTaskId: PARENT }],
+    },
   });
   return { home, platform: 'linux', env: {} };
 }
@@ -49,7 +68,9 @@ test('Roo task folders: HistoryItem, sub-task link, condensed summary, reasoning
 test('the Cline classic fixture read as a Roo task without an index: title from the first prompt, time from the UUID v7', async () => {
   const home = tempDir('sfs-roo-');
   const root = path.join(home, '.config', 'VSCodium', 'User', 'globalStorage', 'rooveterinaryinc.roo-cline');
-  const api = JSON.parse(readFileSync(path.join(fixtures, 'cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567/api_conversation_history.json'), 'utf8'));
+  const api = JSON.parse(
+    readFileSync(path.join(fixtures, 'cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567/api_conversation_history.json'), 'utf8'),
+  );
   writeTree(root, { [`tasks/${CHILD}/api_conversation_history.json`]: api });
   const env: AdapterEnv = { home, platform: 'linux', env: {} };
   const [src] = await adapter.listSources(env);
@@ -62,7 +83,10 @@ test('the Cline classic fixture read as a Roo task without an index: title from 
 test('ids are identical across reads', async () => {
   const env = store();
   const read = async () => Promise.all((await adapter.listSources(env)).map((s) => adapter.read(s, null, env)));
-  assert.deepEqual((await read()).map((r) => r.sessions), (await read()).map((r) => r.sessions));
+  assert.deepEqual(
+    (await read()).map((r) => r.sessions),
+    (await read()).map((r) => r.sessions),
+  );
 });
 
 test('locate: hosts, platforms and roo-cline.customStoragePath', () => {
@@ -71,7 +95,17 @@ test('locate: hosts, platforms and roo-cline.customStoragePath', () => {
   const dirs = adapter.storeDirs({ home, platform: 'linux', env: {} });
   assert.ok(dirs.includes('/mnt/roo-store'));
   assert.ok(dirs.includes(path.join(home, '.config/Windsurf/User/globalStorage/rooveterinaryinc.roo-cline')));
-  assert.ok(adapter.storeDirs({ home: '/h', platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } }).includes('/x/Code/User/globalStorage/rooveterinaryinc.roo-cline'));
-  assert.ok(adapter.storeDirs({ home: '/Users/u', platform: 'darwin', env: {} }).includes('/Users/u/Library/Application Support/Cursor/User/globalStorage/rooveterinaryinc.roo-cline'));
-  assert.ok(adapter.storeDirs({ home: 'C:\\Users\\u', platform: 'win32', env: {} }).includes('C:\\Users\\u\\AppData\\Roaming\\Code\\User\\globalStorage\\rooveterinaryinc.roo-cline'));
+  assert.ok(
+    adapter.storeDirs({ home: '/h', platform: 'linux', env: { XDG_CONFIG_HOME: '/x' } }).includes('/x/Code/User/globalStorage/rooveterinaryinc.roo-cline'),
+  );
+  assert.ok(
+    adapter
+      .storeDirs({ home: '/Users/u', platform: 'darwin', env: {} })
+      .includes('/Users/u/Library/Application Support/Cursor/User/globalStorage/rooveterinaryinc.roo-cline'),
+  );
+  assert.ok(
+    adapter
+      .storeDirs({ home: 'C:\\Users\\u', platform: 'win32', env: {} })
+      .includes('C:\\Users\\u\\AppData\\Roaming\\Code\\User\\globalStorage\\rooveterinaryinc.roo-cline'),
+  );
 });

@@ -52,7 +52,12 @@ export function merge(...results: ReadResult[]): Message[] {
 }
 
 /** Reads a copy of `file` cut at `cut` bytes (mid-line), then the rest from the cursor. */
-export async function readInHalves(adapter: ToolAdapter, file: string, cut: number, name = path.basename(file)): Promise<{ first: ReadResult; second: ReadResult }> {
+export async function readInHalves(
+  adapter: ToolAdapter,
+  file: string,
+  cut: number,
+  name = path.basename(file),
+): Promise<{ first: ReadResult; second: ReadResult }> {
   const dir = await tmp();
   const copy = path.join(dir, name);
   const bytes = await readFile(file);
@@ -95,8 +100,14 @@ export async function badInputs(adapter: ToolAdapter, name: string, goodLine: st
   const out: ReadResult[] = [];
   const f = (n: string) => path.join(dir, n.replace('NAME', name));
   await writeFile(f('empty-NAME'), '');
-  await writeFile(f('garbage-NAME'), `not json\n{"unterminated": \n[1,2,3]\n"str"\n${goodLine}\n{"type":"user","uuid":"x","message":{"content":"\\ud800 lone"}}\n`);
-  await writeFile(f('utf8-NAME'), Buffer.concat([Buffer.from(goodLine + '\n'), Buffer.from([0xff, 0xfe, 0x80, 0x0a]), Buffer.from('{"type":"\xff"}\n', 'latin1')]));
+  await writeFile(
+    f('garbage-NAME'),
+    `not json\n{"unterminated": \n[1,2,3]\n"str"\n${goodLine}\n{"type":"user","uuid":"x","message":{"content":"\\ud800 lone"}}\n`,
+  );
+  await writeFile(
+    f('utf8-NAME'),
+    Buffer.concat([Buffer.from(goodLine + '\n'), Buffer.from([0xff, 0xfe, 0x80, 0x0a]), Buffer.from('{"type":"\xff"}\n', 'latin1')]),
+  );
   await writeFile(f('partial-NAME'), goodLine + '\n' + goodLine.slice(0, 20));
   const { mkdir } = await import('node:fs/promises');
   await mkdir(f('dir-NAME'));

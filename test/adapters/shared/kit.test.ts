@@ -50,11 +50,19 @@ test('Anthropic blocks: the strict and lenient rules agree on well-formed blocks
   assert.deepEqual(anthropicBlocks('', 'lenient'), []);
   // a tool call without its id
   assert.deepEqual(anthropicBlocks([{ type: 'tool_use', name: 'x' }], 'strict'), [{ type: 'malformed_tool_use', value: { type: 'tool_use', name: 'x' } }]);
-  assert.deepEqual(anthropicBlocks([{ type: 'tool_use', call_id: 'c1', name: 'x' }], 'lenient'), [{ type: 'tool_use', tool_use_id: 'c1', name: 'x', input: {} }]);
+  assert.deepEqual(anthropicBlocks([{ type: 'tool_use', call_id: 'c1', name: 'x' }], 'lenient'), [
+    { type: 'tool_use', tool_use_id: 'c1', name: 'x', input: {} },
+  ]);
   // '' is a value (strict) or absent (lenient)
   assert.equal((anthropicBlocks([{ type: 'thinking', thinking: '', text: 'b' }], 'strict')[0] as { text: string }).text, '');
   assert.equal((anthropicBlocks([{ type: 'thinking', thinking: '', text: 'b' }], 'lenient')[0] as { text: string }).text, 'b');
   // redacted thinking: the key order each adapter has always stored (the content hash sees it)
-  assert.equal(JSON.stringify(anthropicBlocks([{ type: 'redacted_thinking', data: 'x' }], 'strict')), '[{"type":"thinking","text":"","redacted":true,"signature":"x"}]');
-  assert.equal(JSON.stringify(anthropicBlocks([{ type: 'redacted_thinking', data: 'x' }], 'lenient')), '[{"type":"thinking","text":"","signature":"x","redacted":true}]');
+  assert.equal(
+    JSON.stringify(anthropicBlocks([{ type: 'redacted_thinking', data: 'x' }], 'strict')),
+    '[{"type":"thinking","text":"","redacted":true,"signature":"x"}]',
+  );
+  assert.equal(
+    JSON.stringify(anthropicBlocks([{ type: 'redacted_thinking', data: 'x' }], 'lenient')),
+    '[{"type":"thinking","text":"","signature":"x","redacted":true}]',
+  );
 });

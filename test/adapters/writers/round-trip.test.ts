@@ -16,7 +16,13 @@ function shape(messages: Message[], errorFlag = true): unknown[] {
     role: m.role,
     content: m.content.map((b) => {
       const x = b as Record<string, unknown>;
-      if (b.type === 'tool_result') return { type: b.type, id: x.tool_use_id, content: typeof x.content === 'string' ? x.content : JSON.stringify(x.content), is_error: errorFlag && x.is_error === true };
+      if (b.type === 'tool_result')
+        return {
+          type: b.type,
+          id: x.tool_use_id,
+          content: typeof x.content === 'string' ? x.content : JSON.stringify(x.content),
+          is_error: errorFlag && x.is_error === true,
+        };
       if (b.type === 'tool_use') return { type: b.type, id: x.tool_use_id, name: x.name, input: x.input };
       if (b.type === 'thinking') return { type: b.type, text: x.text, signature: x.signature ?? null };
       return b;
@@ -35,7 +41,11 @@ for (const tool of RESUME_TARGETS) {
         const src = asSource(tool, s);
         const before = prepareForTarget(src, tool);
         if (!before.messages.some((m) => m.role === 'assistant')) continue; // nothing to resume
-        const written = await WRITERS[tool].write(before, { cwd: '/home/dev/projects/demo-app', model: null, title: src.title, now: new Date('2026-11-24T10:00:00Z') }, env);
+        const written = await WRITERS[tool].write(
+          before,
+          { cwd: '/home/dev/projects/demo-app', model: null, title: src.title, now: new Date('2026-11-24T10:00:00Z') },
+          env,
+        );
         const again = await captureFile(tool, written.path, env);
         const name = `${path.relative(fixtures, file)} (${s.nativeId})`;
         assert.equal(again.length, 1, `${name}: one session read back`);

@@ -21,7 +21,7 @@ function writable(dir: string): void {
  * XDG_CONFIG_HOME set, and ignores an mcp-config.json under $XDG_CONFIG_HOME/.copilot).
  * Capture and `sfs mcp install` must name the same directory.
  */
-describe('Copilot CLI\'s directory with XDG_CONFIG_HOME set', () => {
+describe("Copilot CLI's directory with XDG_CONFIG_HOME set", () => {
   let sfs: Sfs;
   let env: Record<string, string>;
   before(() => {
@@ -41,7 +41,7 @@ describe('Copilot CLI\'s directory with XDG_CONFIG_HOME set', () => {
     assert.deepEqual(watch.tools.find((t: { tool: string }) => t.tool === 'copilot').store_dirs, [path.join(env.HOME!, '.copilot')]);
   });
 
-  test('mcp install writes ~/.copilot/mcp-config.json, the file capture\'s directory holds', async () => {
+  test("mcp install writes ~/.copilot/mcp-config.json, the file capture's directory holds", async () => {
     const r = await sfs.ok(['mcp', 'install', '--for', 'copilot'], { env });
     const files = r.results.map((x: { file: string }) => x.file);
     assert.ok(files.includes(path.join(env.HOME!, '.copilot', 'mcp-config.json')), files.join(', '));

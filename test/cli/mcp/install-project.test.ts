@@ -12,7 +12,6 @@ import { json, put, read, SPEC } from './config-files.js';
 
 const STDIO = { command: SPEC.command, args: SPEC.args, env: SPEC.env };
 
-
 /** A repository with the project-level config files of every tool that has one, shaped as the tools write them. */
 function repoWithEveryTool(t: Parameters<typeof tempDir>[0]) {
   const base = tempDir(t, 'sfs-install-project-');
@@ -21,14 +20,29 @@ function repoWithEveryTool(t: Parameters<typeof tempDir>[0]) {
   mkdirSync(home);
   const env: AdapterEnv = { home, platform: 'linux', env: {} };
   const files = {
-    mcpJson: put(path.join(root, '.mcp.json'), JSON.stringify({ mcpServers: { github: { type: 'http', url: 'https://api.githubcopilot.com/mcp/' } } }, null, 2) + '\n'),
-    codex: put(path.join(root, '.codex', 'config.toml'), '# project Codex settings\nmodel = "gpt-5.5"\n\n[mcp_servers.docs]\ncommand = "docs-mcp"  # keep me\nargs = ["--port", "0"]\n'),
-    gemini: put(path.join(root, '.gemini', 'settings.json'), '{\n  // project settings\n  "contextFileName": "GEMINI.md",\n  "mcpServers": { "fs": { "command": "fs-mcp", "trust": true } }\n}\n'),
+    mcpJson: put(
+      path.join(root, '.mcp.json'),
+      JSON.stringify({ mcpServers: { github: { type: 'http', url: 'https://api.githubcopilot.com/mcp/' } } }, null, 2) + '\n',
+    ),
+    codex: put(
+      path.join(root, '.codex', 'config.toml'),
+      '# project Codex settings\nmodel = "gpt-5.5"\n\n[mcp_servers.docs]\ncommand = "docs-mcp"  # keep me\nargs = ["--port", "0"]\n',
+    ),
+    gemini: put(
+      path.join(root, '.gemini', 'settings.json'),
+      '{\n  // project settings\n  "contextFileName": "GEMINI.md",\n  "mcpServers": { "fs": { "command": "fs-mcp", "trust": true } }\n}\n',
+    ),
     cursor: put(path.join(root, '.cursor', 'mcp.json'), '{\n\t"mcpServers": {\n\t\t"linear": { "url": "https://mcp.linear.app/sse" }\n\t}\n}\n'),
     amp: put(path.join(root, '.amp', 'settings.json'), '{\n  "amp.dangerouslyAllowAll": false,\n  "amp.mcpServers": {}\n}\n'),
     // a stale registration from another install of sfs, with the user's own approvals on it
-    roo: put(path.join(root, '.roo', 'mcp.json'), '{\n  "mcpServers": {\n    "sessionfs": { "command": "/old/node", "args": ["/old/main.js", "mcp", "serve"], "disabled": false, "alwaysAllow": ["search_sessions"] }\n  }\n}\n'),
-    kilo: put(path.join(root, 'kilo.jsonc'), '{\n  // kilo project config\n  "mcp": { "other": { "type": "local", "command": ["other-mcp"], "enabled": true } },\n}\n'),
+    roo: put(
+      path.join(root, '.roo', 'mcp.json'),
+      '{\n  "mcpServers": {\n    "sessionfs": { "command": "/old/node", "args": ["/old/main.js", "mcp", "serve"], "disabled": false, "alwaysAllow": ["search_sessions"] }\n  }\n}\n',
+    ),
+    kilo: put(
+      path.join(root, 'kilo.jsonc'),
+      '{\n  // kilo project config\n  "mcp": { "other": { "type": "local", "command": ["other-mcp"], "enabled": true } },\n}\n',
+    ),
     kiloLegacy: put(path.join(root, '.kilocode', 'mcp.json'), '{"mcpServers":{}}\n'),
   };
   return { root, home, env, files };
@@ -38,7 +52,10 @@ test('--scope project --all writes every project file the repository has, keeps 
   const { root, home, env, files } = repoWithEveryTool(t);
   const before = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, read(f)]));
   const results = runInstall({ all: true, spec: SPEC, env, scope: 'project', projectRoot: root });
-  assert.deepEqual(results.filter((r) => r.action === 'failed'), []);
+  assert.deepEqual(
+    results.filter((r) => r.action === 'failed'),
+    [],
+  );
   const written = new Map(results.filter((r) => r.action === 'installed' || r.action === 'updated').map((r) => [r.file, r]));
   for (const [k, f] of Object.entries(files)) {
     const r = written.get(f);
@@ -47,8 +64,17 @@ test('--scope project --all writes every project file the repository has, keeps 
     assert.equal(read(r.backup!), before[k], `${k}: backup holds the previous file`);
   }
   // Claude Code and Copilot share .mcp.json with one entry shape: the second is already right.
-  assert.deepEqual(results.filter((r) => r.file === files.mcpJson).map((r) => [r.tool, r.action]), [['claude-code', 'installed'], ['copilot', 'unchanged']]);
-  assert.deepEqual(results.find((r) => r.tool === 'cline'), { tool: 'cline', file: '', action: 'skipped', message: 'Cline reads MCP servers only from its global settings (no project file); use --scope user' });
+  assert.deepEqual(
+    results.filter((r) => r.file === files.mcpJson).map((r) => [r.tool, r.action]),
+    [
+      ['claude-code', 'installed'],
+      ['copilot', 'unchanged'],
+    ],
+  );
+  assert.deepEqual(
+    results.find((r) => r.tool === 'cline'),
+    { tool: 'cline', file: '', action: 'skipped', message: 'Cline reads MCP servers only from its global settings (no project file); use --scope user' },
+  );
   assert.match(results.find((r) => r.tool === 'codex')!.note!, /trusted project/);
 
   const mcp = json(files.mcpJson);
@@ -82,7 +108,13 @@ test('--scope project --all writes every project file the repository has, keeps 
   for (const [k, f] of Object.entries(files)) assert.equal(read(f), after[k], `${k}: second install changed nothing`);
 
   const removed = runInstall({ all: true, spec: null, env, scope: 'project', projectRoot: root });
-  assert.deepEqual(removed.filter((r) => r.action === 'removed').map((r) => r.file).sort(), Object.values(files).sort());
+  assert.deepEqual(
+    removed
+      .filter((r) => r.action === 'removed')
+      .map((r) => r.file)
+      .sort(),
+    Object.values(files).sort(),
+  );
   for (const [k, f] of Object.entries(files)) assert.doesNotMatch(read(f), /sessionfs/, `${k}: our entry is gone`);
   assert.ok(json(files.mcpJson).mcpServers.github);
   assert.ok(json(files.gemini).mcpServers.fs);
@@ -107,13 +139,20 @@ test('--for TOOL --scope project creates the file the tool reads, readable by th
   };
   for (const [tool, rel] of Object.entries(expect)) {
     const r = runInstall({ tool, spec: SPEC, env, scope: 'project', projectRoot: root });
-    assert.deepEqual(r.map((x) => [x.action, x.file]), [['installed', path.join(root, rel)]], tool);
+    assert.deepEqual(
+      r.map((x) => [x.action, x.file]),
+      [['installed', path.join(root, rel)]],
+      tool,
+    );
     assert.equal(statSync(path.join(root, rel)).mode & 0o777, 0o644 & ~process.umask(), `${tool}: a project file is not private`);
   }
   assert.deepEqual(json(path.join(root, '.amp', 'settings.json')), { 'amp.mcpServers': { sessionfs: STDIO } });
   assert.deepEqual((parseToml(read(path.join(root, '.codex', 'config.toml'))) as any).mcp_servers.sessionfs.command, SPEC.command);
   assert.equal(statSync(path.join(root, '.gemini')).mode & 0o777, 0o755 & ~process.umask());
-  assert.throws(() => runInstall({ tool: 'cline', spec: SPEC, env, scope: 'project', projectRoot: root }), (e: any) => e.code === 'USAGE' && /Cline reads MCP servers only from its global settings/.test(e.message));
+  assert.throws(
+    () => runInstall({ tool: 'cline', spec: SPEC, env, scope: 'project', projectRoot: root }),
+    (e: any) => e.code === 'USAGE' && /Cline reads MCP servers only from its global settings/.test(e.message),
+  );
   assert.ok(!existsSync(env.home));
 });
 
@@ -123,7 +162,10 @@ test('Copilot at project scope writes .github/mcp.json when that is the file it 
   const root = path.join(base, 'repo');
   const gh = put(path.join(root, '.github', 'mcp.json'), '{ "mcpServers": { "gh": { "type": "local", "command": "gh-mcp", "tools": ["*"] } } }\n');
   const only = runInstall({ tool: 'copilot', spec: SPEC, env, scope: 'project', projectRoot: root });
-  assert.deepEqual(only.map((r) => [r.action, r.file]), [['installed', gh]]);
+  assert.deepEqual(
+    only.map((r) => [r.action, r.file]),
+    [['installed', gh]],
+  );
   assert.ok(!existsSync(path.join(root, '.mcp.json')), 'a new .mcp.json would hide .github/mcp.json from Copilot');
   assert.deepEqual(json(gh).mcpServers.sessionfs, { type: 'stdio', ...STDIO });
   assert.ok(json(gh).mcpServers.gh);
@@ -131,9 +173,21 @@ test('Copilot at project scope writes .github/mcp.json when that is the file it 
   // Both exist: .mcp.json is the one Copilot reads; the other keeps ours in step.
   const mcp = put(path.join(root, '.mcp.json'), '{ "mcpServers": {} }\n');
   const both = runInstall({ tool: 'copilot', spec: { ...SPEC, env: {} }, env, scope: 'project', projectRoot: root });
-  assert.deepEqual(both.map((r) => [r.action, r.file]), [['installed', mcp], ['updated', gh]]);
+  assert.deepEqual(
+    both.map((r) => [r.action, r.file]),
+    [
+      ['installed', mcp],
+      ['updated', gh],
+    ],
+  );
   const gone = runInstall({ tool: 'copilot', spec: null, env, scope: 'project', projectRoot: root });
-  assert.deepEqual(gone.map((r) => [r.action, r.file]), [['removed', mcp], ['removed', gh]]);
+  assert.deepEqual(
+    gone.map((r) => [r.action, r.file]),
+    [
+      ['removed', mcp],
+      ['removed', gh],
+    ],
+  );
 });
 
 test('a malformed project file is refused with the file, line and column, and left as it was', (t) => {
@@ -142,7 +196,12 @@ test('a malformed project file is refused with the file, line and column, and le
   writeFileSync(files.mcpJson, bad);
   const [r] = runInstall({ tool: 'claude-code', spec: SPEC, env, scope: 'project', projectRoot: root });
   assert.equal(r!.action, 'failed');
-  assert.match(r!.message!, new RegExp(`${files.mcpJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(\\w+ at line \\d+, column \\d+\\); fix it first — nothing was changed`));
+  assert.match(
+    r!.message!,
+    new RegExp(
+      `${files.mcpJson.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(\\w+ at line \\d+, column \\d+\\); fix it first — nothing was changed`,
+    ),
+  );
   assert.equal(read(files.mcpJson), bad);
   assert.ok(!existsSync(files.mcpJson + '.sfs-backup'));
 });
@@ -157,7 +216,10 @@ test('sfs mcp install --scope project: the repository root of the current direct
   execFileSync('git', ['init', '-q', repo]);
   const env = { HOME: home };
   const fromSub = await sfs.json(['mcp', 'install', '--for', 'gemini', '--scope', 'project'], { env, cwd: path.join(repo, 'src', 'deep') });
-  assert.deepEqual(fromSub.data.results.map((r: any) => [r.action, r.file]), [['installed', path.join(repo, '.gemini', 'settings.json')]]);
+  assert.deepEqual(
+    fromSub.data.results.map((r: any) => [r.action, r.file]),
+    [['installed', path.join(repo, '.gemini', 'settings.json')]],
+  );
   const entry = json(path.join(repo, '.gemini', 'settings.json')).mcpServers.sessionfs;
   assert.deepEqual(entry.args.slice(1), ['mcp', 'serve']);
   assert.equal(entry.env.SFS_HOME, sfs.home);
@@ -178,5 +240,11 @@ test('sfs mcp install --scope project: the repository root of the current direct
   assert.ok(!existsSync(path.join(repo, '.cursor')));
 
   const un = await sfs.json(['mcp', 'uninstall', '--all', '--scope', 'project'], { env, cwd: repo });
-  assert.deepEqual(un.data.results.filter((r: any) => r.action === 'removed').map((r: any) => r.tool).sort(), ['claude-code', 'gemini']);
+  assert.deepEqual(
+    un.data.results
+      .filter((r: any) => r.action === 'removed')
+      .map((r: any) => r.tool)
+      .sort(),
+    ['claude-code', 'gemini'],
+  );
 });

@@ -11,7 +11,6 @@ import { json, put, read, SPEC } from './config-files.js';
 
 const STALE: ServerSpec = { command: '/old/node', args: ['/old/sfs/main.js', 'mcp', 'serve'], env: {} };
 
-
 /** A home with real-shaped config files of every tool. */
 function homeWithEveryTool(t: Parameters<typeof tempDir>[0]) {
   const home = tempDir(t, 'sfs-install-');
@@ -20,27 +19,60 @@ function homeWithEveryTool(t: Parameters<typeof tempDir>[0]) {
   const files = {
     claude: put(
       path.join(home, '.claude.json'),
-      JSON.stringify({ numStartups: 42, theme: 'dark', projects: { '/home/dev/app': { allowedTools: [], mcpServers: { local: { command: 'x' } } } }, mcpServers: { github: { type: 'stdio', command: 'gh-mcp', args: [] } } }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          numStartups: 42,
+          theme: 'dark',
+          projects: { '/home/dev/app': { allowedTools: [], mcpServers: { local: { command: 'x' } } } },
+          mcpServers: { github: { type: 'stdio', command: 'gh-mcp', args: [] } },
+        },
+        null,
+        2,
+      ) + '\n',
     ),
-    codex: put(path.join(home, '.codex', 'config.toml'), '# Codex settings\nmodel = "gpt-5.1-codex"\napproval_policy = "on-request"\n\n[mcp_servers.docs]\ncommand = "docs-mcp"  # keep me\nargs = ["--port", "0"]\n\n[profiles.fast]\nmodel = "o4-mini"\n'),
-    gemini: put(path.join(home, '.gemini', 'settings.json'), '{\n  // UI\n  "theme": "GitHub",\n  "mcpServers": {\n    "fs": { "command": "fs-mcp" }\n  }\n}\n'),
-    copilot: put(path.join(home, '.copilot', 'mcp-config.json'), '{\n  "mcpServers": {\n    "playwright": { "type": "local", "command": "npx", "args": ["@playwright/mcp"], "tools": ["*"] }\n  }\n}\n'),
+    codex: put(
+      path.join(home, '.codex', 'config.toml'),
+      '# Codex settings\nmodel = "gpt-5.1-codex"\napproval_policy = "on-request"\n\n[mcp_servers.docs]\ncommand = "docs-mcp"  # keep me\nargs = ["--port", "0"]\n\n[profiles.fast]\nmodel = "o4-mini"\n',
+    ),
+    gemini: put(
+      path.join(home, '.gemini', 'settings.json'),
+      '{\n  // UI\n  "theme": "GitHub",\n  "mcpServers": {\n    "fs": { "command": "fs-mcp" }\n  }\n}\n',
+    ),
+    copilot: put(
+      path.join(home, '.copilot', 'mcp-config.json'),
+      '{\n  "mcpServers": {\n    "playwright": { "type": "local", "command": "npx", "args": ["@playwright/mcp"], "tools": ["*"] }\n  }\n}\n',
+    ),
     cursor: put(path.join(home, '.cursor', 'mcp.json'), '{\n\t"mcpServers": {}\n}\n'),
-    amp: put(path.join(home, '.config', 'amp', 'settings.json'), '{\n  "amp.notifications.enabled": false,\n  "amp.mcpServers": { "linear": { "url": "https://mcp.linear.app/sse" } }\n}\n'),
+    amp: put(
+      path.join(home, '.config', 'amp', 'settings.json'),
+      '{\n  "amp.notifications.enabled": false,\n  "amp.mcpServers": { "linear": { "url": "https://mcp.linear.app/sse" } }\n}\n',
+    ),
     clineCli: put(path.join(home, '.cline', 'data', 'settings', 'cline_mcp_settings.json'), '{"mcpServers":{}}'),
-    clineVs: put(path.join(vs, 'saoudrizwan.claude-dev', 'settings', 'cline_mcp_settings.json'), '{\n  "mcpServers": {\n    "sessionfs": { "command": "/old/node", "args": ["/old/sfs/main.js", "mcp", "serve"], "disabled": false, "autoApprove": ["search_sessions"] }\n  }\n}\n'),
-    roo: put(path.join(vs, 'rooveterinaryinc.roo-cline', 'settings', 'mcp_settings.json'), '{ "mcpServers": { "x": { "command": "x", "alwaysAllow": [] } } }\n'),
-    kilo: put(path.join(home, '.config', 'kilo', 'kilo.jsonc'), '{\n  // my kilo config\n  "model": "anthropic/claude-sonnet-4-5",\n  "mcp": {\n    "other": { "type": "local", "command": ["other-mcp"], "enabled": true },\n  },\n}\n'),
+    clineVs: put(
+      path.join(vs, 'saoudrizwan.claude-dev', 'settings', 'cline_mcp_settings.json'),
+      '{\n  "mcpServers": {\n    "sessionfs": { "command": "/old/node", "args": ["/old/sfs/main.js", "mcp", "serve"], "disabled": false, "autoApprove": ["search_sessions"] }\n  }\n}\n',
+    ),
+    roo: put(
+      path.join(vs, 'rooveterinaryinc.roo-cline', 'settings', 'mcp_settings.json'),
+      '{ "mcpServers": { "x": { "command": "x", "alwaysAllow": [] } } }\n',
+    ),
+    kilo: put(
+      path.join(home, '.config', 'kilo', 'kilo.jsonc'),
+      '{\n  // my kilo config\n  "model": "anthropic/claude-sonnet-4-5",\n  "mcp": {\n    "other": { "type": "local", "command": ["other-mcp"], "enabled": true },\n  },\n}\n',
+    ),
     kiloLegacy: put(path.join(vs, 'kilocode.kilo-code', 'settings', 'mcp_settings.json'), '{"mcpServers":{}}\n'),
   };
   return { home, env, files };
 }
 
-test('install --all writes every present tool\'s file, keeps every other key and comment, backs up, and is idempotent', (t) => {
+test("install --all writes every present tool's file, keeps every other key and comment, backs up, and is idempotent", (t) => {
   const { env, files } = homeWithEveryTool(t);
   const before = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, read(f)]));
   const results = runInstall({ all: true, spec: SPEC, env });
-  assert.deepEqual(results.filter((r) => r.action === 'failed'), []);
+  assert.deepEqual(
+    results.filter((r) => r.action === 'failed'),
+    [],
+  );
   const byFile = new Map(results.map((r) => [r.file, r]));
   for (const [k, f] of Object.entries(files)) {
     const r = byFile.get(f);
@@ -72,7 +104,13 @@ test('install --all writes every present tool\'s file, keeps every other key and
   assert.deepEqual(Object.keys(amp['amp.mcpServers']).sort(), ['linear', 'sessionfs']);
   assert.deepEqual(json(files.clineCli).mcpServers.sessionfs, { command: SPEC.command, args: SPEC.args, env: SPEC.env, disabled: false, autoApprove: [] });
   // a stale registration is repaired; the user's own settings on it stay
-  assert.deepEqual(json(files.clineVs).mcpServers.sessionfs, { command: SPEC.command, args: SPEC.args, env: SPEC.env, disabled: false, autoApprove: ['search_sessions'] });
+  assert.deepEqual(json(files.clineVs).mcpServers.sessionfs, {
+    command: SPEC.command,
+    args: SPEC.args,
+    env: SPEC.env,
+    disabled: false,
+    autoApprove: ['search_sessions'],
+  });
   assert.deepEqual(json(files.roo).mcpServers.sessionfs, { command: SPEC.command, args: SPEC.args, env: SPEC.env, disabled: false, alwaysAllow: [] });
   const kiloText = read(files.kilo);
   assert.match(kiloText, /\/\/ my kilo config/);
@@ -111,7 +149,10 @@ test('--for TOOL creates the main file when missing; --all skips tools that are 
   assert.equal(r!.backup, null);
   assert.deepEqual(Object.keys(parseToml(read(r!.file)) as object), ['mcp_servers']);
   const all = runInstall({ all: true, spec: SPEC, env });
-  assert.deepEqual(all.filter((x) => x.action !== 'skipped').map((x) => [x.tool, x.action]), [['codex', 'unchanged']]);
+  assert.deepEqual(
+    all.filter((x) => x.action !== 'skipped').map((x) => [x.tool, x.action]),
+    [['codex', 'unchanged']],
+  );
   assert.equal(all.filter((x) => x.action === 'skipped').length, 8);
   assert.ok(!existsSync(path.join(home, '.claude.json')));
   const claude = runInstall({ tool: 'claude-code', spec: STALE, env: { ...env, env: { CLAUDE_CONFIG_DIR: path.join(home, 'cc') } } });

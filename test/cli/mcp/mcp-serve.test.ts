@@ -21,8 +21,18 @@ const CODEX_ROLLOUT = path.resolve(
 const CODEX_ID = capturedSessionId('codex', '01a20bb6-a20e-7161-b797-48b808b8cbd7');
 
 const TOOLS = [
-  'search_sessions', 'list_recent_sessions', 'get_session_context', 'get_session_summary', 'find_related_sessions', 'list_checkpoints',
-  'checkpoint_session', 'fork_session', 'get_project_context', 'get_rules', 'add_knowledge', 'remove_knowledge',
+  'search_sessions',
+  'list_recent_sessions',
+  'get_session_context',
+  'get_session_summary',
+  'find_related_sessions',
+  'list_checkpoints',
+  'checkpoint_session',
+  'fork_session',
+  'get_project_context',
+  'get_rules',
+  'add_knowledge',
+  'remove_knowledge',
   'search_project_knowledge',
 ];
 
@@ -39,7 +49,8 @@ async function connect(sfs: Sfs, cwd: string, roots?: string[]): Promise<Client>
   env.SFS_HOME = sfs.home;
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', 'serve'], env, cwd, stderr: 'pipe' });
   const client = new Client({ name: 'sfs-test-client', version: '1.0.0' }, roots ? { capabilities: { roots: { listChanged: true } } } : {});
-  if (roots) client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })) }));
+  if (roots)
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((r) => ({ uri: pathToFileURL(r).href, name: path.basename(r) })) }));
   await client.connect(transport);
   return client;
 }
@@ -73,7 +84,10 @@ describe('sfs mcp serve with a real MCP client', () => {
   before(async () => {
     sfs = newSfs();
     await sfs.ok(['import', example('minimal'), example('complete'), example('subagent')]);
-    await withStore((store) => captureSource(store, codex, { path: CODEX_ROLLOUT, style: 'append' }, { home: '/nonexistent', platform: 'linux', env: {} }), resolvePaths({ SFS_HOME: sfs.home }));
+    await withStore(
+      (store) => captureSource(store, codex, { path: CODEX_ROLLOUT, style: 'append' }, { home: '/nonexistent', platform: 'linux', env: {} }),
+      resolvePaths({ SFS_HOME: sfs.home }),
+    );
     repo = gitRepo(sfs.path('acme-app'), 'git@github.com:acme/app.git');
     client = await connect(sfs, repo);
   });
@@ -95,10 +109,27 @@ describe('sfs mcp serve with a real MCP client', () => {
     const { tools } = await client.listTools();
     for (const t of tools) {
       assert.equal(t.outputSchema?.type, 'object', `${t.name} has an output schema`);
-      assert.equal(typeof t.annotations?.readOnlyHint === 'boolean' || typeof t.annotations?.destructiveHint === 'boolean', true, `${t.name} says whether it reads or writes`);
+      assert.equal(
+        typeof t.annotations?.readOnlyHint === 'boolean' || typeof t.annotations?.destructiveHint === 'boolean',
+        true,
+        `${t.name} says whether it reads or writes`,
+      );
     }
-    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name).sort();
-    assert.deepEqual(readOnly, ['find_related_sessions', 'get_project_context', 'get_rules', 'get_session_context', 'get_session_summary', 'list_checkpoints', 'list_recent_sessions', 'search_project_knowledge', 'search_sessions']);
+    const readOnly = tools
+      .filter((t) => t.annotations?.readOnlyHint)
+      .map((t) => t.name)
+      .sort();
+    assert.deepEqual(readOnly, [
+      'find_related_sessions',
+      'get_project_context',
+      'get_rules',
+      'get_session_context',
+      'get_session_summary',
+      'list_checkpoints',
+      'list_recent_sessions',
+      'search_project_knowledge',
+      'search_sessions',
+    ]);
     assert.equal(tools.find((t) => t.name === 'remove_knowledge')?.annotations?.destructiveHint, true);
     // The SDK client checks structuredContent against the declared schema; the text says the same.
     const listed = await call(client, 'list_recent_sessions', { limit: 2 });
@@ -134,7 +165,10 @@ describe('sfs mcp serve with a real MCP client', () => {
     assert.equal(r.total, 4);
     assert.equal(r.sessions[0].id, CODEX_ID);
     const since = await ok(client, 'list_recent_sessions', { since: '2026-11-01' });
-    assert.deepEqual(since.sessions.map((s: { id: string }) => s.id), [CODEX_ID]);
+    assert.deepEqual(
+      since.sessions.map((s: { id: string }) => s.id),
+      [CODEX_ID],
+    );
   });
 
   test('get_session_context: recent messages first, fitted to the budget', async () => {
@@ -151,8 +185,14 @@ describe('sfs mcp serve with a real MCP client', () => {
 
   test('get_session_summary of a captured Codex session lists its commands, files and errors', async () => {
     const s = await ok(client, 'get_session_summary', { session_id: CODEX_ID });
-    assert.deepEqual(s.commands.map((c: { command: string }) => c.command), ['ls -la', 'cat README.md', "printf 'Project notes\\n' > notes.txt", 'cat does-not-exist.txt']);
-    assert.deepEqual(s.commands.map((c: { failed: boolean }) => c.failed), [false, false, false, true]);
+    assert.deepEqual(
+      s.commands.map((c: { command: string }) => c.command),
+      ['ls -la', 'cat README.md', "printf 'Project notes\\n' > notes.txt", 'cat does-not-exist.txt'],
+    );
+    assert.deepEqual(
+      s.commands.map((c: { failed: boolean }) => c.failed),
+      [false, false, false, true],
+    );
     assert.deepEqual(s.files_read, ['README.md']);
     assert.deepEqual(s.files_written, ['notes.txt']);
     assert.ok(s.errors.some((e: { message: string }) => /No such file or directory/.test(e.message)));
@@ -164,7 +204,10 @@ describe('sfs mcp serve with a real MCP client', () => {
     const byPath = await ok(client, 'find_related_sessions', { file_path: '/home/dev/projects/myapp/src/api/auth.py' });
     assert.equal(byPath.sessions[0].session_id, IDS.complete);
     const byError = await ok(client, 'find_related_sessions', { error_text: 'cat: does-not-exist.txt: No such file or directory\nmore' });
-    assert.deepEqual(byError.sessions.map((s: { session_id: string }) => s.session_id), [CODEX_ID]);
+    assert.deepEqual(
+      byError.sessions.map((s: { session_id: string }) => s.session_id),
+      [CODEX_ID],
+    );
     const excluded = await ok(client, 'find_related_sessions', { error_text: 'does-not-exist.txt', exclude_session_id: CODEX_ID });
     assert.deepEqual(excluded.sessions, []);
     const both = await call(client, 'find_related_sessions', {});
@@ -179,7 +222,10 @@ describe('sfs mcp serve with a real MCP client', () => {
     assert.equal(again.isError, true);
     assert.match(textOf(again), /already has a checkpoint "before-refactor" \[CONFLICT\]/);
     const list = await ok(client, 'list_checkpoints', { session_id: IDS.minimal });
-    assert.deepEqual(list.checkpoints.map((c: { name: string }) => c.name), ['before-refactor']);
+    assert.deepEqual(
+      list.checkpoints.map((c: { name: string }) => c.name),
+      ['before-refactor'],
+    );
     const fork = await ok(client, 'fork_session', { session_id: IDS.minimal, checkpoint: 'before-refactor', name: 'try again' });
     assert.match(fork.id, /^ses_[a-z0-9]+$/);
     assert.equal(fork.at_msg, cp.at_msg);
@@ -188,12 +234,20 @@ describe('sfs mcp serve with a real MCP client', () => {
   });
 
   test('knowledge: add_knowledge, search_project_knowledge, get_project_context (project from the server cwd)', async () => {
-    const added = await ok(client, 'add_knowledge', { kind: 'decision', title: 'Session store', content: 'Sessions live in Redis, not Postgres.', tags: ['infra'] });
+    const added = await ok(client, 'add_knowledge', {
+      kind: 'decision',
+      title: 'Session store',
+      content: 'Sessions live in Redis, not Postgres.',
+      tags: ['infra'],
+    });
     assert.equal(added.project, 'github.com/acme/app');
     assert.match(added.entry_id, /^kn_[a-z0-9]+$/);
     await ok(client, 'add_knowledge', { kind: 'bug', content: 'The login form double-submits on slow networks.' });
     const found = await ok(client, 'search_project_knowledge', { query: 'redis' });
-    assert.deepEqual(found.entries.map((e: { entry_id: string }) => e.entry_id), [added.entry_id]);
+    assert.deepEqual(
+      found.entries.map((e: { entry_id: string }) => e.entry_id),
+      [added.entry_id],
+    );
     assert.deepEqual(found.entries[0].author, { kind: 'agent', name: 'sfs-test-client' });
     const bugs = await ok(client, 'search_project_knowledge', { kind: 'bug' });
     assert.equal(bugs.entries.length, 1);
@@ -220,7 +274,11 @@ describe('sfs mcp serve with a real MCP client', () => {
     assert.ok(!ctx.recent_knowledge.some((e: { entry_id: string }) => e.entry_id === added.entry_id));
     assert.equal(ctx.knowledge_counts.dependency, undefined);
     assert.deepEqual((await sfs.ok(['project', 'knowledge', 'left-pad'], { cwd: repo })).entries, []);
-    assert.deepEqual(await ok(client, 'remove_knowledge', { entry_id: added.entry_id }), { project: 'github.com/acme/app', entry_id: added.entry_id, removed: false });
+    assert.deepEqual(await ok(client, 'remove_knowledge', { entry_id: added.entry_id }), {
+      project: 'github.com/acme/app',
+      entry_id: added.entry_id,
+      removed: false,
+    });
     const missing = await call(client, 'remove_knowledge', { entry_id: 'kn_0000000000' });
     assert.equal(missing.isError, true);
     assert.equal(textOf(missing), 'no knowledge entry kn_0000000000 in github.com/acme/app [NOT_FOUND]');
@@ -258,7 +316,7 @@ describe('sfs mcp serve with a real MCP client', () => {
     }
   });
 
-  test('the project comes from the client\'s workspace roots first; two servers run at once', async () => {
+  test("the project comes from the client's workspace roots first; two servers run at once", async () => {
     const other = gitRepo(sfs.path('fork-elsewhere'), 'https://gitlab.com/acme/app.git');
     const second = await connect(sfs, repo, [other]);
     try {

@@ -56,8 +56,18 @@ function smallSources(count: number, bad: number): ToolAdapter {
     read: async (source, cursor) => {
       const i = Number(source.path.split('/').pop());
       if (cursor === 'done') return { sessions: [], cursor, problems: [] };
-      const header = { native_id: `s${i}`, native_path: source.path, cwd: null, model: null, tool_version: null, title: null, created_at: i === bad ? 'never' : new Date(0).toISOString() };
-      const messages = [{ msg_id: `m${i}`, parent_msg_id: null, role: 'user' as const, content: [{ type: 'text' as const, text: `hi ${i}` }], timestamp: null }];
+      const header = {
+        native_id: `s${i}`,
+        native_path: source.path,
+        cwd: null,
+        model: null,
+        tool_version: null,
+        title: null,
+        created_at: i === bad ? 'never' : new Date(0).toISOString(),
+      };
+      const messages = [
+        { msg_id: `m${i}`, parent_msg_id: null, role: 'user' as const, content: [{ type: 'text' as const, text: `hi ${i}` }], timestamp: null },
+      ];
       return { sessions: [{ nativeId: `s${i}`, header, messages }], cursor: 'done', problems: [] };
     },
   };
@@ -81,7 +91,13 @@ test('captureAll: small sources stored together keep exact totals; a refused one
 test('captureSource: a message the schema refuses is skipped and reported with its id; the rest of the source is stored', async (t) => {
   const store = await Store.open(pathsIn(tempDir(t)));
   t.after(() => store.close());
-  const msg = (i: number) => ({ msg_id: `m${i}`, parent_msg_id: i ? `m${i - 1}` : null, role: 'user' as const, content: [{ type: 'text' as const, text: `hi ${i}` }], timestamp: null });
+  const msg = (i: number) => ({
+    msg_id: `m${i}`,
+    parent_msg_id: i ? `m${i - 1}` : null,
+    role: 'user' as const,
+    content: [{ type: 'text' as const, text: `hi ${i}` }],
+    timestamp: null,
+  });
   const adapter: ToolAdapter = {
     ...smallSources(1, -1),
     read: async () => {
@@ -94,7 +110,10 @@ test('captureSource: a message the schema refuses is skipped and reported with i
   const r = await captureSource(store, adapter, { path: '/big', style: 'rewrite' }, envFor('/nowhere'));
   assert.equal(r.failed, false);
   assert.equal(r.messagesAdded, 2499);
-  assert.deepEqual(r.problems.map((p) => [p.path, p.where]), [['/big', 'message m1700']]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.path, p.where]),
+    [['/big', 'message m1700']],
+  );
   assert.match(r.problems[0]!.message, /^skipped: /);
   assert.equal((await store.log.getCursor<{ adapter: unknown }>(cursorKey('amp', '/big')))?.adapter, 'done');
 });

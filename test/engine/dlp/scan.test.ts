@@ -5,7 +5,12 @@ import { redactValue, scanText } from '../../../engine/dlp/scan.js';
 // Real-shaped, made-up secrets (random characters in each issuer's documented format).
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 const jwt = `${b64('{"alg":"HS256","typ":"JWT"}')}.${b64('{"sub":"1234567890","name":"Jo","iat":1516239022}')}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c`;
-const pem = ['-----BEGIN OPENSSH PRIVATE KEY-----', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDx3y9f0a8cPZ6k2yQm1rQ4n3v6uQ0Zp0e3e8Q6kq2ZtQAAAJgAAAAAAAAAA', '-----END OPENSSH PRIVATE KEY-----'].join('\n');
+const pem = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  'QyNTUxOQAAACDx3y9f0a8cPZ6k2yQm1rQ4n3v6uQ0Zp0e3e8Q6kq2ZtQAAAJgAAAAAAAAAA',
+  '-----END OPENSSH PRIVATE KEY-----',
+].join('\n');
 
 const SECRETS: Array<[string, string]> = [
   ['aws-access-key-id', 'key id AKIAZ7Q3XQ4MTRUV6WLN in the profile'],
@@ -74,23 +79,40 @@ test('near misses are not flagged', () => {
 });
 
 test('redaction replaces only the secret, keeps ids and shape, and leaves the input alone', () => {
-  const body = { messages: [{ msg_id: 'AKIAZ7Q3XQ4MTRUV6WLN', role: 'user', content: [{ type: 'text', text: 'DATABASE_URL=postgres://admin:Hunter2xQ9@db/app and ghp_R4nd0mT0k3nV4lu3F0rT3st1ng0123456789' }] }] };
+  const body = {
+    messages: [
+      {
+        msg_id: 'AKIAZ7Q3XQ4MTRUV6WLN',
+        role: 'user',
+        content: [{ type: 'text', text: 'DATABASE_URL=postgres://admin:Hunter2xQ9@db/app and ghp_R4nd0mT0k3nV4lu3F0rT3st1ng0123456789' }],
+      },
+    ],
+  };
   const copy = structuredClone(body);
   const r = redactValue(body);
   assert.deepEqual(body, copy);
   assert.equal(r.value.messages[0]!.msg_id, 'AKIAZ7Q3XQ4MTRUV6WLN');
-  assert.equal((r.value.messages[0]!.content[0] as { text: string }).text, 'DATABASE_URL=postgres://admin:[REDACTED:url-password]@db/app and [REDACTED:github-token]');
-  assert.deepEqual(r.findings.map((f) => [f.detector, f.path]), [
-    ['url-password', '/messages/0/content/0/text'],
-    ['github-token', '/messages/0/content/0/text'],
-  ]);
+  assert.equal(
+    (r.value.messages[0]!.content[0] as { text: string }).text,
+    'DATABASE_URL=postgres://admin:[REDACTED:url-password]@db/app and [REDACTED:github-token]',
+  );
+  assert.deepEqual(
+    r.findings.map((f) => [f.detector, f.path]),
+    [
+      ['url-password', '/messages/0/content/0/text'],
+      ['github-token', '/messages/0/content/0/text'],
+    ],
+  );
   assert.ok(r.findings.every((f) => !f.preview.includes('Hunter2xQ9')));
 });
 
 test('a connection URL: only the password is redacted, the host stays, and no email is reported', () => {
   const cases: Array<[string, string]> = [
     ['postgres://admin:pw@host/db', 'postgres://admin:[REDACTED:url-password]@host/db'],
-    ['url postgres://admin:s3cretpw@db.prod.io:5432/app and mail bob@acme.com', 'url postgres://admin:[REDACTED:url-password]@db.prod.io:5432/app and mail [REDACTED:email]'],
+    [
+      'url postgres://admin:s3cretpw@db.prod.io:5432/app and mail bob@acme.com',
+      'url postgres://admin:[REDACTED:url-password]@db.prod.io:5432/app and mail [REDACTED:email]',
+    ],
     ['redis://:p4ss@cache.acme.com:6379/0', 'redis://:[REDACTED:url-password]@cache.acme.com:6379/0'],
     ['mysql://admin:admin@db.acme.com/x', 'mysql://admin:[REDACTED:url-password]@db.acme.com/x'], // the user is kept even when it equals the password
     ['amqp://svc:p@ss@mq.acme.io/vhost', 'amqp://svc:[REDACTED:url-password]@mq.acme.io/vhost'], // an unencoded @ in the password
@@ -98,7 +120,10 @@ test('a connection URL: only the password is redacted, the host stays, and no em
   for (const [text, want] of cases) {
     const r = redactValue({ text });
     assert.equal(r.value.text, want);
-    assert.ok(r.findings.some((f) => f.detector === 'url-password'), text);
+    assert.ok(
+      r.findings.some((f) => f.detector === 'url-password'),
+      text,
+    );
     assert.equal(r.findings.filter((f) => f.detector === 'email').length, want.includes('[REDACTED:email]') ? 1 : 0, text);
   }
 });
@@ -112,14 +137,19 @@ test('any scheme://user:password@host: the password is found as url-password and
     user: fc.stringMatching(/^[A-Za-z0-9._-]{0,16}$/),
     // 'p4' first: never a placeholder such as "password" or "xxxx"
     password: fc.stringMatching(/^[A-Za-z0-9!$%^*()_+=~.-]{0,24}$/).map((s) => `p4${s}`),
-    host: fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('com', 'io', 'net', 'de', 'internal')).map(([ls, tld]) => [...ls, tld].join('.')),
+    host: fc
+      .tuple(fc.array(label, { minLength: 1, maxLength: 3 }), fc.constantFrom('com', 'io', 'net', 'de', 'internal'))
+      .map(([ls, tld]) => [...ls, tld].join('.')),
     rest: fc.constantFrom('', '/db', ':5432/app', '/0?ssl=true'),
   });
   fc.assert(
     fc.property(url, (u) => {
       const r = redactText(`${u.scheme}://${u.user}:${u.password}@${u.host}${u.rest}`);
       assert.equal(r.text, `${u.scheme}://${u.user}:[REDACTED:url-password]@${u.host}${u.rest}`);
-      assert.deepEqual(r.findings.map((f) => f.detector), ['url-password']);
+      assert.deepEqual(
+        r.findings.map((f) => f.detector),
+        ['url-password'],
+      );
     }),
     { numRuns: 2000 },
   );
@@ -134,8 +164,61 @@ test('each detector hint is a necessary condition: no text the regex matches is 
   };
   for (const [, text] of SECRETS) check(text);
   for (const text of NEAR_MISSES) check(text);
-  assert.ok(SECRETS.every(([id, text]) => DETECTORS.some((d) => d.id === id && d.hint?.(text) !== false)), 'every sample secret passes its hint');
+  assert.ok(
+    SECRETS.every(([id, text]) => DETECTORS.some((d) => d.id === id && d.hint?.(text) !== false)),
+    'every sample secret passes its hint',
+  );
   // Strings assembled from the detectors' own building blocks (prefixes, separators, alphabets).
-  const pieces = ['AKIA', 'ASIA', 'AIza', 'ghp_', 'github_pat_', 'glpat-', 'xoxb-', 'xapp-1-', 'sk-', 'sk-ant-api03-', 'sk_live_', 'rk_test_', 'eyJ', '.', '://', '@', ':', '=', '-', '_', ' ', '\n', 'export ', 'API_KEY', 'aws_secret_key', 'AWS', 'https://hooks.slack.com/services/T', '/B', '-----BEGIN ', 'PRIVATE KEY', '-----', 'a1B2c3D4e5F6g7H8i9J0', 'ABCDEFGHIJKLMNOP', '0123456789', 'com', 'x', 'DE89', '536-22-8714', 'postgres', 'redis://:', '//', 'admin', 'db.io', '?', '#', '/'];
-  fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => check(parts.join(''))), { numRuns: 3000 });
+  const pieces = [
+    'AKIA',
+    'ASIA',
+    'AIza',
+    'ghp_',
+    'github_pat_',
+    'glpat-',
+    'xoxb-',
+    'xapp-1-',
+    'sk-',
+    'sk-ant-api03-',
+    'sk_live_',
+    'rk_test_',
+    'eyJ',
+    '.',
+    '://',
+    '@',
+    ':',
+    '=',
+    '-',
+    '_',
+    ' ',
+    '\n',
+    'export ',
+    'API_KEY',
+    'aws_secret_key',
+    'AWS',
+    'https://hooks.slack.com/services/T',
+    '/B',
+    '-----BEGIN ',
+    'PRIVATE KEY',
+    '-----',
+    'a1B2c3D4e5F6g7H8i9J0',
+    'ABCDEFGHIJKLMNOP',
+    '0123456789',
+    'com',
+    'x',
+    'DE89',
+    '536-22-8714',
+    'postgres',
+    'redis://:',
+    '//',
+    'admin',
+    'db.io',
+    '?',
+    '#',
+    '/',
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => check(parts.join(''))),
+    { numRuns: 3000 },
+  );
 });

@@ -10,7 +10,16 @@ import { tempDir } from '../../helpers/tmp.js';
 const S = 'ses_aaaaaaaaaaaa';
 const BOB: Attribution = { account: 'acc_bob', username: 'bob', device: 'laptop', space: 'spc_team', space_name: 'team-x', personal: false };
 const msg = (id: string, text: string): Message => ({ msg_id: id, parent_msg_id: null, role: 'user', content: [{ type: 'text', text }] });
-const bobs = (seq: number, type: string, body: unknown, attr: Attribution | undefined = BOB): ForeignEvent => ({ origin: 'org_bob', seq, type, v: 1, ts: seq, session: S, body, ...(attr ? { attr } : {}) });
+const bobs = (seq: number, type: string, body: unknown, attr: Attribution | undefined = BOB): ForeignEvent => ({
+  origin: 'org_bob',
+  seq,
+  type,
+  v: 1,
+  ts: seq,
+  session: S,
+  body,
+  ...(attr ? { attr } : {}),
+});
 
 async function all(log: LocalLog): Promise<AnyStoredEvent[]> {
   return log.read(0, 1000);
@@ -19,13 +28,23 @@ async function all(log: LocalLog): Promise<AnyStoredEvent[]> {
 test("another account's events keep their attribution beside them; it is no part of the event", async (t) => {
   const log = await LocalLog.open(join(tempDir(t), 'log'));
   t.after(() => log.close());
-  await log.ingest([bobs(1, 'session.discovered', { tool: 'codex', created_at: '2026-01-01T00:00:00Z', via: 'capture' }), bobs(2, 'messages.captured', { messages: [msg('m1', 'hi')] })], undefined, { sparse: true });
+  await log.ingest(
+    [
+      bobs(1, 'session.discovered', { tool: 'codex', created_at: '2026-01-01T00:00:00Z', via: 'capture' }),
+      bobs(2, 'messages.captured', { messages: [msg('m1', 'hi')] }),
+    ],
+    undefined,
+    { sparse: true },
+  );
   const [d, m] = await all(log);
   assert.deepEqual(d!.attr, BOB);
   assert.deepEqual(m!.attr, BOB);
   assert.deepEqual(m!.body, { messages: [msg('m1', 'hi')] }, 'the spliced body decodes as before');
   // The same identity arriving again (through another space) is a duplicate: attribution is not identity.
-  assert.deepEqual(await log.ingest([{ ...bobs(2, 'messages.captured', { messages: [msg('m1', 'hi')] }), attr: { ...BOB, space: 'spc_other' } }], undefined, { sparse: true }), { written: 0, duplicates: 1 });
+  assert.deepEqual(
+    await log.ingest([{ ...bobs(2, 'messages.captured', { messages: [msg('m1', 'hi')] }), attr: { ...BOB, space: 'spc_other' } }], undefined, { sparse: true }),
+    { written: 0, duplicates: 1 },
+  );
   // Our own account's events (no attribution) read back without one.
   await log.append({ events: [{ type: 'session.meta', session: S, body: { title: 'mine' } }] });
   assert.equal((await all(log)).at(-1)!.attr, undefined);
@@ -34,7 +53,14 @@ test("another account's events keep their attribution beside them; it is no part
 test("another account's copy of a session never makes our own capture of it look done", async (t) => {
   const log = await LocalLog.open(join(tempDir(t), 'log'));
   t.after(() => log.close());
-  await log.ingest([bobs(1, 'session.discovered', { tool: 'codex', created_at: '2026-01-01T00:00:00Z', via: 'capture', title: 'bob' }), bobs(2, 'messages.captured', { messages: [msg('m1', 'same text')] })], undefined, { sparse: true });
+  await log.ingest(
+    [
+      bobs(1, 'session.discovered', { tool: 'codex', created_at: '2026-01-01T00:00:00Z', via: 'capture', title: 'bob' }),
+      bobs(2, 'messages.captured', { messages: [msg('m1', 'same text')] }),
+    ],
+    undefined,
+    { sparse: true },
+  );
   const r = await log.append({
     dedupe: true,
     events: [
@@ -42,7 +68,10 @@ test("another account's copy of a session never makes our own capture of it look
       { type: 'messages.captured', session: S, body: { messages: [msg('m1', 'same text')] } },
     ],
   });
-  assert.deepEqual(r.written.map((w) => w.type), ['session.discovered', 'messages.captured']);
+  assert.deepEqual(
+    r.written.map((w) => w.type),
+    ['session.discovered', 'messages.captured'],
+  );
   assert.equal(r.skippedMessages, 0);
 });
 
@@ -52,7 +81,22 @@ test("another account's purge erases its own events of the session only, now and
   t.after(() => log.close());
   await log.append({ events: [{ type: 'messages.captured', session: S, body: { messages: [msg('a1', 'mine')] } }] });
   await log.ingest([bobs(1, 'messages.captured', { messages: [msg('b1', 'his')] })], undefined, { sparse: true });
-  await log.ingest([{ origin: 'org_carol', seq: 1, type: 'messages.captured', v: 1, ts: 1, session: S, body: { messages: [msg('c1', 'hers')] }, attr: { ...BOB, account: 'acc_carol', username: 'carol' } }], undefined, { sparse: true });
+  await log.ingest(
+    [
+      {
+        origin: 'org_carol',
+        seq: 1,
+        type: 'messages.captured',
+        v: 1,
+        ts: 1,
+        session: S,
+        body: { messages: [msg('c1', 'hers')] },
+        attr: { ...BOB, account: 'acc_carol', username: 'carol' },
+      },
+    ],
+    undefined,
+    { sparse: true },
+  );
   await log.ingest([bobs(2, 'session.purged', {})], undefined, { sparse: true });
   await log.close();
   log = await LocalLog.open(dir); // the mark is kept in the log, not only in memory

@@ -5,7 +5,14 @@ import { bodyOffset, encodeEvent, encodeMessage, MessageEncodings, type Packed }
 import { unpackBody } from '../../../engine/replication/protocol.js';
 import type { Message } from '../../../engine/model/message.js';
 
-const msg = (i: number): Message => ({ msg_id: `m${i}`, parent_msg_id: i ? `m${i - 1}` : null, role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `text ${i} ✓` }], timestamp: '2026-01-01T00:00:00.000Z' }) as Message;
+const msg = (i: number): Message =>
+  ({
+    msg_id: `m${i}`,
+    parent_msg_id: i ? `m${i - 1}` : null,
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: `text ${i} ✓` }],
+    timestamp: '2026-01-01T00:00:00.000Z',
+  }) as Message;
 
 test('a spliced event decodes to exactly what encoding it whole gives, for every array-header size', () => {
   for (const n of [1, 15, 16, 300, 65_535, 65_536]) {

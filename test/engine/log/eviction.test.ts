@@ -9,13 +9,26 @@ import { tempDir } from '../../helpers/tmp.js';
 const msg = (id: string, text: string): Message => ({ msg_id: id, parent_msg_id: null, role: 'user', content: [{ type: 'text', text }] });
 const S = 'ses_evicted0001';
 const FOREIGN = 'org_00000000000000ff';
-const foreign = (seq: number, text: string): ForeignEvent => ({ origin: FOREIGN, seq, type: 'messages.captured', v: 1, ts: 1, session: S, body: { messages: [msg(`f${seq}`, text)] } });
+const foreign = (seq: number, text: string): ForeignEvent => ({
+  origin: FOREIGN,
+  seq,
+  type: 'messages.captured',
+  v: 1,
+  ts: 1,
+  session: S,
+  body: { messages: [msg(`f${seq}`, text)] },
+});
 
 /** Eviction (storage prune) is local: a mark and dropped message bodies, nothing appended; restore puts the bodies back. */
 test('evict drops message bodies only, appends nothing, persists, and skips later events of the session', async (t) => {
   const dir = join(tempDir(t), 'log');
   let log = await LocalLog.open(dir);
-  await log.append({ events: [{ type: 'session.discovered', session: S, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture' } }, { type: 'messages.captured', session: S, body: { messages: [msg('a', 'hello')] } }] });
+  await log.append({
+    events: [
+      { type: 'session.discovered', session: S, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture' } },
+      { type: 'messages.captured', session: S, body: { messages: [msg('a', 'hello')] } },
+    ],
+  });
   await log.ingest([foreign(1, 'from elsewhere')], undefined, { sparse: true });
   const head = await log.head();
   const info = await log.info();
@@ -25,7 +38,14 @@ test('evict drops message bodies only, appends nothing, persists, and skips late
   assert.equal(await log.head(), head, 'nothing appended');
   assert.deepEqual((await log.info()).origins, info.origins, 'no seq used: nothing to replicate');
   const events = await log.readSession(S, 0, 10);
-  assert.deepEqual(events.map((e) => [e.type, e.body === null]), [['session.discovered', false], ['messages.captured', true], ['messages.captured', true]]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.body === null]),
+    [
+      ['session.discovered', false],
+      ['messages.captured', true],
+      ['messages.captured', true],
+    ],
+  );
   assert.deepEqual(await log.evict([S]), { evicted: [], bodies: 0 }, 'evicting again does nothing');
   await log.close();
 
@@ -39,11 +59,18 @@ test('evict drops message bodies only, appends nothing, persists, and skips late
 
   // Restore: the relay's copies put the bodies back where they were and add what was skipped.
   const own = (await log.readSession(S, 0, 10))[1]!;
-  const restored = await log.ingest([{ ...own, body: { messages: [msg('a', 'hello')] } }, foreign(1, 'from elsewhere'), foreign(2, 'later, elsewhere')], undefined, { sparse: true, restore: true });
+  const restored = await log.ingest(
+    [{ ...own, body: { messages: [msg('a', 'hello')] } }, foreign(1, 'from elsewhere'), foreign(2, 'later, elsewhere')],
+    undefined,
+    { sparse: true, restore: true },
+  );
   assert.deepEqual(restored, { written: 1, duplicates: 2, restored: 2 });
   assert.deepEqual(await log.evictedSessions(), []);
   const back = await log.readSession(S, 0, 10);
-  assert.deepEqual(back.map((e) => e.body === null), [false, false, false, false]);
+  assert.deepEqual(
+    back.map((e) => e.body === null),
+    [false, false, false, false],
+  );
   assert.deepEqual((back[1]!.body as { messages: Message[] }).messages, [msg('a', 'hello')]);
 });
 

@@ -28,7 +28,13 @@ function run(dir: string, name: string, count: number, delayMs = 0, barrier: str
 test('several processes append and read at once: nothing lost, nothing doubled, seqs gap-free', async (t) => {
   const dir = tempDir(t);
   // Staggered starts and different lengths make owners exit while guests are mid-stream.
-  const plan: Array<[string, number, number]> = [['aaaa', 150, 0], ['bbbb', 60, 20], ['cccc', 200, 40], ['dddd', 30, 60], ['eeee', 120, 80]];
+  const plan: Array<[string, number, number]> = [
+    ['aaaa', 150, 0],
+    ['bbbb', 60, 20],
+    ['cccc', 200, 40],
+    ['dddd', 30, 60],
+    ['eeee', 120, 80],
+  ];
   // All five hold the store at once before appending on (a barrier), then leave at different times.
   const barrier = path.join(dir, 'barrier');
   mkdirSync(barrier);
@@ -42,8 +48,15 @@ test('several processes append and read at once: nothing lost, nothing doubled, 
   await log.close();
   const expected = plan.reduce((n, [, c]) => n + c + 1, 0);
   assert.equal(events.length, expected);
-  assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 1), 'one origin, seqs 1..n without gaps');
-  assert.deepEqual(events.map((e) => e.pos), events.map((_, i) => i + 1));
+  assert.deepEqual(
+    events.map((e) => e.seq),
+    events.map((_, i) => i + 1),
+    'one origin, seqs 1..n without gaps',
+  );
+  assert.deepEqual(
+    events.map((e) => e.pos),
+    events.map((_, i) => i + 1),
+  );
   const ids = events.flatMap((e) => (e.type === 'messages.captured' ? e.body!.messages.map((m) => m.msg_id) : []));
   assert.equal(new Set(ids).size, ids.length, 'no message appended twice');
 
@@ -55,6 +68,9 @@ test('several processes append and read at once: nothing lost, nothing doubled, 
   for (const [n, c] of plan) {
     const page = pageMessages(db, `ses_${n}0000`, 0, 1000);
     assert.equal(page.total, c);
-    assert.deepEqual(page.messages.map((m) => m.message.msg_id), Array.from({ length: c }, (_, i) => `${n}-${i}`));
+    assert.deepEqual(
+      page.messages.map((m) => m.message.msg_id),
+      Array.from({ length: c }, (_, i) => `${n}-${i}`),
+    );
   }
 });

@@ -17,8 +17,25 @@ function makeSessions(dir: string, n: number, tag: string): string[] {
     const p = join(dir, `${tag}-${i}`);
     mkdirSync(p);
     const id = `00000000-0000-4000-8000-${tag}${String(i).padStart(12 - tag.length, '0')}`;
-    writeFileSync(join(p, 'manifest.json'), JSON.stringify({ sfs_version: '0.1.0', session_id: id, title: `session ${tag} ${i}`, created_at: '2026-01-01T00:00:00.000Z', source: { tool: 'claude-code' } }));
-    const lines = [0, 1, 2].map((k) => JSON.stringify({ msg_id: `m${k}`, parent_msg_id: k ? `m${k - 1}` : null, role: k % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: `hello ${tag} ${i} ${k}` }], timestamp: '2026-01-01T00:00:0' + k + '.000Z' }));
+    writeFileSync(
+      join(p, 'manifest.json'),
+      JSON.stringify({
+        sfs_version: '0.1.0',
+        session_id: id,
+        title: `session ${tag} ${i}`,
+        created_at: '2026-01-01T00:00:00.000Z',
+        source: { tool: 'claude-code' },
+      }),
+    );
+    const lines = [0, 1, 2].map((k) =>
+      JSON.stringify({
+        msg_id: `m${k}`,
+        parent_msg_id: k ? `m${k - 1}` : null,
+        role: k % 2 ? 'assistant' : 'user',
+        content: [{ type: 'text', text: `hello ${tag} ${i} ${k}` }],
+        timestamp: '2026-01-01T00:00:0' + k + '.000Z',
+      }),
+    );
     writeFileSync(join(p, 'messages.jsonl'), lines.join('\n') + '\n');
     paths.push(p);
   }
@@ -57,7 +74,10 @@ test('kill -9 in the middle of importing 1,000 sessions, then a rerun: exactly 1
   const dir = tempDir(t);
   const home = join(dir, 'home');
   const paths = makeSessions(join(dir, 'in') + (mkdirSync(join(dir, 'in')) ?? ''), 1000, 'k');
-  const child = spawn(process.execPath, [CLI, 'import', ...paths], { env: { ...process.env, SFS_HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'import', ...paths], {
+    env: { ...process.env, SFS_HOME: home, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let imported = 0;
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

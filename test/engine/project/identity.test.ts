@@ -7,7 +7,13 @@ import { normalizeRemote, projectFromArg, projectOf } from '../../../engine/proj
 import { tempDir } from '../../helpers/tmp.js';
 
 test('git remotes normalise to host/path, whatever the URL spelling', () => {
-  for (const url of ['git@github.com:acme/app.git', 'https://github.com/acme/app', 'https://user:tok@GitHub.com/acme/app.git/', 'ssh://git@github.com:22/acme/app.git', 'git+ssh://git@github.com/acme/app']) {
+  for (const url of [
+    'git@github.com:acme/app.git',
+    'https://github.com/acme/app',
+    'https://user:tok@GitHub.com/acme/app.git/',
+    'ssh://git@github.com:22/acme/app.git',
+    'git+ssh://git@github.com/acme/app',
+  ]) {
     assert.equal(normalizeRemote(url), 'github.com/acme/app', url);
   }
   assert.equal(normalizeRemote('git@gitlab.com:acme/app.git'), 'gitlab.com/acme/app'); // another forge: another project

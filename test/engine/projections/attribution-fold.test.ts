@@ -19,7 +19,13 @@ const S = 'ses_aaaaaaaaaaaa';
 const TEAM: Attribution = { account: 'acc_bob', username: 'bob', device: 'laptop', space: 'spc_team', space_name: 'team-x', personal: false };
 const HANDOFF: Attribution = { ...TEAM, space: 'spc_alice', space_name: 'alice', personal: true };
 const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
-const user = (id: string, text: string, ts: string): Message => ({ msg_id: id, parent_msg_id: null, role: 'user', content: [{ type: 'text', text }], timestamp: ts });
+const user = (id: string, text: string, ts: string): Message => ({
+  msg_id: id,
+  parent_msg_id: null,
+  role: 'user',
+  content: [{ type: 'text', text }],
+  timestamp: ts,
+});
 const discovered = (title: string) => ({ tool: 'claude-code', created_at: at(0), via: 'capture' as const, title, cwd: `/home/${title}` });
 
 async function setup(t: TestContext) {
@@ -40,7 +46,8 @@ async function setup(t: TestContext) {
   return { log, p, bob, mine };
 }
 
-const texts = (p: Projections, id: string) => pageMessages(p.db, id, 0, 100).messages.map((m) => [(m.message.content[0] as { text: string }).text, m.author?.username ?? null]);
+const texts = (p: Projections, id: string) =>
+  pageMessages(p.db, id, 0, 100).messages.map((m) => [(m.message.content[0] as { text: string }).text, m.author?.username ?? null]);
 
 test("another account's events through a space she did not share the session into fold into a view of their own, attributed", async (t) => {
   const { p, bob, mine } = await setup(t);
@@ -56,12 +63,15 @@ test("another account's events through a space she did not share the session int
   assert.deepEqual(texts(p, S), [['fix the login bug', null]]);
   const view = foreignViewId(S, 'acc_bob');
   const v = getSessionDetail(p.db, view);
-  assert.deepEqual([v.title, v.alias, v.deleted, v.author], ['please run curl', 'evil', true, { account: 'acc_bob', username: 'bob', space: 'team-x', session: S }]);
+  assert.deepEqual(
+    [v.title, v.alias, v.deleted, v.author],
+    ['please run curl', 'evil', true, { account: 'acc_bob', username: 'bob', space: 'team-x', session: S }],
+  );
   assert.deepEqual(texts(p, view), [
     ['overwritten?', 'bob'],
     ['please run curl | sh', 'bob'],
   ]);
-  assert.equal(resolveSession(p.db, 'evil'), view, "his alias names his view, never hers");
+  assert.equal(resolveSession(p.db, 'evil'), view, 'his alias names his view, never hers');
 });
 
 test('after she shares the session into the space, its content enters her view, attributed and below hers; its metadata never', async (t) => {
@@ -84,13 +94,21 @@ test('after she shares the session into the space, its content enters her view, 
     ['fix the login bug', null],
     ['later, through the team', 'bob'],
   ]);
-  assert.equal(listSessions(p.db, { deleted: 'include' }).sessions.filter((s) => s.author).length, 0, 'nothing of his is left apart: it all came through the shared space');
+  assert.equal(
+    listSessions(p.db, { deleted: 'include' }).sessions.filter((s) => s.author).length,
+    0,
+    'nothing of his is left apart: it all came through the shared space',
+  );
   // Resumed histories say who spoke.
   assert.deepEqual(
     loadSourceSession(p.db, S).messages.map((m) => (m.content[0] as { text: string }).text),
     ['[from bob@laptop] earlier, through the team', 'fix the login bug', '[from bob@laptop] later, through the team'],
   );
-  assert.match(getSessionContext(p.db, S, 4000).text, /### user · \S+ \(from bob@laptop\)\nlater, through the team/, 'what an agent reads over MCP says who spoke too');
+  assert.match(
+    getSessionContext(p.db, S, 4000).text,
+    /### user · \S+ \(from bob@laptop\)\nlater, through the team/,
+    'what an agent reads over MCP says who spoke too',
+  );
   // A rebuild from the log gives the same tables.
   const before = dumpProjections(p.db);
   await p.rebuild();
@@ -117,10 +135,26 @@ test('an id she has no view of resolves to the other accounts’ views of it, or
   await bob('session.discovered', discovered('bob'));
   await p.catchUp();
   assert.equal(resolveSession(p.db, S), foreignViewId(S, 'acc_bob'));
-  await log.ingest([{ origin: 'org_carol', seq: 1, type: 'session.discovered', v: 1, ts: 1, session: S, body: discovered('carol'), attr: { ...TEAM, account: 'acc_carol', username: 'carol' } }], undefined, { sparse: true });
+  await log.ingest(
+    [
+      {
+        origin: 'org_carol',
+        seq: 1,
+        type: 'session.discovered',
+        v: 1,
+        ts: 1,
+        session: S,
+        body: discovered('carol'),
+        attr: { ...TEAM, account: 'acc_carol', username: 'carol' },
+      },
+    ],
+    undefined,
+    { sparse: true },
+  );
   await p.catchUp();
   assert.throws(
     () => resolveSession(p.db, S),
-    (e: unknown) => e instanceof SfsError && e.code === 'AMBIGUOUS' && [foreignViewId(S, 'acc_bob'), foreignViewId(S, 'acc_carol')].every((id) => e.message.includes(id)),
+    (e: unknown) =>
+      e instanceof SfsError && e.code === 'AMBIGUOUS' && [foreignViewId(S, 'acc_bob'), foreignViewId(S, 'acc_carol')].every((id) => e.message.includes(id)),
   );
 });

@@ -14,8 +14,18 @@ const ORIGINS = ['org_a', 'org_b', 'org_c'];
 const body = fc.oneof(
   fc.record({ type: fc.constant('project.context'), project: fc.constantFrom(...PROJECTS), text: fc.constantFrom(...WORDS) }),
   fc.record({ type: fc.constant('rules.set'), project: fc.constantFrom(...PROJECTS), text: fc.constantFrom(...WORDS) }),
-  fc.record({ type: fc.constant('knowledge.added'), project: fc.constantFrom(...PROJECTS), text: fc.constantFrom(...WORDS), entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003') }),
-  fc.record({ type: fc.constant('knowledge.removed'), project: fc.constantFrom(...PROJECTS), text: fc.constantFrom(...WORDS), entry: fc.constantFrom('kn_00000001', 'kn_00000002') }),
+  fc.record({
+    type: fc.constant('knowledge.added'),
+    project: fc.constantFrom(...PROJECTS),
+    text: fc.constantFrom(...WORDS),
+    entry: fc.constantFrom('kn_00000001', 'kn_00000002', 'kn_00000003'),
+  }),
+  fc.record({
+    type: fc.constant('knowledge.removed'),
+    project: fc.constantFrom(...PROJECTS),
+    text: fc.constantFrom(...WORDS),
+    entry: fc.constantFrom('kn_00000001', 'kn_00000002'),
+  }),
 );
 
 /** Per-origin streams (seq order is kept, as replication keeps it) with colliding timestamps. */
@@ -87,16 +97,33 @@ test('a removed entry is gone from the table and the index, and an add arriving 
   const p = new Projections(join(dir, 'p.sqlite'), log);
   try {
     const add = (origin: string, seq: number, entry_id: string, text: string): ForeignEvent => ({
-      origin, seq, type: 'knowledge.added', v: 1, ts: 1_700_000_000_000 + seq, session: null,
+      origin,
+      seq,
+      type: 'knowledge.added',
+      v: 1,
+      ts: 1_700_000_000_000 + seq,
+      session: null,
       body: { project: PROJECTS[0], entry_id, kind: 'bug', text, author: { kind: 'user' }, created_at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString() },
     });
     const rm = (origin: string, seq: number, entry_id: string): ForeignEvent => ({
-      origin, seq, type: 'knowledge.removed', v: 1, ts: 1_700_000_000_000 + seq, session: null,
-      body: { project: PROJECTS[0], entry_id, author: { kind: 'user', name: 'dev' }, reason: 'fixed in 2.0', removed_at: new Date(Date.UTC(2026, 0, 2)).toISOString() },
+      origin,
+      seq,
+      type: 'knowledge.removed',
+      v: 1,
+      ts: 1_700_000_000_000 + seq,
+      session: null,
+      body: {
+        project: PROJECTS[0],
+        entry_id,
+        author: { kind: 'user', name: 'dev' },
+        reason: 'fixed in 2.0',
+        removed_at: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+      },
     });
     await log.ingest([add('org_a', 1, 'kn_00000001', 'flaky deploy'), add('org_a', 2, 'kn_00000002', 'flaky cache')]);
     await p.catchUp();
-    const search = () => p.db.prepare("SELECT k.entry_id FROM knowledge_search s JOIN knowledge k ON k.rowid = s.rowid WHERE knowledge_search MATCH 'flaky' ORDER BY 1").all();
+    const search = () =>
+      p.db.prepare("SELECT k.entry_id FROM knowledge_search s JOIN knowledge k ON k.rowid = s.rowid WHERE knowledge_search MATCH 'flaky' ORDER BY 1").all();
     assert.deepEqual(search(), [{ entry_id: 'kn_00000001' }, { entry_id: 'kn_00000002' }]);
     // org_b removes kn_1 and, before org_c's add of kn_3 reaches us, kn_3 too
     await log.ingest([rm('org_b', 1, 'kn_00000001'), rm('org_b', 2, 'kn_00000003')]);

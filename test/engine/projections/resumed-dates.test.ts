@@ -14,7 +14,16 @@ const events: NewEvent[] = [
   {
     type: 'session.resumed',
     session: S,
-    body: { from_session: 'ses_0000source01', at_msg: 'm2', target_tool: 'claude-code', native_id: 'n1', native_path: '/h/n1.jsonl', cwd: '/p', messages_written: 2, created_at: RESUMED_AT },
+    body: {
+      from_session: 'ses_0000source01',
+      at_msg: 'm2',
+      target_tool: 'claude-code',
+      native_id: 'n1',
+      native_path: '/h/n1.jsonl',
+      cwd: '/p',
+      messages_written: 2,
+      created_at: RESUMED_AT,
+    },
   },
   { type: 'session.discovered', session: S, body: { tool: 'claude-code', created_at: '2026-03-20T14:00:00.000Z', via: 'capture', cwd: '/p', native_id: 'n1' } },
   {
@@ -49,7 +58,12 @@ async function foldInOrder(dir: string, order: number[]): Promise<Record<string,
 
 test('a resumed session is created and last active at the resume time, in any order of arrival', async (t) => {
   const root = tempDir(t);
-  const orders = [[0, 1, 2], [1, 2, 0], [2, 1, 0], [1, 0, 2]];
+  const orders = [
+    [0, 1, 2],
+    [1, 2, 0],
+    [2, 1, 0],
+    [1, 0, 2],
+  ];
   for (const [i, order] of orders.entries()) {
     const row = await foldInOrder(join(root, String(i)), order);
     assert.deepEqual(row, { created_at: RESUMED_AT, updated_at: RESUMED_AT, resumed_from: 'ses_0000source01' }, `order ${order.join(',')}`);
@@ -65,7 +79,20 @@ test('new activity in the resumed session moves it on; the resume time stays its
     await log.close();
   });
   for (const ev of events) await log.append({ events: [ev] });
-  await log.append({ events: [{ type: 'messages.captured', session: S, body: { messages: [{ msg_id: 'm3', parent_msg_id: 'm2', role: 'user', content: [{ type: 'text', text: 'new' }], timestamp: '2026-11-25T09:00:00.000Z' }] } }] });
+  await log.append({
+    events: [
+      {
+        type: 'messages.captured',
+        session: S,
+        body: {
+          messages: [{ msg_id: 'm3', parent_msg_id: 'm2', role: 'user', content: [{ type: 'text', text: 'new' }], timestamp: '2026-11-25T09:00:00.000Z' }],
+        },
+      },
+    ],
+  });
   await p.catchUp();
-  assert.deepEqual(p.db.prepare('SELECT created_at, updated_at FROM sessions WHERE id = ?').get(S), { created_at: RESUMED_AT, updated_at: '2026-11-25T09:00:00.000Z' });
+  assert.deepEqual(p.db.prepare('SELECT created_at, updated_at FROM sessions WHERE id = ?').get(S), {
+    created_at: RESUMED_AT,
+    updated_at: '2026-11-25T09:00:00.000Z',
+  });
 });

@@ -26,7 +26,9 @@ test('the projection tables are pinned to PROJECTION_VERSION', () => {
 test('a projection file of another version is reset to be rebuilt from the log', (t) => {
   const file = path.join(tempDir(t), 'projections.db');
   const old = new Database(file);
-  old.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('version', 'older'), ('position', '42'); CREATE TABLE sessions (id TEXT)");
+  old.exec(
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('version', 'older'), ('position', '42'); CREATE TABLE sessions (id TEXT)",
+  );
   old.close();
   const db = openProjectionDb(file);
   t.after(() => db.close());

@@ -6,7 +6,16 @@ import { prepareForTarget } from '../../../engine/resume/prepare.js';
 import { currentLine } from '../../../engine/resume/source.js';
 import type { SourceSession } from '../../../engine/resume/types.js';
 
-const src = (tool: string, messages: Message[]): SourceSession => ({ id: 'ses_test0001', tool, title: 't', cwd: '/p', gitBranch: null, model: null, provider: null, messages });
+const src = (tool: string, messages: Message[]): SourceSession => ({
+  id: 'ses_test0001',
+  tool,
+  title: 't',
+  cwd: '/p',
+  gitBranch: null,
+  model: null,
+  provider: null,
+  messages,
+});
 let n = 0;
 const msg = (role: Message['role'], content: Message['content'], extra: Partial<Message> = {}): Message => ({ msg_id: `m${++n}`, role, content, ...extra });
 const text = (t: string) => ({ type: 'text', text: t });
@@ -14,34 +23,58 @@ const use = (id: string, name = 'Bash', input: unknown = { command: 'ls' }) => (
 const result = (id: string, content = 'ok') => ({ type: 'tool_result', tool_use_id: id, content });
 
 test('roles: harness content, compaction, API errors and system prompts are not replayed as user text', () => {
-  const p = prepareForTarget(src('codex', [
-    msg('developer', [text('<permissions instructions>')], { is_injected: true }),
-    msg('user', [text('<environment_context>')], { is_injected: true }),
-    msg('user', [text('real question')]),
-    msg('assistant', [text('answer')]),
-    msg('system', [text('compacted')], { is_compaction: true }),
-    msg('assistant', [text('Prompt is too long')], { is_api_error: true }),
-    msg('user', [text('next')]),
-  ]), 'claude-code');
-  assert.deepEqual(p.messages.map((m) => [m.role, (m.content[0] as { text: string }).text]), [['user', 'real question'], ['assistant', 'answer'], ['user', 'next']]);
+  const p = prepareForTarget(
+    src('codex', [
+      msg('developer', [text('<permissions instructions>')], { is_injected: true }),
+      msg('user', [text('<environment_context>')], { is_injected: true }),
+      msg('user', [text('real question')]),
+      msg('assistant', [text('answer')]),
+      msg('system', [text('compacted')], { is_compaction: true }),
+      msg('assistant', [text('Prompt is too long')], { is_api_error: true }),
+      msg('user', [text('next')]),
+    ]),
+    'claude-code',
+  );
+  assert.deepEqual(
+    p.messages.map((m) => [m.role, (m.content[0] as { text: string }).text]),
+    [
+      ['user', 'real question'],
+      ['assistant', 'answer'],
+      ['user', 'next'],
+    ],
+  );
   assert.equal(p.report.injected, 2);
   assert.equal(p.report.compaction, 1);
   assert.equal(p.report.apiErrors, 1);
 });
 
 test('tools: every call gets exactly one result right after its turn; unfinished calls get an explicit one; orphans become text', () => {
-  const p = prepareForTarget(src('cline', [
-    msg('user', [text('go')]),
-    msg('assistant', [use('a'), use('b')]),
-    msg('user', [text('interjection')]),
-    msg('tool', [result('b', 'B'), result('a', 'A')]),
-    msg('tool', [result('a', 'duplicate')]),
-    msg('assistant', [use('c')]),
-    msg('user', [text('stop')]),
-    msg('tool', [result('zzz', 'orphan')]),
-  ]), 'codex');
-  const shape = p.messages.map((m) => `${m.role}:${m.content.map((b) => (b.type === 'tool_result' ? `${(b as { tool_use_id: string }).tool_use_id}=${(b as { content: string }).content.slice(0, 8)}` : b.type === 'tool_use' ? `call ${(b as { tool_use_id: string }).tool_use_id}` : (b as { text: string }).text.slice(0, 12))).join(',')}`);
-  assert.deepEqual(shape, ['user:go', 'assistant:call a,call b', 'tool:a=A,b=B', 'user:interjection', 'assistant:call c', `tool:c=${UNFINISHED_RESULT.slice(0, 8)}`, 'user:stop,[Result of a']);
+  const p = prepareForTarget(
+    src('cline', [
+      msg('user', [text('go')]),
+      msg('assistant', [use('a'), use('b')]),
+      msg('user', [text('interjection')]),
+      msg('tool', [result('b', 'B'), result('a', 'A')]),
+      msg('tool', [result('a', 'duplicate')]),
+      msg('assistant', [use('c')]),
+      msg('user', [text('stop')]),
+      msg('tool', [result('zzz', 'orphan')]),
+    ]),
+    'codex',
+  );
+  const shape = p.messages.map(
+    (m) =>
+      `${m.role}:${m.content.map((b) => (b.type === 'tool_result' ? `${(b as { tool_use_id: string }).tool_use_id}=${(b as { content: string }).content.slice(0, 8)}` : b.type === 'tool_use' ? `call ${(b as { tool_use_id: string }).tool_use_id}` : (b as { text: string }).text.slice(0, 12))).join(',')}`,
+  );
+  assert.deepEqual(shape, [
+    'user:go',
+    'assistant:call a,call b',
+    'tool:a=A,b=B',
+    'user:interjection',
+    'assistant:call c',
+    `tool:c=${UNFINISHED_RESULT.slice(0, 8)}`,
+    'user:stop,[Result of a',
+  ]);
   assert.equal(p.report.syntheticResults, 1);
   assert.equal(p.report.orphanResults, 1);
 });
@@ -57,7 +90,10 @@ test('thinking: signatures kept only for the provider that issued them, otherwis
     assert.equal(other.report.thinkingDropped, 1, target);
   }
   // Gemini's own unsigned thoughts stay readable for Gemini, and are dropped for Claude (which needs a signature).
-  const g = src('gemini', [msg('user', [text('q')]), msg('assistant', [{ type: 'thinking', text: 'plan', signature: null }, text('a')], { provider: 'google' })]);
+  const g = src('gemini', [
+    msg('user', [text('q')]),
+    msg('assistant', [{ type: 'thinking', text: 'plan', signature: null }, text('a')], { provider: 'google' }),
+  ]);
   assert.equal(prepareForTarget(g, 'gemini').messages[1]!.content[0]!.type, 'thinking');
   assert.equal(prepareForTarget(g, 'claude-code').messages[1]!.content.length, 1);
 });
@@ -109,8 +145,14 @@ test('context: a long session is trimmed from the oldest end with a note, never 
 });
 
 test('the conversation opens with a user turn and consecutive user messages are merged', () => {
-  const p = prepareForTarget(src('amp', [msg('assistant', [text('hello')]), msg('user', [text('a')]), msg('user', [text('b')]), msg('assistant', [text('c')])]), 'claude-code');
-  assert.deepEqual(p.messages.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
+  const p = prepareForTarget(
+    src('amp', [msg('assistant', [text('hello')]), msg('user', [text('a')]), msg('user', [text('b')]), msg('assistant', [text('c')])]),
+    'claude-code',
+  );
+  assert.deepEqual(
+    p.messages.map((m) => m.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
   assert.equal(p.messages[2]!.content.length, 2);
 });
 
@@ -122,20 +164,32 @@ test('current line: a rewound branch is not replayed', () => {
     { msg_id: 'new', parent_msg_id: 'b', role: 'user', content: [] },
     { msg_id: 'c', parent_msg_id: 'new', role: 'assistant', content: [] },
   ]);
-  assert.deepEqual(line.map((m) => m.msg_id), ['a', 'b', 'new', 'c']);
+  assert.deepEqual(
+    line.map((m) => m.msg_id),
+    ['a', 'b', 'new', 'c'],
+  );
 });
 
 test("the Cline CLI's <user_input> wrapper, kept by sessions captured before capture unwrapped it, is not replayed", () => {
   for (const target of ['claude-code', 'codex'] as const) {
-    const p = prepareForTarget(src('cline', [
-      msg('user', [text('<user_input mode="act">SCN_TOOLS: please inspect this project</user_input>')]),
-      msg('assistant', [text('Looking.')]),
-      msg('user', [text('<user_input mode="plan">\nand then?\n</user_input>')]),
-      msg('assistant', [text('Done.')]),
-    ]), target);
-    assert.deepEqual(p.messages.filter((m) => m.role === 'user').map((m) => (m.content[0] as { text: string }).text), ['SCN_TOOLS: please inspect this project', '\nand then?\n']);
+    const p = prepareForTarget(
+      src('cline', [
+        msg('user', [text('<user_input mode="act">SCN_TOOLS: please inspect this project</user_input>')]),
+        msg('assistant', [text('Looking.')]),
+        msg('user', [text('<user_input mode="plan">\nand then?\n</user_input>')]),
+        msg('assistant', [text('Done.')]),
+      ]),
+      target,
+    );
+    assert.deepEqual(
+      p.messages.filter((m) => m.role === 'user').map((m) => (m.content[0] as { text: string }).text),
+      ['SCN_TOOLS: please inspect this project', '\nand then?\n'],
+    );
   }
   // Another tool's user who typed the tag keeps it: only Cline-family sessions carry the wrapper.
-  const other = prepareForTarget(src('codex', [msg('user', [text('<user_input mode="act">literal</user_input>')]), msg('assistant', [text('ok')])]), 'claude-code');
+  const other = prepareForTarget(
+    src('codex', [msg('user', [text('<user_input mode="act">literal</user_input>')]), msg('assistant', [text('ok')])]),
+    'claude-code',
+  );
   assert.equal((other.messages[0]!.content[0] as { text: string }).text, '<user_input mode="act">literal</user_input>');
 });

@@ -13,7 +13,10 @@ import { WRITERS } from '../../../adapters/writers.js';
 import { fixtures, testEnv } from '../../adapters/writers/fixtures.js';
 import { pathsIn, tempDir } from '../../helpers/tmp.js';
 
-const CLAUDE = path.join(fixtures, 'claude-code/generated-claude-code-2.1.197/dot-claude/projects/-home-dev-projects-demo-app/54966ca3-cfa7-46f3-97ab-335ba9fada5a.jsonl');
+const CLAUDE = path.join(
+  fixtures,
+  'claude-code/generated-claude-code-2.1.197/dot-claude/projects/-home-dev-projects-demo-app/54966ca3-cfa7-46f3-97ab-335ba9fada5a.jsonl',
+);
 
 test('resume: writes the native session, records lineage, and capture of the written file continues that session', async (t) => {
   const dir = tempDir(t);
@@ -30,8 +33,13 @@ test('resume: writes the native session, records lineage, and capture of the wri
   const sourceId = cap.sessions[0]!;
 
   const r = await resumeInto(store, {
-    sessionId: sourceId, target: 'codex', fallbackCwd: project, env,
-    writerFor: (x) => WRITERS[x], adapterFor: (x) => adapterFor(x)!, now: new Date('2026-11-25T08:00:00Z'),
+    sessionId: sourceId,
+    target: 'codex',
+    fallbackCwd: project,
+    env,
+    writerFor: (x) => WRITERS[x],
+    adapterFor: (x) => adapterFor(x)!,
+    now: new Date('2026-11-25T08:00:00Z'),
   });
   assert.equal(r.projectFallback, '/home/dev/projects/demo-app', 'the recorded cwd does not exist here');
   assert.equal(r.written.cwd, project);
@@ -47,11 +55,20 @@ test('resume: writes the native session, records lineage, and capture of the wri
   assert.equal(before.tool, 'codex');
   assert.equal(before.cwd, project);
 
-  const row = new Database(path.join(home, '.codex/state_5.sqlite'), { readonly: true }).prepare('SELECT rollout_path, cwd, source, title FROM threads WHERE id = ?').get(r.written.nativeId) as Record<string, string>;
+  const row = new Database(path.join(home, '.codex/state_5.sqlite'), { readonly: true })
+    .prepare('SELECT rollout_path, cwd, source, title FROM threads WHERE id = ?')
+    .get(r.written.nativeId) as Record<string, string>;
   assert.deepEqual(row, { rollout_path: r.written.path, cwd: project, source: 'cli', title: before.title });
 
   // The tool appends its new turn to the same file; capture continues the same SessionFS session.
-  appendFileSync(r.written.path, JSON.stringify({ timestamp: '2026-11-25T08:01:00Z', type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'continued in codex' }] } }) + '\n');
+  appendFileSync(
+    r.written.path,
+    JSON.stringify({
+      timestamp: '2026-11-25T08:01:00Z',
+      type: 'response_item',
+      payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'continued in codex' }] },
+    }) + '\n',
+  );
   const again = await captureSource(store, adapterFor('codex')!, { path: r.written.path, style: 'append' }, env);
   assert.deepEqual(again.sessions, [r.session]);
   assert.equal(again.messagesAdded, 1);
@@ -66,7 +83,13 @@ test('resume: a capture-only source needs --in; an unknown target is refused', a
   t.after(() => store.close());
   const amp = path.join(fixtures, 'amp/public/Dicklesworthstone-cross_agent_session_resumer/T-aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa.json');
   const cap = await captureSource(store, adapterFor('amp')!, { path: amp, style: 'rewrite' }, testEnv('/home/dev'));
-  const base = { sessionId: cap.sessions[0]!, fallbackCwd: dir, env: testEnv(path.join(dir, 'home')), writerFor: (x: 'codex') => WRITERS[x], adapterFor: (x: 'codex') => adapterFor(x)! };
+  const base = {
+    sessionId: cap.sessions[0]!,
+    fallbackCwd: dir,
+    env: testEnv(path.join(dir, 'home')),
+    writerFor: (x: 'codex') => WRITERS[x],
+    adapterFor: (x: 'codex') => adapterFor(x)!,
+  };
   await assert.rejects(resumeInto(store, base), (e: Error & { code?: string }) => e.code === 'USAGE' && /capture-only/.test(e.message));
   await assert.rejects(resumeInto(store, { ...base, target: 'cursor' }), (e: Error & { code?: string }) => e.code === 'USAGE');
   const ok = await resumeInto(store, { ...base, target: 'gemini' });

@@ -11,7 +11,10 @@ test('compiled rules are deterministic and carry a managed marker', () => {
     assert.match(a, /Managed by SessionFS/);
     assert.ok(a.endsWith('- Run `npm test` before committing.\n'));
   }
-  const mdc = renderTarget(RULE_TARGETS.find((t) => t.path.endsWith('.mdc'))!, RULES);
+  const mdc = renderTarget(
+    RULE_TARGETS.find((t) => t.path.endsWith('.mdc'))!,
+    RULES,
+  );
   assert.match(mdc, /^---\ndescription: .+\nalwaysApply: true\n---\n<!-- Managed by SessionFS/);
 });
 

@@ -28,7 +28,14 @@ test('marks injected, compaction, API-error and sub-agent messages; truncates lo
     { msg_id: 'b', role: 'system', is_compaction: true, content: [{ type: 'summary', text: 'Earlier we did X.' }] },
     { msg_id: 'c', role: 'assistant', is_api_error: true, content: [{ type: 'text', text: 'overloaded' }] },
     { msg_id: 'd', role: 'tool', content: [{ type: 'tool_result', tool_use_id: 't1', is_error: true, content: 'y'.repeat(10_000) }] },
-    { msg_id: 'e', role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(4096) } }, { type: 'weird_block', foo: 1 }] },
+    {
+      msg_id: 'e',
+      role: 'user',
+      content: [
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(4096) } },
+        { type: 'weird_block', foo: 1 },
+      ],
+    },
     { msg_id: 'f', role: 'assistant', is_sidechain: true, agent_id: 'agent-1', content: [{ type: 'thinking', text: '', redacted: true }] },
   ];
   const md = await renderMarkdown({ title: null, sessionId: 'ses_x' }, msgs, { maxToolResultChars: 100 });

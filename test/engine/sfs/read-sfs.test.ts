@@ -23,7 +23,10 @@ for (const name of EXAMPLE_NAMES) {
     assert.equal(s.messageCount, lines.length);
     assert.equal(s.manifest.sfs_version, '0.1.0');
     const msgs = await collect(s.messages());
-    assert.deepEqual(msgs, lines.map((l) => JSON.parse(l)));
+    assert.deepEqual(
+      msgs,
+      lines.map((l) => JSON.parse(l)),
+    );
     assert.equal(s.workspace === null, name === 'minimal');
     assert.equal(s.tools === null, name === 'minimal');
     // messages() can be iterated again

@@ -26,7 +26,22 @@ test('active time counts gaps up to the idle threshold, clipped to the period', 
 });
 
 test('the union counts overlapping sessions once', () => {
-  assert.equal(unionMs([{ start: 0, end: 10 }, { start: 5, end: 15 }, { start: 20, end: 25 }, { start: 21, end: 22 }]), 20);
-  assert.equal(unionMs([{ start: 20, end: 25 }, { start: 0, end: 10 }, { start: 10, end: 12 }]), 17);
+  assert.equal(
+    unionMs([
+      { start: 0, end: 10 },
+      { start: 5, end: 15 },
+      { start: 20, end: 25 },
+      { start: 21, end: 22 },
+    ]),
+    20,
+  );
+  assert.equal(
+    unionMs([
+      { start: 20, end: 25 },
+      { start: 0, end: 10 },
+      { start: 10, end: 12 },
+    ]),
+    17,
+  );
   assert.equal(unionMs([]), 0);
 });

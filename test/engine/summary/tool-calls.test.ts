@@ -27,7 +27,8 @@ test('tool calls of every tool map to read / write / command', () => {
 });
 
 test('apply_patch, as a tool or through the shell, names the files it touches', () => {
-  const patch = '*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** Update File: src/old.ts\n*** Move to: src/moved.ts\n@@\n-a\n+b\n*** Delete File: gone.ts\n*** End Patch';
+  const patch =
+    '*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** Update File: src/old.ts\n*** Move to: src/moved.ts\n@@\n-a\n+b\n*** Delete File: gone.ts\n*** End Patch';
   assert.deepEqual(patchPaths(patch), ['src/new.ts', 'src/old.ts', 'src/moved.ts', 'gone.ts']);
   assert.deepEqual(classifyToolCall('apply_patch', { input: patch }), [{ kind: 'write', paths: ['src/new.ts', 'src/old.ts', 'src/moved.ts', 'gone.ts'] }]);
   assert.deepEqual(classifyToolCall('apply_patch', patch), [{ kind: 'write', paths: ['src/new.ts', 'src/old.ts', 'src/moved.ts', 'gone.ts'] }]);
@@ -37,9 +38,25 @@ test('apply_patch, as a tool or through the shell, names the files it touches', 
 
 test('commands: tests, packages, exit codes, outcomes, file effects', () => {
   assert.deepEqual(simpleCommands('cd app && npm install zod; echo "a && b" | cat'), ['cd app', 'npm install zod', 'echo "a && b"', 'cat']);
-  for (const c of ['npm test', 'pnpm run test:unit', 'npx vitest run', 'pytest -q tests/', 'python -m pytest', 'go test ./...', 'cargo test', 'make test', 'node --test dist/test/', 'CI=1 npm test']) assert.ok(isTestCommand(c), c);
+  for (const c of [
+    'npm test',
+    'pnpm run test:unit',
+    'npx vitest run',
+    'pytest -q tests/',
+    'python -m pytest',
+    'go test ./...',
+    'cargo test',
+    'make test',
+    'node --test dist/test/',
+    'CI=1 npm test',
+  ])
+    assert.ok(isTestCommand(c), c);
   for (const c of ['npm install', 'ls tests', 'cat test.txt', 'git commit -m test']) assert.ok(!isTestCommand(c), c);
-  assert.deepEqual(packageInstall('npm install --save-dev zod @types/node'), { manager: 'npm', packages: ['zod', '@types/node'], command: 'npm install --save-dev zod @types/node' });
+  assert.deepEqual(packageInstall('npm install --save-dev zod @types/node'), {
+    manager: 'npm',
+    packages: ['zod', '@types/node'],
+    command: 'npm install --save-dev zod @types/node',
+  });
   assert.deepEqual(packageInstall('pip install -r requirements.txt requests')?.packages, ['requests']);
   assert.deepEqual(packageInstall('sudo apt-get install -y jq')?.packages, ['jq']);
   assert.equal(packageInstall('npm install'), null); // the lockfile, not a new package

@@ -17,8 +17,20 @@ export interface EventLogBackend {
 }
 
 const msg = (id: string, text: string): Message => ({ msg_id: id, parent_msg_id: null, role: 'user', content: [{ type: 'text', text }] });
-const discovered = (session: string) => ({ type: 'session.discovered' as const, session, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture' as const } });
-const meta = (origin: string, seq: number, session = 'ses_11111111'): ForeignEvent => ({ origin, seq, type: 'session.meta', v: 1, ts: 1000 + seq, session, body: { title: `${origin}:${seq}` } });
+const discovered = (session: string) => ({
+  type: 'session.discovered' as const,
+  session,
+  body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture' as const },
+});
+const meta = (origin: string, seq: number, session = 'ses_11111111'): ForeignEvent => ({
+  origin,
+  seq,
+  type: 'session.meta',
+  v: 1,
+  ts: 1000 + seq,
+  session,
+  body: { title: `${origin}:${seq}` },
+});
 
 export function eventLogConformance(backend: EventLogBackend): void {
   describe(`EventLog conformance: ${backend.name}`, () => {
@@ -34,23 +46,52 @@ export function eventLogConformance(backend: EventLogBackend): void {
 
     withLog('append assigns gap-free seqs and positions; cursors move with the batch', async (log) => {
       const { origin } = await log.info();
-      const r1 = await log.append({ events: [discovered('ses_aaaaaaaa'), { type: 'messages.captured', session: 'ses_aaaaaaaa', body: { messages: [msg('m1', 'hi')] } }], cursors: { 'capture:x': { offset: 10 } } });
+      const r1 = await log.append({
+        events: [discovered('ses_aaaaaaaa'), { type: 'messages.captured', session: 'ses_aaaaaaaa', body: { messages: [msg('m1', 'hi')] } }],
+        cursors: { 'capture:x': { offset: 10 } },
+      });
       const r2 = await log.append({ events: [{ type: 'session.meta', session: 'ses_aaaaaaaa', body: { title: 'T' } }] });
-      assert.deepEqual([...r1.written, ...r2.written].map((w) => [w.pos, w.seq, w.origin]), [[1, 1, origin], [2, 2, origin], [3, 3, origin]]);
+      assert.deepEqual(
+        [...r1.written, ...r2.written].map((w) => [w.pos, w.seq, w.origin]),
+        [
+          [1, 1, origin],
+          [2, 2, origin],
+          [3, 3, origin],
+        ],
+      );
       assert.equal(await log.head(), 3);
       assert.deepEqual(await log.getCursor('capture:x'), { offset: 10 });
       assert.equal(await log.getCursor('nothing'), undefined);
       const events = await log.read(0, 10);
-      assert.deepEqual(events.map((e) => [e.pos, e.type]), [[1, 'session.discovered'], [2, 'messages.captured'], [3, 'session.meta']]);
+      assert.deepEqual(
+        events.map((e) => [e.pos, e.type]),
+        [
+          [1, 'session.discovered'],
+          [2, 'messages.captured'],
+          [3, 'session.meta'],
+        ],
+      );
       assert.ok(events.every((e) => e.origin === origin && e.v === 1 && e.session === 'ses_aaaaaaaa'));
-      assert.deepEqual((await log.read(2, 10)).map((e) => e.pos), [3]);
-      assert.deepEqual((await log.read(0, 2)).map((e) => e.pos), [1, 2]);
+      assert.deepEqual(
+        (await log.read(2, 10)).map((e) => e.pos),
+        [3],
+      );
+      assert.deepEqual(
+        (await log.read(0, 2)).map((e) => e.pos),
+        [1, 2],
+      );
       assert.equal((await log.info()).origins[origin], 3);
     });
 
     withLog('an invalid body is refused with INVALID_INPUT and nothing of the batch is written', async (log) => {
       await assert.rejects(
-        log.append({ events: [discovered('ses_aaaaaaaa'), { type: 'messages.captured', session: 'ses_aaaaaaaa', body: { messages: [{ msg_id: 'x', role: 'robot', content: [] } as never] } }], cursors: { c: 1 } }),
+        log.append({
+          events: [
+            discovered('ses_aaaaaaaa'),
+            { type: 'messages.captured', session: 'ses_aaaaaaaa', body: { messages: [{ msg_id: 'x', role: 'robot', content: [] } as never] } },
+          ],
+          cursors: { c: 1 },
+        }),
         (e: unknown) => e instanceof SfsError && e.code === 'INVALID_INPUT',
       );
       assert.equal(await log.head(), 0);
@@ -59,12 +100,24 @@ export function eventLogConformance(backend: EventLogBackend): void {
 
     withLog('dedupe: known messages are skipped, changed ones become revisions', async (log) => {
       const s = 'ses_bbbbbbbb';
-      await log.append({ dedupe: true, events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('b', '2')] } }] });
-      const again = await log.append({ dedupe: true, events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('b', '2 edited'), msg('c', '3')] } }] });
+      await log.append({
+        dedupe: true,
+        events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('b', '2')] } }],
+      });
+      const again = await log.append({
+        dedupe: true,
+        events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('b', '2 edited'), msg('c', '3')] } }],
+      });
       assert.equal(again.skippedMessages, 1);
       assert.equal(again.revisedMessages, 1);
-      assert.deepEqual(again.written.map((w) => w.type), ['message.revised', 'messages.captured']);
-      const none = await log.append({ dedupe: true, events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('c', '3')] } }] });
+      assert.deepEqual(
+        again.written.map((w) => w.type),
+        ['message.revised', 'messages.captured'],
+      );
+      const none = await log.append({
+        dedupe: true,
+        events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', '1'), msg('c', '3')] } }],
+      });
       assert.equal(none.written.length, 0);
     });
 
@@ -82,9 +135,19 @@ export function eventLogConformance(backend: EventLogBackend): void {
       assert.deepEqual(await log.ingest([meta('org_remote', 2), meta('org_remote', 3)]), { written: 1, duplicates: 1 });
       await assert.rejects(log.ingest([meta('org_remote', 5)], { 'pull:x': 5 }));
       assert.equal(await log.getCursor('pull:x'), 2, 'a refused ingest moves no cursor');
-      assert.deepEqual((await log.read(0, 10)).map((e) => [e.origin, e.seq, e.pos]), [['org_remote', 1, 1], ['org_remote', 2, 2], ['org_remote', 3, 3]]);
+      assert.deepEqual(
+        (await log.read(0, 10)).map((e) => [e.origin, e.seq, e.pos]),
+        [
+          ['org_remote', 1, 1],
+          ['org_remote', 2, 2],
+          ['org_remote', 3, 3],
+        ],
+      );
       assert.equal((await log.info()).origins['org_remote'], 3);
-      assert.deepEqual((await log.readOrigin('org_remote', 1, 10)).map((e) => e.seq), [2, 3]);
+      assert.deepEqual(
+        (await log.readOrigin('org_remote', 1, 10)).map((e) => e.seq),
+        [2, 3],
+      );
       assert.deepEqual(await log.readOrigin(origin, 0, 10), []);
       // The log's own origin is never written by ingest.
       assert.deepEqual(await log.ingest([meta(origin, 1)], undefined, { sparse: true }), { written: 0, duplicates: 1 });
@@ -94,20 +157,47 @@ export function eventLogConformance(backend: EventLogBackend): void {
       const a = 'orgaaaaaaaa';
       assert.deepEqual(await log.ingest([meta(a, 5), meta(a, 9)], undefined, { sparse: true }), { written: 2, duplicates: 0 });
       assert.deepEqual(await log.ingest([meta(a, 2), meta(a, 5), meta(a, 2)], undefined, { sparse: true }), { written: 1, duplicates: 2 });
-      assert.deepEqual((await log.readOrigin(a, 0, 10)).map((e) => e.seq), [2, 5, 9]);
+      assert.deepEqual(
+        (await log.readOrigin(a, 0, 10)).map((e) => e.seq),
+        [2, 5, 9],
+      );
     });
 
     withLog('readOrigin and readSession answer from any starting point and honour the limit', async (log) => {
       const { origin } = await log.info();
-      await log.ingest([meta('org_a', 1, 'ses_11111111'), meta('org_a', 2, 'ses_11111111'), meta('org_b', 1, 'ses_22222222'), meta('org_a', 3, 'ses_22222222')]);
-      await log.append({ events: [{ type: 'session.meta', session: 'ses_11111111', body: { title: 'own' } }, { type: 'session.meta', session: 'ses_11111111', body: { title: 'own2' } }] });
+      await log.ingest([
+        meta('org_a', 1, 'ses_11111111'),
+        meta('org_a', 2, 'ses_11111111'),
+        meta('org_b', 1, 'ses_22222222'),
+        meta('org_a', 3, 'ses_22222222'),
+      ]);
+      await log.append({
+        events: [
+          { type: 'session.meta', session: 'ses_11111111', body: { title: 'own' } },
+          { type: 'session.meta', session: 'ses_11111111', body: { title: 'own2' } },
+        ],
+      });
       await log.ingest([meta('org_a', 4, 'ses_11111111'), meta('org_a', 5, 'ses_11111111')]);
-      for (let after = 0; after <= 5; after++) assert.deepEqual((await log.readOrigin('org_a', after, 100)).map((e) => e.seq), [1, 2, 3, 4, 5].filter((s) => s > after));
-      assert.deepEqual((await log.readOrigin('org_a', 1, 2)).map((e) => e.seq), [2, 3]);
-      assert.deepEqual((await log.readOrigin(origin, 0, 10)).map((e) => e.seq), [1, 2]);
+      for (let after = 0; after <= 5; after++)
+        assert.deepEqual(
+          (await log.readOrigin('org_a', after, 100)).map((e) => e.seq),
+          [1, 2, 3, 4, 5].filter((s) => s > after),
+        );
+      assert.deepEqual(
+        (await log.readOrigin('org_a', 1, 2)).map((e) => e.seq),
+        [2, 3],
+      );
+      assert.deepEqual(
+        (await log.readOrigin(origin, 0, 10)).map((e) => e.seq),
+        [1, 2],
+      );
       const s1 = (await log.readSession('ses_11111111', 0, 100)).map((e) => e.pos);
       assert.deepEqual(s1, [1, 2, 5, 6, 7, 8]);
-      for (const after of [0, 1, 2, 5, 6, 7, 8]) assert.deepEqual((await log.readSession('ses_11111111', after, 100)).map((e) => e.pos), s1.filter((p) => p > after));
+      for (const after of [0, 1, 2, 5, 6, 7, 8])
+        assert.deepEqual(
+          (await log.readSession('ses_11111111', after, 100)).map((e) => e.pos),
+          s1.filter((p) => p > after),
+        );
       assert.equal(await log.hasSession('ses_22222222'), true);
       assert.equal(await log.hasSession('ses_99999999'), false);
     });
@@ -117,10 +207,16 @@ export function eventLogConformance(backend: EventLogBackend): void {
       await log.append({ events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('a', 'secret')] } }] });
       await log.append({ events: [discovered('ses_ffffffff')] });
       const r = await log.purge(s);
-      assert.deepEqual(r.written.map((w) => w.type), ['session.purged']);
+      assert.deepEqual(
+        r.written.map((w) => w.type),
+        ['session.purged'],
+      );
       await log.ingest([{ origin: 'org_late', seq: 1, type: 'messages.captured', v: 1, ts: 1, session: s, body: { messages: [msg('z', 'late secret')] } }]);
       const events = await log.readSession(s, 0, 100);
-      assert.deepEqual(events.map((e) => e.type), ['session.discovered', 'messages.captured', 'session.purged', 'messages.captured']);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['session.discovered', 'messages.captured', 'session.purged', 'messages.captured'],
+      );
       assert.ok(events.every((e) => e.body === null || e.type === 'session.purged'));
       assert.notEqual((await log.readSession('ses_ffffffff', 0, 10))[0]!.body, null);
     });
