@@ -11,7 +11,7 @@ import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 export type ProjectionDb = Database.Database;
 
 /** Bump when the tables or the fold change: an older file is rebuilt from the log. */
-export const PROJECTION_VERSION = '7';
+export const PROJECTION_VERSION = '8';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

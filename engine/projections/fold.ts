@@ -111,6 +111,7 @@ export class Folder {
       putCheckpoint: p('INSERT OR REPLACE INTO checkpoints(session_id, name, at_msg, created_at, stamp) VALUES (?, ?, ?, ?, ?)'),
       ftsDelete: p('DELETE FROM search WHERE rowid=?'),
       putShare: p('INSERT OR IGNORE INTO shares(session_id, space) VALUES (?, ?)'),
+      deleteShares: p('DELETE FROM shares WHERE session_id=?'),
       isShared: p('SELECT 1 FROM shares WHERE session_id=? AND space=?'),
       viewsOf: p('SELECT id FROM sessions WHERE view_of=?'),
       deleteSession: p('DELETE FROM sessions WHERE id=?'),
@@ -130,8 +131,11 @@ export class Folder {
     if (isKnowledgeEvent(ev)) return this.knowledge.apply(ev, stampOf(ev));
     if (!ev.session) return;
     const a = ev.attr ?? null;
-    if (ev.type === 'session.shared' && !a && ev.body) this.s.putShare!.run(ev.session, ev.body.space);
-    if (before) this.replay(ev.session, before);
+    const ownShare = ev.type === 'session.shared' && !a && ev.body ? ev.body.space : null;
+    // A replay forgets the session's shares and re-reads them from its events (a purge erased them);
+    // this event's own share counts while the earlier events are folded again.
+    if (before) this.replay(ev.session, before, ownShare);
+    else if (ownShare) this.s.putShare!.run(ev.session, ownShare);
     if (!a) return this.fold(ev.session, ev, null);
     // Another account's event (DESIGN §13): into her own view of the session only through her personal
     // space or a space she shared the session into, and then only content; otherwise into a view of its own.
@@ -153,13 +157,15 @@ export class Folder {
     return id;
   }
 
-  /** Empties the session's views (its own and those of other accounts) and folds its earlier events again. */
   /** Folds one session (its own view and other accounts' views of it) again from these events, in position order. */
   refold(session: string, events: AnyStoredEvent[]): void {
     this.replay(session, events);
   }
 
-  private replay(session: string, before: AnyStoredEvent[]): void {
+  /** Empties the session's views (its own and those of other accounts) and its shares, and folds its earlier events again. */
+  private replay(session: string, before: AnyStoredEvent[], share: string | null = null): void {
+    this.s.deleteShares!.run(session);
+    if (share) this.s.putShare!.run(session, share);
     const ids = [session, ...(this.s.viewsOf!.all(session) as { id: string }[]).map((r) => r.id)];
     for (const id of ids) {
       const row = this.s.getSession!.get(id) as { rowid: number } | undefined;

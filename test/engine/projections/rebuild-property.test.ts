@@ -100,6 +100,16 @@ const step = fc.oneof(
   }),
 );
 
+const REVISED_M1: Message = {
+  msg_id: 'm1',
+  parent_msg_id: null,
+  role: 'user',
+  content: [{ type: 'text', text: 'alpha' }],
+  timestamp: null,
+  usage: { input_tokens: 0, output_tokens: 0 },
+  model: 'claude-sonnet-4-5',
+};
+
 type Step = Record<string, unknown> & { kind: string; s: string };
 
 /**
@@ -236,6 +246,19 @@ test('incrementally caught-up projections equal a rebuild from the log (random e
         await log.close();
       }
     }),
-    { numRuns: 150 },
+    {
+      numRuns: 150,
+      // Counterexamples found before, kept so that they are tried on every run.
+      examples: [
+        [
+          [
+            [{ kind: 'shared', s: 'ses_bbbbbbbb', space: 'spc_x' }, 'own', false],
+            [{ kind: 'revised', s: 'ses_aaaaaaaa', m: REVISED_M1 }, 'own', true],
+            [{ kind: 'purged', s: 'ses_bbbbbbbb' }, 'own', false],
+            [{ kind: 'revised', s: 'ses_aaaaaaaa', m: REVISED_M1 }, 'own', false],
+          ],
+        ],
+      ],
+    },
   );
 });

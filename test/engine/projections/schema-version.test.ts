@@ -16,6 +16,7 @@ const SCHEMA_HASHES: Record<string, string> = {
   '5': '414c4ebce2bbfe68', // two branches each made a version 5 (resumed dates in the fold; attribution tables)
   '6': '414c4ebce2bbfe68', // both of them together
   '7': '924863b4d9b7b13b', // attribution and eviction together
+  '8': '924863b4d9b7b13b', // same tables; a purge now forgets the session's shares (fold change)
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
