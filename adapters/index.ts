@@ -1,4 +1,4 @@
-import type { ToolAdapter, ToolName } from '../engine/capture/contract.js';
+import type { ToolAdapter, ToolName } from '../engine/adapter-kit.js';
 import { adapter as claudeCode } from './claude-code/index.js';
 import { adapter as codex } from './codex/index.js';
 import { adapter as gemini } from './gemini/index.js';

@@ -1,5 +1,4 @@
-import type { ResumeTarget } from '../engine/resume/types.js';
-import type { SessionWriter } from '../engine/resume/writer.js';
+import type { ResumeTarget, SessionWriter } from '../engine/adapter-kit.js';
 import { claudeWriter } from './claude-code/write-session.js';
 import { codexWriter } from './codex/write-rollout.js';
 import { copilotWriter } from './copilot/write-events.js';

@@ -9,7 +9,7 @@ import { median, nowMs, ratio, tempDir, type Scale, type Section } from './lib.j
  * ~1k sessions, against `node -e 0` measured in the same loop.
  */
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 function wall(args: string[], env: NodeJS.ProcessEnv): number {
   const t0 = nowMs();
@@ -56,7 +56,7 @@ export async function runColdStart(scale: Scale): Promise<Section> {
           name: 'sfs list cold start < 200 ms',
           met: list < 200,
           detail: `${list.toFixed(0)} ms (node -e 0: ${base.toFixed(0)} ms)`,
-          hint: `\`sfs list\` adds ${(list - base).toFixed(0)} ms to bare node (\`sfs --help\` adds ${(help - base).toFixed(0)} ms). See where with \`SFS_HOME=… node --cpu-prof dist/cli/main.js list\`; summing self time by module, start-up has been mostly module resolution and compilation (ESM loader, CJS wrapSafe, yargs, native addons), not opening the store.`,
+          hint: `\`sfs list\` adds ${(list - base).toFixed(0)} ms to bare node (\`sfs --help\` adds ${(help - base).toFixed(0)} ms). See where with \`SFS_HOME=… node --cpu-prof dist/bin/main.js list\`; summing self time by module, start-up has been mostly module resolution and compilation (ESM loader, CJS wrapSafe, yargs, native addons), not opening the store.`,
         },
       ],
     };

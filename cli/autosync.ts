@@ -1,5 +1,4 @@
-import type { SfsPaths } from '../engine/paths.js';
-import { readSyncSettings, syncSettingsFile, writeSyncSettings, type SyncMode } from '../engine/replication/settings.js';
+import { type SfsPaths, readSyncSettings, syncSettingsFile, writeSyncSettings, type SyncMode } from '../engine/index.js';
 import { existsSync } from 'node:fs';
 import { notifyDaemon } from './commands/watcher.js';
 import { confirm } from './confirm.js';

@@ -1,7 +1,4 @@
-import { loadConfig, type Config } from '../engine/config.js';
-import { resolvePaths, type SfsPaths } from '../engine/paths.js';
-import { isCorruptDb } from '../engine/projections/db.js';
-import { Store } from '../engine/store.js';
+import { loadConfig, type Config, resolvePaths, type SfsPaths, isCorruptDb, Store } from '../engine/index.js';
 import { reportError } from './output.js';
 
 /** What every command handler gets: where data lives, settings, and the --json flag. */

@@ -1,4 +1,4 @@
-import { SfsError } from '../engine/errors.js';
+import { SfsError } from '../engine/index.js';
 
 /** Accepts ISO dates/times or a relative age like 30m, 12h, 7d, 2w; returns ISO-8601 UTC. */
 export function parseDateArg(v: string | undefined, flag: string, now = Date.now()): string | undefined {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SfsError } from '../engine/errors.js';
+import { SfsError } from '../engine/index.js';
 
 /** Opens text in $VISUAL / $EDITOR (vi when neither is set) and returns what was saved. */
 export function editText(initial: string, name: string): string {

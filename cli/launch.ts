@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import type { LaunchSpec } from '../engine/resume/writer.js';
+import type { LaunchSpec } from '../engine/index.js';
 
 /** The executable's full path on PATH, or null. */
 export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | null {

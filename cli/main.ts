@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
-import { SfsError } from '../engine/errors.js';
+import { SfsError } from '../engine/index.js';
 import { reportError } from './output.js';
 import { commandsFor } from './commands/registry.js';
 

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { ERROR_CODES, toSfsError } from '../engine/errors.js';
+import { ERROR_CODES, toSfsError } from '../engine/index.js';
 
 /**
  * Everything the CLI prints goes through here: human text by default, a versioned JSON

@@ -1,5 +1,4 @@
-import type { ContentBlock, Message } from '../engine/model/message.js';
-import type { OrderedMessage } from '../engine/queries/views.js';
+import type { ContentBlock, Message, OrderedMessage } from '../engine/index.js';
 import { color, shortTime, truncate } from './output.js';
 
 const ROLE_COLOR: Record<string, (s: string) => string> = {

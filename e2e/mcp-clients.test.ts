@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
  */
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const binDir = path.join(repo, '.e2e-clis', 'node_modules', '.bin');
-const sfsBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.js');
+const sfsBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/main.js');
 /** Shared with resume.test.ts: Copilot unpacks 235 MB into it on first start. */
 const copilotCache = path.join(repo, '.e2e-clis', 'copilot-cache');
 const run = promisify(execFile);

@@ -29,7 +29,7 @@ import { seedSources, type SeededSource } from './sources.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.resolve(repo, 'test/fixtures');
 const binDir = path.join(repo, '.e2e-clis', 'node_modules', '.bin');
-const sfsBin = path.join(repo, 'dist', 'cli', 'main.js');
+const sfsBin = path.join(repo, 'dist', 'bin', 'main.js');
 const run = promisify(execFile);
 /** SFS_E2E_TARGETS=codex,gemini runs a subset. */
 const TARGETS = (process.env.SFS_E2E_TARGETS ? process.env.SFS_E2E_TARGETS.split(',') : [...RESUME_TARGETS]) as ResumeTarget[];

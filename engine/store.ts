@@ -3,6 +3,7 @@ import { toSfsError } from './errors.js';
 import { logDir, projectionsFile, resolvePaths, type SfsPaths } from './paths.js';
 import { SharedLog, type OpenLogOptions } from './log/shared-log.js';
 import { Projections } from './projections/projections.js';
+import type { EventLog } from './log/event-log.js';
 import type { ProjectionDb } from './projections/db.js';
 
 export interface OpenStoreOptions extends Omit<OpenLogOptions, 'openWhenFull'> {
@@ -25,7 +26,7 @@ export class Store {
 
   private constructor(
     readonly paths: SfsPaths,
-    readonly log: SharedLog,
+    readonly log: EventLog,
     readonly projections: Projections,
     private readonly warn: (line: string) => void,
   ) {}

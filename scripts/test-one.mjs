@@ -15,6 +15,9 @@ if (!files.length) {
 const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 if (!existsSync('dist/engine/schema/validators.generated.cjs')) spawnSync(process.execPath, ['dist/engine/schema/build-validators.js'], { stdio: 'inherit' });
+// The CLI tests spawn the bundle that ships (dist/bin/main.js): bundle again, it takes a moment.
+const bundle = spawnSync(process.execPath, ['scripts/bundle-cli.mjs'], { stdio: 'inherit' });
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 const compiled = files.map((f) => (f.startsWith('dist/') ? f : 'dist/' + f.replace(/\.ts$/, '.js')));
 const missing = compiled.filter((f) => !existsSync(f));
 if (missing.length) {

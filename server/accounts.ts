@@ -3,7 +3,7 @@ import { REVOKE_CHANNEL } from './db/open.js';
 import type { RelayDb } from './db/schema.js';
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from './credentials.js';
 import { RelayError } from './errors.js';
-import type { DlpPolicy, SpaceInfo } from '../engine/replication/protocol.js';
+import type { DlpPolicy, SpaceInfo } from '../engine/index.js';
 
 type Db = Kysely<RelayDb>;
 export interface Account {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RelayDb } from './db/schema.js';
-import type { Author, WireEvent } from '../engine/replication/protocol.js';
+import type { Author, WireEvent } from '../engine/index.js';
 
 /**
  * The authors of the events the relay serves: each origin belongs to one account (bound at its

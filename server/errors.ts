@@ -1,5 +1,4 @@
-import type { ProtocolErrorCode } from '../engine/replication/protocol.js';
-import type { HttpOnlyErrorCode, RelayErrorCode } from '../engine/replication/relay-codes.js';
+import type { ProtocolErrorCode, HttpOnlyErrorCode, RelayErrorCode } from '../engine/index.js';
 
 /** The relay's codes are defined beside the client's mapping of them (engine/replication/relay-codes.ts, docs/design.md §12). */
 export type { HttpOnlyErrorCode, RelayErrorCode };

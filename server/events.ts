@@ -4,9 +4,19 @@ import { NOTIFY_CHANNEL } from './db/open.js';
 import { RelayError } from './errors.js';
 import { chargeQuota } from './quota.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
-import { EVENT_SCHEMA_VERSION, EVENT_TYPES } from '../engine/model/events.js';
-import { assertValid, eventSchema } from '../engine/schema/validator.js';
-import { policyLevel, stricterThan, unpackBody, type DlpPolicy, type Push, type SpaceInfo, type WireEvent } from '../engine/replication/protocol.js';
+import {
+  EVENT_SCHEMA_VERSION,
+  EVENT_TYPES,
+  assertValid,
+  eventSchema,
+  policyLevel,
+  stricterThan,
+  unpackBody,
+  type DlpPolicy,
+  type Push,
+  type SpaceInfo,
+  type WireEvent,
+} from '../engine/index.js';
 
 type Db = Kysely<RelayDb>;
 type Tx = Transaction<RelayDb>;

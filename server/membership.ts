@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { RelayDb } from './db/schema.js';
 import { RelayError } from './errors.js';
 import { requireMember, type Authed } from './accounts.js';
-import type { SpaceInfo } from '../engine/replication/protocol.js';
+import type { SpaceInfo } from '../engine/index.js';
 
 /**
  * Who is in a team space and with which role. Exactly one owner per space; admins manage

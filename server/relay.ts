@@ -12,7 +12,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { syncRoutes } from './routes/sync.js';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/replication/protocol.js';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/index.js';
 
 export interface RelayOptions {
   port?: number;

@@ -17,7 +17,7 @@ import {
   type ErrorFrame,
   type RelayFrame,
   type WireEvent,
-} from '../engine/replication/protocol.js';
+} from '../engine/index.js';
 
 /** Batches sent but not yet acknowledged per subscription: the pull side's back-pressure window. */
 const PULL_WINDOW = 2;

@@ -1,4 +1,4 @@
-import type { ContentBlock } from '../../engine/model/message.js';
+import type { ContentBlock } from '../../engine/adapter-kit.js';
 import { isObj, str, type Raw } from '../shared/values.js';
 
 /** Amp's Anthropic-like blocks → SessionFS blocks; unknown ones are kept verbatim. */

@@ -1,6 +1,12 @@
-import { openRegularFile } from '../../engine/capture/regular-file.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
-import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import {
+  openRegularFile,
+  parseJsonBounded,
+  type AdapterEnv,
+  type CaptureProblem,
+  type CaptureSource,
+  type ReadResult,
+  type ToolAdapter,
+} from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { threadToSession } from './thread.js';
 import { pathFor } from '../shared/paths.js';

@@ -1,5 +1,4 @@
-import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
-import type { Message, ToolResultBlock, ToolUseBlock, Usage } from '../../engine/model/message.js';
+import type { CaptureProblem, CapturedSession, Message, ToolResultBlock, ToolUseBlock, Usage } from '../../engine/adapter-kit.js';
 import { convertContent } from './content.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isObj, num, str, type Raw } from '../shared/values.js';

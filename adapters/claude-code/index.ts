@@ -1,8 +1,16 @@
 import { stat } from 'node:fs/promises';
-import { readRegularFile } from '../../engine/capture/regular-file.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import {
+  readRegularFile,
+  parseJsonBounded,
+  type AdapterEnv,
+  type CaptureSource,
+  type CapturedSession,
+  type ReadOptions,
+  type ReadResult,
+  type SessionHeader,
+  type ToolAdapter,
+} from '../../engine/adapter-kit.js';
 import path from 'node:path';
-import type { AdapterEnv, CaptureSource, CapturedSession, ReadOptions, ReadResult, SessionHeader, ToolAdapter } from '../../engine/capture/contract.js';
 import { readAppendFile } from '../shared/append-file.js';
 import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
 import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';

@@ -1,6 +1,4 @@
-import { digestHex } from '../../engine/ids.js';
-import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
-import type { Message, Role, Usage } from '../../engine/model/message.js';
+import { digestHex, type JsonlLine, type Message, type Role, type Usage } from '../../engine/adapter-kit.js';
 import { anthropicBlocks, toolResultIds, toolUseIds } from '../shared/anthropic-content.js';
 import type { LineParser } from '../shared/append-file.js';
 import { isInjectedText, isTitleCandidate, userText } from './titles.js';

@@ -1,4 +1,4 @@
-import type { ContentBlock } from '../../engine/model/message.js';
+import type { ContentBlock } from '../../engine/adapter-kit.js';
 
 /** Text the harness put into a user turn (slash-command echoes, reminders), not typed by the user. */
 const INJECTED_PREFIXES = [

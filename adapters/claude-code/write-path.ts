@@ -1,4 +1,4 @@
-import type { AdapterEnv } from '../../engine/capture/contract.js';
+import type { AdapterEnv } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 import { claudeProjectDirs } from './locate.js';
 

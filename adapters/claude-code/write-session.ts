@@ -1,8 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { AdapterEnv } from '../../engine/capture/contract.js';
-import type { ContentBlock, ImageBlock, Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import type { PreparedSession } from '../../engine/resume/types.js';
-import type { SessionWriter, WriteOptions, WrittenSession } from '../../engine/resume/writer.js';
+import type {
+  AdapterEnv,
+  ContentBlock,
+  ImageBlock,
+  Message,
+  ToolResultBlock,
+  ToolUseBlock,
+  PreparedSession,
+  SessionWriter,
+  WriteOptions,
+  WrittenSession,
+} from '../../engine/adapter-kit.js';
 import { base64Image, imagePlaceholder, objectInput } from '../shared/blocks.js';
 import { isoOr, jsonl, writeNewFile } from '../shared/write-file.js';
 import { claudeSessionFile } from './write-path.js';

@@ -1,5 +1,4 @@
-import type { CaptureProblem } from '../../engine/capture/contract.js';
-import type { ContentBlock, Message, Role } from '../../engine/model/message.js';
+import type { CaptureProblem, ContentBlock, Message, Role } from '../../engine/adapter-kit.js';
 import { anthropicBlocks, reasoningBlock } from '../shared/anthropic-content.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isInjectedTurn, unwrapUserInputBlocks } from './prompt-text.js';

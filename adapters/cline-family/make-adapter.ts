@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter, ToolName } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter, ToolName } from '../../engine/adapter-kit.js';
 import { childDirs, folderSourceFor } from './sources.js';
 import { readTaskFolder, type TaskFolderOptions } from './task-folder.js';
 

@@ -1,4 +1,4 @@
-import type { Message, Usage } from '../../engine/model/message.js';
+import type { Message, Usage } from '../../engine/adapter-kit.js';
 import type { UiFacts, UiRecord } from './ui-messages.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { ContentBlock } from '../../engine/model/message.js';
-import { unwrapUserInput } from '../../engine/model/user-input-wrapper.js';
+import { type ContentBlock, unwrapUserInput } from '../../engine/adapter-kit.js';
 
 /**
  * Recognising what the extension wrapped around or injected into user turns: the

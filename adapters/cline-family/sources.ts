@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CaptureSource } from '../../engine/capture/contract.js';
+import type { CaptureSource } from '../../engine/adapter-kit.js';
 
 /** Every sub-directory of `<root>/<folder>` (task or session folders); nothing when it does not exist. */
 export async function childDirs(root: string, folder: string): Promise<CaptureSource[]> {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
-import type { Message } from '../../engine/model/message.js';
+import type { CaptureProblem, CapturedSession, ReadResult, Message } from '../../engine/adapter-kit.js';
 import { apiHistoryToMessages, isoFromMs } from './api-history.js';
 import { finishMessages } from './finish.js';
 import { readJsonFile, type JsonRead } from '../shared/json-file.js';

@@ -1,10 +1,8 @@
-import type { CaptureProblem } from '../../engine/capture/contract.js';
-import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
+import { type CaptureProblem, type ContentBlock, type Message, type Usage, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { isoFromMs } from './api-history.js';
 import { imageFromDataUrl } from '../shared/anthropic-content.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { usageFromApiReq } from './usage.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import { isObj, type Raw, str } from '../shared/values.js';
 
 /**

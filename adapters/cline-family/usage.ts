@@ -1,4 +1,4 @@
-import type { Usage } from '../../engine/model/message.js';
+import type { Usage } from '../../engine/adapter-kit.js';
 import { num, type Raw } from '../shared/values.js';
 
 /** Drops absent fields; null when nothing was counted. */

@@ -1,4 +1,4 @@
-import type { AdapterEnv } from '../../engine/capture/contract.js';
+import type { AdapterEnv } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /** VS Code-based editors an extension can run in; each has its own user-data folder. */

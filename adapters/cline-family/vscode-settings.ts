@@ -1,5 +1,4 @@
-import { readRegularFileSync } from '../../engine/capture/regular-file.js';
-import type { AdapterEnv } from '../../engine/capture/contract.js';
+import { readRegularFileSync, type AdapterEnv } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 import { vscodeUserDirs } from './vscode-hosts.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ToolAdapter } from '../../engine/capture/contract.js';
+import type { ToolAdapter } from '../../engine/adapter-kit.js';
 import { makeClineFamilyAdapter } from '../cline-family/make-adapter.js';
 import { clineDataDir, clineTaskRoots } from './locate.js';
 import { readSdkSession } from './sdk-session.js';

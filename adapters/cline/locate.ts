@@ -1,4 +1,4 @@
-import type { AdapterEnv } from '../../engine/capture/contract.js';
+import type { AdapterEnv } from '../../engine/adapter-kit.js';
 import { globalStorageDirs } from '../cline-family/vscode-hosts.js';
 import { pathFor } from '../shared/paths.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
+import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/adapter-kit.js';
 import { apiHistoryToMessages, isoFromMs } from '../cline-family/api-history.js';
 import { finishMessages } from '../cline-family/finish.js';
 import { fileStamp, readJsonFile } from '../shared/json-file.js';

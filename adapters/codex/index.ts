@@ -1,19 +1,19 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decompress } from 'fzstd';
-import type {
-  AdapterEnv,
-  CaptureProblem,
-  CaptureSource,
-  CapturedSession,
-  ReadOptions,
-  ReadResult,
-  SessionHeader,
-  ToolAdapter,
-} from '../../engine/capture/contract.js';
+import {
+  type AdapterEnv,
+  type CaptureProblem,
+  type CaptureSource,
+  type CapturedSession,
+  type ReadOptions,
+  type ReadResult,
+  type SessionHeader,
+  type ToolAdapter,
+  DEFAULT_MAX_LINE_BYTES,
+  readRegularFile,
+} from '../../engine/adapter-kit.js';
 import { bufferLines, feedLines, readAppendFile } from '../shared/append-file.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../../engine/capture/jsonl-reader.js';
-import { readRegularFile } from '../../engine/capture/regular-file.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
 import { CodexParser, initialCodexState, type CodexState } from './parse.js';
 import { readLegacyRollout } from './legacy.js';

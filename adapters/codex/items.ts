@@ -1,6 +1,5 @@
-import type { ContentBlock, ImageBlock } from '../../engine/model/message.js';
+import { type ContentBlock, type ImageBlock, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { isObj, strOrNull, type Raw } from '../shared/values.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /** Responses API image part → image block (data: URLs become base64 sources). */
 export function imageBlock(url: string): ImageBlock {

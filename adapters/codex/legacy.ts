@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
+import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/adapter-kit.js';
 import { readJsonFile } from '../shared/json-file.js';
 import { cleanStrings, isObj, isoTimeOrEpoch, strOrNull } from '../shared/values.js';
 import { idFromFileName } from './locate.js';

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
-import type { ContentBlock, Message, Role, Usage } from '../../engine/model/message.js';
+import type { JsonlLine, ContentBlock, Message, Role, Usage } from '../../engine/adapter-kit.js';
 import type { LineParser } from '../shared/append-file.js';
 import { derivedPrefixedId } from '../shared/ids.js';
 import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { readRegularFile } from '../../engine/capture/regular-file.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { readRegularFile, parseJsonBounded } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 
 /**

@@ -1,4 +1,4 @@
-import { readRegularFileSync } from '../../engine/capture/regular-file.js';
+import { readRegularFileSync } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 
 /**

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AdapterEnv } from '../../engine/capture/contract.js';
-import type { ContentBlock, ImageBlock, Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
-import type { PreparedSession } from '../../engine/resume/types.js';
-import type { SessionWriter, WriteOptions, WrittenSession } from '../../engine/resume/writer.js';
+import type {
+  AdapterEnv,
+  ContentBlock,
+  ImageBlock,
+  Message,
+  ToolResultBlock,
+  ToolUseBlock,
+  PreparedSession,
+  SessionWriter,
+  WriteOptions,
+  WrittenSession,
+} from '../../engine/adapter-kit.js';
 import { base64Image, imagePlaceholder, resultText } from '../shared/blocks.js';
 import { isoOr, jsonl, writeNewFile } from '../shared/write-file.js';
 import { codexHome } from './locate.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { assertRegularFileSync } from '../../engine/capture/regular-file.js';
+import { assertRegularFileSync } from '../../engine/adapter-kit.js';
 
 /**
  * Codex lists threads (`resume --last`, the picker) from the `threads` table of its state

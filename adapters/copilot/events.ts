@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
+import { type ContentBlock, type Message, type Usage, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isObj, isoTime, num, str, type Raw } from '../shared/values.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * Copilot events → messages. One file holds the main agent and its sub-agents (events with

@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readEvents } from './read.js';
 import { errorText } from '../shared/values.js';

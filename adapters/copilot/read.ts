@@ -1,8 +1,14 @@
-import { forEachJsonObject } from '../../engine/capture/jsonl-objects.js';
+import {
+  forEachJsonObject,
+  openRegularFile,
+  type CaptureProblem,
+  type CapturedSession,
+  type ReadResult,
+  fingerprintHandle,
+  isSameFileGrown,
+  type FileFingerprint,
+} from '../../engine/adapter-kit.js';
 import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile } from '../../engine/capture/regular-file.js';
-import type { CaptureProblem, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
-import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, EventReplay, type CopilotState } from './events.js';
 import { idFromPath } from './locate.js';
 import { cleanStrings, errorText, isObj, isoTime, str } from '../shared/values.js';

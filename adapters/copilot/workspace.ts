@@ -1,6 +1,5 @@
-import { NotRegularFileError, readRegularFile } from '../../engine/capture/regular-file.js';
+import { NotRegularFileError, readRegularFile, type CaptureProblem } from '../../engine/adapter-kit.js';
 import { parse } from 'yaml';
-import type { CaptureProblem } from '../../engine/capture/contract.js';
 import { pathFor } from '../shared/paths.js';
 import { errorText, isObj, type Raw } from '../shared/values.js';
 

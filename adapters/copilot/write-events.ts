@@ -1,9 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { AdapterEnv } from '../../engine/capture/contract.js';
-import type { ImageBlock, Message, ToolResultBlock } from '../../engine/model/message.js';
-import type { PreparedSession } from '../../engine/resume/types.js';
-import type { SessionWriter, WriteOptions, WrittenSession } from '../../engine/resume/writer.js';
+import type {
+  AdapterEnv,
+  ImageBlock,
+  Message,
+  ToolResultBlock,
+  PreparedSession,
+  SessionWriter,
+  WriteOptions,
+  WrittenSession,
+} from '../../engine/adapter-kit.js';
 import { base64Image, imagePlaceholder, objectInput, resultText, segments } from '../shared/blocks.js';
 import { isoOr, jsonl, writeNewFile } from '../shared/write-file.js';
 import { storeDirs } from './locate.js';

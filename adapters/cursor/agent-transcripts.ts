@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadOptions, ReadResult } from '../../engine/capture/contract.js';
+import {
+  type AdapterEnv,
+  type CaptureProblem,
+  type CaptureSource,
+  type CapturedSession,
+  type ReadOptions,
+  type ReadResult,
+  parseJsonBounded,
+} from '../../engine/adapter-kit.js';
 import { readAppendFile } from '../shared/append-file.js';
 import { pathFor } from '../shared/paths.js';
 import { isObj, numOrNull, strOrNull } from '../shared/values.js';
 import { cursorDotDir } from './locate.js';
 import { hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
 import { initialTranscriptState, TranscriptParser, type TranscriptState } from './transcript-parse.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * Cursor Agent transcripts (format doc §5), written by the `cursor-agent` CLI and by newer

@@ -1,5 +1,4 @@
-import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { type ContentBlock, type Message, type Usage, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
-import type { Message } from '../../engine/model/message.js';
+import type { CaptureProblem, CapturedSession, Message } from '../../engine/adapter-kit.js';
 import { bubbleMessages, timeOf } from './bubble.js';
 import { finishMessages } from './finish.js';
 import { isObj, optStr, type Raw } from '../shared/values.js';

@@ -1,4 +1,4 @@
-import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/model/message.js';
+import type { Message, ToolResultBlock, ToolUseBlock } from '../../engine/adapter-kit.js';
 import { cleanStrings } from '../shared/values.js';
 
 const wellFormed = cleanStrings;

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
+import { type CaptureProblem, type CapturedSession, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { composerSession } from './composer.js';
 import { valueText } from '../shared/sqlite.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import { isObj, type Raw } from '../shared/values.js';
 
 /**

@@ -1,7 +1,14 @@
 import { readdirSync, statSync } from 'node:fs';
-import { fileKind } from '../../engine/capture/regular-file.js';
+import {
+  fileKind,
+  type AdapterEnv,
+  type CaptureProblem,
+  type CaptureSource,
+  type CapturedSession,
+  type ReadResult,
+  type ToolAdapter,
+} from '../../engine/adapter-kit.js';
 import path from 'node:path';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
 import { readGlobalComposers } from './global-db.js';
 import { cursorStoreDirs } from './locate.js';

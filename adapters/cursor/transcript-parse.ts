@@ -1,5 +1,4 @@
-import type { JsonlLine } from '../../engine/capture/jsonl-reader.js';
-import type { ContentBlock, Message, Role, ToolUseBlock } from '../../engine/model/message.js';
+import type { JsonlLine, ContentBlock, Message, Role, ToolUseBlock } from '../../engine/adapter-kit.js';
 import { anthropicBlocks } from '../shared/anthropic-content.js';
 import type { LineParser } from '../shared/append-file.js';
 import { derivedPrefixedId } from '../shared/ids.js';

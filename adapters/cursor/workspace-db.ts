@@ -1,13 +1,10 @@
 import type Database from 'better-sqlite3';
-import { readRegularFileSync } from '../../engine/capture/regular-file.js';
+import { readRegularFileSync, type CaptureProblem, type CapturedSession, type Message, parseJsonBounded } from '../../engine/adapter-kit.js';
 import path from 'node:path';
-import type { CaptureProblem, CapturedSession } from '../../engine/capture/contract.js';
-import type { Message } from '../../engine/model/message.js';
 import { bubbleMessages, timeOf } from './bubble.js';
 import { composerSession } from './composer.js';
 import { finishMessages } from './finish.js';
 import { valueText } from '../shared/sqlite.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 import { isObj, optStr, type Raw } from '../shared/values.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readJson } from './read-json.js';
 import { readJsonl } from './read-jsonl.js';

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import type { AdapterEnv, CaptureSource } from '../../engine/capture/contract.js';
+import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /**

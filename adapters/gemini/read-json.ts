@@ -1,6 +1,4 @@
-import { openRegularFile } from '../../engine/capture/regular-file.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
-import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
+import { openRegularFile, parseJsonBounded, type CaptureProblem, type ReadResult } from '../../engine/adapter-kit.js';
 import { emptyState, Replay } from './replay.js';
 import { toSession } from './session.js';
 import { pathFor } from '../shared/paths.js';

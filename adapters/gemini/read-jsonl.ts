@@ -1,8 +1,13 @@
-import { forEachJsonObject } from '../../engine/capture/jsonl-objects.js';
+import {
+  forEachJsonObject,
+  openRegularFile,
+  type CaptureProblem,
+  type ReadResult,
+  fingerprintHandle,
+  isSameFileGrown,
+  type FileFingerprint,
+} from '../../engine/adapter-kit.js';
 import type { FileHandle } from 'node:fs/promises';
-import { openRegularFile } from '../../engine/capture/regular-file.js';
-import type { CaptureProblem, ReadResult } from '../../engine/capture/contract.js';
-import { fingerprintHandle, isSameFileGrown, type FileFingerprint } from '../../engine/capture/jsonl-reader.js';
 import { emptyState, Replay, type ReplayState } from './replay.js';
 import { toSession } from './session.js';
 import { pathFor } from '../shared/paths.js';

@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, ToolResultBlock, Usage } from '../../engine/model/message.js';
+import type { ContentBlock, Message, ToolResultBlock, Usage } from '../../engine/adapter-kit.js';
 import { functionResponseBlock, partsText, partsToBlocks } from './parts.js';
 import { isObj, num, str, type Raw } from '../shared/values.js';
 

@@ -1,4 +1,4 @@
-import type { Message } from '../../engine/model/message.js';
+import type { Message } from '../../engine/adapter-kit.js';
 import { convertRecord, typedText } from './record.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isObj, str, type Raw } from '../shared/values.js';

@@ -1,6 +1,4 @@
-import { readRegularFile } from '../../engine/capture/regular-file.js';
-import type { CapturedSession } from '../../engine/capture/contract.js';
-import type { Message } from '../../engine/model/message.js';
+import { readRegularFile, type CapturedSession, type Message } from '../../engine/adapter-kit.js';
 import { projectDirOf } from './locate.js';
 import type { ReplayState } from './replay.js';
 import { pathFor } from '../shared/paths.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { readRegularFile } from '../../engine/capture/regular-file.js';
+import { readRegularFile } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 
 /**

@@ -1,12 +1,20 @@
 import type Database from 'better-sqlite3';
 import { readdirSync, statSync } from 'node:fs';
-import { fileKind } from '../../engine/capture/regular-file.js';
-import type { AdapterEnv, CaptureProblem, CaptureSource, CapturedSession, ReadResult } from '../../engine/capture/contract.js';
-import type { ContentBlock, Message, Usage } from '../../engine/model/message.js';
+import {
+  fileKind,
+  type AdapterEnv,
+  type CaptureProblem,
+  type CaptureSource,
+  type CapturedSession,
+  type ReadResult,
+  type ContentBlock,
+  type Message,
+  type Usage,
+  parseJsonBounded,
+} from '../../engine/adapter-kit.js';
 import { cleanStrings, isObj, numOrNull, strOrNull, titleText, type Raw } from '../shared/values.js';
 import { databaseStamp, hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
 import { pathFor } from '../shared/paths.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
 
 /**
  * The Kilo CLI's session store (`@kilocode/cli` ≥ 7, an OpenCode fork; format doc §2),

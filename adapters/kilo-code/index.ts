@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ToolAdapter } from '../../engine/capture/contract.js';
+import type { ToolAdapter } from '../../engine/adapter-kit.js';
 import { makeClineFamilyAdapter } from '../cline-family/make-adapter.js';
 import { kiloDataDir, kiloDbSourceFor, kiloDbSources, readKiloDb } from './cli-store.js';
 import { kiloTaskRoots } from './locate.js';

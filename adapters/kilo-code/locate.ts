@@ -1,4 +1,4 @@
-import type { AdapterEnv } from '../../engine/capture/contract.js';
+import type { AdapterEnv } from '../../engine/adapter-kit.js';
 import { globalStorageDirs } from '../cline-family/vscode-hosts.js';
 
 /** Marketplace id `kilocode.Kilo-Code`; VS Code lower-cases it on disk, some setups keep the mixed case. */

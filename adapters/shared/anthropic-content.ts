@@ -1,4 +1,4 @@
-import type { ContentBlock, ImageBlock } from '../../engine/model/message.js';
+import type { ContentBlock, ImageBlock } from '../../engine/adapter-kit.js';
 import { isObj, optStr, str, strOrNull, type Raw } from './values.js';
 
 /**

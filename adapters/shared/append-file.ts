@@ -1,7 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { CaptureProblem } from '../../engine/capture/contract.js';
-import { jsonTextTooDeep, tooDeepMessage } from '../../engine/capture/json-depth.js';
 import {
+  type CaptureProblem,
+  jsonTextTooDeep,
+  tooDeepMessage,
   DEFAULT_MAX_LINE_BYTES,
   fingerprintHandle,
   isSameFileGrown,
@@ -9,8 +10,8 @@ import {
   readLines,
   type FileFingerprint,
   type JsonlLine,
-} from '../../engine/capture/jsonl-reader.js';
-import { openRegularFile } from '../../engine/capture/regular-file.js';
+  openRegularFile,
+} from '../../engine/adapter-kit.js';
 
 /**
  * The append-file reader of the adapter kit: one incremental pass over an append-only JSONL

@@ -1,4 +1,4 @@
-import type { ContentBlock, ImageBlock, ToolResultBlock } from '../../engine/model/message.js';
+import type { ContentBlock, ImageBlock, ToolResultBlock } from '../../engine/adapter-kit.js';
 
 /** Helpers the four writers share for turning prepared blocks into native values. */
 

@@ -1,7 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { readRegularFile } from '../../engine/capture/regular-file.js';
-import type { CaptureProblem } from '../../engine/capture/contract.js';
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { readRegularFile, type CaptureProblem, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { parseArrayLeniently } from './lenient-array.js';
 import { errorText } from './values.js';
 

@@ -1,4 +1,4 @@
-import { parseJsonBounded } from '../../engine/capture/json-depth.js';
+import { parseJsonBounded } from '../../engine/adapter-kit.js';
 /**
  * Parses a top-level JSON array element by element, so one broken element or a file
  * cut off mid-write loses only what is broken. Used only after JSON.parse has failed.

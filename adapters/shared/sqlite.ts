@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assertRegularFileSync, NotRegularFileError, openRegularFileSync } from '../../engine/capture/regular-file.js';
+import { assertRegularFileSync, NotRegularFileError, openRegularFileSync } from '../../engine/adapter-kit.js';
 
 /**
  * The SQLite reader of the adapter kit (Cursor's state DBs, Kilo's CLI store). Opens a tool's

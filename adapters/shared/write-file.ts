@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SfsError } from '../../engine/errors.js';
+import { SfsError } from '../../engine/adapter-kit.js';
 
 /**
  * Creates a native file for resume. It must not exist: a resume writes a new session and

@@ -1,9 +1,7 @@
 import { createInterface } from 'node:readline';
 import { hostname } from 'node:os';
 import type { CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { RelayApi } from '../../engine/replication/api.js';
-import { credentialsFile, readCredentials, removeCredentials, writeCredentials } from '../../engine/replication/credentials.js';
+import { SfsError, RelayApi, credentialsFile, readCredentials, removeCredentials, writeCredentials } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { autosyncAtSignIn, autosyncNote, offerAutosync } from '../autosync.js';
 import { notifyDaemon } from './watcher.js';

@@ -1,10 +1,8 @@
-import { captureAll, type CaptureAllResult } from '../../engine/capture/capture-all.js';
-import { SfsError } from '../../engine/errors.js';
+import { captureAll, type CaptureAllResult, SfsError, plural } from '../../engine/index.js';
 import { ADAPTERS, adapterFor } from '../../adapters/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import type { Ctx } from '../context.js';
 import { color, print, printJson } from '../output.js';
-import { plural } from '../../engine/plural.js';
 
 /**
  * `sfs import --from TOOL | --all`: capture the history already on disk once, without a

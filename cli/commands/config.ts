@@ -1,6 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { plural } from '../../engine/plural.js';
-import { configFile, loadConfig, setConfig, SETTINGS } from '../../engine/config.js';
+import { plural, configFile, loadConfig, setConfig, SETTINGS } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
 

@@ -10,7 +10,7 @@ import { runDaemon } from '../daemon/run.js';
 import { readStatus, type DaemonStatus } from '../daemon/status.js';
 import { color, formatDuration, print, printJson, shortTime } from '../output.js';
 import { renderTable } from '../table.js';
-import { plural } from '../../engine/plural.js';
+import { plural } from '../../engine/index.js';
 
 const start = handler<GlobalArgs>(async (_a, ctx) => {
   const r = await startDaemon(ctx.paths);

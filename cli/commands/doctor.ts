@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS } from '../../adapters/index.js';
-import type { CheckResult, CheckStatus } from '../../engine/doctor/check.js';
+import type { CheckResult, CheckStatus } from '../../engine/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { runDoctor } from '../doctor/run.js';

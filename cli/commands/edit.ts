@@ -1,10 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { createCheckpoint } from '../../engine/ops/checkpoint.js';
-import { forkSession } from '../../engine/ops/fork.js';
-import { deleteSession, purgeSession, restoreSession } from '../../engine/ops/lifecycle.js';
-import { setAlias } from '../../engine/ops/metadata.js';
-import { listCheckpoints, resolveSession } from '../../engine/queries/sessions.js';
+import {
+  SfsError,
+  createCheckpoint,
+  forkSession,
+  deleteSession,
+  purgeSession,
+  restoreSession,
+  setAlias,
+  listCheckpoints,
+  resolveSession,
+} from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime } from '../output.js';
 import { renderTable } from '../table.js';

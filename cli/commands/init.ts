@@ -1,17 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS } from '../../adapters/index.js';
-import { captureAll } from '../../engine/capture/capture-all.js';
-import { watchPlan } from '../../engine/capture/presence.js';
-import { loadConfig, setConfig, watchKey } from '../../engine/config.js';
-import { SfsError } from '../../engine/errors.js';
+import { captureAll, watchPlan, loadConfig, setConfig, watchKey, SfsError, readCredentials, plural } from '../../engine/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { startDaemon } from '../daemon/control.js';
-import { readCredentials } from '../../engine/replication/credentials.js';
 import { autosyncNote, offerAutosync } from '../autosync.js';
 import { color, print, printJson } from '../output.js';
 import { renderTable } from '../table.js';
-import { plural } from '../../engine/plural.js';
 
 /**
  * `sfs init`, the first-run wizard: find which tools are installed (their stores exist),

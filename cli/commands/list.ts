@@ -1,12 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { directoryScope } from '../../engine/queries/directory-scope.js';
-import { listSessions } from '../../engine/queries/sessions.js';
-import { checkToolName } from '../../engine/queries/known-tools.js';
+import { directoryScope, listSessions, checkToolName, plural } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { parseDateArg } from '../dates.js';
 import { renderTable } from '../table.js';
-import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   tool?: string;

@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import type { RelayApi } from '../../engine/replication/api.js';
+import { SfsError, type RelayApi } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
 import { renderTable } from '../table.js';

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { KNOWLEDGE_KINDS } from '../../engine/model/events.js';
-import { addKnowledge, removeKnowledge, setProjectContext } from '../../engine/ops/knowledge.js';
-import { projectFromArg, projectOf, type Project } from '../../engine/project/identity.js';
-import { getProjectContext, getRules, knowledgeCounts, searchKnowledge } from '../../engine/queries/knowledge.js';
+import {
+  SfsError,
+  KNOWLEDGE_KINDS,
+  addKnowledge,
+  removeKnowledge,
+  setProjectContext,
+  projectFromArg,
+  projectOf,
+  type Project,
+  getProjectContext,
+  getRules,
+  knowledgeCounts,
+  searchKnowledge,
+} from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { editText } from '../editor.js';
 import { color, print, printJson, shortTime } from '../output.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
-import { SfsError } from '../../engine/errors.js';
+import { SfsError } from '../../engine/index.js';
 import { parseDurationMs } from '../duration.js';
 
 interface RelayArgs extends GlobalArgs {

@@ -1,7 +1,4 @@
-import { SfsError } from '../../engine/errors.js';
-import { requireCredentials, type Credentials } from '../../engine/replication/credentials.js';
-import { RelayApi } from '../../engine/replication/api.js';
-import { SyncClosed } from '../../engine/replication/connection.js';
+import { SfsError, requireCredentials, type Credentials, RelayApi, SyncClosed } from '../../engine/index.js';
 import type { Ctx } from '../context.js';
 
 /** The signed-in relay's API for a command. */

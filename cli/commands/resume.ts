@@ -1,17 +1,12 @@
 import { homedir } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { resumeInto, type ResumeResult } from '../../engine/ops/resume.js';
-import { resolveSession } from '../../engine/queries/sessions.js';
-import { RESUME_TARGETS, type ResumeTarget } from '../../engine/resume/types.js';
-import type { LaunchSpec } from '../../engine/resume/writer.js';
+import { SfsError, resumeInto, type ResumeResult, resolveSession, RESUME_TARGETS, type ResumeTarget, type LaunchSpec, plural } from '../../engine/index.js';
 import { adapterFor } from '../../adapters/index.js';
 import { WRITERS } from '../../adapters/writers.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { applyRulesForResume } from '../rules/resume-rules.js';
 import { commandLine, findOnPath, runInteractive } from '../launch.js';
 import { color, print, printJson } from '../output.js';
-import { plural } from '../../engine/plural.js';
 
 interface ResumeArgs extends GlobalArgs {
   session: string;

@@ -1,9 +1,6 @@
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { setRules } from '../../engine/ops/knowledge.js';
-import { getRules } from '../../engine/queries/knowledge.js';
-import { isManaged, RULE_TARGETS, RULE_TOOLS, RULES_TEMPLATE, type TargetState } from '../../engine/rules/compile.js';
+import { SfsError, setRules, getRules, isManaged, RULE_TARGETS, RULE_TOOLS, RULES_TEMPLATE, type TargetState } from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { editText } from '../editor.js';
 import { color, print, printJson, shortTime } from '../output.js';

@@ -1,8 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { directoryScope } from '../../engine/queries/directory-scope.js';
-import { search, type SearchOptions } from '../../engine/queries/search.js';
-import { checkToolName } from '../../engine/queries/known-tools.js';
-import { ROLES } from '../../engine/model/message.js';
+import { directoryScope, search, type SearchOptions, checkToolName, ROLES } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDateArg } from '../dates.js';
 import { color, highlight, print, printJson, shortTime, truncate } from '../output.js';

@@ -1,11 +1,7 @@
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { plural } from '../../engine/plural.js';
+import { plural, logDir, projectionsFile, resolveSession, credentialsFile, scanValue, type Finding } from '../../engine/index.js';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { logDir, projectionsFile } from '../../engine/paths.js';
-import { resolveSession } from '../../engine/queries/sessions.js';
-import { credentialsFile } from '../../engine/replication/credentials.js';
-import { scanValue, type Finding } from '../../engine/dlp/scan.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
 

@@ -1,15 +1,19 @@
 import type { CommandModule } from 'yargs';
-import { plural } from '../../engine/plural.js';
-import { refoldSession } from '../../engine/projections/refold.js';
-import { resolveSession } from '../../engine/queries/sessions.js';
-import { attributeFetched } from '../../engine/replication/attribute.js';
-import { resolveRemoteSession } from '../../engine/replication/resolve-remote.js';
-import { readSyncSettings, writeSyncSettings } from '../../engine/replication/settings.js';
+import {
+  plural,
+  refoldSession,
+  resolveSession,
+  attributeFetched,
+  resolveRemoteSession,
+  readSyncSettings,
+  writeSyncSettings,
+  SfsError,
+  syncOnce,
+} from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { print, printJson, shortTime } from '../output.js';
 import { renderTable } from '../table.js';
 import { api, asCli } from './remote.js';
-import { SfsError } from '../../engine/errors.js';
 import { parseDurationMs } from '../duration.js';
 
 interface IdArgs extends GlobalArgs {
@@ -23,7 +27,6 @@ async function pushOne(ctx: Ctx, ref: string): Promise<{ id: string; pushed: num
   const id = resolveSession(await store.view(), ref);
   const settings = readSyncSettings(ctx.paths);
   if (!settings.watch.includes(id)) writeSyncSettings(ctx.paths, { ...settings, watch: [...settings.watch, id] });
-  const { syncOnce } = await import('../../engine/replication/start-sync.js');
   const r = await asCli(syncOnce(store, { sessions: [id] }));
   return { id, pushed: r.pushed };
 }
@@ -48,7 +51,6 @@ export const pushCommand: CommandModule<GlobalArgs, IdArgs> = {
       const store = await ctx.store();
       await store.log.append({ events: [{ type: 'session.shared', session: id, body: { space: res.space, space_name: a.space } }] });
       if (res.withheld) {
-        const { syncOnce } = await import('../../engine/replication/start-sync.js');
         pushed += (await asCli(syncOnce(store))).pushed;
       }
     }

@@ -1,11 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { pageMessages } from '../../engine/queries/messages.js';
-import { getSessionDetail, isEvicted, resolveSession } from '../../engine/queries/sessions.js';
+import { SfsError, pageMessages, getSessionDetail, isEvicted, resolveSession, plural } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime } from '../output.js';
 import { renderMessage } from '../render-message.js';
-import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session: string;

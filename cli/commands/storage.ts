@@ -1,16 +1,20 @@
 import type { Argv, CommandModule } from 'yargs';
-import { storageReport } from '../../engine/ops/storage.js';
-import { evictSessions, pruneCandidates, type PruneCandidate } from '../../engine/ops/prune.js';
-import { SfsError } from '../../engine/errors.js';
-import { RelayApi } from '../../engine/replication/api.js';
-import { readCredentials } from '../../engine/replication/credentials.js';
-import { sessionsHeldByRelay } from '../../engine/replication/relay-copies.js';
+import {
+  storageReport,
+  evictSessions,
+  pruneCandidates,
+  type PruneCandidate,
+  SfsError,
+  RelayApi,
+  readCredentials,
+  sessionsHeldByRelay,
+  plural,
+} from '../../engine/index.js';
 import { confirm } from '../confirm.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { parseDays } from '../dates.js';
 import { color, print, printJson, shortTime, truncate } from '../output.js';
 import { renderTable } from '../table.js';
-import { plural } from '../../engine/plural.js';
 
 function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;

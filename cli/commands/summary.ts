@@ -1,11 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { summarizePeriod, summarizeSession, type WorkSummary } from '../../engine/queries/summary.js';
-import { IDLE_GAP_MS } from '../../engine/summary/active-time.js';
-import { resolveSession } from '../../engine/queries/sessions.js';
+import { SfsError, summarizePeriod, summarizeSession, type WorkSummary, IDLE_GAP_MS, resolveSession, plural } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, formatCost, formatDuration, formatTokens, print, printJson, shortTime, truncate } from '../output.js';
-import { plural } from '../../engine/plural.js';
 
 interface Args extends GlobalArgs {
   session?: string;

@@ -1,14 +1,21 @@
 import type { CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { resolveSession } from '../../engine/queries/sessions.js';
-import { readCredentials } from '../../engine/replication/credentials.js';
-import { readSyncSettings, writeSyncSettings, type SyncMode } from '../../engine/replication/settings.js';
-import { BLOCKED_KEY, cursorKey, pushedKey } from '../../engine/replication/connection.js';
-import { RelayApi } from '../../engine/replication/api.js';
+import {
+  SfsError,
+  resolveSession,
+  readCredentials,
+  readSyncSettings,
+  writeSyncSettings,
+  type SyncMode,
+  BLOCKED_KEY,
+  syncCursorKey as cursorKey,
+  pushedKey,
+  RelayApi,
+  plural,
+  syncOnce,
+} from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
 import { asCli } from './remote.js';
-import { plural } from '../../engine/plural.js';
 import { autosyncNote, setAutosync } from '../autosync.js';
 
 interface SyncArgs extends GlobalArgs {
@@ -50,7 +57,6 @@ export const syncCommand: CommandModule<GlobalArgs, SyncArgs> = {
     if (!creds) throw new SfsError('AUTH', 'not signed in to a relay: run sfs auth signup or sfs auth login first');
     const store = await ctx.store();
     if (a.action === 'now') {
-      const { syncOnce } = await import('../../engine/replication/start-sync.js');
       // Asked for now: with autosync off this pass pushes everything (selective: the watched sessions).
       const r = await asCli(syncOnce(store, settings.mode === 'off' ? { filter: () => true } : {}));
       if (ctx.json) return printJson('sync now', r);

@@ -2,15 +2,24 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError } from '../../engine/errors.js';
-import { exportMessages, exportSfs, sfsHeader } from '../../engine/ops/export-sfs.js';
-import { importSfs } from '../../engine/ops/import-sfs.js';
-import { assertNotEvicted, getSessionDetail, resolveSession } from '../../engine/queries/sessions.js';
-import { isResumeTarget, RESUME_TARGETS, type ResumeTarget } from '../../engine/resume/types.js';
-import { headerFromSfs, writeMarkdown } from '../../engine/sfs/markdown.js';
+import {
+  SfsError,
+  exportMessages,
+  exportSfs,
+  sfsHeader,
+  importSfs,
+  assertNotEvicted,
+  getSessionDetail,
+  resolveSession,
+  isResumeTarget,
+  RESUME_TARGETS,
+  type ResumeTarget,
+  headerFromSfs,
+  writeMarkdown,
+  plural,
+} from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
-import { plural } from '../../engine/plural.js';
 
 interface ExportArgs extends GlobalArgs {
   session: string;

@@ -1,9 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS, adapterFor } from '../../adapters/index.js';
-import { watchPlan } from '../../engine/capture/presence.js';
-import { loadConfig, setConfig, watchKey } from '../../engine/config.js';
-import { SfsError } from '../../engine/errors.js';
-import type { SfsPaths } from '../../engine/paths.js';
+import { watchPlan, loadConfig, setConfig, watchKey, SfsError, type SfsPaths } from '../../engine/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { daemonFiles } from '../daemon/files.js';

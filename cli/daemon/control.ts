@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, SfsError } from '../../engine/errors.js';
-import type { SfsPaths } from '../../engine/paths.js';
+import { ERROR_CODES, SfsError, type SfsPaths } from '../../engine/index.js';
 import { daemonFiles } from './files.js';
 import type { PidRecord } from './lock.js';
 import { isAlive, runningDaemon, waitForExit } from './process.js';

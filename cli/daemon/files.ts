@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SfsPaths } from '../../engine/paths.js';
+import type { SfsPaths } from '../../engine/index.js';
 
 /** The daemon's files, all in the state directory. */
 export interface DaemonFiles {

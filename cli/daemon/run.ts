@@ -1,15 +1,27 @@
 import { existsSync, rmSync, unwatchFile, watchFile } from 'node:fs';
 import { sep } from 'node:path';
-import { captureSource, type CaptureOptions } from '../../engine/capture/capture-source.js';
-import type { AdapterEnv, ToolAdapter } from '../../engine/capture/contract.js';
-import { watchPlan, type WatchPlan } from '../../engine/capture/presence.js';
-import { groupMessage, groupProblems } from '../../engine/capture/problem-groups.js';
-import { CaptureScheduler, type CaptureJob, type JobOutcome } from '../../engine/capture/scheduler.js';
-import { configFile, loadConfig } from '../../engine/config.js';
-import { SfsError } from '../../engine/errors.js';
-import type { SfsPaths } from '../../engine/paths.js';
-import type { SyncHandle } from '../../engine/replication/start-sync.js';
-import { Store } from '../../engine/store.js';
+import {
+  captureSource,
+  type CaptureOptions,
+  type AdapterEnv,
+  type ToolAdapter,
+  watchPlan,
+  type WatchPlan,
+  groupMessage,
+  groupProblems,
+  CaptureScheduler,
+  type CaptureJob,
+  type JobOutcome,
+  configFile,
+  loadConfig,
+  SfsError,
+  type SfsPaths,
+  type SyncHandle,
+  Store,
+  readCredentials,
+  readSyncSettings,
+  startSync,
+} from '../../engine/index.js';
 import { daemonFiles, type DaemonFiles } from './files.js';
 import { acquireDaemonLock, readPidFile } from './lock.js';
 import { JsonLog } from './logger.js';
@@ -174,13 +186,10 @@ class Daemon {
    */
   private async reconcileSync(): Promise<void> {
     if (this.phase === 'stopping') return;
-    const { readCredentials } = await import('../../engine/replication/credentials.js');
-    const { readSyncSettings } = await import('../../engine/replication/settings.js');
     const creds = readCredentials(this.paths);
     const mode = creds ? readSyncSettings(this.paths).mode : 'off';
     const wanted = !!creds && mode !== 'off';
     if (wanted && !this.sync) {
-      const { startSync } = await import('../../engine/replication/start-sync.js');
       this.sync = startSync(this.store, { log: (line, fields) => this.log.info(`sync: ${line}`, fields ?? {}) });
       this.log.info('sync started', { relay: creds!.relay, mode });
     } else if (!wanted && this.sync) {

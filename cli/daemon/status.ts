@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { QuarantinedSource } from '../../engine/capture/scheduler.js';
+import type { QuarantinedSource } from '../../engine/index.js';
 import { writeAtomic } from './atomic.js';
 import type { DaemonFiles } from './files.js';
 

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { result, type CheckResult } from '../../engine/doctor/check.js';
-import type { SfsPaths } from '../../engine/paths.js';
+import { result, type CheckResult, type SfsPaths, plural } from '../../engine/index.js';
 import { daemonFiles } from '../daemon/files.js';
 import { acquireDaemonLock, readPidFile } from '../daemon/lock.js';
 import { runningDaemon } from '../daemon/process.js';
 import { readStatus } from '../daemon/status.js';
-import { plural } from '../../engine/plural.js';
 
 /** The daemon rewrites its status file every few seconds; older than this, it looks stuck. */
 const STALE_STATUS_MS = 60_000;

@@ -1,7 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { result, type CheckResult } from '../../engine/doctor/check.js';
-import type { SfsPaths } from '../../engine/paths.js';
-import { credentialsFile } from '../../engine/replication/credentials.js';
+import { result, type CheckResult, type SfsPaths, credentialsFile } from '../../engine/index.js';
 import { sensitive } from '../commands/security.js';
 
 const octal = (m: number) => m.toString(8).padStart(4, '0');

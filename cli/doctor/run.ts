@@ -1,8 +1,4 @@
-import type { AdapterEnv, ToolAdapter } from '../../engine/capture/contract.js';
-import type { CheckResult } from '../../engine/doctor/check.js';
-import { checkDisk } from '../../engine/doctor/disk.js';
-import { checkStore } from '../../engine/doctor/store-health.js';
-import type { SfsPaths } from '../../engine/paths.js';
+import { type AdapterEnv, type ToolAdapter, type CheckResult, checkDisk, checkStore, type SfsPaths } from '../../engine/index.js';
 import { checkDaemon } from './daemon.js';
 import { checkPermissions } from './permissions.js';
 import { checkTool } from './tools.js';

@@ -1,10 +1,15 @@
-import { cursorKey } from '../../engine/capture/capture-source.js';
-import type { AdapterEnv, CaptureSource, ToolAdapter } from '../../engine/capture/contract.js';
-import { toolPresence } from '../../engine/capture/presence.js';
-import { result, type CheckResult } from '../../engine/doctor/check.js';
-import type { EventLog } from '../../engine/log/event-log.js';
-import type { ProjectionDb } from '../../engine/projections/db.js';
-import { plural } from '../../engine/plural.js';
+import {
+  captureCursorKey as cursorKey,
+  type AdapterEnv,
+  type CaptureSource,
+  type ToolAdapter,
+  toolPresence,
+  result,
+  type CheckResult,
+  type EventLog,
+  type ProjectionDb,
+  plural,
+} from '../../engine/index.js';
 
 /**
  * Per tool: is its store here, how many sources the adapter lists on disk, how many of

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { RootsListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { projectFromArg, projectOf, type Project } from '../../engine/project/identity.js';
+import { projectFromArg, projectOf, type Project } from '../../engine/index.js';
 
 /**
  * Which project the client is working in: its first workspace root (MCP `roots`), else

@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { SfsPaths } from '../../engine/paths.js';
+import type { SfsPaths } from '../../engine/index.js';
 import { ProjectScope } from './project-scope.js';
 import { StorePool } from './store-pool.js';
 import { registerTools } from './tools/index.js';

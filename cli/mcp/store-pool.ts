@@ -1,5 +1,4 @@
-import type { SfsPaths } from '../../engine/paths.js';
-import { Store } from '../../engine/store.js';
+import { type SfsPaths, Store } from '../../engine/index.js';
 
 /**
  * The MCP server opens the store on the first tool call and closes it after a quiet

@@ -1,7 +1,4 @@
-import { projectOf } from '../../engine/project/identity.js';
-import type { ProjectionDb } from '../../engine/projections/db.js';
-import { getRules } from '../../engine/queries/knowledge.js';
-import type { ResumeRules } from '../../engine/rules/compile.js';
+import { projectOf, type ProjectionDb, getRules, type ResumeRules } from '../../engine/index.js';
 import { writeRuleTargets } from './write-targets.js';
 
 /**

@@ -1,8 +1,15 @@
 import { join } from 'node:path';
-import { SfsError } from '../../engine/errors.js';
-import { renderTarget, RULE_TARGETS, targetState, type RuleTarget, type TargetResult, type TargetState } from '../../engine/rules/compile.js';
+import {
+  SfsError,
+  renderTarget,
+  RULE_TARGETS,
+  targetState,
+  type RuleTarget,
+  type TargetResult,
+  type TargetState,
+  readRegularFileSync,
+} from '../../engine/index.js';
 import { writeConfigAtomic } from '../mcp/install/write-file.js';
-import { readRegularFileSync } from '../../engine/capture/regular-file.js';
 
 export function readOrNull(file: string): string | null {
   try {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { EventLog, ForeignEvent } from '../log/event-log.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import { redactValue, scanValue, type Finding } from '../dlp/scan.js';
@@ -114,7 +114,9 @@ export class SyncConnection {
     const url = this.opts.relay.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/sync';
     // Frames keep ws's random masks (RFC 6455 §10.3): session text can hold bytes an attacker chose
     // (a fetched page in a tool result), and unmasked they could be misread by a proxy on the way.
-    this.ws = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    // ws (with http, tls and zlib) is loaded when a connection opens, not by every command that imports the engine.
+    const { default: WebSocketClient } = await import('ws');
+    this.ws = new WebSocketClient(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
     const welcome = new Promise<Welcome>((resolve, reject) => {
       this.ws.once('error', (err) => reject(new SyncClosed(`cannot reach the relay at ${this.opts.relay}: ${err.message}`, false)));
       this.ws.on('close', (code, reason) => {
@@ -169,7 +171,7 @@ export class SyncConnection {
   }
 
   private send(f: ClientFrame): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeFrame(f));
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(f));
   }
 
   private abort(err: SyncClosed): void {
@@ -466,7 +468,7 @@ export class SyncConnection {
     this.stopped = true;
     this.wakeAll();
     await this.ingestQueue;
-    if (this.ws && this.ws.readyState !== WebSocket.CLOSED) {
+    if (this.ws && this.ws.readyState !== this.ws.CLOSED) {
       await new Promise<void>((resolve) => {
         this.ws.once('close', () => resolve());
         this.ws.close(1000);

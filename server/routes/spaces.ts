@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as acc from '../accounts.js';
 import * as members from '../membership.js';
 import * as inv from '../invitations.js';
-import type { DlpPolicy } from '../../engine/replication/protocol.js';
+import type { DlpPolicy } from '../../engine/index.js';
 import type { RelayContext } from './context.js';
 import { NAME, POLICY, ROLE, object } from './schemas.js';
 

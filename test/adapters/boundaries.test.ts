@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importSpecifiers } from '../helpers/imports.js';
 
 /**
  * The adapter kit's rule (docs/design.md §2, CONTRIBUTING.md "Adding a tool"):
@@ -25,16 +26,6 @@ export interface SourceFile {
   /** Repository-relative, `/`-separated. */
   rel: string;
   text: string;
-}
-
-const FROM = /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g;
-const BARE = /^\s*import\s*['"]([^'"]+)['"]/gm;
-const DYNAMIC = /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-export function importSpecifiers(text: string): string[] {
-  const out: string[] = [];
-  for (const re of [FROM, BARE, DYNAMIC]) for (const m of text.matchAll(re)) out.push(m[1]!);
-  return out;
 }
 
 /** `[area, folder]` of a repository path: area `adapters` or `test/adapters`, folder its first level (null for files at the top). */

@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
 /**
- * End-to-end helpers: every call spawns the real `sfs` (dist/cli/main.js) with its own
+ * End-to-end helpers: every call spawns the real `sfs` (dist/bin/main.js, the bundle that ships) with its own
  * SFS_HOME, so tests see exactly what a user sees — exit codes, stdout, stderr.
  */
 
 /** Repo root, from dist/test/helpers/ (compiled). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The CLI compiled next to this helper (whatever the output directory is called). */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../cli/main.js');
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/main.js');
 export const EXAMPLES = path.resolve(ROOT, 'test/fixtures/sfs/sessionfs-spec-examples');
 export const example = (name: 'minimal' | 'complete' | 'subagent'): string => path.join(EXAMPLES, name);
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ROOT = path.dirname(DIST);
 /** The CLI compiled next to this helper (whatever the output directory is called). */
-export const CLI = path.join(DIST, 'cli/main.js');
+export const CLI = path.join(DIST, 'bin/main.js');
 const FIXTURES = path.resolve(ROOT, 'test/fixtures');
 export const CLAUDE_FIXTURE = path.join(FIXTURES, 'claude-code/generated-claude-code-2.1.197/dot-claude');
 export const CODEX_FIXTURE = path.join(FIXTURES, 'codex/generated-codex-0.169.0/dot-codex');

@@ -13,7 +13,7 @@ import type { Store } from '../../engine/store.js';
 import { allEvents, dumpProjections, identities, openStore } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const CLI = join(here, '..', '..', 'cli', 'main.js');
+const CLI = join(here, '..', '..', 'bin', 'main.js');
 const WORKER = join(here, 'chaos-worker.js');
 const CHAOS_KILLS = Number(process.env.SFS_CHAOS_KILLS ?? 6);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { SfsError } from '../../../engine/errors.js';
-import { TOOL_NAMES, type AdapterEnv } from '../../../engine/capture/contract.js';
+import { SfsError, TOOL_NAMES, type AdapterEnv, readRegularFileSync } from '../../../engine/index.js';
 import { editJson, mapAt, parseJsonConfig } from './json-config.js';
 import { configTargets, NO_PROJECT_CONFIG, projectTargets, SERVER_NAME, type ConfigTarget, type ServerSpec } from './targets.js';
 import { parseTomlConfig, setTomlEntry } from './toml-config.js';
 import { writeConfigAtomic } from './write-file.js';
-import { readRegularFileSync } from '../../../engine/capture/regular-file.js';
 
 export type InstallAction = 'installed' | 'updated' | 'unchanged' | 'removed' | 'absent' | 'skipped' | 'failed';
 

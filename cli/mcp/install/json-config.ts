@@ -1,5 +1,5 @@
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { SfsError } from '../../../engine/errors.js';
+import { SfsError } from '../../../engine/index.js';
 
 /**
  * JSON / JSONC config edits that keep everything else in the file as it was: other

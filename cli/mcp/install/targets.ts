@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
+import type { AdapterEnv, ToolName } from '../../../engine/index.js';
 import { clineDataDir } from '../../../adapters/cline/locate.js';
 import { copilotHome } from '../../../adapters/copilot/locate.js';
 import { globalStorageDirs } from '../../../adapters/cline-family/vscode-hosts.js';

@@ -1,6 +1,6 @@
 import { parse, stringify, TomlError } from 'smol-toml';
 import { isDeepStrictEqual } from 'node:util';
-import { SfsError } from '../../../engine/errors.js';
+import { SfsError } from '../../../engine/index.js';
 
 /**
  * Codex's config.toml: our `[mcp_servers.<name>]` section is replaced as text so the

@@ -1,7 +1,7 @@
 import { closeSync, constants, copyFileSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, accessSync, writeSync, mkdirSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { SfsError } from '../../../engine/errors.js';
+import { SfsError } from '../../../engine/index.js';
 
 /** Where the previous version of a config file is kept before we change it. */
 export function backupPath(file: string): string {

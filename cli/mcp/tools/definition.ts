@@ -1,9 +1,6 @@
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z, type ZodRawShape } from 'zod';
-import type { Project } from '../../../engine/project/identity.js';
-import type { ProjectionDb } from '../../../engine/projections/db.js';
-import { projectSessionIds } from '../../../engine/queries/project-sessions.js';
-import type { Store } from '../../../engine/store.js';
+import { type Project, type ProjectionDb, projectSessionIds, type Store } from '../../../engine/index.js';
 import type { ProjectScope } from '../project-scope.js';
 import type { StorePool } from '../store-pool.js';
 

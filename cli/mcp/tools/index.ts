@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { toSfsError } from '../../../engine/errors.js';
+import { toSfsError } from '../../../engine/index.js';
 import type { ToolDefinition, ToolDeps } from './definition.js';
 import { KNOWLEDGE_TOOLS } from './knowledge.js';
 import { SESSION_TOOLS } from './sessions.js';

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { KNOWLEDGE_KINDS } from '../../../engine/model/events.js';
-import { addKnowledge, removeKnowledge } from '../../../engine/ops/knowledge.js';
-import { getProjectContext, getRules, knowledgeCounts, searchKnowledge } from '../../../engine/queries/knowledge.js';
-import { resolveSession } from '../../../engine/queries/sessions.js';
+import {
+  KNOWLEDGE_KINDS,
+  addKnowledge,
+  removeKnowledge,
+  getProjectContext,
+  getRules,
+  knowledgeCounts,
+  searchKnowledge,
+  resolveSession,
+} from '../../../engine/index.js';
 import { defineTool, looseItem, projectForKnowledgeArg } from './definition.js';
 
 const nullableString = z.string().nullable();

@@ -1,14 +1,18 @@
 import { z } from 'zod';
-import { SfsError } from '../../../engine/errors.js';
-import { createCheckpoint } from '../../../engine/ops/checkpoint.js';
-import { forkSession } from '../../../engine/ops/fork.js';
-import { getSessionContext } from '../../../engine/queries/context.js';
-import { checkToolName } from '../../../engine/queries/known-tools.js';
-import { plural } from '../../../engine/plural.js';
-import { findRelatedSessions } from '../../../engine/queries/related.js';
-import { search } from '../../../engine/queries/search.js';
-import { listCheckpoints, listSessions, resolveSession } from '../../../engine/queries/sessions.js';
-import { summarizeSession } from '../../../engine/queries/summary.js';
+import {
+  SfsError,
+  createCheckpoint,
+  forkSession,
+  getSessionContext,
+  checkToolName,
+  plural,
+  findRelatedSessions,
+  search,
+  listCheckpoints,
+  listSessions,
+  resolveSession,
+  summarizeSession,
+} from '../../../engine/index.js';
 import { parseDateArg } from '../../dates.js';
 import { dateArg, defineTool, looseItem, projectForSessionsArg, sessionFilter, sessionIdArg } from './definition.js';
 

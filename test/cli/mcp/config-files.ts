@@ -4,7 +4,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import type { ServerSpec } from '../../../cli/mcp/install/targets.js';
 
 /** Shared by the installer tests: the server entry they install, and small file helpers. */
-export const SPEC: ServerSpec = { command: '/opt/node/bin/node', args: ['/opt/sessionfs/dist/cli/main.js', 'mcp', 'serve'], env: { SFS_HOME: '/data/sfs' } };
+export const SPEC: ServerSpec = { command: '/opt/node/bin/node', args: ['/opt/sessionfs/dist/bin/main.js', 'mcp', 'serve'], env: { SFS_HOME: '/data/sfs' } };
 
 /** Writes `text` to `file`, creating its folders; returns the path. */
 export function put(file: string, text: string): string {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir } from '../../helpers/tmp.js';
 
-const CLI = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/main.js', import.meta.url));
 const exec = promisify(execFile);
 
 /** Writes `n` small .sfs sessions with UUID-style ids and returns their paths. */
