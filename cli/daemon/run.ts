@@ -10,6 +10,7 @@ import {
   groupMessage,
   groupProblems,
   CaptureScheduler,
+  unchangedSplit,
   type CaptureJob,
   type JobOutcome,
   configFile,
@@ -97,6 +98,8 @@ class Daemon {
   private stopRequested!: () => void;
   /** From the config, re-read at every re-plan. */
   private captureOpts: CaptureOptions = {};
+  /** Sources the catch-ups found unchanged (not read). */
+  private unchanged = 0;
 
   constructor(
     private readonly paths: SfsPaths,
@@ -148,7 +151,7 @@ class Daemon {
     try {
       await this.replan('start');
       this.writeStatus();
-      this.log.info('catching up', { sources: Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0) });
+      this.log.info('catching up', { sources: Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0), unchanged: this.unchanged });
       void this.scheduler.idle().then(() => {
         if (this.phase !== 'catching-up') return;
         this.phase = 'watching';
@@ -243,7 +246,14 @@ class Daemon {
       this.problem(tool, { path: adapter.storeDirs(this.opts.env)[0] ?? tool, message: `could not list sessions: ${(err as Error).message}` });
       return;
     }
-    for (const source of sources) this.scheduler.mark({ tool, source }, 0);
+    // Sources exactly as at their last complete read are not opened: a restart with nothing new costs a stat each.
+    const { changed, unchanged } = await unchangedSplit(
+      this.store,
+      sources.map((source) => ({ adapter, source })),
+      this.opts.env,
+    );
+    this.unchanged += unchanged.length;
+    for (const { source } of changed) this.scheduler.mark({ tool, source }, 0);
   }
 
   private changed(path: string): void {

@@ -496,6 +496,13 @@ export class LocalLog implements EventLog {
     return v === undefined ? undefined : decode<T>(v);
   }
 
+  async getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
+    const out: Record<string, T> = {};
+    const from = K.cursor(prefix);
+    for await (const [key, value] of this.db.iterator({ gte: from, lt: prefixEnd(from) })) out[key.slice(K.cursorPrefix.length)] = decode<T>(value);
+    return out;
+  }
+
   purge(session: string): Promise<AppendResult> {
     return this.append({ events: [{ type: 'session.purged', session, body: {} }] });
   }

@@ -152,6 +152,9 @@ export class SharedLog implements EventLog {
   getCursor<T = unknown>(name: string): Promise<T | undefined> {
     return this.run((l) => l.getCursor<T>(name));
   }
+  getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
+    return this.run((l) => l.getCursors<T>(prefix));
+  }
   purge(session: string): Promise<AppendResult> {
     return this.run((l) => l.purge(session));
   }
