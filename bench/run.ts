@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { runAppend } from './append.js';
 import { runCaptureLatency, runCaptureThroughput } from './capture.js';
 import { runDayZero } from './day-zero.js';
+import { runNoop } from './noop.js';
 import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runSearch } from './search.js';
@@ -33,6 +34,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['capture', () => runCaptureThroughput(sc)],
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
+  ['noop', () => runNoop(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

@@ -35,11 +35,23 @@ function pathStamp(path: string): string {
   return `d${part(st)}[${names.map((n) => `${n}=${part(statSync(join(path, n), { throwIfNoEntry: false }))}`).join(',')}]`;
 }
 
-/** The source's stamp now, or null when its adapter names no stamp paths (such a source is always read). */
-export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv): string | null {
+/**
+ * The source's stamp now, or null when its adapter names no stamp paths (such a source is
+ * always read). `seen` caches path stamps within one pass: thousands of task folders share
+ * one task index file.
+ */
+export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, seen?: Map<string, string>): string | null {
   try {
     const paths = adapter.stampPaths?.(source, env);
-    return paths ? paths.map(pathStamp).join('|') : null;
+    if (!paths) return null;
+    return paths
+      .map((p, i) => {
+        if (i === 0 || !seen) return pathStamp(p); // the source itself is nobody else's
+        let s = seen.get(p);
+        if (s === undefined) seen.set(p, (s = pathStamp(p)));
+        return s;
+      })
+      .join('|');
   } catch {
     return null; // a stat that fails for another reason than a missing file: read the source, which reports it
   }
@@ -67,11 +79,12 @@ export async function unchangedSplit<T extends { adapter: ToolAdapter; source: C
   const unchanged: T[] = [];
   if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged };
   const stored = await store.log.getCursors<string>(STAMP_PREFIX);
+  const seen = new Map<string, string>();
   for (let i = 0; i < items.length; i++) {
     if (i % STAT_SLICE === STAT_SLICE - 1) await new Promise((r) => setImmediate(r));
     const it = items[i]!;
     const before = stored[stampKey(it.adapter.tool, it.source.path)];
-    if (before !== undefined && before === sourceStamp(it.adapter, it.source, env)) unchanged.push(it);
+    if (before !== undefined && before === sourceStamp(it.adapter, it.source, env, seen)) unchanged.push(it);
     else changed.push(it);
   }
   return { changed, unchanged };

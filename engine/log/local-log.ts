@@ -499,7 +499,7 @@ export class LocalLog implements EventLog {
   async getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
     const out: Record<string, T> = {};
     const from = K.cursor(prefix);
-    for await (const [key, value] of this.db.iterator({ gte: from, lt: prefixEnd(from) })) out[key.slice(K.cursorPrefix.length)] = decode<T>(value);
+    for (const [key, value] of await this.db.iterator({ gte: from, lt: prefixEnd(from) }).all()) out[key.slice(K.cursorPrefix.length)] = decode<T>(value);
     return out;
   }
 
