@@ -100,6 +100,8 @@ class Daemon {
   private captureOpts: CaptureOptions = {};
   /** Sources the catch-ups found unchanged (not read). */
   private unchanged = 0;
+  /** Sources known per tool (listed by a catch-up or changed since), read or not. */
+  private readonly known = new Map<string, Set<string>>();
 
   constructor(
     private readonly paths: SfsPaths,
@@ -151,7 +153,8 @@ class Daemon {
     try {
       await this.replan('start');
       this.writeStatus();
-      this.log.info('catching up', { sources: Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0), unchanged: this.unchanged });
+      const toRead = Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0);
+      this.log.info('catching up', { sources: toRead + this.unchanged, to_read: toRead, unchanged: this.unchanged });
       void this.scheduler.idle().then(() => {
         if (this.phase !== 'catching-up') return;
         this.phase = 'watching';
@@ -253,6 +256,8 @@ class Daemon {
       this.opts.env,
     );
     this.unchanged += unchanged.length;
+    const known = this.knownOf(tool);
+    for (const s of sources) known.add(s.path);
     for (const { source } of changed) this.scheduler.mark({ tool, source }, 0);
   }
 
@@ -260,8 +265,16 @@ class Daemon {
     for (const p of this.plan) {
       if (!p.watched || !p.existing.some((d) => path === d || path.startsWith(d.endsWith(sep) ? d : d + sep))) continue;
       const source = this.byTool.get(p.tool)!.sourceFor(path, this.opts.env);
-      if (source) this.scheduler.mark({ tool: p.tool, source });
+      if (!source) continue;
+      this.knownOf(p.tool).add(source.path);
+      this.scheduler.mark({ tool: p.tool, source });
     }
+  }
+
+  private knownOf(tool: string): Set<string> {
+    let s = this.known.get(tool);
+    if (!s) this.known.set(tool, (s = new Set()));
+    return s;
   }
 
   private async capture(job: CaptureJob): Promise<JobOutcome> {
@@ -296,7 +309,6 @@ class Daemon {
 
   private writeStatus(): void {
     const depth = this.scheduler?.depth() ?? {};
-    const seen = this.scheduler?.seen() ?? {};
     const quarantined = this.scheduler?.quarantined() ?? [];
     const status: DaemonStatus = {
       pid: process.pid,
@@ -316,7 +328,7 @@ class Daemon {
           watched: p.watched,
           store_found: p.found,
           store_dirs: p.existing,
-          sources_seen: seen[p.tool] ?? 0,
+          sources_seen: this.known.get(p.tool)?.size ?? 0,
           sessions_captured: s.sessions.size,
           messages_added: s.messagesAdded,
           last_capture_at: s.lastCaptureAt,

@@ -1,5 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, watch, type Dirent, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
 /**
@@ -67,23 +67,30 @@ export class DirWatcher {
       const [dir, depth] = queue.pop()!;
       if (root.watches.has(dir)) continue;
       if (++n % SLICE === 0) await new Promise((r) => setImmediate(r));
-      let entries;
+      // Watched before it is listed, so a file created in between is not missed.
+      let failed = this.watchDir(root, dir, depth);
+      let entries: Dirent[];
       try {
-        entries = await readdir(dir, { withFileTypes: true });
+        // Sync, in slices: thousands of small reads through the thread pool each wait their turn.
+        entries = failed ? [] : readdirSync(dir, { withFileTypes: true });
       } catch (err) {
-        if (dir === root.dir) this.onError(root.dir, err as Error);
-        continue; // gone or unreadable: nothing to watch there
+        entries = [];
+        failed ??= err as Error;
       }
-      if (!this.watchDir(root, dir, depth)) continue;
+      if (failed) {
+        root.watches.get(dir)?.close();
+        root.watches.delete(dir);
+        // A subdirectory gone or unreadable has nothing to watch; anything else (the store directory
+        // itself, the system's limit on watches) is worth a line in the log.
+        const code = (failed as NodeJS.ErrnoException).code;
+        if (dir === root.dir || (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES')) this.onError(root.dir, failed);
+        continue;
+      }
       for (const e of entries) {
         if (SKIP.has(e.name)) continue;
         const p = join(dir, e.name);
         let isDir = e.isDirectory();
-        if (e.isSymbolicLink())
-          isDir = await stat(p).then(
-            (s) => s.isDirectory(),
-            () => false,
-          );
+        if (e.isSymbolicLink()) isDir = statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
         if (isDir) {
           if (depth < MAX_DEPTH) queue.push([p, depth + 1]);
         } else if (report) this.onChange(p);
@@ -91,7 +98,8 @@ export class DirWatcher {
     }
   }
 
-  private watchDir(root: Root, dir: string, depth: number): boolean {
+  /** Starts watching one directory; returns the error when it cannot be watched. */
+  private watchDir(root: Root, dir: string, depth: number): Error | undefined {
     let w: FSWatcher;
     try {
       w = watch(dir, { persistent: true }, (_type, name) => {
@@ -101,8 +109,7 @@ export class DirWatcher {
         void this.entryChanged(root, p, depth);
       });
     } catch (err) {
-      this.onError(root.dir, err as Error);
-      return false;
+      return err as Error;
     }
     w.on('error', (err) => {
       w.close();
@@ -111,7 +118,7 @@ export class DirWatcher {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'EPERM') this.onError(root.dir, err);
     });
     root.watches.set(dir, w);
-    return true;
+    return undefined;
   }
 
   /** A name in a watched directory was created, changed, renamed or removed. */

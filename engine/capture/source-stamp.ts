@@ -78,7 +78,9 @@ export async function unchangedSplit<T extends { adapter: ToolAdapter; source: C
   const changed: T[] = [];
   const unchanged: T[] = [];
   if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged };
-  const stored = await store.log.getCursors<string>(STAMP_PREFIX);
+  // One tool (the daemon catches up tool by tool): read only its stamps.
+  const tools = new Set(items.map((i) => i.adapter.tool));
+  const stored = await store.log.getCursors<string>(tools.size === 1 ? stampKey([...tools][0]!, '') : STAMP_PREFIX);
   const seen = new Map<string, string>();
   for (let i = 0; i < items.length; i++) {
     if (i % STAT_SLICE === STAT_SLICE - 1) await new Promise((r) => setImmediate(r));
