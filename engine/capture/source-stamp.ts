@@ -18,6 +18,12 @@ export function stampKey(tool: string, path: string): string {
 
 const STAMP_PREFIX = 'capture-stamp:';
 
+/**
+ * Part of every stamp: bump it when an adapter learns to read more from files it has read
+ * before, so the next import reads every source once again instead of skipping it.
+ */
+const STAMP_VERSION = 1;
+
 function part(st: Stats | undefined): string {
   return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
 }
@@ -44,14 +50,14 @@ export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: Ad
   try {
     const paths = adapter.stampPaths?.(source, env);
     if (!paths) return null;
-    return paths
+    return `${STAMP_VERSION}|${paths
       .map((p, i) => {
         if (i === 0 || !seen) return pathStamp(p); // the source itself is nobody else's
         let s = seen.get(p);
         if (s === undefined) seen.set(p, (s = pathStamp(p)));
         return s;
       })
-      .join('|');
+      .join('|')}`;
   } catch {
     return null; // a stat that fails for another reason than a missing file: read the source, which reports it
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,24 +72,33 @@ test('daemon: a file changed while the start-up catch-up is under way is capture
   );
   const text = readFileSync(template, 'utf8');
   const ids = [...new Set(text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [])];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     let copy = text;
     for (const id of ids) copy = copy.replaceAll(id, randomUUID());
     appendFileSync(path.join(h.claudeProjects, '-home-dev-projects-demo-app', `${randomUUID()}.jsonl`), copy);
   }
   await h.json(['daemon', 'start']);
-  // The first source captured by the catch-up: change it while the others are still being read.
-  const captured = await waitFor(
-    'a first capture',
-    async () => {
-      const line = (await logLines(h)).find((l) => /captured tool=claude-code/.test(l));
-      return line && /path=(\S+\.jsonl)/.exec(line)?.[1];
-    },
-    60_000,
-  );
-  const status = await h.json(['daemon', 'status']);
-  assert.equal(status.status.phase, 'catching-up', 'still catching up when the file changes (make the corpus larger if this fails)');
+  // The first source captured by the catch-up (read from the log file itself, polled often):
+  // change it while the others are still being read.
+  const logFile = path.join(h.sfsHome, 'state', 'daemon.log');
+  const logged = () =>
+    existsSync(logFile)
+      ? readFileSync(logFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
+  let captured: string | undefined;
+  const deadline = Date.now() + 60_000;
+  while (!captured && Date.now() < deadline) {
+    captured = logged().find((l) => l.msg === 'captured' && l.tool === 'claude-code')?.path;
+    if (!captured) await sleep(5);
+  }
+  assert.ok(captured, 'a first capture');
   appendFileSync(captured, claudeUserLine(captured, 'DURING_CATCH_UP_MARKER'));
+  const changedAt = Date.now();
   await watching(h);
+  const caughtUp = logged().find((l) => l.msg === 'caught up; watching');
+  assert.ok(Date.parse(caughtUp.ts) > changedAt, 'the file changed before the catch-up ended (make the corpus larger if this fails)');
   await waitFor('the change captured', async () => (await h.json(['search', 'DURING_CATCH_UP_MARKER'])).hits.length > 0, 30_000);
 });
