@@ -75,6 +75,8 @@ export interface ListOptions {
   evicted?: 'exclude' | 'only';
   /** Only these sessions (a project's sessions, resolved by the caller). */
   ids?: readonly string[];
+  /** Only sessions that have an alias. */
+  aliased?: boolean;
 }
 
 const SORT_SQL: Record<NonNullable<ListOptions['sort']>, string> = {
@@ -92,6 +94,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   if (deleted === 'only') where.push('deleted = 1');
   where.push(o.evicted === 'only' ? 'evicted = 1' : 'evicted = 0');
   if (!o.includeSubagents) where.push('parent_session_id IS NULL');
+  if (o.aliased) where.push('alias IS NOT NULL');
   if (o.tool) {
     where.push('tool = @tool');
     params.tool = o.tool;
