@@ -8,6 +8,7 @@ import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runSearch } from './search.js';
 import { runSync } from './sync.js';
+import { runUi } from './ui.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
 
 /**
@@ -33,6 +34,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['capture', () => runCaptureThroughput(sc)],
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
+  ['ui', () => runUi(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 
