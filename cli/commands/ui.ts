@@ -14,17 +14,19 @@ interface Args extends GlobalArgs {
   open: boolean;
 }
 
-/** Opens the URL in the user's browser; false when there is no opener (a server, a container). */
+/**
+ * Opens the URL in the user's browser. False when there is no opener (a server, a container) or
+ * it fails at once (xdg-open without a desktop); then the URL is only printed.
+ */
 function openBrowser(url: string): Promise<boolean> {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   return new Promise((resolve) => {
     try {
       const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
-      child.once('error', () => resolve(false));
-      child.once('spawn', () => {
-        child.unref();
-        resolve(true);
-      });
+      const timer = setTimeout(() => resolve(true), 2000);
+      child.once('error', () => (clearTimeout(timer), resolve(false)));
+      child.once('exit', (code) => (clearTimeout(timer), resolve(code === 0)));
+      child.unref();
     } catch {
       resolve(false);
     }
