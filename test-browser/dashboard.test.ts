@@ -75,17 +75,32 @@ test('dashboard: list, filter, open, tool call, search to the hit, fork with con
   assert.equal(await page.locator('article.msg.target').getAttribute('data-msg'), msg);
   assert.ok(await page.locator('article.msg.target').isVisible());
 
+  // Resume shows the command, and can write the session for a tool and give the command that opens it.
+  await page.click('button[data-action=resume]');
+  await page.waitForSelector('dialog[open] pre.cmd');
+  assert.match((await page.locator('dialog[open] pre.cmd').textContent())!, /^sfs resume ses_/);
+  await page.fill('dialog[open] input[name=in]', 'codex');
+  await page.click('dialog[open] button[data-ok]');
+  await page.waitForSelector('dialog[open] [data-resume-command]');
+  assert.match((await page.locator('dialog[open] [data-resume-command]').textContent())!, /codex/);
+  await b.screenshot('resume');
+  await page.click('dialog[open] button[data-ok]');
+  assert.equal(await page.locator('dialog').count(), 0);
+  // The resumed session is recorded in the store (it continues as a new session, like `sfs resume`).
+  const withResume = (await h.json(['list', '--limit', '1000'])).total as number;
+  assert.equal(withResume, total + 1);
+
   // Fork asks first: cancelling changes nothing, confirming makes the fork and opens it.
   await page.click('button[data-action=fork]');
   await page.waitForSelector('dialog[open]');
   await page.click('dialog[open] button:has-text("Cancel")');
   assert.equal(await page.locator('dialog').count(), 0);
-  assert.equal((await h.json(['list', '--limit', '1000'])).total, total, 'cancelled: no fork');
+  assert.equal((await h.json(['list', '--limit', '1000'])).total, withResume, 'cancelled: no fork');
   await page.click('button[data-action=fork]');
   await page.fill('dialog[open] input[name=name]', 'Forked from the browser');
   await page.click('dialog[open] button[data-ok]');
   await page.waitForFunction(() => /Forked from the browser/.test(document.querySelector('.head h1')?.textContent ?? ''));
-  assert.equal((await h.json(['list', '--limit', '1000'])).total, total + 1, 'the fork exists');
+  assert.equal((await h.json(['list', '--limit', '1000'])).total, withResume + 1, 'the fork exists');
   assert.match((await page.locator('.facts').textContent())!, /forked from/);
 
   // Command palette (Ctrl-K) and keyboard.

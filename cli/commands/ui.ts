@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS } from '../../adapters/index.js';
-import { SfsError } from '../../engine/index.js';
+import { RESUME_TARGETS, SfsError, isResumeTarget } from '../../engine/index.js';
+import { WRITERS } from '../../adapters/writers.js';
+import { commandLine } from '../launch.js';
+import { resumeSummary, writeNative } from './resume.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { runDoctor } from '../doctor/run.js';
@@ -42,10 +45,19 @@ export const uiCommand: CommandModule<GlobalArgs, Args> = {
       .option('open', { type: 'boolean', default: true, describe: 'open the browser; --no-open only prints the URL' }) as Argv<Args>,
   handler: handler<Args>(async (a, ctx) => {
     if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new SfsError('USAGE', '--port must be a whole number from 0 to 65535');
-    const source = new LocalSource(ctx.paths, process.cwd(), async () => {
-      const checks = await runDoctor(ctx.paths, { fix: false, adapters: ADAPTERS, env: adapterEnv() });
-      const failed = checks.filter((c) => c.status === 'fail').length;
-      return { ok: failed === 0, failed, warnings: checks.filter((c) => c.status === 'warn').length, checks: checks as never[] };
+    const source = new LocalSource(ctx.paths, process.cwd(), {
+      doctor: async () => {
+        const checks = await runDoctor(ctx.paths, { fix: false, adapters: ADAPTERS, env: adapterEnv() });
+        const failed = checks.filter((c) => c.status === 'fail').length;
+        return { ok: failed === 0, failed, warnings: checks.filter((c) => c.status === 'warn').length, checks };
+      },
+      // `sfs resume --print-command`: write the native session and hand back the command; the user starts the tool.
+      resume: async (store, id, target) => {
+        if (target !== undefined && !isResumeTarget(target)) throw new SfsError('USAGE', `cannot resume in "${target}" (${RESUME_TARGETS.join(', ')})`);
+        const result = await writeNative({ ...ctx, store: async () => store }, { session: id, target, rules: true });
+        const spec = WRITERS[result.target].launch(result.written, {});
+        return { ...resumeSummary(result), command: commandLine(spec) };
+      },
     });
     const server = await startUiServer({ source, port: a.port });
     const opened = a.open ? await openBrowser(server.openUrl) : false;

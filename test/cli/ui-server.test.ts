@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -132,6 +132,17 @@ test('sfs ui: loopback only, foreign Host and missing token refused, token becom
   assert.equal((await get('/sessions')).total, 2);
   const cp = await (await post(`/sessions/${IDS.complete}/checkpoints`, `http://${host}`, { name: 'v1' })).json();
   check(cp);
+  // Resume writes the native session (as `sfs resume --print-command`) and hands back the command; it starts nothing.
+  const resumed = await post(`/sessions/${IDS.complete}/resume`, `http://${host}`, { in: 'codex' });
+  const rb = await resumed.json();
+  assert.equal(resumed.status, 200, JSON.stringify(rb));
+  check(rb);
+  assert.equal(rb.data.tool, 'codex');
+  assert.match(rb.data.command, /codex/);
+  assert.ok(rb.data.path.startsWith(h.home), `written under the user's home: ${rb.data.path}`);
+  assert.ok(existsSync(rb.data.path));
+  assert.equal((await post(`/sessions/${IDS.complete}/resume`, `http://${host}`, { in: 'nope' })).status, 400);
+  assert.equal((await post(`/sessions/${IDS.complete}/resume`, 'http://evil.example', { in: 'codex' })).status, 403);
   const del = await fetch(`${ui.url}api/v1/sessions/${fb.data.id}`, { method: 'DELETE', headers: { ...jar, origin: `http://${host}` } });
   check(await del.json());
   assert.equal((await get('/sessions?deleted=true')).total, 1);

@@ -28,6 +28,7 @@ import {
   setAlias,
   sfsHeader,
   checkToolName,
+  type CheckResult,
   type KnowledgeKind,
   type MessageRef,
   type ProjectionDb,
@@ -40,6 +41,12 @@ import { daemonFiles } from '../../daemon/files.js';
 import { runningDaemon } from '../../daemon/process.js';
 import { readStatus } from '../../daemon/status.js';
 import type { DashboardSource, MessagePage, MessageWindow, SearchHitOut, SessionQuery } from './source.js';
+
+/** What the CLI lends the source: commands that need the adapters (kept out of this module's imports). */
+export interface LocalHooks {
+  doctor?: () => Promise<{ ok: boolean; failed: number; warnings: number; checks: CheckResult[] }>;
+  resume?: (store: Store, id: string, target?: string) => Promise<Record<string, unknown> & { command: string }>;
+}
 
 const PAGE = 100;
 const MAX_PAGE = 500;
@@ -58,7 +65,7 @@ export class LocalSource implements DashboardSource {
   constructor(
     private readonly paths: SfsPaths,
     private readonly cwd: string,
-    private readonly doctorRun?: () => Promise<{ ok: boolean; failed: number; warnings: number; checks: never[] }>,
+    private readonly hooks: LocalHooks = {},
   ) {
     this.pool = new StorePool(paths);
   }
@@ -138,6 +145,12 @@ export class LocalSource implements DashboardSource {
       });
       return { query: q.query, hits: out };
     });
+  }
+
+  resume(ref: string, target?: string) {
+    const run = this.hooks.resume;
+    if (!run) throw new SfsError('NOT_FOUND', 'resume is not available here');
+    return this.pool.use(async (store) => run(store, resolveSession(await store.view(), ref), target));
   }
 
   fork(ref: string, o: { at?: string; name?: string }) {
@@ -238,8 +251,8 @@ export class LocalSource implements DashboardSource {
   }
 
   async doctor() {
-    if (!this.doctorRun) throw new SfsError('NOT_FOUND', 'doctor is not available here');
-    return this.doctorRun();
+    if (!this.hooks.doctor) throw new SfsError('NOT_FOUND', 'doctor is not available here');
+    return this.hooks.doctor();
   }
 
   async syncStatus() {

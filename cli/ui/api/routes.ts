@@ -84,6 +84,12 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
     async (req) => envelope('search', await src.search({ query: req.query.q, tool: req.query.tool, limit: req.query.limit })),
   );
 
+  app.post<{ Params: { id: string }; Body: { in?: string } }>(
+    '/sessions/:id/resume',
+    { schema: { params: sessionParams, body: obj({ in: str(32) }) } },
+    async (req) => envelope('resume', await src.resume(req.params.id, req.body?.in)),
+  );
+
   app.post<{ Params: { id: string }; Body: { at?: string; name?: string } }>(
     '/sessions/:id/fork',
     { schema: { params: sessionParams, body: obj({ at: str(300), name: str(500) }) } },

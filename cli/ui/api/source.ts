@@ -24,6 +24,11 @@ export interface DashboardSource {
   messages(ref: string, page: MessagePage): Promise<MessageWindow & { session: string }>;
   /** `sfs search --json` data; each hit also gives the match ranges in its snippet. */
   search(q: { query: string; tool?: string; limit?: number }): Promise<{ query: string; hits: Array<SearchHitOut> }>;
+  /**
+   * `sfs resume --print-command --json` data: writes the session natively for a tool (the same files
+   * `sfs resume` writes) and returns the command that continues it; the tool itself is started by the user.
+   */
+  resume(ref: string, target?: string): Promise<Record<string, unknown> & { command: string }>;
   fork(ref: string, o: { at?: string; name?: string }): Promise<{ id: string; from: string; at_msg: string | null }>;
   checkpoint(ref: string, name: string): Promise<{ session: string; name: string; at_msg: string | null }>;
   alias(ref: string, alias: string | null): Promise<{ session: string; alias: string | null }>;

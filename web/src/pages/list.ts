@@ -26,6 +26,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     until: params.get('until') ?? '',
     alias: params.get('alias') === '1',
     deleted: params.get('deleted') === '1',
+    subagents: params.get('subagents') === '1',
   };
   const text = h('input', { type: 'search', name: 'text', placeholder: 'title, alias, prompt, directory', value: f.text, 'aria-label': 'Filter text' });
   const tool = h(
@@ -39,6 +40,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
   const until = h('input', { type: 'date', name: 'until', value: f.until, 'aria-label': 'Created before' });
   const alias = h('input', { type: 'checkbox', name: 'alias', checked: f.alias });
   const deleted = h('input', { type: 'checkbox', name: 'deleted', checked: f.deleted });
+  const subagents = h('input', { type: 'checkbox', name: 'subagents', checked: f.subagents });
   const count = h('span', { class: 'muted', id: 'count' });
   const list = h('div', { id: 'sessions' });
   const sentinel = h('div', { class: 'muted' });
@@ -50,12 +52,13 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     for (const [k, val] of Object.entries(v)) if (val) q.set(k, val);
     if (alias.checked) q.set('alias', '1');
     if (deleted.checked) q.set('deleted', '1');
+    if (subagents.checked) q.set('subagents', '1');
     history.replaceState(null, '', `#/${q.toString() ? `?${q}` : ''}`);
-    Object.assign(f, v, { alias: alias.checked, deleted: deleted.checked });
+    Object.assign(f, v, { alias: alias.checked, deleted: deleted.checked, subagents: subagents.checked });
     void load(true);
   };
   for (const el of [text, project]) el.addEventListener('input', () => (clearTimeout(timer), (timer = window.setTimeout(apply, 200))));
-  for (const el of [tool, since, until, alias, deleted]) el.addEventListener('change', apply);
+  for (const el of [tool, since, until, alias, deleted, subagents]) el.addEventListener('change', apply);
 
   clear(
     main,
@@ -68,6 +71,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
       since,
       until,
       h('label', {}, alias, ' with alias'),
+      h('label', {}, subagents, ' sub-agents'),
       h('label', {}, deleted, ' trash'),
       count,
     ),
@@ -95,6 +99,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
           until: f.until ? new Date(new Date(f.until).getTime() + 86_400_000).toISOString() : undefined,
           alias: f.alias,
           deleted: f.deleted,
+          subagents: f.subagents,
           offset: next,
           limit: PAGE,
         })}`,

@@ -74,7 +74,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', onclick: resume }, 'Resume…'),
+        h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
         h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
         h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
         h('button', { type: 'button', onclick: alias }, 'Alias…'),
@@ -163,12 +163,40 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     }
   }
   async function resume(): Promise<void> {
-    const cmd = `sfs resume ${detail!.alias ?? detail!.id}`;
-    await ask({
+    const ref = detail!.alias ?? detail!.id;
+    const targets = ['claude-code', 'codex', 'gemini', 'copilot'];
+    const v = await ask({
       title: 'Resume in a tool',
-      body: h('div', {}, h('p', {}, 'Run this in a terminal (add --in codex, --in gemini … to continue in another tool):'), h('pre', { class: 'cmd' }, cmd)),
-      ok: 'Close',
+      body: h(
+        'div',
+        {},
+        h('p', {}, 'In a terminal, this continues the session in its own tool (add --in codex, --in gemini … for another):'),
+        h('pre', { class: 'cmd' }, `sfs resume ${ref}`),
+        h('p', {}, `Or write it now for one tool (${targets.join(', ')}; empty: its own) and get the command that opens it:`),
+      ),
+      fields: [{ name: 'in', label: 'Tool to resume in (optional)', value: '' }],
+      ok: 'Write the session',
     });
+    if (!v) return;
+    try {
+      const r = await api.post<{ command: string; path: string; tool: string }>(
+        `/sessions/${encodeURIComponent(id)}/resume`,
+        v.in?.trim() ? { in: v.in.trim() } : {},
+      );
+      await ask({
+        title: `Written for ${r.tool}`,
+        body: h(
+          'div',
+          {},
+          h('p', {}, r.path),
+          h('p', {}, 'Run this in a terminal to continue:'),
+          h('pre', { class: 'cmd', 'data-resume-command': true }, r.command),
+        ),
+        ok: 'Close',
+      });
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), true);
+    }
   }
   async function fork(): Promise<void> {
     const v = await ask({
