@@ -26,7 +26,7 @@ const BUDGET = 150 * 1024;
 const CHROMIUM = process.env.SFS_CHROMIUM ?? '/usr/bin/chromium';
 
 /** `sessions` sessions of `per` messages, plus one of `longMessages` (the last one). */
-async function fillStore(home: string, sessions: number, per: number, longMessages: number): Promise<string> {
+export async function fillStore(home: string, sessions: number, per: number, longMessages: number): Promise<string> {
   const log = await LocalLog.open(logDir(benchPaths(home)));
   const corpus = new Corpus(new Vocabulary(5_000), sessions * per + longMessages);
   let i = 0;
