@@ -9,7 +9,7 @@ import { launch } from './browser.js';
  * The dashboard in a real browser (Debian's Chromium through playwright-core), over the real
  * `sfs ui` on a store holding the Claude Code fixture sessions and the spec's complete example.
  */
-test('dashboard: list, filter, open, tool call, search to the hit, fork with confirmation, palette, dark mode, phone width', async (t) => {
+test('dashboard: list, filter, open, tool call, search to the hit, resume, fork with confirmation, checkpoint, alias, jumps, delete/restore, palette, dark mode, phone width', async (t) => {
   const h = fakeHome(t, ['claude-code']);
   await h.json(['import', '--all']);
   await h.json(['import', example('complete')]);
@@ -102,6 +102,40 @@ test('dashboard: list, filter, open, tool call, search to the hit, fork with con
   await page.waitForFunction(() => /Forked from the browser/.test(document.querySelector('.head h1')?.textContent ?? ''));
   assert.equal((await h.json(['list', '--limit', '1000'])).total, withResume + 1, 'the fork exists');
   assert.match((await page.locator('.facts').textContent())!, /forked from/);
+
+  // Checkpoint, alias, jumps, delete and restore on the original session.
+  await page.goto(ui.url + `#/session/${IDS.complete}`);
+  await page.waitForSelector('article.msg');
+  await page.click('button:has-text("Checkpoint…")');
+  await page.fill('dialog[open] input[name=name]', 'before-tests');
+  await page.click('dialog[open] button[data-ok]');
+  await page.waitForSelector('select[aria-label="Jump to checkpoint"]');
+  const cps = (await h.json(['checkpoints', IDS.complete])).checkpoints as Array<{ name: string; at_msg: string }>;
+  assert.deepEqual(
+    cps.map((c) => c.name),
+    ['before-tests'],
+  );
+  await page.click('button:has-text("Alias…")');
+  await page.fill('dialog[open] input[name=alias]', 'signup-work');
+  await page.click('dialog[open] button[data-ok]');
+  await page.waitForFunction(() => /signup-work/.test(document.querySelector('.head h1')?.textContent ?? ''));
+  assert.equal((await h.json(['show', 'signup-work', '--no-messages'])).session.id, IDS.complete);
+  await page.fill('input.jump', '3');
+  await page.press('input.jump', 'Enter');
+  await page.waitForSelector('article.msg.target[data-index="2"]');
+  await page.selectOption('select[aria-label="Jump to checkpoint"]', cps[0]!.at_msg);
+  await page.waitForSelector(`article.msg.target[data-msg="${cps[0]!.at_msg}"]`);
+  await page.selectOption('select[aria-label=Order]', 'newest');
+  await page.waitForFunction(() => document.querySelector('article.msg')?.getAttribute('data-index') === '7');
+  await page.selectOption('select[aria-label=Order]', 'oldest');
+  await page.waitForFunction(() => document.querySelector('article.msg')?.getAttribute('data-index') === '0');
+  await page.click('button:has-text("Delete…")');
+  await page.click('dialog[open] button[data-ok]');
+  await page.waitForSelector('.head .badge:has-text("deleted")');
+  assert.equal((await h.json(['show', IDS.complete, '--no-messages'])).session.deleted, true);
+  await page.click('button:has-text("Restore")');
+  await page.waitForSelector('button:has-text("Delete…")');
+  assert.equal((await h.json(['show', IDS.complete, '--no-messages'])).session.deleted, false);
 
   // Command palette (Ctrl-K) and keyboard.
   await page.keyboard.press('Escape');
