@@ -9,6 +9,7 @@ import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runSearch } from './search.js';
 import { runSync } from './sync.js';
+import { runUi } from './ui.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
 
 /**
@@ -35,6 +36,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
   ['noop', () => runNoop(sc)],
+  ['ui', () => runUi(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 
