@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Packr } from 'msgpackr';
-import { decode, encode } from '../../../engine/log/codec.js';
+import { decode, encode, encodeSmall } from '../../../engine/log/codec.js';
 
 // The codec reads single numbers and strings itself (so opening a log does not load msgpackr):
 // every such value must read back exactly as msgpackr reads it.
@@ -63,4 +64,46 @@ test('containers and values with trailing bytes go to msgpackr', () => {
     assert.throws(() => msgpackr.unpack(bad));
     assert.throws(() => decode(bad));
   }
+});
+
+test('small maps and arrays (log frames, bookkeeping) decode exactly as msgpackr decodes them', () => {
+  const scalar = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.double({ noNaN: true }), fc.string(), fc.constantFrom(null, true, false));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('v'), { maxKeys: 5 })),
+  })).v;
+  fc.assert(
+    fc.property(value, (v) => {
+      for (const bytes of [encode(v), msgpackr.pack(v)]) assert.deepEqual(decode(bytes), msgpackr.unpack(bytes));
+    }),
+    { numRuns: 2000 },
+  );
+  // A frame as the log server writes it, and a greeting.
+  for (const v of [{ hello: 1 }, { id: 7, ok: true, result: 12_345 }, { id: 8, ok: false, error: { code: 'STORE_BUSY', message: 'closing' } }]) {
+    assert.deepEqual(decode(encode(v)), v);
+  }
+});
+
+test('encodeSmall writes msgpack that msgpackr reads as encode would, and declines what it does not cover', () => {
+  const scalar = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), fc.double(), fc.string(), fc.constantFrom(null, true, false, undefined));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('v'), { maxLength: 5 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('v'), { maxKeys: 5 })),
+  })).v;
+  let covered = 0;
+  fc.assert(
+    fc.property(value, (v) => {
+      const small = encodeSmall(v);
+      if (!small) return;
+      covered++;
+      assert.ok(small.length <= 256);
+      assert.deepEqual(msgpackr.unpack(small), decode(encode(v)));
+      assert.deepEqual(decode(small), decode(encode(v)));
+    }),
+    { numRuns: 2000 },
+  );
+  assert.ok(covered > 1000, `only ${covered} values covered`);
+  assert.equal(encodeSmall('x'.repeat(300)), undefined);
+  assert.equal(encodeSmall({ big: 2 ** 40 }) === undefined, false); // float64 covers it
+  assert.equal(encodeSmall(new Date()), undefined);
+  assert.equal(encodeSmall(Buffer.from('ab')), undefined);
+  assert.deepEqual(decode(encodeSmall({ id: 3, op: 'head', args: [] })!), { id: 3, op: 'head', args: [] });
 });
