@@ -387,7 +387,7 @@ async function idleMemory(): Promise<{ before: number; after: number; connected:
 }
 
 export async function runSync(sc: Scale, log: (s: string) => void): Promise<Section> {
-  const n = sc === 'full' ? 20_000 : 2_000;
+  const n = sc === 'full' ? 20_000 : 1_000;
   const runs = sc === 'full' ? 3 : 1;
   const events = makeEvents(n);
   const tp: ThroughputRun[] = [];
@@ -406,7 +406,7 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
   const syncOne = median(one.map((t) => t.sync));
   const pushMs = median(tp.map((t) => t.pushMs));
   const totalMs = median(tp.map((t) => t.totalMs));
-  const lat = await latency(sc === 'full' ? 300 : 50);
+  const lat = await latency(sc === 'full' ? 300 : 30);
   const [p50, p99] = [percentile(lat, 50), percentile(lat, 99)];
   log(`  latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
   const mem = await idleMemory();
