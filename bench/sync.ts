@@ -30,7 +30,8 @@ const CLIENT_WORKER = fileURLToPath(new URL('./sync-client-worker.js', import.me
 const SESSIONS = 100;
 const RAW_BATCH = 1000;
 const IDLE_CLIENTS = 1000;
-const IDLE_ACCOUNTS = 10;
+/** The relay lets one token hold at most 16 sync sockets (server/sync-socket.ts): spread the clients over enough accounts. */
+const IDLE_ACCOUNTS = Math.ceil(IDLE_CLIENTS / 16);
 
 interface TempDb {
   url: string;
