@@ -56,58 +56,84 @@ const rel = (from, to) => {
   return r.startsWith('.') ? r : `./${r}`;
 };
 
-rmSync(out, { recursive: true, force: true });
-const result = await build({
+const barrelRewrite = {
+  name: 'import-from-the-defining-module',
+  setup(b) {
+    b.onLoad({ filter: /\/dist\/(cli|server|adapters)\/.*\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const contents = src.replace(/import\s*\{([^}]*)\}\s*from\s*(['"])([^'"]+)\2;?/g, (whole, list, _q, spec) => {
+        if (!spec.startsWith('.')) return whole;
+        const map = barrels.get(path.resolve(path.dirname(args.path), spec));
+        if (!map) return whole;
+        const byFile = new Map();
+        for (const { name, as } of names(list)) {
+          const [file, there] = map.get(name) ?? [null, name];
+          if (!file) throw new Error(`${args.path}: ${name} is not re-exported by ${spec}`);
+          if (!byFile.has(file)) byFile.set(file, []);
+          byFile.get(file).push(there === as ? as : `${there} as ${as}`);
+        }
+        return [...byFile].map(([file, specs]) => `import { ${specs.join(', ')} } from '${rel(args.path, file)}';`).join(' ');
+      });
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// The engine's modules do nothing when imported but define things, so a module none of
+// whose exports a chunk uses can be left out of it (the entry point re-exports everything).
+const engineHasNoImportSideEffects = {
+  name: 'engine-has-no-import-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /\/engine\// }, async (args) => {
+      if (args.pluginData?.engine) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { engine: true } });
+      if (r.errors.length || !r.path.includes(`${path.sep}dist${path.sep}engine${path.sep}`)) return r;
+      return { ...r, sideEffects: false };
+    });
+  },
+};
+
+// cli/quick.ts (`sfs list`, `show`, `search`) is bundled on its own into one file, chunks/quick.js:
+// those commands then load main.js and that file only. main.js imports it by that name.
+const QUICK_OUT = 'chunks/quick.js';
+const quickIsItsOwnBundle = {
+  name: 'quick-is-its-own-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/quick\.js$/ }, (args) =>
+      args.importer.endsWith(`${path.sep}cli${path.sep}main.js`) ? { path: `./${QUICK_OUT}`, external: true } : undefined,
+    );
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/cli/main.js'],
-  outdir: out,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'external', // npm packages (native addons among them) load from node_modules as usual
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   metafile: true,
-  plugins: [
-    {
-      name: 'import-from-the-defining-module',
-      setup(b) {
-        b.onLoad({ filter: /\/dist\/(cli|server|adapters)\/.*\.js$/ }, (args) => {
-          const src = readFileSync(args.path, 'utf8');
-          const contents = src.replace(/import\s*\{([^}]*)\}\s*from\s*(['"])([^'"]+)\2;?/g, (whole, list, _q, spec) => {
-            if (!spec.startsWith('.')) return whole;
-            const map = barrels.get(path.resolve(path.dirname(args.path), spec));
-            if (!map) return whole;
-            const byFile = new Map();
-            for (const { name, as } of names(list)) {
-              const [file, there] = map.get(name) ?? [null, name];
-              if (!file) throw new Error(`${args.path}: ${name} is not re-exported by ${spec}`);
-              if (!byFile.has(file)) byFile.set(file, []);
-              byFile.get(file).push(there === as ? as : `${there} as ${as}`);
-            }
-            return [...byFile].map(([file, specs]) => `import { ${specs.join(', ')} } from '${rel(args.path, file)}';`).join(' ');
-          });
-          return { contents, loader: 'js' };
-        });
-      },
-    },
-    {
-      // The engine's modules do nothing when imported but define things, so a module none of
-      // whose exports a chunk uses can be left out of it (the entry point re-exports everything).
-      name: 'engine-has-no-import-side-effects',
-      setup(b) {
-        b.onResolve({ filter: /\/engine\// }, async (args) => {
-          if (args.pluginData?.engine) return undefined;
-          const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { engine: true } });
-          if (r.errors.length || !r.path.includes(`${path.sep}dist${path.sep}engine${path.sep}`)) return r;
-          return { ...r, sideEffects: false };
-        });
-      },
-    },
-  ],
+};
+
+rmSync(out, { recursive: true, force: true });
+const result = await build({
+  ...common,
+  entryPoints: ['dist/cli/main.js'],
+  outdir: out,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [barrelRewrite, engineHasNoImportSideEffects, quickIsItsOwnBundle],
 });
+// Its own copy of the modules it uses: main.js loads it or the split CLI, never both in one run
+// (an unusual invocation it declines is handed to the CLI before it touches the store).
+const quick = await build({
+  ...common,
+  entryPoints: ['dist/cli/quick.js'],
+  outfile: path.join(out, QUICK_OUT),
+  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+});
+for (const [file, o] of Object.entries(quick.metafile.outputs)) result.metafile.outputs[file] = o;
 // The validators are loaded beside the module that needs them (createRequire(import.meta.url)).
 if (existsSync(validators)) copyFileSync(validators, path.join(out, 'chunks', path.basename(validators)));
 const files = Object.keys(result.metafile.outputs).length;

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { COMMANDS } from '../../cli/commands/registry.js';
 import { fastArgs, GLOBAL_OPTIONS } from '../../cli/fast-args.js';
@@ -94,4 +96,14 @@ test('for every command, whatever the fast path takes, yargs reads the same', as
     }
   }
   assert.ok(taken > 20, `only ${taken} argument lists took the fast path`);
+});
+
+test('main.ts sends to quick.ts exactly the commands quick.ts serves', async () => {
+  const { QUICK_COMMANDS } = await import('../../cli/quick.js');
+  const main = readFileSync(fileURLToPath(new URL('../../../cli/main.ts', import.meta.url)), 'utf8');
+  const names = /new Set\(\[([^\]]*)\]\)/
+    .exec(main)![1]!
+    .match(/'[^']+'/g)!
+    .map((s) => s.slice(1, -1));
+  assert.deepEqual(names.sort(), [...QUICK_COMMANDS].sort());
 });
