@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { RelayDb } from './db/schema.js';
 import { NOTIFY_CHANNEL, insertLimitsOf, type InsertLimits } from './db/open.js';
 import { RelayError } from './errors.js';
-import { chargeQuota } from './quota.js';
+import { chargeQuotaAndAdvance } from './quota.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
 import {
   EVENT_SCHEMA_VERSION,
@@ -191,8 +191,7 @@ export async function pushEvents(
       storedBytes += ins.bytes;
       if (ins.committed) committed.push(ins.committed);
     }
-    await chargeQuota(tx, who.id, storedBytes, quotaBytes);
-    await tx.updateTable('streams').set({ frontier: req.upTo }).where('space_id', '=', space.id).where('origin', '=', stream).execute();
+    await chargeQuotaAndAdvance(tx, who.id, storedBytes, quotaBytes, { space: space.id, origin: stream, upTo: req.upTo });
     await hooks.beforeCommit?.();
     return { frontier: req.upTo, written, committed };
   });
@@ -279,7 +278,10 @@ export async function sharesOf(db: Db | Tx, accountId: string, sessions?: string
  */
 async function insertRows(tx: Tx, space: string, rows: Row[], limits: InsertLimits): Promise<{ written: number; bytes: number; committed?: Committed }> {
   if (!rows.length) return { written: 0, bytes: 0 };
-  const up = await sql<{ next_rseq: string }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq`.execute(tx);
+  // The NOTIFY is queued here, in the same round trip (PostgreSQL sends it at commit, and not at all on rollback).
+  const up = await sql<{
+    next_rseq: string;
+  }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq, pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   const base = Number(up.rows[0]!.next_rseq) - rows.length;
   const sessions = [...new Set(rows.map((r) => r.session).filter((s): s is string => s !== null))];
   // A purge erases its account's events of the session (all of them in that account's personal space):
@@ -347,7 +349,6 @@ async function insertRows(tx: Tx, space: string, rows: Row[], limits: InsertLimi
       await q.execute();
     }
   }
-  await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   // A purge rewrites rows of this batch too; readers then take them from the database.
   const committed = purges
     ? undefined
