@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import WebSocket from 'ws';
 import { Store } from '../engine/store.js';
 import type { NewEvent } from '../engine/model/events.js';
@@ -27,10 +30,10 @@ import { fmt, median, nowMs, percentile, ratio, tempDir, type Goal, type Scale, 
 const PG_ADMIN = process.env.SFS_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WORKER = fileURLToPath(new URL('./relay-worker.js', import.meta.url));
 const CLIENT_WORKER = fileURLToPath(new URL('./sync-client-worker.js', import.meta.url));
-const SESSIONS = 100;
-const RAW_BATCH = 1000;
 /** The relay lets one token hold at most 16 sync sockets (server/sync-socket.ts): spread the clients over enough accounts. */
 const accountsFor = (clients: number) => Math.ceil(clients / 16);
+/** Events per session in the throughput runs: 2,000 sessions of 3 events at the small scale, as the issue measured. */
+const EVENTS_PER_SESSION = 3;
 
 interface TempDb {
   url: string;
@@ -94,6 +97,12 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** Peak resident set (VmHWM) of a process so far, MB. */
+function peakMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
 async function signup(relay: string, username: string): Promise<string> {
   const res = await fetch(relay + '/v1/signup', {
     method: 'POST',
@@ -110,12 +119,12 @@ async function openStore(dir: string, relay: string, token: string, username: st
   return Store.open(paths);
 }
 
-export function makeEvents(n: number): NewEvent[] {
+export function makeEvents(n: number, sessions = Math.max(1, Math.round(n / EVENTS_PER_SESSION))): NewEvent[] {
   const corpus = new Corpus(new Vocabulary(), n, 7);
   return Array.from({ length: n }, (_, i) => ({
     type: 'messages.captured' as const,
-    session: sessionId(i % SESSIONS),
-    body: { messages: [corpus.message(i, i % SESSIONS, 820)] },
+    session: sessionId(i % sessions),
+    body: { messages: [corpus.message(i, i % sessions, 820)] },
     ts: 1_767_225_600_000 + i,
   }));
 }
@@ -128,21 +137,51 @@ async function until(what: string, fn: () => Promise<boolean> | boolean, timeout
   }
 }
 
-/** The same rows the relay stores, inserted RAW_BATCH per statement into a copy of its events table. */
-async function rawInsertRate(dbUrl: string, events: AnyStoredEvent[]): Promise<number> {
+/** A value in COPY's text format: bytea as hex, text with its specials escaped. */
+function copyText(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (v instanceof Uint8Array) return '\\\\x' + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  return String(v).replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!);
+}
+
+/**
+ * The database's floor for the same work: the rows the relay stores (space, rseq, origin, seq, type,
+ * v, ts, session, msgpack body, dlp level) copied in with one COPY FROM STDIN into a copy of its
+ * events table (same keys and indexes), committed, then copied out in relay order with one COPY TO
+ * STDOUT. Rows per second over both.
+ */
+async function copyInOutRate(dbUrl: string, events: AnyStoredEvent[], table: string): Promise<number> {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   try {
-    await c.query('create table raw_events (like events including all)');
-    const rows = events.map((e, i) => ['spc_raw', i + 1, e.origin, e.seq, e.type, e.v, e.ts, e.session, Buffer.from(packBody(e.body)!)]);
+    await c.query(`create table ${table} (like events including all)`);
+    const bodies = events.map((e) => packBody(e.body));
     const t0 = nowMs();
-    for (let i = 0; i < rows.length; i += RAW_BATCH) {
-      const chunk = rows.slice(i, i + RAW_BATCH);
-      const params: unknown[] = [];
-      const tuples = chunk.map((r) => `(${r.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
-      await c.query(`insert into raw_events (space_id, rseq, origin, seq, type, v, ts, session, body) values ${tuples.join(',')}`, params);
-    }
-    return (rows.length / (nowMs() - t0)) * 1000;
+    const lines = function* () {
+      let chunk = '';
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        chunk += ['spc_raw', i + 1, e.origin, e.seq, e.type, e.v, e.ts, e.session, bodies[i], 2].map(copyText).join('\t') + '\n';
+        if (chunk.length > 256 * 1024) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    };
+    await pipeline(Readable.from(lines()), c.query(copyFrom(`copy ${table} (space_id, rseq, origin, seq, type, v, ts, session, body, dlp_level) from stdin`)));
+    let bytes = 0;
+    await pipeline(
+      c.query(copyTo(`copy (select origin, seq, type, v, ts, session, body from ${table} where space_id = 'spc_raw' order by rseq) to stdout`)),
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          done();
+        },
+      }),
+    );
+    if (!bytes) throw new Error('COPY out returned nothing');
+    return (events.length / (nowMs() - t0)) * 1000;
   } finally {
     await c.end();
   }
@@ -196,6 +235,8 @@ interface ThroughputRun {
   totalMs: number;
   /** CPU ms each process spent from A's start until B held everything (split runs only). */
   cpu?: { a: number; relay: number; b: number; pg: number };
+  /** The relay process's RSS when B was caught up before the run, and its peak (VmHWM) by the end (split runs only). */
+  relayRss?: { before: number; peak: number };
 }
 
 /** CPU ms (user + system) a process has used so far, from /proc. */
@@ -228,7 +269,7 @@ export async function throughputRun(events: NewEvent[]): Promise<ThroughputRun> 
   let syncA: SyncHandle | undefined;
   try {
     const stored = await p.A.log.read(0, events.length);
-    const raw = await rawInsertRate(p.db.url, stored);
+    const raw = await copyInOutRate(p.db.url, stored, 'floor_one');
     await new Promise((r) => setTimeout(r, 200));
     const t0 = nowMs();
     let pushMs = NaN;
@@ -250,10 +291,14 @@ export async function throughputRun(events: NewEvent[]): Promise<ThroughputRun> 
   }
 }
 
-/** The same, with store B syncing in its own process (as on a second machine). */
-export async function throughputRunSplit(events: NewEvent[]): Promise<ThroughputRun> {
-  const db = await tempDatabase();
-  const relay = await spawnRelay(db.url);
+/**
+ * The same, with store B syncing in its own process (as on a second machine). `pglite`: the relay
+ * runs on its embedded database (in a temporary directory) and there is no COPY baseline.
+ */
+export async function throughputRunSplit(events: NewEvent[], pglite = false): Promise<ThroughputRun> {
+  const db = pglite ? undefined : await tempDatabase();
+  const pgliteDir = pglite ? tempDir('sync-pglite') : undefined;
+  const relay = await spawnRelay(db?.url ?? join(pgliteDir!.dir, 'db'));
   const [da, dbDir] = [tempDir('sync-a'), tempDir('sync-b')];
   let syncA: SyncHandle | undefined;
   let A: Store | undefined;
@@ -263,7 +308,7 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
     A = await openStore(da.dir, relay.url, token, 'bench');
     await (await openStore(dbDir.dir, relay.url, token, 'bench')).close();
     for (let i = 0; i < events.length; i += 1000) await A.log.append({ events: events.slice(i, i + 1000) });
-    const raw = await rawInsertRate(db.url, await A.log.read(0, events.length));
+    const raw = db ? await copyInOutRate(db.url, await A.log.read(0, events.length), 'floor_split') : NaN;
     // BENCH_B_PROF=<dir> runs store B's process under --cpu-prof.
     const bProf = process.env.BENCH_B_PROF;
     const proc = (child.proc = spawn(process.execPath, [...(bProf ? ['--cpu-prof', '--cpu-prof-dir', bProf] : []), CLIENT_WORKER, dbDir.dir], {
@@ -286,6 +331,7 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
         check();
       });
     await line('ready');
+    const relayRss0 = rssMb(relay.pid);
     proc.stdin!.write(`${events.length}\n`);
     const cpu0 = { a: process.cpuUsage(), relay: procCpuMs(relay.pid), b: procCpuMs(proc.pid!), pg: pgCpuMs() };
     const t0 = performance.timeOrigin + performance.now();
@@ -297,13 +343,14 @@ export async function throughputRunSplit(events: NewEvent[]): Promise<Throughput
     const totalMs = Number((await done).split(' ')[1]) - t0;
     const a = process.cpuUsage(cpu0.a);
     const cpu = { a: (a.user + a.system) / 1000, relay: procCpuMs(relay.pid) - cpu0.relay, b: procCpuMs(proc.pid!) - cpu0.b, pg: pgCpuMs() - cpu0.pg };
-    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs, cpu };
+    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs, cpu, relayRss: { before: relayRss0, peak: peakMb(relay.pid) } };
   } finally {
     await syncA?.stop();
     child.proc?.kill();
     await A?.close();
     await relay.stop();
-    await db.drop();
+    await db?.drop();
+    pgliteDir?.remove();
     da.remove();
     dbDir.remove();
   }
@@ -388,23 +435,38 @@ async function idleMemory(IDLE_CLIENTS: number): Promise<{ before: number; after
 }
 
 export async function runSync(sc: Scale, log: (s: string) => void): Promise<Section> {
-  const n = sc === 'full' ? 20_000 : 1_000;
-  const runs = sc === 'full' ? 3 : 1;
+  // 2,000 or 20,000 sessions of EVENTS_PER_SESSION events each (the issue's shape: 2,008 sessions, 6,024 events).
+  const n = (sc === 'full' ? 20_000 : 2_000) * EVENTS_PER_SESSION;
+  const runs = Number(process.env.BENCH_SYNC_RUNS ?? (sc === 'full' ? 3 : 1));
   const events = makeEvents(n);
   const tp: ThroughputRun[] = [];
   const one: ThroughputRun[] = [];
+  const lite: ThroughputRun[] = [];
+  // Interleaved: each sync run follows its own COPY baseline in the same database (floor, sync, floor, sync, …).
   for (let r = 0; r < runs; r++) {
     tp.push(await throughputRunSplit(events));
     const cpu = tp[r]!.cpu!;
     log(
-      `  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, raw insert ${fmt(tp[r]!.raw)} rows/s; CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}`,
+      `  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, COPY in+out ${fmt(tp[r]!.raw)} rows/s (${ratio(tp[r]!.sync, tp[r]!.raw)}); CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}; relay peak ${fmt(tp[r]!.relayRss!.peak)} MB`,
     );
     one.push(await throughputRun(events));
-    log(`  sync run ${r + 1} (A and B in one process): ${fmt(one[r]!.sync)} events/s end to end, raw insert ${fmt(one[r]!.raw)} rows/s`);
+    log(
+      `  sync run ${r + 1} (A and B in one process): ${fmt(one[r]!.sync)} events/s end to end, COPY in+out ${fmt(one[r]!.raw)} rows/s (${ratio(one[r]!.sync, one[r]!.raw)})`,
+    );
+    lite.push(await throughputRunSplit(events, true));
+    log(
+      `  sync run ${r + 1} (PGlite relay): ${fmt(lite[r]!.sync)} events/s end to end; relay RSS ${fmt(lite[r]!.relayRss!.before)} MB before, peak ${fmt(lite[r]!.relayRss!.peak)} MB`,
+    );
   }
+  // Each run's ratio to its own baseline, then the median: the machine's load moves both together.
+  const syncRatio = median(tp.map((t) => t.sync / t.raw));
+  const oneRatio = median(one.map((t) => t.sync / t.raw));
   const raw = median([...tp, ...one].map((t) => t.raw));
   const sync = median(tp.map((t) => t.sync));
   const syncOne = median(one.map((t) => t.sync));
+  const syncLite = median(lite.map((t) => t.sync));
+  const litePeak = Math.max(...lite.map((t) => t.relayRss!.peak));
+  const pgPeak = Math.max(...tp.map((t) => t.relayRss!.peak));
   const pushMs = median(tp.map((t) => t.pushMs));
   const totalMs = median(tp.map((t) => t.totalMs));
   const lat = await latency(sc === 'full' ? 300 : 30);
@@ -417,11 +479,12 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
 
   const goals: Goal[] = [
     {
-      name: 'sync ≥ 50 % of raw pg multi-row insert',
-      met: sync >= raw / 2,
-      detail: `${ratio(sync, raw)} of raw (${fmt(sync)} vs ${fmt(raw)} events/s)`,
+      name: 'sync A → relay → B ≥ 0.6× PostgreSQL COPY in+out',
+      met: syncRatio >= 0.6,
+      detail: `${syncRatio.toFixed(2)}× of COPY in+out (median of per-run ratios; ${fmt(sync)} vs ${fmt(raw)} events/s)`,
       hint: `A's events were all acknowledged by the relay after ${fmt(pushMs)} ms of ${fmt(totalMs)} ms (the rest is the pull into B); CPU ms per process (medians): A ${fmt(median(tp.map((t) => t.cpu!.a)))}, relay ${fmt(median(tp.map((t) => t.cpu!.relay)))}, B ${fmt(median(tp.map((t) => t.cpu!.b)))}, PostgreSQL ${fmt(median(tp.map((t) => t.cpu!.pg)))} on 2 cores. Profile with BENCH_RELAY_PROF=<dir> (relay), BENCH_B_PROF=<dir> (store B) and node --cpu-prof on the bench (store A).`,
     },
+    { name: 'PGlite relay peak RSS < 300 MB during the sync', met: litePeak < 300, detail: `peak ${fmt(litePeak)} MB (${fmt(n)} events)` },
     { name: 'propagation p50 < 50 ms on loopback', met: p50 < 50, detail: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms` },
   ];
   return {
@@ -431,10 +494,12 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
       [
         `events/s, A → relay → PostgreSQL → B (${fmt(n)} events), B in its own process`,
         fmt(sync),
-        `${fmt(raw)} (pg multi-row insert, ${RAW_BATCH}/statement)`,
-        ratio(sync, raw),
+        `${fmt(raw)} (PostgreSQL COPY in + COPY out)`,
+        `${syncRatio.toFixed(2)}×`,
       ],
-      ['events/s, the same with A and B in one process', fmt(syncOne), fmt(raw), ratio(syncOne, raw)],
+      ['events/s, the same with A and B in one process', fmt(syncOne), fmt(raw), `${oneRatio.toFixed(2)}×`],
+      ['events/s, A → relay (PGlite) → B, B in its own process', fmt(syncLite), fmt(raw), ratio(syncLite, raw)],
+      ['relay peak RSS during the sync, PGlite (MB)', fmt(litePeak), `${fmt(pgPeak)} (relay on PostgreSQL)`, ratio(litePeak, pgPeak)],
       ["push phase: A's events all acknowledged (ms)", fmt(pushMs), '-', '-'],
       ['end to end: all on B (ms)', fmt(totalMs), '-', '-'],
       [`propagation A → B p50 (ms, ${lat.length} samples)`, p50.toFixed(1), '-', '-'],
@@ -447,8 +512,8 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
       ],
     ],
     notes: [
-      `Throughput: median of ${runs} run(s) per row, each with a fresh temporary database and relay process; ${fmt(n)} \`messages.captured\` events of one ~1 KB message in ${SESSIONS} sessions, already in A's log. B is connected and caught up before A starts syncing; the clock stops when B's log holds every event. A runs in the benchmark process, B in its own (bench/sync-client-worker, as on a second machine) or in the benchmark process too (second row); the relay in its own process; PostgreSQL on the same 2-CPU machine, so all four share two cores. The push-phase figure is the first row's.`,
-      `Baseline: the same rows (space, rseq, origin, seq, type, v, ts, session, msgpack body) inserted with pg, ${RAW_BATCH} per multi-row INSERT, into \`raw_events\` created \`like events including all\` (same keys and indexes) in the same database, before the relay run.`,
+      `Throughput: median of ${runs} run(s) per row, each with a fresh temporary database and relay process; ${fmt(n)} \`messages.captured\` events of one ~1 KB message in ${fmt(n / EVENTS_PER_SESSION)} sessions, already in A's log. B is connected and caught up before A starts syncing; the clock stops when B's log holds every event. A runs in the benchmark process, B in its own (bench/sync-client-worker, as on a second machine) or in the benchmark process too (second row); the relay in its own process; PostgreSQL on the same 2-CPU machine, so all four share two cores. The push-phase figure is the first row's.`,
+      `Baseline (the database's floor): the same rows (space, rseq, origin, seq, type, v, ts, session, msgpack body, DLP level) written with one \`COPY … FROM STDIN\` (text format, built by the bench) into a table created \`like events including all\` (same keys and indexes) in the same database, then read back in relay order with one \`COPY (select …) TO STDOUT\`; measured right before each sync run (floor, sync, floor, sync, …). The ratio is the median of each run's sync rate over its own baseline. PGlite row: the relay on its embedded database in a temp directory, same load; its peak is the relay process's VmHWM at the end of the run (PGlite's WebAssembly memory never shrinks).`,
       `Latency: A and B syncing continuously with default settings; one event appended to A's log at a time, 5–25 ms apart; measured until B's sync reports it stored (in B's log, readable by any sfs command).`,
       `Memory: VmRSS of the relay process (PostgreSQL backend) after ${IDLE_ACCOUNTS} accounts signed up and settled, then with ${IDLE_CLIENTS} WebSocket clients (distinct devices over ${IDLE_ACCOUNTS} accounts) that sent hello and a sub for every space, got their first (empty) batch and sat idle for 3 s; /health reported ${mem.connected} connections.`,
     ],

@@ -1,8 +1,8 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { RelayDb } from './db/schema.js';
-import { NOTIFY_CHANNEL } from './db/open.js';
+import { NOTIFY_CHANNEL, insertLimitsOf, type InsertLimits } from './db/open.js';
 import { RelayError } from './errors.js';
-import { chargeQuota } from './quota.js';
+import { chargeQuotaAndAdvance } from './quota.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
 import {
   EVENT_SCHEMA_VERSION,
@@ -60,7 +60,6 @@ export interface Row {
 }
 const CLEAN = policyLevel('block');
 const POLICIES = new Set<string>(['warn', 'redact', 'block']);
-const INSERT_ROWS = 5000;
 
 /** Checks shape, identity and body of every event against the engine's schemas. */
 export function validateWire(origin: string, req: PushRequest): Row[] {
@@ -132,6 +131,7 @@ export async function pushEvents(
     throw new RelayError('INVALID', 'a session lane carries only events of that session');
   }
   const stream = req.lane ? `${origin}/${req.lane}` : origin;
+  const limits = insertLimitsOf(db);
   return db.transaction().execute(async (tx) => {
     // One round trip: creates the stream row or locks the existing one, and reads its frontier.
     const st = await sql<{ frontier: string }>`insert into streams (space_id, origin, frontier) values (${space.id}, ${stream}, 0)
@@ -186,13 +186,12 @@ export async function pushEvents(
     // Counter rows are locked in one global order so concurrent pushes never deadlock.
     for (const target of [...targets.keys()].sort()) {
       const list = targets.get(target)!.sort((a, b) => a.seq - b.seq);
-      const ins = await insertRows(tx, target, list);
+      const ins = await insertRows(tx, target, list, limits);
       written += ins.written;
       storedBytes += ins.bytes;
       if (ins.committed) committed.push(ins.committed);
     }
-    await chargeQuota(tx, who.id, storedBytes, quotaBytes);
-    await tx.updateTable('streams').set({ frontier: req.upTo }).where('space_id', '=', space.id).where('origin', '=', stream).execute();
+    await chargeQuotaAndAdvance(tx, who.id, storedBytes, quotaBytes, { space: space.id, origin: stream, upTo: req.upTo });
     await hooks.beforeCommit?.();
     return { frontier: req.upTo, written, committed };
   });
@@ -277,9 +276,12 @@ export async function sharesOf(db: Db | Tx, accountId: string, sessions?: string
  * so a later transaction cannot take higher numbers and commit first: a reader that has
  * seen rseq N has seen everything below N that will ever exist.
  */
-async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written: number; bytes: number; committed?: Committed }> {
+async function insertRows(tx: Tx, space: string, rows: Row[], limits: InsertLimits): Promise<{ written: number; bytes: number; committed?: Committed }> {
   if (!rows.length) return { written: 0, bytes: 0 };
-  const up = await sql<{ next_rseq: string }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq`.execute(tx);
+  // The NOTIFY is queued here, in the same round trip (PostgreSQL sends it at commit, and not at all on rollback).
+  const up = await sql<{
+    next_rseq: string;
+  }>`update spaces set next_rseq = next_rseq + ${rows.length} where id = ${space} returning next_rseq, pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   const base = Number(up.rows[0]!.next_rseq) - rows.length;
   const sessions = [...new Set(rows.map((r) => r.session).filter((s): s is string => s !== null))];
   // A purge erases its account's events of the session (all of them in that account's personal space):
@@ -307,17 +309,19 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
   const stored = rows.map((r) => (isPurged(r) ? { ...r, body: null } : r));
   // Duplicates are skipped (their numbers stay unused: readers only need the order, not density).
   // Written out rather than built with the query builder, whose per-value work cost as much as the insert's own;
-  // at most INSERT_ROWS rows a statement (PostgreSQL takes 65,535 parameters).
+  // at most limits.rows rows and about limits.bytes of bodies a statement (PostgreSQL takes 65,535 parameters; see InsertLimits).
   const inserted = new Set<number>();
-  for (let at = 0; at < stored.length; at += INSERT_ROWS) {
-    const end = Math.min(stored.length, at + INSERT_ROWS);
+  for (let at = 0; at < stored.length;) {
     const params: unknown[] = [space];
-    for (let i = at; i < end; i++) {
-      const r = stored[i]!;
-      params.push(base + i + 1, r.origin, r.seq, r.type, r.v, r.ts, r.session, r.body, r.level);
+    let end = at;
+    for (let bytes = 0; end < stored.length && end - at < limits.rows && (end === at || bytes < limits.bytes); end++) {
+      const r = stored[end]!;
+      bytes += r.body?.byteLength ?? 0;
+      params.push(base + end + 1, r.origin, r.seq, r.type, r.v, r.ts, r.session, r.body, r.level);
     }
     const res = await tx.executeQuery<{ rseq: string | number }>(CompiledQuery.raw(insertSql(end - at), params));
     for (const r of res.rows) inserted.add(Number(r.rseq));
+    at = end;
   }
   let purges = false;
   for (const r of rows) {
@@ -345,7 +349,6 @@ async function insertRows(tx: Tx, space: string, rows: Row[]): Promise<{ written
       await q.execute();
     }
   }
-  await sql`select pg_notify(${NOTIFY_CHANNEL}, ${space})`.execute(tx);
   // A purge rewrites rows of this batch too; readers then take them from the database.
   const committed = purges
     ? undefined
@@ -494,7 +497,7 @@ export interface CopyCandidate {
  * The rest are `withheld`: for a share, the devices that wrote them push them again, scrubbed
  * for this space, when they next connect (welcome.backfill).
  */
-export async function copyInto(tx: Tx, toSpace: string, candidates: CopyCandidate[]): Promise<{ copied: number; withheld: number }> {
+export async function copyInto(tx: Tx, toSpace: string, candidates: CopyCandidate[], limits: InsertLimits): Promise<{ copied: number; withheld: number }> {
   const target = await tx.selectFrom('spaces').select('dlp_policy').where('id', '=', toSpace).executeTakeFirstOrThrow();
   const need = policyLevel(target.dlp_policy);
   let withheld = 0;
@@ -508,7 +511,7 @@ export async function copyInto(tx: Tx, toSpace: string, candidates: CopyCandidat
     list.push({ origin: r.origin, seq: Number(r.seq), type: r.type, v: r.v, ts: Number(r.ts), session: r.session, body: r.body, level: r.dlp_level });
   }
   list.sort((a, b) => a.ts - b.ts || (a.origin < b.origin ? -1 : a.origin > b.origin ? 1 : a.seq - b.seq));
-  return { copied: (await insertRows(tx, toSpace, list)).written, withheld };
+  return { copied: (await insertRows(tx, toSpace, list, limits)).written, withheld };
 }
 
 /**
@@ -516,7 +519,7 @@ export async function copyInto(tx: Tx, toSpace: string, candidates: CopyCandidat
  * into a space. A share moves only the sharer's own content: another account's events of the
  * same session reach a space only by that account's own share.
  */
-async function copyOwnEvents(tx: Tx, accountId: string, session: string, toSpace: string): Promise<{ copied: number; withheld: number }> {
+async function copyOwnEvents(tx: Tx, accountId: string, session: string, toSpace: string, limits: InsertLimits): Promise<{ copied: number; withheld: number }> {
   // Per identity: a purged copy first (the tombstone wins), else the most strictly scrubbed one.
   const rows = await sql<CopyCandidate>`
     select distinct on (origin, seq) origin, seq, type, v, ts, session, body, dlp_level,
@@ -526,7 +529,7 @@ async function copyOwnEvents(tx: Tx, accountId: string, session: string, toSpace
       and space_id in (select space_id from members where account_id = ${accountId})
       and origin in (select origin from devices where account_id = ${accountId})
     order by origin, seq, (body is null) desc, dlp_level desc`.execute(tx);
-  return copyInto(tx, toSpace, rows.rows);
+  return copyInto(tx, toSpace, rows.rows, limits);
 }
 
 /**
@@ -553,6 +556,7 @@ async function hasOwnEvents(tx: Tx, accountId: string, session: string): Promise
 export async function shareSession(db: Db, who: Authed, session: string, toSpace: string): Promise<{ space: string; copied: number; withheld: number }> {
   if (!SESSION_ID.test(String(session))) throw new RelayError('INVALID', 'bad session id');
   const space = await requireMember(db, who.id, toSpace);
+  const limits = insertLimitsOf(db);
   return db.transaction().execute(async (tx) => {
     if (!(await hasOwnEvents(tx, who.id, session)))
       throw new RelayError('NOT_FOUND', `no events of yours in session ${session} on the relay; push it first (sfs push ${session})`);
@@ -561,7 +565,7 @@ export async function shareSession(db: Db, who: Authed, session: string, toSpace
       .values({ space_id: space.id, session, shared_by: who.id })
       .onConflict((oc) => oc.columns(['space_id', 'session', 'shared_by']).doNothing())
       .execute();
-    const r = await copyOwnEvents(tx, who.id, session, space.id);
+    const r = await copyOwnEvents(tx, who.id, session, space.id, limits);
     return { space: space.id, ...r };
   });
 }

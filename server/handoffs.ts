@@ -3,6 +3,7 @@ import type { RelayDb } from './db/schema.js';
 import { RelayError } from './errors.js';
 import { personalSpace, type Authed } from './accounts.js';
 import { copyInto, type CopyCandidate } from './events.js';
+import { insertLimitsOf } from './db/open.js';
 
 /**
  * Handoffs: a one-time grant of a session, as it was when handed off, to another account.
@@ -147,6 +148,7 @@ export async function listHandoffs(db: Db, who: Authed, now = new Date()) {
  */
 export async function acceptHandoff(db: Db, who: Authed, id: string, o: { now?: Date } = {}) {
   const target = await personalSpace(db, who);
+  const limits = insertLimitsOf(db);
   return db.transaction().execute(async (tx) => {
     const now = o.now ?? new Date();
     // Locked: two accepts at once copy once.
@@ -170,7 +172,7 @@ export async function acceptHandoff(db: Db, who: Authed, id: string, o: { now?: 
       where s.space_id = ${h.source_space} and s.session = ${h.session}
         and (s.rseq <= ${String(h.upto_rseq)} or s.type = 'session.purged')
       order by e.origin, e.seq, (e.body is null) desc, e.dlp_level desc`.execute(tx);
-    const { copied, withheld } = await copyInto(tx, target, rows.rows);
+    const { copied, withheld } = await copyInto(tx, target, rows.rows, limits);
     await tx.updateTable('handoffs').set({ accepted_at: now }).where('id', '=', h.id).execute();
     return { ...base, copied, withheld, already_accepted: false, accepted_at: now };
   });

@@ -9,14 +9,23 @@ export const DEFAULT_QUOTA_BYTES = 10 * 1024 ** 3;
  * Stored bytes per account: a running total of the event body bytes its pushes stored (in every
  * space they went into), kept in accounts.stored_bytes and updated in the push's own transaction,
  * so the total and the data never disagree and concurrent pushes of one account are counted one
- * after another (the account row is locked to commit).
+ * after another (the account row is locked to commit). Charging and the push's frontier are one
+ * statement (one round trip): the frontier moves to `upTo` and the account's total grows by `bytes`.
  */
-export async function chargeQuota(tx: Transaction<RelayDb>, accountId: string, bytes: number, quotaBytes: number): Promise<void> {
-  if (bytes <= 0) return;
-  const r = await sql<{
-    stored_bytes: string;
-  }>`update accounts set stored_bytes = stored_bytes + ${bytes} where id = ${accountId} returning stored_bytes`.execute(tx);
-  const total = Number(r.rows[0]!.stored_bytes);
+export async function chargeQuotaAndAdvance(
+  tx: Transaction<RelayDb>,
+  accountId: string,
+  bytes: number,
+  quotaBytes: number,
+  stream: { space: string; origin: string; upTo: number },
+): Promise<void> {
+  const r = await sql<{ stored_bytes: string | null }>`
+    with charged as (update accounts set stored_bytes = stored_bytes + ${bytes} where id = ${accountId} and ${bytes}::bigint > 0 returning stored_bytes)
+    update streams set frontier = ${stream.upTo} where space_id = ${stream.space} and origin = ${stream.origin}
+    returning (select stored_bytes from charged) as stored_bytes`.execute(tx);
+  const stored = r.rows[0]?.stored_bytes;
+  if (bytes <= 0 || stored === null || stored === undefined) return;
+  const total = Number(stored);
   if (total <= quotaBytes) return;
   const used = total - bytes;
   // Thrown inside the transaction: nothing of the push is stored.

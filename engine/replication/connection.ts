@@ -36,6 +36,12 @@ const PUSH_WINDOW = 4;
  */
 const PUSH_BATCH_EVENTS = 2000;
 const PUSH_BATCH_BYTES = 2 * 1024 * 1024;
+/**
+ * Events in the first push of a run of pushes; each next one doubles up to PUSH_BATCH_EVENTS. The
+ * relay, the database and the pulling clients start on a small first push while this side reads,
+ * scans and encodes the next, instead of all waiting for a full one.
+ */
+const FIRST_PUSH_EVENTS = 250;
 
 export interface ConnectionOptions {
   relay: string;
@@ -272,10 +278,11 @@ export class SyncConnection {
   /** Builds the next push from the frontier; undefined when nothing new. */
   private async nextPush(
     from: number,
+    limit = PUSH_BATCH_EVENTS,
   ): Promise<
     { from: number; upTo: number; events: WireEvent[]; findings: number[]; routes: Record<string, string[]>; policies: Record<string, DlpPolicy> } | undefined
   > {
-    const batch = await this.log.readOrigin(this.origin, from, PUSH_BATCH_EVENTS);
+    const batch = await this.log.readOrigin(this.origin, from, limit);
     if (!batch.length) return undefined;
     let upTo = batch[batch.length - 1]!.seq;
     const evicted = await this.evictedAmong(batch);
@@ -349,10 +356,14 @@ export class SyncConnection {
     let sent = this.frontier;
     // Each push in flight with the sessions it carries (what a STALE answer's shares are about).
     const inflight: Array<{ p: Promise<Pushed>; sessions: string[] }> = [];
+    let batch = FIRST_PUSH_EVENTS;
     while (!this.stopped && !this.closedWith) {
       while (inflight.length < PUSH_WINDOW) {
-        const next = await this.nextPush(sent);
+        const next = await this.nextPush(sent, batch);
+        // Caught up with the log: the next run of pushes ramps up from a small first one again.
+        if (!next) batch = FIRST_PUSH_EVENTS;
         if (!next || this.closedWith) break;
+        batch = Math.min(PUSH_BATCH_EVENTS, batch * 2);
         const id = this.nextId++;
         const p = new Promise<Pushed>((resolve, reject) => this.pending.set(id, { resolve, reject }));
         p.catch(() => undefined);

@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type { RelayDb } from './schema.js';
 import { migrationProvider } from './migrations.js';
@@ -20,6 +23,27 @@ export interface RelayDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * Rows and body bytes per INSERT statement (server/events.ts). An embedded PGlite keeps the
+ * high-water mark of every statement's parse tree and parameters in WebAssembly memory that never
+ * shrinks: 2,000 rows a statement took a relay from ~210 to ~330 MB, 250 rows to ~270 MB. On
+ * PostgreSQL fewer, larger statements are fewer round trips.
+ */
+export interface InsertLimits {
+  rows: number;
+  bytes: number;
+}
+const INSERT_LIMITS: Record<RelayDatabase['kind'], InsertLimits> = {
+  postgres: { rows: 5000, bytes: 16 * 1024 * 1024 },
+  pglite: { rows: 250, bytes: 512 * 1024 },
+};
+const insertLimits = new WeakMap<Kysely<RelayDb>, InsertLimits>();
+
+/** The INSERT limits for the database behind `db` (PostgreSQL's for a handle this module did not open). */
+export function insertLimitsOf(db: Kysely<RelayDb>): InsertLimits {
+  return insertLimits.get(db) ?? INSERT_LIMITS.postgres;
+}
+
 export interface OpenDbOptions {
   /** postgres://… — without it, an embedded PGlite in dataDir. */
   url?: string;
@@ -37,6 +61,7 @@ export async function openDatabase(opts: OpenDbOptions): Promise<RelayDatabase> 
     await rdb.close();
     throw err;
   }
+  insertLimits.set(rdb.db, INSERT_LIMITS[rdb.kind]);
   return rdb;
 }
 
@@ -96,11 +121,35 @@ async function openPostgres(url: string, opts: OpenDbOptions): Promise<RelayData
   };
 }
 
+/**
+ * PGlite settings for the relay. PostgreSQL's default shared_buffers (128 MB) is touched at start
+ * inside PGlite's WebAssembly memory, which never shrinks; the relay's working set is small and the
+ * operating system caches the data directory's files anyway.
+ */
+export const PGLITE_SETTINGS = ['shared_buffers=8MB', 'temp_buffers=2MB', 'wal_buffers=1MB'];
+
+/**
+ * Creates a PGlite data directory in a short-lived child process. PGlite runs initdb in a second
+ * PostgreSQL instance inside the calling process, which takes it to ~800 MB of resident memory
+ * that is handed back only slowly (WebAssembly memory is freed when collected); done in a child,
+ * the relay itself starts at the size it will run at.
+ */
+async function initPgliteDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const pgliteUrl = import.meta.resolve('@electric-sql/pglite');
+  const script = `const { PGlite } = await import(process.argv[1]); const db = new PGlite(process.argv[2]); await db.waitReady; await db.close();`;
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, pgliteUrl, dataDir], { timeout: 120_000 });
+}
+
 async function openPglite(dataDir: string | undefined): Promise<RelayDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGliteDialect } = await import('kysely-pglite-dialect');
-  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    await initPgliteDir(dataDir);
+  }
+  const options = { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])] };
+  const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await pglite.waitReady;
   const db = new Kysely<RelayDb>({ dialect: new PGliteDialect(pglite) });
   const unsubs: Array<() => Promise<void>> = [];
