@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
@@ -71,7 +71,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   // Fastify's two lines per request are replaced by one (the onResponse hook below).
   const app = Fastify({
     logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, ajv: { customOptions: { coerceTypes: false } } });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
