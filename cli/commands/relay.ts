@@ -97,13 +97,14 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
     const level = a['log-level'] ?? process.env.SFS_LOG_LEVEL ?? 'info';
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))
       throw new SfsError('USAGE', `--log-level: ${level} is not one of trace, debug, info, warn, error`);
+    const jsonLogs = !!a['log-json'] || !process.stdout.isTTY;
     const relay = await startRelay({
       port: a.port,
       host: a.host,
       databaseUrl,
       dataDir: databaseUrl ? undefined : dataDir,
       // Readable lines on a terminal; JSON lines when piped (a container, a service manager) or asked for.
-      logger: { format: a['log-json'] || !process.stdout.isTTY ? 'json' : 'pretty', level },
+      logger: { format: jsonLogs ? 'json' : 'pretty', level },
       tls,
       metricsToken: a['metrics-token'] ?? (process.env.SFS_RELAY_METRICS_TOKEN || undefined),
       version: packageVersion(),
@@ -113,7 +114,8 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       signupsPerHour: a['signups-per-hour'],
     });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
-    else print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+    // With JSON logs, stdout holds JSON lines only: the "Server listening at" log line says where.
+    else if (!jsonLogs) print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.
     await new Promise<void>((resolve) => {
       const stop = () => {
