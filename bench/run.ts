@@ -6,6 +6,7 @@ import { runCaptureLatency, runCaptureThroughput } from './capture.js';
 import { runDayZero } from './day-zero.js';
 import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
+import { runRelayStart } from './relay-start.js';
 import { runSearch } from './search.js';
 import { runSync } from './sync.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
@@ -33,6 +34,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['capture', () => runCaptureThroughput(sc)],
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
+  ['relay-start', () => runRelayStart(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

@@ -73,7 +73,10 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     logger,
     logController: new LogController({ disableRequestLogging: true }),
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
-    bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, ajv: { customOptions: { coerceTypes: false } } });
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
@@ -143,9 +146,9 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
       return sendError(reply, err.status, { code: err.code, message: err.message, ...err.extra });
     }
     // A NUL or an invalid byte in a value reached PostgreSQL: bad input, not a relay failure.
-    if (err.code === '22021' || err.code === '22P05')
-      return sendError(reply, 400, { code: 'INVALID', message: 'a value holds a NUL or an invalid character' });
-    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 413, { code: 'TOO_LARGE', message: 'request body too large' });
+    if (err.code === '22021' || err.code === '22P05') return sendError(reply, 400, { code: 'INVALID', message: 'a value holds a NUL or an invalid character' });
+    if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, 413, { code: 'TOO_LARGE', message: 'request body too large' });
     if (err.validation) return sendError(reply, 400, { code: 'INVALID', message: validationMessage(err as FastifyError) });
     if (err.statusCode === 429) return sendError(reply, 429, { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' });
     if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, { code: 'INVALID', message: err.message });

@@ -92,7 +92,10 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
     const handoffTtlMs = parseDurationMs(a['handoff-ttl'], '--handoff-ttl');
     if (!a['tls-cert'] !== !a['tls-key']) throw new SfsError('USAGE', 'TLS needs both --tls-cert FILE and --tls-key FILE');
     const tls = a['tls-cert']
-      ? { cert: readPem(a['tls-cert'], '--tls-cert', /-----BEGIN CERTIFICATE-----/), key: readPem(a['tls-key']!, '--tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/) }
+      ? {
+          cert: readPem(a['tls-cert'], '--tls-cert', /-----BEGIN CERTIFICATE-----/),
+          key: readPem(a['tls-key']!, '--tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+        }
       : undefined;
     const level = a['log-level'] ?? process.env.SFS_LOG_LEVEL ?? 'info';
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))

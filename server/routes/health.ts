@@ -32,7 +32,7 @@ export async function healthRoutes(app: FastifyInstance, ctx: RelayContext): Pro
   app.get('/metrics', { config: { public: true } }, async (req, reply) => {
     if (!metricsAllowed(ctx.opts.metricsToken, req.headers.authorization, req.socket.remoteAddress)) {
       throw ctx.opts.metricsToken
-        ? new RelayError('AUTH', 'metrics need the relay\'s metrics token (Authorization: Bearer …)')
+        ? new RelayError('AUTH', "metrics need the relay's metrics token (Authorization: Bearer …)")
         : new RelayError('FORBIDDEN', 'metrics are served to loopback clients only; start the relay with --metrics-token to scrape from elsewhere');
     }
     return reply.type(ctx.metrics.contentType).send(await ctx.metrics.text());

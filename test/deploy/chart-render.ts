@@ -56,7 +56,12 @@ function expression(expr: string, scope: RenderScope): string {
     if (p === 'quote') value = JSON.stringify(value === undefined || value === null ? '' : String(value));
     else if (/^nindent \d+$/.test(p)) {
       const pad = ' '.repeat(Number(p.split(' ')[1]));
-      value = '\n' + String(value).split('\n').map((l) => pad + l).join('\n');
+      value =
+        '\n' +
+        String(value)
+          .split('\n')
+          .map((l) => pad + l)
+          .join('\n');
     } else throw new Error(`unsupported template function: ${p}`);
   }
   if (value === undefined || value === null) throw new Error(`template value ${head} is not set`);

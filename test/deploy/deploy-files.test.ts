@@ -128,7 +128,10 @@ test('docker compose config accepts deploy/compose.yaml', (t) => {
     ['docker-compose', []],
   ].find(([cmd, pre]) => spawnSync(cmd as string, [...(pre as string[]), 'version'], { stdio: 'ignore' }).status === 0) as [string, string[]] | undefined;
   if (!tool) return t.skip('neither `docker compose` nor docker-compose is installed');
-  const out = execFileSync(tool[0], [...tool[1], '-f', join(DEPLOY, 'compose.yaml'), 'config'], { encoding: 'utf8', env: { ...process.env, SFS_DB_PASSWORD: 'pw' } });
+  const out = execFileSync(tool[0], [...tool[1], '-f', join(DEPLOY, 'compose.yaml'), 'config'], {
+    encoding: 'utf8',
+    env: { ...process.env, SFS_DB_PASSWORD: 'pw' },
+  });
   const cfg = parse(out) as Record<string, any>;
   assert.equal(cfg.services.relay.read_only, true);
 });
