@@ -68,7 +68,7 @@ export async function runRelayStart(scale: Scale): Promise<Section> {
   try {
     const env = { ...process.env, SFS_HOME: join(tmp.dir, 'home'), SFS_LOG_LEVEL: 'warn' };
     const dataDir = join(tmp.dir, 'relay');
-    const relay = [CLI, 'relay', 'start', '--port', '0', '--data-dir', dataDir, '--log-json'];
+    const relay = [CLI, 'relay', 'start', '--port', '0', '--data-dir', dataDir, '--json'];
     const baseline = ['--input-type=module', '-e', BASELINE];
     // The first start creates the database (initdb) and applies the migrations: measured once.
     const first = await measure(relay, env);
