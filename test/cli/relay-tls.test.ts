@@ -98,7 +98,7 @@ test(
     const untrusted = await a.json(['auth', 'signup', '--relay', url, '--username', 'tlsuser'], { env: { SFS_PASSWORD: PASSWORD } });
     assert.notEqual(untrusted.code, 0);
     assert.equal(untrusted.envelope.error?.code, 'IO', untrusted.stdout);
-  assert.match(untrusted.envelope.error!.message, /self-signed certificate.*NODE_EXTRA_CA_CERTS/);
+    assert.match(untrusted.envelope.error!.message, /self-signed certificate.*NODE_EXTRA_CA_CERTS/);
 
     const env = { SFS_PASSWORD: PASSWORD, NODE_EXTRA_CA_CERTS: cert };
     await a.ok(['auth', 'signup', '--relay', url, '--username', 'tlsuser'], { env });
