@@ -16,6 +16,7 @@ import { MAX_FRAME_BYTES } from '../engine/index.js';
 import { loggerOptions, type RelayLogOptions } from './logging.js';
 import { RelayMetrics, syncMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
+import { lazyValidation } from './lazy-validation.js';
 
 export interface RelayOptions {
   port?: number;
@@ -72,6 +73,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const app = Fastify({
     logger,
     logController: new LogController({ disableRequestLogging: true }),
+    schemaController: lazyValidation(),
     ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     forceCloseConnections: true,
