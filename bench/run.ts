@@ -7,6 +7,7 @@ import { runDayZero } from './day-zero.js';
 import { runNoop } from './noop.js';
 import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
+import { runRelayStart } from './relay-start.js';
 import { runSearch } from './search.js';
 import { runSync } from './sync.js';
 import { runUi } from './ui.js';
@@ -38,6 +39,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['day-zero', () => runDayZero(sc)],
   ['noop', () => runNoop(sc)],
   ['ui', () => runUi(sc)],
+  ['relay-start', () => runRelayStart(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
@@ -12,7 +12,11 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { syncRoutes } from './routes/sync.js';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/index.js';
+import { MAX_FRAME_BYTES } from '../engine/index.js';
+import { loggerOptions, type RelayLogOptions } from './logging.js';
+import { RelayMetrics, syncMetrics } from './metrics.js';
+import { healthRoutes } from './routes/health.js';
+import { lazyValidation } from './lazy-validation.js';
 
 export interface RelayOptions {
   port?: number;
@@ -20,8 +24,14 @@ export interface RelayOptions {
   /** postgres://… ; without it an embedded PGlite in dataDir. */
   databaseUrl?: string;
   dataDir?: string;
-  /** Structured JSON logs (pino, through fastify); false in tests. */
-  logger?: boolean | { level: string };
+  /** Logs (pino, through fastify): one line per request or event, readable or JSON lines; none by default (tests). */
+  logger?: false | RelayLogOptions;
+  /** Serve HTTPS and WSS with this certificate (PEM, chain included) and private key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** A bearer token /metrics asks for; without one, /metrics answers loopback clients only. */
+  metricsToken?: string;
+  /** Reported by /health (the CLI passes its package version). */
+  version?: string;
   maxFrameBytes?: number;
   bodyLimit?: number;
   /** Requests (HTTP) or frames (WebSocket) per second per token, and burst. */
@@ -57,12 +67,22 @@ export interface Relay {
 
 /** Starts the relay: HTTP control API + WebSocket sync on one port. */
 export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
-  const logger = opts.logger ?? false;
+  const logger = opts.logger ? await loggerOptions(opts.logger) : false;
   // No type coercion: a field the schema says is a string must be one (a number is bad input, as it always was).
-  const app = Fastify({ logger, bodyLimit: opts.bodyLimit ?? 1024 * 1024, forceCloseConnections: true, ajv: { customOptions: { coerceTypes: false } } });
+  // Fastify's two lines per request are replaced by one (the onResponse hook below).
+  const app = Fastify({
+    logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    schemaController: lazyValidation(),
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
+  const metrics = new RelayMetrics(() => app.websocketServer?.clients.size ?? 0);
   const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);
   await rdb.listen(NOTIFY_CHANNEL, (space) => hub.wake(space));
   // A revocation committed by any relay process ends the sockets holding that token here too.
@@ -92,7 +112,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     // PostgreSQL text cannot hold NUL: refuse it here rather than fail in a query.
     if (/%00|\0/.test(req.url)) throw new RelayError('INVALID', 'a NUL byte in the request path');
     // The sync upgrade is limited per token by its frames (hello included).
-    if (req.url === '/health' || req.url.startsWith('/v1/sync')) return;
+    if (req.url === '/health' || req.url === '/metrics' || req.url.startsWith('/v1/sync')) return;
     // Per verified account, so one noisy account cannot starve an office behind one address; anonymous
     // requests and failed authentications per address, so random tokens neither escape the limit nor add rows.
     let key = 'http:ip:' + req.ip;
@@ -110,21 +130,32 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   });
   await app.register(websocket, { options: { maxPayload: opts.maxFrameBytes ?? MAX_FRAME_BYTES } });
 
+  // One line per request: method, path (never the query string), status, time; and its latency in /metrics by route pattern.
+  app.addHook('onResponse', async (req, reply) => {
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    metrics.requests.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(status) }, ms / 1000);
+    const path = req.url.split('?')[0];
+    req.log[status >= 500 ? 'error' : 'info']({ method: req.method, path, status, ms: Math.round(ms * 10) / 10 }, `${req.method} ${path} ${status}`);
+  });
+  const sendError = (reply: FastifyReply, status: number, error: { code: string; message: string } & Record<string, unknown>) => {
+    metrics.errors.inc({ transport: 'http', code: error.code });
+    return reply.status(status).send({ error });
+  };
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: FastifyError['validation'] }, req, reply) => {
     if (err instanceof RelayError) {
       if (typeof err.extra.retry_after === 'number') reply.header('retry-after', String(err.extra.retry_after));
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } });
+      return sendError(reply, err.status, { code: err.code, message: err.message, ...err.extra });
     }
     // A NUL or an invalid byte in a value reached PostgreSQL: bad input, not a relay failure.
-    if (err.code === '22021' || err.code === '22P05')
-      return reply.status(400).send({ error: { code: 'INVALID', message: 'a value holds a NUL or an invalid character' } });
+    if (err.code === '22021' || err.code === '22P05') return sendError(reply, 400, { code: 'INVALID', message: 'a value holds a NUL or an invalid character' });
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return reply.status(413).send({ error: { code: 'TOO_LARGE', message: 'request body too large' } });
-    if (err.validation) return reply.status(400).send({ error: { code: 'INVALID', message: validationMessage(err as FastifyError) } });
-    if (err.statusCode === 429) return reply.status(429).send({ error: { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' } });
-    if (err.statusCode && err.statusCode < 500) return reply.status(err.statusCode).send({ error: { code: 'INVALID', message: err.message } });
+      return sendError(reply, 413, { code: 'TOO_LARGE', message: 'request body too large' });
+    if (err.validation) return sendError(reply, 400, { code: 'INVALID', message: validationMessage(err as FastifyError) });
+    if (err.statusCode === 429) return sendError(reply, 429, { code: 'RATE_LIMIT', message: 'too many requests for this token; slow down' });
+    if (err.statusCode && err.statusCode < 500) return sendError(reply, err.statusCode, { code: 'INVALID', message: err.message });
     req.log.error({ err }, 'request failed');
-    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal relay error' } });
+    return sendError(reply, 500, { code: 'INTERNAL', message: 'internal relay error' });
   });
 
   const auth = async (req: FastifyRequest): Promise<acc.Authed> => {
@@ -142,11 +173,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     req.who = await auth(req);
   });
 
-  app.get('/health', { config: { public: true } }, async () => {
-    await db.selectFrom('spaces').select('id').limit(1).execute();
-    return { ok: true, database: rdb.kind, protocol: PROTOCOL_VERSIONS, connections: hub.connections };
-  });
-  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse };
+  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse, metrics, sync: syncMetrics(metrics) };
+  await app.register(healthRoutes, ctx);
   await app.register(accountRoutes, ctx);
   await app.register(spaceRoutes, ctx);
   await app.register(sessionRoutes, ctx);

@@ -7,6 +7,7 @@ import { authorsOf } from './authors.js';
 import { RelayError, protocolCode } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { FrameBudget } from './frame-budget.js';
+import type { SyncMetrics } from './metrics.js';
 import {
   BATCH_EVENTS,
   PROTOCOL_VERSIONS,
@@ -28,6 +29,8 @@ interface Parsed {
   error?: Error;
   /** For a push: its events checked by validateWire, or what it threw. */
   rows?: Row[] | Error;
+  /** The frame's size on the wire. */
+  bytes?: number;
 }
 
 interface Sub {
@@ -70,6 +73,7 @@ export interface SocketDeps {
   quotaBytes?: number;
   /** Received frame bytes the process holds before sockets stop reading (frame-budget.ts). */
   frames?: FrameBudget;
+  metrics?: SyncMetrics;
 }
 
 /** How long a revocation is remembered for sockets still in their handshake. */
@@ -158,6 +162,7 @@ export class Connection {
       // handled one after another so pushes keep their order (errors surface in order too).
       const parsed = this.parse(data, isBinary);
       const size = data.length;
+      parsed.bytes = size;
       this.deps.frames?.take(
         size,
         () => ws.pause(),
@@ -186,7 +191,11 @@ export class Connection {
   }
 
   private send(frame: RelayFrame): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame));
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    const data = encodeFrame(frame);
+    if (frame.t === 'events') this.deps.metrics?.pulled(data.byteLength);
+    else if (frame.t === 'error') this.deps.metrics?.error(frame.code);
+    this.ws.send(data);
   }
 
   private fail(frame: ErrorFrame): void {
@@ -239,6 +248,7 @@ export class Connection {
         try {
           const r = await pushEvents(this.deps.rdb.db, this.who, this.origin, f, this.deps.hooks, parsed.rows, this.deps.quotaBytes);
           this.send({ t: 'pushed', id: f.id, space: f.space, frontier: r.frontier, written: r.written });
+          this.deps.metrics?.pushed(r.written, parsed.bytes ?? 0);
           for (const c of r.committed) this.deps.hub.publish(c);
         } catch (err) {
           // A gap is not fatal: the client resumes from the frontier we report.

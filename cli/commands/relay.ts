@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { handler, type GlobalArgs } from '../context.js';
 import { print, printJson } from '../output.js';
@@ -15,6 +17,37 @@ interface RelayArgs extends GlobalArgs {
   'quota-bytes'?: string;
   'max-sockets-per-token'?: number;
   'signups-per-hour'?: number;
+  'log-json'?: boolean;
+  'log-level'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'metrics-token'?: string;
+}
+
+/** The version of the sfs package this file belongs to (compiled or bundled, the package root is a few folders up). */
+function packageVersion(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    try {
+      const p = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (p.name === 'sessionfs') return p.version;
+    } catch {
+      // not here: one folder up
+    }
+  }
+  return undefined;
+}
+
+/** A PEM file named by --tls-cert/--tls-key, or one clear line saying what is wrong with it. */
+function readPem(file: string, flag: string, what: RegExp): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SfsError('USAGE', `${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (!what.test(text)) throw new SfsError('USAGE', `${flag} ${file}: not a PEM ${flag === '--tls-cert' ? 'certificate' : 'private key'}`);
+  return text;
 }
 
 /** `10G`, `500M`, `64k` or a plain number of bytes. */
@@ -42,26 +75,50 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       })
       .option('quota-bytes', { type: 'string', describe: 'event bytes each account may store, e.g. 10G (default 10G)' })
       .option('max-sockets-per-token', { type: 'number', describe: 'sync sockets one token may hold open (default 16)' })
-      .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' }) as never,
+      .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' })
+      .option('log-json', { type: 'boolean', describe: 'JSON log lines (the default when stdout is not a terminal)' })
+      .option('log-level', { type: 'string', describe: 'trace, debug, info, warn or error (default: $SFS_LOG_LEVEL, else info)' })
+      .option('tls-cert', { type: 'string', describe: 'PEM certificate (chain) file: serve HTTPS and WSS (needs --tls-key)' })
+      .option('tls-key', { type: 'string', describe: 'PEM private key file for --tls-cert' })
+      .option('metrics-token', {
+        type: 'string',
+        describe: 'bearer token /metrics asks for (default: $SFS_RELAY_METRICS_TOKEN; without one, /metrics answers loopback clients only)',
+      }) as never,
   handler: handler(async (a, ctx) => {
     const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
     const dataDir = a['data-dir'] ?? join(ctx.paths.dataDir, 'relay');
     const quotaBytes = a['quota-bytes'] === undefined ? undefined : parseBytes(a['quota-bytes']);
     const handoffTtlMs = parseDurationMs(a['handoff-ttl'], '--handoff-ttl');
+    if (!a['tls-cert'] !== !a['tls-key']) throw new SfsError('USAGE', 'TLS needs both --tls-cert FILE and --tls-key FILE');
+    const tls = a['tls-cert']
+      ? {
+          cert: readPem(a['tls-cert'], '--tls-cert', /-----BEGIN CERTIFICATE-----/),
+          key: readPem(a['tls-key']!, '--tls-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+        }
+      : undefined;
+    const level = a['log-level'] ?? process.env.SFS_LOG_LEVEL ?? 'info';
+    if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))
+      throw new SfsError('USAGE', `--log-level: ${level} is not one of trace, debug, info, warn, error`);
+    const jsonLogs = !!a['log-json'] || !process.stdout.isTTY;
     const relay = await startRelay({
       port: a.port,
       host: a.host,
       databaseUrl,
       dataDir: databaseUrl ? undefined : dataDir,
-      logger: { level: process.env.SFS_LOG_LEVEL ?? 'info' },
+      // Readable lines on a terminal; JSON lines when piped (a container, a service manager) or asked for.
+      logger: { format: jsonLogs ? 'json' : 'pretty', level },
+      tls,
+      metricsToken: a['metrics-token'] ?? (process.env.SFS_RELAY_METRICS_TOKEN || undefined),
+      version: packageVersion(),
       quotaBytes,
       handoffTtlMs,
       maxSocketsPerToken: a['max-sockets-per-token'],
       signupsPerHour: a['signups-per-hour'],
     });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
-    else print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+    // With JSON logs, stdout holds JSON lines only: the "Server listening at" log line says where.
+    else if (!jsonLogs) print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.
     await new Promise<void>((resolve) => {
       const stop = () => {

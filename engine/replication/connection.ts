@@ -6,6 +6,7 @@ import { redactValue, scanValue, type Finding } from '../dlp/scan.js';
 import { storedBodyBytes } from '../log/event-codec.js';
 import { SfsError } from '../errors.js';
 import { clientCodeOf } from './relay-codes.js';
+import { unreachable } from './api.js';
 import { ACCOUNT_CURSOR, attribute } from './attribute.js';
 import {
   BATCH_EVENTS,
@@ -124,7 +125,7 @@ export class SyncConnection {
     const { default: WebSocketClient } = await import('ws');
     this.ws = new WebSocketClient(url, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
     const welcome = new Promise<Welcome>((resolve, reject) => {
-      this.ws.once('error', (err) => reject(new SyncClosed(`cannot reach the relay at ${this.opts.relay}: ${err.message}`, false)));
+      this.ws.once('error', (err) => reject(new SyncClosed(unreachable(this.opts.relay, err), false)));
       this.ws.on('close', (code, reason) => {
         const e =
           this.closedWith ??

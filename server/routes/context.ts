@@ -5,6 +5,7 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { FrameBudget } from '../frame-budget.js';
 import type { Hub } from '../sync-socket.js';
 import type { RelayOptions } from '../relay.js';
+import type { RelayMetrics, SyncMetrics } from '../metrics.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,4 +30,7 @@ export interface RelayContext {
   failedLoginLimiter: RateLimiter;
   /** Refuses with RATE_LIMIT and a retry-after of the limiter's window. */
   refuse(reply: FastifyReply, l: RateLimiter, message: string): never;
+  metrics: RelayMetrics;
+  /** What the sync socket counts (pushes, bytes, errors). */
+  sync: SyncMetrics;
 }

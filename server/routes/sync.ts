@@ -14,6 +14,7 @@ export async function syncRoutes(app: FastifyInstance, ctx: RelayContext): Promi
       hooks: ctx.opts.hooks,
       quotaBytes: ctx.opts.quotaBytes ?? DEFAULT_QUOTA_BYTES,
       frames: ctx.frames,
+      metrics: ctx.sync,
     });
   });
 }
