@@ -7,6 +7,7 @@ import { runDayZero } from './day-zero.js';
 import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runSearch } from './search.js';
+import { runStoreSize } from './store-size.js';
 import { runSync } from './sync.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
 
@@ -33,6 +34,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['capture', () => runCaptureThroughput(sc)],
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
+  ['store-size', () => runStoreSize(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

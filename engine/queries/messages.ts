@@ -1,6 +1,6 @@
 import { SfsError } from '../errors.js';
-import type { Message } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
+import { ChunkReader } from '../projections/message-bodies.js';
 import type { OrderedMessage } from './views.js';
 
 /** A message's place in a session, without its body (cheap to hold for long sessions). */
@@ -94,13 +94,16 @@ function pathTo(db: ProjectionDb, base: MessageRef[], at: string | null): Messag
 }
 
 export function loadMessages(db: ProjectionDb, refs: MessageRef[]): OrderedMessage[] {
-  const get = db.prepare('SELECT body, author_account, author_username, author_device FROM messages WHERE session_id = ? AND msg_id = ?');
+  const get = db.prepare('SELECT body_id, body_idx, author_account, author_username, author_device FROM messages WHERE session_id = ? AND msg_id = ?');
+  // Consecutive messages mostly share a chunk: each is decoded once.
+  const bodies = new ChunkReader(db);
   const out: OrderedMessage[] = [];
   for (const r of refs) {
     const row = get.get(r.session_id, r.msg_id) as
-      { body: string; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
-    if (!row) continue;
-    const om: OrderedMessage = { message: JSON.parse(row.body) as Message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
+      { body_id: number; body_idx: number; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
+    const message = row && bodies.message(row.body_id, row.body_idx);
+    if (!row || !message) continue;
+    const om: OrderedMessage = { message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
     if (row.author_account) om.author = { account: row.author_account, username: row.author_username ?? row.author_account, device: row.author_device };
     out.push(om);
   }

@@ -1,0 +1,167 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type Database from 'better-sqlite3';
+import { messageText, type Message } from '../model/message.js';
+
+/**
+ * Message bodies in the projections are stored compressed, several to a row: the messages of
+ * one event (in runs of at most CHUNK_BYTES of JSON) as one deflated JSON array in
+ * `message_bodies`, each message row naming its chunk and its index in it. Compressing a run
+ * rather than each message is what makes it pay (one message alone is too short for deflate,
+ * and a zlib call per message costs more than the insert), and capping the run keeps reading
+ * one message (a search snippet) cheap. The full text search reads its text from here too
+ * (an external-content FTS5 table over the view `search_source`), so no text is stored twice.
+ */
+
+/** A run of messages is closed past this much JSON (deflate's window is 32 KiB: longer runs gain little). */
+export const CHUNK_BYTES = 32 * 1024;
+
+/** Level 1: nearly the ratio of the default level at a fraction of its time on JSON. */
+const LEVEL = 1;
+
+/** The stored form of messages already serialised as JSON, in order. */
+export function encodeChunk(json: readonly string[]): Buffer {
+  return deflateRawSync(`[${json.join(',')}]`, { level: LEVEL });
+}
+
+export function decodeChunk(data: Uint8Array): Message[] {
+  return JSON.parse(inflateRawSync(data).toString('utf8')) as Message[];
+}
+
+/** The text the search index holds for a message. */
+export function searchText(m: Message): string {
+  return messageText(m, { includeThinking: true });
+}
+
+/**
+ * SQL functions over a chunk, registered on every connection to the projections (the view
+ * `search_source` uses the first; tests and tools read bodies with the second):
+ *   sfs_message_text(data, idx)   the search text of message idx of the chunk
+ *   sfs_message_json(data, idx)   its JSON
+ */
+export function registerBodyFunctions(db: Database.Database): void {
+  const pick = (data: unknown, idx: unknown): Message | null => {
+    if (!(data instanceof Uint8Array) || typeof idx !== 'number') return null;
+    return decodeChunk(data)[idx] ?? null;
+  };
+  db.function('sfs_message_text', { deterministic: true }, (data: unknown, idx: unknown) => {
+    const m = pick(data, idx);
+    return m ? searchText(m) : null;
+  });
+  db.function('sfs_message_json', { deterministic: true }, (data: unknown, idx: unknown) => {
+    const m = pick(data, idx);
+    return m ? JSON.stringify(m) : null;
+  });
+}
+
+/**
+ * Reads message bodies by chunk, decoding each chunk once however many of its messages are
+ * asked for. Chunks are never changed once written, so a reader may live as long as one read.
+ */
+export class ChunkReader {
+  private readonly get: Database.Statement;
+  /** The last few chunks read (a session's order may alternate between chunks at branches and forks). */
+  private readonly recent = new Map<number, Message[]>();
+
+  constructor(db: Database.Database) {
+    this.get = db.prepare('SELECT data FROM message_bodies WHERE id = ?').pluck();
+  }
+
+  message(bodyId: number, idx: number): Message | undefined {
+    let messages = this.recent.get(bodyId);
+    if (!messages) {
+      const data = this.get.get(bodyId) as Uint8Array | undefined;
+      if (!data) return undefined;
+      messages = decodeChunk(data);
+      if (this.recent.size >= 8) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(bodyId, messages);
+    }
+    return messages[idx];
+  }
+}
+
+/** Where a message's body is stored. */
+export interface BodyRef {
+  body_id: number;
+  body_idx: number;
+  /** Length of its JSON (what `storage prune` reports as the session's size). */
+  body_bytes: number;
+}
+
+interface Run {
+  start: number;
+  end: number;
+  id: number | null;
+  /** Message rows of this event that use the run (written to the chunk's refs when the event ends). */
+  refs: number;
+}
+
+/**
+ * Writes the bodies of one event's messages as chunks, each on first use, and keeps each
+ * chunk's count of message rows that use it (a chunk no row uses is deleted).
+ */
+export class ChunkWriter {
+  private readonly insert: Database.Statement;
+  private readonly addRefs: Database.Statement;
+  private readonly dropUnused: Database.Statement;
+  private messages: readonly Message[] = [];
+  private json: string[] | null = null;
+  private runOf: number[] = [];
+  private runs: Run[] = [];
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO message_bodies(refs, data) VALUES (0, ?)');
+    this.addRefs = db.prepare('UPDATE message_bodies SET refs = refs + ? WHERE id = ?');
+    this.dropUnused = db.prepare('DELETE FROM message_bodies WHERE id = ? AND refs <= 0');
+  }
+
+  /** Starts an event whose messages are these, in order. */
+  begin(messages: readonly Message[]): void {
+    this.messages = messages;
+    this.json = null;
+    this.runOf = [];
+    this.runs = [];
+  }
+
+  /** Stores message i of the current event (its chunk is written on first use). */
+  store(i: number): BodyRef {
+    if (!this.json) this.split();
+    const run = this.runs[this.runOf[i]!]!;
+    if (run.id === null) run.id = Number(this.insert.run(encodeChunk(this.json!.slice(run.start, run.end))).lastInsertRowid);
+    run.refs++;
+    return { body_id: run.id, body_idx: i - run.start, body_bytes: this.json![i]!.length };
+  }
+
+  /** A message row stopped using chunk `id`. */
+  release(id: number): void {
+    const run = this.runs.find((r) => r.id === id);
+    if (run) run.refs--;
+    else {
+      this.addRefs.run(-1, id);
+      this.dropUnused.run(id);
+    }
+  }
+
+  /** Ends the event: records how many rows use each chunk it wrote. */
+  end(): void {
+    for (const r of this.runs) {
+      if (r.id === null) continue;
+      if (r.refs > 0) this.addRefs.run(r.refs, r.id);
+      else this.dropUnused.run(r.id);
+    }
+    this.begin([]);
+  }
+
+  private split(): void {
+    this.json = this.messages.map((m) => JSON.stringify(m));
+    let bytes = 0;
+    for (let i = 0; i < this.json.length; i++) {
+      const last = this.runs[this.runs.length - 1];
+      if (!last || bytes >= CHUNK_BYTES) {
+        this.runs.push({ start: i, end: i + 1, id: null, refs: 0 });
+        bytes = 0;
+      } else last.end = i + 1;
+      bytes += this.json[i]!.length;
+      this.runOf.push(this.runs.length - 1);
+    }
+  }
+}
