@@ -5,6 +5,7 @@ import type { Message } from '../model/message.js';
 import type { ProjectionDb } from './db.js';
 import { isKnowledgeEvent, KnowledgeFolder } from './knowledge-fold.js';
 import { ChunkReader, ChunkWriter, searchText, type BodyRef } from './message-bodies.js';
+import { normalizeTs } from './timestamps.js';
 
 /**
  * Folds one event into the projection tables. Conflicting writes are resolved by the
@@ -96,11 +97,11 @@ export class Folder {
         parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
         resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
         deleted_stamp=NULL, purged=1, evicted=0, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
-      getMessage: p('SELECT rowid, body_id, body_idx, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session_id=? AND msg_id=?'),
-      insertMessage: p(`INSERT INTO messages(session_id, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
+      getMessage: p('SELECT rowid, body_id, body_idx, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session=? AND msg_id=?'),
+      insertMessage: p(`INSERT INTO messages(session, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body_id, body_idx,
         body_bytes, author_account, author_username, author_device)
-        VALUES (@session_id, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
+        VALUES (@session, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
         @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body_id, @body_idx,
         @body_bytes,
         @author_account, @author_username, @author_device)`),
@@ -111,9 +112,9 @@ export class Folder {
         author_account=@author_account, author_username=@author_username, author_device=@author_device
         WHERE rowid=@rowid`),
       setStamps: p('UPDATE messages SET ord=?, orig_stamp=?, rev_stamp=? WHERE rowid=?'),
-      sessionMessageBodies: p('SELECT rowid, body_id, body_idx FROM messages WHERE session_id=? ORDER BY body_id, body_idx'),
-      deleteSessionBodies: p('DELETE FROM message_bodies WHERE id IN (SELECT body_id FROM messages WHERE session_id=?)'),
-      deleteMessages: p('DELETE FROM messages WHERE session_id=?'),
+      sessionMessageBodies: p('SELECT rowid, body_id, body_idx FROM messages WHERE session=? ORDER BY body_id, body_idx'),
+      deleteSessionBodies: p('DELETE FROM message_bodies WHERE id IN (SELECT body_id FROM messages WHERE session=?)'),
+      deleteMessages: p('DELETE FROM messages WHERE session=?'),
       deleteCheckpoints: p('DELETE FROM checkpoints WHERE session_id=?'),
       getCheckpoint: p('SELECT stamp FROM checkpoints WHERE session_id=? AND name=?'),
       putCheckpoint: p('INSERT OR REPLACE INTO checkpoints(session_id, name, at_msg, created_at, stamp) VALUES (?, ?, ?, ?, ?)'),
@@ -182,7 +183,7 @@ export class Folder {
     for (const id of ids) {
       const row = this.s.getSession!.get(id) as { rowid: number } | undefined;
       if (!row) continue;
-      this.forgetMessages(id);
+      this.forgetMessages(row.rowid);
       this.forgetSessionDoc(row.rowid);
       this.s.deleteCheckpoints!.run(id);
       this.s.deleteSession!.run(id);
@@ -220,12 +221,12 @@ export class Folder {
         break;
       case 'messages.captured':
         this.bodies.begin(ev.body.messages);
-        ev.body.messages.forEach((m, i) => this.message(id, m, i, stamp, ordOf(ev, i), false, author));
+        ev.body.messages.forEach((m, i) => this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author));
         this.bodies.end();
         break;
       case 'message.revised':
         this.bodies.begin([ev.body.message]);
-        this.message(id, ev.body.message, 0, stamp, ordOf(ev, 0), true, author);
+        this.message(id, row.rowid, ev.body.message, 0, stamp, ordOf(ev, 0), true, author);
         this.bodies.end();
         break;
       case 'session.meta':
@@ -329,11 +330,20 @@ export class Folder {
     return !(this.s.getSession!.get(id) as { view_of: string | null } | undefined)?.view_of;
   }
 
-  /** Folds message `i` of the event being folded. */
-  private message(sessionId: string, m: Message, i: number, stamp: string, ord: string, isRevision: boolean, author: Attribution | null): void {
-    const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
+  /** Folds message `i` of the event being folded into view `sessionId` (`session`: its rowid, what message rows refer to). */
+  private message(
+    sessionId: string,
+    session: number,
+    m: Message,
+    i: number,
+    stamp: string,
+    ord: string,
+    isRevision: boolean,
+    author: Attribution | null,
+  ): void {
+    const existing = this.s.getMessage!.get(session, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
     const content = {
-      ...messageColumns(sessionId, m),
+      ...messageColumns(session, m),
       body_id: 0,
       body_idx: 0,
       body_bytes: 0,
@@ -399,8 +409,8 @@ export class Folder {
     this.bodies.release(existing.body_id);
   }
 
-  /** Takes every message of view `id` out of the search index and deletes them with their bodies. */
-  private forgetMessages(id: string): void {
+  /** Takes every message of the view (its sessions rowid) out of the search index and deletes them with their bodies. */
+  private forgetMessages(id: number): void {
     const reader = new ChunkReader(this.db);
     for (const r of this.s.sessionMessageBodies!.all(id) as Array<{ rowid: number; body_id: number; body_idx: number }>) {
       const m = reader.message(r.body_id, r.body_idx);
@@ -449,17 +459,17 @@ export class Folder {
   private purge(id: string): void {
     this.s.ensureSession!.run(id);
     const row = this.s.getSession!.get(id) as { rowid: number };
-    this.forgetMessages(id);
+    this.forgetMessages(row.rowid);
     this.forgetSessionDoc(row.rowid);
     this.s.deleteCheckpoints!.run(id);
     this.s.purge!.run(id);
   }
 }
 
-function messageColumns(sessionId: string, m: Message) {
+function messageColumns(session: number, m: Message) {
   const u = m.usage ?? {};
   return {
-    session_id: sessionId,
+    session,
     msg_id: m.msg_id,
     parent_msg_id: m.parent_msg_id ?? null,
     role: m.role,
@@ -472,11 +482,4 @@ function messageColumns(sessionId: string, m: Message) {
     reasoning_tokens: u.reasoning_tokens ?? 0,
     tool_uses: m.content.filter((b) => b.type === 'tool_use').length,
   };
-}
-
-/** ISO-8601 in UTC so timestamps from different tools compare as strings. */
-export function normalizeTs(ts: string | null | undefined): string | null {
-  if (!ts) return null;
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString();
 }

@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { messageText, type Message } from '../model/message.js';
+import { normalizeTs } from './timestamps.js';
 
 /**
  * Message bodies in the projections are stored compressed, several to a row: the messages of
@@ -27,6 +28,43 @@ export function decodeChunk(data: Uint8Array): Message[] {
   return JSON.parse(inflateRawSync(data).toString('utf8')) as Message[];
 }
 
+/**
+ * The columns of a message row that its stored body leaves out: a string id, parent id or
+ * timestamp (in the form the ts column holds) is written as 0 and read back from the row.
+ * Ids are the least compressible part of a body.
+ */
+export interface BodyColumns {
+  msg_id: string;
+  parent_msg_id: string | null;
+  ts: string | null;
+}
+
+const LEFT_OUT = 0;
+
+/** The message as its chunk stores it, and the length of its full JSON. */
+function compact(m: Message): { json: string; bytes: number } {
+  const out: Record<string, unknown> = { ...m };
+  let saved = 0;
+  const leaveOut = (key: 'msg_id' | 'parent_msg_id' | 'timestamp') => {
+    out[key] = LEFT_OUT;
+    saved += JSON.stringify(m[key]).length - 1;
+  };
+  if (typeof m.msg_id === 'string') leaveOut('msg_id');
+  if (typeof m.parent_msg_id === 'string') leaveOut('parent_msg_id');
+  if (typeof m.timestamp === 'string' && normalizeTs(m.timestamp) === m.timestamp) leaveOut('timestamp');
+  const json = JSON.stringify(out);
+  return { json, bytes: json.length + saved };
+}
+
+/** A message as it was captured, from its stored form and its row. */
+export function restore(m: Message, row: BodyColumns): Message {
+  const out = { ...m };
+  if ((out.msg_id as unknown) === LEFT_OUT) out.msg_id = row.msg_id;
+  if ((out.parent_msg_id as unknown) === LEFT_OUT) out.parent_msg_id = row.parent_msg_id;
+  if ((out.timestamp as unknown) === LEFT_OUT) out.timestamp = row.ts;
+  return out;
+}
+
 /** The text the search index holds for a message. */
 export function searchText(m: Message): string {
   return messageText(m, { includeThinking: true });
@@ -36,7 +74,7 @@ export function searchText(m: Message): string {
  * SQL functions over a chunk, registered on every connection to the projections (the view
  * `search_source` uses the first; tests and tools read bodies with the second):
  *   sfs_message_text(data, idx)   the search text of message idx of the chunk
- *   sfs_message_json(data, idx)   its JSON
+ *   sfs_message_json(data, idx, msg_id, parent_msg_id, ts)   its JSON (given the columns of its row)
  */
 export function registerBodyFunctions(db: Database.Database): void {
   const pick = (data: unknown, idx: unknown): Message | null => {
@@ -47,9 +85,9 @@ export function registerBodyFunctions(db: Database.Database): void {
     const m = pick(data, idx);
     return m ? searchText(m) : null;
   });
-  db.function('sfs_message_json', { deterministic: true }, (data: unknown, idx: unknown) => {
+  db.function('sfs_message_json', { deterministic: true }, (data: unknown, idx: unknown, msgId: unknown, parent: unknown, ts: unknown) => {
     const m = pick(data, idx);
-    return m ? JSON.stringify(m) : null;
+    return m ? JSON.stringify(restore(m, { msg_id: msgId as string, parent_msg_id: parent as string | null, ts: ts as string | null })) : null;
   });
 }
 
@@ -66,6 +104,7 @@ export class ChunkReader {
     this.get = db.prepare('SELECT data FROM message_bodies WHERE id = ?').pluck();
   }
 
+  /** Message idx of chunk bodyId as stored: restore() it with its row before handing it out. */
   message(bodyId: number, idx: number): Message | undefined {
     let messages = this.recent.get(bodyId);
     if (!messages) {
@@ -105,6 +144,7 @@ export class ChunkWriter {
   private readonly dropUnused: Database.Statement;
   private messages: readonly Message[] = [];
   private json: string[] | null = null;
+  private bytes: number[] = [];
   private runOf: number[] = [];
   private runs: Run[] = [];
 
@@ -128,7 +168,7 @@ export class ChunkWriter {
     const run = this.runs[this.runOf[i]!]!;
     if (run.id === null) run.id = Number(this.insert.run(encodeChunk(this.json!.slice(run.start, run.end))).lastInsertRowid);
     run.refs++;
-    return { body_id: run.id, body_idx: i - run.start, body_bytes: this.json![i]!.length };
+    return { body_id: run.id, body_idx: i - run.start, body_bytes: this.bytes[i]! };
   }
 
   /** A message row stopped using chunk `id`. */
@@ -152,7 +192,9 @@ export class ChunkWriter {
   }
 
   private split(): void {
-    this.json = this.messages.map((m) => JSON.stringify(m));
+    const stored = this.messages.map(compact);
+    this.json = stored.map((x) => x.json);
+    this.bytes = stored.map((x) => x.bytes);
     let bytes = 0;
     for (let i = 0; i < this.json.length; i++) {
       const last = this.runs[this.runs.length - 1];

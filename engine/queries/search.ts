@@ -111,11 +111,11 @@ export function search(db: ProjectionDb, o: SearchOptions): SearchHit[] {
   // Rank inside FTS first (cheap top-k), then join; widen when filters drop too many. Snippets
   // are made for the hits kept only: each reads its message's text from the compressed bodies.
   const msgSql = (inner: number | null) => `
-    SELECT f.rowid AS fts_rowid, m.session_id, m.msg_id, m.role, m.ts, f.score,
+    SELECT f.rowid AS fts_rowid, se.id AS session_id, m.msg_id, m.role, m.ts, f.score,
       se.tool, se.cwd, se.user_title, se.native_title, se.discovered_title, se.first_prompt
     FROM (SELECT rowid, ${common ? '0' : 'bm25(search)'} AS score FROM search
           WHERE search MATCH @q AND rowid > 0 ORDER BY ${order} ${inner ? `LIMIT ${inner}` : ''}) f
-    JOIN messages m ON m.rowid = f.rowid JOIN sessions se ON se.id = m.session_id
+    JOIN messages m ON m.rowid = f.rowid JOIN sessions se ON se.rowid = m.session
     WHERE ${msgFilters.join(' AND ')} ORDER BY ${common ? 'f.rowid DESC' : 'f.score'} LIMIT @limit`;
   const filtered = msgFilters.length > 2;
   let msgRows = run(msgSql(filtered ? limit * 20 : limit));

@@ -10,17 +10,20 @@ export function dumpProjections(db: ProjectionDb): unknown {
     messages: (
       db
         .prepare(
-          'SELECT m.*, sfs_message_json(b.data, m.body_idx) AS body FROM messages m JOIN message_bodies b ON b.id = m.body_id ORDER BY session_id, msg_id',
+          `SELECT se.id AS session_id, m.*, sfs_message_json(b.data, m.body_idx, m.msg_id, m.parent_msg_id, m.ts) AS body
+           FROM messages m JOIN message_bodies b ON b.id = m.body_id JOIN sessions se ON se.rowid = m.session ORDER BY session_id, msg_id`,
         )
         .all() as Array<Record<string, unknown>>
-    ).map(({ body_id: _id, body_idx: _idx, ...m }) => m),
+    ).map(({ session: _s, body_id: _id, body_idx: _idx, ...m }) => m),
     // Every chunk is used by some message, and counts the messages that use it.
     bodyRefs: db
       .prepare('SELECT b.id, b.refs, (SELECT COUNT(*) FROM messages m WHERE m.body_id = b.id) AS used FROM message_bodies b WHERE b.refs != used OR used = 0')
       .all(),
     checkpoints: db.prepare('SELECT * FROM checkpoints ORDER BY session_id, name').all(),
     shares: db.prepare('SELECT * FROM shares ORDER BY session_id, space').all(),
-    searchMessages: db.prepare('SELECT m.session_id, m.msg_id, s.text FROM search s JOIN messages m ON m.rowid = s.rowid ORDER BY 1, 2').all(),
+    searchMessages: db
+      .prepare('SELECT se.id, m.msg_id, s.text FROM search s JOIN messages m ON m.rowid = s.rowid JOIN sessions se ON se.rowid = m.session ORDER BY 1, 2')
+      .all(),
     searchSessions: db.prepare('SELECT se.id, s.text FROM search s JOIN sessions se ON se.rowid = -s.rowid ORDER BY 1').all(),
     searchCount: (db.prepare('SELECT COUNT(*) AS n FROM search').get() as { n: number }).n,
     // The index holds exactly the text of its source (no content of its own: deletes must give the indexed text).

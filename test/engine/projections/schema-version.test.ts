@@ -17,7 +17,7 @@ const SCHEMA_HASHES: Record<string, string> = {
   '6': '414c4ebce2bbfe68', // both of them together
   '7': '924863b4d9b7b13b', // attribution and eviction together
   '8': '924863b4d9b7b13b', // same tables; a purge now forgets the session's shares (fold change)
-  '9': 'e8a1d5e215036663', // message bodies compressed in chunks; external-content search index (no text stored twice)
+  '9': 'f97f64e269702941', // message bodies compressed in chunks, message rows refer to their session by rowid; external-content search index (no text stored twice)
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
