@@ -44,7 +44,8 @@ CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated_at);
 CREATE INDEX IF NOT EXISTS sessions_alias ON sessions(alias) WHERE alias IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_fork_from ON sessions(fork_from) WHERE fork_from IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_parent ON sessions(parent_session_id) WHERE parent_session_id IS NOT NULL;
--- session: the rowid of the session's row (a quarter of the id's bytes, in the table and in messages_id)
+-- session: the rowid of the session's row (a quarter of the id's bytes, in the table and in messages_id);
+-- orig_stamp, rev_stamp: only their time when they share origin:seq with ord (see packStamp in fold.ts)
 CREATE TABLE IF NOT EXISTS messages (
   session INTEGER NOT NULL, msg_id TEXT NOT NULL, parent_msg_id TEXT,
   role TEXT NOT NULL, ts TEXT, ord TEXT NOT NULL,

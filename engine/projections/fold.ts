@@ -21,6 +21,14 @@ function ordOf(ev: { origin: string; seq: number }, idx: number): string {
   return `${ev.origin}:${String(ev.seq).padStart(12, '0')}:${String(idx).padStart(6, '0')}`;
 }
 
+/**
+ * A message's stamps share `origin:seq` with its ord when they come from the event that placed it
+ * (nearly always): stored, such a stamp keeps only its time, and reads back whole.
+ */
+const packStamp = (param: string) =>
+  `CASE WHEN substr(${param}, 16, 1) = ':' AND substr(${param}, 17) = substr(@ord, 1, length(@ord) - 7) THEN substr(${param}, 1, 15) ELSE ${param} END`;
+const unpackStamp = (col: string) => `CASE WHEN length(${col}) = 15 THEN ${col} || ':' || substr(ord, 1, length(ord) - 7) ELSE ${col} END AS ${col}`;
+
 interface MessageRow {
   rowid: number;
   body_id: number;
@@ -97,11 +105,14 @@ export class Folder {
         parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
         resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
         deleted_stamp=NULL, purged=1, evicted=0, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
-      getMessage: p('SELECT rowid, body_id, body_idx, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session=? AND msg_id=?'),
+      getMessage: p(
+        `SELECT rowid, body_id, body_idx, ord, ${unpackStamp('orig_stamp')}, ${unpackStamp('rev_stamp')}, tool_uses, author_account
+         FROM messages WHERE session=? AND msg_id=?`,
+      ),
       insertMessage: p(`INSERT INTO messages(session, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body_id, body_idx,
         body_bytes, author_account, author_username, author_device)
-        VALUES (@session, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
+        VALUES (@session, @msg_id, @parent_msg_id, @role, @ts, @ord, ${packStamp('@orig_stamp')}, ${packStamp('@rev_stamp')}, @model,
         @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body_id, @body_idx,
         @body_bytes,
         @author_account, @author_username, @author_device)`),
@@ -111,7 +122,7 @@ export class Folder {
         body_id=@body_id, body_idx=@body_idx, body_bytes=@body_bytes,
         author_account=@author_account, author_username=@author_username, author_device=@author_device
         WHERE rowid=@rowid`),
-      setStamps: p('UPDATE messages SET ord=?, orig_stamp=?, rev_stamp=? WHERE rowid=?'),
+      setStamps: p(`UPDATE messages SET ord=@ord, orig_stamp=${packStamp('@orig_stamp')}, rev_stamp=${packStamp('@rev_stamp')} WHERE rowid=@rowid`),
       sessionMessageBodies: p('SELECT rowid, body_id, body_idx FROM messages WHERE session=? ORDER BY body_id, body_idx'),
       deleteSessionBodies: p('DELETE FROM message_bodies WHERE id IN (SELECT body_id FROM messages WHERE session=?)'),
       deleteMessages: p('DELETE FROM messages WHERE session=?'),
@@ -363,7 +374,7 @@ export class Folder {
       if (existing) {
         rowid = existing.rowid;
         this.replaceBody(existing, content, i);
-        this.s.setStamps!.run(fresh.ord, fresh.orig_stamp, fresh.rev_stamp, rowid);
+        this.s.setStamps!.run({ ord: fresh.ord, orig_stamp: fresh.orig_stamp, rev_stamp: fresh.rev_stamp, rowid });
         this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
       } else {
         Object.assign(fresh, this.bodies.store(i));
@@ -387,7 +398,7 @@ export class Folder {
       replace = !revStamp && (!origStamp || stamp < origStamp);
       if (!origStamp || stamp < origStamp) origStamp = stamp;
     }
-    this.s.setStamps!.run(newOrd, origStamp, revStamp, existing.rowid);
+    this.s.setStamps!.run({ ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp, rowid: existing.rowid });
     if (replace) {
       this.replaceBody(existing, content, i);
       this.s.ftsInsert!.run(existing.rowid, searchText(m));
