@@ -120,7 +120,7 @@ export function search(db: ProjectionDb, o: SearchOptions): SearchHit[] {
   const filtered = msgFilters.length > 2;
   let msgRows = run(msgSql(filtered ? limit * 20 : limit));
   if (filtered && msgRows.length < limit) msgRows = run(msgSql(null));
-  const snippet = prepared(db, `SELECT ${SNIPPET} FROM search WHERE search MATCH @q AND rowid = @rowid`).pluck();
+  const snippet = prepared(db, `SELECT ${SNIPPET} FROM search WHERE search MATCH @q AND rowid = CAST(@rowid AS INTEGER)`).pluck();
   for (const r of msgRows) r.snip = snippet.get({ q, rowid: r.fts_rowid });
   const hits: SearchHit[] = msgRows.map((r) => ({
     kind: 'message',
