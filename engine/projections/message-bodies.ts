@@ -5,7 +5,7 @@ import { normalizeTs } from './timestamps.js';
 
 /**
  * Message bodies in the projections are stored compressed, several to a row: the messages of
- * one event (in runs of at most CHUNK_BYTES of JSON) as one deflated JSON array in
+ * one event (in runs of at most CHUNK_BYTES of JSON) deflated together in
  * `message_bodies`, each message row naming its chunk and its index in it. Compressing a run
  * rather than each message is what makes it pay (one message alone is too short for deflate,
  * and a zlib call per message costs more than the insert), and capping the run keeps reading
@@ -19,13 +19,35 @@ export const CHUNK_BYTES = 32 * 1024;
 /** Level 1: nearly the ratio of the default level at a fraction of its time on JSON. */
 const LEVEL = 1;
 
-/** The stored form of messages already serialised as JSON, in order. */
+/**
+ * The stored form of messages already serialised as JSON, in order: their lengths on the first
+ * line, then their JSON back to back, so one message is read without parsing the others.
+ */
 export function encodeChunk(json: readonly string[]): Buffer {
-  return deflateRawSync(`[${json.join(',')}]`, { level: LEVEL });
+  return deflateRawSync(`${json.map((j) => j.length).join(',')}\n${json.join('')}`, { level: LEVEL });
+}
+
+/** The JSON of each message of a chunk. */
+function chunkJson(data: Uint8Array): string[] {
+  const text = inflateRawSync(data).toString('utf8');
+  const nl = text.indexOf('\n');
+  const out: string[] = [];
+  let at = nl + 1;
+  for (const len of text.slice(0, nl).split(',')) {
+    out.push(text.slice(at, at + Number(len)));
+    at += Number(len);
+  }
+  return out;
 }
 
 export function decodeChunk(data: Uint8Array): Message[] {
-  return JSON.parse(inflateRawSync(data).toString('utf8')) as Message[];
+  return chunkJson(data).map((j) => JSON.parse(j) as Message);
+}
+
+/** Message idx of a chunk (its stored form), or null. */
+function decodeOne(data: Uint8Array, idx: number): Message | null {
+  const json = chunkJson(data)[idx];
+  return json === undefined ? null : (JSON.parse(json) as Message);
 }
 
 /**
@@ -79,7 +101,7 @@ export function searchText(m: Message): string {
 export function registerBodyFunctions(db: Database.Database): void {
   const pick = (data: unknown, idx: unknown): Message | null => {
     if (!(data instanceof Uint8Array) || typeof idx !== 'number') return null;
-    return decodeChunk(data)[idx] ?? null;
+    return decodeOne(data, idx);
   };
   db.function('sfs_message_text', { deterministic: true }, (data: unknown, idx: unknown) => {
     const m = pick(data, idx);
