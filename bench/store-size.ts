@@ -62,7 +62,7 @@ export async function runStoreSize(sc: Scale): Promise<Section> {
       rows,
       notes: [
         `Corpus: ${fmt(sessions)} sessions, ${fmt(messages)} messages, ${mb(rawBytes)} MB of JSONL. Store measured after the import and the projections' catch-up, store closed (WAL checkpointed).`,
-        'Per-table bytes are dbstat page sizes; each FTS5 table is the sum of its shadow tables (search_data = the inverted index, search_content = stored text, search_docsize = lengths for bm25).',
+        'Per-table bytes are dbstat page sizes (indexes and FTS5 shadow tables by their own names): message_bodies = the compressed message bodies, which the search index reads its text from (it stores none); search_data = the inverted index; search_docsize = document lengths for bm25.',
       ],
       goals: [
         { name: `store ≤ ${GOAL}× the raw corpus`, met: total / rawBytes <= GOAL, detail: `${r(total)} (log ${r(logBytes)}, projections ${r(dbBytes)})` },
