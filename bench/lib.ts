@@ -7,8 +7,24 @@ import { join } from 'node:path';
 
 export type Scale = 'full' | 'small';
 
-export function scale(): Scale {
-  return process.env.BENCH_SCALE === 'small' ? 'small' : 'full';
+/**
+ * `npm run bench -- --quick` (or BENCH_SCALE=quick, formerly BENCH_SCALE=small): every section at
+ * a size that makes the whole run a regression check of under two minutes. Sections see it as 'small'.
+ */
+export function scale(argv = process.argv, env = process.env): Scale {
+  return argv.includes('--quick') || env.BENCH_SCALE === 'quick' || env.BENCH_SCALE === 'small' ? 'small' : 'full';
+}
+
+/**
+ * Runs the cases in turn, A B C A B C …, `rounds` times after one untimed round, so that a
+ * change of machine load falls on every case alike; returns each case's samples (ms).
+ */
+export async function interleaved<K extends string>(rounds: number, cases: Record<K, () => Promise<number> | number>): Promise<Record<K, number[]>> {
+  const names = Object.keys(cases) as K[];
+  const out = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (const k of names) await cases[k]();
+  for (let i = 0; i < rounds; i++) for (const k of names) out[k].push(await cases[k]());
+  return out;
 }
 
 /** Milliseconds since an arbitrary origin, sub-microsecond resolution. */

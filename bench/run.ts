@@ -4,16 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { runAppend } from './append.js';
 import { runCaptureLatency, runCaptureThroughput } from './capture.js';
 import { runDayZero } from './day-zero.js';
+import { runNoop } from './noop.js';
 import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runSearch } from './search.js';
 import { runStoreSize } from './store-size.js';
 import { runSync } from './sync.js';
+import { runUi } from './ui.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
 
 /**
  * `npm run bench`: runs every benchmark, prints the figures and overwrites
- * bench/RESULTS.md. BENCH_SCALE=small runs a quick smoke version.
+ * bench/RESULTS.md. `npm run bench -- --quick` (BENCH_SCALE=quick) runs every section small, as a
+ * regression check of under two minutes; it prints and does not write RESULTS.md.
  */
 
 // dist/bench/run.js → bench/RESULTS.md in the source tree.
@@ -34,6 +37,8 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['capture', () => runCaptureThroughput(sc)],
   ['incremental', () => runCaptureLatency(sc)],
   ['day-zero', () => runDayZero(sc)],
+  ['noop', () => runNoop(sc)],
+  ['ui', () => runUi(sc)],
   ['store-size', () => runStoreSize(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
@@ -66,7 +71,7 @@ const cpu = cpus();
 const lines = [
   '# Benchmark results',
   '',
-  `Written by \`npm run bench\` (scale: ${sc}). Every figure stands beside a raw baseline measured in the same run.`,
+  `Written by \`npm run bench\` (scale: ${sc === 'full' ? 'full' : 'quick'}). Every figure stands beside a raw baseline measured in the same run.`,
   '',
   `- date: ${new Date().toISOString()}`,
   `- machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform} ${process.arch}`,
@@ -93,8 +98,8 @@ for (const s of sections) {
   lines.push('');
 }
 log(lines.slice(0, lines.indexOf('## ' + sections[0]!.title)).join('\n'));
-if (only) {
-  log('BENCH_ONLY set: bench/RESULTS.md not written');
+if (only || sc !== 'full') {
+  log(`${only ? 'BENCH_ONLY set' : 'quick scale'}: bench/RESULTS.md not written (it keeps the last full run)`);
 } else {
   writeFileSync(RESULTS, lines.join('\n'));
   log(`wrote ${RESULTS}`);

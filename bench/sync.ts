@@ -29,8 +29,8 @@ const WORKER = fileURLToPath(new URL('./relay-worker.js', import.meta.url));
 const CLIENT_WORKER = fileURLToPath(new URL('./sync-client-worker.js', import.meta.url));
 const SESSIONS = 100;
 const RAW_BATCH = 1000;
-const IDLE_CLIENTS = 1000;
-const IDLE_ACCOUNTS = 10;
+/** The relay lets one token hold at most 16 sync sockets (server/sync-socket.ts): spread the clients over enough accounts. */
+const accountsFor = (clients: number) => Math.ceil(clients / 16);
 
 interface TempDb {
   url: string;
@@ -333,7 +333,8 @@ export async function latency(samples: number): Promise<number[]> {
 }
 
 /** Relay RSS before and after IDLE_CLIENTS connections that handshake, subscribe and then sit idle. */
-async function idleMemory(): Promise<{ before: number; after: number; connected: number }> {
+async function idleMemory(IDLE_CLIENTS: number): Promise<{ before: number; after: number; connected: number }> {
+  const IDLE_ACCOUNTS = accountsFor(IDLE_CLIENTS);
   const db = await tempDatabase();
   const relay = await spawnRelay(db.url);
   const sockets: WebSocket[] = [];
@@ -387,7 +388,7 @@ async function idleMemory(): Promise<{ before: number; after: number; connected:
 }
 
 export async function runSync(sc: Scale, log: (s: string) => void): Promise<Section> {
-  const n = sc === 'full' ? 20_000 : 2_000;
+  const n = sc === 'full' ? 20_000 : 1_000;
   const runs = sc === 'full' ? 3 : 1;
   const events = makeEvents(n);
   const tp: ThroughputRun[] = [];
@@ -406,10 +407,12 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
   const syncOne = median(one.map((t) => t.sync));
   const pushMs = median(tp.map((t) => t.pushMs));
   const totalMs = median(tp.map((t) => t.totalMs));
-  const lat = await latency(sc === 'full' ? 300 : 50);
+  const lat = await latency(sc === 'full' ? 300 : 30);
   const [p50, p99] = [percentile(lat, 50), percentile(lat, 99)];
   log(`  latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
-  const mem = await idleMemory();
+  const IDLE_CLIENTS = sc === 'full' ? 1000 : 200;
+  const IDLE_ACCOUNTS = accountsFor(IDLE_CLIENTS);
+  const mem = await idleMemory(IDLE_CLIENTS);
   log(`  relay RSS ${mem.before.toFixed(0)} MB idle, ${mem.after.toFixed(0)} MB with ${mem.connected} clients`);
 
   const goals: Goal[] = [

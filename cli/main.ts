@@ -1,46 +1,13 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
-import type { Argv } from 'yargs';
-import { SfsError } from '../engine/index.js';
-import { reportError } from './output.js';
-import { commandsFor } from './commands/registry.js';
-
-// yargs' CommonJS build loads several times faster than its ESM entry; start-up matters for `sfs list`.
-const require = createRequire(import.meta.url);
-const yargs = require('yargs/yargs') as (args: string[]) => Argv;
+/**
+ * `sfs`. Imports nothing up front: `sfs list`, `show` and `search` load one file with what
+ * they use (quick.ts); everything else, and any unusual invocation of those, loads the
+ * whole CLI (run-cli.ts), split by command.
+ */
 const argv = process.argv.slice(2);
-const json = argv.includes('--json');
+// The names quick.ts serves, repeated here so that other commands do not load it.
+const QUICK = new Set(['list', 'ls', 'show', 'search']);
 
-const parser = yargs(argv).scriptName('sfs');
-for (const c of await commandsFor(argv)) parser.command(c);
-// Our own command, not yargs' .completion(): that one prints the script even for `sfs completion --help`.
-parser.command({
-  command: 'completion',
-  describe: 'Print a shell completion script (bash/zsh): sfs completion >> ~/.bashrc',
-  handler: () => {
-    parser.showCompletionScript();
-  },
-});
-
-parser
-  .usage('$0 <command> [options]\n\nCapture, search, fork and export AI coding sessions.')
-  .option('json', { type: 'boolean', describe: 'machine-readable output (versioned envelope)', global: true })
-  .demandCommand(1, 'name a command; `sfs --help` lists them')
-  .strict()
-  .help()
-  .alias('h', 'help')
-  // Without an argument yargs looks for package.json from the working directory ("unknown" elsewhere).
-  .version((require('../../package.json') as { version: string }).version)
-  .wrap(Math.min(110, process.stdout.columns || 80))
-  // Throwing stops yargs: returning would let it go on to the next check and run the handler anyway.
-  .fail((msg: string | null, err: Error | undefined) => {
-    if (err && !(err instanceof SfsError) && !msg) throw err;
-    throw err instanceof SfsError ? err : new SfsError('USAGE', msg ?? err?.message ?? 'bad usage');
-  });
-
-// Validation failures are thrown synchronously by parseAsync, handler failures reject: catch both.
-try {
-  await parser.parseAsync();
-} catch (err) {
-  process.exitCode = reportError(err, json);
+if (!(QUICK.has(argv[0] ?? '') && (await (await import('./quick.js')).runQuick(argv)))) {
+  await (await import('./run-cli.js')).runCli(argv, import.meta.url);
 }

@@ -28,6 +28,7 @@ export type { ToolAdapter, ToolName, AdapterEnv, CaptureSource, CapturedSession,
 export { TOOL_NAMES } from './capture/contract.js';
 export { captureSource, cursorKey as captureCursorKey, type CaptureOptions, type SourceReport } from './capture/capture-source.js';
 export { captureAll, type CaptureAllResult } from './capture/capture-all.js';
+export { unchangedSplit } from './capture/source-stamp.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';
 export { groupMessage, groupProblems } from './capture/problem-groups.js';
@@ -46,11 +47,19 @@ export {
   isEvicted,
   type ListOptions,
 } from './queries/sessions.js';
-export { orderedRefs, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
+export { orderedRefs, loadMessages, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
 export { directoryScope } from './queries/directory-scope.js';
-export { getProjectContext, getRules, knowledgeCounts, searchKnowledge } from './queries/knowledge.js';
+export {
+  getProjectContext,
+  getRules,
+  knowledgeCounts,
+  searchKnowledge,
+  type KnowledgeEntry,
+  type ProjectContextView,
+  type RulesView,
+} from './queries/knowledge.js';
 export { checkToolName } from './queries/known-tools.js';
 export { projectSessionIds } from './queries/project-sessions.js';
 export { findRelatedSessions } from './queries/related.js';

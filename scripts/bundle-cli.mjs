@@ -8,43 +8,132 @@
 // dist/cli/main.js and dist/cli/<dir>/, so the paths code computes from import.meta.url
 // (package.json, ../main.js for the daemon and the MCP server, the schemas folder) hold in both.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const out = path.join(root, 'dist/bin');
 const validators = path.join(root, 'dist/engine/schema/validators.generated.cjs');
 
-rmSync(out, { recursive: true, force: true });
-const result = await build({
+// The engine's entry files only re-export. esbuild splits code by which entry points reach a
+// file through static imports, before tree shaking: had main.js (SfsError) or `sfs list`
+// imported engine/index.js itself, every engine module would count as reached from every
+// command and land in one big chunk that main.js loads before it parses an argument. So an
+// import from an entry file is rewritten to import each name from the module that defines it.
+const BARRELS = ['dist/engine/index.js', 'dist/engine/adapter-kit.js'].map((f) => path.join(root, f));
+
+/** name → [defining module, name there], for everything a barrel re-exports. */
+async function barrelMap(barrel) {
+  const map = new Map();
+  const dir = path.dirname(barrel);
+  const src = readFileSync(barrel, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+  for (const m of src.matchAll(/export\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
+    for (const spec of names(m[1])) map.set(spec.as, [path.resolve(dir, m[2]), spec.name]);
+  }
+  for (const m of src.matchAll(/export\s*\*\s*from\s*['"]([^'"]+)['"]/g)) {
+    const file = path.resolve(dir, m[1]);
+    for (const name of Object.keys(await import(pathToFileURL(file).href))) map.set(name, [file, name]);
+  }
+  if (/^\s*export\s+(?!\{|\*)/m.test(src)) throw new Error(`${barrel} defines an export itself; the barrel rewrite expects re-exports only`);
+  return map;
+}
+
+function names(list) {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [name, as = name] = s.split(/\s+as\s+/);
+      return { name: name.trim(), as: as.trim() };
+    });
+}
+
+const barrels = new Map(await Promise.all(BARRELS.map(async (b) => [b, await barrelMap(b)])));
+const rel = (from, to) => {
+  const r = path.relative(path.dirname(from), to).split(path.sep).join('/');
+  return r.startsWith('.') ? r : `./${r}`;
+};
+
+const barrelRewrite = {
+  name: 'import-from-the-defining-module',
+  setup(b) {
+    b.onLoad({ filter: /\/dist\/(cli|server|adapters)\/.*\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const contents = src.replace(/import\s*\{([^}]*)\}\s*from\s*(['"])([^'"]+)\2;?/g, (whole, list, _q, spec) => {
+        if (!spec.startsWith('.')) return whole;
+        const map = barrels.get(path.resolve(path.dirname(args.path), spec));
+        if (!map) return whole;
+        const byFile = new Map();
+        for (const { name, as } of names(list)) {
+          const [file, there] = map.get(name) ?? [null, name];
+          if (!file) throw new Error(`${args.path}: ${name} is not re-exported by ${spec}`);
+          if (!byFile.has(file)) byFile.set(file, []);
+          byFile.get(file).push(there === as ? as : `${there} as ${as}`);
+        }
+        return [...byFile].map(([file, specs]) => `import { ${specs.join(', ')} } from '${rel(args.path, file)}';`).join(' ');
+      });
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// The engine's modules do nothing when imported but define things, so a module none of
+// whose exports a chunk uses can be left out of it (the entry point re-exports everything).
+const engineHasNoImportSideEffects = {
+  name: 'engine-has-no-import-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /\/engine\// }, async (args) => {
+      if (args.pluginData?.engine) return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { engine: true } });
+      if (r.errors.length || !r.path.includes(`${path.sep}dist${path.sep}engine${path.sep}`)) return r;
+      return { ...r, sideEffects: false };
+    });
+  },
+};
+
+// cli/quick.ts (`sfs list`, `show`, `search`) is bundled on its own into one file, chunks/quick.js:
+// those commands then load main.js and that file only. main.js imports it by that name.
+const QUICK_OUT = 'chunks/quick.js';
+const quickIsItsOwnBundle = {
+  name: 'quick-is-its-own-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/quick\.js$/ }, (args) =>
+      args.importer.endsWith(`${path.sep}cli${path.sep}main.js`) ? { path: `./${QUICK_OUT}`, external: true } : undefined,
+    );
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/cli/main.js'],
-  outdir: out,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'external', // npm packages (native addons among them) load from node_modules as usual
-  chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   metafile: true,
-  plugins: [
-    {
-      // The engine's modules do nothing when imported but define things, so a module none of
-      // whose exports a chunk uses can be left out of it (the entry point re-exports everything).
-      name: 'engine-has-no-import-side-effects',
-      setup(b) {
-        b.onResolve({ filter: /\/engine\// }, async (args) => {
-          if (args.pluginData?.engine) return undefined;
-          const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { engine: true } });
-          if (r.errors.length || !r.path.includes(`${path.sep}dist${path.sep}engine${path.sep}`)) return r;
-          return { ...r, sideEffects: false };
-        });
-      },
-    },
-  ],
+};
+
+rmSync(out, { recursive: true, force: true });
+const result = await build({
+  ...common,
+  entryPoints: ['dist/cli/main.js'],
+  outdir: out,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  plugins: [barrelRewrite, engineHasNoImportSideEffects, quickIsItsOwnBundle],
 });
+// Its own copy of the modules it uses: main.js loads it or the split CLI, never both in one run
+// (an unusual invocation it declines is handed to the CLI before it touches the store).
+const quick = await build({
+  ...common,
+  entryPoints: ['dist/cli/quick.js'],
+  outfile: path.join(out, QUICK_OUT),
+  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+});
+for (const [file, o] of Object.entries(quick.metafile.outputs)) result.metafile.outputs[file] = o;
 // The validators are loaded beside the module that needs them (createRequire(import.meta.url)).
 if (existsSync(validators)) copyFileSync(validators, path.join(out, 'chunks', path.basename(validators)));
 const files = Object.keys(result.metafile.outputs).length;

@@ -18,6 +18,9 @@ if (!existsSync('dist/engine/schema/validators.generated.cjs')) spawnSync(proces
 // The CLI tests spawn the bundle that ships (dist/bin/main.js): bundle again, it takes a moment.
 const bundle = spawnSync(process.execPath, ['scripts/bundle-cli.mjs'], { stdio: 'inherit' });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
+// The dashboard tests serve the built web application (dist/web/).
+const web = spawnSync(process.execPath, ['scripts/bundle-web.mjs'], { stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
 const compiled = files.map((f) => (f.startsWith('dist/') ? f : 'dist/' + f.replace(/\.ts$/, '.js')));
 const missing = compiled.filter((f) => !existsSync(f));
 if (missing.length) {

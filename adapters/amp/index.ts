@@ -21,6 +21,7 @@ export const adapter: ToolAdapter = {
   storeDirs,
   listSources,
   sourceFor,
+  stampPaths: (source: CaptureSource) => [source.path],
   async read(source: CaptureSource, _cursor: unknown, env: AdapterEnv): Promise<ReadResult> {
     const file = source.path;
     const problems: CaptureProblem[] = [];

@@ -118,6 +118,8 @@ export const adapter: ToolAdapter = {
   listSources: (env: AdapterEnv) => listClaudeSources(env),
   sourceFor: (changedPath: string, env: AdapterEnv) => claudeSourceFor(changedPath, env),
   read: (source: CaptureSource, cursor: unknown, _env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, opts),
+  // A sub-agent's title may come from the .meta.json beside it.
+  stampPaths: (source: CaptureSource) => (fileRole(source.path).agentId ? [source.path, source.path.replace(/\.jsonl$/, '.meta.json')] : [source.path]),
 };
 
 export default adapter;

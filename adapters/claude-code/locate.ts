@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
@@ -28,7 +28,7 @@ export function claudeProjectDirs(env: AdapterEnv): string[] {
 
 async function entries(dir: string) {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }

@@ -50,6 +50,8 @@ export function makeClineFamilyAdapter(cfg: ClineFamilyConfig): ToolAdapter {
       }
       return folderSourceFor(changedPath, cfg.taskRoots(env), 'tasks');
     },
+    // A task folder's files, and the task indexes beside tasks/ that titles come from.
+    stampPaths: (source, env) => (kindOf(source.path, env) ? [source.path] : [source.path, ...cfg.task.historyFiles(source.path)]),
     async read(source, cursor, env) {
       try {
         const extra = kindOf(source.path, env);

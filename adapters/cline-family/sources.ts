@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CaptureSource } from '../../engine/adapter-kit.js';
 
@@ -6,7 +6,7 @@ import type { CaptureSource } from '../../engine/adapter-kit.js';
 export async function childDirs(root: string, folder: string): Promise<CaptureSource[]> {
   const dir = path.join(root, folder);
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
       .map((e) => ({ path: path.join(dir, e.name), style: 'rewrite' as const }))

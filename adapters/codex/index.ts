@@ -103,6 +103,8 @@ export const adapter: ToolAdapter = {
   listSources: (env: AdapterEnv) => listCodexSources(env),
   sourceFor: (changedPath: string, env: AdapterEnv) => codexSourceFor(changedPath, env),
   read: (source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, env, opts),
+  // A /rename in session_index.jsonl alone is picked up when the rollout next changes, as the daemon does.
+  stampPaths: (source: CaptureSource) => [source.path],
 };
 
 export default adapter;

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
@@ -21,7 +21,7 @@ export function idFromFileName(file: string): string | null {
 async function walk(dir: string, depth: number, out: string[]): Promise<void> {
   let list;
   try {
-    list = await readdir(dir, { withFileTypes: true });
+    list = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }

@@ -2,6 +2,7 @@ import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } 
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readEvents } from './read.js';
 import { errorText } from '../shared/values.js';
+import { pathFor } from '../shared/paths.js';
 
 /** GitHub Copilot CLI: `session-state/<id>/events.jsonl` (append-only) + `workspace.yaml`. */
 export const adapter: ToolAdapter = {
@@ -10,6 +11,11 @@ export const adapter: ToolAdapter = {
   storeDirs,
   listSources,
   sourceFor,
+  // The title lives in workspace.yaml beside events.jsonl (a flat <id>.jsonl has none; a missing file stamps as absent).
+  stampPaths: (source: CaptureSource, env: AdapterEnv) => {
+    const p = pathFor(env.platform);
+    return p.basename(source.path) === 'events.jsonl' ? [source.path, p.join(p.dirname(source.path), 'workspace.yaml')] : [source.path];
+  },
   async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
       return await readEvents(source.path, cursor, env.platform, opts.maxLineBytes);

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
@@ -27,7 +27,7 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
     const dir = p.join(root, 'session-state');
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       continue;
     }
@@ -35,7 +35,7 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
       if (e.isDirectory()) {
         const events = p.join(dir, e.name, 'events.jsonl');
         try {
-          if ((await readdir(p.join(dir, e.name))).includes('events.jsonl')) out.push({ path: events, style: 'append' });
+          if (readdirSync(p.join(dir, e.name)).includes('events.jsonl')) out.push({ path: events, style: 'append' });
         } catch {
           // unreadable folder: nothing to list
         }

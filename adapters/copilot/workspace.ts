@@ -1,5 +1,4 @@
 import { NotRegularFileError, readRegularFile, type CaptureProblem } from '../../engine/adapter-kit.js';
-import { parse } from 'yaml';
 import { pathFor } from '../shared/paths.js';
 import { errorText, isObj, type Raw } from '../shared/values.js';
 
@@ -17,6 +16,8 @@ export async function readWorkspace(eventsFile: string, platform: NodeJS.Platfor
     return null;
   }
   try {
+    // Loaded when a workspace is read: a no-op import or a daemon start reads none (yaml is ~80 modules).
+    const { parse } = await import('yaml');
     const doc: unknown = parse(text);
     return isObj(doc) ? doc : null;
   } catch (err) {

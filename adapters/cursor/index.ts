@@ -127,6 +127,9 @@ export const adapter: ToolAdapter = {
     if ((isDbFile || base === 'workspace.json') && path.dirname(dir) === path.resolve(workspaceDir)) return { path: path.join(dir, DB_NAME), style: 'rewrite' };
     return null;
   },
+  // A database and its -wal (and workspace.json, the folder it belongs to); a transcript also
+  // reads a CLI store.db found by searching, so it is always read.
+  stampPaths: (source) => (source.path.endsWith('.jsonl') ? null : [source.path, `${source.path}-wal`, path.join(path.dirname(source.path), 'workspace.json')]),
   async read(source, cursor, env, opts): Promise<ReadResult> {
     if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env, opts);
     const problems: CaptureProblem[] = [];

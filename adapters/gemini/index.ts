@@ -1,5 +1,6 @@
 import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/adapter-kit.js';
-import { listSources, sourceFor, storeDirs } from './locate.js';
+import { listSources, projectDirOf, sourceFor, storeDirs } from './locate.js';
+import { pathFor } from '../shared/paths.js';
 import { readJson } from './read-json.js';
 import { readJsonl } from './read-jsonl.js';
 import { errorText } from '../shared/values.js';
@@ -11,6 +12,11 @@ export const adapter: ToolAdapter = {
   storeDirs,
   listSources,
   sourceFor,
+  // The project's .project_root gives the session its cwd.
+  stampPaths: (source: CaptureSource, env: AdapterEnv) => [
+    source.path,
+    pathFor(env.platform).join(projectDirOf(source.path, env.platform).projectDir, '.project_root'),
+  ],
   async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
       if (source.path.endsWith('.jsonl')) return await readJsonl(source.path, cursor, env.platform, opts.maxLineBytes);

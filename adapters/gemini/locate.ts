@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
@@ -21,7 +21,7 @@ export function sourceOf(file: string): CaptureSource {
 
 async function entries(dir: string): Promise<{ name: string; dir: boolean }[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).map((d) => ({ name: d.name, dir: d.isDirectory() }));
+    return readdirSync(dir, { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory() }));
   } catch {
     return [];
   }

@@ -29,5 +29,6 @@ export const adapter: ToolAdapter = {
   storeDirs: (env) => [...new Set([...extension.storeDirs(env), kiloDataDir(env)])],
   listSources: async (env) => [...(await extension.listSources(env)), ...kiloDbSources(env)],
   sourceFor: (changedPath, env) => kiloDbSourceFor(changedPath, env) ?? extension.sourceFor(changedPath, env),
+  stampPaths: (source, env) => (source.path.endsWith('.db') ? [source.path, `${source.path}-wal`] : (extension.stampPaths?.(source, env) ?? null)),
   read: (source, cursor, env, opts) => (source.path.endsWith('.db') ? readKiloDb(source, cursor) : extension.read(source, cursor, env, opts)),
 };

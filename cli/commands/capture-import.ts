@@ -32,7 +32,7 @@ export async function runCaptureImport(from: string | undefined, all: boolean, c
   if (result.problems.length > shown) print(color.dim(`… ${plural(result.problems.length - shown, 'more problem')} (--json lists them all)`));
   const revised = t.messagesRevised ? `, ${t.messagesRevised} revised` : '';
   print(
-    `${plural(t.tools, 'tool')}, ${plural(t.sources, 'source')}, ${plural(t.sessionsNew, 'new session')}, ` +
+    `${plural(t.tools, 'tool')}, ${plural(t.sources, 'source')} (${t.unchanged} unchanged, ${t.read} read), ${plural(t.sessionsNew, 'new session')}, ` +
       `${plural(t.messagesAdded, 'message')} added${revised}, ${plural(t.problems, 'problem')}`,
   );
 }

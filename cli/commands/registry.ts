@@ -50,6 +50,7 @@ export const COMMANDS: Record<string, Loader> = {
   project: async () => [(await import('./project.js')).projectCommand],
   summary: async () => [(await import('./summary.js')).summaryCommand],
   rules: async () => [(await import('./rules.js')).rulesCommand],
+  ui: async () => [(await import('./ui.js')).uiCommand],
 };
 COMMANDS.ls = COMMANDS.list!;
 

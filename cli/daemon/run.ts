@@ -10,6 +10,7 @@ import {
   groupMessage,
   groupProblems,
   CaptureScheduler,
+  unchangedSplit,
   type CaptureJob,
   type JobOutcome,
   configFile,
@@ -97,6 +98,10 @@ class Daemon {
   private stopRequested!: () => void;
   /** From the config, re-read at every re-plan. */
   private captureOpts: CaptureOptions = {};
+  /** Sources the catch-ups found unchanged (not read). */
+  private unchanged = 0;
+  /** Sources known per tool (listed by a catch-up or changed since), read or not. */
+  private readonly known = new Map<string, Set<string>>();
 
   constructor(
     private readonly paths: SfsPaths,
@@ -148,7 +153,8 @@ class Daemon {
     try {
       await this.replan('start');
       this.writeStatus();
-      this.log.info('catching up', { sources: Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0) });
+      const toRead = Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0);
+      this.log.info('catching up', { sources: toRead + this.unchanged, to_read: toRead, unchanged: this.unchanged });
       void this.scheduler.idle().then(() => {
         if (this.phase !== 'catching-up') return;
         this.phase = 'watching';
@@ -243,15 +249,32 @@ class Daemon {
       this.problem(tool, { path: adapter.storeDirs(this.opts.env)[0] ?? tool, message: `could not list sessions: ${(err as Error).message}` });
       return;
     }
-    for (const source of sources) this.scheduler.mark({ tool, source }, 0);
+    // Sources exactly as at their last complete read are not opened: a restart with nothing new costs a stat each.
+    const { changed, unchanged } = await unchangedSplit(
+      this.store,
+      sources.map((source) => ({ adapter, source })),
+      this.opts.env,
+    );
+    this.unchanged += unchanged.length;
+    const known = this.knownOf(tool);
+    for (const s of sources) known.add(s.path);
+    for (const { source } of changed) this.scheduler.mark({ tool, source }, 0);
   }
 
   private changed(path: string): void {
     for (const p of this.plan) {
       if (!p.watched || !p.existing.some((d) => path === d || path.startsWith(d.endsWith(sep) ? d : d + sep))) continue;
       const source = this.byTool.get(p.tool)!.sourceFor(path, this.opts.env);
-      if (source) this.scheduler.mark({ tool: p.tool, source });
+      if (!source) continue;
+      this.knownOf(p.tool).add(source.path);
+      this.scheduler.mark({ tool: p.tool, source });
     }
+  }
+
+  private knownOf(tool: string): Set<string> {
+    let s = this.known.get(tool);
+    if (!s) this.known.set(tool, (s = new Set()));
+    return s;
   }
 
   private async capture(job: CaptureJob): Promise<JobOutcome> {
@@ -286,7 +309,6 @@ class Daemon {
 
   private writeStatus(): void {
     const depth = this.scheduler?.depth() ?? {};
-    const seen = this.scheduler?.seen() ?? {};
     const quarantined = this.scheduler?.quarantined() ?? [];
     const status: DaemonStatus = {
       pid: process.pid,
@@ -306,7 +328,7 @@ class Daemon {
           watched: p.watched,
           store_found: p.found,
           store_dirs: p.existing,
-          sources_seen: seen[p.tool] ?? 0,
+          sources_seen: this.known.get(p.tool)?.size ?? 0,
           sessions_captured: s.sessions.size,
           messages_added: s.messagesAdded,
           last_capture_at: s.lastCaptureAt,

@@ -1,9 +1,19 @@
 import { isDiskFull } from '../disk-full.js';
 import type { Store } from '../store.js';
 import type { NewEvent } from '../model/events.js';
-import { commitRest, commitSource, countMessages, prepareSource, type CaptureOptions, type PreparedSource, type SourceReport } from './capture-source.js';
+import {
+  commitRest,
+  commitSource,
+  countMessages,
+  cursorsOf,
+  prepareSource,
+  type CaptureOptions,
+  type PreparedSource,
+  type SourceReport,
+} from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
+import { unchangedSplit } from './source-stamp.js';
 
 /**
  * One pass over every source of the given tools (`sfs import --from/--all`, and the
@@ -15,6 +25,8 @@ export interface ToolImport {
   displayName: string;
   storeFound: boolean;
   sources: number;
+  /** Sources not read: nothing about them changed since their last complete read. */
+  unchanged: number;
   sessionsNew: number;
   messagesAdded: number;
   messagesRevised: number;
@@ -27,12 +39,21 @@ export interface ImportProblem extends CaptureProblem {
 
 export interface CaptureAllResult {
   tools: ToolImport[];
-  totals: { tools: number; sources: number; sessionsNew: number; messagesAdded: number; messagesRevised: number; problems: number };
+  totals: {
+    tools: number;
+    sources: number;
+    unchanged: number;
+    read: number;
+    sessionsNew: number;
+    messagesAdded: number;
+    messagesRevised: number;
+    problems: number;
+  };
   problems: ImportProblem[];
 }
 
 export interface CaptureAllOptions extends CaptureOptions {
-  /** Called once every source is listed. */
+  /** Called once every source is listed and the unchanged ones set aside: the number to read. */
   onTotal?(sources: number): void;
   /**
    * Called after each source is captured. Small sources are stored several at a time, and
@@ -63,7 +84,7 @@ interface Pending {
 export async function captureAll(store: Store, adapters: readonly ToolAdapter[], env: AdapterEnv, opts: CaptureAllOptions = {}): Promise<CaptureAllResult> {
   const problems: ImportProblem[] = [];
   const tools: ToolImport[] = [];
-  const work: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
+  const listed: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
   for (const adapter of adapters) {
     const presence = toolPresence(adapter, env);
     const row: ToolImport = {
@@ -71,6 +92,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
       displayName: adapter.displayName,
       storeFound: presence.found,
       sources: 0,
+      unchanged: 0,
       sessionsNew: 0,
       messagesAdded: 0,
       messagesRevised: 0,
@@ -95,8 +117,11 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
       problems.push({ tool: adapter.tool, path: presence.existing[0]!, message: 'store found but no session files in it' });
       row.problems++;
     }
-    for (const source of sources) work.push({ adapter, source, row });
+    for (const source of sources) listed.push({ adapter, source, row });
   }
+  // Sources whose files are exactly as at their last complete read are not opened (one stat each).
+  const { changed: work, unchanged } = await unchangedSplit(store, listed, env);
+  for (const u of unchanged) u.row.unchanged++;
   opts.onTotal?.(work.length);
   let done = 0;
   let next = 0;
@@ -119,7 +144,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     const cursors: Record<string, unknown> = {};
     for (const { prepared } of batch.items) {
       events.push(...prepared.chunks[0]!);
-      cursors[prepared.key] = prepared.cursor;
+      Object.assign(cursors, cursorsOf(prepared));
     }
     let res;
     try {
@@ -175,7 +200,9 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     tools,
     totals: {
       tools: tools.filter((t) => t.storeFound || t.sources > 0).length,
-      sources: work.length,
+      sources: listed.length,
+      unchanged: unchanged.length,
+      read: work.length,
       sessionsNew: sum('sessionsNew'),
       messagesAdded: sum('messagesAdded'),
       messagesRevised: sum('messagesRevised'),

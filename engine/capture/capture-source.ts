@@ -7,6 +7,7 @@ import type { Message } from '../model/message.js';
 import { rulesForNewSession } from './session-rules.js';
 import { tooDeepMessage, valueTooDeep } from './json-depth.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ReadResult, ToolAdapter } from './contract.js';
+import { sourceStamp, stampKey } from './source-stamp.js';
 
 /**
  * The capture step for one source: read from the stored cursor, turn what the adapter
@@ -64,6 +65,15 @@ export interface PreparedSource {
   messages: number;
   /** The adapter stopped at PASS_BYTES: the source has more to read after this cursor. */
   more: boolean;
+  /** The source's stamp taken before this pass, stored with the cursor when the pass read it all cleanly. */
+  stamp?: string;
+}
+
+/** The cursors to store with a prepared source's last chunk. */
+export function cursorsOf(prepared: PreparedSource): Record<string, unknown> {
+  const out: Record<string, unknown> = { [prepared.key]: prepared.cursor };
+  if (prepared.stamp !== undefined) out[stampKey(prepared.report.tool, prepared.report.path)] = prepared.stamp;
+  return out;
 }
 
 export async function captureSource(
@@ -140,6 +150,8 @@ export async function prepareSource(
     failed: false,
     problems: [],
   };
+  // Taken before the read: a change while it runs leaves the stored stamp behind the file.
+  const stamp = sourceStamp(adapter, source, env);
   let result: ReadResult;
   try {
     result = await adapter.read(source, stored.adapter ?? null, env, {
@@ -198,18 +210,19 @@ export async function prepareSource(
   const cursor: StoredCursor = { adapter: result.cursor, titles };
   let messages = 0;
   for (const c of chunks) messages += countMessages(c);
-  return { report, key, cursor, chunks, messages, more: !!result.more };
+  const clean = !result.more && result.problems.length === 0 && stamp !== null;
+  return { report, key, cursor, chunks, messages, more: !!result.more, ...(clean ? { stamp } : {}) };
 }
 
 /** Appends a prepared source chunk by chunk; the last chunk carries its cursor. */
 export async function commitSource(store: Store, prepared: PreparedSource): Promise<SourceReport> {
-  const { report, key, cursor, chunks } = prepared;
+  const { report, cursor, chunks } = prepared;
   if (report.failed || !cursor) return report;
   let sifted = false;
   for (let i = 0; i < chunks.length; i++) {
     const last = i === chunks.length - 1;
     try {
-      const res = await store.log.append({ events: chunks[i]!, dedupe: true, ...(last ? { cursors: { [key]: cursor } } : {}) });
+      const res = await store.log.append({ events: chunks[i]!, dedupe: true, ...(last ? { cursors: cursorsOf(prepared) } : {}) });
       report.messagesRevised += res.revisedMessages;
       report.sessionsNew += res.written.filter((w) => w.type === 'session.discovered').length;
       report.messagesAdded += countMessages(chunks[i]!) - res.skippedMessages - res.revisedMessages;

@@ -84,4 +84,13 @@ export interface ToolAdapter {
    * ignore it and read the source whole.
    */
   read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions): Promise<ReadResult>;
+  /**
+   * Every file whose identity, size and modification time decide what `read` returns for
+   * this source: the source itself and any file beside it that it reads (a title sidecar,
+   * a database's -wal). A directory stands for itself and the entries directly in it. When
+   * none of them changed since the last complete, clean read, an import or the daemon's
+   * catch-up does not read the source at all. Without this method (or when it returns null,
+   * for a source whose inputs cannot be named cheaply) every pass reads the source.
+   */
+  stampPaths?(source: CaptureSource, env: AdapterEnv): string[] | null;
 }

@@ -40,8 +40,10 @@ export class MessageEncodings {
 
 const FIXARRAY_7 = 0x97;
 const FIXARRAY_8 = 0x98;
-const MESSAGES_KEY = Uint8Array.from(encode('messages'));
-const MESSAGE_KEY = Uint8Array.from(encode('message'));
+// msgpack fixstr (0xa0 | length) of the body keys, written out so loading this module does not load msgpackr.
+const fixstr = (s: string) => Uint8Array.from([0xa0 | s.length, ...Buffer.from(s, 'latin1')]);
+const MESSAGES_KEY = fixstr('messages');
+const MESSAGE_KEY = fixstr('message');
 const FIXMAP_1 = 0x81;
 
 function arrayHeader(n: number): number[] {

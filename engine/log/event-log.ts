@@ -95,6 +95,8 @@ export interface EventLog {
   readSession(session: string, after: number, limit: number): Promise<AnyStoredEvent[]>;
   hasSession(session: string): Promise<boolean>;
   getCursor<T = unknown>(name: string): Promise<T | undefined>;
+  /** Every cursor whose name starts with `prefix`, by name, in one range read (a capture pass checks thousands at once). */
+  getCursors<T = unknown>(prefix: string): Promise<Record<string, T>>;
   /** Erase the bodies of every event of the session, everywhere it replicates, leaving tombstones. */
   purge(session: string): Promise<AppendResult>;
   /**

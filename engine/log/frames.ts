@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
-import { decode, encode } from './codec.js';
+import { decode, encode, encodeSmall } from './codec.js';
 
 /** Length-prefixed msgpack frames over a stream socket. */
 export const MAX_FRAME = 256 * 1024 * 1024;
 
 export function writeFrame(socket: Socket, value: unknown): void {
-  const body = encode(value);
+  const body = encodeSmall(value) ?? encode(value); // any msgpack will do here: small frames skip loading msgpackr
   const header = Buffer.allocUnsafe(4);
   header.writeUInt32BE(body.length, 0);
   socket.write(Buffer.concat([header, body]));

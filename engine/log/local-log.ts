@@ -1,4 +1,4 @@
-import { ClassicLevel } from 'classic-level';
+import type { ClassicLevel } from 'classic-level';
 import { mkdirSync } from 'node:fs';
 import { diskFullError, filesBytes, isDiskFull } from '../disk-full.js';
 import { SfsError } from '../errors.js';
@@ -56,6 +56,8 @@ export class LocalLog implements EventLog {
   /** Opens the LevelDB files, or throws StoreLockedError when another process holds them. */
   static async open(dir: string): Promise<LocalLog> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Loaded here, not at import: a guest (the daemon owns the store) never opens LevelDB itself.
+    const { ClassicLevel } = await import('classic-level');
     const db: Db = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
     try {
       await db.open();
@@ -494,6 +496,13 @@ export class LocalLog implements EventLog {
   async getCursor<T = unknown>(name: string): Promise<T | undefined> {
     const v = await this.db.get(K.cursor(name));
     return v === undefined ? undefined : decode<T>(v);
+  }
+
+  async getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
+    const out: Record<string, T> = {};
+    const from = K.cursor(prefix);
+    for (const [key, value] of await this.db.iterator({ gte: from, lt: prefixEnd(from) }).all()) out[key.slice(K.cursorPrefix.length)] = decode<T>(value);
+    return out;
   }
 
   purge(session: string): Promise<AppendResult> {

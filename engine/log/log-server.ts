@@ -5,7 +5,7 @@ import type { EventLog } from './event-log.js';
 import { readFrames, writeFrame } from './frames.js';
 
 /** Wire protocol version; a guest refuses an owner that speaks another. */
-export const LOG_PROTOCOL_VERSION = 2;
+export const LOG_PROTOCOL_VERSION = 3;
 
 export interface Request {
   id: number;
@@ -19,7 +19,21 @@ export interface Response {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-const OPS = new Set(['info', 'head', 'append', 'ingest', 'read', 'readOrigin', 'readSession', 'hasSession', 'getCursor', 'purge', 'evict', 'evictedSessions']);
+const OPS = new Set([
+  'info',
+  'head',
+  'append',
+  'ingest',
+  'read',
+  'readOrigin',
+  'readSession',
+  'hasSession',
+  'getCursor',
+  'getCursors',
+  'purge',
+  'evict',
+  'evictedSessions',
+]);
 
 /**
  * Serves the owner's log to guest processes over a unix socket. close() stops taking

@@ -118,6 +118,9 @@ export class RemoteLog implements EventLog {
   getCursor<T = unknown>(name: string): Promise<T | undefined> {
     return this.call('getCursor', name);
   }
+  getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
+    return this.call('getCursors', prefix);
+  }
   purge(session: string): Promise<AppendResult> {
     return this.call('purge', session);
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SfsError } from '../errors.js';
@@ -78,6 +79,17 @@ export class SharedLog implements EventLog {
     let delay = 5;
     let lastErr: unknown;
     while (Date.now() < deadline) {
+      // An owner is likely serving (the daemon, usually): ask it first, so a guest command
+      // neither loads nor tries to open LevelDB. A socket left by an owner that died refuses
+      // the connection, and this process goes on to take the store itself.
+      if (existsSync(this.socketPath)) {
+        try {
+          return this.becomeGuest(await RemoteLog.connect(this.socketPath));
+        } catch (err) {
+          if (err instanceof SfsError && !(err instanceof OwnerGoneError)) throw err;
+          lastErr = err;
+        }
+      }
       try {
         const local = await LocalLog.open(this.dir);
         try {
@@ -94,10 +106,7 @@ export class SharedLog implements EventLog {
         lastErr = err;
       }
       try {
-        const remote = await RemoteLog.connect(this.socketPath);
-        this.backend = remote;
-        this.opts.onRoleChange?.('guest');
-        return remote;
+        return this.becomeGuest(await RemoteLog.connect(this.socketPath));
       } catch (err) {
         if (err instanceof SfsError && !(err instanceof OwnerGoneError)) throw err;
         lastErr = err; // the owner is starting or stopping: try again shortly
@@ -109,6 +118,12 @@ export class SharedLog implements EventLog {
       'STORE_BUSY',
       `could not open the store at ${this.dir}: another process holds it and does not answer (${(lastErr as Error)?.message ?? 'timeout'})`,
     );
+  }
+
+  private becomeGuest(remote: RemoteLog): RemoteLog {
+    this.backend = remote;
+    this.opts.onRoleChange?.('guest');
+    return remote;
   }
 
   private async run<T>(fn: (log: EventLog) => Promise<T>): Promise<T> {
@@ -151,6 +166,9 @@ export class SharedLog implements EventLog {
   }
   getCursor<T = unknown>(name: string): Promise<T | undefined> {
     return this.run((l) => l.getCursor<T>(name));
+  }
+  getCursors<T = unknown>(prefix: string): Promise<Record<string, T>> {
+    return this.run((l) => l.getCursors<T>(prefix));
   }
   purge(session: string): Promise<AppendResult> {
     return this.run((l) => l.purge(session));

@@ -75,6 +75,8 @@ export interface ListOptions {
   evicted?: 'exclude' | 'only';
   /** Only these sessions (a project's sessions, resolved by the caller). */
   ids?: readonly string[];
+  /** Only sessions that have an alias. */
+  aliased?: boolean;
 }
 
 const SORT_SQL: Record<NonNullable<ListOptions['sort']>, string> = {
@@ -92,6 +94,7 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   if (deleted === 'only') where.push('deleted = 1');
   where.push(o.evicted === 'only' ? 'evicted = 1' : 'evicted = 0');
   if (!o.includeSubagents) where.push('parent_session_id IS NULL');
+  if (o.aliased) where.push('alias IS NOT NULL');
   if (o.tool) {
     where.push('tool = @tool');
     params.tool = o.tool;
@@ -118,9 +121,13 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   const w = where.join(' AND ');
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE ${w}`).get(params) as { n: number }).n;
   const dir = (o.order ?? (o.sort === 'title' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
-  const rows = db
-    .prepare(`SELECT * FROM sessions WHERE ${w} ORDER BY ${SORT_SQL[o.sort ?? 'updated']} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: o.limit ?? 50, offset: o.offset ?? 0 }) as Row[];
+  // Sort ids only, then read the page's rows: sorting whole rows (headers, first prompts) costs several times more at 20,000 sessions.
+  const ids = db
+    .prepare(`SELECT id FROM sessions WHERE ${w} ORDER BY ${SORT_SQL[o.sort ?? 'updated']} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`)
+    .pluck()
+    .all({ ...params, limit: o.limit ?? 50, offset: o.offset ?? 0 }) as string[];
+  const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
+  const rows = ids.map((id) => get.get(id) as Row);
   return { total, sessions: rows.map((r) => withCounts(db, summary(r), r)) };
 }
 

@@ -25,11 +25,12 @@ test('import --all captures every tool once; a second run adds nothing', async (
   assert.equal(second.totals.sessionsNew, 0);
   assert.equal(second.totals.messagesAdded, 0);
   assert.equal(second.totals.messagesRevised, 0);
+  assert.deepEqual([second.totals.unchanged, second.totals.read], [8, 0], 'nothing changed: no source read');
 
   const human = await h.run(['import', '--from', 'codex']);
   assert.equal(human.code, 0, human.stderr);
   assert.equal(human.stderr, '', 'no progress bar without a terminal');
-  assert.match(human.stdout, /^1 tool, 4 sources, 0 new sessions, 0 messages added, 0 problems\n$/);
+  assert.match(human.stdout, /^1 tool, 4 sources \(4 unchanged, 0 read\), 0 new sessions, 0 messages added, 0 problems\n$/);
 });
 
 test('import --from: a corrupt line is listed with its file and the rest is captured', async (t) => {
@@ -45,7 +46,7 @@ test('import --from: a corrupt line is listed with its file and the rest is capt
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 2, r.stdout);
   assert.ok(lines[0]!.startsWith(`problem ${file}:`), lines[0]);
-  assert.match(lines[1]!, /^1 tool, 4 sources, 4 new sessions, \d+ messages added, 1 problem$/);
+  assert.match(lines[1]!, /^1 tool, 4 sources \(0 unchanged, 4 read\), 4 new sessions, \d+ messages added, 1 problem$/);
   const j = await h.json(['import', '--from', 'claude-code']);
   assert.equal(j.totals.problems, 0, 'the bad line is behind the cursor now');
 });

@@ -24,6 +24,7 @@ import { adapterFor } from '../../../adapters/index.js';
 import { captureSource, cursorKey, type SourceReport } from '../../../engine/capture/capture-source.js';
 import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter } from '../../../engine/capture/contract.js';
 import { iterateMessages } from '../../../engine/queries/messages.js';
+import { unchangedSplit } from '../../../engine/capture/source-stamp.js';
 import { Store } from '../../../engine/store.js';
 import { pathsIn } from '../../helpers/tmp.js';
 import { fixtures } from '../shared/helpers.js';
@@ -198,6 +199,22 @@ for (const corpus of CORPUS) {
           if (again.messagesAdded || again.messagesRevised || (await store.log.head()) !== head) {
             failures.push(`${s.rel}: re-read from scratch added ${again.messagesAdded}, revised ${again.messagesRevised}`);
           }
+        }
+        assert.deepEqual(failures, []);
+      });
+    });
+
+    test('stamps: the source comes first; after a clean capture an unchanged source is not read again', async () => {
+      await withStore(async (store) => {
+        const failures: string[] = [];
+        for (const s of sources) {
+          const paths = adapter.stampPaths?.(source(s), env);
+          if (paths && paths[0] !== s.path) failures.push(`${s.rel}: stamp paths start with ${paths[0]}, not the source`);
+          const r = await captureSource(store, adapter, source(s), env);
+          const { unchanged } = await unchangedSplit(store, [{ adapter, source: source(s) }], env);
+          // A source read cleanly with stamp paths is skipped next time; one with problems (or no stamp) is read again.
+          if (paths && r.problems.length === 0 && !r.failed && unchanged.length !== 1) failures.push(`${s.rel}: still read after a clean capture`);
+          if (!paths && unchanged.length) failures.push(`${s.rel}: skipped without a stamp`);
         }
         assert.deepEqual(failures, []);
       });

@@ -62,6 +62,9 @@ export function eventLogConformance(backend: EventLogBackend): void {
       assert.equal(await log.head(), 3);
       assert.deepEqual(await log.getCursor('capture:x'), { offset: 10 });
       assert.equal(await log.getCursor('nothing'), undefined);
+      await log.append({ events: [], cursors: { 'capture:y': 1, capturez: 2 } });
+      assert.deepEqual(await log.getCursors('capture:'), { 'capture:x': { offset: 10 }, 'capture:y': 1 }, 'one range read of a prefix');
+      assert.deepEqual(await log.getCursors('none:'), {});
       const events = await log.read(0, 10);
       assert.deepEqual(
         events.map((e) => [e.pos, e.type]),

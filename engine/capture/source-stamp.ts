@@ -1,0 +1,99 @@
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../store.js';
+import type { AdapterEnv, CaptureSource, ToolAdapter } from './contract.js';
+
+/**
+ * "Nothing changed → nothing read": a source's stamp is the identity (dev + inode), size,
+ * modification and change time of every file its read depends on (the adapter names them:
+ * `ToolAdapter.stampPaths`). It is taken just before a read and stored with the cursor of
+ * a complete, clean pass; a later pass whose stamp is the same has nothing new to find and
+ * does not open the source at all. A change during the read leaves the stored stamp older
+ * than the file, so the next pass reads again. ctime is in the stamp so that a chmod (an
+ * unreadable file made readable) or a file replaced with a copy of the same mtime counts.
+ */
+export function stampKey(tool: string, path: string): string {
+  return `capture-stamp:${tool}:${path}`;
+}
+
+const STAMP_PREFIX = 'capture-stamp:';
+
+/**
+ * Part of every stamp: bump it when an adapter learns to read more from files it has read
+ * before, so the next import reads every source once again instead of skipping it.
+ */
+const STAMP_VERSION = 1;
+
+function part(st: Stats | undefined): string {
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
+}
+
+/** One path's part of a stamp; a directory stands for itself and the entries directly in it. */
+function pathStamp(path: string): string {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) return part(st);
+  let names: string[];
+  try {
+    names = readdirSync(path).sort();
+  } catch {
+    return `d${part(st)}`;
+  }
+  return `d${part(st)}[${names.map((n) => `${n}=${part(statSync(join(path, n), { throwIfNoEntry: false }))}`).join(',')}]`;
+}
+
+/**
+ * The source's stamp now, or null when its adapter names no stamp paths (such a source is
+ * always read). `seen` caches path stamps within one pass: thousands of task folders share
+ * one task index file.
+ */
+export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, seen?: Map<string, string>): string | null {
+  try {
+    const paths = adapter.stampPaths?.(source, env);
+    if (!paths) return null;
+    return `${STAMP_VERSION}|${paths
+      .map((p, i) => {
+        if (i === 0 || !seen) return pathStamp(p); // the source itself is nobody else's
+        let s = seen.get(p);
+        if (s === undefined) seen.set(p, (s = pathStamp(p)));
+        return s;
+      })
+      .join('|')}`;
+  } catch {
+    return null; // a stat that fails for another reason than a missing file: read the source, which reports it
+  }
+}
+
+export interface StampedSource<T> {
+  item: T;
+  /** Stamp taken now (null: always read). */
+  stamp: string | null;
+}
+
+/** Stats between yields to the event loop, so a daemon's catch-up does not hold its watcher and socket for long. */
+const STAT_SLICE = 256;
+
+/**
+ * Splits sources into those to read and those unchanged since their last complete read,
+ * with one range read of the stored stamps and one stat per stamp path (no source opened).
+ */
+export async function unchangedSplit<T extends { adapter: ToolAdapter; source: CaptureSource }>(
+  store: Store,
+  items: readonly T[],
+  env: AdapterEnv,
+): Promise<{ changed: T[]; unchanged: T[] }> {
+  const changed: T[] = [];
+  const unchanged: T[] = [];
+  if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged };
+  // One tool (the daemon catches up tool by tool): read only its stamps.
+  const tools = new Set(items.map((i) => i.adapter.tool));
+  const stored = await store.log.getCursors<string>(tools.size === 1 ? stampKey([...tools][0]!, '') : STAMP_PREFIX);
+  const seen = new Map<string, string>();
+  for (let i = 0; i < items.length; i++) {
+    if (i % STAT_SLICE === STAT_SLICE - 1) await new Promise((r) => setImmediate(r));
+    const it = items[i]!;
+    const before = stored[stampKey(it.adapter.tool, it.source.path)];
+    if (before !== undefined && before === sourceStamp(it.adapter, it.source, env, seen)) unchanged.push(it);
+    else changed.push(it);
+  }
+  return { changed, unchanged };
+}

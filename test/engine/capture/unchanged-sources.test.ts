@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { adapterFor } from '../../../adapters/index.js';
+import { captureAll } from '../../../engine/capture/capture-all.js';
+import type { AdapterEnv, CaptureSource, ToolAdapter } from '../../../engine/capture/contract.js';
+import { Store } from '../../../engine/store.js';
+import { fakeHome } from '../../helpers/fake-home.js';
+import { pathsIn, tempDir } from '../../helpers/tmp.js';
+
+/**
+ * "Nothing changed → nothing read": a source whose stamped files (identity, size, mtime,
+ * ctime) are as at its last complete read is not opened by a capture pass; any change to
+ * one of them makes the next pass read it.
+ */
+const envFor = (home: string): AdapterEnv => ({ home, platform: 'linux', env: {} });
+
+/** The adapter with every read recorded (the path it was asked to read). */
+function spied(adapter: ToolAdapter): { adapter: ToolAdapter; reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    adapter: {
+      ...adapter,
+      read: (source, cursor, env, opts) => {
+        reads.push(source.path);
+        return adapter.read(source, cursor, env, opts);
+      },
+    },
+  };
+}
+
+async function claudeSetup(t: Parameters<typeof fakeHome>[0]) {
+  const h = fakeHome(t, ['claude-code']);
+  const store = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => store.close());
+  const dir = path.join(h.claudeProjects, '-home-dev-projects-demo-app');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => path.join(dir, f));
+  const spy = spied(adapterFor('claude-code')!);
+  const env = envFor(h.home);
+  const pass = async () => {
+    spy.reads.length = 0;
+    const r = await captureAll(store, [spy.adapter], env);
+    return { r, reads: [...spy.reads] };
+  };
+  return { store, files, pass };
+}
+
+test('unchanged sources: a second pass opens none and says so; a third does the same', async (t) => {
+  const { pass } = await claudeSetup(t);
+  const first = await pass();
+  assert.equal(first.r.totals.unchanged, 0);
+  assert.equal(first.reads.length, first.r.totals.sources);
+  assert.ok(first.r.totals.sources >= 4);
+  for (let i = 0; i < 2; i++) {
+    const again = await pass();
+    assert.deepEqual(again.reads, [], 'no source read');
+    assert.deepEqual([again.r.totals.unchanged, again.r.totals.read, again.r.totals.sources], [first.r.totals.sources, 0, first.r.totals.sources]);
+    assert.equal(again.r.tools[0]!.unchanged, first.r.totals.sources);
+  }
+});
+
+test('unchanged sources: a grown file is read, and its new line captured', async (t) => {
+  const { files, pass } = await claudeSetup(t);
+  await pass();
+  const file = files[0]!;
+  const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n');
+  const last = JSON.parse(lines[lines.length - 1]!);
+  const user = lines.map((l) => JSON.parse(l)).find((r) => r.type === 'user');
+  appendFileSync(
+    file,
+    JSON.stringify({ ...user, uuid: '11111111-2222-4333-8444-555555555555', parentUuid: last.uuid, message: { role: 'user', content: 'grown' } }) + '\n',
+  );
+  const r = await pass();
+  assert.deepEqual(r.reads, [file]);
+  assert.equal(r.r.totals.messagesAdded, 1);
+  assert.deepEqual(r.reads, [file]);
+  assert.deepEqual((await pass()).reads, [], 'and after that it is unchanged again');
+});
+
+test('unchanged sources: a file replaced by a copy (same size and mtime, new inode) is read', async (t) => {
+  const { files, pass } = await claudeSetup(t);
+  const file = files[1]!;
+  utimesSync(file, 1_700_000_000, 1_700_000_000); // whole seconds, so the copy can carry exactly the same mtime
+  await pass();
+  const before = statSync(file);
+  copyFileSync(file, file + '.tmp');
+  utimesSync(file + '.tmp', before.atime, before.mtime);
+  renameSync(file + '.tmp', file);
+  const after = statSync(file);
+  assert.equal(after.size, before.size);
+  assert.equal(after.mtimeMs, before.mtimeMs);
+  assert.notEqual(after.ino, before.ino);
+  assert.deepEqual((await pass()).reads, [file]);
+});
+
+test('unchanged sources: a touched file (mtime only) is read', async (t) => {
+  const { files, pass } = await claudeSetup(t);
+  await pass();
+  const file = files[2]!;
+  const st = statSync(file);
+  utimesSync(file, st.atime, new Date(st.mtimeMs + 5000));
+  const r = await pass();
+  assert.deepEqual(r.reads, [file]);
+  assert.equal(r.r.totals.messagesAdded, 0, 'nothing new in it');
+});
+
+test('unchanged sources: a sidecar the read depends on (Copilot workspace.yaml) counts as a change', async (t) => {
+  const h = fakeHome(t, ['copilot']);
+  const store = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => store.close());
+  const spy = spied(adapterFor('copilot')!);
+  const env = envFor(h.home);
+  await captureAll(store, [spy.adapter], env);
+  spy.reads.length = 0;
+  await captureAll(store, [spy.adapter], env);
+  assert.deepEqual(spy.reads, []);
+  const events = spy.adapter.listSources(env).then((s) => s.find((x) => x.path.endsWith('events.jsonl'))!.path);
+  const ws = path.join(path.dirname(await events), 'workspace.yaml');
+  appendFileSync(ws, '\n');
+  await captureAll(store, [spy.adapter], env);
+  assert.deepEqual(spy.reads, [await events]);
+});
+
+/** A directory source (like a Cline task folder): one session per folder, read whole. */
+function folderAdapter(root: string, reads: string[], problemIn?: string): ToolAdapter {
+  return {
+    tool: 'roo-code',
+    displayName: 'Folders',
+    storeDirs: () => [root],
+    listSources: async () => readdirSync(root).map((n): CaptureSource => ({ path: path.join(root, n), style: 'rewrite' })),
+    sourceFor: () => null,
+    stampPaths: (source) => [source.path],
+    read: async (source, cursor) => {
+      reads.push(source.path);
+      const id = path.basename(source.path);
+      const header = {
+        native_id: id,
+        native_path: source.path,
+        cwd: null,
+        model: null,
+        tool_version: null,
+        title: null,
+        created_at: new Date(0).toISOString(),
+      };
+      const messages = readdirSync(source.path)
+        .sort()
+        .map((n, i) => ({
+          msg_id: n,
+          parent_msg_id: i ? 'x' : null,
+          role: 'user' as const,
+          content: [{ type: 'text' as const, text: n }],
+          timestamp: null,
+        }));
+      const problems = source.path === problemIn ? [{ path: source.path, message: 'a file could not be read' }] : [];
+      return { sessions: [{ nativeId: id, header, messages }], cursor: cursor ?? 1, problems };
+    },
+  };
+}
+
+test('unchanged sources: a directory source is read again when a file in it changes, not otherwise', async (t) => {
+  const root = tempDir(t);
+  for (const d of ['a', 'b']) {
+    mkdirSync(path.join(root, d));
+    writeFileSync(path.join(root, d, 'one.json'), '1');
+  }
+  const store = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => store.close());
+  const reads: string[] = [];
+  const adapter = folderAdapter(root, reads);
+  const env = envFor(root);
+  await captureAll(store, [adapter], env);
+  assert.equal(reads.length, 2);
+  reads.length = 0;
+  await captureAll(store, [adapter], env);
+  assert.deepEqual(reads, []);
+  // Same size, later mtime, inside the folder: the folder's own mtime does not move.
+  const f = path.join(root, 'b', 'one.json');
+  writeFileSync(f, '2');
+  utimesSync(f, new Date(), new Date(Date.now() + 5000));
+  await captureAll(store, [adapter], env);
+  assert.deepEqual(reads, [path.join(root, 'b')]);
+});
+
+test('unchanged sources: a pass that reported a problem is not stamped, so the source is read again', async (t) => {
+  const root = tempDir(t);
+  mkdirSync(path.join(root, 'a'));
+  writeFileSync(path.join(root, 'a', 'one.json'), '1');
+  const store = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => store.close());
+  const reads: string[] = [];
+  const env = envFor(root);
+  const bad = folderAdapter(root, reads, path.join(root, 'a'));
+  const first = await captureAll(store, [bad], env);
+  assert.equal(first.totals.problems, 1);
+  const again = await captureAll(store, [bad], env);
+  assert.equal(again.totals.problems, 1, 'reported again: the source was read again');
+  assert.equal(reads.length, 2);
+  reads.length = 0;
+  await captureAll(store, [folderAdapter(root, reads)], env);
+  await captureAll(store, [folderAdapter(root, reads)], env);
+  assert.equal(reads.length, 1, 'once clean, it is stamped');
+});
