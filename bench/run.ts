@@ -9,6 +9,7 @@ import { runColdStart } from './cold-start.js';
 import { runRebuild } from './rebuild.js';
 import { runRelayStart } from './relay-start.js';
 import { runSearch } from './search.js';
+import { runStoreSize } from './store-size.js';
 import { runSync } from './sync.js';
 import { runUi } from './ui.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
@@ -40,6 +41,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['noop', () => runNoop(sc)],
   ['ui', () => runUi(sc)],
   ['relay-start', () => runRelayStart(sc)],
+  ['store-size', () => runStoreSize(sc)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

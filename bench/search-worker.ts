@@ -39,7 +39,11 @@ async function query(): Promise<unknown> {
   try {
     const db = await store.view();
     const maxRow = (db.prepare('SELECT max(rowid) AS n FROM messages').get() as { n: number }).n;
-    const body = db.prepare('SELECT body FROM messages WHERE rowid = ?').pluck();
+    const body = db
+      .prepare(
+        'SELECT sfs_message_json(b.data, m.body_idx, m.msg_id, m.parent_msg_id, m.ts) FROM messages m JOIN message_bodies b ON b.id = m.body_id WHERE m.rowid = ?',
+      )
+      .pluck();
     const qs = queries(Number(rest[0]), (r) => {
       const json = body.get(1 + Math.floor(r() * maxRow)) as string | undefined;
       return json ? messageText(JSON.parse(json) as Message) : '';

@@ -16,7 +16,7 @@ export interface PruneCandidate {
   reason: 'deleted' | 'old';
   updated_at: string | null;
   message_count: number;
-  /** Size of the session's messages as the projections hold them (JSON text): what eviction drops. */
+  /** Size of the session's messages as JSON text (the projections hold them compressed): what eviction drops. */
   message_bytes: number;
 }
 
@@ -29,7 +29,7 @@ export function pruneCandidates(db: ProjectionDb, o: PruneOptions = {}): PruneCa
   const cutoff = o.olderThanDays !== undefined ? new Date((o.now ?? new Date()).getTime() - o.olderThanDays * 86_400_000).toISOString() : null;
   const rows = db
     .prepare(
-      `SELECT s.*, (SELECT COALESCE(SUM(LENGTH(m.body)), 0) FROM messages m WHERE m.session_id = s.id) AS message_bytes FROM sessions s
+      `SELECT s.*, (SELECT COALESCE(SUM(m.body_bytes), 0) FROM messages m WHERE m.session = s.rowid) AS message_bytes FROM sessions s
        WHERE s.purged = 0 AND s.evicted = 0 AND s.tool IS NOT NULL AND s.alias IS NULL
          AND NOT EXISTS (SELECT 1 FROM checkpoints c WHERE c.session_id = s.id)
          AND NOT EXISTS (SELECT 1 FROM sessions f WHERE f.fork_from = s.id AND f.purged = 0)

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
+import { registerBodyFunctions } from './message-bodies.js';
 
 /**
  * The projections live in one SQLite file next to the log. It is a cache: deleting it
@@ -11,7 +12,7 @@ import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 export type ProjectionDb = Database.Database;
 
 /** Bump when the tables or the fold change: an older file is rebuilt from the log. */
-export const PROJECTION_VERSION = '8';
+export const PROJECTION_VERSION = '9';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,23 +44,31 @@ CREATE INDEX IF NOT EXISTS sessions_updated ON sessions(updated_at);
 CREATE INDEX IF NOT EXISTS sessions_alias ON sessions(alias) WHERE alias IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_fork_from ON sessions(fork_from) WHERE fork_from IS NOT NULL;
 CREATE INDEX IF NOT EXISTS sessions_parent ON sessions(parent_session_id) WHERE parent_session_id IS NOT NULL;
+-- session: the rowid of the session's row (a quarter of the id's bytes, in the table and in messages_id);
+-- orig_stamp, rev_stamp: only their time when they share origin:seq with ord (see packStamp in fold.ts)
 CREATE TABLE IF NOT EXISTS messages (
-  session_id TEXT NOT NULL, msg_id TEXT NOT NULL, parent_msg_id TEXT,
+  session INTEGER NOT NULL, msg_id TEXT NOT NULL, parent_msg_id TEXT,
   role TEXT NOT NULL, ts TEXT, ord TEXT NOT NULL,
   orig_stamp TEXT, rev_stamp TEXT,
   model TEXT, input_tokens INTEGER NOT NULL DEFAULT 0, output_tokens INTEGER NOT NULL DEFAULT 0,
   cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0,
   reasoning_tokens INTEGER NOT NULL DEFAULT 0, tool_uses INTEGER NOT NULL DEFAULT 0,
-  body TEXT NOT NULL,
+  body_id INTEGER NOT NULL, body_idx INTEGER NOT NULL, body_bytes INTEGER NOT NULL,
   author_account TEXT, author_username TEXT, author_device TEXT
 );
-CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages(session_id, msg_id);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages(session, msg_id);
+CREATE TABLE IF NOT EXISTS message_bodies (id INTEGER PRIMARY KEY, refs INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS session_docs (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (
   session_id TEXT NOT NULL, name TEXT NOT NULL, at_msg TEXT, created_at TEXT, stamp TEXT NOT NULL,
   PRIMARY KEY (session_id, name)
 );
 CREATE TABLE IF NOT EXISTS shares (session_id TEXT NOT NULL, space TEXT NOT NULL, PRIMARY KEY (session_id, space));
-CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIEW IF NOT EXISTS search_source AS
+  SELECT m.rowid AS id, sfs_message_text(b.data, m.body_idx) AS text FROM messages m JOIN message_bodies b ON b.id = m.body_id
+  UNION ALL SELECT id, text FROM session_docs;
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content = 'search_source', content_rowid = 'id',
+  tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
 /**
@@ -71,6 +80,7 @@ export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   try {
+    registerBodyFunctions(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // It holds every message: private to the user whatever the umask (WAL and SHM take the file's mode).
     chmodPrivate(file);
@@ -107,6 +117,7 @@ export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
 export function openProjectionDbWithoutSharedMemory(file: string): ProjectionDb {
   const db = new Database(file, { fileMustExist: true });
   try {
+    registerBodyFunctions(db);
     db.pragma('busy_timeout = 5000');
     db.pragma('locking_mode = EXCLUSIVE');
     const version = tryVersion(db);
@@ -162,7 +173,10 @@ function tryVersion(db: ProjectionDb): string | undefined {
 }
 
 function dropAll(db: ProjectionDb): void {
-  for (const t of [...KNOWLEDGE_TABLES, 'search', 'shares', 'checkpoints', 'messages', 'sessions']) db.exec(`DROP TABLE IF EXISTS ${t}`);
+  db.exec('DROP TABLE IF EXISTS search');
+  db.exec('DROP VIEW IF EXISTS search_source');
+  for (const t of [...KNOWLEDGE_TABLES, 'session_docs', 'message_bodies', 'shares', 'checkpoints', 'messages', 'sessions'])
+    db.exec(`DROP TABLE IF EXISTS ${t}`);
 }
 
 export function readPosition(db: ProjectionDb): number {

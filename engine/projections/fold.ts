@@ -1,9 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import { foreignViewId } from '../ids.js';
 import type { AnyStoredEvent, Attribution, SessionDiscoveredBody, SessionForkedBody, SessionMetaBody } from '../model/events.js';
-import { messageText, type Message } from '../model/message.js';
+import type { Message } from '../model/message.js';
 import type { ProjectionDb } from './db.js';
 import { isKnowledgeEvent, KnowledgeFolder } from './knowledge-fold.js';
+import { ChunkReader, ChunkWriter, searchText, type BodyRef } from './message-bodies.js';
+import { normalizeTs } from './timestamps.js';
 
 /**
  * Folds one event into the projection tables. Conflicting writes are resolved by the
@@ -19,8 +21,18 @@ function ordOf(ev: { origin: string; seq: number }, idx: number): string {
   return `${ev.origin}:${String(ev.seq).padStart(12, '0')}:${String(idx).padStart(6, '0')}`;
 }
 
+/**
+ * A message's stamps share `origin:seq` with its ord when they come from the event that placed it
+ * (nearly always): stored, such a stamp keeps only its time, and reads back whole.
+ */
+const packStamp = (param: string) =>
+  `CASE WHEN substr(${param}, 16, 1) = ':' AND substr(${param}, 17) = substr(@ord, 1, length(@ord) - 7) THEN substr(${param}, 1, 15) ELSE ${param} END`;
+const unpackStamp = (col: string) => `CASE WHEN length(${col}) = 15 THEN ${col} || ':' || substr(ord, 1, length(ord) - 7) ELSE ${col} END AS ${col}`;
+
 interface MessageRow {
   rowid: number;
+  body_id: number;
+  body_idx: number;
   ord: string;
   orig_stamp: string | null;
   rev_stamp: string | null;
@@ -51,9 +63,11 @@ export function needsReplay(ev: AnyStoredEvent): boolean {
 export class Folder {
   private readonly s: Record<string, Statement>;
   private readonly knowledge: KnowledgeFolder;
+  private readonly bodies: ChunkWriter;
 
-  constructor(db: ProjectionDb) {
+  constructor(private readonly db: ProjectionDb) {
     this.knowledge = new KnowledgeFolder(db);
+    this.bodies = new ChunkWriter(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       ensureSession: p('INSERT OR IGNORE INTO sessions(id) VALUES (?)'),
@@ -91,25 +105,35 @@ export class Folder {
         parent_session_id=NULL, agent_id=NULL, fork_from=NULL, fork_at_msg=NULL, fork_checkpoint=NULL,
         resumed_from=NULL, resumed_at_msg=NULL, resumed_stamp=NULL, deleted=0,
         deleted_stamp=NULL, purged=1, evicted=0, message_count=0, tool_use_count=0, header=NULL, discovered_by=NULL WHERE id=?`),
-      getMessage: p('SELECT rowid, ord, orig_stamp, rev_stamp, tool_uses, author_account FROM messages WHERE session_id=? AND msg_id=?'),
-      insertMessage: p(`INSERT INTO messages(session_id, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
-        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body,
-        author_account, author_username, author_device)
-        VALUES (@session_id, @msg_id, @parent_msg_id, @role, @ts, @ord, @orig_stamp, @rev_stamp, @model,
-        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body,
+      getMessage: p(
+        `SELECT rowid, body_id, body_idx, ord, ${unpackStamp('orig_stamp')}, ${unpackStamp('rev_stamp')}, tool_uses, author_account
+         FROM messages WHERE session=? AND msg_id=?`,
+      ),
+      insertMessage: p(`INSERT INTO messages(session, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
+        input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body_id, body_idx,
+        body_bytes, author_account, author_username, author_device)
+        VALUES (@session, @msg_id, @parent_msg_id, @role, @ts, @ord, ${packStamp('@orig_stamp')}, ${packStamp('@rev_stamp')}, @model,
+        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body_id, @body_idx,
+        @body_bytes,
         @author_account, @author_username, @author_device)`),
       replaceContent: p(`UPDATE messages SET parent_msg_id=@parent_msg_id, role=@role, ts=@ts, model=@model,
         input_tokens=@input_tokens, output_tokens=@output_tokens, cache_read_tokens=@cache_read_tokens,
-        cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses, body=@body,
+        cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses,
+        body_id=@body_id, body_idx=@body_idx, body_bytes=@body_bytes,
         author_account=@author_account, author_username=@author_username, author_device=@author_device
         WHERE rowid=@rowid`),
-      setStamps: p('UPDATE messages SET ord=?, orig_stamp=?, rev_stamp=? WHERE rowid=?'),
-      sessionMessageRowids: p('SELECT rowid FROM messages WHERE session_id=?'),
-      deleteMessages: p('DELETE FROM messages WHERE session_id=?'),
+      setStamps: p(`UPDATE messages SET ord=@ord, orig_stamp=${packStamp('@orig_stamp')}, rev_stamp=${packStamp('@rev_stamp')} WHERE rowid=@rowid`),
+      sessionMessageBodies: p('SELECT rowid, body_id, body_idx FROM messages WHERE session=? ORDER BY body_id, body_idx'),
+      deleteSessionBodies: p('DELETE FROM message_bodies WHERE id IN (SELECT body_id FROM messages WHERE session=?)'),
+      deleteMessages: p('DELETE FROM messages WHERE session=?'),
       deleteCheckpoints: p('DELETE FROM checkpoints WHERE session_id=?'),
       getCheckpoint: p('SELECT stamp FROM checkpoints WHERE session_id=? AND name=?'),
       putCheckpoint: p('INSERT OR REPLACE INTO checkpoints(session_id, name, at_msg, created_at, stamp) VALUES (?, ?, ?, ?, ?)'),
-      ftsDelete: p('DELETE FROM search WHERE rowid=?'),
+      // The search table keeps no text of its own: a row leaves the index given the text it was indexed with.
+      ftsForget: p("INSERT INTO search(search, rowid, text) VALUES ('delete', ?, ?)"),
+      getDoc: p('SELECT text FROM session_docs WHERE id=?'),
+      putDoc: p('INSERT INTO session_docs(id, text) VALUES (?, ?)'),
+      deleteDoc: p('DELETE FROM session_docs WHERE id=?'),
       putShare: p('INSERT OR IGNORE INTO shares(session_id, space) VALUES (?, ?)'),
       deleteShares: p('DELETE FROM shares WHERE session_id=?'),
       isShared: p('SELECT 1 FROM shares WHERE session_id=? AND space=?'),
@@ -170,9 +194,8 @@ export class Folder {
     for (const id of ids) {
       const row = this.s.getSession!.get(id) as { rowid: number } | undefined;
       if (!row) continue;
-      for (const r of this.s.sessionMessageRowids!.all(id) as { rowid: number }[]) this.s.ftsDelete!.run(r.rowid);
-      this.s.ftsDelete!.run(-row.rowid);
-      this.s.deleteMessages!.run(id);
+      this.forgetMessages(row.rowid);
+      this.forgetSessionDoc(row.rowid);
       this.s.deleteCheckpoints!.run(id);
       this.s.deleteSession!.run(id);
     }
@@ -208,10 +231,14 @@ export class Folder {
         this.forked(id, ev.body, stamp, author);
         break;
       case 'messages.captured':
-        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false, author));
+        this.bodies.begin(ev.body.messages);
+        ev.body.messages.forEach((m, i) => this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author));
+        this.bodies.end();
         break;
       case 'message.revised':
-        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true, author);
+        this.bodies.begin([ev.body.message]);
+        this.message(id, row.rowid, ev.body.message, 0, stamp, ordOf(ev, 0), true, author);
+        this.bodies.end();
         break;
       case 'session.meta':
         this.meta(id, row, ev.body, stamp);
@@ -314,10 +341,23 @@ export class Folder {
     return !(this.s.getSession!.get(id) as { view_of: string | null } | undefined)?.view_of;
   }
 
-  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean, author: Attribution | null): void {
-    const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
+  /** Folds message `i` of the event being folded into view `sessionId` (`session`: its rowid, what message rows refer to). */
+  private message(
+    sessionId: string,
+    session: number,
+    m: Message,
+    i: number,
+    stamp: string,
+    ord: string,
+    isRevision: boolean,
+    author: Attribution | null,
+  ): void {
+    const existing = this.s.getMessage!.get(session, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
     const content = {
-      ...messageColumns(sessionId, m),
+      ...messageColumns(session, m),
+      body_id: 0,
+      body_idx: 0,
+      body_bytes: 0,
       author_account: author?.account ?? null,
       author_username: author?.username ?? null,
       author_device: author?.device ?? null,
@@ -333,11 +373,11 @@ export class Folder {
       let rowid: number;
       if (existing) {
         rowid = existing.rowid;
-        this.s.replaceContent!.run({ ...content, rowid });
-        this.s.setStamps!.run(fresh.ord, fresh.orig_stamp, fresh.rev_stamp, rowid);
-        this.s.ftsDelete!.run(rowid);
+        this.replaceBody(existing, content, i);
+        this.s.setStamps!.run({ ord: fresh.ord, orig_stamp: fresh.orig_stamp, rev_stamp: fresh.rev_stamp, rowid });
         this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
       } else {
+        Object.assign(fresh, this.bodies.store(i));
         rowid = Number(this.s.insertMessage!.run(fresh).lastInsertRowid);
         this.s.counts!.run(1, content.tool_uses, sessionId);
       }
@@ -358,15 +398,46 @@ export class Folder {
       replace = !revStamp && (!origStamp || stamp < origStamp);
       if (!origStamp || stamp < origStamp) origStamp = stamp;
     }
-    this.s.setStamps!.run(newOrd, origStamp, revStamp, existing.rowid);
+    this.s.setStamps!.run({ ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp, rowid: existing.rowid });
     if (replace) {
-      this.s.replaceContent!.run({ ...content, rowid: existing.rowid });
-      this.s.ftsDelete!.run(existing.rowid);
+      this.replaceBody(existing, content, i);
       this.s.ftsInsert!.run(existing.rowid, searchText(m));
       this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
       if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
     }
     if (titles) this.trackFirstPrompt(sessionId, m, newOrd);
+  }
+
+  /**
+   * Gives an existing message row new content (message i of the event being folded): its old
+   * text leaves the search index first, while its chunk can still be read. The caller indexes the new text.
+   */
+  private replaceBody(existing: MessageRow, content: Record<string, unknown> & BodyRef, i: number): void {
+    const old = new ChunkReader(this.db).message(existing.body_id, existing.body_idx);
+    if (old) this.s.ftsForget!.run(existing.rowid, searchText(old));
+    Object.assign(content, this.bodies.store(i));
+    this.s.replaceContent!.run({ ...content, rowid: existing.rowid });
+    this.bodies.release(existing.body_id);
+  }
+
+  /** Takes every message of the view (its sessions rowid) out of the search index and deletes them with their bodies. */
+  private forgetMessages(id: number): void {
+    const reader = new ChunkReader(this.db);
+    for (const r of this.s.sessionMessageBodies!.all(id) as Array<{ rowid: number; body_id: number; body_idx: number }>) {
+      const m = reader.message(r.body_id, r.body_idx);
+      if (m) this.s.ftsForget!.run(r.rowid, searchText(m));
+    }
+    this.s.deleteSessionBodies!.run(id);
+    this.s.deleteMessages!.run(id);
+  }
+
+  /** Takes the session's own search document (negated rowid) out of the index. */
+  private forgetSessionDoc(rowid: number): string | null {
+    const old = this.s.getDoc!.get(-rowid) as { text: string } | undefined;
+    if (!old) return null;
+    this.s.ftsForget!.run(-rowid, old.text);
+    this.s.deleteDoc!.run(-rowid);
+    return old.text;
   }
 
   /** The first real prompt is the fallback title: the earliest user message the harness did not inject. */
@@ -386,28 +457,30 @@ export class Folder {
   /** The session's own search document (titles, alias, paths) uses the negated rowid. */
   private indexSession(id: string): void {
     const row = this.s.getSession!.get(id) as Record<string, string | number | null> & { rowid: number };
-    this.s.ftsDelete!.run(-row.rowid);
-    if (row.purged) return;
     const parts = [row.user_title, row.native_title, row.discovered_title, row.alias, row.cwd, row.native_path, row.git_branch];
-    const text = parts.filter((p) => typeof p === 'string' && p).join('\n');
-    if (text) this.s.ftsInsert!.run(-row.rowid, text);
+    const text = row.purged ? '' : parts.filter((p) => typeof p === 'string' && p).join('\n');
+    const old = (this.s.getDoc!.get(-row.rowid) as { text: string } | undefined)?.text ?? '';
+    if (old === text) return; // most events change none of it
+    this.forgetSessionDoc(row.rowid);
+    if (!text) return;
+    this.s.putDoc!.run(-row.rowid, text);
+    this.s.ftsInsert!.run(-row.rowid, text);
   }
 
   private purge(id: string): void {
     this.s.ensureSession!.run(id);
     const row = this.s.getSession!.get(id) as { rowid: number };
-    for (const r of this.s.sessionMessageRowids!.all(id) as { rowid: number }[]) this.s.ftsDelete!.run(r.rowid);
-    this.s.ftsDelete!.run(-row.rowid);
-    this.s.deleteMessages!.run(id);
+    this.forgetMessages(row.rowid);
+    this.forgetSessionDoc(row.rowid);
     this.s.deleteCheckpoints!.run(id);
     this.s.purge!.run(id);
   }
 }
 
-function messageColumns(sessionId: string, m: Message) {
+function messageColumns(session: number, m: Message) {
   const u = m.usage ?? {};
   return {
-    session_id: sessionId,
+    session,
     msg_id: m.msg_id,
     parent_msg_id: m.parent_msg_id ?? null,
     role: m.role,
@@ -419,17 +492,5 @@ function messageColumns(sessionId: string, m: Message) {
     cache_write_tokens: u.cache_write_tokens ?? 0,
     reasoning_tokens: u.reasoning_tokens ?? 0,
     tool_uses: m.content.filter((b) => b.type === 'tool_use').length,
-    body: JSON.stringify(m),
   };
-}
-
-/** ISO-8601 in UTC so timestamps from different tools compare as strings. */
-export function normalizeTs(ts: string | null | undefined): string | null {
-  if (!ts) return null;
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? ts : d.toISOString();
-}
-
-function searchText(m: Message): string {
-  return messageText(m, { includeThinking: true });
 }

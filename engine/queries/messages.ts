@@ -1,6 +1,6 @@
 import { SfsError } from '../errors.js';
-import type { Message } from '../model/message.js';
 import type { ProjectionDb } from '../projections/db.js';
+import { ChunkReader, restore, type BodyColumns } from '../projections/message-bodies.js';
 import type { OrderedMessage } from './views.js';
 
 /** A message's place in a session, without its body (cheap to hold for long sessions). */
@@ -23,7 +23,9 @@ interface Node {
  * replica computes the same way. Depth-first, so a branch reads through before the next.
  */
 function orderOwn(db: ProjectionDb, sessionId: string): Array<{ msg_id: string; branch: number }> {
-  const rows = db.prepare('SELECT msg_id, parent_msg_id, ts, ord FROM messages WHERE session_id = ?').all(sessionId) as Array<{
+  const rows = db
+    .prepare('SELECT msg_id, parent_msg_id, ts, ord FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?)')
+    .all(sessionId) as Array<{
     msg_id: string;
     parent_msg_id: string | null;
     ts: string | null;
@@ -84,7 +86,7 @@ function pathTo(db: ProjectionDb, base: MessageRef[], at: string | null): Messag
   if (idx < 0) return base; // the fork point has not replicated here yet: show what we have
   const prefix = base.slice(0, idx + 1);
   const parents = new Map<string, string | null>();
-  const get = db.prepare('SELECT parent_msg_id FROM messages WHERE session_id = ? AND msg_id = ?');
+  const get = db.prepare('SELECT parent_msg_id FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) AND msg_id = ?');
   for (const r of prefix)
     parents.set(r.msg_id, ((get.get(r.session_id, r.msg_id) as { parent_msg_id: string | null }) ?? { parent_msg_id: null }).parent_msg_id);
   const chain = new Set<string>();
@@ -94,13 +96,20 @@ function pathTo(db: ProjectionDb, base: MessageRef[], at: string | null): Messag
 }
 
 export function loadMessages(db: ProjectionDb, refs: MessageRef[]): OrderedMessage[] {
-  const get = db.prepare('SELECT body, author_account, author_username, author_device FROM messages WHERE session_id = ? AND msg_id = ?');
+  const get = db.prepare(
+    'SELECT msg_id, parent_msg_id, ts, body_id, body_idx, author_account, author_username, author_device FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) AND msg_id = ?',
+  );
+  // Consecutive messages mostly share a chunk: each is decoded once.
+  const bodies = new ChunkReader(db);
   const out: OrderedMessage[] = [];
   for (const r of refs) {
     const row = get.get(r.session_id, r.msg_id) as
-      { body: string; author_account: string | null; author_username: string | null; author_device: string | null } | undefined;
-    if (!row) continue;
-    const om: OrderedMessage = { message: JSON.parse(row.body) as Message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
+      | (BodyColumns & { body_id: number; body_idx: number; author_account: string | null; author_username: string | null; author_device: string | null })
+      | undefined;
+    const stored = row && bodies.message(row.body_id, row.body_idx);
+    if (!row || !stored) continue;
+    const message = restore(stored, row);
+    const om: OrderedMessage = { message, branch: r.branch, inherited_from: r.inherited ? r.session_id : null };
     if (row.author_account) om.author = { account: row.author_account, username: row.author_username ?? row.author_account, device: row.author_device };
     out.push(om);
   }

@@ -108,17 +108,20 @@ export function search(db: ProjectionDb, o: SearchOptions): SearchHit[] {
   // in order and stops early); rare and specific queries keep relevance order.
   const common = isCommon(db, q);
   const order = common ? 'rowid DESC' : 'score';
-  // Rank inside FTS first (cheap top-k), then join; widen when filters drop too many.
+  // Rank inside FTS first (cheap top-k), then join; widen when filters drop too many. Snippets
+  // are made for the hits kept only: each reads its message's text from the compressed bodies.
   const msgSql = (inner: number | null) => `
-    SELECT m.session_id, m.msg_id, m.role, m.ts, f.score, f.snip,
+    SELECT f.rowid AS fts_rowid, se.id AS session_id, m.msg_id, m.role, m.ts, f.score,
       se.tool, se.cwd, se.user_title, se.native_title, se.discovered_title, se.first_prompt
-    FROM (SELECT rowid, ${common ? '0' : 'bm25(search)'} AS score, ${SNIPPET} AS snip FROM search
+    FROM (SELECT rowid, ${common ? '0' : 'bm25(search)'} AS score FROM search
           WHERE search MATCH @q AND rowid > 0 ORDER BY ${order} ${inner ? `LIMIT ${inner}` : ''}) f
-    JOIN messages m ON m.rowid = f.rowid JOIN sessions se ON se.id = m.session_id
+    JOIN messages m ON m.rowid = f.rowid JOIN sessions se ON se.rowid = m.session
     WHERE ${msgFilters.join(' AND ')} ORDER BY ${common ? 'f.rowid DESC' : 'f.score'} LIMIT @limit`;
   const filtered = msgFilters.length > 2;
   let msgRows = run(msgSql(filtered ? limit * 20 : limit));
   if (filtered && msgRows.length < limit) msgRows = run(msgSql(null));
+  const snippet = prepared(db, `SELECT ${SNIPPET} FROM search WHERE search MATCH @q AND rowid = CAST(@rowid AS INTEGER)`).pluck();
+  for (const r of msgRows) r.snip = snippet.get({ q, rowid: r.fts_rowid });
   const hits: SearchHit[] = msgRows.map((r) => ({
     kind: 'message',
     session_id: r.session_id as string,

@@ -12,7 +12,7 @@ export function sessionCounts(db: ProjectionDb, id: string): { messages: number;
   if (!row) return { messages: 0, tool_calls: 0 };
   if (!row.fork_from) return { messages: row.message_count, tool_calls: row.tool_use_count };
   const refs = orderedRefs(db, id);
-  const uses = db.prepare('SELECT tool_uses FROM messages WHERE session_id = ? AND msg_id = ?');
+  const uses = db.prepare('SELECT tool_uses FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) AND msg_id = ?');
   let toolCalls = 0;
   for (const r of refs) toolCalls += (uses.get(r.session_id, r.msg_id) as { tool_uses: number } | undefined)?.tool_uses ?? 0;
   return { messages: refs.length, tool_calls: toolCalls };

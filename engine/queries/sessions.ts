@@ -203,7 +203,7 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
       `SELECT model, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
         SUM(cache_read_tokens) AS cache_read_tokens, SUM(cache_write_tokens) AS cache_write_tokens,
         SUM(reasoning_tokens) AS reasoning_tokens
-       FROM messages WHERE session_id = ? GROUP BY model ORDER BY model`,
+       FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) GROUP BY model ORDER BY model`,
     )
     .all(id) as Array<TokenTotals & { model: string | null }>;
   const usage = { ...ZERO };
@@ -217,7 +217,9 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
       else if (cost !== null) cost += c;
       return { ...m, cost_usd: c };
     });
-  const span = db.prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM messages WHERE session_id = ? AND ts IS NOT NULL').get(id) as {
+  const span = db
+    .prepare('SELECT MIN(ts) AS first, MAX(ts) AS last FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) AND ts IS NOT NULL')
+    .get(id) as {
     first: string | null;
     last: string | null;
   };

@@ -64,7 +64,9 @@ export function sessionActiveIntervals(db: ProjectionDb, id: string, since = -In
   // A gap that crosses a bound still needs the message just outside it.
   const lo = Number.isFinite(since) ? new Date(since - IDLE_GAP_MS).toISOString() : '';
   const hi = Number.isFinite(until) ? new Date(until + IDLE_GAP_MS).toISOString() : '\uffff';
-  const rows = db.prepare('SELECT ts FROM messages WHERE session_id = ? AND ts >= ? AND ts <= ? ORDER BY ts').all(id, lo, hi) as Array<{ ts: string }>;
+  const rows = db
+    .prepare('SELECT ts FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?) AND ts >= ? AND ts <= ? ORDER BY ts')
+    .all(id, lo, hi) as Array<{ ts: string }>;
   return activeIntervals(
     rows.map((r) => Date.parse(r.ts)),
     since,

@@ -58,6 +58,8 @@ const bytesOf = (p: string): number => {
   return st.isDirectory() ? readdirSync(p).reduce((n, f) => n + bytesOf(path.join(p, f)), 0) : st.size;
 };
 
+const FIRST = 75;
+
 test('full disk: import fails with DISK_FULL naming the store, reads and doctor keep working, and after freeing space the store reads again and rebuilds in place', async (t) => {
   const h = fakeHome(t, []);
   // Sized so that the log and one copy of the projections fit with room to spare, but not two copies (checked below).
@@ -67,11 +69,12 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   const filler = path.join(h.sfsHome, 'filler');
   const data = path.join(h.sfsHome, 'data');
 
-  writeClaudeSessions(h.claudeProjects, { seed: 'first', count: 45, messages: 20 });
+  // Enough sessions that two copies of the (compressed) projections and the log outgrow the volume.
+  writeClaudeSessions(h.claudeProjects, { seed: 'first', count: FIRST, messages: 20 });
   const imported = await h.run(['import', '--from', 'claude-code']);
   assert.equal(imported.code, 0, imported.stderr);
   const before = await h.json(['list', '--limit', '1000']);
-  assert.equal(before.sessions.length, 45);
+  assert.equal(before.sessions.length, FIRST);
   const id = before.sessions[0].id as string;
 
   // The disk fills up: the next import fails with one line naming the store; what was committed stays.
@@ -89,7 +92,7 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   fill(`${filler}-2`, 0);
   const list = await h.run(['list', '--limit', '1000', '--json']);
   assert.equal(list.code, 0, list.stdout + list.stderr);
-  assert.ok(JSON.parse(list.stdout).data.sessions.length >= 45);
+  assert.ok(JSON.parse(list.stdout).data.sessions.length >= FIRST);
   const warning = list.stderr.split('\n').filter(Boolean);
   assert.equal(warning.length, 1, list.stderr);
   assert.match(warning[0]!, /^sfs: warning: .*the disk is full/);
@@ -108,7 +111,7 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   assert.match(checks.store.summary, /disk is full/);
   assert.deepEqual(checks.store.fixed, [], '--fix leaves the projections alone on a full disk');
   assert.doesNotMatch(doc.stdout, /corrupt|cannot be read/i);
-  assert.ok(checks['tool:claude-code'].data.sessions_captured >= 45, 'counts come from the projections as they stand');
+  assert.ok(checks['tool:claude-code'].data.sessions_captured >= FIRST, 'counts come from the projections as they stand');
 
   // Space is freed: the store reads again by itself, and a rebuild fits beside the log with one copy of the projections.
   rmSync(filler);
@@ -117,7 +120,7 @@ test('full disk: import fails with DISK_FULL naming the store, reads and doctor 
   assert.equal(after.code, 0, after.stderr);
   assert.equal(after.stderr, '');
   const count = JSON.parse(after.stdout).data.sessions.length;
-  assert.ok(count >= 45, `the first import's sessions are all there (${count})`);
+  assert.ok(count >= FIRST, `the first import's sessions are all there (${count})`);
   const { blocks, bsize } = statfsSync(h.sfsHome);
   const logBytes = bytesOf(path.join(data, 'log'));
   const projBytes = bytesOf(path.join(data, 'projections.sqlite'));

@@ -87,8 +87,8 @@ describe('sfs storage prune evicts local copies only', { concurrency: false }, (
       done.kept_unsynced.map((c: { id: string }) => c.id),
       [UNSYNCED],
     );
-    // Measured on disk, not estimated: about 600 KB of message text went.
-    assert.ok(done.freed_bytes > 100_000, `freed ${done.freed_bytes} bytes (${done.bytes_before} → ${done.bytes_after})`);
+    // Measured on disk, not estimated: about 600 KB of message text went (stored compressed: this repetitive text to a sixth or less).
+    assert.ok(done.freed_bytes > 50_000, `freed ${done.freed_bytes} bytes (${done.bytes_before} → ${done.bytes_after})`);
     assert.equal(done.bytes_before - done.bytes_after, done.freed_bytes);
     console.log(`prune freed ${done.freed_bytes} bytes: store ${done.bytes_before} → ${done.bytes_after}`);
 

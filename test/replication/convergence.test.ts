@@ -67,7 +67,8 @@ async function sharedMessages(s: Store, sessions: Set<string>): Promise<Array<{ 
   const db = await s.view();
   const rows = db
     .prepare(
-      'SELECT COALESCE(s.view_of, s.id) AS session, m.msg_id, m.body, m.author_username AS author FROM messages m JOIN sessions s ON s.id = m.session_id',
+      `SELECT COALESCE(s.view_of, s.id) AS session, m.msg_id, sfs_message_json(b.data, m.body_idx, m.msg_id, m.parent_msg_id, m.ts) AS body, m.author_username AS author
+       FROM messages m JOIN sessions s ON s.rowid = m.session JOIN message_bodies b ON b.id = m.body_id`,
     )
     .all() as Array<{ session: string; msg_id: string; body: string; author: string | null }>;
   return rows.filter((r) => sessions.has(r.session));

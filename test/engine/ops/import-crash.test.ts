@@ -71,7 +71,10 @@ async function counts(home: string): Promise<{ sessions: number; messages: numbe
   const store = await Store.open(resolvePaths({ SFS_HOME: home }));
   try {
     const db = await store.view();
-    const rows = db.prepare('SELECT session_id, msg_id FROM messages').all() as Array<{ session_id: string; msg_id: string }>;
+    const rows = db.prepare('SELECT se.id AS session_id, m.msg_id FROM messages m JOIN sessions se ON se.rowid = m.session').all() as Array<{
+      session_id: string;
+      msg_id: string;
+    }>;
     return { sessions: list.data.total, messages: rows.length, distinct: new Set(rows.map((r) => `${r.session_id}/${r.msg_id}`)).size };
   } finally {
     await store.close();

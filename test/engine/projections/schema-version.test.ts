@@ -17,6 +17,7 @@ const SCHEMA_HASHES: Record<string, string> = {
   '6': '414c4ebce2bbfe68', // both of them together
   '7': '924863b4d9b7b13b', // attribution and eviction together
   '8': '924863b4d9b7b13b', // same tables; a purge now forgets the session's shares (fold change)
+  '9': '21cc95a82d7a3640', // message bodies compressed in chunks, rows refer to their session by rowid, stamps packed; search index with external content (no text stored twice)
 };
 
 test('the projection tables are pinned to PROJECTION_VERSION', () => {
