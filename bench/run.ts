@@ -100,9 +100,11 @@ for (const s of sections) {
   lines.push('');
 }
 log(lines.slice(0, lines.indexOf('## ' + sections[0]!.title)).join('\n'));
-if (only || sc !== 'full') {
-  log(`${only ? 'BENCH_ONLY set' : 'quick scale'}: bench/RESULTS.md not written (it keeps the last full run)`);
+if (only) {
+  log('BENCH_ONLY set: bench/RESULTS.md not written (it keeps the last full run)');
 } else {
-  writeFileSync(RESULTS, lines.join('\n'));
-  log(`wrote ${RESULTS}`);
+  // A quick run is a regression check: its figures go beside the full run's, never over them.
+  const file = sc === 'full' ? RESULTS : RESULTS.replace(/\.md$/, '-quick.md');
+  writeFileSync(file, lines.join('\n'));
+  log(`wrote ${file}`);
 }
