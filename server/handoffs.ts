@@ -95,7 +95,7 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
     if (pending) {
       const message = req.message ?? pending.message;
       await tx.updateTable('handoffs').set({ upto_rseq: uptoRseq, expires_at: expiresAt, message }).where('id', '=', pending.id).execute();
-      return { id: pending.id, session, to, message, expires_at: expiresAt, extended: true };
+      return { id: pending.id, session, to, message, expires_at: expiresAt, extended: true, to_account: acc.id, source_space: source };
     }
     const id = o.newId();
     await tx
@@ -114,7 +114,7 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
         cancelled_at: null,
       })
       .execute();
-    return { id, session, to, message: req.message ?? null, expires_at: expiresAt, extended: false };
+    return { id, session, to, message: req.message ?? null, expires_at: expiresAt, extended: false, to_account: acc.id, source_space: source };
   });
 }
 

@@ -13,6 +13,7 @@ import { spaceRoutes } from './routes/spaces.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { syncRoutes } from './routes/sync.js';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSIONS } from '../engine/index.js';
+import { createHandoffMailer, type HandoffMailer } from './handoff-mail.js';
 
 export interface RelayOptions {
   port?: number;
@@ -43,6 +44,10 @@ export interface RelayOptions {
   frameBudgetBytes?: number;
   /** How long a handoff can be accepted unless its sender asks for another expiry (default 7 days). */
   handoffTtlMs?: number;
+  /** SMTP server for handoff notices (smtp://host:port); without it no mail is sent. */
+  smtpUrl?: string;
+  /** The From address of those notices. */
+  smtpFrom?: string;
 }
 
 export { DEFAULT_QUOTA_BYTES } from './quota.js';
@@ -146,7 +151,14 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     await db.selectFrom('spaces').select('id').limit(1).execute();
     return { ok: true, database: rdb.kind, protocol: PROTOCOL_VERSIONS, connections: hub.connections };
   });
-  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse };
+  const mailer: HandoffMailer | undefined = opts.smtpUrl ? await createHandoffMailer(db, { smtpUrl: opts.smtpUrl, from: opts.smtpFrom }, app.log) : undefined;
+  const sending = new Set<Promise<void>>();
+  const notify: RelayContext['notifyHandoff'] = (h) => {
+    if (!mailer) return;
+    const p = mailer.notify(h).finally(() => sending.delete(p));
+    sending.add(p);
+  };
+  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse, notifyHandoff: notify };
   await app.register(accountRoutes, ctx);
   await app.register(spaceRoutes, ctx);
   await app.register(sessionRoutes, ctx);
@@ -171,6 +183,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
       (closing ??= (async () => {
         for (const c of app.websocketServer?.clients ?? []) c.close(1001, 'relay shutting down');
         await app.close();
+        await Promise.all(sending);
+        mailer?.close();
         limiter.close();
         httpLimiter.close();
         signupLimiter.close();

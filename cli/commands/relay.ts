@@ -15,6 +15,8 @@ interface RelayArgs extends GlobalArgs {
   'quota-bytes'?: string;
   'max-sockets-per-token'?: number;
   'signups-per-hour'?: number;
+  'smtp-url'?: string;
+  'smtp-from'?: string;
 }
 
 /** `10G`, `500M`, `64k` or a plain number of bytes. */
@@ -42,7 +44,12 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       })
       .option('quota-bytes', { type: 'string', describe: 'event bytes each account may store, e.g. 10G (default 10G)' })
       .option('max-sockets-per-token', { type: 'number', describe: 'sync sockets one token may hold open (default 16)' })
-      .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' }) as never,
+      .option('signups-per-hour', { type: 'number', describe: 'signups per client address per hour (default 10)' })
+      .option('smtp-url', {
+        type: 'string',
+        describe: 'SMTP server for handoff notices, e.g. smtp://127.0.0.1:25 (default: $SFS_RELAY_SMTP_URL; none: no mail)',
+      })
+      .option('smtp-from', { type: 'string', describe: 'From address of handoff notices (default sessionfs@<host name>)' }) as never,
   handler: handler(async (a, ctx) => {
     const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
@@ -59,6 +66,8 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       handoffTtlMs,
       maxSocketsPerToken: a['max-sockets-per-token'],
       signupsPerHour: a['signups-per-hour'],
+      smtpUrl: a['smtp-url'] ?? process.env.SFS_RELAY_SMTP_URL,
+      smtpFrom: a['smtp-from'],
     });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     else print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);

@@ -76,7 +76,12 @@ async function fetchInto(ctx: Ctx, session: string, space?: string): Promise<{ w
 interface RemoteSession {
   space: string;
   session: string;
+  /** From the session's own events in that space (its discovery, its latest title edit); null when unknown or purged. */
+  title: string | null;
+  tool: string | null;
+  created_at: string | null;
   events: number;
+  first_ts: number;
   last_ts: number;
   purged: boolean;
 }
@@ -115,12 +120,28 @@ export const listRemoteCommand: CommandModule<GlobalArgs, GlobalArgs & { space?:
     if (!rows.length) return print('no sessions on the relay yet');
     print(
       renderTable(
-        ['SPACE', 'SESSION', 'EVENTS', 'LAST', ''],
-        rows.map((r) => [r.space, r.session, String(r.events), shortTime(new Date(r.last_ts).toISOString()), r.purged ? 'purged' : '']),
+        ['SPACE', 'SESSION', 'TOOL', 'TITLE', 'STARTED', 'LAST', 'EVENTS', ''],
+        rows.map((r) => [
+          r.space,
+          r.session,
+          r.tool ?? '',
+          oneLine(r.title ?? '', 50),
+          shortTime(r.created_at ?? new Date(r.first_ts).toISOString()),
+          shortTime(new Date(r.last_ts).toISOString()),
+          String(r.events),
+          r.purged ? 'purged' : '',
+        ]),
       ),
     );
   }),
 };
+
+/** Session text in one table cell: no line breaks or control characters, at most `max` characters. */
+function oneLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
 
 interface HandoffArgs extends GlobalArgs {
   session?: string;

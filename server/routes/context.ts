@@ -5,6 +5,7 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { FrameBudget } from '../frame-budget.js';
 import type { Hub } from '../sync-socket.js';
 import type { RelayOptions } from '../relay.js';
+import type { HandoffNotice } from '../handoff-mail.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,4 +30,6 @@ export interface RelayContext {
   failedLoginLimiter: RateLimiter;
   /** Refuses with RATE_LIMIT and a retry-after of the limiter's window. */
   refuse(reply: FastifyReply, l: RateLimiter, message: string): never;
+  /** Mails the recipient of a new handoff when the relay has SMTP (in the background; never fails the request). */
+  notifyHandoff(h: HandoffNotice): void;
 }
