@@ -190,6 +190,8 @@ export const handoffCommand: CommandModule<GlobalArgs, HandoffArgs> = {
 interface PendingHandoff {
   id: string;
   session: string;
+  title: string | null;
+  tool: string | null;
   from: string;
   to: string;
   message: string | null;
@@ -209,13 +211,30 @@ export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handof
       const all = (await client.call('GET', '/v1/handoffs')).handoffs as PendingHandoff[];
       const pending = all
         .filter((h) => h.to === me && h.state === 'pending')
-        .map((h) => ({ id: h.id, from: h.from, session: h.session, message: h.message, created_at: h.created_at, expires_at: h.expires_at }));
+        .map((h) => ({
+          id: h.id,
+          from: h.from,
+          session: h.session,
+          title: h.title,
+          tool: h.tool,
+          message: h.message,
+          created_at: h.created_at,
+          expires_at: h.expires_at,
+        }));
       if (ctx.json) return printJson('pull-handoff', { handoffs: pending });
       if (!pending.length) return print('no handoffs waiting for you');
       return print(
         renderTable(
-          ['ID', 'FROM', 'SESSION', 'MESSAGE', 'CREATED', 'EXPIRES'],
-          pending.map((h) => [h.id, h.from, h.session, h.message ?? '', shortTime(h.created_at), shortTime(h.expires_at)]),
+          ['ID', 'FROM', 'SESSION', 'TITLE', 'MESSAGE', 'CREATED', 'EXPIRES'],
+          pending.map((h) => [
+            h.id,
+            h.from,
+            h.session,
+            oneLine(h.title ?? '', 40),
+            oneLine(h.message ?? '', 60),
+            shortTime(h.created_at),
+            shortTime(h.expires_at),
+          ]),
         ),
       );
     }
