@@ -16,7 +16,7 @@ function startRelay(args: string[]): Promise<{ proc: ChildProcess; url: string }
     let out = '';
     proc.stdout!.on('data', (d) => {
       out += d;
-      const m = /"url":"([^"]+)"/.exec(out);
+      const m = /"url":\s*"([^"]+)"/.exec(out);
       if (m) resolve({ proc, url: m[1]! });
     });
     proc.stderr!.on('data', (d) => (out += d));
@@ -29,7 +29,7 @@ function startRelay(args: string[]): Promise<{ proc: ChildProcess; url: string }
  * signed up with --email, `sfs handoff` on the sender's machine; the mail names the command, and that command,
  * run as written on the recipient's machine, takes the session.
  */
-test('sfs relay start --smtp-url: sfs handoff mails the recipient the command that takes it', { timeout: 300_000 }, async (t) => {
+test('sfs relay start --smtp-url: sfs handoff mails the recipient the command that takes it', { timeout: 600_000 }, async (t) => {
   const sink = await smtpSink();
   const b = await (await backends()).at(-1)!();
   const dbArgs = b.options.databaseUrl ? ['--database-url', b.options.databaseUrl] : ['--data-dir', b.options.dataDir!];
