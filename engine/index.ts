@@ -103,7 +103,7 @@ export { estimateCost, priceFor, PRICES_AS_OF } from './pricing.js';
 
 // Projects, secrets, health.
 export { projectFromArg, projectOf, type Project } from './project/identity.js';
-export { scanValue, type Finding } from './dlp/scan.js';
+export { scanValue, redactText, type Finding } from './dlp/scan.js';
 export { result, type CheckResult, type CheckStatus } from './doctor/check.js';
 export { checkDisk } from './doctor/disk.js';
 export { checkStore } from './doctor/store-health.js';

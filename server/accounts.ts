@@ -3,6 +3,7 @@ import { REVOKE_CHANNEL } from './db/open.js';
 import type { RelayDb } from './db/schema.js';
 import { hashPassword, hashToken, newId, newToken, verifyPassword } from './credentials.js';
 import { RelayError } from './errors.js';
+import { audit } from './audit.js';
 import type { DlpPolicy, SpaceInfo } from '../engine/index.js';
 
 type Db = Kysely<RelayDb>;
@@ -21,10 +22,25 @@ export function personalSpaceName(username: string): string {
   return `~${username}`;
 }
 
+/** A plain address (local@domain, no spaces, no angle brackets or commas): enough to refuse header tricks. */
+const EMAIL = /^[^\s@<>,;"()\\]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$/i;
+export function checkEmail(email: string): string {
+  const e = String(email).trim();
+  if (e.length > 254 || !EMAIL.test(e)) throw new RelayError('INVALID', `${e.slice(0, 80)} is not an e-mail address (name@example.com)`);
+  return e;
+}
+
 /** Creates the account and its personal space; returns a first token. */
-export async function signup(db: Db, username: string, password: string, tokenName: string): Promise<{ account: Account; token: string }> {
+export async function signup(
+  db: Db,
+  username: string,
+  password: string,
+  tokenName: string,
+  email?: string | null,
+): Promise<{ account: Account; token: string }> {
   if (!USERNAME.test(username)) throw new RelayError('INVALID', 'username must be 2–39 characters of a-z, 0-9, _ . - (lower case)');
   if (typeof password !== 'string' || password.length < 8) throw new RelayError('INVALID', 'password must have at least 8 characters');
+  const address = email ? checkEmail(email) : null;
   const hash = await hashPassword(password);
   return db.transaction().execute(async (tx) => {
     const taken = await tx.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirst();
@@ -32,7 +48,7 @@ export async function signup(db: Db, username: string, password: string, tokenNa
     const account = { id: newId('acc_'), username };
     await tx
       .insertInto('accounts')
-      .values({ ...account, password_hash: hash })
+      .values({ ...account, password_hash: hash, email: address })
       .execute();
     const space = newId('spc_');
     await tx
@@ -40,7 +56,7 @@ export async function signup(db: Db, username: string, password: string, tokenNa
       .values({ id: space, name: personalSpaceName(username), kind: 'personal', dlp_policy: 'redact' })
       .execute();
     await tx.insertInto('members').values({ space_id: space, account_id: account.id, role: 'owner' }).execute();
-    const token = await createTokenIn(tx, account.id, tokenName);
+    const token = await createTokenIn(tx, account, tokenName, 'signup');
     return { account, token: token.token };
   });
 }
@@ -71,8 +87,9 @@ export async function login(
     throw new RelayError('AUTH', 'wrong username or password');
   }
   if (row.failed_logins) await db.updateTable('accounts').set({ failed_logins: 0 }).where('id', '=', row.id).execute();
-  const token = await createTokenIn(db, row.id, tokenName);
-  return { account: { id: row.id, username: row.username }, token: token.token };
+  const account = { id: row.id, username: row.username };
+  const token = await db.transaction().execute((tx) => createTokenIn(tx, account, tokenName, 'login'));
+  return { account, token: token.token };
 }
 
 function lockedError(until: Date): RelayError {
@@ -97,27 +114,32 @@ async function countFailure(db: Db, accountId: string, lockout: LoginLockout): P
   }
 }
 
-async function createTokenIn(db: Db, accountId: string, name: string): Promise<{ id: string; token: string }> {
+/** A new token, recorded in the audit log (`via`: signup, login or api); call it inside a transaction. */
+async function createTokenIn(tx: Db, account: Account, name: string, via: 'signup' | 'login' | 'api'): Promise<{ id: string; token: string }> {
   const token = newToken();
   const id = newId('tok_');
-  await db
+  const tokenName = String(name).slice(0, 100) || 'token';
+  await tx
     .insertInto('tokens')
-    .values({ id, account_id: accountId, token_hash: hashToken(token), name: String(name).slice(0, 100) || 'token', last_used_at: null, revoked_at: null })
+    .values({ id, account_id: account.id, token_hash: hashToken(token), name: tokenName, last_used_at: null, revoked_at: null })
     .execute();
+  await audit(tx, { actor: account, action: 'token.create', target: id, details: { name: tokenName, via } });
   return { id, token };
 }
 
 export async function createToken(db: Db, who: Authed, name: string): Promise<{ id: string; token: string }> {
-  return createTokenIn(db, who.id, name);
+  return db.transaction().execute((tx) => createTokenIn(tx, who, name, 'api'));
 }
 
+/** The account's tokens; `current` marks the one this request came with. */
 export async function listTokens(db: Db, who: Authed) {
-  return db
+  const rows = await db
     .selectFrom('tokens')
     .select(['id', 'name', 'created_at', 'last_used_at', 'revoked_at'])
     .where('account_id', '=', who.id)
     .orderBy('created_at')
     .execute();
+  return rows.map((r) => ({ ...r, current: r.id === who.tokenId }));
 }
 
 /**
@@ -126,16 +148,23 @@ export async function listTokens(db: Db, who: Authed) {
  */
 export async function revokeToken(db: Db, who: Authed, id: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const r = await tx
-      .updateTable('tokens')
-      .set({ revoked_at: new Date() })
-      .where('id', '=', String(id))
-      .where('account_id', '=', who.id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (!r.numUpdatedRows) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
-    await sql`select pg_notify(${REVOKE_CHANNEL}, ${String(id)})`.execute(tx);
+    if (!(await revokeTokenIn(tx, who, id))) throw new RelayError('NOT_FOUND', `no active token ${id} on this account`);
+    await audit(tx, { actor: who, action: 'token.revoke', target: String(id) });
   });
+}
+
+/** Revokes one of the account's active tokens inside `tx` and announces it; false when there was none. */
+async function revokeTokenIn(tx: Db, who: Authed, id: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('tokens')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', String(id))
+    .where('account_id', '=', who.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!r.numUpdatedRows) return false;
+  await sql`select pg_notify(${REVOKE_CHANNEL}, ${String(id)})`.execute(tx);
+  return true;
 }
 
 /** Of these token ids, those revoked by now. */
@@ -162,20 +191,102 @@ export async function bindDevice(db: Db, who: Authed, origin: string, name: stri
   if (!/^[a-z0-9_-]{4,64}$/i.test(origin)) throw new RelayError('INVALID', 'bad origin id');
   await db
     .insertInto('devices')
-    .values({ origin, account_id: who.id, name: name ?? null, last_seen_at: new Date() })
+    .values({ origin, account_id: who.id, name: name ?? null, last_seen_at: new Date(), token_id: who.tokenId })
     .onConflict((oc) => oc.column('origin').doNothing())
     .execute();
   const row = await db.selectFrom('devices').select('account_id').where('origin', '=', origin).executeTakeFirstOrThrow();
   if (row.account_id !== who.id) throw new RelayError('FORBIDDEN', `origin ${origin} belongs to another account`);
   await db
     .updateTable('devices')
-    .set({ last_seen_at: new Date(), name: name ?? null })
+    .set({ last_seen_at: new Date(), name: name ?? null, token_id: who.tokenId })
     .where('origin', '=', origin)
     .execute();
 }
 
-export async function listDevices(db: Db, who: Authed) {
-  return db.selectFrom('devices').select(['origin', 'name', 'created_at', 'last_seen_at']).where('account_id', '=', who.id).orderBy('created_at').execute();
+/**
+ * The account's devices (origins that synced): `name` is the one its account gave it, else the host name it
+ * reports; `token` the token it last synced with, `active` whether that token still works; `current` marks
+ * the device of the asking client when it says which it is (`origin`).
+ */
+export async function listDevices(db: Db, who: Authed, currentOrigin?: string) {
+  const rows = await db
+    .selectFrom('devices')
+    .leftJoin('tokens', 'tokens.id', 'devices.token_id')
+    .select([
+      'devices.origin',
+      'devices.name as reported_name',
+      'devices.label',
+      'devices.created_at',
+      'devices.last_seen_at',
+      'devices.token_id as token',
+      'tokens.name as token_name',
+      'tokens.revoked_at',
+    ])
+    .where('devices.account_id', '=', who.id)
+    .orderBy('devices.created_at')
+    .execute();
+  return rows.map(({ label, revoked_at, ...r }) => ({
+    ...r,
+    name: label ?? r.reported_name,
+    active: !!r.token && !revoked_at,
+    current: r.origin === currentOrigin || (!currentOrigin && r.token === who.tokenId),
+  }));
+}
+
+/** One of the account's devices, by origin id or by its name (given or reported); several of that name are ambiguous. */
+async function deviceOf(db: Db, who: Authed, ref: string) {
+  const rows = await db
+    .selectFrom('devices')
+    .select(['origin', 'name', 'label', 'token_id'])
+    .where('account_id', '=', who.id)
+    .where((eb) => eb.or([eb('origin', '=', String(ref)), eb('label', '=', String(ref)), eb.and([eb('label', 'is', null), eb('name', '=', String(ref))])]))
+    .execute();
+  const byOrigin = rows.find((r) => r.origin === ref);
+  if (byOrigin) return byOrigin;
+  if (!rows.length) throw new RelayError('NOT_FOUND', `no device ${ref} on this account (see: sfs device list)`);
+  if (rows.length > 1) throw new RelayError('CONFLICT', `${rows.length} devices are named ${ref}; name one by its id: ${rows.map((r) => r.origin).join(', ')}`);
+  return rows[0]!;
+}
+
+const DEVICE_NAME = /^[^\u0000-\u001f\u007f]{1,64}$/u;
+
+/** Gives one of the account's devices a name; its hello no longer renames it. */
+export async function renameDevice(db: Db, who: Authed, ref: string, name: string): Promise<{ origin: string; name: string; previous: string | null }> {
+  const label = String(name).trim();
+  if (!DEVICE_NAME.test(label)) throw new RelayError('INVALID', 'a device name is 1–64 characters, no control characters');
+  return db.transaction().execute(async (tx) => {
+    const d = await deviceOf(tx, who, ref);
+    await tx.updateTable('devices').set({ label }).where('origin', '=', d.origin).where('account_id', '=', who.id).execute();
+    await audit(tx, { actor: who, action: 'device.rename', target: d.origin, details: { name: label, previous: d.label ?? d.name } });
+    return { origin: d.origin, name: label, previous: d.label ?? d.name };
+  });
+}
+
+/** Revokes the token a device last synced with: its open sync sockets close (Hub.revoked) and it must sign in again. */
+export async function revokeDevice(db: Db, who: Authed, ref: string): Promise<{ origin: string; name: string | null; token: string | null; revoked: boolean }> {
+  return db.transaction().execute(async (tx) => {
+    const d = await deviceOf(tx, who, ref);
+    const revoked = d.token_id ? await revokeTokenIn(tx, who, d.token_id) : false;
+    if (!revoked) throw new RelayError('NOT_FOUND', `device ${ref} has no active token (already revoked, or it never synced)`);
+    await audit(tx, { actor: who, action: 'device.revoke', target: d.origin, details: { token: d.token_id, name: d.label ?? d.name } });
+    return { origin: d.origin, name: d.label ?? d.name, token: d.token_id, revoked };
+  });
+}
+
+/** Sets (or with null clears) the address handoff notices go to. */
+export async function setEmail(db: Db, who: Authed, email: string | null): Promise<{ email: string | null }> {
+  const address = email === null || email === '' ? null : checkEmail(email);
+  return db.transaction().execute(async (tx) => {
+    await tx.updateTable('accounts').set({ email: address }).where('id', '=', who.id).execute();
+    // The address itself stays out of the log: the log says that it changed.
+    await audit(tx, { actor: who, action: 'account.email', details: { set: address !== null } });
+    return { email: address };
+  });
+}
+
+export async function emailOf(db: Db, accountId: string): Promise<string | null> {
+  const row = await db.selectFrom('accounts').select('email').where('id', '=', accountId).executeTakeFirst();
+  return row?.email ?? null;
 }
 
 export async function spacesOf(db: Db, accountId: string): Promise<SpaceInfo[]> {
@@ -226,6 +337,7 @@ export async function createTeam(db: Db, who: Authed, name: string): Promise<Spa
     const id = newId('spc_');
     await tx.insertInto('spaces').values({ id, name, kind: 'team', dlp_policy: 'redact' }).execute();
     await tx.insertInto('members').values({ space_id: id, account_id: who.id, role: 'owner' }).execute();
+    await audit(tx, { actor: who, action: 'space.create', space: id, target: name });
     return { id, name, kind: 'team', role: 'owner', dlp_policy: 'redact' };
   });
 }
@@ -233,5 +345,8 @@ export async function createTeam(db: Db, who: Authed, name: string): Promise<Spa
 export async function setPolicy(db: Db, who: Authed, space: string, policy: DlpPolicy): Promise<void> {
   const s = await requireMember(db, who.id, space, ['owner', 'admin']);
   if (!['warn', 'redact', 'block'].includes(policy)) throw new RelayError('INVALID', 'policy must be warn, redact or block');
-  await db.updateTable('spaces').set({ dlp_policy: policy }).where('id', '=', s.id).execute();
+  await db.transaction().execute(async (tx) => {
+    await tx.updateTable('spaces').set({ dlp_policy: policy }).where('id', '=', s.id).execute();
+    await audit(tx, { actor: who, action: 'space.policy', space: s.id, target: s.name, details: { policy, previous: s.dlp_policy } });
+  });
 }

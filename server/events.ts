@@ -3,6 +3,7 @@ import type { RelayDb } from './db/schema.js';
 import { NOTIFY_CHANNEL, insertLimitsOf, type InsertLimits } from './db/open.js';
 import { RelayError } from './errors.js';
 import { chargeQuotaAndAdvance } from './quota.js';
+import { labelOf, sessionLabels } from './session-titles.js';
 import { requireMember, spacesOf, type Authed } from './accounts.js';
 import {
   EVENT_SCHEMA_VERSION,
@@ -606,18 +607,26 @@ export async function listRemoteSessions(db: Db, who: Authed, space?: string) {
     ? [(await requireMember(db, who.id, space)).id]
     : (await db.selectFrom('members').select('space_id').where('account_id', '=', who.id).execute()).map((r) => r.space_id);
   if (!spaceIds.length) return [];
-  const rows = await sql<{ space: string; session: string; events: string; first_ts: string; last_ts: string; purged: boolean }>`
-    select s.name as space, e.session, count(*) as events, min(e.ts) as first_ts, max(e.ts) as last_ts,
+  const rows = await sql<{ space_id: string; space: string; session: string; events: string; first_ts: string; last_ts: string; purged: boolean }>`
+    select e.space_id, s.name as space, e.session, count(*) as events, min(e.ts) as first_ts, max(e.ts) as last_ts,
            bool_or(e.type = 'session.purged') as purged
     from events e join spaces s on s.id = e.space_id
     where e.space_id in (${sql.join(spaceIds)}) and e.session is not null
-    group by s.name, e.session order by max(e.ts) desc limit 1000`.execute(db);
-  return rows.rows.map((r) => ({
-    space: r.space,
-    session: r.session,
-    events: Number(r.events),
-    first_ts: Number(r.first_ts),
-    last_ts: Number(r.last_ts),
-    purged: r.purged,
-  }));
+    group by e.space_id, s.name, e.session order by max(e.ts) desc limit 1000`.execute(db);
+  // Titles and tools from the events of the row's own space, one of the caller's (session-titles.ts).
+  const labels = await sessionLabels(db, [...new Set(rows.rows.map((r) => r.space_id))], [...new Set(rows.rows.map((r) => r.session))]);
+  return rows.rows.map((r) => {
+    const l = labelOf(labels, r.space_id, r.session);
+    return {
+      space: r.space,
+      session: r.session,
+      title: r.purged ? null : l.title,
+      tool: l.tool,
+      created_at: l.created_at,
+      events: Number(r.events),
+      first_ts: Number(r.first_ts),
+      last_ts: Number(r.last_ts),
+      purged: r.purged,
+    };
+  });
 }

@@ -4,6 +4,7 @@ import { RelayError } from './errors.js';
 import { personalSpace, type Authed } from './accounts.js';
 import { copyInto, type CopyCandidate } from './events.js';
 import { insertLimitsOf } from './db/open.js';
+import { labelOf, sessionLabels } from './session-titles.js';
 
 /**
  * Handoffs: a one-time grant of a session, as it was when handed off, to another account.
@@ -96,7 +97,7 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
     if (pending) {
       const message = req.message ?? pending.message;
       await tx.updateTable('handoffs').set({ upto_rseq: uptoRseq, expires_at: expiresAt, message }).where('id', '=', pending.id).execute();
-      return { id: pending.id, session, to, message, expires_at: expiresAt, extended: true };
+      return { id: pending.id, session, to, message, expires_at: expiresAt, extended: true, to_account: acc.id, source_space: source };
     }
     const id = o.newId();
     await tx
@@ -115,7 +116,7 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
         cancelled_at: null,
       })
       .execute();
-    return { id, session, to, message: req.message ?? null, expires_at: expiresAt, extended: false };
+    return { id, session, to, message: req.message ?? null, expires_at: expiresAt, extended: false, to_account: acc.id, source_space: source };
   });
 }
 
@@ -135,11 +136,20 @@ export async function listHandoffs(db: Db, who: Authed, now = new Date()) {
       'handoffs.expires_at',
       'handoffs.accepted_at',
       'handoffs.cancelled_at',
+      'handoffs.source_space',
+      'handoffs.from_account',
     ])
     .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
     .orderBy('handoffs.created_at', 'desc')
     .execute();
-  return rows.map((r) => ({ ...r, state: stateOf(r, now) }));
+  // Title and tool from the sender's space, only where the caller may see the session: it sent it, or may still take it.
+  const visible = rows.filter((r) => r.from_account === who.id || stateOf(r, now) === 'pending');
+  const labels = await sessionLabels(db, [...new Set(visible.map((r) => r.source_space))], [...new Set(visible.map((r) => r.session))]);
+  return rows.map(({ source_space, from_account, ...r }) => {
+    const state = stateOf(r, now);
+    const l = from_account === who.id || state === 'pending' ? labelOf(labels, source_space, r.session) : null;
+    return { ...r, title: l?.title ?? null, tool: l?.tool ?? null, state };
+  });
 }
 
 /**

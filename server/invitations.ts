@@ -4,6 +4,7 @@ import { RelayError } from './errors.js';
 import { newId } from './credentials.js';
 import type { Authed } from './accounts.js';
 import { requireManagedTeam } from './membership.js';
+import { audit } from './audit.js';
 
 /**
  * Membership by consent: an owner or admin invites an account, and it becomes a member only
@@ -46,6 +47,7 @@ export async function invite(db: Db, who: Authed, space: string, username: strin
       .onConflict((oc) => oc.columns(['space_id', 'invitee']).where('state', '=', 'pending').doUpdateSet({ role, invited_by: who.id, expires_at: expires }))
       .returning(['id', 'created_at', 'expires_at'])
       .executeTakeFirstOrThrow();
+    await audit(tx, { actor: who, action: 'invitation.create', space: s.id, target: String(username), details: { invitation: row.id, role } });
     return {
       id: row.id,
       space: s.name,
@@ -108,6 +110,7 @@ export async function acceptInvitation(db: Db, who: Authed, id: string): Promise
       .onConflict((oc) => oc.columns(['space_id', 'account_id']).doNothing())
       .execute();
     await tx.updateTable('invitations').set({ state: 'accepted', answered_at: new Date() }).where('id', '=', inv.id).execute();
+    await audit(tx, { actor: who, action: 'invitation.accept', space: inv.space_id, target: who.username, details: { invitation: inv.id, role: inv.role } });
     return { id: inv.id, space: inv.space, space_id: inv.space_id, role: inv.role };
   });
 }
@@ -116,6 +119,7 @@ export async function declineInvitation(db: Db, who: Authed, id: string): Promis
   return db.transaction().execute(async (tx) => {
     const inv = await openInvitation(tx, who, id);
     await tx.updateTable('invitations').set({ state: 'declined', answered_at: new Date() }).where('id', '=', inv.id).execute();
+    await audit(tx, { actor: who, action: 'invitation.decline', space: inv.space_id, target: who.username, details: { invitation: inv.id } });
     return { id: inv.id, space: inv.space, declined: true as const };
   });
 }
@@ -126,14 +130,16 @@ export async function cancelInvitation(db: Db, who: Authed, space: string, id: s
   return db.transaction().execute(async (tx) => {
     const inv = await tx
       .selectFrom('invitations')
-      .select(['id', 'state'])
-      .where('id', '=', String(id))
-      .where('space_id', '=', s.id)
-      .forUpdate()
+      .innerJoin('accounts', 'accounts.id', 'invitations.invitee')
+      .select(['invitations.id', 'invitations.state', 'accounts.username'])
+      .where('invitations.id', '=', String(id))
+      .where('invitations.space_id', '=', s.id)
+      .forUpdate(['invitations'])
       .executeTakeFirst();
     if (!inv) throw new RelayError('NOT_FOUND', `no invitation ${id} in ${s.name}`);
     if (inv.state !== 'pending') throw new RelayError('GONE', `invitation ${id} was already ${inv.state}`, { state: inv.state });
     await tx.updateTable('invitations').set({ state: 'cancelled', answered_at: new Date() }).where('id', '=', inv.id).execute();
+    await audit(tx, { actor: who, action: 'invitation.cancel', space: s.id, target: inv.username, details: { invitation: inv.id } });
     return { id: inv.id, cancelled: true as const };
   });
 }

@@ -3,6 +3,7 @@ import type { RelayDb } from './db/schema.js';
 import { RelayError } from './errors.js';
 import { requireMember, type Authed } from './accounts.js';
 import type { SpaceInfo } from '../engine/index.js';
+import { audit } from './audit.js';
 
 /**
  * Who is in a team space and with which role. Exactly one owner per space; admins manage
@@ -48,14 +49,20 @@ export async function removeMember(db: Db, who: Authed, space: string, username:
   const s = await requireManagedTeam(db, who, space);
   const target = await memberNamed(db, s, username);
   if (target.role === 'owner') throw new RelayError('FORBIDDEN', `${username} owns ${s.name} and cannot be removed`);
-  await db.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', target.id).execute();
+  await db.transaction().execute(async (tx) => {
+    const r = await tx.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', target.id).where('role', '!=', 'owner').executeTakeFirst();
+    if (r.numDeletedRows) await audit(tx, { actor: who, action: 'member.remove', space: s.id, target: String(username), details: { role: target.role } });
+  });
 }
 
 export async function leave(db: Db, who: Authed, space: string): Promise<void> {
   const s = await requireMember(db, who.id, space);
   if (s.kind !== 'team') throw new RelayError('INVALID', 'nobody leaves their personal space');
   if (s.role === 'owner') throw new RelayError('FORBIDDEN', `you own ${s.name}: hand it to another member first (sfs org transfer ${s.name} USER)`);
-  await db.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', who.id).execute();
+  await db.transaction().execute(async (tx) => {
+    const r = await tx.deleteFrom('members').where('space_id', '=', s.id).where('account_id', '=', who.id).where('role', '!=', 'owner').executeTakeFirst();
+    if (r.numDeletedRows) await audit(tx, { actor: who, action: 'member.leave', space: s.id, target: who.username, details: { role: s.role } });
+  });
 }
 
 /** Makes a member an admin or an admin a member (owner or admin); the owner's role changes only by a transfer. */
@@ -64,7 +71,17 @@ export async function setRole(db: Db, who: Authed, space: string, username: stri
   const s = await requireManagedTeam(db, who, space);
   const target = await memberNamed(db, s, username);
   if (target.role === 'owner') throw new RelayError('FORBIDDEN', `${username} owns ${s.name}; ownership changes only by a transfer from the owner`);
-  await db.updateTable('members').set({ role }).where('space_id', '=', s.id).where('account_id', '=', target.id).where('role', '!=', 'owner').execute();
+  await db.transaction().execute(async (tx) => {
+    const r = await tx
+      .updateTable('members')
+      .set({ role })
+      .where('space_id', '=', s.id)
+      .where('account_id', '=', target.id)
+      .where('role', '!=', 'owner')
+      .executeTakeFirst();
+    if (r.numUpdatedRows && target.role !== role)
+      await audit(tx, { actor: who, action: 'member.role', space: s.id, target: String(username), details: { role, previous: target.role } });
+  });
   return { space: s.name, username: String(username), role };
 }
 
@@ -90,6 +107,64 @@ export async function transferOwnership(
       .executeTakeFirst();
     if (!down.numUpdatedRows) throw new RelayError('FORBIDDEN', `no access to space ${space}`);
     await tx.updateTable('members').set({ role: 'owner' }).where('space_id', '=', s.id).where('account_id', '=', target.id).execute();
+    await audit(tx, {
+      actor: who,
+      action: 'owner.transfer',
+      space: s.id,
+      target: String(username),
+      details: { previous_owner: who.username, previous_role: target.role },
+    });
     return { space: s.name, owner: String(username), previous_owner: who.username };
   });
+}
+
+/** The spaces the account belongs to, with its role, the member count and the policy (sfs org list). */
+export async function listOrgs(db: Db, who: Authed) {
+  const rows = await db
+    .selectFrom('members as me')
+    .innerJoin('spaces', 'spaces.id', 'me.space_id')
+    .select((eb) => [
+      'spaces.id',
+      'spaces.name',
+      'spaces.kind',
+      'me.role',
+      'spaces.dlp_policy',
+      'spaces.created_at',
+      eb.selectFrom('members as m').select(eb.fn.countAll<string>().as('n')).whereRef('m.space_id', '=', 'spaces.id').as('members'),
+    ])
+    .where('me.account_id', '=', who.id)
+    .orderBy('spaces.name')
+    .execute();
+  return rows.map((r) => ({ ...r, members: Number(r.members) }));
+}
+
+/**
+ * One space the account belongs to (sfs org show): its members with roles, policy and creation; the pending
+ * invitations only for its owner and admins. Not a member: requireMember's FORBIDDEN, whether it exists or not.
+ */
+export async function showOrg(db: Db, who: Authed, space: string) {
+  const s = await requireMember(db, who.id, space);
+  const info = await db.selectFrom('spaces').select(['created_at']).where('id', '=', s.id).executeTakeFirstOrThrow();
+  const members = await listMembers(db, who, s.id);
+  const manages = s.role === 'owner' || s.role === 'admin';
+  const invitations = manages
+    ? await db
+        .selectFrom('invitations')
+        .innerJoin('accounts as invitee', 'invitee.id', 'invitations.invitee')
+        .innerJoin('accounts as inviter', 'inviter.id', 'invitations.invited_by')
+        .select([
+          'invitations.id',
+          'invitee.username as username',
+          'invitations.role',
+          'inviter.username as invited_by',
+          'invitations.created_at',
+          'invitations.expires_at',
+        ])
+        .where('invitations.space_id', '=', s.id)
+        .where('invitations.state', '=', 'pending')
+        .where('invitations.expires_at', '>', new Date())
+        .orderBy('invitations.created_at')
+        .execute()
+    : null;
+  return { id: s.id, name: s.name, kind: s.kind, role: s.role, dlp_policy: s.dlp_policy, created_at: info.created_at, members, invitations };
 }

@@ -17,6 +17,7 @@ import { loggerOptions, type RelayLogOptions } from './logging.js';
 import { RelayMetrics, syncMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyValidation } from './lazy-validation.js';
+import { createHandoffMailer, type HandoffMailer } from './handoff-mail.js';
 
 export interface RelayOptions {
   port?: number;
@@ -53,6 +54,10 @@ export interface RelayOptions {
   frameBudgetBytes?: number;
   /** How long a handoff can be accepted unless its sender asks for another expiry (default 7 days). */
   handoffTtlMs?: number;
+  /** SMTP server for handoff notices (smtp://host:port); without it no mail is sent. */
+  smtpUrl?: string;
+  /** The From address of those notices. */
+  smtpFrom?: string;
 }
 
 export { DEFAULT_QUOTA_BYTES } from './quota.js';
@@ -173,7 +178,26 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     req.who = await auth(req);
   });
 
-  const ctx: RelayContext = { rdb, opts, hub, frames, limiter, signupLimiter, failedLoginLimiter, refuse, metrics, sync: syncMetrics(metrics) };
+  const mailer: HandoffMailer | undefined = opts.smtpUrl ? await createHandoffMailer(db, { smtpUrl: opts.smtpUrl, from: opts.smtpFrom }, app.log) : undefined;
+  const sending = new Set<Promise<void>>();
+  const notify: RelayContext['notifyHandoff'] = (h) => {
+    if (!mailer) return;
+    const p = mailer.notify(h).finally(() => sending.delete(p));
+    sending.add(p);
+  };
+  const ctx: RelayContext = {
+    rdb,
+    opts,
+    hub,
+    frames,
+    limiter,
+    signupLimiter,
+    failedLoginLimiter,
+    refuse,
+    metrics,
+    sync: syncMetrics(metrics),
+    notifyHandoff: notify,
+  };
   await app.register(healthRoutes, ctx);
   await app.register(accountRoutes, ctx);
   await app.register(spaceRoutes, ctx);
@@ -199,6 +223,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
       (closing ??= (async () => {
         for (const c of app.websocketServer?.clients ?? []) c.close(1001, 'relay shutting down');
         await app.close();
+        await Promise.all(sending);
+        mailer?.close();
         limiter.close();
         httpLimiter.close();
         signupLimiter.close();

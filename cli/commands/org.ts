@@ -5,7 +5,23 @@ import { print, printJson } from '../output.js';
 import { renderTable } from '../table.js';
 import { api } from './remote.js';
 
-const ACTIONS = ['create', 'invite', 'invitations', 'accept', 'decline', 'cancel', 'members', 'remove', 'role', 'transfer', 'leave', 'policy'] as const;
+const ACTIONS = [
+  'list',
+  'show',
+  'audit',
+  'create',
+  'invite',
+  'invitations',
+  'accept',
+  'decline',
+  'cancel',
+  'members',
+  'remove',
+  'role',
+  'transfer',
+  'leave',
+  'policy',
+] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface OrgArgs extends GlobalArgs {
@@ -14,6 +30,32 @@ interface OrgArgs extends GlobalArgs {
   user?: string;
   value?: string;
   role?: 'admin' | 'member';
+  limit?: number;
+}
+
+interface OrgRow {
+  id: string;
+  name: string;
+  kind: string;
+  role: string;
+  members: number;
+  dlp_policy: string;
+  created_at: string;
+}
+
+interface OrgDetail extends Omit<OrgRow, 'members'> {
+  members: Array<{ username: string; role: string; created_at: string }>;
+  invitations: Array<{ id: string; username: string; role: string; invited_by: string; expires_at: string }> | null;
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  space: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
 }
 
 interface Invitation {
@@ -39,16 +81,17 @@ const NEEDS: Partial<Record<Action, string>> = {
 export const orgCommand: CommandModule<GlobalArgs, OrgArgs> = {
   command: 'org <action> [name] [user] [value]',
   describe:
-    'Team spaces: create NAME; invite NAME USER [--role] (USER accepts with: org accept NAME); invitations [NAME]; accept|decline NAME|INV_ID; cancel NAME INV_ID|USER; members NAME; remove NAME USER; role NAME USER admin|member; transfer NAME USER; leave NAME; policy NAME warn|redact|block',
+    'Team spaces: list (yours, with your role); show NAME (members, pending invitations, policy); audit NAME [--limit N] (owners and admins); create NAME; invite NAME USER [--role] (USER accepts with: org accept NAME); invitations [NAME]; accept|decline NAME|INV_ID; cancel NAME INV_ID|USER; members NAME; remove NAME USER; role NAME USER admin|member; transfer NAME USER; leave NAME; policy NAME warn|redact|block',
   builder: (y) =>
     y
       .positional('action', { choices: ACTIONS, demandOption: true })
       .positional('name', { type: 'string', describe: 'team space name (or id), or an invitation id (accept/decline)' })
       .positional('user', { type: 'string', describe: 'username (invite/remove/role/transfer/cancel), or the policy (policy)' })
       .positional('value', { type: 'string', describe: 'the new role (role)' })
-      .option('role', { choices: ['admin', 'member'] as const, default: 'member', describe: 'role offered by invite' }) as never,
+      .option('role', { choices: ['admin', 'member'] as const, default: 'member', describe: 'role offered by invite' })
+      .option('limit', { type: 'number', describe: 'entries to show (audit; default 50, at most 1000)' }) as never,
   handler: handler(async (a, ctx) => {
-    if (!a.name && a.action !== 'invitations')
+    if (!a.name && a.action !== 'invitations' && a.action !== 'list')
       throw new SfsError('USAGE', `org ${a.action} needs a team name${a.action === 'accept' || a.action === 'decline' ? ' or an invitation id' : ''}`);
     const need = NEEDS[a.action];
     if (need && (!a.user || (a.action === 'role' && !a.value))) throw new SfsError('USAGE', `org ${a.action} needs ${need}`);
@@ -59,6 +102,47 @@ export const orgCommand: CommandModule<GlobalArgs, OrgArgs> = {
     const space = encodeURIComponent(name);
     const user = encodeURIComponent(a.user ?? '');
     switch (a.action) {
+      case 'list': {
+        const { orgs } = await client.call<{ orgs: OrgRow[] }>('GET', '/v1/orgs');
+        if (ctx.json) return printJson('org list', { orgs });
+        return print(
+          renderTable(
+            ['NAME', 'ID', 'KIND', 'ROLE', 'MEMBERS', 'DLP'],
+            orgs.map((o) => [o.name, o.id, o.kind, o.role, String(o.members), o.dlp_policy]),
+          ),
+        );
+      }
+      case 'show': {
+        const o = await client.call<OrgDetail>('GET', `/v1/orgs/${space}`);
+        if (ctx.json) return printJson('org show', o);
+        print(`${o.name} (${o.id}), ${o.kind} space, created ${day(o.created_at)}; dlp policy ${o.dlp_policy}; you are ${o.role}`);
+        print('');
+        print(
+          renderTable(
+            ['MEMBER', 'ROLE', 'SINCE'],
+            o.members.map((m) => [m.username, m.role, day(m.created_at)]),
+          ),
+        );
+        if (o.invitations) {
+          print('');
+          if (!o.invitations.length) print('no pending invitations');
+          else
+            print(
+              renderTable(
+                ['INVITATION', 'INVITEE', 'ROLE', 'INVITED BY', 'EXPIRES'],
+                o.invitations.map((i) => [i.id, i.username, i.role, i.invited_by, day(i.expires_at)]),
+              ),
+            );
+        }
+        return;
+      }
+      case 'audit': {
+        if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 1 || a.limit > 1000))
+          throw new SfsError('USAGE', `--limit must be a whole number from 1 to 1000, not ${a.limit}`);
+        const r = await client.call<{ space: string; entries: AuditRow[] }>('GET', `/v1/orgs/${space}/audit?limit=${a.limit ?? 50}`);
+        if (ctx.json) return printJson('org audit', r);
+        return printAudit(r.entries, `no changes recorded in ${r.space}`);
+      }
       case 'create': {
         const s = await client.call('POST', '/v1/orgs', { name });
         if (ctx.json) return printJson('org create', s);
@@ -147,6 +231,19 @@ async function invitationFor(client: RelayApi, nameOrId: string): Promise<string
   const found = invitations.find((i) => i.space === nameOrId || i.space_id === nameOrId);
   if (!found) throw new SfsError('NOT_FOUND', `no pending invitation to ${nameOrId} (see: sfs org invitations)`);
   return found.id;
+}
+
+/** The audit log as a table, oldest of the page first (a log reads downwards). */
+export function printAudit(entries: AuditRow[], none: string): void {
+  if (!entries.length) return print(none);
+  const rows = [...entries].reverse().map((e) => [day(e.at), e.actor, e.action, e.target ?? '', describe(e.details)]);
+  print(renderTable(['WHEN', 'WHO', 'ACTION', 'TARGET', 'DETAILS'], rows));
+}
+
+function describe(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
 }
 
 function day(iso: string): string {

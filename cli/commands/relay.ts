@@ -22,6 +22,8 @@ interface RelayArgs extends GlobalArgs {
   'tls-cert'?: string;
   'tls-key'?: string;
   'metrics-token'?: string;
+  'smtp-url'?: string;
+  'smtp-from'?: string;
 }
 
 /** The version of the sfs package this file belongs to (compiled or bundled, the package root is a few folders up). */
@@ -83,7 +85,12 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       .option('metrics-token', {
         type: 'string',
         describe: 'bearer token /metrics asks for (default: $SFS_RELAY_METRICS_TOKEN; without one, /metrics answers loopback clients only)',
-      }) as never,
+      })
+      .option('smtp-url', {
+        type: 'string',
+        describe: 'SMTP server for handoff notices, e.g. smtp://127.0.0.1:25 (default: $SFS_RELAY_SMTP_URL; none: no mail)',
+      })
+      .option('smtp-from', { type: 'string', describe: 'From address of handoff notices (default sessionfs@<host name>)' }) as never,
   handler: handler(async (a, ctx) => {
     const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
@@ -115,6 +122,8 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       handoffTtlMs,
       maxSocketsPerToken: a['max-sockets-per-token'],
       signupsPerHour: a['signups-per-hour'],
+      smtpUrl: a['smtp-url'] ?? process.env.SFS_RELAY_SMTP_URL,
+      smtpFrom: a['smtp-from'],
     });
     if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     // With JSON logs, stdout holds JSON lines only: the "Server listening at" log line says where.

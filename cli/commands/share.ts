@@ -76,7 +76,12 @@ async function fetchInto(ctx: Ctx, session: string, space?: string): Promise<{ w
 interface RemoteSession {
   space: string;
   session: string;
+  /** From the session's own events in that space (its discovery, its latest title edit); null when unknown or purged. */
+  title: string | null;
+  tool: string | null;
+  created_at: string | null;
   events: number;
+  first_ts: number;
   last_ts: number;
   purged: boolean;
 }
@@ -115,12 +120,28 @@ export const listRemoteCommand: CommandModule<GlobalArgs, GlobalArgs & { space?:
     if (!rows.length) return print('no sessions on the relay yet');
     print(
       renderTable(
-        ['SPACE', 'SESSION', 'EVENTS', 'LAST', ''],
-        rows.map((r) => [r.space, r.session, String(r.events), shortTime(new Date(r.last_ts).toISOString()), r.purged ? 'purged' : '']),
+        ['SPACE', 'SESSION', 'TOOL', 'TITLE', 'STARTED', 'LAST', 'EVENTS', ''],
+        rows.map((r) => [
+          r.space,
+          r.session,
+          r.tool ?? '',
+          oneLine(r.title ?? '', 50),
+          shortTime(r.created_at ?? new Date(r.first_ts).toISOString()),
+          shortTime(new Date(r.last_ts).toISOString()),
+          String(r.events),
+          r.purged ? 'purged' : '',
+        ]),
       ),
     );
   }),
 };
+
+/** Session text in one table cell: no line breaks or control characters, at most `max` characters. */
+function oneLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}
 
 interface HandoffArgs extends GlobalArgs {
   session?: string;
@@ -169,6 +190,8 @@ export const handoffCommand: CommandModule<GlobalArgs, HandoffArgs> = {
 interface PendingHandoff {
   id: string;
   session: string;
+  title: string | null;
+  tool: string | null;
   from: string;
   to: string;
   message: string | null;
@@ -188,13 +211,30 @@ export const pullHandoffCommand: CommandModule<GlobalArgs, GlobalArgs & { handof
       const all = (await client.call('GET', '/v1/handoffs')).handoffs as PendingHandoff[];
       const pending = all
         .filter((h) => h.to === me && h.state === 'pending')
-        .map((h) => ({ id: h.id, from: h.from, session: h.session, message: h.message, created_at: h.created_at, expires_at: h.expires_at }));
+        .map((h) => ({
+          id: h.id,
+          from: h.from,
+          session: h.session,
+          title: h.title,
+          tool: h.tool,
+          message: h.message,
+          created_at: h.created_at,
+          expires_at: h.expires_at,
+        }));
       if (ctx.json) return printJson('pull-handoff', { handoffs: pending });
       if (!pending.length) return print('no handoffs waiting for you');
       return print(
         renderTable(
-          ['ID', 'FROM', 'SESSION', 'MESSAGE', 'CREATED', 'EXPIRES'],
-          pending.map((h) => [h.id, h.from, h.session, h.message ?? '', shortTime(h.created_at), shortTime(h.expires_at)]),
+          ['ID', 'FROM', 'SESSION', 'TITLE', 'MESSAGE', 'CREATED', 'EXPIRES'],
+          pending.map((h) => [
+            h.id,
+            h.from,
+            h.session,
+            oneLine(h.title ?? '', 40),
+            oneLine(h.message ?? '', 60),
+            shortTime(h.created_at),
+            shortTime(h.expires_at),
+          ]),
         ),
       );
     }

@@ -106,6 +106,35 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table shares add primary key (space_id, session)`.execute(db);
     },
   },
+  // Team administration (issue 13): an append-only audit log of membership, policy, token and device
+  // changes, written in the transaction of each change; an account's optional e-mail address (handoff
+  // notices); a device's own name given by its account, which the name its hello reports does not overwrite;
+  // and the token a device last synced with, so revoking a device revokes that token.
+  '0007_audit_email_devices': {
+    async up(db: Kysely<any>) {
+      await sql`create table audit_log (
+        id bigint generated always as identity primary key,
+        at timestamptz not null default now(),
+        actor text references accounts(id) on delete set null,
+        actor_name text not null,
+        space_id text references spaces(id) on delete cascade,
+        account_id text references accounts(id) on delete cascade,
+        action text not null,
+        target text,
+        details jsonb not null default '{}'
+      )`.execute(db);
+      await sql`create index audit_space on audit_log(space_id, id) where space_id is not null`.execute(db);
+      await sql`create index audit_account on audit_log(account_id, id) where account_id is not null`.execute(db);
+      await sql`alter table accounts add column email text`.execute(db);
+      await sql`alter table devices add column label text`.execute(db);
+      await sql`alter table devices add column token_id text`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table audit_log`.execute(db);
+      await sql`alter table accounts drop column email`.execute(db);
+      await sql`alter table devices drop column label, drop column token_id`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

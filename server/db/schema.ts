@@ -12,6 +12,8 @@ export interface RelayDb {
     locked_until: Date | null;
     /** Body bytes this account's pushes stored (every space they went into): what the quota counts. */
     stored_bytes: ColumnType<string, string | number | undefined, string | number>;
+    /** Where handoff notices go (migration 0007); null: none are sent. */
+    email: ColumnType<string | null, string | null | undefined, string | null>;
   };
   tokens: {
     id: string;
@@ -22,7 +24,18 @@ export interface RelayDb {
     last_used_at: Date | null;
     revoked_at: Date | null;
   };
-  devices: { origin: string; account_id: string; name: string | null; created_at: Generated<Date>; last_seen_at: Date | null };
+  devices: {
+    origin: string;
+    account_id: string;
+    /** The name the device reports in its hello (its host name). */
+    name: string | null;
+    created_at: Generated<Date>;
+    last_seen_at: Date | null;
+    /** The name its account gave it (sfs device rename); shown instead of `name` (migration 0007). */
+    label: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The token the device last synced with: revoking the device revokes it. */
+    token_id: ColumnType<string | null, string | null | undefined, string | null>;
+  };
   spaces: {
     id: string;
     name: string;
@@ -64,6 +77,22 @@ export interface RelayDb {
   shares: { space_id: string; session: string; shared_by: string; created_at: Generated<Date> };
   /** Rate-limit budget handed out per key and fixed window (epoch ms of its start). */
   rate_windows: { key: string; window_start: ColumnType<string, string | number, never>; used: ColumnType<string, string | number, string | number> };
+  /**
+   * Who changed membership, policy, tokens or devices, and when (migration 0007). Written in the transaction
+   * of the change it records, never through the API. A space's entries (space_id) are read by its owner
+   * and admins; an account's own entries (account_id, no space) by that account.
+   */
+  audit_log: {
+    id: ColumnType<string, never, never>;
+    at: Generated<Date>;
+    actor: string | null;
+    actor_name: string;
+    space_id: string | null;
+    account_id: string | null;
+    action: string;
+    target: string | null;
+    details: ColumnType<Record<string, unknown>, string, never>;
+  };
   handoffs: {
     id: string;
     session: string;

@@ -6,6 +6,7 @@ import type { FrameBudget } from '../frame-budget.js';
 import type { Hub } from '../sync-socket.js';
 import type { RelayOptions } from '../relay.js';
 import type { RelayMetrics, SyncMetrics } from '../metrics.js';
+import type { HandoffNotice } from '../handoff-mail.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,4 +34,6 @@ export interface RelayContext {
   metrics: RelayMetrics;
   /** What the sync socket counts (pushes, bytes, errors). */
   sync: SyncMetrics;
+  /** Mails the recipient of a new handoff when the relay has SMTP (in the background; never fails the request). */
+  notifyHandoff(h: HandoffNotice): void;
 }

@@ -59,7 +59,21 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RelayContext): Pr
     { schema: { body: handoff } },
     async (req) => {
       const body = { session: req.body.session, to: req.body.to, message: req.body.message ?? null, expiresInMs: req.body.expires_in_ms };
-      return createHandoff(db, req.who, body, { ttlMs: ctx.opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
+      const h = await createHandoff(db, req.who, body, { ttlMs: ctx.opts.handoffTtlMs ?? HANDOFF_TTL_MS, newId: () => newId('hnd_') });
+      // Committed: the recipient hears of a new handoff (an extension of a pending one was already announced).
+      if (!h.extended)
+        ctx.notifyHandoff({
+          id: h.id,
+          session: h.session,
+          from: req.who.username,
+          fromAccount: req.who.id,
+          toAccount: h.to_account,
+          sourceSpace: h.source_space,
+          message: h.message,
+          expiresAt: h.expires_at,
+        });
+      const { to_account: _to, source_space: _src, ...out } = h;
+      return out;
     },
   );
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import * as acc from '../accounts.js';
 import * as members from '../membership.js';
 import * as inv from '../invitations.js';
+import { MAX_AUDIT_LIMIT, spaceAudit } from '../audit.js';
 import type { DlpPolicy } from '../../engine/index.js';
 import type { RelayContext } from './context.js';
 import { NAME, POLICY, ROLE, object } from './schemas.js';
@@ -26,6 +27,17 @@ export async function spaceRoutes(app: FastifyInstance, ctx: RelayContext): Prom
   );
 
   app.post<{ Body: { name: string } }>('/v1/orgs', { schema: { body: object({ name: NAME }) } }, async (req) => acc.createTeam(db, req.who, req.body.name));
+
+  app.get('/v1/orgs', async (req) => ({ orgs: await members.listOrgs(db, req.who) }));
+
+  app.get<{ Params: { space: string } }>('/v1/orgs/:space', { schema: { params: space } }, async (req) => members.showOrg(db, req.who, req.params.space));
+
+  // Owners and admins only; a member, another account or an unknown space get the same FORBIDDEN.
+  app.get<{ Params: { space: string }; Querystring: { limit?: string; before?: string } }>(
+    '/v1/orgs/:space/audit',
+    { schema: { params: space, querystring: AUDIT_PAGE } },
+    async (req) => spaceAudit(db, req.who.id, req.params.space, auditPage(req.query)),
+  );
 
   app.get<{ Params: { space: string } }>('/v1/orgs/:space/members', { schema: { params: space } }, async (req) => ({
     members: await members.listMembers(db, req.who, req.params.space),
@@ -77,4 +89,16 @@ export async function spaceRoutes(app: FastifyInstance, ctx: RelayContext): Prom
       return { space: req.params.space, removed: req.params.username };
     },
   );
+}
+
+/** `?limit=N&before=ID`: query strings are text (no coercion), so digits by pattern, bounds checked in auditPage. */
+export const AUDIT_PAGE = {
+  type: 'object',
+  properties: { limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, before: { type: 'string', pattern: '^[0-9]{1,18}$' } },
+  additionalProperties: false,
+} as const;
+
+export function auditPage(q: { limit?: string; before?: string }): { limit?: number; before?: number } {
+  const limit = q.limit === undefined ? undefined : Math.max(1, Math.min(Number(q.limit), MAX_AUDIT_LIMIT));
+  return { limit, before: q.before === undefined ? undefined : Number(q.before) };
 }

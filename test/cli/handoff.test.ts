@@ -36,10 +36,11 @@ test('sfs handoff and pull-handoff: list pending ones without an id, take once, 
   const pending = (await b.ok(['pull-handoff'])).handoffs;
   assert.deepEqual(pending.map((h: { id: string }) => h.id).sort(), [h1.id, h2.id].sort());
   const one = pending.find((h: { id: string }) => h.id === h1.id);
-  assert.deepEqual([one.from, one.session, one.message], ['alice', 'ses_clihandoff01', 'yours now']);
+  assert.deepEqual([one.from, one.session, one.title, one.tool, one.message], ['alice', 'ses_clihandoff01', 'first', 'codex', 'yours now']);
   assert.equal(Date.parse(one.expires_at) - Date.parse(one.created_at), 2 * 86_400_000);
   const table = await b.out(['pull-handoff']);
-  assert.match(table, /ID\s+FROM\s+SESSION\s+MESSAGE\s+CREATED\s+EXPIRES/);
+  assert.match(table, /ID\s+FROM\s+SESSION\s+TITLE\s+MESSAGE\s+CREATED\s+EXPIRES/);
+  assert.match(table, /alice\s+ses_clihandoff01\s+first\s+yours now\s/);
   assert.ok(table.includes(h1.id) && table.includes('yours now'));
   // Handing it off again extends the pending one to the session's current end.
   {

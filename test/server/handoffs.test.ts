@@ -120,6 +120,13 @@ describe('handoffs', { concurrency: false }, () => {
     assert.deepEqual(await atCarol('ses_handoffexpire'), []);
     const listed = (await call(carol.token, 'GET', '/v1/handoffs')).body.handoffs.filter((x: { session: string }) => x.session === 'ses_handoffexpire');
     assert.deepEqual(listed.map((x: { state: string }) => x.state).sort(), ['cancelled', 'expired']);
+    // The title is shown only where the caller may see the session: to its sender, and to a recipient who can still take it.
+    assert.deepEqual(
+      listed.map((x: { title: string | null }) => x.title),
+      [null, null],
+    );
+    const sent = (await call(alice.token, 'GET', '/v1/handoffs')).body.handoffs.filter((x: { session: string }) => x.session === 'ses_handoffexpire');
+    assert.ok(sent.length === 2 && sent.every((x: { title: string | null }) => typeof x.title === 'string' && /^t\d+$/.test(x.title)));
   });
 
   test('the sender can cancel a pending handoff, nobody else can, and a cancelled one cannot be accepted', async () => {
