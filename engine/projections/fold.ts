@@ -51,6 +51,8 @@ export function needsReplay(ev: AnyStoredEvent): boolean {
 export class Folder {
   private readonly s: Record<string, Statement>;
   private readonly knowledge: KnowledgeFolder;
+  /** Sessions whose search document is written at the next flush(). */
+  private readonly stale = new Set<string>();
 
   constructor(db: ProjectionDb) {
     this.knowledge = new KnowledgeFolder(db);
@@ -78,6 +80,8 @@ export class Folder {
       alias: p('UPDATE sessions SET alias=?, alias_stamp=? WHERE id=?'),
       tags: p('UPDATE sessions SET tags=?, tags_stamp=? WHERE id=?'),
       deleted: p('UPDATE sessions SET deleted=?, deleted_stamp=? WHERE id=?'),
+      sessionRowid: p('SELECT rowid FROM sessions WHERE id = ?'),
+      firstPromptKey: p('SELECT first_prompt_key FROM sessions WHERE id = ?'),
       firstPrompt: p('UPDATE sessions SET first_prompt=?, first_prompt_key=? WHERE id=?'),
       bumpUpdated: p('UPDATE sessions SET updated_at=? WHERE id=? AND (updated_at IS NULL OR updated_at < ?)'),
       counts: p('UPDATE sessions SET message_count=message_count+?, tool_use_count=tool_use_count+? WHERE id=?'),
@@ -160,6 +164,26 @@ export class Folder {
   /** Folds one session (its own view and other accounts' views of it) again from these events, in position order. */
   refold(session: string, events: AnyStoredEvent[]): void {
     this.replay(session, events);
+    this.flush();
+  }
+
+  /**
+   * Writes the search documents of the sessions folded since the last flush. Call once at the
+   * end of each transaction of apply() calls. Deferred and written in ascending FTS rowid order
+   * because FTS5 flushes its pending terms to a new segment whenever a write's rowid is below
+   * the previous one's: a session document (negative rowid) written between messages (rising
+   * positive rowids) did so once per event and made a first index several times slower.
+   */
+  flush(): void {
+    if (!this.stale.size) return;
+    const rows: Array<{ id: string; rowid: number }> = [];
+    for (const id of this.stale) {
+      const row = this.s.sessionRowid!.get(id) as { rowid: number } | undefined;
+      if (row) rows.push({ id, rowid: row.rowid });
+    }
+    this.stale.clear();
+    rows.sort((a, b) => b.rowid - a.rowid); // document rowid -rowid, ascending
+    for (const r of rows) this.indexSession(r.id);
   }
 
   /** Empties the session's views (its own and those of other accounts) and its shares, and folds its earlier events again. */
@@ -207,12 +231,18 @@ export class Folder {
         if (discovery && discovery < rank) return;
         this.forked(id, ev.body, stamp, author);
         break;
-      case 'messages.captured':
-        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false, author));
+      case 'messages.captured': {
+        const t = newTally();
+        ev.body.messages.forEach((m, i) => this.message(id, m, stamp, ordOf(ev, i), false, author, t));
+        this.settle(id, t);
         break;
-      case 'message.revised':
-        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true, author);
+      }
+      case 'message.revised': {
+        const t = newTally();
+        this.message(id, ev.body.message, stamp, ordOf(ev, 0), true, author, t);
+        this.settle(id, t);
         break;
+      }
       case 'session.meta':
         this.meta(id, row, ev.body, stamp);
         break;
@@ -236,7 +266,8 @@ export class Folder {
         if (!row.deleted_stamp || (row.deleted_stamp as string) < stamp) this.s.deleted!.run(ev.type === 'session.deleted' ? 1 : 0, stamp, id);
         break;
     }
-    this.indexSession(id);
+    // A session's search document holds only its titles, alias and paths: messages never change it.
+    if (ev.type !== 'messages.captured' && ev.type !== 'message.revised') this.stale.add(id);
   }
 
   private discovered(id: string, b: SessionDiscoveredBody, stamp: string, author: Attribution | null): void {
@@ -314,7 +345,13 @@ export class Folder {
     return !(this.s.getSession!.get(id) as { view_of: string | null } | undefined)?.view_of;
   }
 
-  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean, author: Attribution | null): void {
+  /** The session's counts and last activity after an event's messages, in one update each instead of one per message. */
+  private settle(id: string, t: Tally): void {
+    if (t.messages || t.toolUses) this.s.counts!.run(t.messages, t.toolUses, id);
+    if (t.updated) this.s.bumpUpdated!.run(t.updated, id, t.updated);
+  }
+
+  private message(sessionId: string, m: Message, stamp: string, ord: string, isRevision: boolean, author: Attribution | null, t: Tally): void {
     const existing = this.s.getMessage!.get(sessionId, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
     const content = {
       ...messageColumns(sessionId, m),
@@ -336,14 +373,15 @@ export class Folder {
         this.s.replaceContent!.run({ ...content, rowid });
         this.s.setStamps!.run(fresh.ord, fresh.orig_stamp, fresh.rev_stamp, rowid);
         this.s.ftsDelete!.run(rowid);
-        this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
+        t.toolUses += content.tool_uses - existing.tool_uses;
       } else {
         rowid = Number(this.s.insertMessage!.run(fresh).lastInsertRowid);
-        this.s.counts!.run(1, content.tool_uses, sessionId);
+        t.messages++;
+        t.toolUses += content.tool_uses;
       }
       this.s.ftsInsert!.run(rowid, searchText(m));
       if (titles) this.trackFirstPrompt(sessionId, m, ord);
-      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+      bump(t, content.ts);
       return;
     }
     // Which version's content shows: the newest revision, else the earliest capture.
@@ -363,8 +401,8 @@ export class Folder {
       this.s.replaceContent!.run({ ...content, rowid: existing.rowid });
       this.s.ftsDelete!.run(existing.rowid);
       this.s.ftsInsert!.run(existing.rowid, searchText(m));
-      this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
-      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+      t.toolUses += content.tool_uses - existing.tool_uses;
+      bump(t, content.ts);
     }
     if (titles) this.trackFirstPrompt(sessionId, m, newOrd);
   }
@@ -379,7 +417,7 @@ export class Folder {
       .trim();
     if (!text) return;
     const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
-    const row = this.s.getSession!.get(sessionId) as { first_prompt_key: string | null };
+    const row = this.s.firstPromptKey!.get(sessionId) as { first_prompt_key: string | null };
     if (!row.first_prompt_key || key < row.first_prompt_key) this.s.firstPrompt!.run(text.replace(/\s+/g, ' ').slice(0, 200), key, sessionId);
   }
 
@@ -402,6 +440,22 @@ export class Folder {
     this.s.deleteCheckpoints!.run(id);
     this.s.purge!.run(id);
   }
+}
+
+/** What an event's messages add to their session's row (see Folder.settle). */
+interface Tally {
+  messages: number;
+  toolUses: number;
+  /** The latest message time (UTC ISO, compared as strings), if any. */
+  updated: string | null;
+}
+
+function newTally(): Tally {
+  return { messages: 0, toolUses: 0, updated: null };
+}
+
+function bump(t: Tally, ts: string | null): void {
+  if (ts && (!t.updated || t.updated < ts)) t.updated = ts;
 }
 
 function messageColumns(sessionId: string, m: Message) {
