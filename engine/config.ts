@@ -3,15 +3,23 @@ import { join } from 'node:path';
 import { TOOL_NAMES } from './capture/contract.js';
 import { SfsError } from './errors.js';
 import type { SfsPaths } from './paths.js';
+import { normaliseRoot } from './resume/remap-paths.js';
 
 /**
  * User settings in `<configDir>/config.json`. Only known keys can be set, each with a
  * type and a default, so a typo is an error instead of a silently ignored setting.
  */
+/** Where a checkout moved between machines, OLD root → NEW root (`paths.map`). */
+export type PathMap = Readonly<Record<string, string>>;
+export type ConfigValue = string | number | boolean | PathMap;
+
 interface Setting {
-  default: string | number | boolean;
+  default: ConfigValue;
   describe: string;
-  parse(raw: string): string | number | boolean;
+  /** The new value from the command line; `current` is the setting's value now (a map setting adds to it). */
+  parse(raw: string, current: ConfigValue): ConfigValue;
+  /** Whether a value read from config.json is one this setting takes. */
+  accepts?(v: unknown): boolean;
 }
 
 const int = (min: number, max: number) => (raw: string) => {
@@ -26,6 +34,29 @@ const oneOf =
     if (!values.includes(raw)) throw new Error(`expected one of ${values.join(', ')}`);
     return raw;
   };
+
+/** `OLD=NEW` adds or replaces the mapping of OLD; `OLD=` removes it. */
+function parsePathMapping(raw: string, current: ConfigValue): PathMap {
+  const eq = raw.indexOf('=');
+  if (eq < 0) throw new Error('expected OLD=NEW (two absolute directories), or OLD= to remove a mapping');
+  const from = normaliseRoot(raw.slice(0, eq));
+  if (!from) throw new Error(`"${raw.slice(0, eq)}" is not an absolute directory below /`);
+  const out: Record<string, string> = { ...(current as PathMap) };
+  if (raw.slice(eq + 1) === '') {
+    delete out[from];
+    return out;
+  }
+  const to = normaliseRoot(raw.slice(eq + 1));
+  if (!to) throw new Error(`"${raw.slice(eq + 1)}" is not an absolute directory below /`);
+  out[from] = to;
+  return out;
+}
+
+const isPathMap = (v: unknown): boolean =>
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.entries(v).every(([k, x]) => normaliseRoot(k) === k && typeof x === 'string' && normaliseRoot(x) === x);
 
 /** Whether the daemon watches a tool: 'auto' = when its store exists. Set by `sfs watcher enable|disable`. */
 export type WatchSetting = 'auto' | 'on' | 'off';
@@ -45,6 +76,12 @@ export const SETTINGS: Record<string, Setting> = {
     describe: 'longest native JSONL line capture reads; longer lines are skipped and reported',
     parse: int(1024, 1024 * 1024 * 1024),
   },
+  'paths.map': {
+    default: {},
+    describe: 'where checkouts live on this machine: OLD=NEW (added by `sfs resume --project`; OLD= removes)',
+    parse: parsePathMapping,
+    accepts: isPathMap,
+  },
   'import.max_messages_bytes': { default: 512 * 1024 * 1024, describe: 'largest messages.jsonl `sfs import` accepts', parse: int(1024, 2 ** 40) },
   ...Object.fromEntries(
     TOOL_NAMES.map((t) => [
@@ -54,7 +91,7 @@ export const SETTINGS: Record<string, Setting> = {
   ),
 };
 
-export type Config = Record<string, string | number | boolean>;
+export type Config = Record<string, ConfigValue>;
 
 export function configFile(paths: SfsPaths): string {
   return join(paths.configDir, 'config.json');
@@ -78,7 +115,9 @@ export function loadConfig(paths: SfsPaths): Config {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SfsError('INVALID_INPUT', `${configFile(paths)}: expected a JSON object`);
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
-    if (k in SETTINGS && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) out[k] = v;
+    const setting = SETTINGS[k];
+    if (!setting) continue;
+    if (setting.accepts ? setting.accepts(v) : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v as ConfigValue;
   }
   return out;
 }
@@ -86,15 +125,15 @@ export function loadConfig(paths: SfsPaths): Config {
 export function setConfig(paths: SfsPaths, key: string, raw: string): Config {
   const setting = SETTINGS[key];
   if (!setting) throw new SfsError('USAGE', `unknown setting "${key}"; known: ${Object.keys(SETTINGS).join(', ')}`);
-  let value: string | number | boolean;
+  const current = loadConfig(paths);
+  let value: ConfigValue;
   try {
-    value = setting.parse(raw);
+    value = setting.parse(raw, current[key]!);
   } catch (err) {
     throw new SfsError('USAGE', `bad value for ${key}: ${(err as Error).message}`);
   }
-  const current = loadConfig(paths);
   const stored: Config = {};
-  for (const k of Object.keys(SETTINGS)) if (current[k] !== SETTINGS[k]!.default) stored[k] = current[k]!;
+  for (const k of Object.keys(SETTINGS)) if (JSON.stringify(current[k]) !== JSON.stringify(SETTINGS[k]!.default)) stored[k] = current[k]!;
   stored[key] = value;
   mkdirSync(paths.configDir, { recursive: true, mode: 0o700 });
   const file = configFile(paths);

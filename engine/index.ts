@@ -9,7 +9,7 @@ export { SfsError, ERROR_CODES, isSfsError, toSfsError, type ErrorCode } from '.
 export { plural } from './plural.js';
 export { resolvePaths, logDir, projectionsFile, type SfsPaths } from './paths.js';
 export { capturedSessionId, randomSessionId, SESSION_ID_RE, contentHash } from './ids.js';
-export { loadConfig, setConfig, configFile, watchKey, SETTINGS, type Config } from './config.js';
+export { loadConfig, setConfig, configFile, watchKey, SETTINGS, type Config, type ConfigValue, type PathMap } from './config.js';
 export { Store, withStore } from './store.js';
 export { IDLE_GAP_MS } from './summary/active-time.js';
 
@@ -69,6 +69,7 @@ export { exportSfs, sfsHeader, exportMessages } from './ops/export-sfs.js';
 export { storageReport, type StorageReport } from './ops/storage.js';
 export { addKnowledge, removeKnowledge, setProjectContext, setRules } from './ops/knowledge.js';
 export { resumeInto, type ResumeResult } from './ops/resume.js';
+export { remapMessages, mapDirectory, type PathRemap } from './resume/remap-paths.js';
 
 // Resume targets and rules files.
 export { RESUME_TARGETS, isResumeTarget, type ResumeTarget } from './resume/types.js';

@@ -1,7 +1,16 @@
 import type { Argv, CommandModule } from 'yargs';
-import { plural, configFile, loadConfig, setConfig, SETTINGS } from '../../engine/index.js';
+import { plural, configFile, loadConfig, setConfig, SETTINGS, type ConfigValue } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { color, print, printJson } from '../output.js';
+
+/** A setting as `config show` prints it: a map as OLD=NEW pairs. */
+function shown(v: ConfigValue | undefined): string {
+  if (v && typeof v === 'object') {
+    const pairs = Object.entries(v).map(([k, x]) => `${k}=${x}`);
+    return pairs.length ? pairs.join(', ') : '(none)';
+  }
+  return String(v);
+}
 
 interface SetArgs extends GlobalArgs {
   key: string;
@@ -20,7 +29,7 @@ export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           const cfg = loadConfig(ctx.paths);
           if (ctx.json) return printJson('config.show', { file: configFile(ctx.paths), settings: cfg });
           print(color.dim(`# ${configFile(ctx.paths)}`));
-          for (const [k, s] of Object.entries(SETTINGS)) print(`${k} = ${cfg[k]} ${color.dim(`# ${s.describe}`)}`);
+          for (const [k, s] of Object.entries(SETTINGS)) print(`${k} = ${shown(cfg[k])} ${color.dim(`# ${s.describe}`)}`);
         }),
       } as CommandModule<GlobalArgs, GlobalArgs>)
       .command({
@@ -31,7 +40,7 @@ export const configCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         handler: handler<SetArgs>(async (a, ctx) => {
           const cfg = setConfig(ctx.paths, a.key, String(a.value));
           if (ctx.json) return printJson('config.set', { key: a.key, value: cfg[a.key] });
-          print(`${a.key} = ${cfg[a.key]}`);
+          print(`${a.key} = ${shown(cfg[a.key])}`);
         }),
       } as CommandModule<GlobalArgs, SetArgs>)
       .demandCommand(1, 'use `sfs config show` or `sfs config set KEY VALUE`'),

@@ -1,6 +1,17 @@
 import { homedir } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
-import { SfsError, resumeInto, type ResumeResult, resolveSession, RESUME_TARGETS, type ResumeTarget, type LaunchSpec, plural } from '../../engine/index.js';
+import {
+  SfsError,
+  setConfig,
+  type PathMap,
+  resumeInto,
+  type ResumeResult,
+  resolveSession,
+  RESUME_TARGETS,
+  type ResumeTarget,
+  type LaunchSpec,
+  plural,
+} from '../../engine/index.js';
 import { adapterFor } from '../../adapters/index.js';
 import { WRITERS } from '../../adapters/writers.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
@@ -31,6 +42,8 @@ export async function writeNative(
     target: o.target,
     project: o.project,
     fallbackCwd: process.cwd(),
+    pathMap: ctx.config['paths.map'] as PathMap,
+    recordMapping: (from, to) => setConfig(ctx.paths, 'paths.map', `${from}=${to}`),
     model: o.model ?? null,
     maxTokens: o.maxTokens ?? (ctx.config['resume.max_tokens'] as number),
     env: { home: homedir(), platform: process.platform, env: process.env },
@@ -65,6 +78,10 @@ export function printWritten(r: ResumeResult): void {
   print(`  ${w.path}`);
   print(`  continues as ${r.session}`);
   if (r.projectFallback) print(color.yellow(`  the session's directory ${r.projectFallback} does not exist here; using ${w.cwd}`));
+  if (r.remap) {
+    print(`  paths under ${r.remap.from} now read ${r.remap.to} ${color.dim(`(${plural(r.remap.replaced, 'path')} rewritten in the history)`)}`);
+    if (r.remap.recorded) print(color.dim(`  recorded paths.map ${r.remap.from}=${r.remap.to}: the next resume of this project needs no --project`));
+  }
   for (const line of describeMapping(r)) print(color.dim(`  ${line}`));
   if (r.rules) {
     for (const f of r.rules.files) {
@@ -139,6 +156,7 @@ function summary(r: ResumeResult) {
     files: r.written.files,
     cwd: r.written.cwd,
     project_fallback: r.projectFallback,
+    path_map: r.remap,
     messages: r.messages,
     mapping: r.report,
     rules: r.rules,

@@ -5,6 +5,7 @@ import type { AdapterEnv, ToolAdapter } from '../capture/contract.js';
 import { SfsError } from '../errors.js';
 import { capturedSessionId } from '../ids.js';
 import { prepareForTarget } from '../resume/prepare.js';
+import { mapDirectory, remapDirectory, remapMessages, type PathRemap } from '../resume/remap-paths.js';
 import { loadSourceSession } from '../resume/source.js';
 import { isResumeTarget, RESUME_TARGETS, type MappingReport, type ResumeTarget } from '../resume/types.js';
 import type { SessionWriter, WrittenSession } from '../resume/writer.js';
@@ -25,9 +26,13 @@ export interface ResumeRequest {
   sessionId: string;
   /** Target tool; defaults to the session's own tool when that is resumable. */
   target?: string;
-  /** Directory to run the tool in; defaults to the session's cwd, else `fallbackCwd`. */
+  /** Directory to run the tool in; defaults to the session's cwd, else its place under `pathMap`, else `fallbackCwd`. */
   project?: string;
   fallbackCwd: string;
+  /** Where checkouts moved to on this machine (`paths.map`): OLD root → NEW root. */
+  pathMap?: Readonly<Record<string, string>>;
+  /** Keeps OLD → NEW for the next resume of the project (called when `project` moved the session's directory). */
+  recordMapping?(from: string, to: string): void;
   model?: string | null;
   maxTokens?: number;
   env: AdapterEnv;
@@ -45,6 +50,8 @@ export interface ResumeResult {
   written: WrittenSession;
   /** Set when the session's directory does not exist here and `fallbackCwd` was used. */
   projectFallback: string | null;
+  /** The session's directory moved: its paths in the history were rewritten (`replaced` of them); `recorded` when the mapping was added to `paths.map`. */
+  remap: (PathRemap & { replaced: number; recorded: boolean }) | null;
   report: MappingReport;
   messages: number;
   capture: SourceReport;
@@ -69,22 +76,48 @@ export function chooseTarget(sourceTool: string, requested: string | undefined):
   throw new SfsError('USAGE', `${sourceTool} sessions are capture-only; choose where to resume with --in ${RESUME_TARGETS.join('|')}`);
 }
 
-export function chooseProject(requested: string | undefined, sessionCwd: string | null, fallback: string): { dir: string; fallback: string | null } {
+export interface ChosenProject {
+  dir: string;
+  /** The session's directory, when it does not exist here and the fallback was used. */
+  fallback: string | null;
+  /** How the session's paths map to this machine, when its directory moved (`--project` or `paths.map`). */
+  remap: PathRemap | null;
+  /** The mapping came from `--project`, not from `paths.map`: worth recording. */
+  fromRequest: boolean;
+}
+
+export function chooseProject(
+  requested: string | undefined,
+  sessionCwd: string | null,
+  fallback: string,
+  pathMap: Readonly<Record<string, string>> = {},
+): ChosenProject {
+  const cwd = sessionCwd && path.isAbsolute(sessionCwd) ? path.resolve(sessionCwd) : null;
   if (requested) {
     const dir = path.resolve(requested);
     if (!isDir(dir)) throw new SfsError('NOT_FOUND', `project directory ${dir} does not exist`);
-    return { dir, fallback: null };
+    // A session's directory is never the filesystem root's parent of everything: map only a real move.
+    const moved = cwd && cwd !== dir && cwd !== path.parse(cwd).root;
+    return { dir, fallback: null, remap: moved ? { from: cwd, to: dir } : null, fromRequest: !!moved };
   }
-  if (sessionCwd && path.isAbsolute(sessionCwd) && existsSync(sessionCwd) && isDir(sessionCwd)) return { dir: sessionCwd, fallback: null };
-  return { dir: path.resolve(fallback), fallback: sessionCwd ?? '(unknown)' };
+  if (cwd && existsSync(cwd) && isDir(cwd)) return { dir: cwd, fallback: null, remap: null, fromRequest: false };
+  const mapped = cwd ? mapDirectory(cwd, pathMap) : null;
+  if (mapped && isDir(remapDirectory(cwd!, mapped))) return { dir: remapDirectory(cwd!, mapped), fallback: null, remap: mapped, fromRequest: false };
+  return { dir: path.resolve(fallback), fallback: sessionCwd ?? '(unknown)', remap: null, fromRequest: false };
 }
 
 export async function resumeInto(store: Store, r: ResumeRequest): Promise<ResumeResult> {
   const db = await store.view();
   const src = loadSourceSession(db, r.sessionId);
   const target = chooseTarget(src.tool, r.target);
-  const project = chooseProject(r.project, src.cwd, r.fallbackCwd);
+  const project = chooseProject(r.project, src.cwd, r.fallbackCwd, r.pathMap);
   const prepared = prepareForTarget(src, target, { maxTokens: r.maxTokens, model: r.model ?? null });
+  let remap: ResumeResult['remap'] = null;
+  if (project.remap) {
+    const { messages, replaced } = remapMessages(prepared.messages, project.remap);
+    prepared.messages = messages;
+    remap = { ...project.remap, replaced, recorded: false };
+  }
   if (!prepared.messages.some((m) => m.role === 'user' || m.role === 'assistant')) {
     throw new SfsError('INVALID_INPUT', `session ${src.id} has no conversation to resume (only harness or empty messages)`);
   }
@@ -110,6 +143,10 @@ export async function resumeInto(store: Store, r: ResumeRequest): Promise<Resume
       },
     ],
   });
+  if (remap && project.fromRequest && r.recordMapping && r.pathMap?.[remap.from] !== remap.to) {
+    r.recordMapping(remap.from, remap.to);
+    remap.recorded = true;
+  }
   const adapter = r.adapterFor(target);
   const source = adapter.sourceFor(written.path, r.env) ?? { path: written.path, style: 'append' as const };
   const capture = await captureSource(store, adapter, source, r.env);
@@ -119,6 +156,7 @@ export async function resumeInto(store: Store, r: ResumeRequest): Promise<Resume
     target,
     written,
     projectFallback: project.fallback,
+    remap,
     report: prepared.report,
     messages: prepared.messages.length,
     capture,

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { tempDir } from '../../helpers/tmp.js';
+import { Store } from '../../../engine/store.js';
+import { resolvePaths } from '../../../engine/paths.js';
 
 const CLI = fileURLToPath(new URL('../../../bin/main.js', import.meta.url));
 const exec = promisify(execFile);
@@ -52,22 +54,28 @@ async function sfs(home: string, args: string[]): Promise<{ code: number; stdout
   }
 }
 
+/**
+ * Sessions from `sfs list`, then every message row read once in this process (3 sessions also
+ * through `sfs show`): a `show` process per session made this test's own check take minutes on a
+ * loaded machine.
+ */
 async function counts(home: string): Promise<{ sessions: number; messages: number; distinct: number }> {
   const l = await sfs(home, ['list', '--json', '--limit', '100000']);
   assert.equal(l.code, 0, `list: ${l.stderr}`);
   const list = JSON.parse(l.stdout);
-  let messages = 0;
-  const seen = new Set<string>();
-  for (const s of list.data.sessions) {
+  for (const s of list.data.sessions.slice(0, 3)) {
     const r = await sfs(home, ['show', s.id, '--json', '--all']);
     assert.equal(r.code, 0, `show ${s.id}: ${r.stderr}`);
-    const show = JSON.parse(r.stdout);
-    for (const m of show.data.messages.items) {
-      messages++;
-      seen.add(`${s.id}/${m.message.msg_id}`);
-    }
+    assert.equal(JSON.parse(r.stdout).data.messages.items.length, s.message_count);
   }
-  return { sessions: list.data.total, messages, distinct: seen.size };
+  const store = await Store.open(resolvePaths({ SFS_HOME: home }));
+  try {
+    const db = await store.view();
+    const rows = db.prepare('SELECT session_id, msg_id FROM messages').all() as Array<{ session_id: string; msg_id: string }>;
+    return { sessions: list.data.total, messages: rows.length, distinct: new Set(rows.map((r) => `${r.session_id}/${r.msg_id}`)).size };
+  } finally {
+    await store.close();
+  }
 }
 
 test('kill -9 in the middle of importing 1,000 sessions, then a rerun: exactly 1,000 sessions, no duplicate message', { timeout: 180_000 }, async (t) => {
