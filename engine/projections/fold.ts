@@ -53,6 +53,11 @@ export class Folder {
   private readonly knowledge: KnowledgeFolder;
   /** Sessions whose search document is written at the next flush(). */
   private readonly stale = new Set<string>();
+  /**
+   * Whether session documents wait for flush() (see there). Off on a nearly full disk: FTS5 then
+   * writes larger segments per transaction, and an in-place rebuild beside the log no longer fit.
+   */
+  deferDocuments = true;
 
   constructor(db: ProjectionDb) {
     this.knowledge = new KnowledgeFolder(db);
@@ -267,7 +272,9 @@ export class Folder {
         break;
     }
     // A session's search document holds only its titles, alias and paths: messages never change it.
-    if (ev.type !== 'messages.captured' && ev.type !== 'message.revised') this.stale.add(id);
+    if (ev.type === 'messages.captured' || ev.type === 'message.revised') return;
+    if (this.deferDocuments) this.stale.add(id);
+    else this.indexSession(id);
   }
 
   private discovered(id: string, b: SessionDiscoveredBody, stamp: string, author: Attribution | null): void {

@@ -167,6 +167,7 @@ export class Projections {
       // Sessions an event of this chunk replays are read once, before any transaction.
       const replays = await this.replaySources(events);
       const limits = freeBytes(this.file) < TIGHT_BYTES ? TIGHT : ROOMY;
+      this.folder.deferDocuments = limits === ROOMY;
       for (const part of transactions(events, limits.messagesPerTransaction)) {
         applied += this.applyInTransaction(part, replays);
         if (fileSize(`${this.file}-wal`) > limits.walCheckpointBytes) this.trimWal();
