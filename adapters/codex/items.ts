@@ -49,7 +49,7 @@ export function parseArgs(args: unknown): unknown {
   }
 }
 
-/** Reasoning item → thinking block (readable summary or raw text; encrypted payload kept as signature). */
+/** Reasoning item → thinking block (readable summary or raw text; encrypted payload kept as signature, the item's id as native_id). */
 export function reasoningBlock(p: Raw): ContentBlock {
   const texts: string[] = [];
   const collect = (list: unknown) => {
@@ -57,7 +57,8 @@ export function reasoningBlock(p: Raw): ContentBlock {
   };
   collect(p.summary);
   if (texts.length === 0) collect(p.content);
-  return { type: 'thinking', text: texts.join('\n\n'), signature: strOrNull(p.encrypted_content) };
+  const id = strOrNull(p.id);
+  return { type: 'thinking', text: texts.join('\n\n'), signature: strOrNull(p.encrypted_content), ...(id ? { native_id: id } : {}) };
 }
 
 /** User messages Codex composes itself (environment, instructions, notifications). */

@@ -107,11 +107,20 @@ function userText(m: Message): string {
 
 function assistantItems(b: ContentBlock, _ts: string, custom: Set<string>): Array<{ kind: string; payload: Obj }> {
   if (b.type === 'thinking') {
-    const t = b as { text: string; signature?: string | null };
+    const t = b as { text: string; signature?: string | null; native_id?: string | null };
+    // The item's id goes back with its encrypted payload: the Responses API pairs them (normalize keeps
+    // thinking only when Codex signed it, so an id here is always Codex's own).
+    const id = t.signature && t.native_id ? { id: t.native_id } : {};
     return [
       {
         kind: 'response_item',
-        payload: { type: 'reasoning', summary: t.text ? [{ type: 'summary_text', text: t.text }] : [], content: null, encrypted_content: t.signature ?? null },
+        payload: {
+          type: 'reasoning',
+          ...id,
+          summary: t.text ? [{ type: 'summary_text', text: t.text }] : [],
+          content: null,
+          encrypted_content: t.signature ?? null,
+        },
       },
     ];
   }

@@ -14,6 +14,8 @@ export interface ThinkingBlock {
   text: string;
   signature?: string | null;
   redacted?: boolean;
+  /** The tool's own id of the item (a Codex reasoning item's `rs_…`), handed back on a same-tool resume. */
+  native_id?: string | null;
 }
 export interface ToolUseBlock {
   type: 'tool_use';

@@ -56,7 +56,12 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
             report.blocksDropped++;
             break;
           }
-          const kept = keepThinking(b as { text?: unknown; signature?: unknown; redacted?: unknown }, src.tool, m.provider ?? src.provider, target);
+          const kept = keepThinking(
+            b as { text?: unknown; signature?: unknown; redacted?: unknown; native_id?: unknown },
+            src.tool,
+            m.provider ?? src.provider,
+            target,
+          );
           if (kept) {
             assistant.push(kept);
             report.thinkingKept++;
@@ -94,7 +99,7 @@ export function normalizeMessages(src: SourceSession, target: ResumeTarget, repo
 }
 
 function keepThinking(
-  b: { text?: unknown; signature?: unknown; redacted?: unknown },
+  b: { text?: unknown; signature?: unknown; redacted?: unknown; native_id?: unknown },
   sourceTool: string,
   provider: string | null | undefined,
   target: ResumeTarget,
@@ -103,7 +108,11 @@ function keepThinking(
   const text = typeof b.text === 'string' ? b.text : '';
   const signature = typeof b.signature === 'string' && b.signature ? b.signature : null;
   const same = familyOf(sourceTool, provider) === traits.family;
-  if (same && signature) return b.redacted ? { type: 'thinking', text, signature, redacted: true } : { type: 'thinking', text, signature };
+  if (same && signature) {
+    // The tool's own item id goes back with its signed payload (a Codex reasoning item's rs_… id).
+    const id = typeof b.native_id === 'string' && b.native_id ? { native_id: b.native_id } : {};
+    return b.redacted ? { type: 'thinking', text, signature, redacted: true, ...id } : { type: 'thinking', text, signature, ...id };
+  }
   // A foreign or unsigned payload would be rejected by a provider that verifies signatures.
   if (traits.thinkingNeedsSignature || !same || !text.trim() || b.redacted) return null;
   return { type: 'thinking', text };

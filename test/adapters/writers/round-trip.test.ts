@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { RESUME_TARGETS } from '../../../engine/resume/types.js';
 import { WRITERS } from '../../../adapters/writers.js';
 import { asSource, captureFile, fixtureFiles, fixtures, testEnv } from './fixtures.js';
 
-/** What must survive a round trip: roles, block kinds and text, tool pairing and order (not ids or times). */
+/** What must survive a round trip: roles, block kinds and text, tool pairing and order, a signed thinking item's own id (not message ids or times). */
 /** Codex's function_call_output has no error flag (nor has the Responses API), so it is not compared there. */
 function shape(messages: Message[], errorFlag = true): unknown[] {
   return messages.map((m) => ({
@@ -24,7 +24,7 @@ function shape(messages: Message[], errorFlag = true): unknown[] {
           is_error: errorFlag && x.is_error === true,
         };
       if (b.type === 'tool_use') return { type: b.type, id: x.tool_use_id, name: x.name, input: x.input };
-      if (b.type === 'thinking') return { type: b.type, text: x.text, signature: x.signature ?? null };
+      if (b.type === 'thinking') return { type: b.type, text: x.text, signature: x.signature ?? null, native_id: x.native_id ?? null };
       return b;
     }),
   }));
@@ -62,3 +62,36 @@ for (const tool of RESUME_TARGETS) {
     assert.ok(checked >= 3, `${tool}: ${checked} sessions checked`);
   });
 }
+
+/** The reasoning items of a Codex rollout that carry an encrypted payload: their ids, in order. */
+function signedReasoningIds(file: string): string[] {
+  const ids: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"reasoning"')) continue;
+    const p = (JSON.parse(line) as { payload?: { type?: string; id?: string; encrypted_content?: string | null } }).payload;
+    if (p?.type === 'reasoning' && p.encrypted_content && p.id) ids.push(p.id);
+  }
+  return ids;
+}
+
+test('a same-tool Codex resume hands every signed reasoning item back with its own id', async (t) => {
+  const home = mkdtempSync(path.join(tmpdir(), 'sfs-rt-'));
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  const env = testEnv(home);
+  let checked = 0;
+  for (const file of fixtureFiles('codex').filter((f) => f.endsWith('.jsonl'))) {
+    const source = signedReasoningIds(file);
+    if (!source.length) continue;
+    for (const s of await captureFile('codex', file)) {
+      const prepared = prepareForTarget(asSource('codex', s), 'codex');
+      const written = await WRITERS.codex.write(
+        prepared,
+        { cwd: '/home/dev/projects/demo-app', model: null, title: null, now: new Date('2026-11-24T10:00:00Z') },
+        env,
+      );
+      assert.deepEqual(signedReasoningIds(written.path), source, path.relative(fixtures, file));
+      checked++;
+    }
+  }
+  assert.ok(checked >= 1, `${checked} rollouts with signed reasoning checked`);
+});
