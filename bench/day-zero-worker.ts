@@ -2,25 +2,33 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ADAPTERS } from '../adapters/index.js';
-import { captureAll } from '../engine/capture/capture-all.js';
+import { importAll } from '../engine/capture/import-all.js';
 import { Store } from '../engine/store.js';
 import { nowMs, peakRssMb } from './lib.js';
 
 /**
  * One measured day-zero pass in its own process, so peak RSS is this pass alone.
- * `capture HOME SFS_DIR`: what `sfs import --all` does (captureAll over every adapter).
+ * `import HOME SFS_DIR`: what `sfs import --all` does (importAll over every adapter: capture,
+ * and the projections folded along the way and caught up before it returns).
  * `raw HOME`: the baseline — read every file of the corpus and JSON.parse it (per line
  * for JSONL, whole for JSON, every value of a SQLite key-value table).
  */
 const [mode, home, sfsDir] = process.argv.slice(2) as [string, string, string];
 
-async function capture(): Promise<Record<string, unknown>> {
+async function runImport(): Promise<Record<string, unknown>> {
   const t0 = nowMs();
+  const c0 = process.cpuUsage();
   const store = await Store.open({ dataDir: join(sfsDir, 'data'), configDir: sfsDir, stateDir: join(sfsDir, 'state') });
-  const r = await captureAll(store, ADAPTERS, { home, platform: process.platform, env: {} });
+  const r = await importAll(store, ADAPTERS, { home, platform: process.platform, env: {} });
+  const head = await store.log.head();
+  const position = store.projections.position();
   await store.close();
+  const cpu = process.cpuUsage(c0);
   return {
     ms: nowMs() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    head,
+    position,
     totals: r.totals,
     tools: r.tools.map((t) => ({ tool: t.tool, sources: t.sources, sessions: t.sessionsNew, problems: t.problems })),
     problems: r.problems.slice(0, 5),
@@ -63,5 +71,5 @@ function raw(): Record<string, unknown> {
   return { ms: nowMs() - t0, values, bytes };
 }
 
-const out = mode === 'raw' ? raw() : await capture();
+const out = mode === 'raw' ? raw() : await runImport();
 process.stdout.write(JSON.stringify({ ...out, peakRssMb: peakRssMb() }) + '\n');

@@ -49,8 +49,18 @@ export class Store {
    * a full disk is also said when they are up to date, since nothing new can be captured.
    */
   async view(): Promise<ProjectionDb> {
+    await this.catchUp();
+    return this.projections.db;
+  }
+
+  /**
+   * Brings the projections up to date with the log (as view() does, with its warnings), for a
+   * process that has just appended (import, the daemon) so the next command has nothing to fold.
+   * `leave`: see Projections.catchUp.
+   */
+  async catchUp(leave = 0): Promise<void> {
     try {
-      await this.projections.catchUp();
+      await this.projections.catchUp(undefined, leave);
       const free = freeBytes(this.paths.dataDir);
       if (free < NEARLY_FULL_BYTES)
         this.warnOnce(`warning: the disk is full: ${mb(free)} free at ${this.paths.dataDir}; nothing new is captured until space is freed`);
@@ -58,7 +68,6 @@ export class Store {
       if (!isDiskFull(err)) throw err;
       this.warnOnce(`warning: showing what was stored before the disk filled up: ${toSfsError(err).message}`);
     }
-    return this.projections.db;
   }
 
   private warnOnce(line: string): void {

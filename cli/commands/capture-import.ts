@@ -1,4 +1,4 @@
-import { captureAll, type CaptureAllResult, SfsError, plural } from '../../engine/index.js';
+import { importAll, type CaptureAllResult, SfsError, plural } from '../../engine/index.js';
 import { ADAPTERS, adapterFor } from '../../adapters/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import type { Ctx } from '../context.js';
@@ -15,7 +15,7 @@ export async function runCaptureImport(from: string | undefined, all: boolean, c
   const bar = tty ? await progressBar() : undefined;
   let result: CaptureAllResult;
   try {
-    result = await captureAll(store, adapters, adapterEnv(), {
+    result = await importAll(store, adapters, adapterEnv(), {
       maxLineBytes: Number(ctx.config['capture.max_line_bytes']),
       onTotal: (n) => bar?.start(n, 0, { tool: '' }),
       onSource: (r, done) => bar?.update(done, { tool: r.tool }),

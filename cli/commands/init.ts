@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS } from '../../adapters/index.js';
-import { captureAll, watchPlan, loadConfig, setConfig, watchKey, SfsError, readCredentials, plural } from '../../engine/index.js';
+import { importAll, watchPlan, loadConfig, setConfig, watchKey, SfsError, readCredentials, plural } from '../../engine/index.js';
 import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { startDaemon } from '../daemon/control.js';
@@ -89,7 +89,7 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs> = {
       (!interactive || (await ask(`Import the existing history now (${plural(sessionFiles, 'session file')})?`, true)))
     ) {
       const store = await ctx.store();
-      imported = await captureAll(
+      imported = await importAll(
         store,
         ADAPTERS.filter((x) => toWatch.includes(x.tool)),
         env,

@@ -110,6 +110,8 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
               `${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${plural(r.messages_added, 'message')} · ${r.path}`)}`,
             ),
     });
+    // Searchable when the import returns: the next command has nothing to fold.
+    await store.catchUp();
     if (ctx.json) return printJson('import', { results });
     const n = (s: string) => results.filter((r) => r.status === s).length;
     print(`${plural(results.length, 'session')}: ${n('imported')} imported, ${n('updated')} updated, ${n('unchanged')} unchanged`);

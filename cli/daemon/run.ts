@@ -47,6 +47,8 @@ export interface DaemonOptions {
 }
 
 const RECENT_PROBLEMS = 10;
+/** While captures keep coming, the projections are caught up at least this often. */
+const INDEX_EVERY_MS = 1000;
 
 interface ToolStats {
   sessions: Set<string>;
@@ -102,6 +104,10 @@ class Daemon {
   private unchanged = 0;
   /** Sources known per tool (listed by a catch-up or changed since), read or not. */
   private readonly known = new Map<string, Set<string>>();
+  /** The catch-up of the projections under way (see index()), and when the last one ended. */
+  private indexing: Promise<void> | undefined;
+  private indexedAt = Date.now();
+  private indexWhenIdle = false;
 
   constructor(
     private readonly paths: SfsPaths,
@@ -147,7 +153,11 @@ class Daemon {
     );
     const cfg = configFile(this.paths);
     watchFile(cfg, { interval: 1000 }, () => this.replan('config changed'));
-    const statusTimer = setInterval(() => this.writeStatus(), this.opts.statusEveryMs ?? 2000);
+    const statusTimer = setInterval(() => {
+      this.writeStatus();
+      // Events that arrived without a capture (sync pulls them in) are folded here.
+      if (this.phase === 'watching') void this.index();
+    }, this.opts.statusEveryMs ?? 2000);
     // Stores that appear later (a tool installed while we run) are picked up by a re-plan.
     const rescanTimer = setInterval(() => this.replan(), this.opts.rescanEveryMs ?? 30_000);
     try {
@@ -180,6 +190,7 @@ class Daemon {
     await this.replanning.catch(() => undefined);
     await this.watcher?.close();
     await this.scheduler?.stop();
+    await this.indexing;
     await this.sync?.stop().catch(() => undefined);
     this.sync = undefined;
     await this.store?.close();
@@ -280,6 +291,7 @@ class Daemon {
   private async capture(job: CaptureJob): Promise<JobOutcome> {
     const adapter = this.byTool.get(job.tool)!;
     const r = await captureSource(this.store, adapter, job.source, this.opts.env, this.captureOpts);
+    await this.afterCapture();
     const s = this.stats.get(job.tool)!;
     for (const id of r.sessions) s.sessions.add(id);
     s.messagesAdded += r.messagesAdded;
@@ -297,6 +309,32 @@ class Daemon {
       });
     }
     return r.failed ? { failed: true, error: r.problems[r.problems.length - 1]?.message } : { failed: false };
+  }
+
+  /**
+   * Keeps the projections caught up with what the daemon captures, so a command answers at once
+   * instead of folding it first: everything as soon as the queue is empty, and while it is not
+   * (the start-up catch-up, a file written non-stop) at least every INDEX_EVERY_MS, in one
+   * transaction per step rather than one per source.
+   */
+  private async afterCapture(): Promise<void> {
+    if (Date.now() - this.indexedAt >= INDEX_EVERY_MS) await this.index();
+    if (this.indexWhenIdle) return;
+    this.indexWhenIdle = true;
+    void this.scheduler.idle().then(() => {
+      this.indexWhenIdle = false;
+      return this.index();
+    });
+  }
+
+  /** Folds everything the log holds beyond the projections (one catch-up at a time); a failure is logged, capture goes on. */
+  private index(): Promise<void> {
+    if (this.phase === 'stopping') return Promise.resolve();
+    this.indexing = (this.indexing ?? Promise.resolve())
+      .then(() => this.store.catchUp())
+      .catch((err: unknown) => this.log.warn('projections not updated', { error: (err as Error).message }))
+      .finally(() => (this.indexedAt = Date.now()));
+    return this.indexing;
   }
 
   private problem(tool: string, p: { path: string; where?: string; message: string }, count = 1): void {

@@ -141,23 +141,27 @@ export class Projections {
     return readPosition(this.db);
   }
 
-  /** Applies every event the log holds beyond our position. Returns how many were applied. */
-  async catchUp(onProgress?: (done: number, head: number) => void): Promise<number> {
+  /**
+   * Applies every event the log holds beyond our position. Returns how many were applied.
+   * `leave`: stop once fewer events than that are left (a process that keeps appending catches
+   * up in large steps and comes back for the rest, instead of one small transaction per append).
+   */
+  async catchUp(onProgress?: (done: number, head: number) => void, leave = 0): Promise<number> {
     try {
-      return await this.catchUpNow(onProgress);
+      return await this.catchUpNow(onProgress, leave);
     } catch (err) {
       if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'update the projections at');
       this.replaceDamaged(err);
-      return this.catchUpNow(onProgress);
+      return this.catchUpNow(onProgress, leave);
     }
   }
 
-  private async catchUpNow(onProgress?: (done: number, head: number) => void): Promise<number> {
+  private async catchUpNow(onProgress: ((done: number, head: number) => void) | undefined, leave: number): Promise<number> {
     let applied = 0;
     for (;;) {
       const from = this.position();
       const head = await this.log.head();
-      if (from >= head) return applied;
+      if (from >= head || head - from < leave) return applied;
       const events = await this.log.read(from, CHUNK);
       if (!events.length) return applied;
       // Sessions an event of this chunk replays are read once, before any transaction.

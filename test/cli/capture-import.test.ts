@@ -3,7 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fakeHome } from '../helpers/fake-home.js';
+import { resolvePaths } from '../../engine/paths.js';
+import { Store } from '../../engine/store.js';
+import { fakeHome, type FakeHome } from '../helpers/fake-home.js';
+
+/** The projections' read position and the log's head, read without catching up (opening a store folds nothing). */
+async function foldState(h: FakeHome): Promise<{ position: number; head: number }> {
+  const store = await Store.open(resolvePaths({ SFS_HOME: h.sfsHome }));
+  try {
+    return { position: store.projections.position(), head: await store.log.head() };
+  } finally {
+    await store.close();
+  }
+}
 
 test('import --all captures every tool once; a second run adds nothing', async (t) => {
   const h = fakeHome(t);
@@ -31,6 +43,33 @@ test('import --all captures every tool once; a second run adds nothing', async (
   assert.equal(human.code, 0, human.stderr);
   assert.equal(human.stderr, '', 'no progress bar without a terminal');
   assert.match(human.stdout, /^1 tool, 4 sources \(4 unchanged, 0 read\), 0 new sessions, 0 messages added, 0 problems\n$/);
+});
+
+test('import --all returns with the projections caught up: the next command has nothing to fold', async (t) => {
+  const h = fakeHome(t, ['claude-code', 'codex', 'gemini', 'copilot']);
+  const r = await h.json(['import', '--all']);
+  assert.ok(r.totals.messagesAdded > 100);
+  const after = await foldState(h);
+  assert.ok(after.head > 20, `log head ${after.head}`);
+  assert.equal(after.position, after.head, 'no catch-up left for the next command');
+  // An import that adds to a populated store catches up too (not only a fresh one).
+  const dir = path.join(h.claudeProjects, '-home-dev-projects-demo-app');
+  const file = path.join(
+    dir,
+    readdirSync(dir).find((f) => f.endsWith('.jsonl'))!,
+  );
+  const user = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .find((r) => r.type === 'user');
+  const line = { ...user, uuid: '0c8c3d1e-7d77-4d1b-9d36-5f0b5d3f9e01', message: { role: 'user', content: [{ type: 'text', text: 'one more prompt' }] } };
+  appendFileSync(file, JSON.stringify(line) + '\n');
+  const again = await h.json(['import', '--from', 'claude-code']);
+  assert.equal(again.totals.messagesAdded, 1);
+  const next = await foldState(h);
+  assert.ok(next.head > after.head);
+  assert.equal(next.position, next.head);
 });
 
 test('import --from: a corrupt line is listed with its file and the rest is captured', async (t) => {

@@ -5,6 +5,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { resolvePaths } from '../../engine/paths.js';
+import { Store } from '../../engine/store.js';
 import { fakeHome, type FakeHome } from '../helpers/fake-home.js';
 
 /**
@@ -160,6 +162,41 @@ test('daemon: start, status, live capture, a corrupt line, stop', async (t) => {
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /LIVE_MARKER_TWO/);
   t.diagnostic(`start ${startMs} ms; append → searchable ${liveMs} ms`);
+});
+
+/** The projections' read position and the log's head, through the daemon (as a guest); opening folds nothing. */
+async function foldState(h: FakeHome): Promise<{ position: number; head: number }> {
+  const store = await Store.open(resolvePaths({ SFS_HOME: h.sfsHome }));
+  try {
+    return { position: store.projections.position(), head: await store.log.head() };
+  } finally {
+    await store.close();
+  }
+}
+
+test('daemon: the projections are caught up after its start-up catch-up and after each capture, with no command folding', async (t) => {
+  const h = fakeHome(t);
+  cleanup(h);
+  await h.json(['daemon', 'start']);
+  const first = await waitFor(
+    'the start-up capture folded',
+    async () => {
+      const s = await foldState(h);
+      return s.head > 0 && s.position === s.head && s;
+    },
+    30_000,
+  );
+  const file = claudeFile(h, IMAGE_SESSION);
+  appendFileSync(file, claudeUserLine(file, 'FOLDED_BY_THE_DAEMON'));
+  const next = await waitFor(
+    'the live capture folded',
+    async () => {
+      const s = await foldState(h);
+      return s.head > first.head && s.position === s.head && s;
+    },
+    30_000,
+  );
+  assert.equal(next.position, next.head);
 });
 
 test('daemon: two starts give one daemon; a killed daemon leaves nothing that blocks the next', async (t) => {
