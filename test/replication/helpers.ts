@@ -52,7 +52,17 @@ export async function dumpProjections(store: Store, sessions?: Set<string>): Pro
   const db = await store.view();
   const keep = (r: { id?: string; session_id?: string }) => !sessions || sessions.has((r.id ?? r.session_id)!);
   const s = (db.prepare('select * from sessions order by id').all() as Array<{ id: string }>).filter(keep);
-  const m = (db.prepare('select * from messages order by session_id, msg_id').all() as Array<{ session_id: string }>).filter(keep);
+  // Message rows name their session by row number and their body by block, which differ between replicas: compare ids and decoded bodies.
+  const m = (
+    db
+      .prepare(
+        `select se.id as session_id, m.*, sfs_message_json(b.data, m.body_idx, m.msg_id, m.parent_msg_id, m.ts) as body
+         from messages m join message_bodies b on b.id = m.body_id join sessions se on se.rowid = m.session order by session_id, msg_id`,
+      )
+      .all() as Array<{ session_id: string; session?: number; body_id?: number; body_idx?: number }>
+  )
+    .filter(keep)
+    .map(({ session: _s, body_id: _id, body_idx: _idx, ...row }) => row);
   const c = (db.prepare('select * from checkpoints order by session_id, name').all() as Array<{ session_id: string }>).filter(keep);
   return JSON.stringify({ s, m, c });
 }
