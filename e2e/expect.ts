@@ -1,6 +1,8 @@
 import type { Message } from '../engine/model/message.js';
 import { familyOf, TARGET_TRAITS } from '../engine/resume/targets.js';
 import type { ResumeTarget, SourceSession } from '../engine/resume/types.js';
+import { remapMessages } from '../engine/resume/remap-paths.js';
+import path from 'node:path';
 
 /**
  * What the model must see after a resume, derived from the captured source itself (not
@@ -21,7 +23,14 @@ function kept(m: Message, hasMain: boolean): boolean {
   return !m.is_injected && !m.is_compaction && !m.is_api_error && m.role !== 'system' && m.role !== 'developer' && !(m.is_sidechain && hasMain);
 }
 
-export function expectationFor(src: SourceSession, target: ResumeTarget): Expectation {
+/**
+ * `project`: where the resume runs. A session recorded in another directory has its paths under
+ * that directory rewritten to `project` on the way (sfs resume --project), so the model sees those.
+ */
+export function expectationFor(src: SourceSession, target: ResumeTarget, project?: string): Expectation {
+  const cwd = src.cwd && path.isAbsolute(src.cwd) ? path.resolve(src.cwd) : null;
+  if (project && cwd && cwd !== project && cwd !== path.parse(cwd).root)
+    src = { ...src, messages: remapMessages(src.messages, { from: cwd, to: project }).messages };
   const snippets = new Set<string>();
   const images: string[] = [];
   const foreign = new Set<string>();

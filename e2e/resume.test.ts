@@ -60,7 +60,8 @@ before(async () => {
   try {
     sources = await seedSources(store, fixtures, scratch);
     const db = await store.view();
-    for (const s of sources) for (const t of RESUME_TARGETS) expectations.set(`${s.id}>${t}`, expectationFor(loadSourceSession(db, s.id), t));
+    for (const s of sources)
+      for (const t of RESUME_TARGETS) expectations.set(`${s.id}>${t}`, expectationFor(loadSourceSession(db, s.id), t, path.join(scratch, `project-${t}`)));
   } finally {
     await store.close();
   }
