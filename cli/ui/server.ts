@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { SfsError } from '../../engine/index.js';
-import { apiRoutes } from './api/routes.js';
-import type { DashboardSource } from './api/source.js';
-import { liveRoutes } from './live.js';
+import { apiRoutes } from '../../server/dashboard/api-routes.js';
+import type { DashboardSource } from '../../server/dashboard/source.js';
+import { liveRoutes } from '../../server/dashboard/live.js';
 import { installGuards, newToken } from './security.js';
 
 /** dist/web, from dist/cli/ui/ (compiled) or dist/bin/chunks/ (bundled): both sit two levels below dist/. */

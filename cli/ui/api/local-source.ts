@@ -40,7 +40,7 @@ import { StorePool } from '../../mcp/store-pool.js';
 import { daemonFiles } from '../../daemon/files.js';
 import { runningDaemon } from '../../daemon/process.js';
 import { readStatus } from '../../daemon/status.js';
-import type { DashboardSource, MessagePage, MessageWindow, SearchHitOut, SessionQuery } from './source.js';
+import type { DashboardSource, MessagePage, MessageWindow, SearchHitOut, SessionQuery } from '../../../server/dashboard/source.js';
 
 /** What the CLI lends the source: commands that need the adapters (kept out of this module's imports). */
 export interface LocalHooks {

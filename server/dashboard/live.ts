@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { DashboardSource } from './api/source.js';
+import type { DashboardSource } from './source.js';
 
 /**
  * Live updates as server-sent events (`GET /api/v1/events`): while a page listens, the source's

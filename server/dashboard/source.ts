@@ -7,7 +7,7 @@ import type {
   SearchHit,
   SessionDetail,
   SessionSummary,
-} from '../../../engine/index.js';
+} from '../../engine/index.js';
 
 /**
  * What the dashboard's API reads and does, whoever hosts it. `sfs ui` backs it with the local

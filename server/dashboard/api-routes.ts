@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ERROR_CODES, toSfsError, type ErrorCode } from '../../../engine/index.js';
+import { ERROR_CODES, toSfsError, type ErrorCode } from '../../engine/index.js';
 import type { DashboardSource, SessionQuery } from './source.js';
 
 /** The envelope version: the same as the CLI's `--json` output (cli/output.ts). */
