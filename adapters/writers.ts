@@ -1,13 +1,15 @@
 import type { ResumeTarget, SessionWriter } from '../engine/adapter-kit.js';
 import { claudeWriter } from './claude-code/write-session.js';
+import { clineWriter } from './cline/write-session.js';
 import { codexWriter } from './codex/write-rollout.js';
 import { copilotWriter } from './copilot/write-events.js';
 import { geminiWriter } from './gemini/write-session.js';
 
-/** The native-session writers of the four resumable tools. */
+/** The native-session writers of the resumable tools. */
 export const WRITERS: Record<ResumeTarget, SessionWriter> = {
   'claude-code': claudeWriter,
   codex: codexWriter,
   gemini: geminiWriter,
   copilot: copilotWriter,
+  cline: clineWriter,
 };

@@ -16,3 +16,18 @@ export function clineDataDir(env: AdapterEnv): string {
 export function clineTaskRoots(env: AdapterEnv): string[] {
   return [...globalStorageDirs(env, CLINE_EXTENSION_ID), clineDataDir(env)];
 }
+
+/** Where the CLI keeps `<id>/<id>.json` and `<id>.messages.json`: CLINE_SESSION_DATA_DIR, else `<data dir>/sessions`. */
+export function clineSessionsDir(env: AdapterEnv): string {
+  return env.env.CLINE_SESSION_DATA_DIR || pathFor(env.platform).join(clineDataDir(env), 'sessions');
+}
+
+/** Where the CLI keeps its SQLite databases (`sessions.db`, the session index): CLINE_DB_DATA_DIR, else `<data dir>/db`. */
+export function clineDbDir(env: AdapterEnv): string {
+  return env.env.CLINE_DB_DATA_DIR || pathFor(env.platform).join(clineDataDir(env), 'db');
+}
+
+/** The provider settings the CLI starts with: CLINE_PROVIDER_SETTINGS_PATH, else `<data dir>/settings/providers.json`. */
+export function clineProviderSettings(env: AdapterEnv): string {
+  return env.env.CLINE_PROVIDER_SETTINGS_PATH || pathFor(env.platform).join(clineDataDir(env), 'settings', 'providers.json');
+}

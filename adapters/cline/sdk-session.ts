@@ -13,6 +13,27 @@ import { isObj, optStr, type Raw } from '../shared/values.js';
  * are rewritten whole.
  */
 
+/**
+ * The SDK keeps an image as `{type: 'image', data, mediaType}` (its own message type), not in
+ * Anthropic's `source` form the family's reader takes: rewrite those, at the top level and
+ * inside tool results, and leave everything else as it is.
+ */
+function sdkImage(b: unknown): unknown {
+  if (!isObj(b) || b.type !== 'image' || b.source !== undefined || typeof b.data !== 'string') return b;
+  return { type: 'image', source: { type: 'base64', media_type: optStr(b.mediaType) ?? 'application/octet-stream', data: b.data } };
+}
+
+function sdkImagesAsAnthropic(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  return list.map((m) => {
+    if (!isObj(m) || !Array.isArray(m.content)) return m;
+    const content = m.content.map((b) =>
+      isObj(b) && b.type === 'tool_result' && Array.isArray(b.content) ? { ...b, content: b.content.map(sdkImage) } : sdkImage(b),
+    );
+    return { ...m, content };
+  });
+}
+
 interface SdkCursor {
   stamp: string;
 }
@@ -37,7 +58,7 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
   const meta: Raw = isObj(record.metadata) ? record.metadata : {};
   const body = msgs.ok ? msgs.value : null;
   const list = isObj(body) ? body.messages : Array.isArray(body) ? body : undefined;
-  const messages = list === undefined ? [] : finishMessages(apiHistoryToMessages(id, list, messagesFile, problems));
+  const messages = list === undefined ? [] : finishMessages(apiHistoryToMessages(id, sdkImagesAsAnthropic(list), messagesFile, problems));
 
   const origin = isObj(body) && isObj(body.origin) ? body.origin : {};
   const histOrigin = isObj(meta.sessionHistoryOrigin) ? meta.sessionHistoryOrigin : {};

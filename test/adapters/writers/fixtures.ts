@@ -6,7 +6,7 @@ import { currentLine } from '../../../engine/resume/source.js';
 import type { ResumeTarget, SourceSession } from '../../../engine/resume/types.js';
 import { adapterFor } from '../../../adapters/index.js';
 
-/** Fixture files of the four resumable tools, and helpers to capture them as resume sources. */
+/** Fixture files of the resumable tools, and helpers to capture them as resume sources. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const fixtures = path.resolve(repoRoot, 'test/fixtures');
 
@@ -24,6 +24,8 @@ const PICK: Record<ResumeTarget, (f: string) => boolean> = {
   codex: (f) => /rollout-.*\.jsonl(\.zst)?$/.test(f) || (f.includes('/public/') && /\.jsonl?$/.test(f)),
   gemini: (f) => /\.jsonl?$/.test(f) && !/(projects|logs)\.json$/.test(f),
   copilot: (f) => f.endsWith('.jsonl'),
+  // One file per session folder: the SDK store's messages, the classic task's API history.
+  cline: (f) => f.endsWith('.messages.json') || f.endsWith('api_conversation_history.json'),
 };
 
 export function fixtureFiles(tool: ResumeTarget): string[] {
@@ -32,8 +34,14 @@ export function fixtureFiles(tool: ResumeTarget): string[] {
 
 export const testEnv = (home: string, extra: NodeJS.ProcessEnv = {}): AdapterEnv => ({ home, platform: 'linux', env: extra });
 
-export async function captureFile(tool: string, file: string, env: AdapterEnv = testEnv('/home/dev')): Promise<CapturedSession[]> {
+export async function captureFile(tool: string, file: string, env?: AdapterEnv): Promise<CapturedSession[]> {
   const adapter = adapterFor(tool)!;
+  if (tool === 'cline') {
+    // Cline reads a session folder, not one of its files; a fixture's data dir (above sessions/ or tasks/) says which kind it is.
+    file = path.dirname(file);
+    env ??= testEnv('/home/dev', { CLINE_DATA_DIR: path.dirname(path.dirname(file)) });
+  }
+  env ??= testEnv('/home/dev');
   const style = file.endsWith('.jsonl') && tool !== 'gemini' ? 'append' : 'rewrite';
   const r = await adapter.read({ path: file, style }, null, env);
   return r.sessions;

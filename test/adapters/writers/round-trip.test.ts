@@ -59,7 +59,8 @@ for (const tool of RESUME_TARGETS) {
         checked++;
       }
     }
-    assert.ok(checked >= 3, `${tool}: ${checked} sessions checked`);
+    // Cline has two fixture sessions (the CLI's SDK store, a classic task); every other tool's fixtures into Cline are in test/adapters/cline/.
+    assert.ok(checked >= (tool === 'cline' ? 2 : 3), `${tool}: ${checked} sessions checked`);
   });
 }
 
