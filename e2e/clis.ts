@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResumeTarget } from '../engine/resume/types.js';
 
@@ -15,6 +15,13 @@ export interface CliSetup {
   resumeArgs(nativeId: string, prompt: string): string[];
   /** Starts a new session headless with one prompt. */
   newArgs(prompt: string): string[];
+  /**
+   * The resume opens the tool's terminal UI (Cline: `cline --id` has no headless form): the
+   * prompt is typed into it under tmux once `ready` shows, and `quit` ends it after the reply.
+   */
+  tui?: { ready: string; quit: string };
+  /** Stops what the tool left running in the background (Cline's hub daemon). */
+  cleanup?(home: string): void;
 }
 
 const KEY = 'sk-e2e-0000000000000000000000000000';
@@ -114,6 +121,56 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
       }),
       resumeArgs: (id, prompt) => [`--resume=${id}`, '-p', prompt, '--allow-all-tools'],
       newArgs: (prompt) => ['-p', prompt, '--allow-all-tools'],
+    },
+    cline: {
+      bin: path.join(binDir, 'cline'),
+      // `cline auth -p openai-compatible -b URL` writes this file; the suite writes it directly.
+      prepare(home, _project, url) {
+        write(
+          path.join(home, '.cline', 'data', 'settings', 'providers.json'),
+          JSON.stringify({
+            version: 1,
+            lastUsedProvider: 'openai-compatible',
+            modes: {},
+            providers: {
+              'openai-compatible': {
+                settings: { provider: 'openai-compatible', apiKey: KEY, model: 'gpt-5.4', baseUrl: `${url}/v1` },
+                updatedAt: '2026-12-03T00:00:00.000Z',
+                tokenSource: 'manual',
+              },
+            },
+          }),
+        );
+      },
+      env: () => ({ CLINE_NO_AUTO_UPDATE: '1', TERM: 'xterm-256color' }),
+      resumeArgs: (id) => ['--id', id],
+      // One word would be taken for a subcommand.
+      newArgs: (prompt) => [`Reply to ${prompt}`],
+      tui: { ready: 'Ask anything', quit: '/quit' },
+      cleanup(home) {
+        // Each run starts (or reuses) a hub daemon for the data dir; its lock file names its pid.
+        const locks = path.join(home, '.cline', 'data', 'locks', 'hub');
+        let names: string[] = [];
+        try {
+          names = readdirSync(locks).filter((n) => n.endsWith('.json'));
+        } catch {
+          return;
+        }
+        for (const n of names) {
+          try {
+            const pid = Number((JSON.parse(readFileSync(path.join(locks, n), 'utf8')) as { pid?: unknown }).pid);
+            if (!Number.isInteger(pid) || pid <= 1) continue;
+            process.kill(pid, 'SIGTERM');
+            // Wait (up to 10 s) for it to stop writing into the home before the suite removes it.
+            for (let i = 0; i < 100; i++) {
+              Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+              process.kill(pid, 0);
+            }
+          } catch {
+            // gone
+          }
+        }
+      },
     },
   };
 }

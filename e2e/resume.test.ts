@@ -42,6 +42,8 @@ const CHECK: Record<ResumeTarget, { isMain(r: Recorded): boolean; shape(body: an
   // The plain :generateContent calls are the router and summaries; the turn itself streams.
   gemini: { isMain: (r) => r.path.includes(':streamGenerateContent'), shape: checkGemini },
   copilot: { isMain: (r) => r.path.startsWith('/v1/chat/completions'), shape: checkChat },
+  // Set up with an OpenAI-compatible provider (e2e/clis.ts).
+  cline: { isMain: (r) => r.path.startsWith('/v1/chat/completions'), shape: checkChat },
 };
 
 let scratch: string;
@@ -67,8 +69,9 @@ before(async () => {
   }
 });
 
-after(() => {
-  if (scratch && !process.env.SFS_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
+after(async () => {
+  await run('tmux', [...TMUX, 'kill-server']).catch(() => undefined);
+  if (scratch && !process.env.SFS_E2E_KEEP) rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
 });
 
 function runCli(bin: string, args: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
@@ -83,6 +86,75 @@ function runCli(bin: string, args: string[], cwd: string, env: Record<string, st
       resolve({ code, out });
     });
   });
+}
+
+/** One tmux server for the suite's terminal UIs (Cline's `--id` resume), on its own socket. */
+const TMUX = ['-L', `sfs-e2e-${process.pid}`];
+let tuiCount = 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a terminal UI under tmux with exactly `env`, waits for `tui.ready`, types `prompt`,
+ * waits for the mock's reply to show after it, quits with `tui.quit`, and returns the screen
+ * (the whole scrollback) and the exit code.
+ */
+async function runTui(
+  bin: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  prompt: string,
+  tui: { ready: string; quit: string },
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string }> {
+  const name = `tui${++tuiCount}`;
+  const kv = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  // The pane prints the exit code and stays, so the last screen can still be read.
+  const cmd = ['sh', '-c', '"$@"; echo "SFS_EXIT:$?"; sleep 600', 'sh', 'env', '-i', ...kv, bin, ...args];
+  await run('tmux', [...TMUX, 'new-session', '-d', '-s', name, '-x', '200', '-y', '50', '-c', cwd, ...cmd]);
+  const screen = async () => (await run('tmux', [...TMUX, 'capture-pane', '-p', '-J', '-S', '-', '-t', name], { maxBuffer: 64 << 20 })).stdout;
+  const until = async (ok: (text: string) => boolean, deadline: number): Promise<string> => {
+    let text = await screen();
+    while (!ok(text) && Date.now() < deadline) {
+      await sleep(250);
+      text = await screen();
+    }
+    return text;
+  };
+  const deadline = Date.now() + timeoutMs;
+  const exited = (t: string) => /SFS_EXIT:\d+/.test(t);
+  const answered = (t: string) => t.lastIndexOf(REPLY) > t.lastIndexOf(prompt);
+  const keys = (...k: string[]) => run('tmux', [...TMUX, 'send-keys', '-t', name, ...k]);
+  try {
+    let out = await until((t) => t.includes(tui.ready) || exited(t), deadline);
+    let seen = '';
+    if (!exited(out)) {
+      // An Enter that comes too soon after the text (or after start-up) is lost: type, wait to see it, then
+      // press Enter again now and then until the reply shows.
+      await sleep(500);
+      await keys('-l', prompt);
+      await until((t) => t.includes(prompt), deadline);
+      while (!exited(out) && !answered(out) && Date.now() < deadline) {
+        await sleep(300);
+        await keys('Enter');
+        out = await until((t) => exited(t) || answered(t), Math.min(deadline, Date.now() + 5000));
+      }
+      // The UI clears its screen when it quits: keep what it showed with the reply.
+      seen = out;
+      if (!exited(out)) {
+        await run('tmux', [...TMUX, 'send-keys', '-t', name, '-l', tui.quit]);
+        await run('tmux', [...TMUX, 'send-keys', '-t', name, 'Enter']);
+        // Cline's first Enter may only pick the command from its completion menu.
+        out = await until(exited, Math.min(deadline, Date.now() + 3000));
+        if (!exited(out)) await run('tmux', [...TMUX, 'send-keys', '-t', name, 'Enter']);
+        out = await until(exited, deadline);
+      }
+    }
+    const code = /SFS_EXIT:(\d+)/.exec(out);
+    return { code: code ? Number(code[1]) : null, out: seen + out };
+  } finally {
+    await run('tmux', [...TMUX, 'kill-session', '-t', name]).catch(() => undefined);
+  }
 }
 
 async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
@@ -106,7 +178,9 @@ async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
     written.push(w);
     first ??= { nativeId: r.native_id, writtenBy: Date.now(), prompts: w.prompts };
     const from = mock.requests.length;
-    const res = await runCli(setup.bin, setup.resumeArgs(r.native_id, prompt), project, env, 120_000);
+    const res = setup.tui
+      ? await runTui(setup.bin, setup.resumeArgs(r.native_id, prompt), project, env, prompt, setup.tui, 120_000)
+      : await runCli(setup.bin, setup.resumeArgs(r.native_id, prompt), project, env, 120_000);
     const sent = mock.requests.slice(from).filter((q) => CHECK[target].isMain(q) && JSON.stringify(q.body).includes(prompt));
     if (res.code !== 0 || !res.out.includes(REPLY) || sent.length === 0) {
       failures.push(`${name}: exit ${res.code}, ${sent.length} model requests with the prompt; output: ${res.out.slice(-600)}`);
@@ -128,7 +202,9 @@ async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
   if (first) {
     const wait = (Math.floor(first.writtenBy / 60_000) + 1) * 60_000 - Date.now();
     if (target === 'gemini' && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 100));
-    const again = await runCli(setup.bin, setup.resumeArgs(first.nativeId, AGAIN), project, env, 120_000);
+    const again = setup.tui
+      ? await runTui(setup.bin, setup.resumeArgs(first.nativeId, AGAIN), project, env, AGAIN, setup.tui, 120_000)
+      : await runCli(setup.bin, setup.resumeArgs(first.nativeId, AGAIN), project, env, 120_000);
     if (again.code !== 0 || !again.out.includes(REPLY)) failures.push(`${target}: resumed again: exit ${again.code}; output: ${again.out.slice(-600)}`);
     first.prompts.push(AGAIN);
   }
@@ -146,6 +222,7 @@ test('each target CLI resumes sessions captured from all nine tools with the ful
         try {
           await resumeAll(target, mock);
         } finally {
+          cliSetups(binDir)[target].cleanup?.(path.join(scratch, `home-${target}`));
           await mock.close();
         }
       }),

@@ -5,10 +5,14 @@
 # reachable when it can (root + unshare), so no call can leave the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(@anthropic-ai/claude-code@2.1.197 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102)
-if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ]; then
+PKGS=(@anthropic-ai/claude-code@2.1.197 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102 cline@3.0.65)
+if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ] || [ ! -x .e2e-clis/node_modules/.bin/cline ]; then
   mkdir -p .e2e-clis
   npm install --prefix .e2e-clis --no-audit --no-fund --no-save --loglevel=error "${PKGS[@]}"
+fi
+# Cline resumes a session only in its terminal UI (`cline --id`): the suite types into it under tmux.
+if ! command -v tmux >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux
 fi
 RUN=(node --test --test-concurrency=1 dist/e2e/)
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then

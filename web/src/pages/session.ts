@@ -164,7 +164,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
   }
   async function resume(): Promise<void> {
     const ref = detail!.alias ?? detail!.id;
-    const targets = ['claude-code', 'codex', 'gemini', 'copilot'];
+    const targets = ['claude-code', 'codex', 'gemini', 'copilot', 'cline'];
     const v = await ask({
       title: 'Resume in a tool',
       body: h(
