@@ -46,8 +46,10 @@ export {
   titleOf,
   assertNotEvicted,
   isEvicted,
+  lineageChildCounts,
   type ListOptions,
 } from './queries/sessions.js';
+export { sessionTickets, normaliseTicket } from './queries/tickets.js';
 export { orderedRefs, loadMessages, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
