@@ -100,7 +100,7 @@ export class VirtualList {
       const h = new Float64Array(n);
       h.set(this.heights.subarray(0, Math.min(n, this.heights.length)));
       this.heights = h;
-      for (const p of [...this.rows.keys()]) if (p >= n) this.drop(p);
+      for (const p of this.rows.keys()) if (p >= n) this.drop(p);
     }
     this.count = n;
     this.dirty = true;
@@ -126,8 +126,9 @@ export class VirtualList {
     this.rows.delete(p);
   }
 
+  /** (Deleting from a Map while iterating it is defined: entries not reached yet are simply skipped.) */
   private clearRows(): void {
-    for (const p of [...this.rows.keys()]) this.drop(p);
+    for (const p of this.rows.keys()) this.drop(p);
   }
 
   private viewport(): { y0: number; y1: number } {
@@ -153,7 +154,7 @@ export class VirtualList {
       const last = this.find(y1 + over);
       const anchor = this.find(Math.max(0, y0));
       const anchorTop = this.tops[anchor]!;
-      for (const p of [...this.rows.keys()]) if (p < first || p > last) this.drop(p);
+      for (const p of this.rows.keys()) if (p < first || p > last) this.drop(p);
       let prev: HTMLElement | null = null;
       for (let p = first; p <= last; p++) {
         let row = this.rows.get(p);
