@@ -153,6 +153,7 @@ export class VirtualList {
       const first = this.find(Math.max(0, y0 - over));
       const last = this.find(y1 + over);
       const anchor = this.find(Math.max(0, y0));
+      const atEnd = y0 > 0 && window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
       const anchorTop = this.tops[anchor]!;
       for (const p of this.rows.keys()) if (p < first || p > last) this.drop(p);
       let prev: HTMLElement | null = null;
@@ -178,9 +179,13 @@ export class VirtualList {
       this.layout();
       for (const [p, row] of this.rows) row.style.top = `${this.tops[p]}px`;
       if (!changed) break;
-      // Rows above the reader grew or shrank: move the page by as much, so the view does not jump.
-      const delta = this.tops[anchor]! - anchorTop;
-      if (delta && y0 > 0) window.scrollBy(0, delta);
+      // At the end the reader stays at the end (End key, following a live session); elsewhere rows
+      // above the reader grew or shrank: move the page by as much, so the view does not jump.
+      if (atEnd) window.scrollTo(0, document.documentElement.scrollHeight);
+      else {
+        const delta = this.tops[anchor]! - anchorTop;
+        if (delta && y0 > 0) window.scrollBy(0, delta);
+      }
     }
     const { y0, y1 } = this.viewport();
     this.o.onRange?.(this.find(Math.max(0, y0)), this.find(Math.max(0, y1 - 1)));

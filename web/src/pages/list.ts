@@ -54,6 +54,9 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
   const list = h('div', { id: 'sessions' });
   const sentinel = h('div', { class: 'muted' });
 
+  const ticketKey = () => (TICKET.test(f.ticket) ? f.ticket.replace(/^#/, '').toUpperCase() : undefined);
+  // Looking for particular sessions (text, ticket, alias) lists every match, a fork or a sub-agent too: grouping would hide them under parents that do not match.
+  const grouped = () => !f.flat && !f.text && !ticketKey() && !f.alias;
   let timer: number | undefined;
   const apply = () => {
     const q = new URLSearchParams();
@@ -113,8 +116,8 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
           deleted: f.deleted,
           subagents: f.subagents,
           // Half-typed keys (PROJ-) are not sent: the server refuses what is not a ticket key.
-          ticket: TICKET.test(f.ticket) ? f.ticket.replace(/^#/, '').toUpperCase() : undefined,
-          group: !f.flat,
+          ticket: ticketKey(),
+          group: grouped(),
           offset: next,
           limit: PAGE,
         })}`,
@@ -143,7 +146,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
   /** A session's row; with lineage grouping, a toggle that opens its forks, resumes and sub-agents under it. */
   function entry(s: SessionSummary, depth = 0): HTMLElement {
     const r = row(s);
-    if (f.flat) return r;
+    if (!grouped()) return r;
     if (!s.children) return h('div', { class: 'group', 'data-depth': depth }, h('span', { class: 'twisty' }), r);
     const kids = h('div', { class: 'children', hidden: true, 'data-parent': s.id });
     const toggle = h(
