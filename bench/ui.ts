@@ -100,6 +100,8 @@ async function firstRender(ctx: BrowserContext, url: string, selector: string): 
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForSelector(selector, { timeout: 60_000 });
     return await page.evaluate(() => performance.now());
+  } catch (err) {
+    throw new Error(`${url} ${selector}: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     await page.close();
   }
@@ -116,6 +118,8 @@ async function toEnd(ctx: BrowserContext, url: string, lastIndex: number): Promi
     await page.waitForSelector(`article.msg[data-index="${lastIndex}"]:not(.placeholder)`, { timeout: 60_000 });
     const t1 = await page.evaluate(() => performance.now());
     return { ms: t1 - t0, rows: await page.locator('#messages article.msg').count() };
+  } catch (err) {
+    throw new Error(`${url} End → #${lastIndex + 1}: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     await page.close();
   }

@@ -27,6 +27,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
   let targetIndex: number | null = null;
   const cache = new Map<number, Item>();
   const loading = new Map<number, Promise<void>>();
+  const failed = new Set<number>();
   const pairs: Pairs = { results: new Map(), calls: new Set() };
   const head = h('section', { class: 'head' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Messages' });
@@ -73,6 +74,9 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
   function loadPage(pg: number, force = false): Promise<void> {
     const running = loading.get(pg);
     if (running && !force) return running;
+    // A page that failed is not asked for again on every scroll; a jump or a live change asks again.
+    if (failed.has(pg) && !force) return Promise.resolve();
+    failed.delete(pg);
     const p = api
       .get<Window>(`${path}/messages${query({ offset: pg * PAGE, limit: PAGE })}`)
       .then((w) => {
@@ -80,7 +84,10 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
         if (w.total !== total) setTotal(w.total);
         vlist.invalidate(w.items.map((it) => posOf(it.index)));
       })
-      .catch((err) => toast(err instanceof Error ? err.message : String(err), true))
+      .catch((err) => {
+        failed.add(pg);
+        toast(err instanceof Error ? err.message : String(err), true);
+      })
       .finally(() => loading.delete(pg));
     loading.set(pg, p);
     return p;
@@ -225,7 +232,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     const i = Math.min(Math.max(1, Math.floor(n)), total) - 1;
     const old = targetIndex;
     targetIndex = i;
-    if (!cache.has(i)) await loadPage(Math.floor(i / PAGE));
+    if (!cache.has(i)) await loadPage(Math.floor(i / PAGE), true);
     vlist.invalidate(old === null ? [posOf(i)] : [posOf(old), posOf(i)]);
     vlist.scrollTo(posOf(i));
   }
