@@ -389,6 +389,22 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     a.remove();
   }
 
+  // Home and End go straight to the first and the last message. The browser's own keys scroll
+  // smoothly, and a height correction of the virtual list would stop that animation half-way.
+  const keys = (e: KeyboardEvent) => {
+    const t = e.target;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+    if (document.querySelector('dialog[open]') || !total) return;
+    if (e.key === 'End') {
+      e.preventDefault();
+      vlist.scrollTo(total - 1, 'end');
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      window.scrollTo(0, 0);
+    }
+  };
+  document.addEventListener('keydown', keys);
+
   void open();
 
   return {
@@ -396,7 +412,10 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     refresh: () => {
       if (detail) void refreshHead().catch(() => undefined);
     },
-    dispose: () => vlist.dispose(),
+    dispose: () => {
+      document.removeEventListener('keydown', keys);
+      vlist.dispose();
+    },
   };
 }
 
