@@ -393,7 +393,8 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
   // smoothly, and a height correction of the virtual list would stop that animation half-way.
   const keys = (e: KeyboardEvent) => {
     const t = e.target;
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement)
+      return;
     if (document.querySelector('dialog[open]') || !total) return;
     if (e.key === 'End') {
       e.preventDefault();
