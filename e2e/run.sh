@@ -5,8 +5,10 @@
 # reachable when it can (root + unshare), so no call can leave the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PKGS=(@anthropic-ai/claude-code@2.1.197 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102)
-if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ]; then
+# @kilocode/cli 7.8.1, the newest, publishes no @kilocode/cli-linux-x64 7.8.1 package: 7.7.7 is the newest that runs here.
+PKGS=(@anthropic-ai/claude-code@2.1.197 @openai/codex@0.169.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102 @kilocode/cli@7.7.7 opencode-ai@1.18.33)
+if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ] \
+  || [ ! -x .e2e-clis/node_modules/.bin/kilo ] || [ ! -x .e2e-clis/node_modules/.bin/opencode ]; then
   mkdir -p .e2e-clis
   npm install --prefix .e2e-clis --no-audit --no-fund --no-save --loglevel=error "${PKGS[@]}"
 fi

@@ -45,6 +45,8 @@ export async function seedSources(store: Store, fixtures: string, scratch: strin
     ['cline', 'cline', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],
     ['roo-code tools+unfinished call', 'roo-code', roo, 'rewrite'],
     ['kilo-code', 'kilo-code', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],
+    ['kilo-code cli', 'kilo-code', F('kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db', fixtures), 'rewrite'],
+    ['opencode', 'opencode', F('opencode/generated-opencode-1.18.33/dot-local-share-opencode/opencode.db', fixtures), 'rewrite'],
   ];
   const env: AdapterEnv = { home: '/home/dev', platform: 'linux', env: {} };
   const out: SeededSource[] = [];

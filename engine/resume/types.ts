@@ -1,7 +1,7 @@
 import type { Message } from '../model/message.js';
 
-/** The four tools SessionFS can write a native session for (DESIGN §9). */
-export const RESUME_TARGETS = ['claude-code', 'codex', 'gemini', 'copilot'] as const;
+/** The tools SessionFS can write a native session for (DESIGN §9). */
+export const RESUME_TARGETS = ['claude-code', 'codex', 'gemini', 'copilot', 'kilo-code', 'opencode'] as const;
 export type ResumeTarget = (typeof RESUME_TARGETS)[number];
 
 export function isResumeTarget(tool: string): tool is ResumeTarget {
