@@ -52,7 +52,7 @@ let sfsHome: string;
 let sources: SeededSource[] = [];
 const expectations = new Map<string, Expectation>();
 /** `prompts`: what the target CLI was asked in the session, each of which must end up in the written file. */
-const written: Array<{ target: ResumeTarget; source: SeededSource; session: string; path: string; prompts: string[] }> = [];
+const written: Array<{ target: ResumeTarget; source: SeededSource; session: string; nativeId: string; path: string; prompts: string[] }> = [];
 const AGAIN = 'E2E_RESUMED_AGAIN';
 
 before(async () => {
@@ -109,7 +109,7 @@ async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
     });
     const r = JSON.parse(stdout).data as { native_id: string; path: string; session: string };
     const prompt = `E2E_FOLLOWUP ${source.id}`;
-    const w = { target, source, session: r.session, path: r.path, prompts: [prompt] };
+    const w = { target, source, session: r.session, nativeId: r.native_id, path: r.path, prompts: [prompt] };
     written.push(w);
     first ??= { nativeId: r.native_id, writtenBy: Date.now(), prompts: w.prompts };
     const from = mock.requests.length;
@@ -138,6 +138,12 @@ async function resumeAll(target: ResumeTarget, mock: MockModel): Promise<void> {
     const again = await runCli(setup.bin, setup.resumeArgs(first.nativeId, AGAIN), project, env, 120_000);
     if (again.code !== 0 || !again.out.includes(REPLY)) failures.push(`${target}: resumed again: exit ${again.code}; output: ${again.out.slice(-600)}`);
     first.prompts.push(AGAIN);
+  }
+  // A tool whose listing command created its store lists every written session there (in the project's directory).
+  if (setup.initArgs) {
+    const list = await runCli(setup.bin, setup.initArgs, project, env, 120_000);
+    for (const w of written.filter((x) => x.target === target))
+      if (!list.out.includes(w.nativeId)) failures.push(`${target} ${setup.initArgs.join(' ')} does not list ${w.nativeId} (${w.source.label})`);
   }
   const later = await runCli(setup.bin, setup.newArgs('E2E_NEW_SESSION'), project, env, 120_000);
   if (later.code !== 0 || !later.out.includes(REPLY)) failures.push(`a new ${target} session: exit ${later.code}; output: ${later.out.slice(-600)}`);
