@@ -159,7 +159,9 @@ export const PLANS: ToolCorpusPlan[] = [
       mkdirSync(dir, { recursive: true });
       const db = new Database(join(dir, 'opencode.db'));
       db.exec(`ATTACH DATABASE '${gen('opencode', 'generated-opencode-1.18.33/dot-local-share-opencode/opencode.db').replaceAll("'", "''")}' AS src`);
-      const schema = db.prepare("SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name IN ('project', 'session', 'message', 'part')").all() as Array<{ sql: string }>;
+      const schema = db.prepare("SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name IN ('project', 'session', 'message', 'part')").all() as Array<{
+        sql: string;
+      }>;
       for (const t of schema) db.exec(t.sql);
       db.exec('INSERT INTO project SELECT * FROM src.project');
       const cols = (db.prepare('PRAGMA src.table_info(session)').all() as Array<{ name: string }>).map((c) => c.name);

@@ -36,7 +36,12 @@ function gitTop(dir: string): { top: string; gitDir: string } | null {
 
 function rootCommit(top: string): string | null {
   try {
-    const out = execFileSync('git', ['rev-list', '--max-parents=0', '--all'], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const out = execFileSync('git', ['rev-list', '--max-parents=0', '--all'], {
+      cwd: top,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
     return (
       out
         .split('\n')

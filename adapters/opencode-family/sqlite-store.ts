@@ -1,13 +1,6 @@
 import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import {
-  fileKind,
-  type CaptureProblem,
-  type CaptureSource,
-  type CapturedSession,
-  type ReadResult,
-  parseJsonBounded,
-} from '../../engine/adapter-kit.js';
+import { fileKind, type CaptureProblem, type CaptureSource, type CapturedSession, type ReadResult, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { cleanStrings, isObj, strOrNull, type Raw } from '../shared/values.js';
 import { databaseStamp, hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
 import type { OpenCodeApp } from './app.js';

@@ -1,9 +1,4 @@
-import {
-  type CapturedSession,
-  type ContentBlock,
-  type Message,
-  type Usage,
-} from '../../engine/adapter-kit.js';
+import { type CapturedSession, type ContentBlock, type Message, type Usage } from '../../engine/adapter-kit.js';
 import { isObj, numOrNull, strOrNull, titleText, type Raw } from '../shared/values.js';
 
 /**
@@ -15,7 +10,6 @@ export const iso = (ms: unknown): string | null => {
   const n = numOrNull(ms);
   return n !== null && n > 0 ? new Date(n).toISOString() : null;
 };
-
 
 /** The tools' own default titles (no title was generated): the first prompt says more. */
 const DEFAULT_TITLE = /^(New session|Child session) - \d{4}-\d\d-\d\dT/;
@@ -134,7 +128,6 @@ function convert(msg: Row, parts: Row[], partPrefix: string): Message[] {
   return [out, ...results];
 }
 
-
 /** A session as both stores give it: the `session` row's columns (the JSON layout is mapped onto them). */
 export interface SessionFacts {
   id: string;
@@ -152,13 +145,7 @@ export interface SessionFacts {
  * Chains a session's messages (in store order) into one captured session. `partPrefix` names
  * part types the reader does not know (`kilo_…`, `opencode_…`), which are kept as such.
  */
-export function buildSession(
-  s: SessionFacts,
-  nativePath: string,
-  messages: Row[],
-  partsOf: (messageId: string) => Row[],
-  partPrefix: string,
-): CapturedSession {
+export function buildSession(s: SessionFacts, nativePath: string, messages: Row[], partsOf: (messageId: string) => Row[], partPrefix: string): CapturedSession {
   const out: Message[] = [];
   let parent: string | null = null;
   let firstPrompt: string | null = null;
@@ -200,5 +187,5 @@ export function buildSession(
       agent_id: parentId ? s.agent : null,
     },
     messages: out,
-  }
+  };
 }

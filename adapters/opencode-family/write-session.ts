@@ -98,7 +98,13 @@ export function openCodeRows(t: OpenCodeTarget, p: PreparedSession, o: WriteOpti
         if (b.type === 'text') parts.push({ type: 'text', text: (b as { text: string }).text });
         else if (b.type === 'image') {
           const img = base64Image(b as ImageBlock);
-          if (img) parts.push({ type: 'file', mime: img.mediaType, url: `data:${img.mediaType};base64,${img.data}`, filename: `image-${++n}.${img.mediaType.split('/')[1] ?? 'png'}` });
+          if (img)
+            parts.push({
+              type: 'file',
+              mime: img.mediaType,
+              url: `data:${img.mediaType};base64,${img.data}`,
+              filename: `image-${++n}.${img.mediaType.split('/')[1] ?? 'png'}`,
+            });
           else parts.push({ type: 'text', text: imagePlaceholder(b as ImageBlock) });
         }
       }
@@ -124,7 +130,9 @@ export function openCodeRows(t: OpenCodeTarget, p: PreparedSession, o: WriteOpti
           const output = resultText(r);
           const time = { start: at, end: Math.max(at, end) };
           const input = objectInput(u.input);
-          const state = r.is_error ? { status: 'error', input, error: output, time } : { status: 'completed', input, output, metadata: {}, title: u.name, time };
+          const state = r.is_error
+            ? { status: 'error', input, error: output, time }
+            : { status: 'completed', input, output, metadata: {}, title: u.name, time };
           parts.push({ type: 'tool', tool: u.name, callID: u.tool_use_id, state });
         }
       }
@@ -167,9 +175,14 @@ function insert(db: Database.Database, table: string, values: Obj, file: string)
   const cols = columnsOf(db, table);
   const missing = [...cols].filter(([name, c]) => c.notnull && !c.hasDefault && !(name in values)).map(([n]) => n);
   if (missing.length)
-    throw new SfsError('INVALID_INPUT', `${file}: table ${table} requires columns this version of SessionFS does not know (${missing.join(', ')}); not writing`);
+    throw new SfsError(
+      'INVALID_INPUT',
+      `${file}: table ${table} requires columns this version of SessionFS does not know (${missing.join(', ')}); not writing`,
+    );
   const names = Object.keys(values).filter((k) => cols.has(k));
-  db.prepare(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(...names.map((n) => values[n] ?? null));
+  db.prepare(`INSERT INTO ${table} (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`).run(
+    ...names.map((n) => values[n] ?? null),
+  );
 }
 
 const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown }).code ?? ''));
@@ -193,8 +206,11 @@ export function makeOpenCodeWriter(t: OpenCodeTarget): SessionWriter {
         throw e;
       }
       try {
-        const missing = ['session', 'message', 'part', 'project'].filter((x) => !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(x));
-        if (missing.length) throw new SfsError('INVALID_INPUT', `${file} is not a ${t.displayName} session database (no ${missing.join(', ')} table); not writing`);
+        const missing = ['session', 'message', 'part', 'project'].filter(
+          (x) => !db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(x),
+        );
+        if (missing.length)
+          throw new SfsError('INVALID_INPUT', `${file} is not a ${t.displayName} session database (no ${missing.join(', ')} table); not writing`);
         const ids = new IdMaker();
         const now = o.now.getTime();
         const rows = openCodeRows(t, p, o, ids);
@@ -205,7 +221,12 @@ export function makeOpenCodeWriter(t: OpenCodeTarget): SessionWriter {
         db.transaction(() => {
           const project = projectFor(db, o.cwd, t.name);
           if (!project.exists)
-            insert(db, 'project', { id: project.id, worktree: project.worktree, vcs: project.vcs, sandboxes: '[]', time_created: now, time_updated: now }, file);
+            insert(
+              db,
+              'project',
+              { id: project.id, worktree: project.worktree, vcs: project.vcs, sandboxes: '[]', time_created: now, time_updated: now },
+              file,
+            );
           insert(
             db,
             'session',

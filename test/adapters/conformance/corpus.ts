@@ -221,9 +221,7 @@ export const CORPUS: ToolCorpus[] = [
       { match: /\/storage\/(project|session_diff)\/[^/]+\.json$/, why: 'project registry and per-session file diffs, not transcripts' },
       { match: /\/storage\/migration$/, why: "the JSON layout's migration counter" },
     ],
-    sources: [
-      { match: /(^|\/)opencode(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' },
-    ],
+    sources: [{ match: /(^|\/)opencode(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' }],
     small: ['.local/share/opencode/opencode.db'],
   },
 ];

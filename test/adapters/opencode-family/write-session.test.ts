@@ -72,7 +72,15 @@ function source(): SourceSession {
         '2023-11-14T10:00:02Z',
       ),
       msg('a2', 'assistant', [{ type: 'text', text: 'Done.' }], '2023-11-14T10:00:03Z'),
-      msg('u2', 'user', [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }, { type: 'text', text: 'and this?' }], null),
+      msg(
+        'u2',
+        'user',
+        [
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          { type: 'text', text: 'and this?' },
+        ],
+        null,
+      ),
       msg('a3', 'assistant', [{ type: 'text', text: 'A pixel.' }], null),
     ],
   };
@@ -112,7 +120,9 @@ test('writes one new session in the tool’s shape; every existing row stays as 
       msgs.map((m) => JSON.parse(m.data).role),
       ['user', 'assistant', 'assistant', 'user', 'assistant'],
     );
-    const parts = (h.prepare('SELECT data FROM part WHERE session_id = ? ORDER BY id').all(w.nativeId) as Array<{ data: string }>).map((p) => JSON.parse(p.data));
+    const parts = (h.prepare('SELECT data FROM part WHERE session_id = ? ORDER BY id').all(w.nativeId) as Array<{ data: string }>).map((p) =>
+      JSON.parse(p.data),
+    );
     const tools = parts.filter((p) => p.type === 'tool');
     assert.deepEqual(
       tools.map((p) => [p.callID, p.state.status, p.state.output ?? p.state.error]),

@@ -71,7 +71,11 @@ test('JSON layout (1.1.65): one source per session file, read with its messages 
   assert.equal(sources.filter((s) => s.path.endsWith('.db')).length, 1);
   const files = sources.filter((s) => s.path.endsWith('.json'));
   assert.equal(files.length, 3);
-  const r = await adapter.read(files.find((f) => f.path.includes(OLD_TOOLS))!, null, env);
+  const r = await adapter.read(
+    files.find((f) => f.path.includes(OLD_TOOLS))!,
+    null,
+    env,
+  );
   assert.deepEqual(r.problems, []);
   await assertSchemaValid('opencode', r.sessions, files[0]!.path);
   const s = r.sessions[0]!;
@@ -80,11 +84,19 @@ test('JSON layout (1.1.65): one source per session file, read with its messages 
   assert.equal(s.header.title, 'Inspect the demo project');
   assert.equal(s.messages[0]!.role, 'user');
   assert.equal(text(s.messages[0]!), '"SCN_TOOLS: please inspect this project"\n'); // 1.1.65 kept the newline
-  assert.deepEqual(s.messages[1]!.content[0], { type: 'thinking', text: 'The user wants an overview; list the files first.', signature: 'sig-mock-anthropic-0001' });
+  assert.deepEqual(s.messages[1]!.content[0], {
+    type: 'thinking',
+    text: 'The user wants an overview; list the files first.',
+    signature: 'sig-mock-anthropic-0001',
+  });
   assert.ok(s.messages.some((m) => m.role === 'tool'));
   assertToolsPaired(s.messages);
   // unchanged files: nothing to re-read
-  const again = await adapter.read(files.find((f) => f.path.includes(OLD_TOOLS))!, r.cursor, env);
+  const again = await adapter.read(
+    files.find((f) => f.path.includes(OLD_TOOLS))!,
+    r.cursor,
+    env,
+  );
   assert.deepEqual(again.sessions, []);
 });
 
@@ -101,10 +113,10 @@ test('XDG_DATA_HOME and OPENCODE_DB are honoured; a changed message, part or WAL
   assert.deepEqual(adapter.sourceFor(other, envAt(h, { XDG_DATA_HOME: xdg, OPENCODE_DB: other })), { path: other, style: 'rewrite' });
   const session = path.join(data, 'storage/session/bea562a6b068c25bca7d1aa92f50cf164cf12fcc', `${OLD_TOOLS}.json`);
   assert.deepEqual(adapter.sourceFor(path.join(data, 'storage/message', OLD_TOOLS, 'msg_x.json'), env), { path: session, style: 'rewrite' });
-  assert.deepEqual(
-    adapter.sourceFor(path.join(data, 'storage/part/msg_23b74007e001d2Y3u2vA0N5eQE/prt_23b740353001jF96kmye0AAxrW.json'), env),
-    { path: session, style: 'rewrite' },
-  );
+  assert.deepEqual(adapter.sourceFor(path.join(data, 'storage/part/msg_23b74007e001d2Y3u2vA0N5eQE/prt_23b740353001jF96kmye0AAxrW.json'), env), {
+    path: session,
+    style: 'rewrite',
+  });
   assert.equal(adapter.sourceFor(path.join(data, 'storage/project/x.json'), env), null);
   // the default location is not read when XDG_DATA_HOME points elsewhere
   assert.equal(adapter.sourceFor(path.join(h, '.local/share/opencode/opencode.db'), env), null);
