@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end suite against the real CLIs (npm run test:e2e): resume, and MCP registration as
-# each client's own `mcp list` sees it. Installs the four CLIs
+# each client's own `mcp list` sees it. Installs the CLIs
 # into .e2e-clis/ (not project dependencies), then runs the suite with only loopback
 # reachable when it can (root + unshare), so no call can leave the machine.
 set -euo pipefail
