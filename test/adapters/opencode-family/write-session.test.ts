@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { makeOpenCodeWriter, type OpenCodeTarget } from '../../../adapters/opencode-family/write-session.js';
@@ -176,4 +177,31 @@ test('no database yet: NOT_FOUND telling to run the tool once', async () => {
     writer.write(prepareForTarget(source(), 'opencode'), { cwd: home, model: null, title: null, now: NOW }, { home, platform: 'linux', env: {} }),
     (e: unknown) => e instanceof SfsError && e.code === 'NOT_FOUND' && /run `opencode` once/.test(e.message),
   );
+});
+
+test('in a git checkout the session belongs to the project the tool derives: its first root commit, added once with its worktree', async () => {
+  const { env, db, cwd } = seeded();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'd@e', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'd@e' },
+    });
+  git('init', '-q');
+  writeFileSync(path.join(cwd, 'README.md'), '# x\n');
+  git('add', '.');
+  git('commit', '-qm', 'init');
+  const root = git('rev-list', '--max-parents=0', 'HEAD').trim();
+  const sub = path.join(cwd, 'src');
+  mkdirSync(sub);
+  const a = await writer.write(prepareForTarget(source(), 'opencode'), { cwd: sub, model: null, title: null, now: NOW }, env);
+  const b = await writer.write(prepareForTarget(source(), 'opencode'), { cwd, model: null, title: null, now: NOW }, env);
+  const h = new Database(db, { readonly: true });
+  try {
+    for (const id of [a.nativeId, b.nativeId])
+      assert.equal((h.prepare('SELECT project_id FROM session WHERE id = ?').get(id) as { project_id: string }).project_id, root);
+    assert.deepEqual(h.prepare('SELECT worktree, vcs FROM project WHERE id = ?').all(root), [{ worktree: cwd, vcs: 'git' }]);
+  } finally {
+    h.close();
+  }
 });
