@@ -59,7 +59,8 @@ function header(file: string, s: ClaudeState, nativeId: string, title: string | 
     native_id: nativeId,
     native_path: file,
     cwd: s.cwd,
-    git: s.gitBranch ? { branch: s.gitBranch } : null,
+    git:
+      s.gitBranch || s.prLinks?.length ? { ...(s.gitBranch ? { branch: s.gitBranch } : {}), ...(s.prLinks?.length ? { pull_requests: s.prLinks } : {}) } : null,
     model: s.model ? { provider: 'anthropic', model_id: s.model } : null,
     tool_version: s.version,
     title,
@@ -90,25 +91,26 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
   const p = parser as ClaudeParser | null;
   if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
   const s = p.state;
+  const records = { skipped: { ...s.skipped }, unknown: { ...s.unknown } };
   let nativeId = role.stem;
   let parentNativeId: string | null = null;
   let title = s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
   if (role.agentId) {
     parentNativeId = role.parentFromPath ?? s.sessionId;
-    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more }; // nothing read yet
+    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more, records }; // nothing read yet
     nativeId = `${parentNativeId}/agent-${role.agentId}`;
     const meta = await readMeta(file);
     const desc = meta ? strOrNull(meta.description) : null;
     if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
   }
-  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
+  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more, records };
   const session: CapturedSession = {
     nativeId,
     header: header(file, s, nativeId, title, await fileTime(file)),
     messages: p.messages,
     parentNativeId,
   };
-  return { sessions: [session], cursor: res.cursor, problems: res.problems, more };
+  return { sessions: [session], cursor: res.cursor, problems: res.problems, more, records };
 }
 
 export const adapter: ToolAdapter = {
