@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes genuine fixtures with the real Claude Code / Codex CLIs against e2e/gen-fixtures.ts (see
 # test/fixtures/SOURCES.md). Run as root after npm run build and e2e/run.sh installed the CLIs:
-#   unshare -mn bash e2e/gen-fixtures.sh claude|codex
+#   unshare -mn bash e2e/gen-fixtures.sh claude|claude-tui|codex
 # Inside the private namespaces /home is a tmpfs (so paths are /home/dev/...) and only loopback is up.
 set -uo pipefail
 WT=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +48,24 @@ J
   echo "== claude image" >> $OUT/claude-run.log
   timeout 120 $C -p --input-format stream-json --output-format stream-json --verbose < $HOME/.tmp/img.jsonl >> $OUT/claude-run.log 2>&1; echo "exit $?" >> $OUT/claude-run.log
   rm -rf $OUT/claude-home && cp -a $HOME/.claude $OUT/claude-home && cp $HOME/.claude.json $OUT/claude-home/claude.json
+elif [ "$TOOL" = claude-tui ]; then
+  # The interactive TUI, driven through tmux: generated title (ai-title), /rename (custom-title + its
+  # custom-title.json sidecar), thinking shown as it streams. Non-essential traffic stays on (the title
+  # request is one); it can only reach the mock.
+  cat > $HOME/.claude.json <<J
+{"hasCompletedOnboarding":true,"lastOnboardingVersion":"2.1.332","theme":"dark","customApiKeyResponses":{"approved":["${KEY: -20}"],"rejected":[]},"projects":{"$P":{"hasTrustDialogAccepted":true,"hasCompletedProjectOnboarding":true}}}
+J
+  mkdir -p $HOME/.claude
+  echo '{"permissions":{"allow":["Bash","Read","Write","Edit","Agent","Task"]}}' > $HOME/.claude/settings.json
+  T="tmux -L sfs-gen"
+  $T new-session -d -s cc -x 160 -y 50 "env HOME=$HOME TMPDIR=$HOME/.tmp TERM=xterm-256color ANTHROPIC_BASE_URL=http://127.0.0.1:18780 ANTHROPIC_API_KEY=$KEY DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 DISABLE_ERROR_REPORTING=1 $BIN/claude; sleep 5"
+  sleep 6
+  $T send-keys -t cc -l "SCN_TOOLS: please inspect this project"; sleep 1; $T send-keys -t cc Enter; sleep 12
+  $T send-keys -t cc -l "/rename demo-inspection"; sleep 1; $T send-keys -t cc Enter; sleep 3
+  $T send-keys -t cc -l "/exit"; sleep 1; $T send-keys -t cc Enter; sleep 4
+  $T capture-pane -p -t cc > $OUT/claude-tui-screen.txt
+  $T kill-server 2>/dev/null
+  rm -rf $OUT/claude-tui-home && cp -a $HOME/.claude $OUT/claude-tui-home
 else
   mkdir -p $HOME/.codex
   cat > $HOME/.codex/config.toml <<T

@@ -121,7 +121,7 @@ function anthropic(res: ServerResponse, body: Obj): void {
   // Side requests (titles, summaries, compaction) have no tools: answer with text (or the JSON asked for).
   let step: Step =
     tools.length === 0
-      ? { kind: 'text', text: schema ? JSON.stringify(valueFor(schema)) : 'Demo project inspection' }
+      ? { kind: 'text', text: schema ? JSON.stringify(valueFor(schema)).replaceAll('"e2e"', '"Inspect the demo project"') : 'Demo project inspection' }
       : scenario(prompt, turnsSince, first, (names) => names.find((n) => tools.includes(n)) ?? null);
   if (/compact|summar/i.test(system) && tools.length === 0 && !schema) step = { kind: 'text', text: 'Summary: the user inspected the demo project.' };
   if (step.kind === 'error') {

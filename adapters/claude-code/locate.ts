@@ -75,5 +75,8 @@ export function claudeSourceFor(changedPath: string, env: AdapterEnv): CaptureSo
   if (changedPath.endsWith('.jsonl')) return { path: changedPath, style: 'append' };
   const meta = /^(.*[\\/]agent-.+)\.meta\.json$/.exec(changedPath);
   if (meta) return { path: `${meta[1]}.jsonl`, style: 'append' };
+  // <dir>/<session>/custom-title.json titles <dir>/<session>.jsonl
+  const title = /^(.*)[\\/]([^\\/]+)[\\/]custom-title\.json$/.exec(changedPath);
+  if (title) return { path: p.join(title[1]!, `${title[2]}.jsonl`), style: 'append' };
   return null;
 }

@@ -15,6 +15,7 @@ import { assertSchemaValid, assertToolsPaired, env, fixtures, readAll, walk } fr
 const gen = path.join(fixtures, 'claude-code/generated-claude-code-2.1.332/dot-claude');
 const proj = path.join(gen, 'projects/-home-dev-projects-demo-app');
 const main = path.join(proj, 'a774d2b0-0f2d-4724-b8f9-c03d4b29fa8b.jsonl');
+const tui = path.join(proj, '87349122-8647-4ff1-b9da-599ab8262ad9.jsonl');
 const PR = { url: 'https://github.com/acme/demo-app/pull/42', number: 42, repository: 'acme/demo-app' };
 
 test('2.1.332: the main session carries its PR link, signed thinking, attachments and compaction; every record type is captured or counted as skipped', async () => {
@@ -38,13 +39,47 @@ test('2.1.332: the main session carries its PR link, signed thinking, attachment
 
 test('2.1.332: no record type in any file of the release is unknown to the adapter', async () => {
   const files = await walk(gen, (f) => f.endsWith('.jsonl'));
-  assert.equal(files.length, 3);
+  assert.equal(files.length, 4);
   for (const f of files) {
     const r = await readAll(adapter, f);
     assert.deepEqual(r.problems, [], f);
     assert.deepEqual(r.records?.unknown, {}, f);
     assert.equal(r.sessions.length, 1, f);
   }
+});
+
+test('2.1.332 interactive: the custom-title.json sidecar names the session, over the transcript, and its change re-reads the transcript', async (t) => {
+  const r = await readAll(adapter, tui);
+  const s = r.sessions[0]!;
+  assert.equal(s.header.title, 'demo-inspection');
+  assert.equal(s.header.interface, 'cli');
+  assert.deepEqual(r.records?.unknown, {});
+  assert.ok((r.records?.skipped['permission-mode'] ?? 0) > 0 && (r.records?.skipped['file-history-snapshot'] ?? 0) > 0);
+  const shown = s.messages.flatMap((m) => m.content).filter((b) => b.type === 'thinking') as Array<{ text: string; signature: string }>;
+  assert.ok(shown.length >= 3 && shown.every((b) => b.text.length > 0 && b.signature)); // display "updates": the text is kept
+  // A copy whose sidecar says otherwise (a rename not appended to the transcript): the sidecar wins.
+  const root = tempDir(t);
+  const dir = path.join(root, 'projects', '-w');
+  mkdirSync(dir, { recursive: true });
+  const copy = path.join(dir, path.basename(tui));
+  const text = readFileSync(tui, 'utf8');
+  writeFileSync(copy, text);
+  const sidecar = path.join(dir, '87349122-8647-4ff1-b9da-599ab8262ad9', 'custom-title.json');
+  mkdirSync(path.dirname(sidecar));
+  writeFileSync(sidecar, JSON.stringify({ customTitle: 'renamed elsewhere', by: 'peer', at: '2026-12-03T11:00:00.000Z' }));
+  assert.equal((await readAll(adapter, copy)).sessions[0]!.header.title, 'renamed elsewhere');
+  assert.deepEqual(adapter.stampPaths!({ path: copy, style: 'append' }, env()), [copy, sidecar]);
+  assert.deepEqual(adapter.sourceFor(sidecar, env({ CLAUDE_CONFIG_DIR: root })), { path: copy, style: 'append' });
+  // Without the sidecar and the custom-title record, the generated title (ai-title) names it.
+  writeFileSync(sidecar, 'not json');
+  writeFileSync(
+    copy,
+    text
+      .split('\n')
+      .filter((l) => !l.includes('"type":"custom-title"'))
+      .join('\n'),
+  );
+  assert.equal((await readAll(adapter, copy)).sessions[0]!.header.title, 'Inspect the demo project');
 });
 
 test('a record type the adapter does not know is counted, never a crash, and the conversation is still read', async (t) => {
