@@ -70,7 +70,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
           path.join(home, '.claude.json'),
           JSON.stringify({
             hasCompletedOnboarding: true,
-            lastOnboardingVersion: '2.1.197',
+            lastOnboardingVersion: '2.1.332',
             customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
             projects: { [project]: { hasTrustDialogAccepted: true } },
           }),

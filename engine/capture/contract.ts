@@ -59,6 +59,12 @@ export interface ReadResult {
   problems: CaptureProblem[];
   /** The pass stopped at `ReadOptions.maxBytes` with input left: read again from `cursor`. */
   more?: boolean;
+  /**
+   * Native records the adapter read but did not capture, by record type, over the whole source so
+   * far: `skipped` on purpose (harness state with no place in the conversation), `unknown` types
+   * it does not recognise. Lets a caller tell a tool's new record type from a quiet file.
+   */
+  records?: { skipped: Record<string, number>; unknown: Record<string, number> };
 }
 
 /** Bounds on one read pass, so a large file is captured in slices instead of held in memory whole. */

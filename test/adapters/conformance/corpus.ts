@@ -110,6 +110,7 @@ export const CORPUS: ToolCorpus[] = [
     ignored: [
       { match: /(^|\/)history\.jsonl$/, why: 'prompt history index, not a transcript' },
       { match: /\.meta\.json$/, why: 'sub-agent metadata, read beside its transcript' },
+      { match: /(^|\/)custom-title\.json$/, why: "a session's title sidecar (2.1.3xx), read beside its transcript" },
     ],
     sources: [{ match: /\.jsonl$/, kind: 'jsonl', style: 'append' }],
     small: ['public/SessionFS-sessionfs/with_tools.jsonl'],
