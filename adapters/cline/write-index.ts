@@ -9,7 +9,7 @@ import { assertRegularFileSync, SfsError } from '../../engine/adapter-kit.js';
  * the messages file. A resumed session therefore needs its row. The CLI and its background
  * hub keep the database open in WAL mode and write it with SQLite's own locking, so one row
  * inserted in an IMMEDIATE transaction is safe beside them; when they hold the write lock
- * longer than the busy timeout the resume is refused (TOOL_BUSY) and nothing is written.
+ * longer than the busy timeout the resume is refused (TARGET_BUSY) and nothing is written.
  */
 export interface SessionRow {
   sessionId: string;
@@ -64,7 +64,7 @@ function isBusy(err: unknown): boolean {
 
 function busy(file: string, err: unknown): SfsError {
   return new SfsError(
-    'TOOL_BUSY',
+    'TARGET_BUSY',
     `Cline holds ${file} locked (a running cline or its hub is writing it); nothing was written. Try again, or quit Cline first`,
     { path: file },
     { cause: err },

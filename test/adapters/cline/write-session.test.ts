@@ -190,7 +190,7 @@ test("writing leaves the CLI's own sessions, files and rows as they were", async
   }
 });
 
-test('refuses with TOOL_BUSY, writing nothing, while Cline holds the session index locked', async (t) => {
+test('refuses with TARGET_BUSY, writing nothing, while Cline holds the session index locked', async (t) => {
   const { env, data } = scratch(t);
   const { db: dbFile } = existingStore(data);
   const holder = new Database(dbFile);
@@ -199,7 +199,7 @@ test('refuses with TOOL_BUSY, writing nothing, while Cline holds the session ind
   const sessions = readdirSync(path.join(data, 'sessions'));
   await assert.rejects(
     clineWriter.write(smallSession(), { cwd: CWD, model: 'm', title: null, now: NOW }, env),
-    (e: unknown) => e instanceof SfsError && e.code === 'TOOL_BUSY' && e.message.includes('sessions.db'),
+    (e: unknown) => e instanceof SfsError && e.code === 'TARGET_BUSY' && e.message.includes('sessions.db'),
   );
   holder.exec('ROLLBACK');
   assert.deepEqual(readdirSync(path.join(data, 'sessions')), sessions, 'no session folder left behind');

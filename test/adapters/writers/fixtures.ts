@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterEnv, CapturedSession } from '../../../engine/capture/contract.js';
@@ -24,9 +24,27 @@ const PICK: Record<ResumeTarget, (f: string) => boolean> = {
   codex: (f) => /rollout-.*\.jsonl(\.zst)?$/.test(f) || (f.includes('/public/') && /\.jsonl?$/.test(f)),
   gemini: (f) => /\.jsonl?$/.test(f) && !/(projects|logs)\.json$/.test(f),
   copilot: (f) => f.endsWith('.jsonl'),
+  'kilo-code': (f) => f.endsWith('.db'),
+  opencode: (f) => f.endsWith('.db') || /\/storage\/session\/[^/]+\/[^/]+\.json$/.test(f),
   // One file per session folder: the SDK store's messages, the classic task's API history.
   cline: (f) => f.endsWith('.messages.json') || f.endsWith('api_conversation_history.json'),
 };
+
+/** The database targets write into a database the tool made: a copy of the newest fixture one, where the tool keeps it. */
+const TARGET_DB: Partial<Record<ResumeTarget, { fixture: string; rel: string }>> = {
+  'kilo-code': { fixture: 'kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db', rel: '.local/share/kilo/kilo.db' },
+  opencode: { fixture: 'opencode/generated-opencode-1.18.33/dot-local-share-opencode/opencode.db', rel: '.local/share/opencode/opencode.db' },
+};
+
+/** Prepares `home` for writing into `tool`; returns the seeded database, if any. */
+export function seedTarget(tool: ResumeTarget, home: string): string | null {
+  const t = TARGET_DB[tool];
+  if (!t) return null;
+  const file = path.join(home, t.rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  copyFileSync(path.join(fixtures, t.fixture), file);
+  return file;
+}
 
 export function fixtureFiles(tool: ResumeTarget): string[] {
   return walk(path.join(fixtures, tool)).filter(PICK[tool]);
