@@ -120,7 +120,11 @@ for (const make of await backends()) {
     await alice.share(S, team);
     // Bob continues the session (a handoff) and shares his part; his title and his m1 do not replace hers.
     await bob.push([
-      { type: 'messages.captured', session: S, body: { messages: [msg('m1', 'bob rewrites m1'), msg('m2', 'bob answers with pelicans', { parent: 'm1', minute: 3 })] } },
+      {
+        type: 'messages.captured',
+        session: S,
+        body: { messages: [msg('m1', 'bob rewrites m1'), msg('m2', 'bob answers with pelicans', { parent: 'm1', minute: 3 })] },
+      },
       { type: 'session.meta', session: S, body: { title: 'Bob title' } },
     ]);
     await bob.share(S, team);
