@@ -83,7 +83,9 @@ export async function listSessions(
   const limit = Math.max(1, Math.min(q.limit ?? 50, MAX_PAGE));
   const offset = Math.max(0, q.offset ?? 0);
   if (!spaces.length) return { total: 0, sessions: [], next_offset: null };
-  const where = [sql`space_id = any(${[...spaces]}::text[])`, sql`not purged`, sql`tool is not null`];
+  // One space (the common case) as an equality, so the planner reads the list's order from its index.
+  const inSpaces = spaces.length === 1 ? sql`space_id = ${spaces[0]!}` : sql`space_id = any(${[...spaces]}::text[])`;
+  const where = [inSpaces, sql`not purged`, sql`tool is not null`];
   where.push(q.deleted ? sql`deleted` : sql`not deleted`);
   if (!q.subagents) where.push(sql`parent_session_id is null`);
   if (q.alias) where.push(sql`alias is not null`);
@@ -260,8 +262,11 @@ export async function showSession(
       sum(cache_write_tokens) as cache_write_tokens, sum(reasoning_tokens) as reasoning_tokens
       from view_messages where space_id = ${s.space} and session = ${s.id} group by model order by model`.execute(db),
     sql<Row>`select min(ts) as first, max(ts) as last from view_messages where space_id = ${s.space} and session = ${s.id} and ts is not null`.execute(db),
-    sql<Row>`select id, fork_from = ${s.id} as fork from view_sessions where space_id = ${s.space} and not purged
-      and (fork_from = ${s.id} or parent_session_id = ${s.id}) order by created_at, id`.execute(db),
+    sql<Row>`select id, fork from (
+        select id, created_at, true as fork from view_sessions where space_id = ${s.space} and fork_from = ${s.id} and not purged
+        union all
+        select id, created_at, false from view_sessions where space_id = ${s.space} and parent_session_id = ${s.id} and not purged
+      ) c order by created_at, id`.execute(db),
     sql<Row>`select id, tool from view_sessions where space_id = ${s.space} and resumed_from = ${s.id} and not purged order by resumed_stamp, id`.execute(db),
     sql<Row>`select name, at_msg, created_at from view_checkpoints where space_id = ${s.space} and session_id = ${s.id} order by created_at, name`.execute(db),
     lineageOf(db, s.space, s.id),

@@ -42,5 +42,9 @@ export async function rebuildViews(
     events += n;
     opts.onSpace?.(space, n);
   }
+  // A rebuild replaces every row: the old versions are reclaimed now (a list's count and a search's
+  // recheck would otherwise read through them until autovacuum comes), and fresh statistics keep the
+  // planner on the views' indexes. VACUUM runs outside a transaction, on a connection of its own.
+  await sql`vacuum (analyze) view_sessions, view_messages, view_checkpoints, view_knowledge, view_knowledge_removed, view_positions`.execute(db);
   return { spaces: spaces.length, events };
 }

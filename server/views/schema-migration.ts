@@ -49,7 +49,14 @@ const VIEWS_DDL = [
   )`,
   // The list's order (last activity), its filters, and the session documents' text index.
   `create index view_sessions_updated on view_sessions (space_id, (coalesce(updated_at, created_at)) desc nulls last, id desc) where not purged and tool is not null`,
+  // The default list (no deleted sessions, no sub-agents): its page in index order and its count from the index alone.
+  `create index view_sessions_listed on view_sessions (space_id, (coalesce(updated_at, created_at)) desc nulls last, id desc)
+    where not purged and tool is not null and not deleted and parent_session_id is null`,
   `create index view_sessions_doc on view_sessions using gin (doc)`,
+  // A session's header names its forks, sub-agents and resumed sessions.
+  `create index view_sessions_fork_from on view_sessions (space_id, fork_from) where fork_from is not null`,
+  `create index view_sessions_parent on view_sessions (space_id, parent_session_id) where parent_session_id is not null`,
+  `create index view_sessions_resumed_from on view_sessions (space_id, resumed_from) where resumed_from is not null`,
   `create table view_messages (
     space_id text not null,
     session text not null,
