@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
-import { allSpaces, catchUpSpace, type ApplyOptions } from './apply.js';
+import { catchUpSpace, laggingSpaces, type ApplyOptions } from './apply.js';
 
 /**
  * Keeps this process folding the spaces whose events were committed (NOTIFY) into their views.
@@ -42,9 +42,9 @@ export class ViewApplier {
     this.running.set(space, run);
   }
 
-  /** Catches every space up (on start: what was committed while no relay was folding). */
+  /** Catches up every space that is behind (on start: what was committed while no relay was folding). */
   async wakeAll(): Promise<void> {
-    for (const s of await allSpaces(this.db)) this.wake(s);
+    for (const s of await laggingSpaces(this.db)) this.wake(s);
   }
 
   /** Resolves once nothing is running or queued here. */

@@ -72,7 +72,14 @@ export async function catchUpSpace(db: Db, space: string, opts: ApplyOptions = {
   }
 }
 
-/** Every space id (what a catch-up on start or after a lost LISTEN connection walks). */
+/** The spaces holding events their views have not folded (what a catch-up on start or after a lost LISTEN connection walks). */
+export async function laggingSpaces(db: Db): Promise<string[]> {
+  const r = await sql<{ id: string }>`select s.id from spaces s left join view_positions p on p.space_id = s.id
+    where exists (select 1 from events e where e.space_id = s.id and e.rseq > coalesce(p.rseq, 0)) order by s.id`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** Every space id (what a rebuild walks). */
 export async function allSpaces(db: Db): Promise<string[]> {
   return (await db.selectFrom('spaces').select('id').orderBy('id').execute()).map((r) => r.id);
 }
