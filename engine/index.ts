@@ -46,8 +46,11 @@ export {
   titleOf,
   assertNotEvicted,
   isEvicted,
+  lineageChildCounts,
+  pullRequestsOf,
   type ListOptions,
 } from './queries/sessions.js';
+export { sessionTickets, normaliseTicket } from './queries/tickets.js';
 export {
   orderedRefs,
   loadMessages,
@@ -86,7 +89,7 @@ export { importSfs, importedSessionId, type ImportResult } from './ops/import-sf
 export { exportSfs, sfsHeader, exportMessages } from './ops/export-sfs.js';
 export { storageReport, type StorageReport } from './ops/storage.js';
 export { addKnowledge, removeKnowledge, setProjectContext, setRules } from './ops/knowledge.js';
-export { resumeInto, type ResumeResult } from './ops/resume.js';
+export { resumeInto, writeNativeCopy, type ResumeResult } from './ops/resume.js';
 export { remapMessages, mapDirectory, type PathRemap } from './resume/remap-paths.js';
 
 // Resume targets and rules files.

@@ -68,6 +68,7 @@ for (const make of await backends()) {
     assert.equal(page.next_offset, 1);
     const shown = await showSession(db, spaces, S, {});
     assert.equal(shown.session.usage.input_tokens, 30);
+    assert.deepEqual(shown.session.pull_requests, []);
     assert.deepEqual(
       shown.messages.items.map((m) => [m.message.msg_id, m.branch, m.index]),
       [
