@@ -47,10 +47,20 @@ export {
   assertNotEvicted,
   isEvicted,
   lineageChildCounts,
+  pullRequestsOf,
   type ListOptions,
 } from './queries/sessions.js';
 export { sessionTickets, normaliseTicket } from './queries/tickets.js';
-export { orderedRefs, loadMessages, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
+export {
+  orderedRefs,
+  loadMessages,
+  pageMessages,
+  iterateMessages,
+  lastMessageId,
+  orderMessageRows,
+  type MessageRef,
+  type MessageOrderRow,
+} from './queries/messages.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
 export { directoryScope } from './queries/directory-scope.js';
