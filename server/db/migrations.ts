@@ -136,7 +136,7 @@ const MIGRATIONS: Record<string, Migration> = {
     },
   },
   // Browser sign-in for the dashboard the relay serves: the cookie holds a random secret, the table its SHA-256.
-  '0008_web_sessions': {
+  '0009_web_sessions': {
     async up(db: Kysely<any>) {
       await sql`create table web_sessions (
         id text primary key,
