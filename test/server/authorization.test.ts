@@ -454,7 +454,7 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
         const r = await as('GET', p);
         assert.equal(r.status, 200, `${who}: GET ${p} answered ${r.status}`);
         const text = JSON.stringify(r.body);
-        for (const leak of [shared, secret, 'zanzibar', 'dashteam', '~dalice', 'Team work', 'Private work'])
+        for (const leak of [shared, secret, 'shared words', 'private words', 'dashteam', '~dalice', 'Team work', 'Private work'])
           assert.ok(!text.includes(leak), `${who}: ${p} leaks ${leak}: ${text}`);
       }
       // Changes: the relay does none of the local store's, and the relay's own refuse another account.

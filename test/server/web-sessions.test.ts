@@ -121,6 +121,11 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
       host.body.data.spaces.map((s: { name: string }) => s.name),
       ['~alice'],
     );
+    // The page's query strings (numbers, booleans) read as on the local host.
+    const page = await browserCall(relay, 'GET', '/api/v1/sessions?offset=0&limit=50&deleted=false&subagents=true', { cookie });
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    assert.deepEqual(page.body.data, { total: 0, sessions: [], next_offset: null });
+    assert.equal((await browserCall(relay, 'GET', '/api/v1/sessions?limit=many', { cookie })).status, 400);
     const fork = await browserCall(relay, 'POST', '/api/v1/sessions/ses_abcdefgh12/fork', { cookie, csrf, body: {} });
     assert.equal(fork.status, 501);
     assert.equal(fork.body.error.code, 'UNSUPPORTED');
