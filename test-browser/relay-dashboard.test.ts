@@ -14,7 +14,7 @@ const PASSWORD = 'correct horse 1';
  * shares one into their team. Bob signs in and sees his own sessions and the team's, never
  * Alice's personal one, opens the team's session (who pushed it, from which device), searches;
  * a change without the CSRF token — from the page itself or from another origin — is refused;
- * wrong passwords lock the account.
+ * a session Alice shares later appears in his open list; wrong passwords lock the account.
  */
 test('relay dashboard: sign in, only the spaces one belongs to, open, search, CSRF refused, lockout', { timeout: 300_000 }, async (t) => {
   const backend = await make();
@@ -134,6 +134,12 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   await page.goto(relay.url + '/#/');
   await page.waitForSelector('a.row');
   assert.equal(await page.locator('#account').textContent(), 'bob', 'still signed in');
+  // Live: Alice shares her other session into the team; Bob's open list shows it without a reload.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await api('alice', 'POST', '/v1/shares', { session: IDS.subagent, space: 'crew' });
+  await page.waitForSelector(`a.row[data-id="${IDS.subagent}"]`, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'no reload');
+  await b.screenshot('relay-list-live');
 
   // Signing out: back to the sign-in page.
   await page.click('#signout');
