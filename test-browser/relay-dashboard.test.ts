@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { IDS, example, newSfs } from '../test/helpers/cli.js';
 import { backends, relayOn, signup } from '../test/server/backends.js';
@@ -101,6 +102,11 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   assert.match((await page.locator('.facts').textContent())!, /pushed byalice/);
   assert.equal(await page.locator('button[data-action=fork]').count(), 0);
   assert.equal(await page.locator('button[data-action=resume]').count(), 0);
+  // Reading includes taking it away as Markdown.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Export Markdown")')]);
+  const markdown = readFileSync((await download.path())!, 'utf8');
+  assert.match(markdown, /Add user validation to signup endpoint/);
+  assert.match(markdown, /pushed by.*alice/);
   await b.screenshot('relay-session');
 
   // Search: a hit in the team's session opens it at the message; Alice's personal session is never found.

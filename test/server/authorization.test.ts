@@ -441,7 +441,7 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
           const r = await as('GET', p);
           assert.equal(r.status, 404, `${who}: GET ${p} answered ${r.status}`);
         }
-        assert.ok([404, 501].includes((await as('GET', `/api/v1/sessions/${id}/export.md`)).status));
+        assert.equal((await as('GET', `/api/v1/sessions/${id}/export.md`)).status, 404, `${who}: export of ${id}`);
       }
       for (const p of [
         '/api/v1/sessions',
@@ -492,12 +492,18 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
 
   test('once the invitee accepts, the team’s shared session is hers to read — Alice’s personal one still is not', async () => {
     const invitee = call(web.dinvitee!);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${shared}/export.md`)).status, 404, 'not before accepting');
     assert.equal((await call({ token: tok.dinvitee })('POST', `/v1/invitations/${invitation}/accept`)).status, 200);
     const list = JSON.stringify((await invitee('GET', '/api/v1/sessions')).body);
     assert.ok(list.includes(shared), list);
     assert.ok(!list.includes(secret), list);
     assert.equal((await invitee('GET', `/api/v1/sessions/${shared}`)).status, 200);
     assert.equal((await invitee('GET', `/api/v1/sessions/${secret}`)).status, 404);
+    const md = await invitee('GET', `/api/v1/sessions/${shared}/export.md`);
+    assert.equal(md.status, 200);
+    assert.match(md.body, /zanzibar shared words/);
+    assert.match(md.body, /pushed by.*dalice/);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${secret}/export.md`)).status, 404);
     const hits = JSON.stringify((await invitee('GET', '/api/v1/search?q=zanzibar')).body);
     assert.ok(hits.includes(shared) && !hits.includes(secret) && !hits.includes('private words'), hits);
   });
