@@ -393,6 +393,8 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
   const shared = 'ses_dashshared001';
   const secret = 'ses_dashprivate01';
   let invitation: string;
+  /** Sessions named in a space (`space/ses_…`, how the pages link them on the relay). */
+  const spaceRefs: string[] = [];
   const call = (who: { cookie?: string; csrf?: string; token?: string } | null) => (method: string, path: string, body?: unknown) =>
     browserCall(relay, method, path, { ...(who ?? {}), body });
   before(async () => {
@@ -413,7 +415,9 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
     await c.next('pushed');
     c.close();
     const alice = call({ token: tok.dalice });
-    assert.equal((await alice('POST', '/v1/orgs', { name: 'dashteam' })).status, 200);
+    const org = await alice('POST', '/v1/orgs', { name: 'dashteam' });
+    assert.equal(org.status, 200);
+    spaceRefs.push(`${personal}/${shared}`, `${personal}/${secret}`, `${org.body.id}/${shared}`, `dashteam/${shared}`, `~dalice/${secret}`);
     assert.equal((await alice('POST', '/v1/shares', { session: shared, space: 'dashteam' })).status, 200);
     invitation = (await alice('POST', '/v1/orgs/dashteam/invitations', { username: 'dinvitee' })).body.invitation.id;
     // Alice herself sees both (the views have caught up), so an empty answer below is a refusal, not a lag.
@@ -436,7 +440,7 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
   test('no read of another account’s or a team’s sessions by any route, with a cookie or a token', async () => {
     for (const [who, cred] of intruders()) {
       const as = call(cred);
-      for (const id of [shared, secret]) {
+      for (const id of [shared, secret, shared.slice(0, 12), ...spaceRefs.map(encodeURIComponent)]) {
         for (const p of [`/api/v1/sessions/${id}`, `/api/v1/sessions/${id}/messages`]) {
           const r = await as('GET', p);
           assert.equal(r.status, 404, `${who}: GET ${p} answered ${r.status}`);
@@ -498,6 +502,8 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
     assert.ok(list.includes(shared), list);
     assert.ok(!list.includes(secret), list);
     assert.equal((await invitee('GET', `/api/v1/sessions/${shared}`)).status, 200);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${encodeURIComponent(spaceRefs[2]!)}`)).status, 200, 'in the team space');
+    assert.equal((await invitee('GET', `/api/v1/sessions/${encodeURIComponent(spaceRefs[0]!)}`)).status, 404, 'not in Alice’s personal space');
     assert.equal((await invitee('GET', `/api/v1/sessions/${secret}`)).status, 404);
     const md = await invitee('GET', `/api/v1/sessions/${shared}/export.md`);
     assert.equal(md.status, 200);

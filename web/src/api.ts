@@ -136,4 +136,6 @@ export interface Hit {
   snippet: string;
   highlights: Array<[number, number]>;
   message_index: number | null;
+  /** The space the hit is in (the relay). */
+  space?: string;
 }

@@ -2,7 +2,7 @@ import { api, query, type SessionSummary } from '../api.js';
 import { clear, h, shortTime } from '../dom.js';
 import { errorBox } from '../ui.js';
 import type { Page } from './page.js';
-import { pushedBy, spaceName } from '../host.js';
+import { pushedBy, sessionRef, spaceName } from '../host.js';
 
 const PAGE = 100;
 const TOOLS = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'cline', 'kilo-code', 'amp', 'opencode', 'sfs'];
@@ -145,7 +145,7 @@ function row(s: SessionSummary): HTMLElement {
   const lineage = s.fork_from ? 'fork' : s.resumed_from ? 'resumed' : s.parent_session_id ? 'sub-agent' : null;
   return h(
     'a',
-    { class: 'row', href: `#/session/${encodeURIComponent(s.id)}`, 'data-id': s.id },
+    { class: 'row', href: `#/session/${encodeURIComponent(sessionRef(s))}`, 'data-id': s.id },
     h('span', { class: 'title' }, s.alias ? h('span', { class: 'badge' }, s.alias) : null, s.title),
     h('span', { class: 'muted' }, shortTime(s.updated_at ?? s.created_at)),
     h(
