@@ -70,6 +70,8 @@ export interface RelayOptions {
   webDir?: string;
   /** How often an open dashboard page looks for changes (default 1 s). */
   dashboardPollMs?: number;
+  /** How often its event stream pings and checks that its sign-in still holds (default 15 s). */
+  dashboardPingMs?: number;
   /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.beforeCommit`: see ApplyOptions. */
   views?: boolean | ApplyOptions;
 }
@@ -259,6 +261,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     webDir: opts.webDir,
     pollMs: opts.dashboardPollMs,
     identify: (req) => auth(req).catch(() => null),
+    recheck: (req) => identify(req).catch(() => null),
+    pingMs: opts.dashboardPingMs,
   });
 
   let address: string;

@@ -147,9 +147,23 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'no reload');
   await b.screenshot('relay-list-live');
 
-  // Signing out: back to the sign-in page.
+  // The session ends while the page is open (expired, or signed out in another browser): the next request
+  // brings the sign-in page back, and signing in again returns to the dashboard.
+  await relay.rdb.db
+    .updateTable('web_sessions')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .execute();
+  await page.click(`a.row[data-id="${IDS.minimal}"]`);
+  await page.waitForSelector('form#signin');
+  await page.fill('input[name=username]', 'bob');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('form#signin button[type=submit]');
+  await page.waitForSelector('a.row');
+
+  // Signing out: back to the sign-in page, and the cookie no longer works.
   await page.click('#signout');
   await page.waitForSelector('form#signin');
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/sessions')).status), 401);
 
   // Wrong passwords, three times: the account locks, and then even the right one is refused.
   for (let i = 0; i < 3; i++) {

@@ -100,6 +100,27 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
     assert.equal(expired.body.error.code, 'AUTH');
   });
 
+  test('an open page’s event stream ends once its session is signed out', async () => {
+    const live = await relayOn(b, { dashboardPingMs: 50 });
+    try {
+      const { cookie, csrf } = await webLogin(live, 'alice');
+      const res = await fetch(live.url + '/api/v1/events', { headers: { cookie } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
+      const reader = res.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      assert.equal((await browserCall(live, 'POST', '/v1/web/logout', { cookie, csrf, body: {} })).status, 200);
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        text += new TextDecoder().decode(r.value);
+      }
+      assert.match(text, /^: sfs relay/);
+    } finally {
+      await live.close();
+    }
+  });
+
   test('wrong passwords lock the account for the browser and the CLI alike', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username: 'bob', password: 'wrong password' } });
