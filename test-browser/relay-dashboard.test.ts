@@ -93,6 +93,12 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   // The relay cannot act on a local store: those pages leave the menu.
   assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Sessions']);
   await b.screenshot('relay-list');
+  // One space at a time: the team's.
+  await page.selectOption('select[name=space]', { label: 'crew' });
+  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 1);
+  assert.equal(await page.locator('a.row').getAttribute('data-id'), IDS.complete);
+  await page.selectOption('select[name=space]', { label: 'all spaces' });
+  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 2);
 
   // Open the team's session: its messages, who pushed it from which device, no local-store actions.
   await page.click(`a.row[data-id="${IDS.complete}"]`);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
-import { spacesOf, type Authed } from '../accounts.js';
+import { requireMember, spacesOf, type Authed } from '../accounts.js';
 import { RelayError } from '../errors.js';
 import * as views from '../views/queries.js';
 import { renderMarkdown, type TranscriptHeader } from '../../engine/index.js';
@@ -43,13 +43,14 @@ export class RelaySource implements DashboardSource {
     private readonly who: Authed,
   ) {}
 
-  /** The ids of the spaces the account is a member of, now. */
-  private async spaces(): Promise<string[]> {
+  /** The ids of the spaces the account is a member of, now; or the one asked for, if it is a member (else FORBIDDEN). */
+  private async spaces(only?: string): Promise<string[]> {
+    if (only) return [(await requireMember(this.db, this.who.id, only)).id];
     return (await spacesOf(this.db, this.who.id)).map((s) => s.id);
   }
 
   async listSessions(q: SessionQuery) {
-    return views.listSessions(this.db, await this.spaces(), q);
+    return views.listSessions(this.db, await this.spaces(q.space), q);
   }
   async showSession(ref: string, page: MessagePage) {
     return views.showSession(this.db, await this.spaces(), ref, page);
@@ -57,8 +58,8 @@ export class RelaySource implements DashboardSource {
   async messages(ref: string, page: MessagePage) {
     return views.messages(this.db, await this.spaces(), ref, page);
   }
-  async search(q: { query: string; tool?: string; limit?: number }) {
-    return views.search(this.db, await this.spaces(), q);
+  async search(q: { query: string; tool?: string; limit?: number; space?: string }) {
+    return views.search(this.db, await this.spaces(q.space), q);
   }
 
   resume(): never {

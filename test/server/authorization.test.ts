@@ -461,6 +461,14 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
         for (const leak of [shared, secret, 'shared words', 'private words', 'dashteam', '~dalice', 'Team work', 'Private work'])
           assert.ok(!text.includes(leak), `${who}: ${p} leaks ${leak}: ${text}`);
       }
+      // Asking for one of Alice's spaces by name or id: refused as the sync socket refuses a subscription.
+      for (const sp of ['dashteam', '~dalice', ...spaceRefs.slice(0, 3).map((r) => r.split('/')[0]!)]) {
+        for (const p of [`/api/v1/sessions?space=${encodeURIComponent(sp)}`, `/api/v1/search?q=zanzibar&space=${encodeURIComponent(sp)}`]) {
+          const r = await as('GET', p);
+          assert.equal(r.status, 403, `${who}: GET ${p} answered ${r.status}`);
+          assert.equal(r.body.error.code, 'FORBIDDEN');
+        }
+      }
       // Changes: the relay does none of the local store's, and the relay's own refuse another account.
       for (const [method, p, body] of [
         ['POST', `/api/v1/sessions/${shared}/fork`, {}],
@@ -510,6 +518,9 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
     assert.match(md.body, /zanzibar shared words/);
     assert.match(md.body, /pushed by.*dalice/);
     assert.equal((await invitee('GET', `/api/v1/sessions/${secret}/export.md`)).status, 404);
+    const inTeam = (await invitee('GET', '/api/v1/sessions?space=dashteam')).body.data.sessions.map((x: { id: string }) => x.id);
+    assert.deepEqual(inTeam, [shared]);
+    assert.equal((await invitee('GET', '/api/v1/sessions?space=~dalice')).status, 403);
     const hits = JSON.stringify((await invitee('GET', '/api/v1/search?q=zanzibar')).body);
     assert.ok(hits.includes(shared) && !hits.includes(secret) && !hits.includes('private words'), hits);
   });
