@@ -127,9 +127,13 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       smtpUrl: a['smtp-url'] ?? process.env.SFS_RELAY_SMTP_URL,
       smtpFrom: a['smtp-from'],
     });
-    if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
+    const dashboard = relay.url.replace(/\/?$/, '/');
+    if (ctx.json) printJson('relay', { url: relay.url, dashboard, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     // With JSON logs, stdout holds JSON lines only: the "Server listening at" log line says where.
-    else if (!jsonLogs) print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+    else if (!jsonLogs) {
+      print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+      print(`team dashboard: ${dashboard} (sign in with a relay account)`);
+    }
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -138,6 +138,23 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   // Server-side views of each space's events (issue 13; server/views/).
   '0008_views': VIEWS_MIGRATION,
+  // Browser sign-in for the dashboard the relay serves: the cookie holds a random secret, the table its SHA-256.
+  '0009_web_sessions': {
+    async up(db: Kysely<any>) {
+      await sql`create table web_sessions (
+        id text primary key,
+        secret_hash text not null unique,
+        account_id text not null references accounts(id) on delete cascade,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        last_used_at timestamptz
+      )`.execute(db);
+      await sql`create index web_sessions_account on web_sessions(account_id)`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table web_sessions`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

@@ -1,4 +1,4 @@
-import type { OrderedMessage, SearchHit, SessionDetail, SessionSummary as EngineSessionSummary } from '../../engine/queries/views.js';
+import type { OrderedMessage, SearchHit, SessionDetail as EngineSessionDetail, SessionSummary as EngineSessionSummary } from '../../engine/queries/views.js';
 import type { ContentBlock, UnknownBlock } from '../../engine/model/message.js';
 
 /** The JSON API the application talks to: `/api/v1/…`, answers in the CLI's `--json` envelope. */
@@ -12,13 +12,28 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
+/** The relay session's CSRF token: every change made with its cookie sends it (the local server needs none). */
+let csrf: string | null = null;
+export function setCsrf(token: string | null): void {
+  csrf = token;
+}
+
+/** What to do when the host stops knowing us (the relay's session expired or was signed out elsewhere). */
+let authLost: (() => void) | null = null;
+export function onAuthLost(f: (() => void) | null): void {
+  authLost = f;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, base = '/api/v1'): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (csrf && method !== 'GET') headers['x-sfs-csrf'] = csrf;
+  const res = await fetch(`${base}${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (res.status === 401 && authLost) authLost();
   const text = await res.text();
   let env: { data?: T; error?: { code: string; message: string } } | null = null;
   try {
@@ -27,7 +42,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError('HTTP', text.trim() || `HTTP ${res.status}`, res.status);
   }
   if (!res.ok || env?.error) throw new ApiError(env?.error?.code ?? 'HTTP', env?.error?.message ?? `HTTP ${res.status}`, res.status);
-  return env!.data as T;
+  // The relay's own routes (/v1/…) answer plain JSON; the dashboard API, the envelope.
+  return (base === '/api/v1' ? env!.data : env) as T;
 }
 
 export function query(params: Record<string, string | number | boolean | undefined | null>): string {
@@ -44,14 +60,28 @@ export const api = {
   del: <T>(path: string) => call<T>('DELETE', path),
 };
 
+/** The relay's own routes (`/v1/…`: sign-in, teams, tokens), with the session cookie and its CSRF token. */
+export const relayApi = {
+  get: <T>(path: string) => call<T>('GET', path, undefined, '/v1'),
+  post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body, '/v1'),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body, '/v1'),
+  del: <T>(path: string) => call<T>('DELETE', path, undefined, '/v1'),
+};
+
 /**
  * The shapes the pages read: the engine's read models (engine/queries/views.ts), imported as
  * types only (nothing of the engine ships), plus what the API adds to them (server/dashboard/source.ts).
  */
+/** Where a row lives on the relay: who pushed it into its space, from which device, and that space. */
+export interface RelayPlace {
+  pushed_by?: { username: string | null; device: string | null } | null;
+  space?: string;
+}
 
-export type { SessionDetail, UnknownBlock };
+export type { UnknownBlock };
+export type SessionDetail = EngineSessionDetail & RelayPlace;
 /** A row of the list: the summary, its ticket keys and how many forks, resumes and sub-agents hang under it. */
-export type SessionSummary = EngineSessionSummary & { tickets: string[]; children: number };
+export type SessionSummary = EngineSessionSummary & RelayPlace & { tickets: string[]; children: number };
 export type Block = ContentBlock;
 export type Item = OrderedMessage & { index: number };
 
@@ -61,7 +91,7 @@ export interface Window {
   items: Item[];
 }
 
-export type Hit = SearchHit & { highlights: Array<[number, number]>; message_index: number | null };
+export type Hit = SearchHit & { highlights: Array<[number, number]>; message_index: number | null; space?: string };
 
 export interface ResumeLaunch {
   session: string;

@@ -2,6 +2,7 @@ import { api, query, type SessionSummary } from '../api.js';
 import { clear, h, shortTime } from '../dom.js';
 import { errorBox } from '../ui.js';
 import type { Page } from './page.js';
+import { host, pushedBy, sessionRef, spaceName } from '../host.js';
 
 const PAGE = 100;
 const TICKET = /^#?[A-Za-z][A-Za-z0-9]{1,9}-\d{1,7}$/;
@@ -32,6 +33,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     subagents: params.get('subagents') === '1',
     ticket: params.get('ticket') ?? '',
     flat: params.get('flat') === '1',
+    space: params.get('space') ?? '',
   };
   /** Lineage groups the reader opened: kept open when the list is read again (live updates). */
   const expanded = new Set<string>();
@@ -42,10 +44,22 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     h('option', { value: '' }, 'all tools'),
     ...TOOLS.map((t) => h('option', { value: t, selected: t === f.tool }, t)),
   );
+  // On the relay: one of the account's spaces (personal or a team), or all of them.
+  const space =
+    host.spaces.length > 1
+      ? h(
+          'select',
+          { name: 'space', 'aria-label': 'Space' },
+          h('option', { value: '' }, 'all spaces'),
+          ...host.spaces.map((sp) => h('option', { value: sp.id, selected: sp.id === f.space }, sp.name)),
+        )
+      : null;
   const project = h('input', { name: 'project', placeholder: 'project directory', value: f.project, 'aria-label': 'Project directory' });
   const since = h('input', { type: 'date', name: 'since', value: f.since, 'aria-label': 'Active since' });
   const until = h('input', { type: 'date', name: 'until', value: f.until, 'aria-label': 'Created before' });
-  const ticket = h('input', { name: 'ticket', placeholder: 'ticket (PROJ-123)', value: f.ticket, 'aria-label': 'Ticket', size: 14 });
+  // The relay's views keep no ticket index yet: the filter is the local dashboard's.
+  const ticket =
+    host.kind === 'local' ? h('input', { name: 'ticket', placeholder: 'ticket (PROJ-123)', value: f.ticket, 'aria-label': 'Ticket', size: 14 }) : null;
   const flat = h('input', { type: 'checkbox', name: 'flat', checked: f.flat });
   const alias = h('input', { type: 'checkbox', name: 'alias', checked: f.alias });
   const deleted = h('input', { type: 'checkbox', name: 'deleted', checked: f.deleted });
@@ -56,11 +70,19 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
 
   const ticketKey = () => (TICKET.test(f.ticket) ? f.ticket.replace(/^#/, '').toUpperCase() : undefined);
   // Looking for particular sessions (text, ticket, alias) lists every match, a fork or a sub-agent too: grouping would hide them under parents that do not match.
-  const grouped = () => !f.flat && !f.text && !ticketKey() && !f.alias;
+  const grouped = () => host.kind === 'local' && !f.flat && !f.text && !ticketKey() && !f.alias;
   let timer: number | undefined;
   const apply = () => {
     const q = new URLSearchParams();
-    const v = { text: text.value.trim(), tool: tool.value, project: project.value.trim(), since: since.value, until: until.value, ticket: ticket.value.trim() };
+    const v = {
+      text: text.value.trim(),
+      tool: tool.value,
+      project: project.value.trim(),
+      since: since.value,
+      until: until.value,
+      ticket: ticket?.value.trim() ?? '',
+      space: space?.value ?? '',
+    };
     for (const [k, val] of Object.entries(v)) if (val) q.set(k, val);
     if (alias.checked) q.set('alias', '1');
     if (deleted.checked) q.set('deleted', '1');
@@ -70,8 +92,8 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     Object.assign(f, v, { alias: alias.checked, deleted: deleted.checked, subagents: subagents.checked, flat: flat.checked });
     void load(true);
   };
-  for (const el of [text, project, ticket]) el.addEventListener('input', () => (clearTimeout(timer), (timer = window.setTimeout(apply, 200))));
-  for (const el of [tool, since, until, alias, deleted, subagents, flat]) el.addEventListener('change', apply);
+  for (const el of [text, project, ticket]) el?.addEventListener('input', () => (clearTimeout(timer), (timer = window.setTimeout(apply, 200))));
+  for (const el of [tool, since, until, alias, deleted, subagents, flat, space]) el?.addEventListener('change', apply);
 
   clear(
     main,
@@ -79,6 +101,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
       'div',
       { class: 'filters', role: 'search' },
       text,
+      space,
       tool,
       project,
       ticket,
@@ -118,6 +141,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
           // Half-typed keys (PROJ-) are not sent: the server refuses what is not a ticket key.
           ticket: ticketKey(),
           group: grouped(),
+          space: f.space,
           offset: next,
           limit: PAGE,
         })}`,
@@ -196,7 +220,7 @@ function row(s: SessionSummary): HTMLElement {
   const lineage = s.fork_from ? 'fork' : s.resumed_from ? 'resumed' : s.parent_session_id ? 'sub-agent' : null;
   return h(
     'a',
-    { class: 'row', href: `#/session/${encodeURIComponent(s.id)}`, 'data-id': s.id },
+    { class: 'row', href: `#/session/${encodeURIComponent(sessionRef(s))}`, 'data-id': s.id },
     h('span', { class: 'title' }, s.alias ? h('span', { class: 'badge' }, s.alias) : null, s.title),
     h('span', { class: 'muted' }, shortTime(s.updated_at ?? s.created_at)),
     h(
@@ -206,6 +230,8 @@ function row(s: SessionSummary): HTMLElement {
       lineage ? h('span', { class: 'badge' }, lineage) : null,
       ...(s.tickets ?? []).map((t) => h('span', { class: 'badge ticket', 'data-ticket': t }, t)),
       `${s.message_count} messages · ${s.cwd ?? ''}${s.git_branch ? ` · ${s.git_branch}` : ''} · ${s.id.slice(0, 12)}`,
+      pushedBy(s) ? h('span', { class: 'author' }, ` · by ${pushedBy(s)}`) : null,
+      spaceName(s.space) ? h('span', { class: 'badge space' }, spaceName(s.space)) : null,
     ),
   );
 }

@@ -5,6 +5,7 @@ import { MARKDOWN_LIMIT, renderMarkdown } from '../markdown.js';
 import { ask, errorBox, toast } from '../ui.js';
 import { VirtualList } from '../virtual-list.js';
 import { go, type Page } from './page.js';
+import { can, pushedBy, sessionRef, spaceName } from '../host.js';
 
 const PAGE = 100;
 /** Plain text beyond this is cut until "show all" is asked for (a 5 MB message must not freeze the page). */
@@ -142,6 +143,8 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     const link = (sid: string) => h('a', { href: `#/session/${encodeURIComponent(sid)}` }, sid.slice(0, 16));
     const facts: Array<[string, Child]> = [
       ['id', d.id],
+      ['pushed by', pushedBy(d)],
+      ['space', spaceName(d.space)],
       ['tool', [d.tool, d.tool_version].filter(Boolean).join(' ')],
       ['model', d.model],
       ['project', d.cwd],
@@ -188,15 +191,21 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
-        h('button', { type: 'button', onclick: launch, 'data-action': 'launch' }, 'Run in a terminal…'),
-        h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
-        h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
-        h('button', { type: 'button', onclick: alias }, 'Alias…'),
-        d.deleted ? h('button', { type: 'button', onclick: restore }, 'Restore') : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…'),
-        h('a', { href: `/api/v1${path}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
-        h('a', { href: exportHref('sfs'), download: `${d.id}.sfs.tar`, 'data-export': 'sfs' }, 'Export .sfs'),
-        h('button', { type: 'button', onclick: exportNative, 'data-action': 'export-native' }, 'Export native…'),
+        // Only what the host can do (the relay reads and searches; acting on a session is the local store's).
+        can('resume') && h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
+        can('resume') && h('button', { type: 'button', onclick: launch, 'data-action': 'launch' }, 'Run in a terminal…'),
+        can('fork') && h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
+        can('checkpoint') && h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
+        can('alias') && h('button', { type: 'button', onclick: alias }, 'Alias…'),
+        can('delete') &&
+          (d.deleted
+            ? h('button', { type: 'button', onclick: restore }, 'Restore')
+            : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…')),
+        can('export_markdown') &&
+          h('a', { href: `/api/v1/sessions/${encodeURIComponent(sessionRef(d))}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
+        // .sfs and native files are written by the local store (the relay serves Markdown only).
+        can('resume') && h('a', { href: exportHref('sfs'), download: `${d.id}.sfs.tar`, 'data-export': 'sfs' }, 'Export .sfs'),
+        can('resume') && h('button', { type: 'button', onclick: exportNative, 'data-action': 'export-native' }, 'Export native…'),
       ),
     );
   }
