@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { syncRoutes } from './routes/sync.js';
+import { teamRoutes } from './dashboard/team-routes.js';
 import { MAX_FRAME_BYTES } from '../engine/index.js';
 import { loggerOptions, type RelayLogOptions } from './logging.js';
 import { RelayMetrics, syncMetrics } from './metrics.js';
@@ -203,6 +204,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   await app.register(spaceRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(syncRoutes, ctx);
+  await app.register(teamRoutes, { ...ctx, prefix: '/api/v1/team' });
 
   let address: string;
   try {

@@ -135,6 +135,16 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table devices drop column label, drop column token_id`.execute(db);
     },
   },
+  // A handoff's recipient may decline it (the dashboard's inbox): it can no longer be taken, and its
+  // sender sees that it was declined rather than left to expire.
+  '0008_handoff_declined': {
+    async up(db: Kysely<any>) {
+      await sql`alter table handoffs add column declined_at timestamptz`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`alter table handoffs drop column declined_at`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `
