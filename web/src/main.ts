@@ -5,6 +5,13 @@ import { go, type Page } from './pages/page.js';
 import { searchPage } from './pages/search.js';
 import { sessionPage } from './pages/session.js';
 import { statusPage } from './pages/status.js';
+import { auditPage } from './pages/team/audit.js';
+import { devicesPage } from './pages/team/devices.js';
+import { inboxPage } from './pages/team/inbox.js';
+import { invitationsPage } from './pages/team/invitations.js';
+import { spacePage } from './pages/team/space.js';
+import { spacesPage } from './pages/team/spaces.js';
+import { teamNav } from './team-nav.js';
 
 /**
  * The dashboard: a hash router over the pages, the search box, the theme, keyboard shortcuts
@@ -30,6 +37,12 @@ function route(): void {
   else if (parts[0] === 'context') page = contextPage(main, params);
   else if (parts[0] === 'rules') page = rulesPage(main, params);
   else if (parts[0] === 'status') page = statusPage(main);
+  else if (parts[0] === 'team' && parts[1]) page = spacePage(main, decodeURIComponent(parts[1]));
+  else if (parts[0] === 'team') page = spacesPage(main);
+  else if (parts[0] === 'invitations') page = invitationsPage(main);
+  else if (parts[0] === 'devices') page = devicesPage(main);
+  else if (parts[0] === 'audit') page = auditPage(main, parts[1] ? decodeURIComponent(parts[1]) : null);
+  else if (parts[0] === 'inbox') page = inboxPage(main);
   else page = listPage(main, params);
 }
 
@@ -84,10 +97,12 @@ function listen(): void {
       return;
     }
     page.refresh?.();
+    void teamNav();
   });
   es.addEventListener('error', () => live.classList.remove('on'));
 }
 
 window.addEventListener('hashchange', route);
 route();
+void teamNav();
 listen();
