@@ -12,7 +12,10 @@ export interface Account {
   username: string;
 }
 export interface Authed extends Account {
+  /** The API token's id; for a dashboard cookie, the web session's id (wss_…). */
   tokenId: string;
+  /** How the request proved it: a bearer token (CLI) or the dashboard's cookie (changes then need its CSRF token). */
+  via?: 'token' | 'cookie';
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,38}$/;
@@ -79,6 +82,16 @@ export async function login(
   tokenName: string,
   lockout: LoginLockout = DEFAULT_LOCKOUT,
 ): Promise<{ account: Account; token: string }> {
+  const account = await checkPassword(db, username, password, lockout);
+  const token = await db.transaction().execute((tx) => createTokenIn(tx, account, tokenName, 'login'));
+  return { account, token: token.token };
+}
+
+/**
+ * The account for the right password, counting wrong ones towards the lockout: what every sign-in
+ * (API token, dashboard cookie) goes through, so they share one failure count and one lock.
+ */
+export async function checkPassword(db: Db, username: string, password: string, lockout: LoginLockout = DEFAULT_LOCKOUT): Promise<Account> {
   const row = await db.selectFrom('accounts').selectAll().where('username', '=', String(username)).executeTakeFirst();
   if (row?.locked_until && row.locked_until.getTime() > Date.now()) throw lockedError(row.locked_until);
   // Same answer for unknown user and wrong password.
@@ -87,9 +100,7 @@ export async function login(
     throw new RelayError('AUTH', 'wrong username or password');
   }
   if (row.failed_logins) await db.updateTable('accounts').set({ failed_logins: 0 }).where('id', '=', row.id).execute();
-  const account = { id: row.id, username: row.username };
-  const token = await db.transaction().execute((tx) => createTokenIn(tx, account, tokenName, 'login'));
-  return { account, token: token.token };
+  return { id: row.id, username: row.username };
 }
 
 function lockedError(until: Date): RelayError {
@@ -183,7 +194,7 @@ export async function authenticate(db: Db, token: string | undefined): Promise<A
     .where('tokens.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.revoked) throw new RelayError('AUTH', 'invalid or revoked API token');
-  return { id: row.id, username: row.username, tokenId: row.tokenId };
+  return { id: row.id, username: row.username, tokenId: row.tokenId, via: 'token' };
 }
 
 /** Binds an origin to the account on first sight; an origin bound to another account is refused. */

@@ -22,6 +22,7 @@ export const RELAY_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   GONE: 410,
   HANDOFF_EXPIRED: 410,
   HANDOFF_CANCELLED: 410,
+  UNSUPPORTED: 501,
 };
 
 /** An error the relay reports to a client: HTTP status from the code, same codes over WebSocket. */
@@ -38,7 +39,7 @@ export class RelayError extends Error {
   }
 }
 
-const HTTP_ONLY = new Set<RelayErrorCode>(['NOT_FOUND', 'CONFLICT', 'HANDOFF_EXPIRED', 'HANDOFF_CANCELLED']);
+const HTTP_ONLY = new Set<RelayErrorCode>(['NOT_FOUND', 'CONFLICT', 'HANDOFF_EXPIRED', 'HANDOFF_CANCELLED', 'UNSUPPORTED']);
 
 /** The code a relay error has on the sync socket (see HttpOnlyErrorCode). */
 export function protocolCode(code: RelayErrorCode): ProtocolErrorCode {

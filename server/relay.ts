@@ -19,6 +19,12 @@ import { RelayMetrics, syncMetrics } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { lazyValidation } from './lazy-validation.js';
 import { createHandoffMailer, type HandoffMailer } from './handoff-mail.js';
+import { webRoutes } from './routes/web.js';
+import { CSRF_HEADER, authenticateCookie, cookieName, cookieValue, refuseCsrf, sameCsrf, sameOrigin } from './web-sessions.js';
+import { CSP } from './dashboard/csp.js';
+import { relayDashboard } from './dashboard/relay-host.js';
+import type { RelayViews } from './dashboard/relay-source.js';
+import { RELAY_VIEWS } from './dashboard/relay-views.js';
 
 export interface RelayOptions {
   port?: number;
@@ -59,7 +65,17 @@ export interface RelayOptions {
   smtpUrl?: string;
   /** The From address of those notices. */
   smtpFrom?: string;
+  /** How long a dashboard sign-in lasts (default 12 hours). */
+  webSessionTtlMs?: number;
+  /** The dashboard's built files (default dist/web). */
+  webDir?: string;
+  /** What the dashboard reads (default the server-side views). */
+  views?: RelayViews;
+  /** How often an open dashboard page looks for changes (default 1 s). */
+  dashboardPollMs?: number;
 }
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export { DEFAULT_QUOTA_BYTES } from './quota.js';
 
@@ -109,7 +125,17 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const signupLimiter = perHour(opts.signupsPerHour ?? 10);
   const failedLoginLimiter = perHour(opts.failedLoginsPerHour ?? 50);
   // Each request's authentication, done once by the rate-limit hook (onRequest) and reused by the auth hook below.
-  const authed = new WeakMap<FastifyRequest, { who?: acc.Authed; error?: unknown }>();
+  const authed = new WeakMap<FastifyRequest, { who?: acc.Authed; error?: unknown; cookieSecret?: string }>();
+  const tls = !!opts.tls;
+  const sessionCookieName = cookieName(tls);
+  /** A bearer token (the CLI) wins; else the dashboard's session cookie. */
+  const identify = async (req: FastifyRequest): Promise<{ who: acc.Authed; cookieSecret?: string }> => {
+    const h = req.headers.authorization;
+    if (h?.startsWith('Bearer ')) return { who: await acc.authenticate(db, h.slice(7)) };
+    const secret = cookieValue(req.headers.cookie, sessionCookieName);
+    if (secret) return { who: await authenticateCookie(db, secret), cookieSecret: secret };
+    return { who: await acc.authenticate(db, undefined) };
+  };
   const refuse: RelayContext['refuse'] = (reply, l, message) => {
     reply.header('retry-after', String(Math.ceil(l.windowMs / 1000)));
     throw new RelayError('RATE_LIMIT', message);
@@ -122,12 +148,16 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     // Per verified account, so one noisy account cannot starve an office behind one address; anonymous
     // requests and failed authentications per address, so random tokens neither escape the limit nor add rows.
     let key = 'http:ip:' + req.ip;
-    const h = req.headers.authorization;
-    if (h?.startsWith('Bearer ')) {
+    // The dashboard's answers (pages, API, errors) all carry its strict CSP and refuse framing and sniffing.
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (req.headers.authorization?.startsWith('Bearer ') || cookieValue(req.headers.cookie, sessionCookieName)) {
       try {
-        const who = await acc.authenticate(db, h.slice(7));
-        authed.set(req, { who });
-        key = 'http:acc:' + who.id;
+        const id = await identify(req);
+        authed.set(req, id);
+        key = 'http:acc:' + id.who.id;
       } catch (error) {
         authed.set(req, { error });
       }
@@ -164,19 +194,25 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     return sendError(reply, 500, { code: 'INTERNAL', message: 'internal relay error' });
   });
 
-  const auth = async (req: FastifyRequest): Promise<acc.Authed> => {
+  const auth = async (req: FastifyRequest): Promise<{ who: acc.Authed; cookieSecret?: string }> => {
     const done = authed.get(req);
-    if (done?.who) return done.who;
+    if (done?.who) return { who: done.who, cookieSecret: done.cookieSecret };
     if (done) throw done.error;
-    const h = req.headers.authorization;
-    return acc.authenticate(db, h?.startsWith('Bearer ') ? h.slice(7) : undefined);
+    return identify(req);
   };
   // Every route acts as the token's account unless its config says `public`. The hook runs before validation,
   // so a request without a valid token is refused (401) whatever its body.
   app.decorateRequest('who', null as unknown as acc.Authed);
+  // A change made with the dashboard's cookie must come from the relay's own page: its Origin, and the
+  // session's CSRF token in a header no other site can set or read (server/web-sessions.ts).
   app.addHook('preValidation', async (req) => {
     if (req.is404 || req.routeOptions.config.public) return;
-    req.who = await auth(req);
+    const { who, cookieSecret } = await auth(req);
+    if (cookieSecret && STATE_CHANGING.has(req.method)) {
+      const header = req.headers[CSRF_HEADER];
+      if (!sameOrigin(req.headers.origin, req.headers.host, tls) || !sameCsrf(typeof header === 'string' ? header : undefined, cookieSecret)) refuseCsrf();
+    }
+    req.who = who;
   });
 
   const mailer: HandoffMailer | undefined = opts.smtpUrl ? await createHandoffMailer(db, { smtpUrl: opts.smtpUrl, from: opts.smtpFrom }, app.log) : undefined;
@@ -204,6 +240,15 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   await app.register(spaceRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(syncRoutes, ctx);
+  await app.register(webRoutes, ctx);
+  const dashboard = await relayDashboard(app, {
+    db,
+    views: opts.views ?? RELAY_VIEWS,
+    webDir: opts.webDir,
+    pollMs: opts.dashboardPollMs,
+    identify: (req) => auth(req).catch(() => null),
+  });
+  // Team administration and the handoff inbox, beside the dashboard's API (same auth hook: token or cookie with CSRF).
   await app.register(teamRoutes, { ...ctx, prefix: '/api/v1/team' });
 
   let address: string;
@@ -224,6 +269,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     close: () =>
       (closing ??= (async () => {
         for (const c of app.websocketServer?.clients ?? []) c.close(1001, 'relay shutting down');
+        dashboard.close();
         await app.close();
         await Promise.all(sending);
         mailer?.close();

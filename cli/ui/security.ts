@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CSP } from '../../server/dashboard/csp.js';
 
 /**
  * The local dashboard's guards. Another local user, or any web page the user visits, can
@@ -8,18 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * Host header (a DNS-rebinding page names its own host), and a request that changes
  * something must come from this origin. Every answer carries a strict CSP.
  */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CSP };
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');

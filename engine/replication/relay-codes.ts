@@ -5,7 +5,7 @@ import type { ProtocolErrorCode } from './protocol.js';
  * Codes only the relay's HTTP API answers with; over the sync socket they are reported as INVALID.
  * LOCKED: too many failed logins, the account waits. GONE: an invitation expired or was cancelled.
  */
-export type HttpOnlyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE' | 'HANDOFF_EXPIRED' | 'HANDOFF_CANCELLED';
+export type HttpOnlyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'LOCKED' | 'GONE' | 'HANDOFF_EXPIRED' | 'HANDOFF_CANCELLED' | 'UNSUPPORTED';
 /** Every code the relay puts in `{error: {code}}` (HTTP) or an error frame (sync socket). */
 export type RelayErrorCode = ProtocolErrorCode | HttpOnlyErrorCode;
 
@@ -27,6 +27,7 @@ export const RELAY_TO_CLIENT: Readonly<Record<RelayErrorCode, ErrorCode>> = {
   GONE: 'CONFLICT', // an invitation no longer open
   HANDOFF_EXPIRED: 'NOT_FOUND', // nothing left to accept
   HANDOFF_CANCELLED: 'NOT_FOUND',
+  UNSUPPORTED: 'USAGE', // the dashboard asked the relay for what only a local store does (resume, fork, doctor…)
   RATE_LIMIT: 'IO', // try again later (retry-after)
   LOCKED: 'IO', // too many failed logins: the account waits
   QUOTA: 'IO', // the account's storage on the relay is full

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ERROR_CODES, toSfsError, type ErrorCode } from '../../engine/index.js';
-import type { DashboardSource, SessionQuery } from './source.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, RELAY_TO_CLIENT, toSfsError, type ErrorCode } from '../../engine/index.js';
+import { RelayError } from '../errors.js';
+import { LOCAL_HOST, type DashboardSource, type HostInfo, type SessionQuery } from './source.js';
 
 /** The envelope version: the same as the CLI's `--json` output (cli/output.ts). */
 export const API_ENVELOPE_VERSION = 1;
@@ -26,18 +27,34 @@ const REF = str(200);
 const sessionParams = obj({ id: REF }, ['id']);
 const pageQuery = obj({ offset: int(0, 10_000_000), limit: int(1, 500), at_msg: str(300) });
 
+export interface ApiRoutesOptions {
+  /** The store the API reads: one (sfs ui), or one per request (the relay: the signed-in account's spaces). */
+  source: DashboardSource | ((req: FastifyRequest) => DashboardSource);
+  /** The answer of GET /host; the local dashboard's (LOCAL_HOST) without it. */
+  host?: (req: FastifyRequest) => Promise<HostInfo>;
+}
+
 /**
  * The dashboard's JSON API, `/api/v1/…`, as a fastify plugin over a DashboardSource: every answer
  * is `{ sfs_json, command, data }` (or `{ sfs_json, error }`) like the CLI's `--json` output, and
  * matches the schemas in schemas/api/v1/. Requests are checked by the JSON schemas below.
  * Security (token, Host, Origin) is the host's concern: see ui/security.ts.
  */
-export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardSource }): Promise<void> {
-  const src = opts.source;
+export async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
+  const given = opts.source;
+  // One source for the local store; the relay's answers for the account of each request.
+  const sourceOf = typeof given === 'function' ? given : () => given;
 
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply: FastifyReply) => {
     if (err.validation)
       return reply.code(400).send({ sfs_json: API_ENVELOPE_VERSION, error: { code: 'USAGE', message: err.message, exit_code: ERROR_CODES.USAGE } });
+    // The relay's own refusals (membership, sign-in, lockout, what it cannot do) keep their code and status.
+    if (err instanceof RelayError) {
+      if (typeof err.extra.retry_after === 'number') reply.header('retry-after', String(err.extra.retry_after));
+      return reply
+        .code(err.status)
+        .send({ sfs_json: API_ENVELOPE_VERSION, error: { code: err.code, message: err.message, exit_code: ERROR_CODES[RELAY_TO_CLIENT[err.code]] } });
+    }
     const e = toSfsError(err);
     const status = HTTP_STATUS[e.code] ?? 500;
     return reply
@@ -63,62 +80,62 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
         }),
       },
     },
-    async (req) => envelope('list', await src.listSessions(req.query as SessionQuery)),
+    async (req) => envelope('list', await sourceOf(req).listSessions(req.query as SessionQuery)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number; at_msg?: string } }>(
     '/sessions/:id',
     { schema: { params: sessionParams, querystring: pageQuery } },
-    async (req) => envelope('show', await src.showSession(req.params.id, req.query)),
+    async (req) => envelope('show', await sourceOf(req).showSession(req.params.id, req.query)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { offset?: number; limit?: number; at_msg?: string } }>(
     '/sessions/:id/messages',
     { schema: { params: sessionParams, querystring: pageQuery } },
-    async (req) => envelope('show.messages', await src.messages(req.params.id, req.query)),
+    async (req) => envelope('show.messages', await sourceOf(req).messages(req.params.id, req.query)),
   );
 
   app.get<{ Querystring: { q: string; tool?: string; limit?: number } }>(
     '/search',
     { schema: { querystring: obj({ q: { type: 'string', minLength: 1, maxLength: 500 }, tool: str(64), limit: int(1, 100) }, ['q']) } },
-    async (req) => envelope('search', await src.search({ query: req.query.q, tool: req.query.tool, limit: req.query.limit })),
+    async (req) => envelope('search', await sourceOf(req).search({ query: req.query.q, tool: req.query.tool, limit: req.query.limit })),
   );
 
   app.post<{ Params: { id: string }; Body: { in?: string } }>(
     '/sessions/:id/resume',
     { schema: { params: sessionParams, body: obj({ in: str(32) }) } },
-    async (req) => envelope('resume', await src.resume(req.params.id, req.body?.in)),
+    async (req) => envelope('resume', await sourceOf(req).resume(req.params.id, req.body?.in)),
   );
 
   app.post<{ Params: { id: string }; Body: { at?: string; name?: string } }>(
     '/sessions/:id/fork',
     { schema: { params: sessionParams, body: obj({ at: str(300), name: str(500) }) } },
-    async (req) => envelope('fork', await src.fork(req.params.id, req.body ?? {})),
+    async (req) => envelope('fork', await sourceOf(req).fork(req.params.id, req.body ?? {})),
   );
 
   app.post<{ Params: { id: string }; Body: { name: string } }>(
     '/sessions/:id/checkpoints',
     { schema: { params: sessionParams, body: obj({ name: str(64) }, ['name']) } },
-    async (req) => envelope('checkpoint', await src.checkpoint(req.params.id, req.body.name)),
+    async (req) => envelope('checkpoint', await sourceOf(req).checkpoint(req.params.id, req.body.name)),
   );
 
   app.put<{ Params: { id: string }; Body: { alias: string | null } }>(
     '/sessions/:id/alias',
     { schema: { params: sessionParams, body: obj({ alias: { type: ['string', 'null'], maxLength: 64 } }, ['alias']) } },
-    async (req) => envelope('alias', await src.alias(req.params.id, req.body.alias)),
+    async (req) => envelope('alias', await sourceOf(req).alias(req.params.id, req.body.alias)),
   );
 
   app.delete<{ Params: { id: string } }>('/sessions/:id', { schema: { params: sessionParams } }, async (req) =>
-    envelope('delete', await src.remove(req.params.id)),
+    envelope('delete', await sourceOf(req).remove(req.params.id)),
   );
 
   app.post<{ Params: { id: string } }>('/sessions/:id/restore', { schema: { params: sessionParams } }, async (req) =>
-    envelope('restore', await src.restore(req.params.id)),
+    envelope('restore', await sourceOf(req).restore(req.params.id)),
   );
 
   // A download, not an envelope: the browser saves it as a file.
   app.get<{ Params: { id: string } }>('/sessions/:id/export.md', { schema: { params: sessionParams } }, async (req, reply) => {
-    const r = await src.exportMarkdown(req.params.id);
+    const r = await sourceOf(req).exportMarkdown(req.params.id);
     return reply
       .header('content-type', 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="${r.session}.md"`)
@@ -127,19 +144,26 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
 
   const projectQuery = obj({ project: str(4096) });
   app.get<{ Querystring: { project?: string } }>('/project', { schema: { querystring: projectQuery } }, async (req) =>
-    envelope('project.show', await src.project(req.query.project)),
+    envelope('project.show', await sourceOf(req).project(req.query.project)),
   );
   app.get<{ Querystring: { project?: string; q?: string; kind?: string; limit?: number } }>(
     '/project/knowledge',
     { schema: { querystring: obj({ project: str(4096), q: str(500), kind: str(32), limit: int(1, 500) }) } },
     async (req) =>
-      envelope('project.knowledge', await src.knowledge({ project: req.query.project, query: req.query.q, kind: req.query.kind, limit: req.query.limit })),
+      envelope(
+        'project.knowledge',
+        await sourceOf(req).knowledge({ project: req.query.project, query: req.query.q, kind: req.query.kind, limit: req.query.limit }),
+      ),
   );
   app.get<{ Querystring: { project?: string } }>('/project/rules', { schema: { querystring: projectQuery } }, async (req) =>
-    envelope('rules.show', await src.rules(req.query.project)),
+    envelope('rules.show', await sourceOf(req).rules(req.query.project)),
   );
 
-  app.get('/capture', async () => envelope('daemon.status', await src.captureStatus()));
-  app.get('/doctor', async () => envelope('doctor', await src.doctor()));
-  app.get('/sync', async () => envelope('sync status', await src.syncStatus()));
+  app.get('/capture', async (req) => envelope('daemon.status', await sourceOf(req).captureStatus()));
+  app.get('/doctor', async (req) => envelope('doctor', await sourceOf(req).doctor()));
+  app.get('/sync', async (req) => envelope('sync status', await sourceOf(req).syncStatus()));
+
+  // What this host can do and who is signed in: the application hides what the host cannot do, and on the
+  // relay shows its sign-in page to a browser without a session. Public on the relay (config.public).
+  app.get('/host', { config: { public: true } }, async (req) => envelope('host', opts.host ? await opts.host(req) : LOCAL_HOST));
 }

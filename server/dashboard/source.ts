@@ -86,3 +86,54 @@ export interface ProjectShow {
   rules: { version: number; hash: string; updated_at: string | null } | null;
   knowledge_counts: Record<string, number>;
 }
+
+/** What the pages may offer: every action on the local store; on the relay, reading and searching. */
+export interface HostCapabilities {
+  resume: boolean;
+  fork: boolean;
+  checkpoint: boolean;
+  alias: boolean;
+  delete: boolean;
+  export_markdown: boolean;
+  project: boolean;
+  knowledge: boolean;
+  rules: boolean;
+  capture: boolean;
+  doctor: boolean;
+  sync: boolean;
+  live: boolean;
+}
+
+/** `GET /api/v1/host`: which host serves the application, who is signed in there, and what it can do. */
+export interface HostInfo {
+  kind: 'local' | 'relay';
+  /** The signed-in relay account (null on the local host, or before signing in to the relay). */
+  account: { id: string; username: string } | null;
+  /** The token a change made with the relay's session cookie sends in the x-sfs-csrf header. */
+  csrf: string | null;
+  /** The spaces the account reads (relay only). */
+  spaces: Array<{ id: string; name: string; kind: 'personal' | 'team'; role: string }>;
+  can: HostCapabilities;
+}
+
+export const LOCAL_HOST: HostInfo = {
+  kind: 'local',
+  account: null,
+  csrf: null,
+  spaces: [],
+  can: {
+    resume: true,
+    fork: true,
+    checkpoint: true,
+    alias: true,
+    delete: true,
+    export_markdown: true,
+    project: true,
+    knowledge: true,
+    rules: true,
+    capture: true,
+    doctor: true,
+    sync: true,
+    live: true,
+  },
+};

@@ -135,9 +135,26 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table devices drop column label, drop column token_id`.execute(db);
     },
   },
+  // Browser sign-in for the dashboard the relay serves: the cookie holds a random secret, the table its SHA-256.
+  '0008_web_sessions': {
+    async up(db: Kysely<any>) {
+      await sql`create table web_sessions (
+        id text primary key,
+        secret_hash text not null unique,
+        account_id text not null references accounts(id) on delete cascade,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        last_used_at timestamptz
+      )`.execute(db);
+      await sql`create index web_sessions_account on web_sessions(account_id)`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop table web_sessions`.execute(db);
+    },
+  },
   // A handoff's recipient may decline it (the dashboard's inbox): it can no longer be taken, and its
   // sender sees that it was declined rather than left to expire.
-  '0008_handoff_declined': {
+  '0009_handoff_declined': {
     async up(db: Kysely<any>) {
       await sql`alter table handoffs add column declined_at timestamptz`.execute(db);
     },

@@ -93,6 +93,18 @@ export interface RelayDb {
     target: string | null;
     details: ColumnType<Record<string, unknown>, string, never>;
   };
+  /**
+   * Signed-in browsers of the dashboard (migration 0008): the cookie holds a random secret, this table only its
+   * SHA-256 (a database leak gives no usable cookie). Signing out deletes the row; expired rows are refused.
+   */
+  web_sessions: {
+    id: string;
+    secret_hash: string;
+    account_id: string;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    last_used_at: Date | null;
+  };
   handoffs: {
     id: string;
     session: string;
@@ -106,7 +118,7 @@ export interface RelayDb {
     upto_rseq: ColumnType<string, string | number, string | number>;
     expires_at: Date;
     cancelled_at: Date | null;
-    /** The recipient declined it (migration 0008). */
+    /** The recipient declined it (migration 0009). */
     declined_at: Generated<Date | null>;
   };
 }

@@ -139,7 +139,25 @@ describe('authorization', { concurrency: false }, () => {
       // Her own invitation is hers to answer; the rest is not hers.
       ['an invitee before accepting', erin.token, [...spaceRoutes, ...accountRoutes.filter(([, p]) => !p.includes(inv))]],
     ];
+    // Each also from a signed-in browser: its session cookie, with its own valid CSRF token and Origin.
+    const origin = relay.url.replace(/\/$/, '');
+    const browser = async (username: string) => {
+      const r = await fetch(relay.url + '/v1/web/login', {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'correct horse 1' }),
+      });
+      assert.equal(r.status, 200);
+      return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrf: string }).csrf };
+    };
+    const cookies: Record<string, { cookie: string; csrf: string }> = {
+      mallory: await browser('mallory'),
+      dave: await browser('dave'),
+      erin: await browser('erin'),
+    };
+    const asCookie = (c: { cookie: string; csrf: string }) => ({ cookie: c.cookie, 'x-sfs-csrf': c.csrf, origin });
     for (const [who, token, routes] of actors) {
+      const jar = cookies[token === mallory.token ? 'mallory' : token === dave.token ? 'dave' : 'erin']!;
       for (const [method, path, body] of routes) {
         const res = await fetch(relay.url + path, {
           method,
@@ -147,6 +165,12 @@ describe('authorization', { concurrency: false }, () => {
           body: body ? JSON.stringify(body) : undefined,
         });
         assert.ok([403, 404].includes(res.status), `${who}: ${method} ${path} answered ${res.status}`);
+        const viaCookie = await fetch(relay.url + path, {
+          method,
+          headers: { ...asCookie(jar), ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        assert.ok([403, 404].includes(viaCookie.status), `${who} (cookie): ${method} ${path} answered ${viaCookie.status}`);
       }
       // Their own listings show nothing of Alice's (the invitee's received invitation names the team, as it must).
       for (const p of ['/spaces', '/tokens', '/devices', '/handoffs', '/audit', ...(token === erin.token ? [] : ['/invitations'])]) {
@@ -157,6 +181,20 @@ describe('authorization', { concurrency: false }, () => {
         );
       }
     }
+    // A cookie change without its CSRF token is refused even on the account's own things.
+    const own = await fetch(relay.url + '/api/v1/team/spaces', {
+      method: 'POST',
+      headers: { cookie: cookies.dave!.cookie, origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'csrfteam' }),
+    });
+    assert.equal(own.status, 403);
+    // …and accepted with it: the refusals above were the rules, not a cookie that did not work.
+    const withCsrf = await fetch(relay.url + '/api/v1/team/spaces', {
+      method: 'POST',
+      headers: { ...asCookie(cookies.dave!), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'csrfteam' }),
+    });
+    assert.equal(withCsrf.status, 200);
     // Without a token, every route is refused.
     for (const [method, path] of [...spaceRoutes, ...accountRoutes])
       assert.equal((await fetch(relay.url + path, { method })).status, 401, `${method} ${path} without a token`);

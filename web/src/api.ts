@@ -9,11 +9,19 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
+/** The relay session's CSRF token: every change made with its cookie sends it (the local server needs none). */
+let csrf: string | null = null;
+export function setCsrf(token: string | null): void {
+  csrf = token;
+}
+
+async function call<T>(method: string, path: string, body?: unknown, base = '/api/v1'): Promise<T> {
+  const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (csrf && method !== 'GET') headers['x-sfs-csrf'] = csrf;
+  const res = await fetch(`${base}${path}`, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -24,7 +32,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError('HTTP', text.trim() || `HTTP ${res.status}`, res.status);
   }
   if (!res.ok || env?.error) throw new ApiError(env?.error?.code ?? 'HTTP', env?.error?.message ?? `HTTP ${res.status}`, res.status);
-  return env!.data as T;
+  // The relay's own routes (/v1/…) answer plain JSON; the dashboard API, the envelope.
+  return (base === '/api/v1' ? env!.data : env) as T;
 }
 
 export function query(params: Record<string, string | number | boolean | undefined | null>): string {
@@ -39,6 +48,14 @@ export const api = {
   post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   del: <T>(path: string) => call<T>('DELETE', path),
+};
+
+/** The relay's own routes (`/v1/…`: sign-in, teams, tokens), with the session cookie and its CSRF token. */
+export const relayApi = {
+  get: <T>(path: string) => call<T>('GET', path, undefined, '/v1'),
+  post: <T>(path: string, body: unknown = {}) => call<T>('POST', path, body, '/v1'),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body, '/v1'),
+  del: <T>(path: string) => call<T>('DELETE', path, undefined, '/v1'),
 };
 
 /** The shapes the pages read (a subset of the schemas in schemas/api/v1/). */
@@ -59,6 +76,8 @@ export interface SessionSummary {
   parent_session_id: string | null;
   fork_from: string | null;
   resumed_from: string | null;
+  /** Who pushed it, from which device (the relay's views; the local store names the author of a shared session). */
+  author?: { username: string; device?: string | null } | null;
 }
 
 export interface Tokens {

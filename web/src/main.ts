@@ -12,6 +12,10 @@ import { invitationsPage } from './pages/team/invitations.js';
 import { spacePage } from './pages/team/space.js';
 import { spacesPage } from './pages/team/spaces.js';
 import { teamNav } from './team-nav.js';
+import { signInPage } from './pages/signin.js';
+import { ApiError, relayApi, setCsrf } from './api.js';
+import { h } from './dom.js';
+import { can, host, loadHost } from './host.js';
 
 /**
  * The dashboard: a hash router over the pages, the search box, the theme, keyboard shortcuts
@@ -24,6 +28,10 @@ let page: Page = {};
 
 function route(): void {
   page.dispose?.();
+  if (host.kind === 'relay' && !host.account) {
+    page = signInPage(main, location.host);
+    return;
+  }
   const hash = location.hash.slice(1) || '/';
   const [path = '/', qs = ''] = hash.split('?');
   const params = new URLSearchParams(qs);
@@ -97,12 +105,49 @@ function listen(): void {
       return;
     }
     page.refresh?.();
-    void teamNav();
+    if (host.kind === 'relay') void teamNav();
   });
   es.addEventListener('error', () => live.classList.remove('on'));
 }
 
-window.addEventListener('hashchange', route);
-route();
-void teamNav();
-listen();
+/** On the relay: the pages of what it cannot do leave the menu, and the header names the account with a sign-out. */
+function adaptToHost(): void {
+  const nav: Array<[string, string]> = [
+    ['#/knowledge', 'knowledge'],
+    ['#/context', 'project'],
+    ['#/rules', 'rules'],
+    ['#/status', 'capture'],
+  ];
+  for (const [href, what] of nav) if (!can(what)) document.querySelector(`.nav a[href="${href}"]`)?.remove();
+  if (host.kind !== 'relay') return;
+  const top = document.querySelector('header.top')!;
+  if (!host.account) {
+    top.querySelector('.nav')?.replaceChildren();
+    (document.getElementById('search') as HTMLInputElement).hidden = true;
+    return;
+  }
+  const out = h('button', { type: 'button', id: 'signout', title: 'Sign out of the relay' }, 'Sign out');
+  out.addEventListener('click', () => {
+    relayApi.post('/web/logout').then(
+      () => location.reload(),
+      () => location.reload(),
+    );
+  });
+  top.append(h('span', { class: 'account muted', id: 'account' }, host.account.username), out);
+}
+
+async function start(): Promise<void> {
+  await loadHost();
+  setCsrf(host.csrf);
+  adaptToHost();
+  window.addEventListener('hashchange', route);
+  // A session that ends while the page is open (signed out elsewhere, expired): back to the sign-in page.
+  window.addEventListener('unhandledrejection', (e) => {
+    if (host.kind === 'relay' && e.reason instanceof ApiError && e.reason.status === 401) location.reload();
+  });
+  route();
+  if (host.kind === 'local' || host.account) listen();
+  // Team administration and the inbox exist on the relay only.
+  if (host.kind === 'relay' && host.account) void teamNav();
+}
+void start();

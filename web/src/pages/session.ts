@@ -3,6 +3,7 @@ import { clear, formatBytes, formatTokens, h, shortTime, type Child } from '../d
 import { MARKDOWN_LIMIT, highlightDiff, renderMarkdown } from '../markdown.js';
 import { ask, errorBox, toast } from '../ui.js';
 import { go, type Page } from './page.js';
+import { can, pushedBy } from '../host.js';
 
 const PAGE = 100;
 /** Plain text beyond this is cut until "show all" is asked for (a 5 MB message must not freeze the page). */
@@ -47,6 +48,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     const link = (sid: string) => h('a', { href: `#/session/${encodeURIComponent(sid)}` }, sid.slice(0, 16));
     const facts: Array<[string, Child]> = [
       ['id', d.id],
+      ['pushed by', pushedBy(d.author)],
       ['tool', [d.tool, d.tool_version].filter(Boolean).join(' ')],
       ['model', d.model],
       ['project', d.cwd],
@@ -74,13 +76,17 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
-        h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
-        h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
-        h('button', { type: 'button', onclick: alias }, 'Alias…'),
-        d.deleted ? h('button', { type: 'button', onclick: restore }, 'Restore') : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…'),
-        h('a', { href: `/api/v1/sessions/${encodeURIComponent(d.id)}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
-        h('button', { type: 'button', onclick: exportOther }, 'Export…'),
+        // Only what the host can do (the relay reads and searches; acting on a session is the local store's).
+        can('resume') && h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
+        can('fork') && h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
+        can('checkpoint') && h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
+        can('alias') && h('button', { type: 'button', onclick: alias }, 'Alias…'),
+        can('delete') &&
+          (d.deleted
+            ? h('button', { type: 'button', onclick: restore }, 'Restore')
+            : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…')),
+        can('export_markdown') && h('a', { href: `/api/v1/sessions/${encodeURIComponent(d.id)}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
+        can('resume') && h('button', { type: 'button', onclick: exportOther }, 'Export…'),
       ),
     );
   }

@@ -1,0 +1,165 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backends, relayOn, signup, type Backend } from './backends.js';
+import type { Relay } from '../../server/relay.js';
+import { CSRF_HEADER, sessionCookie } from '../../server/web-sessions.js';
+
+const make = (await backends()).at(-1)!;
+
+/** A browser's request: the cookie, the Origin it would send, and the CSRF header when given. */
+export async function browserCall(
+  relay: Relay,
+  method: string,
+  path: string,
+  o: { cookie?: string; csrf?: string; origin?: string | null; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: any; setCookie: string | null }> {
+  const origin = o.origin === undefined ? relay.url.replace(/\/$/, '') : o.origin;
+  const res = await fetch(relay.url.replace(/\/$/, '') + path, {
+    method,
+    headers: {
+      ...(o.cookie ? { cookie: o.cookie } : {}),
+      ...(o.csrf ? { [CSRF_HEADER]: o.csrf } : {}),
+      ...(origin ? { origin } : {}),
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+      ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON (a page)
+  }
+  return { status: res.status, body, setCookie: res.headers.get('set-cookie') };
+}
+
+/** Signs a browser in: the cookie to send back and the session's CSRF token. */
+export async function webLogin(relay: Relay, username: string, password = 'correct horse 1'): Promise<{ cookie: string; csrf: string }> {
+  const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username, password } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return { cookie: r.setCookie!.split(';')[0]!, csrf: r.body.csrf };
+}
+
+describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: false }, () => {
+  let b: Backend;
+  let relay: Relay;
+  let alice: { token: string };
+  before(async () => {
+    b = await make();
+    relay = await relayOn(b, { loginLockout: { failures: 3, lockMs: 60_000 } });
+    alice = await signup(relay, 'alice');
+    await signup(relay, 'bob');
+  });
+  after(async () => {
+    await relay?.close();
+    await b?.drop();
+  });
+
+  test('signing in sets an HttpOnly SameSite=Strict cookie that authenticates the relay routes; the table keeps only its hash', async () => {
+    const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username: 'alice', password: 'correct horse 1' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.account.username, 'alice');
+    assert.match(r.body.csrf, /^[\w-]{43}$/);
+    const c = r.setCookie!;
+    assert.match(c, /^sfs_session=[\w-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+$/);
+    const cookie = c.split(';')[0]!;
+    const secret = cookie.split('=')[1]!;
+    const rows = await relay.rdb.db.selectFrom('web_sessions').selectAll().execute();
+    assert.equal(rows.length, 1);
+    assert.ok(!JSON.stringify(rows).includes(secret), 'the secret itself is not stored');
+    const me = await browserCall(relay, 'GET', '/v1/me', { cookie });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.account.username, 'alice');
+    const session = await browserCall(relay, 'GET', '/v1/web/session', { cookie });
+    assert.equal(session.body.csrf, r.body.csrf);
+    // Every answer carries the dashboard's CSP.
+    const res = await fetch(relay.url + '/v1/me', { headers: { cookie } });
+    assert.match(res.headers.get('content-security-policy')!, /script-src 'self'/);
+    // Behind TLS the cookie is Secure and __Host- prefixed.
+    assert.match(sessionCookie('x', new Date(Date.now() + 60_000), true), /^__Host-sfs_session=x; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
+  });
+
+  test('a change made with the cookie needs the CSRF header and the relay’s own Origin; a bearer token needs neither', async () => {
+    const { cookie, csrf } = await webLogin(relay, 'alice');
+    const tokens = async () => (await browserCall(relay, 'GET', '/v1/tokens', { cookie })).body.tokens.length as number;
+    const before = await tokens();
+    for (const o of [
+      { cookie },
+      { cookie, csrf: 'x'.repeat(43) },
+      { cookie, csrf, origin: 'http://evil.example' },
+      { cookie, csrf, origin: null },
+      { cookie, csrf, origin: relay.url.replace('http:', 'https:').replace(/\/$/, '') },
+    ]) {
+      const r = await browserCall(relay, 'POST', '/v1/tokens', { ...o, body: { name: 'csrf' } });
+      assert.equal(r.status, 403, JSON.stringify(o));
+      assert.equal(r.body.error.code, 'FORBIDDEN');
+    }
+    assert.equal(await tokens(), before, 'nothing was created');
+    // Another session's CSRF token does not fit this cookie.
+    const other = await webLogin(relay, 'alice');
+    assert.equal((await browserCall(relay, 'POST', '/v1/tokens', { cookie, csrf: other.csrf, body: { name: 'x' } })).status, 403);
+    assert.equal((await browserCall(relay, 'POST', '/v1/tokens', { cookie, csrf, body: { name: 'ok' } })).status, 200);
+    assert.equal(await tokens(), before + 1);
+    // The CLI's bearer token: no cookie, no CSRF, no Origin.
+    assert.equal((await browserCall(relay, 'POST', '/v1/tokens', { token: alice.token, origin: null, body: { name: 'cli' } })).status, 200);
+  });
+
+  test('sign-in only from the relay’s own page; signing out ends the session; an expired one is refused', async () => {
+    const foreign = await browserCall(relay, 'POST', '/v1/web/login', {
+      origin: 'http://evil.example',
+      body: { username: 'alice', password: 'correct horse 1' },
+    });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.setCookie, null);
+    const { cookie, csrf } = await webLogin(relay, 'alice');
+    assert.equal((await browserCall(relay, 'POST', '/v1/web/logout', { cookie, body: {} })).status, 403, 'sign-out needs the CSRF token');
+    const out = await browserCall(relay, 'POST', '/v1/web/logout', { cookie, csrf, body: {} });
+    assert.equal(out.status, 200);
+    assert.match(out.setCookie!, /^sfs_session=; .*Max-Age=0/);
+    assert.equal((await browserCall(relay, 'GET', '/v1/me', { cookie })).status, 401);
+    const later = await webLogin(relay, 'alice');
+    await relay.rdb.db
+      .updateTable('web_sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .execute();
+    const expired = await browserCall(relay, 'GET', '/v1/me', { cookie: later.cookie });
+    assert.equal(expired.status, 401);
+    assert.equal(expired.body.error.code, 'AUTH');
+  });
+
+  test('wrong passwords lock the account for the browser and the CLI alike', async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username: 'bob', password: 'wrong password' } });
+      assert.equal(r.status, 401);
+    }
+    const locked = await browserCall(relay, 'POST', '/v1/web/login', { body: { username: 'bob', password: 'correct horse 1' } });
+    assert.equal(locked.status, 429);
+    assert.equal(locked.body.error.code, 'LOCKED');
+    assert.equal(locked.setCookie, null);
+    const cli = await browserCall(relay, 'POST', '/v1/login', { origin: null, body: { username: 'bob', password: 'correct horse 1' } });
+    assert.equal(cli.body.error.code, 'LOCKED');
+  });
+
+  test('the dashboard: the page and its files are public, /api/v1/host says who is signed in, and what the relay cannot do is UNSUPPORTED', async () => {
+    const anon = await browserCall(relay, 'GET', '/api/v1/host');
+    assert.equal(anon.status, 200);
+    assert.deepEqual([anon.body.data.kind, anon.body.data.account, anon.body.data.csrf], ['relay', null, null]);
+    assert.equal(anon.body.data.can.fork, false);
+    assert.equal((await browserCall(relay, 'GET', '/api/v1/sessions')).status, 401);
+    const { cookie, csrf } = await webLogin(relay, 'alice');
+    const host = await browserCall(relay, 'GET', '/api/v1/host', { cookie });
+    assert.equal(host.body.data.account.username, 'alice');
+    assert.equal(host.body.data.csrf, csrf);
+    assert.deepEqual(
+      host.body.data.spaces.map((s: { name: string }) => s.name),
+      ['~alice'],
+    );
+    const fork = await browserCall(relay, 'POST', '/api/v1/sessions/ses_abcdefgh12/fork', { cookie, csrf, body: {} });
+    assert.equal(fork.status, 501);
+    assert.equal(fork.body.error.code, 'UNSUPPORTED');
+    assert.equal((await browserCall(relay, 'POST', '/api/v1/sessions/ses_abcdefgh12/fork', { cookie, body: {} })).status, 403, 'CSRF first');
+    assert.equal((await browserCall(relay, 'GET', '/api/v1/doctor', { cookie })).body.error.code, 'UNSUPPORTED');
+  });
+});
