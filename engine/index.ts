@@ -48,7 +48,16 @@ export {
   isEvicted,
   type ListOptions,
 } from './queries/sessions.js';
-export { orderedRefs, loadMessages, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
+export {
+  orderedRefs,
+  loadMessages,
+  pageMessages,
+  iterateMessages,
+  lastMessageId,
+  orderMessageRows,
+  type MessageRef,
+  type MessageOrderRow,
+} from './queries/messages.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
 export { directoryScope } from './queries/directory-scope.js';

@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
+import { ViewApplier } from './views/applier.js';
+import type { ApplyOptions } from './views/apply.js';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
 import type { PushHooks } from './events.js';
@@ -23,8 +25,6 @@ import { webRoutes } from './routes/web.js';
 import { CSRF_HEADER, authenticateCookie, cookieName, cookieValue, refuseCsrf, sameCsrf, sameOrigin } from './web-sessions.js';
 import { CSP } from './dashboard/csp.js';
 import { relayDashboard } from './dashboard/relay-host.js';
-import type { RelayViews } from './dashboard/relay-source.js';
-import { RELAY_VIEWS } from './dashboard/relay-views.js';
 
 export interface RelayOptions {
   port?: number;
@@ -69,10 +69,10 @@ export interface RelayOptions {
   webSessionTtlMs?: number;
   /** The dashboard's built files (default dist/web). */
   webDir?: string;
-  /** What the dashboard reads (default the server-side views). */
-  views?: RelayViews;
   /** How often an open dashboard page looks for changes (default 1 s). */
   dashboardPollMs?: number;
+  /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.beforeCommit`: see ApplyOptions. */
+  views?: boolean | ApplyOptions;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -84,6 +84,8 @@ export interface Relay {
   port: number;
   app: FastifyInstance;
   rdb: RelayDatabase;
+  /** What keeps the server-side views up to date here (absent when `views` is false). */
+  views?: ViewApplier;
   close(): Promise<void>;
 }
 
@@ -106,7 +108,19 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
   const metrics = new RelayMetrics(() => app.websocketServer?.clients.size ?? 0);
   const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);
-  await rdb.listen(NOTIFY_CHANNEL, (space) => hub.wake(space));
+  const views =
+    opts.views === false
+      ? undefined
+      : new ViewApplier(db, {
+          ...(typeof opts.views === 'object' ? opts.views : {}),
+          onError: (err, space) => app.log.error({ err, space }, 'view apply failed'),
+        });
+  await rdb.listen(NOTIFY_CHANNEL, (space) => {
+    hub.wake(space);
+    views?.wake(space);
+  });
+  // What was committed while no relay process was folding (or before this relay had views).
+  void views?.wakeAll().catch((err) => app.log.error({ err }, 'view catch-up failed'));
   // A revocation committed by any relay process ends the sockets holding that token here too.
   await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
     if (tokenId !== '*') return hub.revoked(tokenId);
@@ -243,7 +257,6 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   await app.register(webRoutes, ctx);
   const dashboard = await relayDashboard(app, {
     db,
-    views: opts.views ?? RELAY_VIEWS,
     webDir: opts.webDir,
     pollMs: opts.dashboardPollMs,
     identify: (req) => auth(req).catch(() => null),
@@ -265,6 +278,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     port,
     app,
     rdb,
+    views,
     // Graceful: stop accepting, close sockets (clients reconnect elsewhere), then the database.
     close: () =>
       (closing ??= (async () => {
@@ -277,6 +291,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
         httpLimiter.close();
         signupLimiter.close();
         failedLoginLimiter.close();
+        await views?.close();
         await rdb.close();
       })()),
   };

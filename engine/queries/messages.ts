@@ -25,12 +25,20 @@ interface Node {
 function orderOwn(db: ProjectionDb, sessionId: string): Array<{ msg_id: string; branch: number }> {
   const rows = db
     .prepare('SELECT msg_id, parent_msg_id, ts, ord FROM messages WHERE session = (SELECT rowid FROM sessions WHERE id = ?)')
-    .all(sessionId) as Array<{
-    msg_id: string;
-    parent_msg_id: string | null;
-    ts: string | null;
-    ord: string;
-  }>;
+    .all(sessionId) as MessageOrderRow[];
+  return orderMessageRows(rows);
+}
+
+/** A message row's fields that decide its place (what the relay's views keep too). */
+export interface MessageOrderRow {
+  msg_id: string;
+  parent_msg_id: string | null;
+  ts: string | null;
+  ord: string;
+}
+
+/** The order of one session's own messages, with branch numbers (the rule above, on rows from any store). */
+export function orderMessageRows(rows: MessageOrderRow[]): Array<{ msg_id: string; branch: number }> {
   const ids = new Set(rows.map((r) => r.msg_id));
   const children = new Map<string | null, Node[]>();
   for (const r of rows) {

@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
 import { spacesOf, type Authed } from '../accounts.js';
 import { csrfOf } from '../web-sessions.js';
 import { apiRoutes } from './api-routes.js';
-import { RELAY_CAN, RelaySource, type RelayViews } from './relay-source.js';
+import { RELAY_CAN, RelaySource } from './relay-source.js';
 import type { HostInfo } from './source.js';
 
 /** dist/web, from dist/server/dashboard/ (compiled) or dist/bin/chunks/ (bundled): both two levels below dist/. */
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
+
+type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 
 const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -22,7 +25,6 @@ const FILES: Record<string, string> = {
 
 export interface RelayDashboardOptions {
   db: Kysely<RelayDb>;
-  views: RelayViews;
   /** The request's account if it carries a valid token or session cookie, and the cookie's secret if by cookie. */
   identify(req: FastifyRequest): Promise<{ who: Authed; cookieSecret?: string } | null>;
   webDir?: string;
@@ -67,14 +69,35 @@ export async function relayDashboard(app: FastifyInstance, o: RelayDashboardOpti
       can: RELAY_CAN,
     };
   };
-  await app.register(apiRoutes, { prefix: '/api/v1', source: (req) => new RelaySource(o.db, req.who, o.views), host });
+  await app.register(
+    async (scope) => {
+      // The API's query strings carry numbers and booleans (offset, limit, deleted): read them as `sfs ui`
+      // does (fastify's default coercion), where the relay's own routes take no coercion. Compiled on first use.
+      const build = AjvCompiler();
+      let compile: ((route: unknown) => Validator) | undefined;
+      scope.setValidatorCompiler((route: { schema: FastifySchema }) => {
+        let fn: Validator | undefined;
+        const validate: Validator = (data: unknown) => {
+          fn ??= (compile ??= build({}, { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false } }) as never)(
+            route,
+          );
+          const ok = fn(data);
+          validate.errors = fn.errors;
+          return ok;
+        };
+        return validate as never;
+      });
+      await scope.register(apiRoutes, { source: (req) => new RelaySource(o.db, req.who), host });
+    },
+    { prefix: '/api/v1' },
+  );
 
   // Live updates: each open page's stream watches its own account's spaces (nothing of another account's).
   const streams = new Set<FastifyReply>();
   await app.register(
     async (api) => {
       api.get('/events', async (req, reply) => {
-        const source = new RelaySource(o.db, req.who, o.views);
+        const source = new RelaySource(o.db, req.who);
         reply.hijack();
         reply.raw.writeHead(200, {
           ...(reply.getHeaders() as Record<string, string>),

@@ -2,20 +2,10 @@ import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
 import { spacesOf, type Authed } from '../accounts.js';
 import { RelayError } from '../errors.js';
-import type { DashboardSource, HostCapabilities, MessagePage, MessageWindow, SearchHitOut, SessionQuery } from './source.js';
+import * as views from '../views/queries.js';
+import type { DashboardSource, HostCapabilities, MessagePage, SessionQuery } from './source.js';
 
 type Db = Kysely<RelayDb>;
-
-/**
- * The reads the relay's server-side views answer (server/views/queries.ts), each over the spaces
- * given — the caller decides which: the signed-in account's memberships, read afresh per request.
- */
-export interface RelayViews {
-  listSessions(db: Db, spaces: string[], q: SessionQuery): ReturnType<DashboardSource['listSessions']>;
-  showSession(db: Db, spaces: string[], ref: string, page: MessagePage): ReturnType<DashboardSource['showSession']>;
-  messages(db: Db, spaces: string[], ref: string, page: MessagePage): Promise<MessageWindow & { session: string }>;
-  search(db: Db, spaces: string[], q: { query: string; tool?: string; limit?: number }): Promise<{ query: string; hits: SearchHitOut[] }>;
-}
 
 /** Reading and searching what the account's spaces hold; nothing that acts on a local store. */
 export const RELAY_CAN: HostCapabilities = {
@@ -39,7 +29,8 @@ function notHere(what: string): never {
 }
 
 /**
- * The dashboard's source on the relay, for one signed-in account. Every read first takes the
+ * The dashboard's source on the relay, for one signed-in account, answered from the server-side
+ * views (server/views/queries.ts). Every read first takes the
  * account's spaces from the membership table — what the sync socket checks with requireMember —
  * so a pending invitation, a removal or another account's personal space is never read, and a
  * session outside those spaces is NOT_FOUND (the same answer whether it exists or not).
@@ -48,7 +39,6 @@ export class RelaySource implements DashboardSource {
   constructor(
     private readonly db: Db,
     private readonly who: Authed,
-    private readonly views: RelayViews,
   ) {}
 
   /** The ids of the spaces the account is a member of, now. */
@@ -57,16 +47,16 @@ export class RelaySource implements DashboardSource {
   }
 
   async listSessions(q: SessionQuery) {
-    return this.views.listSessions(this.db, await this.spaces(), q);
+    return views.listSessions(this.db, await this.spaces(), q);
   }
   async showSession(ref: string, page: MessagePage) {
-    return this.views.showSession(this.db, await this.spaces(), ref, page);
+    return views.showSession(this.db, await this.spaces(), ref, page);
   }
   async messages(ref: string, page: MessagePage) {
-    return this.views.messages(this.db, await this.spaces(), ref, page);
+    return views.messages(this.db, await this.spaces(), ref, page);
   }
   async search(q: { query: string; tool?: string; limit?: number }) {
-    return this.views.search(this.db, await this.spaces(), q);
+    return views.search(this.db, await this.spaces(), q);
   }
 
   resume(): never {
@@ -109,13 +99,11 @@ export class RelaySource implements DashboardSource {
     notHere('sync status');
   }
 
-  /** Grows with every event stored in one of the account's spaces (each space's order counter). */
+  /** Grows whenever the views of the account's spaces fold more events, or its memberships change. */
   async position(): Promise<number> {
     const ids = await this.spaces();
-    if (!ids.length) return 0;
-    const rows = await this.db.selectFrom('spaces').select('next_rseq').where('id', 'in', ids).execute();
-    // Memberships change the set too: count them in so a new team refreshes the pages.
-    return rows.reduce((s, r) => s + Number(r.next_rseq), 0) * 1000 + ids.length;
+    const at = await views.positions(this.db, ids);
+    return Object.values(at).reduce((s, n) => s + n, 0) * 1000 + ids.length;
   }
 
   async close(): Promise<void> {}

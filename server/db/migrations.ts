@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { VIEWS_MIGRATION } from '../views/schema-migration.js';
 
 /**
  * Versioned migrations, in code so the compiled relay carries them. Never edit a
@@ -135,8 +136,10 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`alter table devices drop column label, drop column token_id`.execute(db);
     },
   },
+  // Server-side views of each space's events (issue 13; server/views/).
+  '0008_views': VIEWS_MIGRATION,
   // Browser sign-in for the dashboard the relay serves: the cookie holds a random secret, the table its SHA-256.
-  '0008_web_sessions': {
+  '0009_web_sessions': {
     async up(db: Kysely<any>) {
       await sql`create table web_sessions (
         id text primary key,

@@ -94,7 +94,7 @@ export interface RelayDb {
     details: ColumnType<Record<string, unknown>, string, never>;
   };
   /**
-   * Signed-in browsers of the dashboard (migration 0008): the cookie holds a random secret, this table only its
+   * Signed-in browsers of the dashboard (migration 0009): the cookie holds a random secret, this table only its
    * SHA-256 (a database leak gives no usable cookie). Signing out deletes the row; expired rows are refused.
    */
   web_sessions: {

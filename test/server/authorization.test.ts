@@ -4,6 +4,8 @@ import { backends, relayOn, signup, type Backend } from './backends.js';
 import { WireClient, dlp, meta } from './wire-client.js';
 import type { Relay } from '../../server/relay.js';
 import { joinTeam } from '../helpers/team.js';
+import { browserCall, webLogin } from './web-client.js';
+import { packBody, type WireEvent } from '../../engine/replication/protocol.js';
 
 const make = (await backends()).at(-1)!;
 
@@ -472,3 +474,153 @@ describe('team membership and roles', { concurrency: false }, () => {
     assert.equal(login.body.error.code, 'INVALID');
   });
 });
+
+/** A captured session as the client pushes it: discovered, then one user message with `text`. */
+function capturedSession(origin: string, from: number, session: string, title: string, text: string) {
+  const at = '2026-11-02T10:00:00.000Z';
+  return [
+    [origin, from, 'session.discovered', 1, 1_700_000_000_000 + from, session, packBody({ tool: 'claude-code', created_at: at, via: 'capture', title })],
+    [
+      origin,
+      from + 1,
+      'messages.captured',
+      1,
+      1_700_000_000_000 + from + 1,
+      session,
+      packBody({ messages: [{ msg_id: `${session}-m1`, parent_msg_id: null, role: 'user', content: [{ type: 'text', text }], timestamp: at }] }),
+    ],
+  ] as WireEvent[];
+}
+
+/**
+ * The dashboard the relay serves (its /api/v1 routes and the browser sign-in) tried by another
+ * account with its cookie and with its token, by a non-member, and by an invitee before she
+ * accepts: none of them reads, finds or changes anything of Alice's, and every refusal is one of
+ * membership (once the invitee accepts, the team's session is hers to read).
+ */
+describe('the dashboard: cookie and token, another account, a non-member, an invitee', { concurrency: false }, () => {
+  let b: Backend;
+  let relay: Relay;
+  const tok: Record<string, string> = {};
+  const web: Record<string, { cookie: string; csrf: string }> = {};
+  const shared = 'ses_dashshared001';
+  const secret = 'ses_dashprivate01';
+  let invitation: string;
+  const call = (who: { cookie?: string; csrf?: string; token?: string } | null) => (method: string, path: string, body?: unknown) =>
+    browserCall(relay, method, path, { ...(who ?? {}), body });
+  before(async () => {
+    b = await make();
+    relay = await relayOn(b);
+    for (const u of ['dalice', 'dmallory', 'dinvitee']) {
+      tok[u] = (await signup(relay, u)).token;
+      web[u] = await webLogin(relay, u);
+    }
+    const c = await WireClient.connect(relay.url);
+    const w = await c.hello(tok.dalice!, 'orgdalice001');
+    const personal = w.spaces[0]!.id;
+    const events = [
+      ...capturedSession('orgdalice001', 1, shared, 'Team work', 'zanzibar shared words'),
+      ...capturedSession('orgdalice001', 3, secret, 'Private work', 'zanzibar private words'),
+    ];
+    c.send({ t: 'push', id: 1, space: personal, from: 0, upTo: 4, ...dlp(personal), events });
+    await c.next('pushed');
+    c.close();
+    const alice = call({ token: tok.dalice });
+    assert.equal((await alice('POST', '/v1/orgs', { name: 'dashteam' })).status, 200);
+    assert.equal((await alice('POST', '/v1/shares', { session: shared, space: 'dashteam' })).status, 200);
+    invitation = (await alice('POST', '/v1/orgs/dashteam/invitations', { username: 'dinvitee' })).body.invitation.id;
+    // Alice herself sees both (the views have caught up), so an empty answer below is a refusal, not a lag.
+    await until(async () => JSON.stringify((await call(web.dalice!)('GET', '/api/v1/sessions')).body).includes(secret));
+    await until(async () => (await call(web.dalice!)('GET', '/api/v1/search?q=zanzibar')).body.data?.hits?.length >= 2);
+  });
+  after(async () => {
+    await relay?.close();
+    await b?.drop();
+  });
+
+  const intruders = () =>
+    [
+      ['another account’s cookie', { cookie: web.dmallory!.cookie, csrf: web.dmallory!.csrf }],
+      ['another account’s token', { token: tok.dmallory }],
+      ['an invitee’s cookie, before accepting', { cookie: web.dinvitee!.cookie, csrf: web.dinvitee!.csrf }],
+      ['an invitee’s token, before accepting', { token: tok.dinvitee }],
+    ] as const;
+
+  test('no read of another account’s or a team’s sessions by any route, with a cookie or a token', async () => {
+    for (const [who, cred] of intruders()) {
+      const as = call(cred);
+      for (const id of [shared, secret]) {
+        for (const p of [`/api/v1/sessions/${id}`, `/api/v1/sessions/${id}/messages`]) {
+          const r = await as('GET', p);
+          assert.equal(r.status, 404, `${who}: GET ${p} answered ${r.status}`);
+        }
+        assert.ok([404, 501].includes((await as('GET', `/api/v1/sessions/${id}/export.md`)).status));
+      }
+      for (const p of [
+        '/api/v1/sessions',
+        '/api/v1/sessions?text=zanzibar',
+        '/api/v1/search?q=zanzibar',
+        '/api/v1/search?q=private',
+        '/api/v1/host',
+        '/v1/web/session',
+      ]) {
+        const r = await as('GET', p);
+        assert.equal(r.status, 200, `${who}: GET ${p} answered ${r.status}`);
+        const text = JSON.stringify(r.body);
+        for (const leak of [shared, secret, 'shared words', 'private words', 'dashteam', '~dalice', 'Team work', 'Private work'])
+          assert.ok(!text.includes(leak), `${who}: ${p} leaks ${leak}: ${text}`);
+      }
+      // Changes: the relay does none of the local store's, and the relay's own refuse another account.
+      for (const [method, p, body] of [
+        ['POST', `/api/v1/sessions/${shared}/fork`, {}],
+        ['POST', `/api/v1/sessions/${shared}/resume`, {}],
+        ['POST', `/api/v1/sessions/${shared}/checkpoints`, { name: 'x' }],
+        ['PUT', `/api/v1/sessions/${shared}/alias`, { alias: 'x' }],
+        ['DELETE', `/api/v1/sessions/${shared}`, undefined],
+        ['POST', `/api/v1/sessions/${shared}/restore`, {}],
+        ['POST', `/v1/shares`, { session: shared, space: 'dashteam' }],
+        ['GET', `/v1/orgs/dashteam/members`, undefined],
+        ['GET', `/v1/sessions?space=dashteam`, undefined],
+        ['GET', `/v1/sessions/${shared}/events`, undefined],
+        ['POST', `/v1/orgs/dashteam/invitations`, { username: 'dmallory' }],
+        ['PUT', `/v1/spaces/dashteam/policy`, { policy: 'warn' }],
+      ] as Array<[string, string, unknown]>) {
+        const r = await as(method, p, body);
+        assert.ok([403, 404, 501].includes(r.status), `${who}: ${method} ${p} answered ${r.status}`);
+      }
+    }
+    // Alice's cookie with another session's CSRF token changes nothing; the stream and the API need a sign-in.
+    assert.equal((await call({ cookie: web.dalice!.cookie, csrf: web.dmallory!.csrf })('POST', '/v1/tokens', { name: 'x' })).status, 403);
+    for (const p of [
+      '/api/v1/sessions',
+      `/api/v1/sessions/${shared}`,
+      `/api/v1/sessions/${shared}/messages`,
+      '/api/v1/search?q=zanzibar',
+      '/api/v1/events',
+      '/v1/web/session',
+    ])
+      assert.equal((await call(null)('GET', p)).status, 401, p);
+    assert.equal((await call({ cookie: 'sfs_session=forged' })('GET', '/api/v1/sessions')).status, 401);
+  });
+
+  test('once the invitee accepts, the team’s shared session is hers to read — Alice’s personal one still is not', async () => {
+    const invitee = call(web.dinvitee!);
+    assert.equal((await call({ token: tok.dinvitee })('POST', `/v1/invitations/${invitation}/accept`)).status, 200);
+    const list = JSON.stringify((await invitee('GET', '/api/v1/sessions')).body);
+    assert.ok(list.includes(shared), list);
+    assert.ok(!list.includes(secret), list);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${shared}`)).status, 200);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${secret}`)).status, 404);
+    const hits = JSON.stringify((await invitee('GET', '/api/v1/search?q=zanzibar')).body);
+    assert.ok(hits.includes(shared) && !hits.includes(secret) && !hits.includes('private words'), hits);
+  });
+});
+
+/** Waits for the relay's views to reach a state (they fold pushes in the background). */
+async function until(cond: () => Promise<boolean>, what = 'the views to catch up'): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}

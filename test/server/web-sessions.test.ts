@@ -2,45 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { backends, relayOn, signup, type Backend } from './backends.js';
 import type { Relay } from '../../server/relay.js';
-import { CSRF_HEADER, sessionCookie } from '../../server/web-sessions.js';
+import { sessionCookie } from '../../server/web-sessions.js';
+import { browserCall, webLogin } from './web-client.js';
 
 const make = (await backends()).at(-1)!;
-
-/** A browser's request: the cookie, the Origin it would send, and the CSRF header when given. */
-export async function browserCall(
-  relay: Relay,
-  method: string,
-  path: string,
-  o: { cookie?: string; csrf?: string; origin?: string | null; body?: unknown; token?: string } = {},
-): Promise<{ status: number; body: any; setCookie: string | null }> {
-  const origin = o.origin === undefined ? relay.url.replace(/\/$/, '') : o.origin;
-  const res = await fetch(relay.url.replace(/\/$/, '') + path, {
-    method,
-    headers: {
-      ...(o.cookie ? { cookie: o.cookie } : {}),
-      ...(o.csrf ? { [CSRF_HEADER]: o.csrf } : {}),
-      ...(origin ? { origin } : {}),
-      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
-      ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: o.body === undefined ? undefined : JSON.stringify(o.body),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON (a page)
-  }
-  return { status: res.status, body, setCookie: res.headers.get('set-cookie') };
-}
-
-/** Signs a browser in: the cookie to send back and the session's CSRF token. */
-export async function webLogin(relay: Relay, username: string, password = 'correct horse 1'): Promise<{ cookie: string; csrf: string }> {
-  const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username, password } });
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  return { cookie: r.setCookie!.split(';')[0]!, csrf: r.body.csrf };
-}
 
 describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: false }, () => {
   let b: Backend;
@@ -156,6 +121,11 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
       host.body.data.spaces.map((s: { name: string }) => s.name),
       ['~alice'],
     );
+    // The page's query strings (numbers, booleans) read as on the local host.
+    const page = await browserCall(relay, 'GET', '/api/v1/sessions?offset=0&limit=50&deleted=false&subagents=true', { cookie });
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    assert.deepEqual(page.body.data, { total: 0, sessions: [], next_offset: null });
+    assert.equal((await browserCall(relay, 'GET', '/api/v1/sessions?limit=many', { cookie })).status, 400);
     const fork = await browserCall(relay, 'POST', '/api/v1/sessions/ses_abcdefgh12/fork', { cookie, csrf, body: {} });
     assert.equal(fork.status, 501);
     assert.equal(fork.body.error.code, 'UNSUPPORTED');

@@ -76,8 +76,11 @@ export interface SessionSummary {
   parent_session_id: string | null;
   fork_from: string | null;
   resumed_from: string | null;
-  /** Who pushed it, from which device (the relay's views; the local store names the author of a shared session). */
-  author?: { username: string; device?: string | null } | null;
+  /** The author of a session another account shared (the local store). */
+  author?: { username: string | null } | null;
+  /** Who pushed it into its space, from which device (the relay's views), and that space. */
+  pushed_by?: { username: string | null; device: string | null } | null;
+  space?: string;
 }
 
 export interface Tokens {

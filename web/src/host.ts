@@ -28,7 +28,18 @@ export async function loadHost(): Promise<HostInfo> {
   return host;
 }
 
-/** Who pushed a session and from which device (the relay's views say; a local session has no such author). */
-export function pushedBy(a: { username: string; device?: string | null } | null | undefined): string | null {
-  return a ? `${a.username}${a.device ? ` on ${a.device}` : ''}` : null;
+/** Who pushed a session and from which device (the relay's views say; locally, who shared it, if another account). */
+export function pushedBy(s: {
+  author?: { username: string | null } | null;
+  pushed_by?: { username: string | null; device: string | null } | null;
+}): string | null {
+  const a = s.pushed_by ?? s.author;
+  if (!a?.username) return null;
+  const device = s.pushed_by?.device;
+  return `${a.username}${device ? ` on ${device}` : ''}`;
+}
+
+/** The name of a space the signed-in account reads (the relay says which a session is in). */
+export function spaceName(id: string | undefined): string | null {
+  return id ? (host.spaces.find((s) => s.id === id)?.name ?? null) : null;
 }

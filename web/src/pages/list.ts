@@ -2,7 +2,7 @@ import { api, query, type SessionSummary } from '../api.js';
 import { clear, h, shortTime } from '../dom.js';
 import { errorBox } from '../ui.js';
 import type { Page } from './page.js';
-import { pushedBy } from '../host.js';
+import { pushedBy, spaceName } from '../host.js';
 
 const PAGE = 100;
 const TOOLS = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'cline', 'kilo-code', 'amp', 'opencode', 'sfs'];
@@ -154,7 +154,8 @@ function row(s: SessionSummary): HTMLElement {
       h('span', { class: 'badge' }, s.tool ?? '?'),
       lineage ? h('span', { class: 'badge' }, lineage) : null,
       `${s.message_count} messages · ${s.cwd ?? ''}${s.git_branch ? ` · ${s.git_branch}` : ''} · ${s.id.slice(0, 12)}`,
-      s.author ? h('span', { class: 'author' }, ` · by ${pushedBy(s.author)}`) : null,
+      pushedBy(s) ? h('span', { class: 'author' }, ` · by ${pushedBy(s)}`) : null,
+      spaceName(s.space) ? h('span', { class: 'badge space' }, spaceName(s.space)) : null,
     ),
   );
 }

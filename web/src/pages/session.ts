@@ -3,7 +3,7 @@ import { clear, formatBytes, formatTokens, h, shortTime, type Child } from '../d
 import { MARKDOWN_LIMIT, highlightDiff, renderMarkdown } from '../markdown.js';
 import { ask, errorBox, toast } from '../ui.js';
 import { go, type Page } from './page.js';
-import { can, pushedBy } from '../host.js';
+import { can, pushedBy, spaceName } from '../host.js';
 
 const PAGE = 100;
 /** Plain text beyond this is cut until "show all" is asked for (a 5 MB message must not freeze the page). */
@@ -48,7 +48,8 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     const link = (sid: string) => h('a', { href: `#/session/${encodeURIComponent(sid)}` }, sid.slice(0, 16));
     const facts: Array<[string, Child]> = [
       ['id', d.id],
-      ['pushed by', pushedBy(d.author)],
+      ['pushed by', pushedBy(d)],
+      ['space', spaceName(d.space)],
       ['tool', [d.tool, d.tool_version].filter(Boolean).join(' ')],
       ['model', d.model],
       ['project', d.cwd],
