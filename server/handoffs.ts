@@ -146,16 +146,20 @@ export async function listHandoffs(db: Db, who: Authed, now = new Date()) {
     .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
     .orderBy('handoffs.created_at', 'desc')
     .execute();
-  // Title and tool from the sender's space, only where the caller may see the session: it sent it, or may still take it.
-  const visible = rows.filter((r) => r.from_account === who.id || stateOf(r, now) === 'pending');
-  const spaces = [...new Set(visible.map((r) => r.source_space))];
-  const sessions = [...new Set(visible.map((r) => r.session))];
+  // Title, tool and device from the space the caller may read the session in: the sender's space for what it
+  // sent or may still take; its own personal space for what it took (the copy it holds); none otherwise.
+  const mine = rows.some((r) => r.from_account !== who.id && stateOf(r, now) === 'accepted') ? await personalSpace(db, who) : null;
+  const readFrom = (r: (typeof rows)[number], state: HandoffState): string | null =>
+    r.from_account === who.id || state === 'pending' ? r.source_space : state === 'accepted' ? mine : null;
+  const where = rows.map((r) => readFrom(r, stateOf(r, now)));
+  const spaces = [...new Set(where.filter((x): x is string => !!x))];
+  const sessions = [...new Set(rows.filter((_, i) => where[i]).map((r) => r.session))];
   const [labels, devices] = await Promise.all([sessionLabels(db, spaces, sessions), sessionDevices(db, spaces, sessions)]);
-  return rows.map(({ source_space, from_account, ...r }) => {
+  return rows.map(({ source_space: _src, from_account: _from, ...r }, i) => {
     const state = stateOf(r, now);
-    const shown = from_account === who.id || state === 'pending';
-    const l = shown ? labelOf(labels, source_space, r.session) : null;
-    return { ...r, title: l?.title ?? null, tool: l?.tool ?? null, device: shown ? deviceOf(devices, source_space, r.session) : null, state };
+    const space = where[i];
+    const l = space ? labelOf(labels, space, r.session) : null;
+    return { ...r, title: l?.title ?? null, tool: l?.tool ?? null, device: space ? deviceOf(devices, space, r.session) : null, state };
   });
 }
 

@@ -157,7 +157,7 @@ const MIGRATIONS: Record<string, Migration> = {
   },
   // A handoff's recipient may decline it (the dashboard's inbox): it can no longer be taken, and its
   // sender sees that it was declined rather than left to expire.
-  '0009_handoff_declined': {
+  '0010_handoff_declined': {
     async up(db: Kysely<any>) {
       await sql`alter table handoffs add column declined_at timestamptz`.execute(db);
     },

@@ -252,6 +252,9 @@ for (const make of await backends()) {
       await refused(ann, 'DELETE', `/handoffs/${h2}`, 409);
       assert.equal((await ok(ann, 'DELETE', `/handoffs/${h3}`)).session, 'ses_handme00002');
       assert.equal((await refused(cat, 'POST', `/handoffs/${h3}/accept`, 410)).code, 'HANDOFF_CANCELLED');
+      // What he took is his: its title and device come from his own copy.
+      const took = (await ok(bob, 'GET', '/handoffs')).received.find((h: { id: string }) => h.id === h1);
+      assert.deepEqual([took.state, took.title, took.device], ['accepted', 'Fix the <b>login</b> bug', 'ann-desktop']);
       const sent = (await ok(ann, 'GET', '/handoffs')).sent;
       assert.deepEqual(
         sent.map((h: Record<string, unknown>) => [h.id, h.to, h.state]),
