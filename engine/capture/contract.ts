@@ -7,7 +7,7 @@ import type { Message } from '../model/message.js';
  * files (SQLite read-only) and never throws for bad input: it reports problems and
  * returns what it could read.
  */
-export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code'] as const;
+export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'opencode'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** Where the adapter looks: injected so tests can point it at fixtures. */
@@ -59,6 +59,12 @@ export interface ReadResult {
   problems: CaptureProblem[];
   /** The pass stopped at `ReadOptions.maxBytes` with input left: read again from `cursor`. */
   more?: boolean;
+  /**
+   * Native records the adapter read but did not capture, by record type, over the whole source so
+   * far: `skipped` on purpose (harness state with no place in the conversation), `unknown` types
+   * it does not recognise. Lets a caller tell a tool's new record type from a quiet file.
+   */
+  records?: { skipped: Record<string, number>; unknown: Record<string, number> };
 }
 
 /** Bounds on one read pass, so a large file is captured in slices instead of held in memory whole. */
