@@ -12,6 +12,7 @@ import { runSearch } from './search.js';
 import { runStoreSize } from './store-size.js';
 import { runSync } from './sync.js';
 import { runUi } from './ui.js';
+import { runViews } from './views.js';
 import { markdownTable, nowMs, scale, type Section } from './lib.js';
 
 /**
@@ -42,6 +43,7 @@ const all: Array<[string, () => Promise<Section>]> = [
   ['ui', () => runUi(sc)],
   ['relay-start', () => runRelayStart(sc)],
   ['store-size', () => runStoreSize(sc)],
+  ['views', () => runViews(sc, log)],
 ];
 const benches = only ? all.filter(([name]) => only.includes(name)) : all;
 

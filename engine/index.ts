@@ -108,7 +108,7 @@ export {
 // The portable format.
 export { readSfsDir, type SfsSession } from './sfs/read-sfs.js';
 export { writeSfsDir } from './sfs/write-sfs.js';
-export { renderMarkdown, writeMarkdown, headerFromSfs } from './sfs/markdown.js';
+export { renderMarkdown, writeMarkdown, headerFromSfs, type TranscriptHeader } from './sfs/markdown.js';
 export { estimateCost, priceFor, PRICES_AS_OF } from './pricing.js';
 
 // Projects, secrets, health.

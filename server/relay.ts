@@ -71,6 +71,8 @@ export interface RelayOptions {
   webDir?: string;
   /** How often an open dashboard page looks for changes (default 1 s). */
   dashboardPollMs?: number;
+  /** How often its event stream pings and checks that its sign-in still holds (default 15 s). */
+  dashboardPingMs?: number;
   /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.beforeCommit`: see ApplyOptions. */
   views?: boolean | ApplyOptions;
 }
@@ -260,6 +262,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     webDir: opts.webDir,
     pollMs: opts.dashboardPollMs,
     identify: (req) => auth(req).catch(() => null),
+    recheck: (req) => identify(req).catch(() => null),
+    pingMs: opts.dashboardPingMs,
   });
   // Team administration and the handoff inbox, beside the dashboard's API (same auth hook: token or cookie with CSRF).
   await app.register(teamRoutes, { ...ctx, prefix: '/api/v1/team' });

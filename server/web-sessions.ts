@@ -70,10 +70,13 @@ export async function authenticateCookie(db: Db, secret: string): Promise<Authed
   const row = await db
     .selectFrom('web_sessions')
     .innerJoin('accounts', 'accounts.id', 'web_sessions.account_id')
-    .select(['web_sessions.id as sid', 'web_sessions.expires_at', 'accounts.id as id', 'accounts.username as username'])
+    .select(['web_sessions.id as sid', 'web_sessions.expires_at', 'web_sessions.last_used_at', 'accounts.id as id', 'accounts.username as username'])
     .where('web_sessions.secret_hash', '=', hashToken(secret))
     .executeTakeFirst();
   if (!row || row.expires_at.getTime() <= Date.now()) throw new RelayError('AUTH', 'not signed in, or the session expired: sign in again');
+  // When it was last used, to the minute: one write a minute per open browser, not one per request.
+  if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000)
+    await db.updateTable('web_sessions').set({ last_used_at: new Date() }).where('id', '=', row.sid).execute();
   return { id: row.id, username: row.username, tokenId: row.sid, via: 'cookie', expires_at: row.expires_at };
 }
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { IDS, example, newSfs } from '../test/helpers/cli.js';
 import { backends, relayOn, signup } from '../test/server/backends.js';
@@ -14,7 +15,7 @@ const PASSWORD = 'correct horse 1';
  * shares one into their team. Bob signs in and sees his own sessions and the team's, never
  * Alice's personal one, opens the team's session (who pushed it, from which device), searches;
  * a change without the CSRF token — from the page itself or from another origin — is refused;
- * wrong passwords lock the account.
+ * a session Alice shares later appears in his open list; wrong passwords lock the account.
  */
 test('relay dashboard: sign in, only the spaces one belongs to, open, search, CSRF refused, lockout', { timeout: 300_000 }, async (t) => {
   const backend = await make();
@@ -93,6 +94,12 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   await page.waitForSelector('.nav a[href="#/team"]:not([hidden])');
   assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Sessions', 'Team', 'Inbox', 'Devices']);
   await b.screenshot('relay-list');
+  // One space at a time: the team's.
+  await page.selectOption('select[name=space]', { label: 'crew' });
+  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 1);
+  assert.equal(await page.locator('a.row').getAttribute('data-id'), IDS.complete);
+  await page.selectOption('select[name=space]', { label: 'all spaces' });
+  await page.waitForFunction(() => document.querySelectorAll('a.row').length === 2);
 
   // Open the team's session: its messages, who pushed it from which device, no local-store actions.
   await page.click(`a.row[data-id="${IDS.complete}"]`);
@@ -102,6 +109,11 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   assert.match((await page.locator('.facts').textContent())!, /pushed byalice/);
   assert.equal(await page.locator('button[data-action=fork]').count(), 0);
   assert.equal(await page.locator('button[data-action=resume]').count(), 0);
+  // Reading includes taking it away as Markdown.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Export Markdown")')]);
+  const markdown = readFileSync((await download.path())!, 'utf8');
+  assert.match(markdown, /Add user validation to signup endpoint/);
+  assert.match(markdown, /pushed by.*alice/);
   await b.screenshot('relay-session');
 
   // Search: a hit in the team's session opens it at the message; Alice's personal session is never found.
@@ -135,10 +147,30 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   await page.goto(relay.url + '/#/');
   await page.waitForSelector('a.row');
   assert.equal(await page.locator('#account').textContent(), 'bob', 'still signed in');
+  // Live: Alice shares her other session into the team; Bob's open list shows it without a reload.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await api('alice', 'POST', '/v1/shares', { session: IDS.subagent, space: 'crew' });
+  await page.waitForSelector(`a.row[data-id="${IDS.subagent}"]`, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'no reload');
+  await b.screenshot('relay-list-live');
 
-  // Signing out: back to the sign-in page.
+  // The session ends while the page is open (expired, or signed out in another browser): the next request
+  // brings the sign-in page back, and signing in again returns to the dashboard.
+  await relay.rdb.db
+    .updateTable('web_sessions')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .execute();
+  await page.click(`a.row[data-id="${IDS.minimal}"]`);
+  await page.waitForSelector('form#signin');
+  await page.fill('input[name=username]', 'bob');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('form#signin button[type=submit]');
+  await page.waitForSelector('a.row');
+
+  // Signing out: back to the sign-in page, and the cookie no longer works.
   await page.click('#signout');
   await page.waitForSelector('form#signin');
+  assert.equal(await page.evaluate(async () => (await fetch('/api/v1/sessions')).status), 401);
 
   // Wrong passwords, three times: the account locks, and then even the right one is refused.
   for (let i = 0; i < 3; i++) {

@@ -62,10 +62,11 @@ export function parseBytes(text: string): number {
 /** `sfs relay start`: the server code is imported only here, so other commands never load fastify or pg. */
 export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
   command: 'relay <action>',
-  describe: 'Run a sync relay (start): PostgreSQL from --database-url, or an embedded database with no setup',
+  describe:
+    'Run a sync relay (start): PostgreSQL from --database-url, or an embedded database with no setup; rebuild-views: rebuild its server-side views from its events',
   builder: (y) =>
     y
-      .positional('action', { choices: ['start'], demandOption: true })
+      .positional('action', { choices: ['start', 'rebuild-views'], demandOption: true })
       .option('port', { type: 'number', default: 7878, describe: 'TCP port (0 picks a free one)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 for every interface)' })
       .option('database-url', { type: 'string', describe: 'postgres://… (default: $SFS_RELAY_DATABASE_URL, else embedded PGlite)' })
@@ -92,9 +93,10 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       })
       .option('smtp-from', { type: 'string', describe: 'From address of handoff notices (default sessionfs@<host name>)' }) as never,
   handler: handler(async (a, ctx) => {
-    const { startRelay } = await import('../../server/relay.js');
     const databaseUrl = a['database-url'] ?? process.env.SFS_RELAY_DATABASE_URL;
     const dataDir = a['data-dir'] ?? join(ctx.paths.dataDir, 'relay');
+    if (a.action === 'rebuild-views') return rebuildViews(databaseUrl, databaseUrl ? undefined : dataDir, ctx.json);
+    const { startRelay } = await import('../../server/relay.js');
     const quotaBytes = a['quota-bytes'] === undefined ? undefined : parseBytes(a['quota-bytes']);
     const handoffTtlMs = parseDurationMs(a['handoff-ttl'], '--handoff-ttl');
     if (!a['tls-cert'] !== !a['tls-key']) throw new SfsError('USAGE', 'TLS needs both --tls-cert FILE and --tls-key FILE');
@@ -125,9 +127,13 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
       smtpUrl: a['smtp-url'] ?? process.env.SFS_RELAY_SMTP_URL,
       smtpFrom: a['smtp-from'],
     });
-    if (ctx.json) printJson('relay', { url: relay.url, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
+    const dashboard = relay.url.replace(/\/?$/, '/');
+    if (ctx.json) printJson('relay', { url: relay.url, dashboard, database: relay.rdb.kind, data_dir: databaseUrl ? null : dataDir });
     // With JSON logs, stdout holds JSON lines only: the "Server listening at" log line says where.
-    else if (!jsonLogs) print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+    else if (!jsonLogs) {
+      print(`relay listening on ${relay.url} (${relay.rdb.kind}${databaseUrl ? '' : ` in ${dataDir}`})`);
+      print(`team dashboard: ${dashboard} (sign in with a relay account)`);
+    }
     // Graceful shutdown: stop taking connections, close sockets so clients reconnect, close the database.
     await new Promise<void>((resolve) => {
       const stop = () => {
@@ -140,3 +146,23 @@ export const relayCommand: CommandModule<GlobalArgs, RelayArgs> = {
     });
   }),
 };
+
+/**
+ * `sfs relay rebuild-views`: folds every space's events into its views again, from scratch. Safe
+ * beside running relays (each space is rebuilt in one transaction under its position lock); on
+ * the embedded database, stop the relay first (PGlite is one process's).
+ */
+async function rebuildViews(databaseUrl: string | undefined, dataDir: string | undefined, json: boolean): Promise<void> {
+  const { openDatabase } = await import('../../server/db/open.js');
+  const { rebuildViews: rebuild } = await import('../../server/views/rebuild.js');
+  const rdb = await openDatabase({ url: databaseUrl, dataDir });
+  try {
+    const started = Date.now();
+    const r = await rebuild(rdb.db);
+    const ms = Date.now() - started;
+    if (json) printJson('relay', { rebuilt: true, spaces: r.spaces, events: r.events, ms });
+    else print(`rebuilt the views of ${r.spaces} space${r.spaces === 1 ? '' : 's'} from ${r.events} event${r.events === 1 ? '' : 's'} in ${ms} ms`);
+  } finally {
+    await rdb.close();
+  }
+}

@@ -67,6 +67,7 @@ export async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): P
     {
       schema: {
         querystring: obj({
+          space: str(128),
           tool: str(64),
           project: str(4096),
           since: str(40),
@@ -95,10 +96,10 @@ export async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): P
     async (req) => envelope('show.messages', await sourceOf(req).messages(req.params.id, req.query)),
   );
 
-  app.get<{ Querystring: { q: string; tool?: string; limit?: number } }>(
+  app.get<{ Querystring: { q: string; tool?: string; limit?: number; space?: string } }>(
     '/search',
-    { schema: { querystring: obj({ q: { type: 'string', minLength: 1, maxLength: 500 }, tool: str(64), limit: int(1, 100) }, ['q']) } },
-    async (req) => envelope('search', await sourceOf(req).search({ query: req.query.q, tool: req.query.tool, limit: req.query.limit })),
+    { schema: { querystring: obj({ q: { type: 'string', minLength: 1, maxLength: 500 }, tool: str(64), limit: int(1, 100), space: str(128) }, ['q']) } },
+    async (req) => envelope('search', await sourceOf(req).search({ query: req.query.q, tool: req.query.tool, limit: req.query.limit, space: req.query.space })),
   );
 
   app.post<{ Params: { id: string }; Body: { in?: string } }>(

@@ -27,9 +27,13 @@ export interface RelayDashboardOptions {
   db: Kysely<RelayDb>;
   /** The request's account if it carries a valid token or session cookie, and the cookie's secret if by cookie. */
   identify(req: FastifyRequest): Promise<{ who: Authed; cookieSecret?: string } | null>;
+  /** The same, asked of the database again (a long-lived stream's sign-in may have ended since). */
+  recheck(req: FastifyRequest): Promise<{ who: Authed } | null>;
   webDir?: string;
   /** How often an open page's event stream looks for changes in the account's spaces (default 1 s). */
   pollMs?: number;
+  /** How often it pings, and checks that its sign-in still holds (default 15 s). */
+  pingMs?: number;
 }
 
 /**
@@ -126,7 +130,16 @@ export async function relayDashboard(app: FastifyInstance, o: RelayDashboardOpti
         };
         void tick();
         const timer = setInterval(() => void tick(), o.pollMs ?? 1000);
-        const ping = setInterval(() => reply.raw.write(': ping\n\n'), 15_000);
+        // Each ping also asks whether the sign-in still holds: a signed-out or expired session's stream ends.
+        const ping = setInterval(() => {
+          reply.raw.write(': ping\n\n');
+          o.recheck(req).then(
+            (id) => {
+              if (!id) reply.raw.end();
+            },
+            () => undefined,
+          );
+        }, o.pingMs ?? 15_000);
         req.raw.on('close', () => {
           clearInterval(timer);
           clearInterval(ping);

@@ -23,7 +23,7 @@ export interface DashboardSource {
   /** One page of messages without the header (scrolling, live updates). */
   messages(ref: string, page: MessagePage): Promise<MessageWindow & { session: string }>;
   /** `sfs search --json` data; each hit also gives the match ranges in its snippet. */
-  search(q: { query: string; tool?: string; limit?: number }): Promise<{ query: string; hits: Array<SearchHitOut> }>;
+  search(q: { query: string; tool?: string; limit?: number; space?: string }): Promise<{ query: string; hits: Array<SearchHitOut> }>;
   /**
    * `sfs resume --print-command --json` data: writes the session natively for a tool (the same files
    * `sfs resume` writes) and returns the command that continues it; the tool itself is started by the user.
@@ -52,6 +52,8 @@ export interface DashboardSource {
 }
 
 export interface SessionQuery {
+  /** One of the account's spaces, by id or name (the relay; the local store has none). */
+  space?: string;
   tool?: string;
   project?: string;
   since?: string;

@@ -49,7 +49,7 @@ export class ViewApplier {
 
   /** Resolves once nothing is running or queued here. */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+    while (this.running.size) await Promise.allSettled(this.running.values());
   }
 
   async close(): Promise<void> {

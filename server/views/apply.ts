@@ -10,8 +10,8 @@ type Tx = Transaction<RelayDb>;
 export interface ApplyOptions {
   /** Events folded per transaction. */
   batch?: number;
-  /** Test seam: runs inside each applying transaction just before it commits. */
-  beforeCommit?: (space: string, cursor: number) => Promise<void>;
+  /** Test seam: runs inside each applying transaction just before it commits, with the events (after, cursor] it folded. */
+  beforeCommit?: (tx: Tx, space: string, after: number, cursor: number) => Promise<void>;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function catchUpSpace(db: Db, space: string, opts: ApplyOptions = {
       const r = await applyBatch(tx, space, after, limit);
       if (!r.applied) return 0;
       await sql`update view_positions set rseq = ${r.cursor}, updated_at = now() where space_id = ${space}`.execute(tx);
-      await opts.beforeCommit?.(space, r.cursor);
+      await opts.beforeCommit?.(tx, space, after, r.cursor);
       return r.applied;
     });
     if (!applied) return total;

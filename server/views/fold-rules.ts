@@ -236,13 +236,13 @@ export function messageIdsOf(ev: { type: string; body: any }): string[] {
   return [];
 }
 
-/** Forgets a session's rows (a purge replays it from its events, which the relay has erased). */
+/** Forgets a session's rows: a purge folds it again from its events, which the relay has erased. (Deleting from a Map or Set while iterating it is safe.) */
 export function clearSession(st: FoldState, id: string): void {
   st.sessions.delete(id);
-  for (const k of [...st.messages.keys()]) if (k.startsWith(id + '\0')) st.messages.delete(k);
-  for (const k of [...st.checkpoints.keys()]) if (k.startsWith(id + '\0')) st.checkpoints.delete(k);
-  for (const k of [...st.dirtyMessages]) if (k.startsWith(id + '\0')) st.dirtyMessages.delete(k);
-  for (const k of [...st.dirtyCheckpoints]) if (k.startsWith(id + '\0')) st.dirtyCheckpoints.delete(k);
+  for (const k of st.messages.keys()) if (k.startsWith(id + '\0')) st.messages.delete(k);
+  for (const k of st.checkpoints.keys()) if (k.startsWith(id + '\0')) st.checkpoints.delete(k);
+  for (const k of st.dirtyMessages) if (k.startsWith(id + '\0')) st.dirtyMessages.delete(k);
+  for (const k of st.dirtyCheckpoints) if (k.startsWith(id + '\0')) st.dirtyCheckpoints.delete(k);
   st.cleared.add(id);
   st.dirtySessions.add(id);
 }

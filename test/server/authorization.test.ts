@@ -506,6 +506,8 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
   const shared = 'ses_dashshared001';
   const secret = 'ses_dashprivate01';
   let invitation: string;
+  /** Sessions named in a space (`space/ses_…`, how the pages link them on the relay). */
+  const spaceRefs: string[] = [];
   const call = (who: { cookie?: string; csrf?: string; token?: string } | null) => (method: string, path: string, body?: unknown) =>
     browserCall(relay, method, path, { ...(who ?? {}), body });
   before(async () => {
@@ -526,7 +528,9 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
     await c.next('pushed');
     c.close();
     const alice = call({ token: tok.dalice });
-    assert.equal((await alice('POST', '/v1/orgs', { name: 'dashteam' })).status, 200);
+    const org = await alice('POST', '/v1/orgs', { name: 'dashteam' });
+    assert.equal(org.status, 200);
+    spaceRefs.push(`${personal}/${shared}`, `${personal}/${secret}`, `${org.body.id}/${shared}`, `dashteam/${shared}`, `~dalice/${secret}`);
     assert.equal((await alice('POST', '/v1/shares', { session: shared, space: 'dashteam' })).status, 200);
     invitation = (await alice('POST', '/v1/orgs/dashteam/invitations', { username: 'dinvitee' })).body.invitation.id;
     // Alice herself sees both (the views have caught up), so an empty answer below is a refusal, not a lag.
@@ -549,12 +553,12 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
   test('no read of another account’s or a team’s sessions by any route, with a cookie or a token', async () => {
     for (const [who, cred] of intruders()) {
       const as = call(cred);
-      for (const id of [shared, secret]) {
+      for (const id of [shared, secret, shared.slice(0, 12), ...spaceRefs.map(encodeURIComponent)]) {
         for (const p of [`/api/v1/sessions/${id}`, `/api/v1/sessions/${id}/messages`]) {
           const r = await as('GET', p);
           assert.equal(r.status, 404, `${who}: GET ${p} answered ${r.status}`);
         }
-        assert.ok([404, 501].includes((await as('GET', `/api/v1/sessions/${id}/export.md`)).status));
+        assert.equal((await as('GET', `/api/v1/sessions/${id}/export.md`)).status, 404, `${who}: export of ${id}`);
       }
       for (const p of [
         '/api/v1/sessions',
@@ -569,6 +573,14 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
         const text = JSON.stringify(r.body);
         for (const leak of [shared, secret, 'shared words', 'private words', 'dashteam', '~dalice', 'Team work', 'Private work'])
           assert.ok(!text.includes(leak), `${who}: ${p} leaks ${leak}: ${text}`);
+      }
+      // Asking for one of Alice's spaces by name or id: refused as the sync socket refuses a subscription.
+      for (const sp of ['dashteam', '~dalice', ...spaceRefs.slice(0, 3).map((r) => r.split('/')[0]!)]) {
+        for (const p of [`/api/v1/sessions?space=${encodeURIComponent(sp)}`, `/api/v1/search?q=zanzibar&space=${encodeURIComponent(sp)}`]) {
+          const r = await as('GET', p);
+          assert.equal(r.status, 403, `${who}: GET ${p} answered ${r.status}`);
+          assert.equal(r.body.error.code, 'FORBIDDEN');
+        }
       }
       // Changes: the relay does none of the local store's, and the relay's own refuse another account.
       for (const [method, p, body] of [
@@ -605,12 +617,23 @@ describe('the dashboard: cookie and token, another account, a non-member, an inv
 
   test('once the invitee accepts, the team’s shared session is hers to read — Alice’s personal one still is not', async () => {
     const invitee = call(web.dinvitee!);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${shared}/export.md`)).status, 404, 'not before accepting');
     assert.equal((await call({ token: tok.dinvitee })('POST', `/v1/invitations/${invitation}/accept`)).status, 200);
     const list = JSON.stringify((await invitee('GET', '/api/v1/sessions')).body);
     assert.ok(list.includes(shared), list);
     assert.ok(!list.includes(secret), list);
     assert.equal((await invitee('GET', `/api/v1/sessions/${shared}`)).status, 200);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${encodeURIComponent(spaceRefs[2]!)}`)).status, 200, 'in the team space');
+    assert.equal((await invitee('GET', `/api/v1/sessions/${encodeURIComponent(spaceRefs[0]!)}`)).status, 404, 'not in Alice’s personal space');
     assert.equal((await invitee('GET', `/api/v1/sessions/${secret}`)).status, 404);
+    const md = await invitee('GET', `/api/v1/sessions/${shared}/export.md`);
+    assert.equal(md.status, 200);
+    assert.match(md.body, /zanzibar shared words/);
+    assert.match(md.body, /pushed by.*dalice/);
+    assert.equal((await invitee('GET', `/api/v1/sessions/${secret}/export.md`)).status, 404);
+    const inTeam = (await invitee('GET', '/api/v1/sessions?space=dashteam')).body.data.sessions.map((x: { id: string }) => x.id);
+    assert.deepEqual(inTeam, [shared]);
+    assert.equal((await invitee('GET', '/api/v1/sessions?space=~dalice')).status, 403);
     const hits = JSON.stringify((await invitee('GET', '/api/v1/search?q=zanzibar')).body);
     assert.ok(hits.includes(shared) && !hits.includes(secret) && !hits.includes('private words'), hits);
   });

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { RelayDb } from '../../server/db/schema.js';
-import { authenticate, bindDevice, personalSpace, type Authed } from '../../server/accounts.js';
-import { pushEvents } from '../../server/events.js';
+import { authenticate, bindDevice, createTeam, personalSpace, type Authed } from '../../server/accounts.js';
+import { acceptInvitation, invite } from '../../server/invitations.js';
+import { pushEvents, shareSession } from '../../server/events.js';
 import { packBody, type WireEvent } from '../../engine/replication/protocol.js';
 import type { NewEvent } from '../../engine/model/events.js';
 import { signup } from './backends.js';
@@ -25,10 +26,32 @@ export class Pusher {
     return new Pusher(relay.rdb.db, who, origin, await personalSpace(relay.rdb.db, who));
   }
 
+  /** The same device, pushing through another relay's database handle (its seq carries on). */
+  on(db: Kysely<RelayDb>): Pusher {
+    const p = new Pusher(db, this.who, this.origin, this.personal);
+    p.seq = this.seq;
+    return p;
+  }
+
   /** A second device of the same account. */
   async device(origin: string, name: string): Promise<Pusher> {
     await bindDevice(this.db, this.who, origin, name);
     return new Pusher(this.db, this.who, origin, this.personal);
+  }
+
+  /** A team space this account owns, with these accounts as members (invited, and accepted). */
+  async team(name: string, members: Pusher[]): Promise<string> {
+    const t = await createTeam(this.db, this.who, name);
+    for (const m of members) {
+      const inv = await invite(this.db, this.who, t.id, m.who.username, 'member');
+      await acceptInvitation(this.db, m.who, inv.id);
+    }
+    return t.id;
+  }
+
+  /** Shares one of this account's sessions into a space (what it pushed so far is copied there). */
+  async share(session: string, space: string): Promise<void> {
+    await shareSession(this.db, this.who, session, space);
   }
 
   /** Pushes events (one push) into `space` (default: the personal space); `ts` defaults to a clock of this device's seq. */

@@ -1,8 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { backends, relayOn, signup, type Backend } from './backends.js';
 import type { Relay } from '../../server/relay.js';
-import { sessionCookie } from '../../server/web-sessions.js';
+import { CSRF_HEADER, sessionCookie } from '../../server/web-sessions.js';
 import { browserCall, webLogin } from './web-client.js';
 
 const make = (await backends()).at(-1)!;
@@ -37,6 +42,7 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
     const me = await browserCall(relay, 'GET', '/v1/me', { cookie });
     assert.equal(me.status, 200);
     assert.equal(me.body.account.username, 'alice');
+    assert.ok((await relay.rdb.db.selectFrom('web_sessions').select('last_used_at').executeTakeFirstOrThrow()).last_used_at, 'its last use is recorded');
     const session = await browserCall(relay, 'GET', '/v1/web/session', { cookie });
     assert.equal(session.body.csrf, r.body.csrf);
     // Every answer carries the dashboard's CSP.
@@ -94,6 +100,27 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
     assert.equal(expired.body.error.code, 'AUTH');
   });
 
+  test('an open page’s event stream ends once its session is signed out', async () => {
+    const live = await relayOn(b, { dashboardPingMs: 50 });
+    try {
+      const { cookie, csrf } = await webLogin(live, 'alice');
+      const res = await fetch(live.url + '/api/v1/events', { headers: { cookie } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
+      const reader = res.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      assert.equal((await browserCall(live, 'POST', '/v1/web/logout', { cookie, csrf, body: {} })).status, 200);
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        text += new TextDecoder().decode(r.value);
+      }
+      assert.match(text, /^: sfs relay/);
+    } finally {
+      await live.close();
+    }
+  });
+
   test('wrong passwords lock the account for the browser and the CLI alike', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await browserCall(relay, 'POST', '/v1/web/login', { body: { username: 'bob', password: 'wrong password' } });
@@ -132,4 +159,64 @@ describe('dashboard sign-in: cookie session, CSRF, lockout', { concurrency: fals
     assert.equal((await browserCall(relay, 'POST', '/api/v1/sessions/ses_abcdefgh12/fork', { cookie, body: {} })).status, 403, 'CSRF first');
     assert.equal((await browserCall(relay, 'GET', '/api/v1/doctor', { cookie })).body.error.code, 'UNSUPPORTED');
   });
+});
+
+test('behind TLS the cookie is __Host- and Secure, and only an https Origin of the relay signs in or changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sfs-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const cert = readFileSync(join(dir, 'cert.pem'));
+  const b = await make();
+  const relay = await relayOn(b, { tls: { cert, key: readFileSync(join(dir, 'key.pem')) } });
+  t.after(async () => {
+    await relay.close();
+    await b.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `https://127.0.0.1:${relay.port}`;
+  const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+    new Promise<{ status: number; setCookie: string[]; body: string }>((resolve, reject) => {
+      const req = httpsRequest(base + path, { method, ca: cert, headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}) } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, setCookie: res.headers['set-cookie'] ?? [], body: text }));
+      });
+      req.on('error', reject);
+      req.end(body ? JSON.stringify(body) : undefined);
+    });
+  const creds = { username: 'tlsweb', password: 'correct horse 1' };
+  // Signing up over https (the helper speaks http): through the API directly.
+  await call('POST', '/v1/signup', {}, creds);
+  assert.equal((await call('POST', '/v1/web/login', { origin: base.replace('https:', 'http:') }, creds)).status, 403, 'an http Origin is another origin');
+  const r = await call('POST', '/v1/web/login', { origin: base }, creds);
+  assert.equal(r.status, 200, r.body);
+  assert.match(r.setCookie[0]!, /^__Host-sfs_session=[\w-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Secure$/);
+  const cookie = r.setCookie[0]!.split(';')[0]!;
+  const csrf = JSON.parse(r.body).csrf as string;
+  assert.equal((await call('GET', '/v1/me', { cookie })).status, 200);
+  // The plain-HTTP name of the cookie does not authenticate here.
+  assert.equal((await call('GET', '/v1/me', { cookie: cookie.replace('__Host-', '') })).status, 401);
+  assert.equal((await call('POST', '/v1/tokens', { cookie, [CSRF_HEADER]: csrf, origin: base.replace('https:', 'http:') }, { name: 'x' })).status, 403);
+  assert.equal((await call('POST', '/v1/tokens', { cookie, [CSRF_HEADER]: csrf, origin: base }, { name: 'x' })).status, 200);
 });

@@ -15,6 +15,12 @@ export function setCsrf(token: string | null): void {
   csrf = token;
 }
 
+/** What to do when the host stops knowing us (the relay's session expired or was signed out elsewhere). */
+let authLost: (() => void) | null = null;
+export function onAuthLost(f: (() => void) | null): void {
+  authLost = f;
+}
+
 async function call<T>(method: string, path: string, body?: unknown, base = '/api/v1'): Promise<T> {
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   if (csrf && method !== 'GET') headers['x-sfs-csrf'] = csrf;
@@ -24,6 +30,7 @@ async function call<T>(method: string, path: string, body?: unknown, base = '/ap
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (res.status === 401 && authLost) authLost();
   const text = await res.text();
   let env: { data?: T; error?: { code: string; message: string } } | null = null;
   try {
@@ -138,4 +145,6 @@ export interface Hit {
   snippet: string;
   highlights: Array<[number, number]>;
   message_index: number | null;
+  /** The space the hit is in (the relay). */
+  space?: string;
 }

@@ -43,3 +43,8 @@ export function pushedBy(s: {
 export function spaceName(id: string | undefined): string | null {
   return id ? (host.spaces.find((s) => s.id === id)?.name ?? null) : null;
 }
+
+/** How a page names a session: on the relay, in the space it was listed from (a session can be in several). */
+export function sessionRef(s: { id: string; space?: string }): string {
+  return s.space ? `${s.space}/${s.id}` : s.id;
+}

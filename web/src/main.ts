@@ -13,7 +13,7 @@ import { spacePage } from './pages/team/space.js';
 import { spacesPage } from './pages/team/spaces.js';
 import { teamNav } from './team-nav.js';
 import { signInPage } from './pages/signin.js';
-import { ApiError, relayApi, setCsrf } from './api.js';
+import { onAuthLost, relayApi, setCsrf } from './api.js';
 import { h } from './dom.js';
 import { can, host, loadHost } from './host.js';
 
@@ -142,9 +142,7 @@ async function start(): Promise<void> {
   adaptToHost();
   window.addEventListener('hashchange', route);
   // A session that ends while the page is open (signed out elsewhere, expired): back to the sign-in page.
-  window.addEventListener('unhandledrejection', (e) => {
-    if (host.kind === 'relay' && e.reason instanceof ApiError && e.reason.status === 401) location.reload();
-  });
+  if (host.kind === 'relay' && host.account) onAuthLost(() => location.reload());
   route();
   if (host.kind === 'local' || host.account) listen();
   // Team administration and the inbox exist on the relay only.

@@ -1,6 +1,7 @@
 import { api, query, type SessionSummary } from './api.js';
 import { h } from './dom.js';
 import { go } from './pages/page.js';
+import { can } from './host.js';
 
 interface Command {
   label: string;
@@ -10,15 +11,16 @@ interface Command {
 /** Ctrl-K: go to a page, toggle the theme, or open a session by typing part of its title, alias or id. */
 export function openPalette(toggleTheme: () => void): void {
   if (document.querySelector('dialog.palette')) return;
+  // Only the pages this host serves (the relay has no knowledge, context, rules or capture pages).
   const fixed: Command[] = [
     { label: 'Go to sessions', run: () => go('#/') },
     { label: 'Go to trash', run: () => go('#/?deleted=1') },
-    { label: 'Go to knowledge', run: () => go('#/knowledge') },
-    { label: 'Go to project context', run: () => go('#/context') },
-    { label: 'Go to rules', run: () => go('#/rules') },
-    { label: 'Go to capture and sync status', run: () => go('#/status') },
+    can('knowledge') && { label: 'Go to knowledge', run: () => go('#/knowledge') },
+    can('project') && { label: 'Go to project context', run: () => go('#/context') },
+    can('rules') && { label: 'Go to rules', run: () => go('#/rules') },
+    can('capture') && { label: 'Go to capture and sync status', run: () => go('#/status') },
     { label: 'Toggle light / dark theme', run: toggleTheme },
-  ];
+  ].filter((c): c is Command => !!c);
   const input = h('input', { type: 'text', placeholder: 'Type a command or a session…', 'aria-label': 'Command' });
   const ul = h('ul', { role: 'listbox' });
   const dialog = h('dialog', { class: 'palette' }, input, ul);

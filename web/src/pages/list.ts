@@ -2,7 +2,7 @@ import { api, query, type SessionSummary } from '../api.js';
 import { clear, h, shortTime } from '../dom.js';
 import { errorBox } from '../ui.js';
 import type { Page } from './page.js';
-import { pushedBy, spaceName } from '../host.js';
+import { host, pushedBy, sessionRef, spaceName } from '../host.js';
 
 const PAGE = 100;
 const TOOLS = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'cline', 'kilo-code', 'amp', 'opencode', 'sfs'];
@@ -28,6 +28,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     alias: params.get('alias') === '1',
     deleted: params.get('deleted') === '1',
     subagents: params.get('subagents') === '1',
+    space: params.get('space') ?? '',
   };
   const text = h('input', { type: 'search', name: 'text', placeholder: 'title, alias, prompt, directory', value: f.text, 'aria-label': 'Filter text' });
   const tool = h(
@@ -36,6 +37,16 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     h('option', { value: '' }, 'all tools'),
     ...TOOLS.map((t) => h('option', { value: t, selected: t === f.tool }, t)),
   );
+  // On the relay: one of the account's spaces (personal or a team), or all of them.
+  const space =
+    host.spaces.length > 1
+      ? h(
+          'select',
+          { name: 'space', 'aria-label': 'Space' },
+          h('option', { value: '' }, 'all spaces'),
+          ...host.spaces.map((sp) => h('option', { value: sp.id, selected: sp.id === f.space }, sp.name)),
+        )
+      : null;
   const project = h('input', { name: 'project', placeholder: 'project directory', value: f.project, 'aria-label': 'Project directory' });
   const since = h('input', { type: 'date', name: 'since', value: f.since, 'aria-label': 'Active since' });
   const until = h('input', { type: 'date', name: 'until', value: f.until, 'aria-label': 'Created before' });
@@ -49,7 +60,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
   let timer: number | undefined;
   const apply = () => {
     const q = new URLSearchParams();
-    const v = { text: text.value.trim(), tool: tool.value, project: project.value.trim(), since: since.value, until: until.value };
+    const v = { text: text.value.trim(), tool: tool.value, project: project.value.trim(), since: since.value, until: until.value, space: space?.value ?? '' };
     for (const [k, val] of Object.entries(v)) if (val) q.set(k, val);
     if (alias.checked) q.set('alias', '1');
     if (deleted.checked) q.set('deleted', '1');
@@ -59,7 +70,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
     void load(true);
   };
   for (const el of [text, project]) el.addEventListener('input', () => (clearTimeout(timer), (timer = window.setTimeout(apply, 200))));
-  for (const el of [tool, since, until, alias, deleted, subagents]) el.addEventListener('change', apply);
+  for (const el of [tool, since, until, alias, deleted, subagents, space]) el?.addEventListener('change', apply);
 
   clear(
     main,
@@ -67,6 +78,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
       'div',
       { class: 'filters', role: 'search' },
       text,
+      space,
       tool,
       project,
       since,
@@ -101,6 +113,7 @@ export function listPage(main: HTMLElement, params: URLSearchParams): Page {
           alias: f.alias,
           deleted: f.deleted,
           subagents: f.subagents,
+          space: f.space,
           offset: next,
           limit: PAGE,
         })}`,
@@ -145,7 +158,7 @@ function row(s: SessionSummary): HTMLElement {
   const lineage = s.fork_from ? 'fork' : s.resumed_from ? 'resumed' : s.parent_session_id ? 'sub-agent' : null;
   return h(
     'a',
-    { class: 'row', href: `#/session/${encodeURIComponent(s.id)}`, 'data-id': s.id },
+    { class: 'row', href: `#/session/${encodeURIComponent(sessionRef(s))}`, 'data-id': s.id },
     h('span', { class: 'title' }, s.alias ? h('span', { class: 'badge' }, s.alias) : null, s.title),
     h('span', { class: 'muted' }, shortTime(s.updated_at ?? s.created_at)),
     h(

@@ -2,6 +2,7 @@ import { api, query, type Hit } from '../api.js';
 import { clear, h, marked, shortTime } from '../dom.js';
 import { errorBox } from '../ui.js';
 import type { Page } from './page.js';
+import { sessionRef } from '../host.js';
 
 /** Search results as you type (the box in the header): snippets with the matches marked; a hit opens the session at that message. */
 export function searchPage(main: HTMLElement, params: URLSearchParams): Page {
@@ -21,7 +22,10 @@ export function searchPage(main: HTMLElement, params: URLSearchParams): Page {
         ...d.hits.map((hit) =>
           h(
             'a',
-            { class: 'hit', href: `#/session/${encodeURIComponent(hit.session_id)}${hit.msg_id ? `?msg=${encodeURIComponent(hit.msg_id)}` : ''}` },
+            {
+              class: 'hit',
+              href: `#/session/${encodeURIComponent(sessionRef({ id: hit.session_id, space: hit.space }))}${hit.msg_id ? `?msg=${encodeURIComponent(hit.msg_id)}` : ''}`,
+            },
             h(
               'div',
               {},

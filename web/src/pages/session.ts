@@ -3,7 +3,7 @@ import { clear, formatBytes, formatTokens, h, shortTime, type Child } from '../d
 import { MARKDOWN_LIMIT, highlightDiff, renderMarkdown } from '../markdown.js';
 import { ask, errorBox, toast } from '../ui.js';
 import { go, type Page } from './page.js';
-import { can, pushedBy, spaceName } from '../host.js';
+import { can, pushedBy, sessionRef, spaceName } from '../host.js';
 
 const PAGE = 100;
 /** Plain text beyond this is cut until "show all" is asked for (a 5 MB message must not freeze the page). */
@@ -100,7 +100,8 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
           (d.deleted
             ? h('button', { type: 'button', onclick: restore }, 'Restore')
             : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…')),
-        can('export_markdown') && h('a', { href: `/api/v1/sessions/${encodeURIComponent(d.id)}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
+        can('export_markdown') &&
+          h('a', { href: `/api/v1/sessions/${encodeURIComponent(sessionRef(d))}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
         can('resume') && h('button', { type: 'button', onclick: exportOther }, 'Export…'),
       ),
     );
