@@ -46,6 +46,7 @@ export {
   titleOf,
   assertNotEvicted,
   isEvicted,
+  pullRequestsOf,
   type ListOptions,
 } from './queries/sessions.js';
 export {

@@ -254,8 +254,8 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
   };
 }
 
-/** Links as capture recorded them; anything else in a replicated header is left out. */
-function pullRequestsOf(header: Record<string, unknown>): PullRequestLink[] {
+/** Links as capture recorded them; anything else in a replicated header is left out (also the relay's views). */
+export function pullRequestsOf(header: Record<string, unknown>): PullRequestLink[] {
   const list = (header.git as { pull_requests?: unknown } | null | undefined)?.pull_requests;
   if (!Array.isArray(list)) return [];
   return list
