@@ -254,7 +254,7 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
   };
 }
 
-/** Links as capture recorded them; anything else in a replicated header is left out (also the relay's views). */
+/** Links as capture recorded them; anything else in a replicated header is left out. */
 export function pullRequestsOf(header: Record<string, unknown>): PullRequestLink[] {
   const list = (header.git as { pull_requests?: unknown } | null | undefined)?.pull_requests;
   if (!Array.isArray(list)) return [];

@@ -32,10 +32,10 @@ function notHere(what: string): never {
 
 /**
  * The dashboard's source on the relay, for one signed-in account, answered from the server-side
- * views (server/views/queries.ts). Every read first takes the
- * account's spaces from the membership table — what the sync socket checks with requireMember —
- * so a pending invitation, a removal or another account's personal space is never read, and a
- * session outside those spaces is NOT_FOUND (the same answer whether it exists or not).
+ * views (server/views/queries.ts). Every read first takes the account's spaces from the membership
+ * table — what the sync socket checks with requireMember — so a pending invitation, a removal or
+ * another account's personal space is never read, and a session outside those spaces is NOT_FOUND
+ * (the same answer whether it exists or not).
  */
 export class RelaySource implements DashboardSource {
   constructor(

@@ -296,7 +296,7 @@ export async function showSession(
       row.resumed_at_msg && src.rows.length ? (await orderedRefs(db, s.space, row.resumed_from)).findIndex((r) => r.msg_id === row.resumed_at_msg) : -1;
     resume = { from: row.resumed_from, tool: src.rows[0]?.tool ?? null, at_msg: row.resumed_at_msg ?? null, at_message: index >= 0 ? index + 1 : null };
   }
-  const header = (row.header ? JSON.parse(row.header) : {}) as Record<string, unknown>;
+  const header = row.header ? JSON.parse(row.header) : {};
   const session: RelaySessionDetail = {
     ...summary(row),
     native_id: row.native_id ?? null,
@@ -314,8 +314,8 @@ export async function showSession(
     usage_by_model,
     cost_usd: usage_by_model.length ? cost : 0,
     duration_ms: duration !== null && Number.isFinite(duration) && duration >= 0 ? duration : null,
-    header,
     pull_requests: pullRequestsOf(header),
+    header,
   };
   return { session, messages: await window(db, s.space, s.id, page) };
 }
