@@ -4,7 +4,7 @@ import { RelayError } from './errors.js';
 import { personalSpace, type Authed } from './accounts.js';
 import { copyInto, type CopyCandidate } from './events.js';
 import { insertLimitsOf } from './db/open.js';
-import { labelOf, sessionLabels } from './session-titles.js';
+import { deviceOf, labelOf, sessionDevices, sessionLabels } from './session-titles.js';
 
 /**
  * Handoffs: a one-time grant of a session, as it was when handed off, to another account.
@@ -13,7 +13,7 @@ import { labelOf, sessionLabels } from './session-titles.js';
  * sender's personal space at that moment. Accepting copies only those events (and a later purge,
  * so an erased session stays erased), once; the sender extends a pending handoff to the
  * session's current end by handing it off again to the same account. A handoff not accepted
- * before it expires, or cancelled by its sender, can no longer be accepted.
+ * before it expires, cancelled by its sender or declined by its recipient can no longer be accepted.
  */
 
 type Db = Kysely<RelayDb>;
@@ -23,17 +23,19 @@ export const HANDOFF_TTL_MS = 7 * 24 * 3600 * 1000;
 /** The longest expiry a sender may ask for. */
 export const MAX_HANDOFF_TTL_MS = 365 * 24 * 3600 * 1000;
 
-export type HandoffState = 'pending' | 'accepted' | 'cancelled' | 'expired';
+export type HandoffState = 'pending' | 'accepted' | 'cancelled' | 'declined' | 'expired';
 
 interface HandoffRow {
   accepted_at: Date | null;
   cancelled_at: Date | null;
+  declined_at: Date | null;
   expires_at: Date;
 }
 
 function stateOf(h: HandoffRow, now: Date): HandoffState {
   if (h.accepted_at) return 'accepted';
   if (h.cancelled_at) return 'cancelled';
+  if (h.declined_at) return 'declined';
   return h.expires_at.getTime() <= now.getTime() ? 'expired' : 'pending';
 }
 
@@ -90,6 +92,7 @@ export async function createHandoff(db: Db, who: Authed, req: CreateHandoff, o: 
       .where('session', '=', session)
       .where('accepted_at', 'is', null)
       .where('cancelled_at', 'is', null)
+      .where('declined_at', 'is', null)
       .where('expires_at', '>', now)
       .orderBy('created_at', 'desc')
       .forUpdate()
@@ -136,19 +139,27 @@ export async function listHandoffs(db: Db, who: Authed, now = new Date()) {
       'handoffs.expires_at',
       'handoffs.accepted_at',
       'handoffs.cancelled_at',
+      'handoffs.declined_at',
       'handoffs.source_space',
       'handoffs.from_account',
     ])
     .where((eb) => eb.or([eb('handoffs.to_account', '=', who.id), eb('handoffs.from_account', '=', who.id)]))
     .orderBy('handoffs.created_at', 'desc')
     .execute();
-  // Title and tool from the sender's space, only where the caller may see the session: it sent it, or may still take it.
-  const visible = rows.filter((r) => r.from_account === who.id || stateOf(r, now) === 'pending');
-  const labels = await sessionLabels(db, [...new Set(visible.map((r) => r.source_space))], [...new Set(visible.map((r) => r.session))]);
-  return rows.map(({ source_space, from_account, ...r }) => {
+  // Title, tool and device from the space the caller may read the session in: the sender's space for what it
+  // sent or may still take; its own personal space for what it took (the copy it holds); none otherwise.
+  const mine = rows.some((r) => r.from_account !== who.id && stateOf(r, now) === 'accepted') ? await personalSpace(db, who) : null;
+  const readFrom = (r: (typeof rows)[number], state: HandoffState): string | null =>
+    r.from_account === who.id || state === 'pending' ? r.source_space : state === 'accepted' ? mine : null;
+  const where = rows.map((r) => readFrom(r, stateOf(r, now)));
+  const spaces = [...new Set(where.filter((x): x is string => !!x))];
+  const sessions = [...new Set(rows.filter((_, i) => where[i]).map((r) => r.session))];
+  const [labels, devices] = await Promise.all([sessionLabels(db, spaces, sessions), sessionDevices(db, spaces, sessions)]);
+  return rows.map(({ source_space: _src, from_account: _from, ...r }, i) => {
     const state = stateOf(r, now);
-    const l = from_account === who.id || state === 'pending' ? labelOf(labels, source_space, r.session) : null;
-    return { ...r, title: l?.title ?? null, tool: l?.tool ?? null, state };
+    const space = where[i];
+    const l = space ? labelOf(labels, space, r.session) : null;
+    return { ...r, title: l?.title ?? null, tool: l?.tool ?? null, device: space ? deviceOf(devices, space, r.session) : null, state };
   });
 }
 
@@ -168,6 +179,7 @@ export async function acceptHandoff(db: Db, who: Authed, id: string, o: { now?: 
     const state = stateOf(h, now);
     if (state === 'accepted') return { ...base, copied: 0, withheld: 0, already_accepted: true, accepted_at: h.accepted_at };
     if (state === 'cancelled') throw new RelayError('HANDOFF_CANCELLED', `handoff ${h.id} was cancelled by its sender`);
+    if (state === 'declined') throw new RelayError('GONE', `handoff ${h.id} was declined`, { state });
     if (state === 'expired')
       throw new RelayError('HANDOFF_EXPIRED', `handoff ${h.id} expired at ${h.expires_at.toISOString()}; ask the sender to hand the session off again`);
     // The events of the snapshot, plus any purge since (an erased session is not handed on with its
@@ -194,8 +206,27 @@ export async function cancelHandoff(db: Db, who: Authed, id: string, o: { now?: 
     const h = await tx.selectFrom('handoffs').selectAll().where('id', '=', String(id)).where('from_account', '=', who.id).forUpdate().executeTakeFirst();
     if (!h) throw new RelayError('NOT_FOUND', `no handoff ${id} sent by ${who.username}`);
     if (h.accepted_at) throw new RelayError('CONFLICT', `handoff ${h.id} was already accepted at ${h.accepted_at.toISOString()}; it cannot be cancelled`);
+    if (h.declined_at) throw new RelayError('CONFLICT', `handoff ${h.id} was already declined by its recipient`);
     const cancelledAt = h.cancelled_at ?? o.now ?? new Date();
     if (!h.cancelled_at) await tx.updateTable('handoffs').set({ cancelled_at: cancelledAt }).where('id', '=', h.id).execute();
     return { id: h.id, session: h.session, cancelled_at: cancelledAt };
+  });
+}
+
+/**
+ * The recipient turns a pending handoff down: it can no longer be taken, and its sender sees it
+ * declined. Declining again changes nothing; a handoff already taken, cancelled or expired stays so.
+ */
+export async function declineHandoff(db: Db, who: Authed, id: string, o: { now?: Date } = {}) {
+  return db.transaction().execute(async (tx) => {
+    const now = o.now ?? new Date();
+    const h = await tx.selectFrom('handoffs').selectAll().where('id', '=', String(id)).where('to_account', '=', who.id).forUpdate().executeTakeFirst();
+    // Another account's handoff gets the same answer as none at all.
+    if (!h) throw new RelayError('NOT_FOUND', `no handoff ${id} for ${who.username}`);
+    const state = stateOf(h, now);
+    if (state === 'declined') return { id: h.id, session: h.session, declined_at: h.declined_at! };
+    if (state !== 'pending') throw new RelayError('CONFLICT', `handoff ${h.id} was already ${state}; it cannot be declined`, { state });
+    await tx.updateTable('handoffs').set({ declined_at: now }).where('id', '=', h.id).execute();
+    return { id: h.id, session: h.session, declined_at: now };
   });
 }

@@ -66,6 +66,15 @@ export async function myInvitations(db: Db, who: Authed): Promise<InvitationOut[
   return listWhere(db, (q) => q.where('invitations.invitee', '=', who.id));
 }
 
+/** The pending invitations of every team the caller owns or administers: those it may cancel. */
+export async function managedInvitations(db: Db, who: Authed): Promise<InvitationOut[]> {
+  return listWhere(db, (q) =>
+    q.where('invitations.space_id', 'in', (eb) =>
+      eb.selectFrom('members').select('members.space_id').where('members.account_id', '=', who.id).where('members.role', 'in', ['owner', 'admin']),
+    ),
+  );
+}
+
 /** A team's pending invitations (owner or admin). */
 export async function teamInvitations(db: Db, who: Authed, space: string): Promise<InvitationOut[]> {
   const s = await requireManagedTeam(db, who, space);

@@ -14,6 +14,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { spaceRoutes } from './routes/spaces.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { syncRoutes } from './routes/sync.js';
+import { teamRoutes } from './dashboard/team-routes.js';
 import { MAX_FRAME_BYTES } from '../engine/index.js';
 import { loggerOptions, type RelayLogOptions } from './logging.js';
 import { RelayMetrics, syncMetrics } from './metrics.js';
@@ -264,6 +265,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     recheck: (req) => identify(req).catch(() => null),
     pingMs: opts.dashboardPingMs,
   });
+  // Team administration and the handoff inbox, beside the dashboard's API (same auth hook: token or cookie with CSRF).
+  await app.register(teamRoutes, { ...ctx, prefix: '/api/v1/team' });
 
   let address: string;
   try {

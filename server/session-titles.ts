@@ -54,6 +54,26 @@ export async function sessionLabels(db: Db, spaceIds: string[], sessions: string
   return out;
 }
 
+/**
+ * The device each session was captured on in one space: the name its account gave the device that
+ * discovered it there, else the host name that device reports (null when unknown).
+ */
+export async function sessionDevices(db: Db, spaceIds: string[], sessions: string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  if (!spaceIds.length || !sessions.length) return out;
+  const rows = await sql<{ space_id: string; session: string; name: string | null }>`
+    select distinct on (e.space_id, e.session) e.space_id, e.session, coalesce(d.label, d.name) as name from events e
+      left join devices d on d.origin = e.origin
+      where e.space_id in (${sql.join(spaceIds)}) and e.session in (${sql.join(sessions)}) and e.type = 'session.discovered'
+      order by e.space_id, e.session, e.rseq asc`.execute(db);
+  for (const r of rows.rows) out.set(key(r.space_id, r.session), r.name);
+  return out;
+}
+
 export function labelOf(labels: Map<string, SessionLabel>, spaceId: string, session: string): SessionLabel {
   return labels.get(key(spaceId, session)) ?? { title: null, tool: null, created_at: null };
+}
+
+export function deviceOf(devices: Map<string, string | null>, spaceId: string, session: string): string | null {
+  return devices.get(key(spaceId, session)) ?? null;
 }

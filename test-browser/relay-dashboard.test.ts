@@ -90,8 +90,9 @@ test('relay dashboard: sign in, only the spaces one belongs to, open, search, CS
   assert.ok(!ids.includes(IDS.subagent), 'Alice’s personal session is not listed');
   assert.equal(await page.locator('#account').textContent(), 'bob');
   assert.match((await page.locator(`a.row[data-id="${IDS.complete}"]`).textContent())!, /by alice/);
-  // The relay cannot act on a local store: those pages leave the menu.
-  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Sessions']);
+  // The relay cannot act on a local store: those pages leave the menu; its team pages join it.
+  await page.waitForSelector('.nav a[href="#/team"]:not([hidden])');
+  assert.deepEqual(await page.locator('.nav a').allTextContents(), ['Sessions', 'Team', 'Inbox', 'Devices']);
   await b.screenshot('relay-list');
   // One space at a time: the team's.
   await page.selectOption('select[name=space]', { label: 'crew' });

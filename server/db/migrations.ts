@@ -155,6 +155,16 @@ const MIGRATIONS: Record<string, Migration> = {
       await sql`drop table web_sessions`.execute(db);
     },
   },
+  // A handoff's recipient may decline it (the dashboard's inbox): it can no longer be taken, and its
+  // sender sees that it was declined rather than left to expire.
+  '0010_handoff_declined': {
+    async up(db: Kysely<any>) {
+      await sql`alter table handoffs add column declined_at timestamptz`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`alter table handoffs drop column declined_at`.execute(db);
+    },
+  },
 };
 
 const INITIAL = `

@@ -118,5 +118,7 @@ export interface RelayDb {
     upto_rseq: ColumnType<string, string | number, string | number>;
     expires_at: Date;
     cancelled_at: Date | null;
+    /** The recipient declined it (migration 0010). */
+    declined_at: Generated<Date | null>;
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pack } from 'msgpackr';
 import { authorsOf } from '../authors.js';
 import { listRemoteSessions, readSessionEvents, shareSession, unshareSession } from '../events.js';
-import { HANDOFF_TTL_MS, MAX_HANDOFF_TTL_MS, acceptHandoff, cancelHandoff, createHandoff, listHandoffs } from '../handoffs.js';
+import { HANDOFF_TTL_MS, MAX_HANDOFF_TTL_MS, acceptHandoff, cancelHandoff, createHandoff, declineHandoff, listHandoffs } from '../handoffs.js';
 import { newId } from '../credentials.js';
 import { RelayError } from '../errors.js';
 import type { RelayContext } from './context.js';
@@ -81,6 +81,10 @@ export async function sessionRoutes(app: FastifyInstance, ctx: RelayContext): Pr
 
   app.post<{ Params: { id: string } }>('/v1/handoffs/:id/accept', { schema: { params: object({ id: NAME }) } }, async (req) =>
     acceptHandoff(db, req.who, req.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>('/v1/handoffs/:id/decline', { schema: { params: object({ id: NAME }) } }, async (req) =>
+    declineHandoff(db, req.who, req.params.id),
   );
 
   app.delete<{ Params: { id: string } }>('/v1/handoffs/:id', { schema: { params: object({ id: NAME }) } }, async (req) =>

@@ -79,6 +79,8 @@ describe('authorization', { concurrency: false }, () => {
       ['POST', `/v1/shares`, { session, space: 'aliceteam' }],
       ['DELETE', `/v1/shares/aliceteam/${session}`],
       ['POST', `/v1/handoffs/${handoff}/accept`],
+      ['POST', `/v1/handoffs/${handoff}/decline`],
+      ['DELETE', `/v1/handoffs/${handoff}`],
       ['POST', `/v1/handoffs`, { session, to: 'mallory' }],
     ];
     for (const [method, path, body] of attempts) {
@@ -97,6 +99,117 @@ describe('authorization', { concurrency: false }, () => {
     }
     // Without any token, everything but signup/login/health is refused.
     for (const [method, path] of attempts) assert.equal((await fetch(relay.url + path, { method })).status, 401, `${method} ${path} without a token`);
+  });
+
+  test('every dashboard team route refuses another account, a member of another team, and an invitee before accepting', async () => {
+    const h = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+    const post = async (token: string, path: string, body: unknown) =>
+      (await (await fetch(relay.url + path, { method: 'POST', headers: h(token), body: JSON.stringify(body) })).json()) as Record<string, any>;
+    // Dave manages a team of his own; Erin is invited to Alice's team and has not answered.
+    const dave = await signup(relay, 'dave');
+    const erin = await signup(relay, 'erin');
+    await post(dave.token, '/v1/orgs', { name: 'daveteam' });
+    const inv = (await post(alice.token, '/v1/orgs/aliceteam/invitations', { username: 'erin' })).invitation.id as string;
+    const pending = (await post(alice.token, '/v1/orgs/aliceteam/invitations', { username: 'carol' })).invitation.id as string;
+    const spaceRoutes: Array<[string, string, unknown?]> = [
+      ['GET', `/api/v1/team/spaces/aliceteam`],
+      ['GET', `/api/v1/team/spaces/${teamSpace}`],
+      ['GET', `/api/v1/team/spaces/~alice`],
+      ['GET', `/api/v1/team/spaces/${aliceSpace}`],
+      ['PUT', `/api/v1/team/spaces/aliceteam/policy`, { policy: 'warn' }],
+      ['PUT', `/api/v1/team/spaces/${aliceSpace}/policy`, { policy: 'warn' }],
+      ['POST', `/api/v1/team/spaces/aliceteam/invitations`, { username: 'dave', role: 'admin' }],
+      ['DELETE', `/api/v1/team/spaces/aliceteam/invitations/${pending}`],
+      ['PUT', `/api/v1/team/spaces/aliceteam/members/alice`, { role: 'member' }],
+      ['DELETE', `/api/v1/team/spaces/aliceteam/members/alice`],
+      ['GET', `/api/v1/team/spaces/aliceteam/audit`],
+      ['GET', `/api/v1/team/spaces/${aliceSpace}/audit`],
+    ];
+    const accountRoutes: Array<[string, string, unknown?]> = [
+      ['POST', `/api/v1/team/invitations/${inv}/accept`],
+      ['POST', `/api/v1/team/invitations/${inv}/decline`],
+      ['DELETE', `/api/v1/team/tokens/${aliceToken}`],
+      ['PUT', `/api/v1/team/devices/orgalice0001`, { name: 'mine now' }],
+      ['DELETE', `/api/v1/team/devices/orgalice0001`],
+      ['POST', `/api/v1/team/handoffs/${handoff}/accept`],
+      ['POST', `/api/v1/team/handoffs/${handoff}/decline`],
+      ['DELETE', `/api/v1/team/handoffs/${handoff}`],
+    ];
+    const actors: Array<[string, string, Array<[string, string, unknown?]>]> = [
+      ['another account', mallory.token, [...spaceRoutes, ...accountRoutes]],
+      ['a member of another team', dave.token, [...spaceRoutes, ...accountRoutes]],
+      // Her own invitation is hers to answer; the rest is not hers.
+      ['an invitee before accepting', erin.token, [...spaceRoutes, ...accountRoutes.filter(([, p]) => !p.includes(inv))]],
+    ];
+    // Each also from a signed-in browser: its session cookie, with its own valid CSRF token and Origin.
+    const origin = relay.url.replace(/\/$/, '');
+    const browser = async (username: string) => {
+      const r = await fetch(relay.url + '/v1/web/login', {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'correct horse 1' }),
+      });
+      assert.equal(r.status, 200);
+      return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrf: string }).csrf };
+    };
+    const cookies: Record<string, { cookie: string; csrf: string }> = {
+      mallory: await browser('mallory'),
+      dave: await browser('dave'),
+      erin: await browser('erin'),
+    };
+    const asCookie = (c: { cookie: string; csrf: string }) => ({ cookie: c.cookie, 'x-sfs-csrf': c.csrf, origin });
+    for (const [who, token, routes] of actors) {
+      const jar = cookies[token === mallory.token ? 'mallory' : token === dave.token ? 'dave' : 'erin']!;
+      for (const [method, path, body] of routes) {
+        const res = await fetch(relay.url + path, {
+          method,
+          headers: body ? h(token) : { authorization: `Bearer ${token}` },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        assert.ok([403, 404].includes(res.status), `${who}: ${method} ${path} answered ${res.status}`);
+        const viaCookie = await fetch(relay.url + path, {
+          method,
+          headers: { ...asCookie(jar), ...(body ? { 'content-type': 'application/json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        assert.ok([403, 404].includes(viaCookie.status), `${who} (cookie): ${method} ${path} answered ${viaCookie.status}`);
+      }
+      // Their own listings show nothing of Alice's (the invitee's received invitation names the team, as it must).
+      for (const p of ['/spaces', '/tokens', '/devices', '/handoffs', '/audit', ...(token === erin.token ? [] : ['/invitations'])]) {
+        const text = JSON.stringify(await (await fetch(relay.url + '/api/v1/team' + p, { headers: { authorization: `Bearer ${token}` } })).json());
+        assert.ok(
+          !text.includes(session) && !text.includes(aliceSpace) && !text.includes('aliceteam') && !text.includes('orgalice0001'),
+          `${who}: ${p} leaks: ${text}`,
+        );
+      }
+    }
+    // A cookie change without its CSRF token is refused even on the account's own things.
+    const own = await fetch(relay.url + '/api/v1/team/spaces', {
+      method: 'POST',
+      headers: { cookie: cookies.dave!.cookie, origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'csrfteam' }),
+    });
+    assert.equal(own.status, 403);
+    // …and accepted with it: the refusals above were the rules, not a cookie that did not work.
+    const withCsrf = await fetch(relay.url + '/api/v1/team/spaces', {
+      method: 'POST',
+      headers: { ...asCookie(cookies.dave!), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'csrfteam' }),
+    });
+    assert.equal(withCsrf.status, 200);
+    // Without a token, every route is refused.
+    for (const [method, path] of [...spaceRoutes, ...accountRoutes])
+      assert.equal((await fetch(relay.url + path, { method })).status, 401, `${method} ${path} without a token`);
+    // Alice's team, policy, invitations, token, device and handoff are as they were.
+    const show = (await (await fetch(relay.url + '/api/v1/team/spaces/aliceteam', { headers: h(alice.token) })).json()).data;
+    assert.deepEqual([show.role, show.dlp_policy, show.members.length], ['owner', 'redact', 1]);
+    assert.deepEqual(show.invitations.map((i: { id: string }) => i.id).sort(), [inv, pending].sort());
+    const tokens = (await (await fetch(relay.url + '/api/v1/team/tokens', { headers: h(alice.token) })).json()).data.tokens;
+    assert.equal(tokens.find((t: { id: string }) => t.id === aliceToken).revoked_at, null);
+    const devices = (await (await fetch(relay.url + '/api/v1/team/devices', { headers: h(alice.token) })).json()).data.devices;
+    assert.deepEqual([devices[0].origin, devices[0].name, devices[0].active], ['orgalice0001', null, true]);
+    const sent = (await (await fetch(relay.url + '/api/v1/team/handoffs', { headers: h(alice.token) })).json()).data.sent;
+    assert.equal(sent.find((x: { id: string }) => x.id === handoff).state, 'pending');
   });
 
   test('every WebSocket message type refuses another account', async () => {

@@ -5,6 +5,13 @@ import { go, type Page } from './pages/page.js';
 import { searchPage } from './pages/search.js';
 import { sessionPage } from './pages/session.js';
 import { statusPage } from './pages/status.js';
+import { auditPage } from './pages/team/audit.js';
+import { devicesPage } from './pages/team/devices.js';
+import { inboxPage } from './pages/team/inbox.js';
+import { invitationsPage } from './pages/team/invitations.js';
+import { spacePage } from './pages/team/space.js';
+import { spacesPage } from './pages/team/spaces.js';
+import { teamNav } from './team-nav.js';
 import { signInPage } from './pages/signin.js';
 import { onAuthLost, relayApi, setCsrf } from './api.js';
 import { h } from './dom.js';
@@ -38,6 +45,12 @@ function route(): void {
   else if (parts[0] === 'context') page = contextPage(main, params);
   else if (parts[0] === 'rules') page = rulesPage(main, params);
   else if (parts[0] === 'status') page = statusPage(main);
+  else if (parts[0] === 'team' && parts[1]) page = spacePage(main, decodeURIComponent(parts[1]));
+  else if (parts[0] === 'team') page = spacesPage(main);
+  else if (parts[0] === 'invitations') page = invitationsPage(main);
+  else if (parts[0] === 'devices') page = devicesPage(main);
+  else if (parts[0] === 'audit') page = auditPage(main, parts[1] ? decodeURIComponent(parts[1]) : null);
+  else if (parts[0] === 'inbox') page = inboxPage(main);
   else page = listPage(main, params);
 }
 
@@ -92,6 +105,7 @@ function listen(): void {
       return;
     }
     page.refresh?.();
+    if (host.kind === 'relay') void teamNav();
   });
   es.addEventListener('error', () => live.classList.remove('on'));
 }
@@ -131,5 +145,7 @@ async function start(): Promise<void> {
   if (host.kind === 'relay' && host.account) onAuthLost(() => location.reload());
   route();
   if (host.kind === 'local' || host.account) listen();
+  // Team administration and the inbox exist on the relay only.
+  if (host.kind === 'relay' && host.account) void teamNav();
 }
 void start();

@@ -1,7 +1,7 @@
 import { api, query, type SessionSummary } from './api.js';
 import { h } from './dom.js';
 import { go } from './pages/page.js';
-import { can } from './host.js';
+import { can, host } from './host.js';
 
 interface Command {
   label: string;
@@ -19,6 +19,15 @@ export function openPalette(toggleTheme: () => void): void {
     can('project') && { label: 'Go to project context', run: () => go('#/context') },
     can('rules') && { label: 'Go to rules', run: () => go('#/rules') },
     can('capture') && { label: 'Go to capture and sync status', run: () => go('#/status') },
+    ...(host.kind === 'relay' && host.account
+      ? [
+          { label: 'Go to team', run: () => go('#/team') },
+          { label: 'Go to handoff inbox', run: () => go('#/inbox') },
+          { label: 'Go to invitations', run: () => go('#/invitations') },
+          { label: 'Go to devices and tokens', run: () => go('#/devices') },
+          { label: 'Go to your audit log', run: () => go('#/audit') },
+        ]
+      : []),
     { label: 'Toggle light / dark theme', run: toggleTheme },
   ].filter((c): c is Command => !!c);
   const input = h('input', { type: 'text', placeholder: 'Type a command or a session…', 'aria-label': 'Command' });

@@ -54,3 +54,29 @@ export function toast(text: string, error = false): void {
 export function errorBox(err: unknown): HTMLElement {
   return h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err));
 }
+
+/**
+ * Runs a change after asking (when `confirm` is given: every destructive action asks first), then says how
+ * it went; the page reloads what it shows (`after`). Resolves whether the change was made.
+ */
+export async function act(o: {
+  confirm?: { title: string; body?: Child; ok: string };
+  run: () => Promise<unknown>;
+  done: string;
+  after?: () => unknown;
+}): Promise<boolean> {
+  if (o.confirm && !(await ask({ ...o.confirm, danger: true }))) {
+    await o.after?.(); // puts back what the control showed
+    return false;
+  }
+  try {
+    await o.run();
+    toast(o.done);
+    return true;
+  } catch (err) {
+    toast(err instanceof Error ? err.message : String(err), true);
+    return false;
+  } finally {
+    await o.after?.();
+  }
+}
