@@ -1,12 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ViewLag } from './views/lag.js';
+
+/** What the metrics read from the rest of the relay when scraped. */
+export interface MetricsSources {
+  connections: () => number;
+  /** The views' lag over the whole database (every relay process sharing it sees the same figure). */
+  viewLag?: () => Promise<ViewLag>;
+  /** Events this process folded into the views. */
+  viewEventsFolded?: () => number;
+}
 
 /**
  * The relay's Prometheus metrics, on a registry of its own (several relays in one process, as in
  * the tests, do not share counters). Labels never carry an account, a space or a session id:
  * only the HTTP method, the route's pattern, the status and an error code.
- *
- * Not here yet: the lag of the server-side views (issue 13, item 1) — there are no views to lag.
  */
 export class RelayMetrics {
   readonly registry = new Registry();
@@ -32,17 +40,57 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
-  constructor(connections: () => number) {
+  constructor(src: MetricsSources) {
     new Gauge({
       name: 'sfs_relay_sync_connections',
       help: 'Open sync WebSocket connections',
       registers: [this.registry],
       collect() {
-        this.set(connections());
+        this.set(src.connections());
       },
     });
+    if (src.viewLag) this.viewLagGauges(src.viewLag);
+    if (src.viewEventsFolded) {
+      const folded = src.viewEventsFolded;
+      new Counter({
+        name: 'sfs_relay_view_events_folded_total',
+        help: 'Events this relay process folded into the server-side views',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(folded());
+        },
+      });
+    }
     // Process figures (RSS, CPU, event-loop lag, start time): computed when scraped.
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Three gauges filled by one database read per scrape (the first gauge collected reads; the others take its answer). */
+  private viewLagGauges(read: () => Promise<ViewLag>): void {
+    let pending: Promise<ViewLag | undefined> | undefined;
+    const once = () =>
+      (pending ??= read()
+        .catch(() => undefined) // an unreachable database leaves the gauges unset; /health says why
+        .finally(() => setImmediate(() => (pending = undefined))));
+    const gauge = (name: string, help: string, pick: (l: ViewLag) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const l = await once();
+          // A gauge without labels always shows a sample: 0 when unknown.
+          this.set(l ? pick(l) : 0);
+        },
+      });
+    gauge('sfs_relay_view_lag_events', 'Events committed but not yet folded into the server-side views (all spaces)', (l) => l.events);
+    gauge('sfs_relay_view_lag_spaces', 'Spaces whose views trail their events', (l) => l.spaces);
+    gauge(
+      'sfs_relay_view_last_fold_timestamp_seconds',
+      'When a view fold last committed (any relay process on the database; 0: never)',
+      (l) => (l.lastFoldAt ?? 0) / 1000,
+    );
   }
 
   async text(): Promise<string> {

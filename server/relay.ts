@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import { ViewApplier } from './views/applier.js';
+import { viewLag } from './views/lag.js';
 import type { ApplyOptions } from './views/apply.js';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
@@ -108,7 +109,6 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
-  const metrics = new RelayMetrics(() => app.websocketServer?.clients.size ?? 0);
   const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);
   const views =
     opts.views === false
@@ -117,6 +117,11 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
           ...(typeof opts.views === 'object' ? opts.views : {}),
           onError: (err, space) => app.log.error({ err, space }, 'view apply failed'),
         });
+  const metrics = new RelayMetrics({
+    connections: () => app.websocketServer?.clients.size ?? 0,
+    viewLag: () => viewLag(db),
+    ...(views ? { viewEventsFolded: () => views.applied } : {}),
+  });
   await rdb.listen(NOTIFY_CHANNEL, (space) => {
     hub.wake(space);
     views?.wake(space);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { PROTOCOL_VERSIONS } from '../../engine/index.js';
 import { RelayError } from '../errors.js';
 import { metricsAllowed } from '../metrics.js';
+import { viewLag } from '../views/lag.js';
 import type { RelayContext } from './context.js';
 
 /** How long /health waits for the database before it says the database is unreachable. */
@@ -26,7 +27,14 @@ export async function healthRoutes(app: FastifyInstance, ctx: RelayContext): Pro
     } finally {
       clearTimeout(timer);
     }
-    return { ok: true, database: ctx.rdb.kind, database_reachable: true, ...base, connections: ctx.hub.connections };
+    // The views' lag is information, not health: a relay whose views trail still serves sync.
+    const lag = await viewLag(db).catch(() => undefined);
+    const views = lag && {
+      lag_events: lag.events,
+      lagging_spaces: lag.spaces,
+      last_fold_at: lag.lastFoldAt === null ? null : new Date(lag.lastFoldAt).toISOString(),
+    };
+    return { ok: true, database: ctx.rdb.kind, database_reachable: true, ...base, connections: ctx.hub.connections, ...(views ? { views } : {}) };
   });
 
   app.get('/metrics', { config: { public: true } }, async (req, reply) => {

@@ -77,10 +77,57 @@ for (const make of await backends()) {
       assert.equal(sample(text, 'sfs_relay_errors_total', '{transport="sync",code="GAP"}'), 1);
       assert.equal(sample(text, 'sfs_relay_http_request_duration_seconds_count', '{method="POST",route="/v1/signup",status="200"}'), 1);
       assert.ok(sample(text, 'process_resident_memory_bytes')! > 0);
+      // The views folded the three events (this process did): no lag, a last fold time.
+      await relay.views!.idle();
+      const after = await (await fetch(relay.url + '/metrics')).text();
+      assert.equal(sample(after, 'sfs_relay_view_lag_events'), 0);
+      assert.equal(sample(after, 'sfs_relay_view_lag_spaces'), 0);
+      assert.equal(sample(after, 'sfs_relay_view_events_folded_total'), 3);
+      const lastFold = sample(after, 'sfs_relay_view_last_fold_timestamp_seconds')!;
+      assert.ok(lastFold > Date.now() / 1000 - 600 && lastFold <= Date.now() / 1000 + 60, `last fold ${lastFold}`);
       for (const secret of [token, account.id, account.username, space, oa, 'ses_aaaaaaaa']) assert.ok(!text.includes(secret), `metrics mention ${secret}`);
       a.close();
       r.close();
     });
+  });
+}
+
+for (const make of await backends()) {
+  test(`${make.name}: /metrics and /health show the events the views have not folded yet, over every relay on the database`, async (t) => {
+    const b = await make();
+    // A relay that does not fold (as when the folding processes are down or behind): its pushes stay in the lag.
+    const relay = await relayOn(b, { views: false });
+    t.after(async () => {
+      await relay.close();
+      await b.drop();
+    });
+    const { token } = await signup(relay, user());
+    const oa = origin();
+    const a = await WireClient.connect(relay.url);
+    const space = (await a.hello(token, oa)).spaces[0]!.id;
+    a.send({ t: 'push', id: 1, space, from: 0, upTo: 4, ...dlp(space), events: [meta(oa, 1), meta(oa, 2), meta(oa, 3), meta(oa, 4)] });
+    await a.next('pushed');
+    a.close();
+    let text = await (await fetch(relay.url + '/metrics')).text();
+    assert.equal(sample(text, 'sfs_relay_view_lag_events'), 4);
+    assert.equal(sample(text, 'sfs_relay_view_lag_spaces'), 1);
+    assert.equal(sample(text, 'sfs_relay_view_last_fold_timestamp_seconds'), 0, 'nothing was ever folded');
+    let h = (await (await fetch(relay.url + '/health')).json()) as { views: Record<string, unknown> };
+    assert.deepEqual(h.views, { lag_events: 4, lagging_spaces: 1, last_fold_at: null });
+    // A second relay on the same database folds them; the first one's figures follow. (PGlite is one process's database.)
+    if (make !== postgresBackend) return;
+    const folder = await relayOn(b);
+    t.after(() => folder.close());
+    await folder.views!.wakeAll();
+    await folder.views!.idle();
+    text = await (await fetch(relay.url + '/metrics')).text();
+    assert.equal(sample(text, 'sfs_relay_view_lag_events'), 0);
+    assert.equal(sample(text, 'sfs_relay_view_lag_spaces'), 0);
+    assert.ok(sample(text, 'sfs_relay_view_last_fold_timestamp_seconds')! > 0);
+    assert.equal(sample(text, 'sfs_relay_view_events_folded_total'), undefined, 'this relay folds nothing');
+    h = (await (await fetch(relay.url + '/health')).json()) as { views: Record<string, unknown> };
+    assert.equal(h.views.lag_events, 0);
+    assert.match(String(h.views.last_fold_at), /^\d{4}-\d\d-\d\dT/);
   });
 }
 
