@@ -104,10 +104,11 @@ export async function listSessions(
     where.push(sql`position(${q.text.toLowerCase()} in lower(concat_ws(' ', user_title, native_title, discovered_title, first_prompt, alias, cwd))) > 0`);
   }
   const w = sql.join(where, sql` and `);
+  // The space breaks ties (a shared session is listed once per space): not the rows' physical order, which a rebuild changes.
   const [count, rows] = await Promise.all([
     sql<{ n: string }>`select count(*) as n from view_sessions where ${w}`.execute(db),
     sql<Row>`select ${SUMMARY_COLUMNS} from view_sessions where ${w}
-      order by coalesce(updated_at, created_at) desc nulls last, id desc limit ${limit} offset ${offset}`.execute(db),
+      order by coalesce(updated_at, created_at) desc nulls last, id desc, space_id limit ${limit} offset ${offset}`.execute(db),
   ]);
   const total = Number(count.rows[0]!.n);
   const sessions = rows.rows.map(summary);
@@ -378,13 +379,14 @@ export async function search(
         concat_ws(E'\n', s.user_title, s.native_title, s.discovered_title, s.alias, s.cwd, s.native_path, s.git_branch)
       from view_sessions s, q
       where s.space_id = any(${sp}::text[]) and s.doc @@ q.tsq and not s.purged and not s.deleted ${tool}
-      order by score desc, session, msg_id nulls first
+      -- The space breaks ties: a session shared into a team is in two spaces, and their rows' physical order (which a rebuild changes) must not order the hits.
+      order by score desc, session, msg_id nulls first, space_id
       limit ${limit}
     )
     select h.kind, h.space_id, h.session, h.msg_id, h.role, h.ts, h.score, s.title, s.tool, s.cwd,
       ts_headline('english', replace(replace(h.doc, chr(2), ''), chr(3), ''), q.tsq, ${opts}) as snippet
     from hits h join view_sessions s on s.space_id = h.space_id and s.id = h.session, q
-    order by h.score desc, h.session, h.msg_id nulls first`.execute(db);
+    order by h.score desc, h.session, h.msg_id nulls first, h.space_id`.execute(db);
   const refsCache = new Map<string, Ref[]>();
   const hits: RelaySearchHit[] = [];
   for (const r of rows.rows) {
