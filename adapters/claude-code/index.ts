@@ -9,12 +9,14 @@ import {
   type ReadResult,
   type SessionHeader,
   type ToolAdapter,
+  probeInstallation,
 } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 import { readAppendFile } from '../shared/append-file.js';
 import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
 import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';
 import { isObj, strOrNull, titleText } from '../shared/values.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 /** What the file's place in the store says about it. */
 interface FileRole {
@@ -89,26 +91,27 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
   const more = res.more || undefined;
   const p = parser as ClaudeParser | null;
   if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
+  const unknown = unknownTypesField(p.unknown);
   const s = p.state;
   let nativeId = role.stem;
   let parentNativeId: string | null = null;
   let title = s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
   if (role.agentId) {
     parentNativeId = role.parentFromPath ?? s.sessionId;
-    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more }; // nothing read yet
+    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more, ...unknown }; // nothing read yet
     nativeId = `${parentNativeId}/agent-${role.agentId}`;
     const meta = await readMeta(file);
     const desc = meta ? strOrNull(meta.description) : null;
     if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
   }
-  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
+  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more, ...unknown };
   const session: CapturedSession = {
     nativeId,
     header: header(file, s, nativeId, title, await fileTime(file)),
     messages: p.messages,
     parentNativeId,
   };
-  return { sessions: [session], cursor: res.cursor, problems: res.problems, more };
+  return { sessions: [session], cursor: res.cursor, problems: res.problems, more, ...unknown };
 }
 
 export const adapter: ToolAdapter = {
@@ -120,6 +123,15 @@ export const adapter: ToolAdapter = {
   read: (source: CaptureSource, cursor: unknown, _env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, opts),
   // A sub-agent's title may come from the .meta.json beside it.
   stampPaths: (source: CaptureSource) => (fileRole(source.path).agentId ? [source.path, source.path.replace(/\.jsonl$/, '.meta.json')] : [source.path]),
+  newestTested: '2.1.197',
+  // The native installer links `claude` to `…/claude/versions/<version>`; npm installs have a package.json.
+  installation: (env: AdapterEnv) =>
+    probeInstallation(env, {
+      bins: ['claude'],
+      packages: ['@anthropic-ai/claude-code'],
+      // Files only Claude Code writes in its config folder (sfs writes projects/ and ~/.claude.json itself).
+      traces: claudeProjectDirs(env).flatMap((d) => [path.join(path.dirname(d), 'history.jsonl'), path.join(path.dirname(d), '.credentials.json')]),
+    }),
 };
 
 export default adapter;

@@ -3,6 +3,7 @@ import { anthropicBlocks, toolResultIds, toolUseIds } from '../shared/anthropic-
 import type { LineParser } from '../shared/append-file.js';
 import { isInjectedText, isTitleCandidate, userText } from './titles.js';
 import { derivedPrefixedId } from '../shared/ids.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 
 /** Everything a transcript pass carries over to the next one (JSON, small). */
@@ -48,6 +49,9 @@ export const initialClaudeState = (): ClaudeState => ({
 
 const RECENT_IDS = 256;
 
+/** Chain entry types Claude Code writes that are kept as they are (not unknown). */
+const CHAIN_TYPES = new Set(['user', 'assistant', 'system', 'attachment', 'progress']);
+
 /** Line types that are metadata (no place in the conversation tree). */
 const META_TYPES = new Set([
   'summary',
@@ -92,6 +96,8 @@ const nonZero = (u: Usage | null) => !!u && Object.values(u).some((v) => (v ?? 0
 
 export class ClaudeParser implements LineParser<ClaudeState> {
   readonly messages: Message[] = [];
+  /** Record types read in this pass that this parser does not know. */
+  readonly unknown: UnknownTypes = {};
   /** Tool calls read in this pass that have no result yet. */
   private open = new Map<string, Message>();
   /** First line of the open API message and the usage seen on its lines. */
@@ -113,7 +119,7 @@ export class ClaudeParser implements LineParser<ClaudeState> {
     const r = value;
     const type = strOrNull(r.type);
     if (type && META_TYPES.has(type) && typeof r.uuid !== 'string') return this.onMeta(type, r);
-    if (typeof r.uuid !== 'string' && type !== 'user' && type !== 'assistant') return; // unknown metadata
+    if (typeof r.uuid !== 'string' && type !== 'user' && type !== 'assistant') return noteUnknownType(this.unknown, type); // unknown metadata
     this.noteEnvelope(r);
     const msg = this.toMessage(r, type, at);
     // A different chain entry ends the open API message.
@@ -193,6 +199,7 @@ export class ClaudeParser implements LineParser<ClaudeState> {
       content = [{ type: 'attachment', attachment: r.attachment ?? null }];
     } else {
       // Chain entries of types we do not model (progress, older shapes): kept verbatim, hidden.
+      if (!CHAIN_TYPES.has(type ?? '')) noteUnknownType(this.unknown, type);
       msg.is_injected = true;
       const { uuid: _u, parentUuid: _p, ...rest } = r;
       content = [{ type: 'claude_code_record', record_type: type, record: rest }];
