@@ -7,7 +7,7 @@ import type { Message } from '../model/message.js';
  * files (SQLite read-only) and never throws for bad input: it reports problems and
  * returns what it could read.
  */
-export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code'] as const;
+export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'antigravity'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** Where the adapter looks: injected so tests can point it at fixtures. */
