@@ -150,6 +150,33 @@ export const PLANS: ToolCorpusPlan[] = [
   })(),
   vscodeTasks('rooveterinaryinc.roo-cline', 'roo-code'),
   vscodeTasks('kilocode.kilo-code', 'kilo-code'),
+  {
+    // One database holding every copy of the OpenCode 1.18.33 sessions, each row id suffixed per copy.
+    tool: 'opencode',
+    perCopy: 3,
+    write(home, copies) {
+      const dir = join(home, '.local/share/opencode');
+      mkdirSync(dir, { recursive: true });
+      const db = new Database(join(dir, 'opencode.db'));
+      db.exec(`ATTACH DATABASE '${gen('opencode', 'generated-opencode-1.18.33/dot-local-share-opencode/opencode.db').replaceAll("'", "''")}' AS src`);
+      const schema = db.prepare("SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name IN ('project', 'session', 'message', 'part')").all() as Array<{
+        sql: string;
+      }>;
+      for (const t of schema) db.exec(t.sql);
+      db.exec('INSERT INTO project SELECT * FROM src.project');
+      const cols = (db.prepare('PRAGMA src.table_info(session)').all() as Array<{ name: string }>).map((c) => c.name);
+      db.transaction(() => {
+        for (let k = 0; k < copies; k++) {
+          db.exec(`INSERT INTO session SELECT ${cols.map((c) => (c === 'id' ? `id || 'c${k}'` : `"${c}"`)).join(', ')} FROM src.session`);
+          db.exec(`INSERT INTO message SELECT id || 'c${k}', session_id || 'c${k}', time_created, time_updated, data FROM src.message`);
+          db.exec(`INSERT INTO part SELECT id || 'c${k}', message_id || 'c${k}', session_id || 'c${k}', time_created, time_updated, data FROM src.part`);
+        }
+      })();
+      db.exec('DETACH DATABASE src');
+      db.close();
+      return fileBytes(join(dir, 'opencode.db'));
+    },
+  },
 ];
 
 function sum(n: number, f: (k: number) => number): number {
@@ -164,7 +191,7 @@ export interface WrittenCorpus {
   bytes: number;
 }
 
-/** Writes about `sessions` sessions spread evenly over the nine tools into `home`. */
+/** Writes about `sessions` sessions spread evenly over the tools into `home`. */
 export function writeNativeCorpus(home: string, sessions: number): WrittenCorpus {
   const each = sessions / PLANS.length;
   const perTool = PLANS.map((p) => {

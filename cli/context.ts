@@ -28,7 +28,8 @@ export function handler<A extends GlobalArgs>(fn: (args: A, ctx: Ctx) => Promise
         paths,
         config: loadConfig(paths),
         json,
-        store: () => (opening ??= Store.open(paths).then((s) => (store = s))),
+        // Lazy: a read whose projections are up to date never reaches the log (no LevelDB, no owner round trip).
+        store: () => (opening ??= Store.open(paths, { lazy: true }).then((s) => (store = s))),
       };
       await fn(args, ctx);
     } catch (err) {

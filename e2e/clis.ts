@@ -15,9 +15,46 @@ export interface CliSetup {
   resumeArgs(nativeId: string, prompt: string): string[];
   /** Starts a new session headless with one prompt. */
   newArgs(prompt: string): string[];
+  /** Run once before anything is resumed (a tool whose store must exist first). */
+  initArgs?: string[];
 }
 
 const KEY = 'sk-e2e-0000000000000000000000000000';
+
+/**
+ * OpenCode and its fork the Kilo CLI: a provider `mock` speaking the Anthropic Messages API
+ * (the AI SDK package both bundle) at the mock, every tool allowed, no sharing or updates.
+ * Their database must exist before a session is written into it: `session list` creates it.
+ */
+function openCodeFamily(bin: string, configFile: string): CliSetup {
+  return {
+    bin,
+    prepare(home, _project, url) {
+      write(
+        path.join(home, '.config', configFile),
+        JSON.stringify({
+          provider: {
+            mock: {
+              npm: '@ai-sdk/anthropic',
+              name: 'Mock',
+              options: { baseURL: `${url}/v1`, apiKey: KEY },
+              models: { 'claude-mock-1': { name: 'Claude Mock', attachment: true, modalities: { input: ['text', 'image'], output: ['text'] } } },
+            },
+          },
+          model: 'mock/claude-mock-1',
+          small_model: 'mock/claude-mock-1',
+          autoupdate: false,
+          share: 'disabled',
+          permission: { bash: 'allow', read: 'allow', edit: 'allow', external_directory: 'allow' },
+        }),
+      );
+    },
+    env: () => ({ OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1' }),
+    resumeArgs: (id, prompt) => ['run', '--session', id, prompt],
+    newArgs: (prompt) => ['run', prompt],
+    initArgs: ['session', 'list'],
+  };
+}
 
 function write(file: string, content: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -33,7 +70,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
           path.join(home, '.claude.json'),
           JSON.stringify({
             hasCompletedOnboarding: true,
-            lastOnboardingVersion: '2.1.197',
+            lastOnboardingVersion: '2.1.332',
             customApiKeyResponses: { approved: [KEY.slice(-20)], rejected: [] },
             projects: { [project]: { hasTrustDialogAccepted: true } },
           }),
@@ -115,5 +152,7 @@ export function cliSetups(binDir: string): Record<ResumeTarget, CliSetup> {
       resumeArgs: (id, prompt) => [`--resume=${id}`, '-p', prompt, '--allow-all-tools'],
       newArgs: (prompt) => ['-p', prompt, '--allow-all-tools'],
     },
+    'kilo-code': openCodeFamily(path.join(binDir, 'kilo'), 'kilo/kilo.jsonc'),
+    opencode: openCodeFamily(path.join(binDir, 'opencode'), 'opencode/opencode.json'),
   };
 }

@@ -23,7 +23,7 @@ const run = promisify(execFile);
 
 let scratch: string;
 before(() => {
-  for (const c of ['claude', 'codex', 'gemini', 'copilot'])
+  for (const c of ['claude', 'codex', 'gemini', 'copilot', 'kilo', 'opencode'])
     assert.ok(existsSync(path.join(binDir, c)), `${c} CLI missing in ${binDir}: run npm run test:e2e (it installs them)`);
   scratch = mkdtempSync(path.join(tmpdir(), 'sfs-e2e-mcp-'));
 });
@@ -159,6 +159,28 @@ test('copilot mcp get: `--scope project` registered a workspace server in the fi
     assert.match(got, new RegExp(`Source: Workspace \\(${escape(file)}\\)`));
   }
 });
+
+// OpenCode and its fork the Kilo CLI start each server to list it; `--pure` leaves plugins out.
+const OPENCODE_ENV = { OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1' };
+const openCodeConnected = new RegExp(`✓ sessionfs connected\\n│\\s+${served.source}`);
+
+for (const [tool, bin, userFile] of [
+  ['opencode', 'opencode', '.config/opencode/opencode.json'],
+  ['kilo-code', 'kilo', '.config/kilo/kilo.jsonc'],
+] as const) {
+  test(`${bin} mcp list: the server \`sfs mcp install --for ${tool}\` registered is connected, at user and at project scope`, async () => {
+    const user = box(`${bin}-user`);
+    const [r] = (await sfs(user, ['mcp', 'install', '--for', tool])).results;
+    assert.equal(r.file, path.join(user.home, userFile));
+    assert.match((await client(bin, ['mcp', 'list', '--pure'], user.project, clientEnv(user, OPENCODE_ENV))).replace(/\x1b\[[0-9;]*m/g, ''), openCodeConnected);
+    const project = box(`${bin}-project`);
+    await sfs(project, ['mcp', 'install', '--for', tool, '--scope', 'project']);
+    assert.match(
+      (await client(bin, ['mcp', 'list', '--pure'], project.project, clientEnv(project, OPENCODE_ENV))).replace(/\x1b\[[0-9;]*m/g, ''),
+      openCodeConnected,
+    );
+  });
+}
 
 test('after `sfs mcp uninstall --all` no client lists the server', async () => {
   const b = box('uninstall');

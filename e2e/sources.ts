@@ -27,9 +27,21 @@ export async function seedSources(store: Store, fixtures: string, scratch: strin
     ['claude-code tools+subagent', 'claude-code', F(cc + '54966ca3-cfa7-46f3-97ab-335ba9fada5a.jsonl', fixtures), 'append'],
     ['claude-code image', 'claude-code', F(cc + '4dee2827-7d49-4885-9553-346a259d7efd.jsonl', fixtures), 'append'],
     [
+      'claude-code 2.1.332 tools+subagent+PR',
+      'claude-code',
+      F('claude-code/generated-claude-code-2.1.332/dot-claude/projects/-home-dev-projects-demo-app/a774d2b0-0f2d-4724-b8f9-c03d4b29fa8b.jsonl', fixtures),
+      'append',
+    ],
+    [
       'codex',
       'codex',
       F('codex/generated-codex-0.169.0/dot-codex/sessions/2026/11/24/rollout-2026-11-24T04-00-48-01a20bb6-a20e-7161-b797-48b808b8cbd7.jsonl', fixtures),
+      'append',
+    ],
+    [
+      'codex 0.171.0 reasoning',
+      'codex',
+      F('codex/generated-codex-0.171.0/dot-codex/sessions/2026/12/03/rollout-2026-12-03T10-33-33-01a23b77-740c-7002-aeab-4b993cb3d8bd.jsonl', fixtures),
       'append',
     ],
     ['gemini', 'gemini', F(gm + 'session-2026-11-24T04-02-1ee066f1.jsonl', fixtures), 'append'],
@@ -45,6 +57,8 @@ export async function seedSources(store: Store, fixtures: string, scratch: strin
     ['cline', 'cline', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],
     ['roo-code tools+unfinished call', 'roo-code', roo, 'rewrite'],
     ['kilo-code', 'kilo-code', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],
+    ['kilo-code cli', 'kilo-code', F('kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db', fixtures), 'rewrite'],
+    ['opencode', 'opencode', F('opencode/generated-opencode-1.18.33/dot-local-share-opencode/opencode.db', fixtures), 'rewrite'],
     [
       'antigravity',
       'antigravity',

@@ -9,6 +9,7 @@ export { digestHex } from './ids.js';
 // The message model adapters produce.
 export type { ContentBlock, ImageBlock, Message, Role, ToolResultBlock, ToolUseBlock, Usage } from './model/message.js';
 export { unwrapUserInput } from './model/user-input-wrapper.js';
+export type { PullRequestLink } from './model/events.js';
 
 // The capture contract.
 export type {

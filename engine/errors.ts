@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   IO: 10, // filesystem error (or a relay that cannot be reached)
   AUTH: 11, // not signed in, token refused, or no access to that relay space
   DISK_FULL: 12, // no space left (ENOSPC) or over quota (EDQUOT) where the store or a file is written
+  TARGET_BUSY: 13, // a resume target holds its session database locked (the tool is running); close it and retry
   INTERNAL: 70, // a bug: please report
 } as const;
 

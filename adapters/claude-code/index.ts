@@ -16,7 +16,6 @@ import { readAppendFile } from '../shared/append-file.js';
 import { claudeProjectDirs, claudeSourceFor, listClaudeSources } from './locate.js';
 import { ClaudeParser, initialClaudeState, type ClaudeState } from './parse.js';
 import { isObj, strOrNull, titleText } from '../shared/values.js';
-import { unknownTypesField } from '../shared/unknown-types.js';
 
 /** What the file's place in the store says about it. */
 interface FileRole {
@@ -47,6 +46,22 @@ async function readMeta(file: string): Promise<Record<string, unknown> | null> {
   }
 }
 
+/**
+ * The title sidecar Claude Code (2.1.3xx) keeps beside a transcript, `<dir>/<session>/custom-title.json`
+ * ({ customTitle, by, at }): it holds the current custom title, also when a rename was not appended
+ * to the transcript.
+ */
+const titleSidecar = (file: string, stem: string) => path.join(path.dirname(file), stem, 'custom-title.json');
+
+async function sidecarTitle(file: string, stem: string): Promise<string | null> {
+  try {
+    const v: unknown = parseJsonBounded((await readRegularFile(titleSidecar(file, stem))).toString('utf8'));
+    return isObj(v) ? strOrNull(v.customTitle) : null;
+  } catch {
+    return null;
+  }
+}
+
 async function fileTime(file: string): Promise<string> {
   try {
     const st = await stat(file);
@@ -61,7 +76,8 @@ function header(file: string, s: ClaudeState, nativeId: string, title: string | 
     native_id: nativeId,
     native_path: file,
     cwd: s.cwd,
-    git: s.gitBranch ? { branch: s.gitBranch } : null,
+    git:
+      s.gitBranch || s.prLinks?.length ? { ...(s.gitBranch ? { branch: s.gitBranch } : {}), ...(s.prLinks?.length ? { pull_requests: s.prLinks } : {}) } : null,
     model: s.model ? { provider: 'anthropic', model_id: s.model } : null,
     tool_version: s.version,
     title,
@@ -91,27 +107,28 @@ async function read(source: CaptureSource, cursor: unknown, opts: ReadOptions = 
   const more = res.more || undefined;
   const p = parser as ClaudeParser | null;
   if (!p) return { sessions: [], cursor: res.cursor, problems: res.problems, more };
-  const unknown = unknownTypesField(p.unknown);
   const s = p.state;
+  const records = { skipped: { ...s.skipped }, unknown: { ...s.unknown } };
   let nativeId = role.stem;
   let parentNativeId: string | null = null;
-  let title = s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
+  const sidecar = role.agentId ? null : await sidecarTitle(file, role.stem);
+  let title = (sidecar ? titleText(sidecar) : null) ?? s.customTitle ?? s.aiTitle ?? s.summary ?? s.firstPrompt;
   if (role.agentId) {
     parentNativeId = role.parentFromPath ?? s.sessionId;
-    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more, ...unknown }; // nothing read yet
+    if (!parentNativeId) return { sessions: [], cursor: res.cursor, problems: res.problems, more, records }; // nothing read yet
     nativeId = `${parentNativeId}/agent-${role.agentId}`;
     const meta = await readMeta(file);
     const desc = meta ? strOrNull(meta.description) : null;
     if (!s.customTitle && !s.aiTitle && desc) title = titleText(desc);
   }
-  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more, ...unknown };
+  if (p.messages.length === 0 && !s.sessionId && !s.createdAt) return { sessions: [], cursor: res.cursor, problems: res.problems, more, records };
   const session: CapturedSession = {
     nativeId,
     header: header(file, s, nativeId, title, await fileTime(file)),
     messages: p.messages,
     parentNativeId,
   };
-  return { sessions: [session], cursor: res.cursor, problems: res.problems, more, ...unknown };
+  return { sessions: [session], cursor: res.cursor, problems: res.problems, more, records };
 }
 
 export const adapter: ToolAdapter = {
@@ -121,9 +138,12 @@ export const adapter: ToolAdapter = {
   listSources: (env: AdapterEnv) => listClaudeSources(env),
   sourceFor: (changedPath: string, env: AdapterEnv) => claudeSourceFor(changedPath, env),
   read: (source: CaptureSource, cursor: unknown, _env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, opts),
-  // A sub-agent's title may come from the .meta.json beside it.
-  stampPaths: (source: CaptureSource) => (fileRole(source.path).agentId ? [source.path, source.path.replace(/\.jsonl$/, '.meta.json')] : [source.path]),
-  newestTested: '2.1.197',
+  // A sub-agent's title may come from the .meta.json beside it, a session's from its custom-title.json.
+  stampPaths: (source: CaptureSource) => {
+    const role = fileRole(source.path);
+    return [source.path, role.agentId ? source.path.replace(/\.jsonl$/, '.meta.json') : titleSidecar(source.path, role.stem)];
+  },
+  newestTested: '2.1.332',
   // The native installer links `claude` to `…/claude/versions/<version>`; npm installs have a package.json.
   installation: (env: AdapterEnv) =>
     probeInstallation(env, {

@@ -52,7 +52,11 @@ export async function listClaudeSources(env: AdapterEnv): Promise<CaptureSource[
       for (const e of await entries(projDir)) {
         const full = path.join(projDir, e.name);
         if (e.isFile() && e.name.endsWith('.jsonl')) out.push(full);
-        else if (e.isDirectory()) await subagentFiles(path.join(full, 'subagents'), 0, out);
+        else if (e.isDirectory()) {
+          // A session's folder may hold its transcript as `<id>/<id>.jsonl` besides `subagents/`.
+          for (const inner of await entries(full)) if (inner.isFile() && inner.name === `${e.name}.jsonl`) out.push(path.join(full, inner.name));
+          await subagentFiles(path.join(full, 'subagents'), 0, out);
+        }
       }
     }
   }
@@ -71,5 +75,8 @@ export function claudeSourceFor(changedPath: string, env: AdapterEnv): CaptureSo
   if (changedPath.endsWith('.jsonl')) return { path: changedPath, style: 'append' };
   const meta = /^(.*[\\/]agent-.+)\.meta\.json$/.exec(changedPath);
   if (meta) return { path: `${meta[1]}.jsonl`, style: 'append' };
+  // <dir>/<session>/custom-title.json titles <dir>/<session>.jsonl
+  const title = /^(.*)[\\/]([^\\/]+)[\\/]custom-title\.json$/.exec(changedPath);
+  if (title) return { path: p.join(title[1]!, `${title[2]}.jsonl`), style: 'append' };
   return null;
 }

@@ -1,9 +1,8 @@
-import { digestHex, type JsonlLine, type Message, type Role, type Usage } from '../../engine/adapter-kit.js';
+import { digestHex, type JsonlLine, type Message, type PullRequestLink, type Role, type Usage } from '../../engine/adapter-kit.js';
 import { anthropicBlocks, toolResultIds, toolUseIds } from '../shared/anthropic-content.js';
 import type { LineParser } from '../shared/append-file.js';
 import { isInjectedText, isTitleCandidate, userText } from './titles.js';
 import { derivedPrefixedId } from '../shared/ids.js';
-import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 
 /** Everything a transcript pass carries over to the next one (JSON, small). */
@@ -27,6 +26,11 @@ export interface ClaudeState {
   counted: string[];
   /** Short hashes of recent uuids: a repeated one (copied or hand-made lines) gets a derived id. */
   recentIds?: string[];
+  /** `pr-link` records: the pull requests the session was linked to, oldest first, one per URL. */
+  prLinks?: PullRequestLink[];
+  /** Record types read and deliberately not captured (SKIPPED_TYPES), and types we do not know, with counts. */
+  skipped?: Record<string, number>;
+  unknown?: Record<string, number>;
 }
 
 export const initialClaudeState = (): ClaudeState => ({
@@ -49,23 +53,71 @@ export const initialClaudeState = (): ClaudeState => ({
 
 const RECENT_IDS = 256;
 
-/** Chain entry types Claude Code writes that are kept as they are (not unknown). */
-const CHAIN_TYPES = new Set(['user', 'assistant', 'system', 'attachment', 'progress']);
+/** Line types that are metadata (no place in the conversation tree) and that capture reads. */
+const META_TYPES = new Set(['summary', 'ai-title', 'custom-title', 'agent-name', 'pr-link']);
 
-/** Line types that are metadata (no place in the conversation tree). */
-const META_TYPES = new Set([
-  'summary',
-  'ai-title',
-  'custom-title',
-  'agent-name',
+/**
+ * Metadata lines Claude Code writes (2.1.x, up to 2.1.332) that capture skips on purpose, counted:
+ * UI and harness state (modes, queues, latches, cost, file-history for /rewind), copies of the raw
+ * API requests (`api-request*`: the system prompt and tool list, not conversation), and markers
+ * the CLI uses to find and relocate its own files. None of them is a turn the model saw.
+ */
+const SKIPPED_TYPES = new Set([
   'last-prompt',
   'queue-operation',
   'mode',
   'permission-mode',
   'file-history-snapshot',
+  'file-history-delta',
   'tag',
-  'pr-link',
+  'api-request',
+  'api-request-blob',
+  'api-request-shape',
+  'atis-latch',
+  'cost-state',
+  'tools-used',
+  'agent-color',
+  'agent-setting',
+  'attribution-snapshot',
+  'bridge-session',
+  'content-replacement',
+  'continued-in',
+  'derived-from',
+  'dev-mods',
+  'ended-by-model',
+  'frame-link',
+  'fork-context-ref',
+  'history-suppression',
+  'isolation-latch',
+  'memory-mode',
+  'relocated',
+  'resume-head-vouch',
+  'same-transcript',
+  'session-owner',
+  'worktree-state',
+  'artifact-comment-monitor',
+  'artifact-autoreact-ledger',
+  'data-flow-records',
+  'data-flow-incomplete',
 ]);
+
+/** Distinct type names kept per count map: a file full of made-up types cannot grow the cursor. */
+const MAX_COUNTED_TYPES = 64;
+
+function bump(map: Record<string, number>, key: string): void {
+  if (key in map || Object.keys(map).length < MAX_COUNTED_TYPES) map[key] = (map[key] ?? 0) + 1;
+}
+
+/** A pr-link record as Claude Code writes it: prNumber, prUrl, prRepository (all three checked by the CLI itself). */
+function prLinkOf(r: Raw): PullRequestLink | null {
+  const url = strOrNull(r.prUrl);
+  if (!url || !/^https?:\/\//.test(url) || url.length > 2048) return null;
+  const n = numOrNull(r.prNumber);
+  return { url, number: n !== null && Number.isInteger(n) && n >= 0 ? n : null, repository: strOrNull(r.prRepository) };
+}
+
+/** Pull requests kept per session: the CLI records one per PR, so more is noise. */
+const MAX_PR_LINKS = 32;
 
 const usageOf = (u: unknown): Usage | null => {
   if (!isObj(u)) return null;
@@ -96,8 +148,6 @@ const nonZero = (u: Usage | null) => !!u && Object.values(u).some((v) => (v ?? 0
 
 export class ClaudeParser implements LineParser<ClaudeState> {
   readonly messages: Message[] = [];
-  /** Record types read in this pass that this parser does not know. */
-  readonly unknown: UnknownTypes = {};
   /** Tool calls read in this pass that have no result yet. */
   private open = new Map<string, Message>();
   /** First line of the open API message and the usage seen on its lines. */
@@ -118,8 +168,11 @@ export class ClaudeParser implements LineParser<ClaudeState> {
     if (!isObj(value)) throw new Error('line is not a JSON object');
     const r = value;
     const type = strOrNull(r.type);
-    if (type && META_TYPES.has(type) && typeof r.uuid !== 'string') return this.onMeta(type, r);
-    if (typeof r.uuid !== 'string' && type !== 'user' && type !== 'assistant') return noteUnknownType(this.unknown, type); // unknown metadata
+    if (typeof r.uuid !== 'string' && type !== 'user' && type !== 'assistant') {
+      if (type && META_TYPES.has(type)) return this.onMeta(type, r);
+      bump(type && SKIPPED_TYPES.has(type) ? (this.state.skipped ??= {}) : (this.state.unknown ??= {}), type ?? '(no type)');
+      return;
+    }
     this.noteEnvelope(r);
     const msg = this.toMessage(r, type, at);
     // A different chain entry ends the open API message.
@@ -145,6 +198,15 @@ export class ClaudeParser implements LineParser<ClaudeState> {
     else if (type === 'ai-title') s.aiTitle = strOrNull(r.aiTitle) ?? s.aiTitle;
     else if (type === 'summary') s.summary = strOrNull(r.summary) ?? s.summary;
     else if (type === 'agent-name') s.agentName = strOrNull(r.agentName) ?? s.agentName;
+    else if (type === 'pr-link') {
+      const link = prLinkOf(r);
+      if (!link) return;
+      // The CLI repeats a link on every resume; the last record of a URL wins, in first-seen order.
+      const links = (s.prLinks ??= []);
+      const i = links.findIndex((l) => l.url === link.url);
+      if (i >= 0) links[i] = link;
+      else if (links.length < MAX_PR_LINKS) links.push(link);
+    }
   }
 
   private noteEnvelope(r: Raw): void {
@@ -198,8 +260,9 @@ export class ClaudeParser implements LineParser<ClaudeState> {
       msg.is_injected = true;
       content = [{ type: 'attachment', attachment: r.attachment ?? null }];
     } else {
-      // Chain entries of types we do not model (progress, older shapes): kept verbatim, hidden.
-      if (!CHAIN_TYPES.has(type ?? '')) noteUnknownType(this.unknown, type);
+      // Chain entries of types we do not model (progress, older shapes): kept verbatim, hidden;
+      // a type Claude Code is not known to write is also counted, so a format change is noticed.
+      if (type !== 'progress') bump((this.state.unknown ??= {}), type ?? '(no type)');
       msg.is_injected = true;
       const { uuid: _u, parentUuid: _p, ...rest } = r;
       content = [{ type: 'claude_code_record', record_type: type, record: rest }];

@@ -57,6 +57,12 @@ function resultBlock(r: ToolResultBlock): Obj {
     : { type: 'tool_result', tool_use_id: r.tool_use_id, content };
 }
 
+/** The prompt a user turn ends with (merged turns keep each prompt as its own text block). */
+function lastText(blocks: ContentBlock[]): string {
+  const texts = blocks.filter((b) => b.type === 'text').map((b) => (b as { text: string }).text);
+  return texts.at(-1) ?? '';
+}
+
 export function claudeRecords(p: PreparedSession, sessionId: string, o: WriteOptions): Obj[] {
   const envelope = { isSidechain: false, userType: 'external', cwd: o.cwd, sessionId, ...(p.source.gitBranch ? { gitBranch: p.source.gitBranch } : {}) };
   const records: Obj[] = [];
@@ -93,6 +99,14 @@ export function claudeRecords(p: PreparedSession, sessionId: string, o: WriteOpt
     }
   }
   if (o.title) records.push({ type: 'custom-title', customTitle: o.title, sessionId });
+  // Records Claude Code keeps beside the chain, handed back so its resume picker and PR badge show them.
+  const lastPrompt = [...p.messages].reverse().find((m) => m.role === 'user');
+  const promptText = lastPrompt ? lastText(lastPrompt.content) : '';
+  if (promptText && parent) records.push({ type: 'last-prompt', lastPrompt: promptText.slice(0, 2000), leafUuid: parent, sessionId });
+  for (const pr of p.source.pullRequests ?? []) {
+    if (pr.number === null || !pr.repository) continue; // the CLI ignores a link without all three fields
+    records.push({ type: 'pr-link', sessionId, prNumber: pr.number, prUrl: pr.url, prRepository: pr.repository, timestamp: o.now.toISOString() });
+  }
   return records;
 }
 

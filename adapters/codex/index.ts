@@ -108,7 +108,7 @@ export const adapter: ToolAdapter = {
   read: (source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, env, opts),
   // A /rename in session_index.jsonl alone is picked up when the rollout next changes, as the daemon does.
   stampPaths: (source: CaptureSource) => [source.path],
-  newestTested: '0.169.0',
+  newestTested: '0.171.0',
   installation: (env: AdapterEnv) =>
     probeInstallation(env, {
       bins: ['codex'],

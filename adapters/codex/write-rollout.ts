@@ -28,7 +28,7 @@ import { insertThreadRow } from './write-threads.js';
 type Obj = Record<string, unknown>;
 
 /** The version whose resume of a hand-written rollout was verified. */
-const VERIFIED_CLI_VERSION = '0.169.0';
+const VERIFIED_CLI_VERSION = '0.171.0';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 

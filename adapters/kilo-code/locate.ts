@@ -1,5 +1,9 @@
 import type { AdapterEnv } from '../../engine/adapter-kit.js';
 import { globalStorageDirs } from '../cline-family/vscode-hosts.js';
+import type { OpenCodeApp } from '../opencode-family/app.js';
+
+/** The Kilo CLI (`@kilocode/cli`, an OpenCode fork): `${XDG_DATA_HOME:-~/.local/share}/kilo/kilo.db`, `KILO_DB`. */
+export const KILO_CLI: OpenCodeApp = { tool: 'kilo-code', name: 'kilo', dbEnv: 'KILO_DB', displayName: 'Kilo CLI' };
 
 /** Marketplace id `kilocode.Kilo-Code`; VS Code lower-cases it on disk, some setups keep the mixed case. */
 export const KILO_EXTENSION_IDS = ['kilocode.kilo-code', 'kilocode.Kilo-Code'];

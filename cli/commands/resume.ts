@@ -94,7 +94,7 @@ export function printWritten(r: ResumeResult): void {
 
 export const resumeCommand: CommandModule<GlobalArgs, ResumeArgs> = {
   command: 'resume <session>',
-  describe: 'Continue a session natively in Claude Code, Codex, Gemini CLI or Copilot CLI',
+  describe: 'Continue a session natively in Claude Code, Codex, Gemini CLI, Copilot CLI, the Kilo CLI or OpenCode',
   builder: (y: Argv<GlobalArgs>) =>
     y
       .positional('session', { type: 'string', demandOption: true, describe: 'id, alias or id prefix (≥ 4 characters)' })

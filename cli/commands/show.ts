@@ -57,6 +57,12 @@ export const showCommand: CommandModule<GlobalArgs, Args> = {
       ['model', d.model],
       ['directory', d.cwd],
       ['branch', d.git_branch],
+      [
+        'pull request',
+        d.pull_requests
+          .map((pr) => [pr.repository && pr.number !== null ? `${pr.repository}#${pr.number}` : null, pr.url].filter(Boolean).join(' '))
+          .join(', ') || null,
+      ],
       ['rules', rulesLine(d.header.rules)],
       ['created', shortTime(d.created_at)],
       ['updated', shortTime(d.updated_at)],

@@ -224,8 +224,9 @@ export async function prepareSource(
   // An append-style source returns each record once, so its counts add up; a rewritten one that
   // returned sessions was read whole (one that returned none may have skipped an unchanged store).
   const append = source.style === 'append';
-  const unknown =
-    stored.adapter === null
+  const unknown = result.records
+    ? { ...result.records.unknown }
+    : stored.adapter === null
       ? { ...report.unknownTypes }
       : append
         ? addCounts({ ...stored.unknown }, result.unknownTypes)

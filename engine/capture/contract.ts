@@ -7,7 +7,7 @@ import type { Message } from '../model/message.js';
  * files (SQLite read-only) and never throws for bad input: it reports problems and
  * returns what it could read.
  */
-export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'antigravity'] as const;
+export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'opencode', 'antigravity'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** Where the adapter looks: injected so tests can point it at fixtures. */
@@ -60,9 +60,16 @@ export interface ReadResult {
   /** The pass stopped at `ReadOptions.maxBytes` with input left: read again from `cursor`. */
   more?: boolean;
   /**
+   * Native records the adapter read but did not capture, by record type, over the whole source so
+   * far: `skipped` on purpose (harness state with no place in the conversation), `unknown` types
+   * it does not recognise. Lets a caller tell a tool's new record type from a quiet file.
+   */
+  records?: { skipped: Record<string, number>; unknown: Record<string, number> };
+  /**
    * Records of a type this adapter does not know, read in this pass, by type: kept as opaque
    * blocks or skipped, never a reason to fail. The engine keeps the counts per source and
-   * warns when a type keeps coming (a tool that changed its format).
+   * warns when a type keeps coming (a tool that changed its format). An adapter that counts over
+   * the whole source reports `records.unknown` instead, which the engine then uses as it is.
    */
   unknownTypes?: Record<string, number>;
 }

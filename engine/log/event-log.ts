@@ -84,6 +84,8 @@ export interface EventLog {
   readonly role: 'owner' | 'guest';
   info(): Promise<LogInfo>;
   head(): Promise<number>;
+  /** An upper bound of head() that costs no round trip, where the log keeps one (undefined: unknown). */
+  headHint?(): number | undefined;
   append(req: AppendRequest): Promise<AppendResult>;
   /** Store events born elsewhere, keeping their identity; duplicates are skipped, gaps refused. */
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts?: IngestOptions): Promise<IngestResult>;

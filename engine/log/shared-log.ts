@@ -6,6 +6,7 @@ import { SfsError } from '../errors.js';
 import { randomRequestId } from '../ids.js';
 import type { AnyStoredEvent } from '../model/events.js';
 import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import { readHeadMarker } from './head-marker.js';
 import { LocalLog, StoreLockedError } from './local-log.js';
 import { LogServer } from './log-server.js';
 import { OwnerGoneError, RemoteLog } from './remote-log.js';
@@ -21,6 +22,11 @@ export interface OpenLogOptions {
    * DISK_FULL until space is freed, so readers can fall back on the projections.
    */
   openWhenFull?: boolean;
+  /**
+   * Reach the log (take it, or connect to its owner) only at the first operation, not at open:
+   * a command whose projections are already up to date (headHint) then never loads LevelDB.
+   */
+  lazy?: boolean;
 }
 
 /**
@@ -48,12 +54,18 @@ export class SharedLog implements EventLog {
 
   static async open(dir: string, opts: OpenLogOptions = {}): Promise<SharedLog> {
     const log = new SharedLog(dir, opts);
+    if (opts.lazy) return log;
     try {
       await log.current();
     } catch (err) {
       if (!(opts.openWhenFull && err instanceof SfsError && err.code === 'DISK_FULL')) throw err;
     }
     return log;
+  }
+
+  /** How far the log reaches at most, from its marker file, without reaching the log (see head-marker.ts). */
+  headHint(): number | undefined {
+    return readHeadMarker(this.dir);
   }
 
   get role(): 'owner' | 'guest' {

@@ -12,6 +12,15 @@ export interface GitState {
   remote_url?: string | null;
   commit_sha?: string | null;
   dirty?: boolean | null;
+  /** Pull requests the tool linked the session to (Claude Code's `pr-link` records), oldest first. */
+  pull_requests?: PullRequestLink[] | null;
+}
+
+export interface PullRequestLink {
+  url: string;
+  number: number | null;
+  /** `owner/name` as the tool recorded it. */
+  repository: string | null;
 }
 
 /** The project rule set that was current when a session was first captured. */

@@ -60,10 +60,15 @@ export function needsReplay(ev: AnyStoredEvent): boolean {
   return ev.session !== null && (ev.type === 'session.purged' || (ev.type === 'session.shared' && !ev.attr));
 }
 
+/** Event types that can change a session's own search document (see indexSession). */
+const DOC_TYPES = new Set(['session.discovered', 'session.forked', 'session.meta']);
+
 export class Folder {
   private readonly s: Record<string, Statement>;
   private readonly knowledge: KnowledgeFolder;
   private readonly bodies: ChunkWriter;
+  /** While a messages.captured event folds: its counts and latest activity, written to the session row once. */
+  private tally: { messages: number; toolUses: number; updated: string | null } | null = null;
 
   constructor(private readonly db: ProjectionDb) {
     this.knowledge = new KnowledgeFolder(db);
@@ -95,6 +100,7 @@ export class Folder {
       firstPrompt: p('UPDATE sessions SET first_prompt=?, first_prompt_key=? WHERE id=?'),
       bumpUpdated: p('UPDATE sessions SET updated_at=? WHERE id=? AND (updated_at IS NULL OR updated_at < ?)'),
       counts: p('UPDATE sessions SET message_count=message_count+?, tool_use_count=tool_use_count+? WHERE id=?'),
+      firstPromptKey: p('SELECT first_prompt_key FROM sessions WHERE id = ?'),
       evicted: p('UPDATE sessions SET evicted=? WHERE id=? AND purged=0'),
       // A purge tombstones every earlier event of the session in the log, so the row must
       // end up exactly as a replay of tombstones leaves it: nothing but the id and the mark.
@@ -232,7 +238,14 @@ export class Folder {
         break;
       case 'messages.captured':
         this.bodies.begin(ev.body.messages);
-        ev.body.messages.forEach((m, i) => this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author));
+        // The session row's counters and activity time change once per event, not once per message.
+        this.tally = { messages: 0, toolUses: 0, updated: null };
+        try {
+          ev.body.messages.forEach((m, i) => this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author));
+          this.flushTally(id);
+        } finally {
+          this.tally = null;
+        }
         this.bodies.end();
         break;
       case 'message.revised':
@@ -263,7 +276,8 @@ export class Folder {
         if (!row.deleted_stamp || (row.deleted_stamp as string) < stamp) this.s.deleted!.run(ev.type === 'session.deleted' ? 1 : 0, stamp, id);
         break;
     }
-    this.indexSession(id);
+    // Only these change what the session's own search document holds (titles, alias, paths, branch).
+    if (DOC_TYPES.has(ev.type)) this.indexSession(id);
   }
 
   private discovered(id: string, b: SessionDiscoveredBody, stamp: string, author: Attribution | null): void {
@@ -375,15 +389,15 @@ export class Folder {
         rowid = existing.rowid;
         this.replaceBody(existing, content, i);
         this.s.setStamps!.run({ ord: fresh.ord, orig_stamp: fresh.orig_stamp, rev_stamp: fresh.rev_stamp, rowid });
-        this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
+        this.count(sessionId, 0, content.tool_uses - existing.tool_uses);
       } else {
         Object.assign(fresh, this.bodies.store(i));
         rowid = Number(this.s.insertMessage!.run(fresh).lastInsertRowid);
-        this.s.counts!.run(1, content.tool_uses, sessionId);
+        this.count(sessionId, 1, content.tool_uses);
       }
       this.s.ftsInsert!.run(rowid, searchText(m));
       if (titles) this.trackFirstPrompt(sessionId, m, ord);
-      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+      if (content.ts) this.bump(sessionId, content.ts);
       return;
     }
     // Which version's content shows: the newest revision, else the earliest capture.
@@ -402,10 +416,31 @@ export class Folder {
     if (replace) {
       this.replaceBody(existing, content, i);
       this.s.ftsInsert!.run(existing.rowid, searchText(m));
-      this.s.counts!.run(0, content.tool_uses - existing.tool_uses, sessionId);
-      if (content.ts) this.s.bumpUpdated!.run(content.ts, sessionId, content.ts);
+      this.count(sessionId, 0, content.tool_uses - existing.tool_uses);
+      if (content.ts) this.bump(sessionId, content.ts);
     }
     if (titles) this.trackFirstPrompt(sessionId, m, newOrd);
+  }
+
+  /** Adds to the session's message and tool-use counts: into the event's tally while one is open, else at once. */
+  private count(sessionId: string, messages: number, toolUses: number): void {
+    if (!this.tally) return void this.s.counts!.run(messages, toolUses, sessionId);
+    this.tally.messages += messages;
+    this.tally.toolUses += toolUses;
+  }
+
+  /** Moves the session's last activity forward to `ts` (the tally keeps the latest while one is open). */
+  private bump(sessionId: string, ts: string): void {
+    if (!this.tally) return void this.s.bumpUpdated!.run(ts, sessionId, ts);
+    if (!this.tally.updated || this.tally.updated < ts) this.tally.updated = ts;
+  }
+
+  private flushTally(sessionId: string): void {
+    const t = this.tally;
+    this.tally = null;
+    if (!t) return;
+    if (t.messages || t.toolUses) this.s.counts!.run(t.messages, t.toolUses, sessionId);
+    if (t.updated) this.s.bumpUpdated!.run(t.updated, sessionId, t.updated);
   }
 
   /**
@@ -450,7 +485,7 @@ export class Folder {
       .trim();
     if (!text) return;
     const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
-    const row = this.s.getSession!.get(sessionId) as { first_prompt_key: string | null };
+    const row = this.s.firstPromptKey!.get(sessionId) as { first_prompt_key: string | null };
     if (!row.first_prompt_key || key < row.first_prompt_key) this.s.firstPrompt!.run(text.replace(/\s+/g, ' ').slice(0, 200), key, sessionId);
   }
 

@@ -158,6 +158,12 @@ export class Projections {
 
   private async catchUpNow(onProgress: ((done: number, head: number) => void) | undefined, leave: number): Promise<number> {
     let applied = 0;
+    // Already there by the log's own marker: nothing to fold, and the log need not be reached at all.
+    const hint = this.log.headHint?.();
+    if (hint !== undefined) {
+      const from = this.position();
+      if (from >= hint || hint - from < leave) return applied;
+    }
     for (;;) {
       const from = this.position();
       const head = await this.log.head();

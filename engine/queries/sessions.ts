@@ -5,6 +5,7 @@ import { cwdUnderSql } from './directory-scope.js';
 import { sessionCounts } from './session-counts.js';
 import { resumedInto, resumeOf } from './resume-lineage.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
+import type { PullRequestLink } from '../model/events.js';
 
 type Row = Record<string, unknown>;
 
@@ -223,6 +224,7 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
     first: string | null;
     last: string | null;
   };
+  const header = (row.header ? JSON.parse(row.header as string) : {}) as Record<string, unknown>;
   const duration = span.first && span.last ? Date.parse(span.last) - Date.parse(span.first) : null;
   const forks = (db.prepare('SELECT id FROM sessions WHERE fork_from = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map((r) => r.id);
   const subagents = (db.prepare('SELECT id FROM sessions WHERE parent_session_id = ? AND purged = 0 ORDER BY created_at, id').all(id) as { id: string }[]).map(
@@ -247,6 +249,21 @@ export function getSessionDetail(db: ProjectionDb, id: string): SessionDetail {
     usage_by_model,
     cost_usd: usage_by_model.length ? cost : 0,
     duration_ms: duration !== null && Number.isFinite(duration) && duration >= 0 ? duration : null,
-    header: row.header ? JSON.parse(row.header as string) : {},
+    pull_requests: pullRequestsOf(header),
+    header,
   };
+}
+
+/** Links as capture recorded them; anything else in a replicated header is left out. */
+function pullRequestsOf(header: Record<string, unknown>): PullRequestLink[] {
+  const list = (header.git as { pull_requests?: unknown } | null | undefined)?.pull_requests;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((l): l is Record<string, unknown> => !!l && typeof l === 'object' && typeof (l as { url?: unknown }).url === 'string')
+    .filter((l) => /^https?:\/\//.test(l.url as string))
+    .map((l) => ({
+      url: l.url as string,
+      number: typeof l.number === 'number' ? l.number : null,
+      repository: typeof l.repository === 'string' ? l.repository : null,
+    }));
 }

@@ -1,3 +1,4 @@
+import type { PullRequestLink } from '../model/events.js';
 import type { Message } from '../model/message.js';
 
 /** Read models returned by the query functions; `--json` output is built from these. */
@@ -71,6 +72,8 @@ export interface SessionDetail extends SessionSummary {
   /** null when any model with tokens has no known price. */
   cost_usd: number | null;
   duration_ms: number | null;
+  /** Pull requests the tool linked the session to (from the captured git facts), oldest first. */
+  pull_requests: PullRequestLink[];
   header: Record<string, unknown>;
 }
 

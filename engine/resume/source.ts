@@ -25,6 +25,7 @@ export function loadSourceSession(db: ProjectionDb, id: string): SourceSession {
     gitBranch: d.git_branch,
     model: d.model,
     provider: d.provider,
+    ...(d.pull_requests.length ? { pullRequests: d.pull_requests } : {}),
     messages: currentLine(all),
   };
 }

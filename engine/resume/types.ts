@@ -1,7 +1,8 @@
+import type { PullRequestLink } from '../model/events.js';
 import type { Message } from '../model/message.js';
 
-/** The four tools SessionFS can write a native session for (DESIGN §9). */
-export const RESUME_TARGETS = ['claude-code', 'codex', 'gemini', 'copilot'] as const;
+/** The tools SessionFS can write a native session for (DESIGN §9). */
+export const RESUME_TARGETS = ['claude-code', 'codex', 'gemini', 'copilot', 'kilo-code', 'opencode'] as const;
 export type ResumeTarget = (typeof RESUME_TARGETS)[number];
 
 export function isResumeTarget(tool: string): tool is ResumeTarget {
@@ -17,6 +18,8 @@ export interface SourceSession {
   gitBranch: string | null;
   model: string | null;
   provider: string | null;
+  /** Pull requests the source tool linked the session to (written back by a target that records them). */
+  pullRequests?: PullRequestLink[];
   messages: Message[];
 }
 

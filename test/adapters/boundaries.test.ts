@@ -9,7 +9,8 @@ import { importSpecifiers } from '../helpers/imports.js';
  * The adapter kit's rule (docs/design.md §2, CONTRIBUTING.md "Adding a tool"):
  * - `adapters/<tool>/` imports only its own folder, `adapters/shared/`, the engine, node
  *   builtins and npm packages; the three tools of the Cline family (cline, roo-code,
- *   kilo-code) may also import the family folder `adapters/cline-family/`.
+ *   kilo-code) may also import the family folder `adapters/cline-family/`, and the OpenCode
+ *   family (opencode, kilo-code's CLI store) `adapters/opencode-family/`.
  * - `adapters/shared/` imports no tool's or family's folder; `adapters/cline-family/` imports
  *   no tool's folder. Only the registries `adapters/index.ts` and `adapters/writers.ts` list tools.
  * - `test/adapters/<tool>/` follows the same rule, with `test/adapters/shared/` (and
@@ -18,7 +19,10 @@ import { importSpecifiers } from '../helpers/imports.js';
  */
 
 /** Family folders: shared code of several tools, importable by those tools only. */
-export const FAMILIES: Record<string, readonly string[]> = { 'cline-family': ['cline', 'roo-code', 'kilo-code'] };
+export const FAMILIES: Record<string, readonly string[]> = {
+  'cline-family': ['cline', 'roo-code', 'kilo-code'],
+  'opencode-family': ['opencode', 'kilo-code'],
+};
 /** Folders under test/adapters/ that test every adapter through the registries. */
 const CROSS_TOOL_SUITES = new Set(['conformance', 'writers']);
 

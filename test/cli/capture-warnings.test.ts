@@ -68,10 +68,10 @@ test('doctor: a version newer than tested and unknown record types are warnings 
   const c = (await doctorJson(h, env))['tool:claude-code'];
   assert.equal(c.status, 'warn', c.summary);
   assert.equal(c.data.installed_version, '9.0.1');
-  assert.equal(c.data.newest_tested, '2.1.197');
+  assert.equal(c.data.newest_tested, '2.1.332');
   assert.match(
     c.summary,
-    /^Claude Code 9\.0\.1; 4 session sources on disk, 4 sessions captured; newer than tested \(2\.1\.197\); unknown record types: hologram-snapshot/,
+    /^Claude Code 9\.0\.1; 4 session sources on disk, 4 sessions captured; newer than tested \(2\.1\.332\); unknown record types: hologram-snapshot/,
   );
   const byKind = Object.fromEntries(c.data.warnings.map((w: any) => [w.kind, w]));
   assert.deepEqual(Object.keys(byKind).sort(), ['newer-version', 'unknown-record']);
@@ -101,14 +101,14 @@ test('daemon status (text and --json) shows the warnings, and the daemon log has
   }
   const cc = status.tools.find((x: any) => x.tool === 'claude-code');
   assert.equal(cc.installed_version, '9.0.1');
-  assert.equal(cc.newest_tested, '2.1.197');
+  assert.equal(cc.newest_tested, '2.1.332');
   assert.deepEqual(cc.warnings.map((w: any) => w.kind).sort(), ['newer-version', 'unknown-record']);
   assert.equal(cc.warnings.find((w: any) => w.kind === 'unknown-record').path, file);
   const text = (await h.run(['daemon', 'status'], { env })).stdout;
   assert.match(text, /claude-code\s+9\.0\.1\s+yes\s+found/);
   assert.match(text, /warnings \(capture may be missing sessions\)/);
   assert.match(text, /claude-code unknown-record "hologram-snapshot": 4 records of unknown type "hologram-snapshot"/);
-  assert.match(text, /claude-code newer-version: Claude Code 9\.0\.1 is installed, newer than 2\.1\.197/);
+  assert.match(text, /claude-code newer-version: Claude Code 9\.0\.1 is installed, newer than 2\.1\.332/);
   const log = readFileSync(path.join(h.sfsHome, 'state', 'daemon.log'), 'utf8')
     .trim()
     .split('\n')

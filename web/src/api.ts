@@ -70,6 +70,8 @@ export interface Tokens {
 
 export interface SessionDetail extends SessionSummary {
   tool_version: string | null;
+  /** Pull requests the tool linked the session to. */
+  pull_requests: Array<{ url: string; number: number | null; repository: string | null }>;
   lineage: string[];
   children: { forks: string[]; subagents: string[] };
   resumed_into: Array<{ id: string; tool: string | null }>;

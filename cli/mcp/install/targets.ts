@@ -38,6 +38,7 @@ export const SERVER_NAME = 'sessionfs';
 const stdio = (s: ServerSpec) => ({ command: s.command, args: s.args, ...(Object.keys(s.env).length ? { env: s.env } : {}) });
 const STDIO_KEYS = ['type', 'command', 'args', 'env'];
 
+/** The Kilo CLI's and OpenCode's `mcp` entry: a local server started from one command array. */
 const kiloEntry = (s: ServerSpec) => ({
   type: 'local',
   command: [s.command, ...s.args],
@@ -170,6 +171,21 @@ export function configTargets(env: AdapterEnv): ConfigTarget[] {
     out.push(clineFamily('kilo-code', p.join(dir, 'settings', 'mcp_settings.json'), dir, false, 'alwaysAllow'));
   const kiloLegacyCli = p.join(home, '.kilocode', 'cli');
   out.push(clineFamily('kilo-code', p.join(kiloLegacyCli, 'global', 'settings', 'mcp_settings.json'), kiloLegacyCli, false, 'alwaysAllow'));
+
+  // OpenCode (Kilo's upstream, same `mcp` shape): opencode.json(c) in its config folder, checked with `opencode mcp list` (1.18.33).
+  const openCodeDir = p.join(xdgConfig, 'opencode');
+  const openCodeFile =
+    ['opencode.json', 'opencode.jsonc'].map((f) => p.join(openCodeDir, f)).find((f) => existsSync(f)) ?? p.join(openCodeDir, 'opencode.json');
+  out.push({
+    tool: 'opencode',
+    file: openCodeFile,
+    format: 'json',
+    serversKey: ['mcp'],
+    entry: kiloEntry,
+    owned: KILO_KEYS,
+    primary: true,
+    presence: openCodeDir,
+  });
   return out;
 }
 
@@ -234,5 +250,10 @@ export function projectTargets(root: string, env: AdapterEnv): ConfigTarget[] {
     [at('kilo.json'), at('kilo.jsonc'), at('.kilo', 'kilo.json'), at('.kilo', 'kilo.jsonc')].find((f) => existsSync(f)) ?? at('.kilo', 'kilo.jsonc');
   out.push(json('kilo-code', kiloFile, at('.kilo'), { serversKey: ['mcp'], entry: kiloEntry, owned: KILO_KEYS }));
   out.push(clineFamily('kilo-code', at('.kilocode', 'mcp.json'), at('.kilocode', 'mcp.json'), false, 'alwaysAllow'));
+  // OpenCode: opencode.json(c) at the root or in .opencode/ (an existing one wins).
+  const openCodeFile =
+    [at('opencode.json'), at('opencode.jsonc'), at('.opencode', 'opencode.json'), at('.opencode', 'opencode.jsonc')].find((f) => existsSync(f)) ??
+    at('opencode.json');
+  out.push(json('opencode', openCodeFile, at('.opencode'), { serversKey: ['mcp'], entry: kiloEntry, owned: KILO_KEYS }));
   return out.map((t) => ({ ...t, shared: true }));
 }

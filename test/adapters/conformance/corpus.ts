@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdapterEnv, ToolName } from '../../../engine/capture/contract.js';
 import { sampleTask } from '../cline-family/helpers.js';
@@ -91,6 +91,17 @@ function kiloStore(scratch: string): string {
   return home;
 }
 
+/** OpenCode: the 1.18.33 database and the 1.1.65 JSON layout, where OpenCode keeps them (one data folder holds both after its migration). */
+const OPENCODE_FIXTURES = path.join(fixtures, 'opencode');
+function openCodeStore(scratch: string): string {
+  const home = path.join(scratch, 'opencode-home');
+  const data = path.join(home, '.local', 'share', 'opencode');
+  mkdirSync(data, { recursive: true });
+  copyFileSync(path.join(OPENCODE_FIXTURES, 'generated-opencode-1.18.33/dot-local-share-opencode/opencode.db'), path.join(data, 'opencode.db'));
+  cpSync(path.join(OPENCODE_FIXTURES, 'generated-opencode-1.1.65/dot-local-share-opencode/storage'), path.join(data, 'storage'), { recursive: true });
+  return home;
+}
+
 export const CORPUS: ToolCorpus[] = [
   {
     tool: 'claude-code',
@@ -99,6 +110,7 @@ export const CORPUS: ToolCorpus[] = [
     ignored: [
       { match: /(^|\/)history\.jsonl$/, why: 'prompt history index, not a transcript' },
       { match: /\.meta\.json$/, why: 'sub-agent metadata, read beside its transcript' },
+      { match: /(^|\/)custom-title\.json$/, why: "a session's title sidecar (2.1.3xx), read beside its transcript" },
     ],
     sources: [{ match: /\.jsonl$/, kind: 'jsonl', style: 'append' }],
     small: ['public/SessionFS-sessionfs/with_tools.jsonl'],
@@ -197,6 +209,21 @@ export const CORPUS: ToolCorpus[] = [
       { match: /(^|\/)kilo(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' },
     ],
     small: ['.config/Code/User/globalStorage/kilocode.kilo-code/tasks/019a0b1c-2d3e-7f00-8000-000000000001', '.local/share/kilo/kilo.db'],
+  },
+  {
+    tool: 'opencode',
+    root: (scratch) => openCodeStore(scratch),
+    env: (root) => plain(root),
+    ignored: [
+      // A JSON-layout session spans three folders, which this suite's one-file copies cannot carry: its
+      // reader is tested in test/adapters/opencode/ (fixture, damaged files, watcher paths).
+      { match: /\/storage\/session\/[^/]+\/[^/]+\.json$/, why: 'JSON-layout sessions (≤ 1.1): tested in test/adapters/opencode/' },
+      { match: /\/storage\/(message|part)\/[^/]+\/[^/]+\.json$/, why: 'messages and parts of the JSON layout, read beside their session file' },
+      { match: /\/storage\/(project|session_diff)\/[^/]+\.json$/, why: 'project registry and per-session file diffs, not transcripts' },
+      { match: /\/storage\/migration$/, why: "the JSON layout's migration counter" },
+    ],
+    sources: [{ match: /(^|\/)opencode(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' }],
+    small: ['.local/share/opencode/opencode.db'],
   },
   {
     tool: 'antigravity',

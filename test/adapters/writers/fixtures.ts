@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterEnv, CapturedSession } from '../../../engine/capture/contract.js';
@@ -6,7 +6,7 @@ import { currentLine } from '../../../engine/resume/source.js';
 import type { ResumeTarget, SourceSession } from '../../../engine/resume/types.js';
 import { adapterFor } from '../../../adapters/index.js';
 
-/** Fixture files of the four resumable tools, and helpers to capture them as resume sources. */
+/** Fixture files of the resumable tools, and helpers to capture them as resume sources. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const fixtures = path.resolve(repoRoot, 'test/fixtures');
 
@@ -24,7 +24,25 @@ const PICK: Record<ResumeTarget, (f: string) => boolean> = {
   codex: (f) => /rollout-.*\.jsonl(\.zst)?$/.test(f) || (f.includes('/public/') && /\.jsonl?$/.test(f)),
   gemini: (f) => /\.jsonl?$/.test(f) && !/(projects|logs)\.json$/.test(f),
   copilot: (f) => f.endsWith('.jsonl'),
+  'kilo-code': (f) => f.endsWith('.db'),
+  opencode: (f) => f.endsWith('.db') || /\/storage\/session\/[^/]+\/[^/]+\.json$/.test(f),
 };
+
+/** The database targets write into a database the tool made: a copy of the newest fixture one, where the tool keeps it. */
+const TARGET_DB: Partial<Record<ResumeTarget, { fixture: string; rel: string }>> = {
+  'kilo-code': { fixture: 'kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db', rel: '.local/share/kilo/kilo.db' },
+  opencode: { fixture: 'opencode/generated-opencode-1.18.33/dot-local-share-opencode/opencode.db', rel: '.local/share/opencode/opencode.db' },
+};
+
+/** Prepares `home` for writing into `tool`; returns the seeded database, if any. */
+export function seedTarget(tool: ResumeTarget, home: string): string | null {
+  const t = TARGET_DB[tool];
+  if (!t) return null;
+  const file = path.join(home, t.rel);
+  mkdirSync(path.dirname(file), { recursive: true });
+  copyFileSync(path.join(fixtures, t.fixture), file);
+  return file;
+}
 
 export function fixtureFiles(tool: ResumeTarget): string[] {
   return walk(path.join(fixtures, tool)).filter(PICK[tool]);

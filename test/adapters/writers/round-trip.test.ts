@@ -7,7 +7,7 @@ import type { Message } from '../../../engine/model/message.js';
 import { prepareForTarget } from '../../../engine/resume/prepare.js';
 import { RESUME_TARGETS } from '../../../engine/resume/types.js';
 import { WRITERS } from '../../../adapters/writers.js';
-import { asSource, captureFile, fixtureFiles, fixtures, testEnv } from './fixtures.js';
+import { asSource, captureFile, fixtureFiles, fixtures, seedTarget, testEnv } from './fixtures.js';
 
 /** What must survive a round trip: roles, block kinds and text, tool pairing and order, a signed thinking item's own id (not message ids or times). */
 /** Codex's function_call_output has no error flag (nor has the Responses API), so it is not compared there. */
@@ -35,6 +35,7 @@ for (const tool of RESUME_TARGETS) {
     const home = mkdtempSync(path.join(tmpdir(), 'sfs-rt-'));
     t.after(() => rmSync(home, { recursive: true, force: true }));
     const env = testEnv(home);
+    seedTarget(tool, home);
     let checked = 0;
     for (const file of fixtureFiles(tool)) {
       for (const s of await captureFile(tool, file)) {
@@ -46,7 +47,8 @@ for (const tool of RESUME_TARGETS) {
           { cwd: '/home/dev/projects/demo-app', model: null, title: src.title, now: new Date('2026-11-24T10:00:00Z') },
           env,
         );
-        const again = await captureFile(tool, written.path, env);
+        // A database holds the tool's other sessions too: read back the written one.
+        const again = (await captureFile(tool, written.path, env)).filter((x) => x.nativeId === written.nativeId);
         const name = `${path.relative(fixtures, file)} (${s.nativeId})`;
         assert.equal(again.length, 1, `${name}: one session read back`);
         const back = again[0]!;
@@ -59,7 +61,8 @@ for (const tool of RESUME_TARGETS) {
         checked++;
       }
     }
-    assert.ok(checked >= 3, `${tool}: ${checked} sessions checked`);
+    // The Kilo CLI fixture has two sessions with a conversation (the other two hold only API errors).
+    assert.ok(checked >= (tool === 'kilo-code' ? 2 : 3), `${tool}: ${checked} sessions checked`);
   });
 }
 

@@ -44,6 +44,7 @@ function repoWithEveryTool(t: Parameters<typeof tempDir>[0]) {
       '{\n  // kilo project config\n  "mcp": { "other": { "type": "local", "command": ["other-mcp"], "enabled": true } },\n}\n',
     ),
     kiloLegacy: put(path.join(root, '.kilocode', 'mcp.json'), '{"mcpServers":{}}\n'),
+    opencode: put(path.join(root, '.opencode', 'opencode.jsonc'), '{\n  // opencode project config\n  "mcp": {},\n}\n'),
   };
   return { root, home, env, files };
 }
@@ -99,6 +100,10 @@ test('--scope project --all writes every project file the repository has, keeps 
   assert.deepEqual(json(files.kilo).mcp.sessionfs, { type: 'local', command: [SPEC.command, ...SPEC.args], environment: SPEC.env, enabled: true });
   assert.ok(!existsSync(path.join(root, '.kilo')));
   assert.deepEqual(json(files.kiloLegacy).mcpServers.sessionfs, { ...STDIO, disabled: false, alwaysAllow: [] });
+  // an existing .opencode/opencode.jsonc is the one written, not a new opencode.json at the root
+  assert.match(read(files.opencode), /\/\/ opencode project config/);
+  assert.deepEqual(json(files.opencode).mcp.sessionfs, { type: 'local', command: [SPEC.command, ...SPEC.args], environment: SPEC.env, enabled: true });
+  assert.ok(!existsSync(path.join(root, 'opencode.json')));
   assert.ok(!existsSync(path.join(root, '.github')), 'Copilot wrote .mcp.json, which it reads first');
   assert.deepEqual(readdirSync(home), [], 'project scope wrote nothing under HOME');
 

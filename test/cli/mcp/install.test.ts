@@ -61,6 +61,10 @@ function homeWithEveryTool(t: Parameters<typeof tempDir>[0]) {
       '{\n  // my kilo config\n  "model": "anthropic/claude-sonnet-4-5",\n  "mcp": {\n    "other": { "type": "local", "command": ["other-mcp"], "enabled": true },\n  },\n}\n',
     ),
     kiloLegacy: put(path.join(vs, 'kilocode.kilo-code', 'settings', 'mcp_settings.json'), '{"mcpServers":{}}\n'),
+    opencode: put(
+      path.join(home, '.config', 'opencode', 'opencode.jsonc'),
+      '{\n  // my opencode config\n  "theme": "system",\n  "mcp": { "other": { "type": "remote", "url": "https://mcp.example/sse" } },\n}\n',
+    ),
   };
   return { home, env, files };
 }
@@ -117,6 +121,11 @@ test("install --all writes every present tool's file, keeps every other key and 
   assert.deepEqual(json(files.kilo).mcp.sessionfs, { type: 'local', command: [SPEC.command, ...SPEC.args], environment: SPEC.env, enabled: true });
   assert.deepEqual(json(files.kilo).mcp.other, { type: 'local', command: ['other-mcp'], enabled: true });
   assert.ok(json(files.kiloLegacy).mcpServers.sessionfs);
+  // OpenCode: an existing opencode.jsonc is the one written, comments and the user's servers kept
+  assert.match(read(files.opencode), /\/\/ my opencode config/);
+  assert.deepEqual(json(files.opencode).mcp.sessionfs, { type: 'local', command: [SPEC.command, ...SPEC.args], environment: SPEC.env, enabled: true });
+  assert.deepEqual(json(files.opencode).mcp.other, { type: 'remote', url: 'https://mcp.example/sse' });
+  assert.equal(json(files.opencode).theme, 'system');
 
   const after = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, read(f)]));
   const again = runInstall({ all: true, spec: SPEC, env });
@@ -137,6 +146,8 @@ test('uninstall removes only our entry, everywhere it is', (t) => {
   assert.match(read(files.codex), /# keep me/);
   assert.equal(json(files.kilo).mcp.sessionfs, undefined);
   assert.ok(json(files.kilo).mcp.other);
+  assert.equal(json(files.opencode).mcp.sessionfs, undefined);
+  assert.ok(json(files.opencode).mcp.other);
   assert.deepEqual([...new Set(runInstall({ all: true, spec: null, env }).map((r) => r.action))], ['absent']);
 });
 
@@ -153,7 +164,7 @@ test('--for TOOL creates the main file when missing; --all skips tools that are 
     all.filter((x) => x.action !== 'skipped').map((x) => [x.tool, x.action]),
     [['codex', 'unchanged']],
   );
-  assert.equal(all.filter((x) => x.action === 'skipped').length, 8);
+  assert.equal(all.filter((x) => x.action === 'skipped').length, 9);
   assert.ok(!existsSync(path.join(home, '.claude.json')));
   const claude = runInstall({ tool: 'claude-code', spec: STALE, env: { ...env, env: { CLAUDE_CONFIG_DIR: path.join(home, 'cc') } } });
   assert.equal(claude[0]!.file, path.join(home, 'cc', '.claude.json'));

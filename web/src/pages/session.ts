@@ -51,6 +51,20 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       ['model', d.model],
       ['project', d.cwd],
       ['branch', d.git_branch],
+      [
+        'pull request',
+        // Session text is untrusted: only http(s) links become anchors (the engine filters too), opened without an opener.
+        d.pull_requests?.length
+          ? d.pull_requests.map((pr) => [
+              h(
+                'a',
+                { href: /^https?:\/\//.test(pr.url) ? pr.url : '#', target: '_blank', rel: 'noopener noreferrer' },
+                pr.repository && pr.number !== null ? `${pr.repository}#${pr.number}` : pr.url,
+              ),
+              ' ',
+            ])
+          : null,
+      ],
       ['created', shortTime(d.created_at)],
       ['updated', shortTime(d.updated_at)],
       ['messages', `${d.message_count} (${d.tool_use_count} tool calls)`],
