@@ -57,8 +57,10 @@ export {
   titleOf,
   assertNotEvicted,
   isEvicted,
+  lineageChildCounts,
   type ListOptions,
 } from './queries/sessions.js';
+export { sessionTickets, normaliseTicket } from './queries/tickets.js';
 export { orderedRefs, loadMessages, pageMessages, iterateMessages, lastMessageId, type MessageRef } from './queries/messages.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
@@ -88,7 +90,7 @@ export { importSfs, importedSessionId, type ImportResult } from './ops/import-sf
 export { exportSfs, sfsHeader, exportMessages } from './ops/export-sfs.js';
 export { storageReport, type StorageReport } from './ops/storage.js';
 export { addKnowledge, removeKnowledge, setProjectContext, setRules } from './ops/knowledge.js';
-export { resumeInto, type ResumeResult } from './ops/resume.js';
+export { resumeInto, writeNativeCopy, type ResumeResult } from './ops/resume.js';
 export { remapMessages, mapDirectory, type PathRemap } from './resume/remap-paths.js';
 
 // Resume targets and rules files.

@@ -37,7 +37,7 @@ function userLine(file: string, text: string): string {
   );
 }
 
-test('dashboard: a message the daemon captures appears in the open session and in the list without a reload', async (t) => {
+test('dashboard: a message the daemon captures appears in the open session (its header counts too) and in the list without a reload', async (t) => {
   const h = fakeHome(t, ['claude-code']);
   h.beforeRemove(async () => void (await h.run(['daemon', 'stop'])));
   await h.json(['daemon', 'start']);
@@ -56,12 +56,18 @@ test('dashboard: a message the daemon captures appears in the open session and i
   await page.waitForSelector('article.msg');
   await page.waitForSelector('#live.on');
   const before = await page.locator('article.msg').count();
+  const headerCount = async () => Number(/^(\d+) /.exec((await page.locator('[data-fact=messages]').textContent())!)![1]);
+  const updatedBefore = await page.locator('.facts').textContent();
+  const countBefore = await headerCount();
 
   const appended = Date.now();
   appendFileSync(claudeFile(h, IMAGE_SESSION), userLine(claudeFile(h, IMAGE_SESSION), 'LIVE_MARKER_IN_VIEW'));
   await page.waitForSelector('article.msg:has-text("LIVE_MARKER_IN_VIEW")', { timeout: 15_000 });
   const viewMs = Date.now() - appended;
   assert.equal(await page.locator('article.msg').count(), before + 1);
+  // The header follows: its message count and last activity moved without a reload.
+  await page.waitForFunction((n) => (document.querySelector('[data-fact=messages]')?.textContent ?? '').startsWith(`${n} `), countBefore + 1);
+  assert.notEqual(await page.locator('.facts').textContent(), updatedBefore, 'last activity moved');
 
   // The list: the session that moved comes first, with its new message count.
   await page.goto(ui.url + '#/');

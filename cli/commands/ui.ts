@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Argv, CommandModule } from 'yargs';
 import { ADAPTERS } from '../../adapters/index.js';
-import { RESUME_TARGETS, SfsError, isResumeTarget } from '../../engine/index.js';
+import { RESUME_TARGETS, SfsError, isResumeTarget, writeNativeCopy, type PathMap } from '../../engine/index.js';
 import { WRITERS } from '../../adapters/writers.js';
 import { commandLine } from '../launch.js';
 import { resumeSummary, writeNative } from './resume.js';
@@ -11,6 +11,7 @@ import { runDoctor } from '../doctor/run.js';
 import { color, print, printJson } from '../output.js';
 import { LocalSource } from '../ui/api/local-source.js';
 import { startUiServer } from '../ui/server.js';
+import { runInTerminal } from '../ui/terminal.js';
 
 interface Args extends GlobalArgs {
   port: number;
@@ -58,6 +59,22 @@ export const uiCommand: CommandModule<GlobalArgs, Args> = {
         const spec = WRITERS[result.target].launch(result.written, {});
         return { ...resumeSummary(result), command: commandLine(spec) };
       },
+      // `sfs export --format <tool>` into a scratch home: the download holds the files, nothing is recorded.
+      exportNative: async (db, id, target, home) => {
+        if (!isResumeTarget(target)) throw new SfsError('USAGE', `cannot export as "${target}" (sfs, ${RESUME_TARGETS.join(', ')})`);
+        await writeNativeCopy(db, {
+          sessionId: id,
+          target,
+          fallbackCwd: process.cwd(),
+          pathMap: ctx.config['paths.map'] as PathMap,
+          maxTokens: ctx.config['resume.max_tokens'] as number,
+          // No relocation variables (CLAUDE_CONFIG_DIR, CODEX_HOME…): every file lands under the scratch home.
+          env: { home, platform: process.platform, env: {} },
+          writerFor: (t) => WRITERS[t],
+        });
+      },
+      runInTerminal: (argv) => runInTerminal(argv),
+      sfsArgv: [process.execPath, process.argv[1]!],
     });
     const server = await startUiServer({ source, port: a.port });
     const opened = a.open ? await openBrowser(server.openUrl) : false;

@@ -10,6 +10,7 @@ import { loadSourceSession } from '../resume/source.js';
 import { isResumeTarget, RESUME_TARGETS, type MappingReport, type ResumeTarget } from '../resume/types.js';
 import type { SessionWriter, WrittenSession } from '../resume/writer.js';
 import type { ResumeRules } from '../rules/compile.js';
+import type { ProjectionDb } from '../projections/db.js';
 import type { Store } from '../store.js';
 
 /**
@@ -106,8 +107,8 @@ export function chooseProject(
   return { dir: path.resolve(fallback), fallback: sessionCwd ?? '(unknown)', remap: null, fromRequest: false };
 }
 
-export async function resumeInto(store: Store, r: ResumeRequest): Promise<ResumeResult> {
-  const db = await store.view();
+/** The session mapped for its target, in the directory chosen for it: what resume and a native copy write. */
+function prepareNative(db: ProjectionDb, r: Omit<ResumeRequest, 'beforeWrite' | 'recordMapping' | 'adapterFor'>) {
   const src = loadSourceSession(db, r.sessionId);
   const target = chooseTarget(src.tool, r.target);
   const project = chooseProject(r.project, src.cwd, r.fallbackCwd, r.pathMap);
@@ -121,6 +122,21 @@ export async function resumeInto(store: Store, r: ResumeRequest): Promise<Resume
   if (!prepared.messages.some((m) => m.role === 'user' || m.role === 'assistant')) {
     throw new SfsError('INVALID_INPUT', `session ${src.id} has no conversation to resume (only harness or empty messages)`);
   }
+  return { src, target, project, prepared, remap };
+}
+
+/**
+ * The native files of a session for a tool, written under `r.env.home` (a scratch home, for a
+ * download) and nothing else: no lineage event, no capture, no rules file — the store is unchanged.
+ */
+export async function writeNativeCopy(db: ProjectionDb, r: Omit<ResumeRequest, 'beforeWrite' | 'recordMapping' | 'adapterFor'>): Promise<WrittenSession> {
+  const { src, target, project, prepared } = prepareNative(db, r);
+  return r.writerFor(target).write(prepared, { cwd: project.dir, model: prepared.model, title: src.title, now: r.now ?? new Date() }, r.env);
+}
+
+export async function resumeInto(store: Store, r: ResumeRequest): Promise<ResumeResult> {
+  const db = await store.view();
+  const { src, target, project, prepared, remap } = prepareNative(db, r);
   const rules = r.beforeWrite?.(project.dir, target) ?? null;
   const now = r.now ?? new Date();
   const written = await r.writerFor(target).write(prepared, { cwd: project.dir, model: prepared.model, title: src.title, now }, r.env);

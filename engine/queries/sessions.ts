@@ -4,6 +4,7 @@ import type { ProjectionDb } from '../projections/db.js';
 import { cwdUnderSql } from './directory-scope.js';
 import { sessionCounts } from './session-counts.js';
 import { resumedInto, resumeOf } from './resume-lineage.js';
+import { normaliseTicket, ticketSql } from './tickets.js';
 import type { CheckpointView, SessionDetail, SessionSummary, TokenTotals } from './views.js';
 import type { PullRequestLink } from '../model/events.js';
 
@@ -78,7 +79,19 @@ export interface ListOptions {
   ids?: readonly string[];
   /** Only sessions that have an alias. */
   aliased?: boolean;
+  /** Only sessions that mention this ticket key (see tickets.ts). */
+  ticket?: string;
+  /**
+   * Lineage grouping: 'roots' lists only sessions that continue no other listed session (not a fork,
+   * resume or sub-agent of a session present here); `childrenOf` lists a session's direct forks,
+   * resumes and sub-agents (sub-agents included whatever includeSubagents says).
+   */
+  lineage?: 'roots' | { childrenOf: string };
 }
+
+/** A live session another one can hang under in the list. */
+const PRESENT = (col: string) => `EXISTS (SELECT 1 FROM sessions p WHERE p.id = sessions.${col} AND p.purged = 0 AND p.deleted = 0 AND p.tool IS NOT NULL)`;
+const ROOTS_SQL = ['fork_from', 'resumed_from', 'parent_session_id'].map((c) => `(${c} IS NULL OR NOT ${PRESENT(c)})`).join(' AND ');
 
 const SORT_SQL: Record<NonNullable<ListOptions['sort']>, string> = {
   updated: 'COALESCE(updated_at, created_at)',
@@ -94,7 +107,14 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   if (deleted === 'exclude') where.push('deleted = 0');
   if (deleted === 'only') where.push('deleted = 1');
   where.push(o.evicted === 'only' ? 'evicted = 1' : 'evicted = 0');
-  if (!o.includeSubagents) where.push('parent_session_id IS NULL');
+  const children = typeof o.lineage === 'object' ? o.lineage.childrenOf : null;
+  if (!o.includeSubagents && children === null) where.push('parent_session_id IS NULL');
+  if (o.lineage === 'roots') where.push(ROOTS_SQL);
+  if (children !== null) {
+    where.push('(fork_from = @parent OR resumed_from = @parent OR parent_session_id = @parent)');
+    params.parent = children;
+  }
+  if (o.ticket) where.push(ticketSql(normaliseTicket(o.ticket), params));
   if (o.aliased) where.push('alias IS NOT NULL');
   if (o.tool) {
     where.push('tool = @tool');
@@ -130,6 +150,27 @@ export function listSessions(db: ProjectionDb, o: ListOptions = {}): { total: nu
   const get = db.prepare('SELECT * FROM sessions WHERE id = ?');
   const rows = ids.map((id) => get.get(id) as Row);
   return { total, sessions: rows.map((r) => withCounts(db, summary(r), r)) };
+}
+
+/**
+ * How many direct forks, resumes and sub-agents each of `ids` has in the list (what a collapsed
+ * lineage group says it holds). Deleted children count only when `deleted` asks for them.
+ */
+export function lineageChildCounts(db: ProjectionDb, ids: readonly string[], deleted: 'exclude' | 'include' | 'only' = 'exclude'): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!ids.length) return out;
+  const del = deleted === 'exclude' ? 'AND deleted = 0' : deleted === 'only' ? 'AND deleted = 1' : '';
+  const rows = db
+    .prepare(
+      `SELECT p, COUNT(DISTINCT id) AS n FROM (
+         SELECT fork_from AS p, id FROM sessions WHERE fork_from IN (SELECT value FROM json_each(@ids)) AND purged = 0 AND evicted = 0 AND tool IS NOT NULL ${del}
+         UNION ALL SELECT resumed_from, id FROM sessions WHERE resumed_from IN (SELECT value FROM json_each(@ids)) AND purged = 0 AND evicted = 0 AND tool IS NOT NULL ${del}
+         UNION ALL SELECT parent_session_id, id FROM sessions WHERE parent_session_id IN (SELECT value FROM json_each(@ids)) AND purged = 0 AND evicted = 0 AND tool IS NOT NULL ${del}
+       ) GROUP BY p`,
+    )
+    .all({ ids: JSON.stringify(ids) }) as Array<{ p: string; n: number }>;
+  for (const r of rows) out[r.p] = r.n;
+  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_CODES, toSfsError, type ErrorCode } from '../../engine/index.js';
 import type { DashboardSource, SessionQuery } from './source.js';
+import { tar } from './tar.js';
 
 /** The envelope version: the same as the CLI's `--json` output (cli/output.ts). */
 export const API_ENVELOPE_VERSION = 1;
@@ -51,6 +52,9 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
       schema: {
         querystring: obj({
           tool: str(64),
+          ticket: str(40),
+          group: { type: 'boolean' },
+          parent: REF,
           project: str(4096),
           since: str(40),
           until: { type: 'string', maxLength: 40 },
@@ -90,6 +94,12 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
     async (req) => envelope('resume', await src.resume(req.params.id, req.body?.in)),
   );
 
+  app.post<{ Params: { id: string }; Body: { in?: string } }>(
+    '/sessions/:id/resume/launch',
+    { schema: { params: sessionParams, body: obj({ in: str(32) }) } },
+    async (req) => envelope('resume.launch', await src.launchResume(req.params.id, req.body?.in)),
+  );
+
   app.post<{ Params: { id: string }; Body: { at?: string; name?: string } }>(
     '/sessions/:id/fork',
     { schema: { params: sessionParams, body: obj({ at: str(300), name: str(500) }) } },
@@ -124,6 +134,21 @@ export async function apiRoutes(app: FastifyInstance, opts: { source: DashboardS
       .header('content-disposition', `attachment; filename="${r.session}.md"`)
       .send(r.markdown);
   });
+
+  // .sfs or a tool's native files: one tar (a .sfs export is a directory, a native one several files).
+  app.get<{ Params: { id: string; format: string } }>(
+    '/sessions/:id/export/:format',
+    { schema: { params: obj({ id: REF, format: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$' } }, ['id', 'format']) } },
+    async (req, reply) => {
+      const r = await src.exportFiles(req.params.id, req.params.format);
+      const name = r.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+      return reply
+        .header('content-type', 'application/x-tar')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store')
+        .send(tar(r.files));
+    },
+  );
 
   const projectQuery = obj({ project: str(4096) });
   app.get<{ Querystring: { project?: string } }>('/project', { schema: { querystring: projectQuery } }, async (req) =>

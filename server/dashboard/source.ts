@@ -16,8 +16,11 @@ import type {
  * `--json` envelope of the matching command, so one schema describes both.
  */
 export interface DashboardSource {
-  /** `sfs list --json` data, plus the offset of the next page (null on the last one). */
-  listSessions(q: SessionQuery): Promise<{ total: number; sessions: SessionSummary[]; next_offset: number | null }>;
+  /**
+   * `sfs list --json` data, plus the offset of the next page (null on the last one); each session
+   * also gives its ticket keys and how many direct forks, resumes and sub-agents it has.
+   */
+  listSessions(q: SessionQuery): Promise<{ total: number; sessions: ListedSession[]; next_offset: number | null }>;
   /** `sfs show --json` data: the header and one page of messages (`at_msg` picks the page holding that message). */
   showSession(ref: string, page: MessagePage): Promise<{ session: SessionDetail; messages: MessageWindow }>;
   /** One page of messages without the header (scrolling, live updates). */
@@ -36,6 +39,18 @@ export interface DashboardSource {
   restore(ref: string): Promise<{ session: string; deleted: false }>;
   /** The session as Markdown (`sfs export --format md`). */
   exportMarkdown(ref: string): Promise<{ session: string; markdown: string }>;
+  /**
+   * The files of `sfs export --format sfs` (the .sfs directory) or of a native format (the files
+   * `sfs export --format <tool>` writes, relative to the home directory, written to a scratch home
+   * here: the store and the user's tools are unchanged). The host sends them as one download.
+   */
+  exportFiles(ref: string, format: string): Promise<{ session: string; filename: string; files: Array<{ path: string; data: Buffer }> }>;
+  /**
+   * Runs `sfs resume <id> [--in tool]` in a new terminal window when one can be found (the user
+   * confirmed it in the page); `launched` false means the page shows the command instead.
+   * Nothing from the session's text is part of the command: only its id and a known tool name.
+   */
+  launchResume(ref: string, target?: string): Promise<{ session: string; command: string; launched: boolean; terminal: string | null }>;
   /** `sfs project show --json` data for a project (a key or a directory; the server's own when absent). */
   project(project?: string): Promise<ProjectShow>;
   knowledge(q: { project?: string; query?: string; kind?: string; limit?: number }): Promise<{ project: string; entries: KnowledgeEntry[] }>;
@@ -51,8 +66,16 @@ export interface DashboardSource {
   close(): Promise<void>;
 }
 
+export type ListedSession = SessionSummary & { tickets: string[]; children: number };
+
 export interface SessionQuery {
   tool?: string;
+  /** A ticket key (PROJ-123): sessions that mention it in their branch, title, alias or tags. */
+  ticket?: string;
+  /** Lineage grouping: only sessions that continue no other listed one. */
+  group?: boolean;
+  /** Lineage grouping: the direct forks, resumes and sub-agents of this session. */
+  parent?: string;
   project?: string;
   since?: string;
   until?: string;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -150,4 +151,125 @@ test('sfs ui: loopback only, foreign Host and missing token refused, token becom
   assert.match(md.headers.get('content-disposition')!, /attachment/);
   assert.match(await md.text(), /Add user validation/);
   await ui.stop();
+});
+
+test('sfs ui: ticket filter and lineage grouping; .sfs and native exports download as tars and change nothing; resume runs in $TERMINAL or comes back as a command', async (t) => {
+  const h = fakeHome(t, []);
+  await h.json(['import', example('complete')]);
+  const out = path.join(h.root, 'terminal-args.txt');
+  const term = path.join(h.root, 'fake-terminal');
+  writeFileSync(term, `#!/bin/sh\nprintf '%s\\n' "$@" > '${out}'\n`, { mode: 0o755 });
+  const ui = await startUi(h, [], { TERMINAL: term });
+  const check = envelopeValidator();
+  const jar = { cookie: (await fetch(ui.openUrl, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]! };
+  const origin = `http://127.0.0.1:${ui.port}`;
+  const get = async (p: string, status = 200) => {
+    const r = await fetch(`${ui.url}api/v1${p}`, { headers: jar });
+    const body = await r.json();
+    assert.equal(r.status, status, `${p}: ${JSON.stringify(body)}`);
+    check(body);
+    return body.data;
+  };
+  const post = async (p: string, body: unknown = {}) => {
+    const r = await fetch(`${ui.url}api/v1${p}`, {
+      method: 'POST',
+      headers: { ...jar, origin, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const b = await r.json();
+    assert.equal(r.status, 200, JSON.stringify(b));
+    check(b);
+    return b.data;
+  };
+
+  // A fork whose title names a ticket: a child of the original, found by the ticket.
+  const fork = await post(`/sessions/${IDS.complete}/fork`, { name: 'PROJ-77 follow-up' });
+  const flat = await get('/sessions');
+  assert.equal(flat.total, 2);
+  assert.deepEqual(flat.sessions.find((s: { id: string }) => s.id === fork.id).tickets, ['PROJ-77']);
+  const byTicket = await get('/sessions?ticket=proj-77');
+  assert.deepEqual(
+    byTicket.sessions.map((s: { id: string }) => s.id),
+    [fork.id],
+  );
+  assert.equal((await get('/sessions?ticket=PROJ-7')).total, 0, 'PROJ-7 is another ticket');
+  await get('/sessions?ticket=signup', 400);
+  const grouped = await get('/sessions?group=true');
+  assert.deepEqual(
+    grouped.sessions.map((s: { id: string; children: number }) => [s.id, s.children]),
+    [[IDS.complete, 1]],
+  );
+  const children = await get(`/sessions?parent=${IDS.complete}`);
+  assert.deepEqual(
+    children.sessions.map((s: { id: string }) => s.id),
+    [fork.id],
+  );
+
+  // Exports: one tar each, which the system's tar reads; the store does not change.
+  const download = async (format: string) => {
+    const r = await fetch(`${ui.url}api/v1/sessions/${IDS.complete}/export/${format}`, { headers: jar });
+    assert.equal(r.status, 200, await r.clone().text());
+    assert.match(r.headers.get('content-disposition')!, new RegExp(`attachment; filename="${IDS.complete}\\.${format}\\.tar"`));
+    const file = path.join(h.root, `${format}.tar`);
+    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    const dir = path.join(h.root, `x-${format}`);
+    mkdirSync(dir);
+    execFileSync('tar', ['-xf', file, '-C', dir]);
+    return dir;
+  };
+  const sfsDir = await download('sfs');
+  const manifest = JSON.parse(readFileSync(path.join(sfsDir, `${IDS.complete}.sfs`, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.session_id, IDS.complete);
+  assert.equal(
+    readFileSync(path.join(sfsDir, `${IDS.complete}.sfs`, 'messages.jsonl'), 'utf8')
+      .trim()
+      .split('\n').length,
+    8,
+  );
+  const native = await download('claude-code');
+  const jsonl = execFileSync('find', [native, '-name', '*.jsonl'], { encoding: 'utf8' }).trim().split('\n');
+  assert.equal(jsonl.length, 1);
+  assert.ok(jsonl[0]!.includes(`${path.sep}.claude${path.sep}projects${path.sep}`), jsonl[0]);
+  assert.match(readFileSync(jsonl[0]!, 'utf8'), /Add user validation|signup/);
+  assert.equal((await get('/sessions')).total, 2, 'a native export records no resumed session');
+  assert.ok(
+    !existsSync(path.join(h.home, '.claude', 'projects')) ||
+      execFileSync('find', [path.join(h.home, '.claude', 'projects'), '-name', '*.jsonl'], { encoding: 'utf8' }).trim() === '',
+    'nothing written into the tool',
+  );
+  assert.equal((await fetch(`${ui.url}api/v1/sessions/${IDS.complete}/export/nope`, { headers: jar })).status, 400);
+  assert.equal((await fetch(`${ui.url}api/v1/sessions/${IDS.complete}/export/sfs`)).status, 401, 'downloads need the token too');
+
+  // Resume: started in the user's terminal, as an argv of the CLI with the session id only.
+  const launched = await post(`/sessions/${IDS.complete}/resume/launch`, { in: 'codex' });
+  assert.deepEqual(
+    { ...launched, terminal: null },
+    { session: IDS.complete, command: `sfs resume ${IDS.complete} --in codex`, launched: true, terminal: null },
+  );
+  assert.equal(launched.terminal, 'fake-terminal');
+  for (let i = 0; i < 50 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 100));
+  const args = readFileSync(out, 'utf8').trim().split('\n');
+  assert.deepEqual(args.slice(0, 1), ['-e']);
+  assert.deepEqual(args.slice(-4), ['resume', IDS.complete, '--in', 'codex']);
+  assert.match(args[2]!, /main\.js$/);
+  await ui.stop();
+
+  // Without a terminal (no $TERMINAL, no desktop): the command comes back for the page to show.
+  const ui2 = await startUi(h);
+  const jar2 = { cookie: (await fetch(ui2.openUrl, { redirect: 'manual' })).headers.get('set-cookie')!.split(';')[0]! };
+  const r2 = await fetch(`${ui2.url}api/v1/sessions/${IDS.complete}/resume/launch`, {
+    method: 'POST',
+    headers: { ...jar2, origin: `http://127.0.0.1:${ui2.port}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const b2 = await r2.json();
+  check(b2);
+  assert.deepEqual(b2.data, { session: IDS.complete, command: `sfs resume ${IDS.complete}`, launched: false, terminal: null });
+  const bad = await fetch(`${ui2.url}api/v1/sessions/${IDS.complete}/resume/launch`, {
+    method: 'POST',
+    headers: { ...jar2, origin: 'http://evil.example', 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(bad.status, 403);
+  await ui2.stop();
 });

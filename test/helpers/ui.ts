@@ -13,9 +13,12 @@ export interface RunningUi {
 }
 
 /** Starts the real `sfs ui --no-open --json` in the fake home and waits for the URL it prints. */
-export function startUi(h: FakeHome, extraArgs: string[] = []): Promise<RunningUi> {
+export function startUi(h: FakeHome, extraArgs: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningUi> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: h.home, SFS_HOME: h.sfsHome, NO_COLOR: '1' };
-  for (const k of ['CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'FORCE_COLOR']) delete env[k];
+  // No desktop: a resume launched from the page finds no terminal unless a test names one.
+  for (const k of ['CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'FORCE_COLOR', 'TERMINAL', 'DISPLAY', 'WAYLAND_DISPLAY'])
+    delete env[k];
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, [CLI, 'ui', '--no-open', '--json', ...extraArgs], { cwd: h.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stop = () =>
     new Promise<void>((resolve) => {

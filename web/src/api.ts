@@ -1,3 +1,6 @@
+import type { OrderedMessage, SearchHit, SessionDetail, SessionSummary as EngineSessionSummary } from '../../engine/queries/views.js';
+import type { ContentBlock, UnknownBlock } from '../../engine/model/message.js';
+
 /** The JSON API the application talks to: `/api/v1/…`, answers in the CLI's `--json` envelope. */
 export class ApiError extends Error {
   constructor(
@@ -41,63 +44,16 @@ export const api = {
   del: <T>(path: string) => call<T>('DELETE', path),
 };
 
-/** The shapes the pages read (a subset of the schemas in schemas/api/v1/). */
-export interface SessionSummary {
-  id: string;
-  alias: string | null;
-  title: string;
-  tool: string | null;
-  cwd: string | null;
-  git_branch: string | null;
-  model: string | null;
-  created_at: string | null;
-  updated_at: string | null;
-  message_count: number;
-  tool_use_count: number;
-  tags: string[];
-  deleted: boolean;
-  parent_session_id: string | null;
-  fork_from: string | null;
-  resumed_from: string | null;
-}
+/**
+ * The shapes the pages read: the engine's read models (engine/queries/views.ts), imported as
+ * types only (nothing of the engine ships), plus what the API adds to them (server/dashboard/source.ts).
+ */
 
-export interface Tokens {
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-}
-
-export interface SessionDetail extends SessionSummary {
-  tool_version: string | null;
-  /** Pull requests the tool linked the session to. */
-  pull_requests: Array<{ url: string; number: number | null; repository: string | null }>;
-  lineage: string[];
-  children: { forks: string[]; subagents: string[] };
-  resumed_into: Array<{ id: string; tool: string | null }>;
-  checkpoints: Array<{ name: string; at_msg: string | null; created_at: string | null }>;
-  usage: Tokens;
-  cost_usd: number | null;
-  duration_ms: number | null;
-}
-
-export interface Block {
-  type: string;
-  text?: string;
-  name?: string;
-  input?: unknown;
-  tool_use_id?: string;
-  content?: string | Block[];
-  is_error?: boolean;
-  source?: { type: string; media_type?: string; data?: string; url?: string; path?: string };
-}
-
-export interface Item {
-  index: number;
-  branch: number;
-  inherited_from: string | null;
-  message: { msg_id: string; role: string; content: Block[]; timestamp?: string | null; model?: string | null; agent_id?: string | null };
-}
+export type { SessionDetail, UnknownBlock };
+/** A row of the list: the summary, its ticket keys and how many forks, resumes and sub-agents hang under it. */
+export type SessionSummary = EngineSessionSummary & { tickets: string[]; children: number };
+export type Block = ContentBlock;
+export type Item = OrderedMessage & { index: number };
 
 export interface Window {
   total: number;
@@ -105,15 +61,11 @@ export interface Window {
   items: Item[];
 }
 
-export interface Hit {
-  kind: 'message' | 'session';
-  session_id: string;
-  msg_id: string | null;
-  role: string | null;
-  timestamp: string | null;
-  title: string;
-  tool: string | null;
-  snippet: string;
-  highlights: Array<[number, number]>;
-  message_index: number | null;
+export type Hit = SearchHit & { highlights: Array<[number, number]>; message_index: number | null };
+
+export interface ResumeLaunch {
+  session: string;
+  command: string;
+  launched: boolean;
+  terminal: string | null;
 }

@@ -1,10 +1,12 @@
 import MarkdownIt from 'markdown-it';
+import { highlightInto } from './highlight.js';
 
 /**
  * Markdown for message text: markdown-it with raw HTML disabled (any tag in the text is shown
  * as text), links limited to http(s) and mailto (no javascript:, data:, file:), images shown as
- * their alt text (a session's image URL must not make the browser fetch anything), and diffs
- * coloured line by line. Its output is the only HTML the page inserts.
+ * their alt text (a session's image URL must not make the browser fetch anything). Its output
+ * is the only HTML the page inserts; fenced code is then highlighted as text nodes and spans
+ * (highlight.ts), from the code element's text, never from HTML.
  */
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
@@ -12,21 +14,10 @@ function escape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function highlightDiff(code: string): string {
-  return code
-    .split('\n')
-    .map((line) => {
-      const cls = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
-      return cls ? `<span class="${cls}">${escape(line)}</span>` : escape(line);
-    })
-    .join('\n');
-}
-
 const md = new MarkdownIt({
   html: false,
   linkify: false,
   typographer: false,
-  highlight: (code, lang) => (lang === 'diff' || lang === 'patch' ? highlightDiff(code) : ''),
 });
 md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
 md.renderer.rules.image = (tokens, idx) => `<span class="muted">[image: ${escape(tokens[idx]!.content)}]</span>`;
@@ -44,7 +35,9 @@ export function renderMarkdown(text: string): HTMLDivElement {
   const div = document.createElement('div');
   div.className = 'md';
   div.innerHTML = md.render(text);
+  for (const code of div.querySelectorAll<HTMLElement>('pre > code')) {
+    const lang = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1] ?? null;
+    highlightInto(code, code.textContent ?? '', lang);
+  }
   return div;
 }
-
-export { highlightDiff };

@@ -7,7 +7,12 @@ import {
   deleteSession,
   directoryScope,
   exportMessages,
+  exportSfs,
+  isResumeTarget,
+  RESUME_TARGETS,
   forkSession,
+  lineageChildCounts,
+  sessionTickets,
   getProjectContext,
   getRules,
   getSessionDetail,
@@ -35,6 +40,9 @@ import {
   type SfsPaths,
   type Store,
 } from '../../../engine/index.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseDateArg } from '../../dates.js';
 import { StorePool } from '../../mcp/store-pool.js';
 import { daemonFiles } from '../../daemon/files.js';
@@ -46,6 +54,27 @@ import type { DashboardSource, MessagePage, MessageWindow, SearchHitOut, Session
 export interface LocalHooks {
   doctor?: () => Promise<{ ok: boolean; failed: number; warnings: number; checks: CheckResult[] }>;
   resume?: (store: Store, id: string, target?: string) => Promise<Record<string, unknown> & { command: string }>;
+  /** Writes the session's native files for `target` under `home` (a scratch directory); the store is unchanged. */
+  exportNative?: (db: ProjectionDb, id: string, target: string, home: string) => Promise<void>;
+  /** Starts this argv in a new terminal window; the terminal's name, or null when there is none. */
+  runInTerminal?: (argv: readonly string[]) => Promise<string | null>;
+  /** How this process runs `sfs` (node and the CLI's script), for the command started in a terminal. */
+  sfsArgv?: readonly string[];
+}
+
+/** Session ids as the store makes them: the only session text a launched command may hold. */
+const SESSION_ID = /^ses_[a-z0-9]{8,40}$/;
+
+/** Every file under `dir`, relative to it with '/' separators, and its bytes. */
+function filesUnder(dir: string, prefix = ''): Array<{ path: string; data: Buffer }> {
+  const out: Array<{ path: string; data: Buffer }> = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...filesUnder(p, rel));
+    else if (e.isFile()) out.push({ path: rel, data: readFileSync(p) });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 const PAGE = 100;
@@ -100,6 +129,8 @@ export class LocalSource implements DashboardSource {
       const offset = q.offset ?? 0;
       const res = listSessions(db, {
         tool: q.tool,
+        ticket: q.ticket,
+        lineage: q.parent ? { childrenOf: resolveSession(db, q.parent) } : q.group ? 'roots' : undefined,
         directories: q.project ? directoryScope(q.project, this.cwd) : undefined,
         since: parseDateArg(q.since, 'since'),
         until: parseDateArg(q.until, 'until'),
@@ -110,7 +141,13 @@ export class LocalSource implements DashboardSource {
         limit,
         offset,
       });
-      return { ...res, next_offset: offset + res.sessions.length < res.total ? offset + res.sessions.length : null };
+      const counts = lineageChildCounts(
+        db,
+        res.sessions.map((x) => x.id),
+        q.deleted ? 'only' : 'exclude',
+      );
+      const sessions = res.sessions.map((x) => ({ ...x, tickets: sessionTickets(x), children: counts[x.id] ?? 0 }));
+      return { total: res.total, sessions, next_offset: offset + res.sessions.length < res.total ? offset + res.sessions.length : null };
     });
   }
 
@@ -202,6 +239,36 @@ export class LocalSource implements DashboardSource {
       const { manifest, workspace } = sfsHeader(d);
       return { session: id, markdown: await renderMarkdown(headerFromSfs(manifest, workspace), exportMessages(db, id)) };
     });
+  }
+
+  exportFiles(ref: string, format: string) {
+    return this.read(async (db) => {
+      const id = resolveSession(db, ref);
+      const scratch = mkdtempSync(path.join(tmpdir(), 'sfs-ui-export-'));
+      try {
+        if (format === 'sfs') {
+          await exportSfs(db, id, path.join(scratch, `${id}.sfs`));
+          return { session: id, filename: `${id}.sfs.tar`, files: filesUnder(scratch) };
+        }
+        if (!this.hooks.exportNative) throw new SfsError('NOT_FOUND', 'native export is not available here');
+        await this.hooks.exportNative(db, id, format, scratch);
+        return { session: id, filename: `${id}.${format}.tar`, files: filesUnder(scratch) };
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    });
+  }
+
+  async launchResume(ref: string, target?: string) {
+    const id = await this.read((db) => resolveSession(db, ref));
+    // The id comes from the store, the tool from a fixed list (the hook checks it): nothing else goes into the command.
+    if (!SESSION_ID.test(id)) throw new SfsError('UNSAFE_INPUT', `session id ${id} cannot be passed to a terminal`);
+    if (target !== undefined && !isResumeTarget(target)) throw new SfsError('USAGE', `cannot resume in "${target}" (${RESUME_TARGETS.join(', ')})`);
+    const args = ['resume', id, ...(target ? ['--in', target] : [])];
+    const command = ['sfs', ...args].join(' ');
+    const run = this.hooks.runInTerminal;
+    const terminal = run && this.hooks.sfsArgv ? await run([...this.hooks.sfsArgv, ...args]) : null;
+    return { session: id, command, launched: terminal !== null, terminal };
   }
 
   private projectOf(arg?: string) {

@@ -1,44 +1,139 @@
-import { api, query, type Block, type Item, type SessionDetail, type Window } from '../api.js';
+import { api, query, type Block, type Item, type ResumeLaunch, type SessionDetail, type UnknownBlock, type Window } from '../api.js';
 import { clear, formatBytes, formatTokens, h, shortTime, type Child } from '../dom.js';
-import { MARKDOWN_LIMIT, highlightDiff, renderMarkdown } from '../markdown.js';
+import { highlightInto } from '../highlight.js';
+import { MARKDOWN_LIMIT, renderMarkdown } from '../markdown.js';
 import { ask, errorBox, toast } from '../ui.js';
+import { VirtualList } from '../virtual-list.js';
 import { go, type Page } from './page.js';
 
 const PAGE = 100;
 /** Plain text beyond this is cut until "show all" is asked for (a 5 MB message must not freeze the page). */
 const PLAIN_LIMIT = 100_000;
 const SAFE_IMAGE = /^image\/(png|jpeg|gif|webp)$/;
+const NATIVE_FORMATS = ['claude-code', 'codex', 'gemini', 'copilot'];
 
 /**
- * One session: its header (tool, model, project, branch, dates, tokens, cost, lineage), actions,
- * and its messages in windows of 100 (only the window is in the page, so a 15,000-message session
- * reads as fast as a short one), oldest or newest first, with jumps to a message number or a
- * checkpoint. Tool calls show their results inside them; thinking is folded away.
+ * One session: its header (tool, model, project, branch, dates, tokens, cost, lineage; read
+ * again on every live change), actions, and its messages in one continuous virtual list: only
+ * the rows near the viewport are in the page, their data read 100 at a time as they come into
+ * view, so a 15,000-message session scrolls like a short one. Oldest or newest first, with
+ * jumps to a message number or a checkpoint. Tool calls show their results inside them;
+ * thinking is folded away.
  */
 export function sessionPage(main: HTMLElement, id: string, params: URLSearchParams): Page {
   let detail: SessionDetail | null = null;
-  let win: Window = { total: 0, offset: 0, items: [] };
+  let total = 0;
   let newestFirst = localStorage.getItem('sfs.order') === 'newest';
-  let target: string | null = params.get('msg');
+  let targetIndex: number | null = null;
+  const cache = new Map<number, Item>();
+  const loading = new Map<number, Promise<void>>();
+  const failed = new Set<number>();
+  const pairs: Pairs = { results: new Map(), calls: new Set() };
   const head = h('section', { class: 'head' });
   const pager = h('nav', { class: 'pager', 'aria-label': 'Messages' });
   const list = h('section', { id: 'messages' });
-  const pagerBottom = h('nav', { class: 'pager' });
-  clear(main, head, pager, list, pagerBottom);
+  const range = h('span', { class: 'muted', 'data-range': true });
+  clear(main, head, pager, list);
+  const path = `/sessions/${encodeURIComponent(id)}`;
 
-  async function open(p: { offset?: number; at_msg?: string }): Promise<void> {
+  const indexAt = (pos: number) => (newestFirst ? total - 1 - pos : pos);
+  const posOf = indexAt; // the mapping is its own inverse
+
+  const vlist = new VirtualList(list, {
+    render(pos) {
+      const i = indexAt(pos);
+      const it = cache.get(i);
+      if (!it) {
+        void loadPage(Math.floor(i / PAGE));
+        return { el: h('article', { class: 'msg placeholder', 'data-index': i }, h('div', { class: 'who' }, `#${i + 1} …`)), final: false };
+      }
+      const el = renderItem(it, pairs);
+      if (i === targetIndex) el.classList.add('target');
+      return { el, final: true };
+    },
+    onRange(first, last) {
+      if (first < 0) range.textContent = 'no messages';
+      else {
+        const [a, b] = [indexAt(first) + 1, indexAt(last) + 1].sort((x, y) => x - y);
+        range.textContent = `messages ${a}–${b} of ${total}`;
+      }
+    },
+  });
+
+  function store(w: Window): void {
+    for (const it of w.items) {
+      cache.set(it.index, it);
+      for (const b of it.message.content) {
+        if (b.type === 'tool_result' && typeof b.tool_use_id === 'string') pairs.results.set(b.tool_use_id, b);
+        if (b.type === 'tool_use' && typeof b.tool_use_id === 'string') pairs.calls.add(b.tool_use_id);
+      }
+    }
+  }
+
+  /** Reads page `pg` of the messages (once at a time) and shows the rows waiting for it. */
+  function loadPage(pg: number, force = false): Promise<void> {
+    const running = loading.get(pg);
+    if (running && !force) return running;
+    // A page that failed is not asked for again on every scroll; a jump or a live change asks again.
+    if (failed.has(pg) && !force) return Promise.resolve();
+    failed.delete(pg);
+    const p = api
+      .get<Window>(`${path}/messages${query({ offset: pg * PAGE, limit: PAGE })}`)
+      .then((w) => {
+        store(w);
+        if (w.total !== total) setTotal(w.total);
+        vlist.invalidate(w.items.map((it) => posOf(it.index)));
+      })
+      .catch((err) => {
+        failed.add(pg);
+        toast(err instanceof Error ? err.message : String(err), true);
+      })
+      .finally(() => loading.delete(pg));
+    loading.set(pg, p);
+    return p;
+  }
+
+  function setTotal(n: number): void {
+    const grew = n > total;
+    total = n;
+    // Newest first puts new messages at the top: every position moves, so the rows are laid out anew.
+    vlist.setCount(n, newestFirst && grew);
+  }
+
+  async function open(): Promise<void> {
     try {
-      if (!detail) {
-        const first = await api.get<{ session: SessionDetail; messages: Window }>(`/sessions/${encodeURIComponent(id)}${query({ limit: PAGE, ...p })}`);
-        detail = first.session;
-        win = first.messages;
-        renderHead();
-        // Newest first starts at the end (unless a message or a number was asked for).
-        if (newestFirst && p.offset === undefined && !p.at_msg && win.total > PAGE) return open({ offset: win.total - PAGE });
-      } else win = await api.get<Window>(`/sessions/${encodeURIComponent(id)}/messages${query({ limit: PAGE, ...p })}`);
-      renderWindow();
+      const first = await api.get<{ session: SessionDetail; messages: Window }>(`${path}${query({ limit: PAGE })}`);
+      detail = first.session;
+      store(first.messages);
+      total = first.messages.total;
+      renderHead();
+      renderControls();
+      vlist.setCount(total, true);
+      const msg = params.get('msg');
+      const n = Number(params.get('n'));
+      if (msg) await jumpToMsg(msg);
+      else if (n > 0) await jump(n);
+      else vlist.update();
     } catch (err) {
       clear(list, errorBox(err));
+    }
+  }
+
+  /** The header again: counts, tokens and last activity move while the daemon captures. */
+  async function refreshHead(): Promise<void> {
+    const r = await api.get<{ session: SessionDetail; messages: Window }>(`${path}${query({ limit: 1 })}`);
+    detail = r.session;
+    renderHead();
+    renderControls();
+    if (r.messages.total !== total) {
+      const before = total;
+      const atBottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 40;
+      // The last page read may have grown: read it again; new rows load as they come into view.
+      if (before) cache.delete(before - 1);
+      setTotal(r.messages.total);
+      await loadPage(Math.floor(Math.max(0, before - 1) / PAGE), true);
+      if (r.messages.total > PAGE * (Math.floor(Math.max(0, before - 1) / PAGE) + 1)) await loadPage(Math.floor((r.messages.total - 1) / PAGE), true);
+      if (!newestFirst && atBottom && before) vlist.scrollTo(total - 1, 'end');
     }
   }
 
@@ -67,10 +162,14 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       ],
       ['created', shortTime(d.created_at)],
       ['updated', shortTime(d.updated_at)],
-      ['messages', `${d.message_count} (${d.tool_use_count} tool calls)`],
+      ['messages', h('span', { 'data-fact': 'messages' }, `${d.message_count} (${d.tool_use_count} tool calls)`)],
       [
         'tokens',
-        `in ${formatTokens(d.usage.input_tokens)} · out ${formatTokens(d.usage.output_tokens)} · cache read ${formatTokens(d.usage.cache_read_tokens)} · cache write ${formatTokens(d.usage.cache_write_tokens)}`,
+        h(
+          'span',
+          { 'data-fact': 'tokens' },
+          `in ${formatTokens(d.usage.input_tokens)} · out ${formatTokens(d.usage.output_tokens)} · cache read ${formatTokens(d.usage.cache_read_tokens)} · cache write ${formatTokens(d.usage.cache_write_tokens)}`,
+        ),
       ],
       ['est. cost', d.cost_usd === null ? 'unknown' : `$${d.cost_usd.toFixed(d.cost_usd < 0.01 && d.cost_usd > 0 ? 4 : 2)}`],
       ['forked from', d.lineage.length ? d.lineage.map((l, i) => [i ? ' ← ' : '', link(l)]) : null],
@@ -81,6 +180,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       ['sub-agents', d.children.subagents.length ? d.children.subagents.map((f) => [link(f), ' ']) : null],
       ['checkpoints', d.checkpoints.map((c) => c.name).join(', ') || null],
     ];
+    const exportHref = (format: string) => `/api/v1${path}/export/${format}`;
     clear(
       head,
       h('h1', {}, d.alias ? h('span', { class: 'badge' }, d.alias) : null, d.deleted ? h('span', { class: 'badge error' }, 'deleted') : null, d.title),
@@ -89,23 +189,22 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
         'div',
         { class: 'actions' },
         h('button', { type: 'button', onclick: resume, 'data-action': 'resume' }, 'Resume…'),
+        h('button', { type: 'button', onclick: launch, 'data-action': 'launch' }, 'Run in a terminal…'),
         h('button', { type: 'button', onclick: fork, 'data-action': 'fork' }, 'Fork…'),
         h('button', { type: 'button', onclick: checkpoint }, 'Checkpoint…'),
         h('button', { type: 'button', onclick: alias }, 'Alias…'),
         d.deleted ? h('button', { type: 'button', onclick: restore }, 'Restore') : h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete…'),
-        h('a', { href: `/api/v1/sessions/${encodeURIComponent(d.id)}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
-        h('button', { type: 'button', onclick: exportOther }, 'Export…'),
+        h('a', { href: `/api/v1${path}/export.md`, download: `${d.id}.md` }, 'Export Markdown'),
+        h('a', { href: exportHref('sfs'), download: `${d.id}.sfs.tar`, 'data-export': 'sfs' }, 'Export .sfs'),
+        h('button', { type: 'button', onclick: exportNative, 'data-action': 'export-native' }, 'Export native…'),
       ),
     );
   }
 
-  function renderWindow(): void {
-    const total = win.total;
-    const from = win.offset + 1;
-    const to = win.offset + win.items.length;
+  function renderControls(): void {
     const number = h('input', { type: 'number', min: 1, max: total, placeholder: '#', 'aria-label': 'Jump to message number', class: 'jump' });
     number.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && number.value) jump(Number(number.value));
+      if (e.key === 'Enter' && number.value) void jump(Number(number.value));
     });
     const order = h(
       'select',
@@ -116,7 +215,9 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     order.addEventListener('change', () => {
       newestFirst = order.value === 'newest';
       localStorage.setItem('sfs.order', newestFirst ? 'newest' : 'oldest');
-      void open({ offset: newestFirst ? Math.max(0, total - PAGE) : 0 });
+      window.scrollTo(0, 0);
+      vlist.setCount(total, true);
+      vlist.update();
     });
     const cps = detail?.checkpoints.filter((c) => c.at_msg) ?? [];
     const cp = h(
@@ -126,43 +227,39 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       ...cps.map((c) => h('option', { value: c.at_msg! }, c.name)),
     );
     cp.addEventListener('change', () => {
-      if (cp.value) {
-        target = cp.value;
-        void open({ at_msg: cp.value });
-      }
+      if (cp.value) void jumpToMsg(cp.value);
     });
-    const prev = () => void open({ offset: Math.max(0, win.offset - PAGE) });
-    const next = () => void open({ offset: Math.min(Math.max(0, total - 1), win.offset + PAGE) });
-    const controls = (): Child[] => [
-      h('button', { type: 'button', onclick: () => void open({ offset: 0 }), disabled: win.offset === 0 }, '⇤ first'),
-      h('button', { type: 'button', onclick: prev, disabled: win.offset === 0 }, '‹ earlier'),
-      h('span', { class: 'muted', 'data-range': true }, total ? `messages ${from}–${to} of ${total}` : 'no messages'),
-      h('button', { type: 'button', onclick: next, disabled: to >= total }, 'later ›'),
-      h('button', { type: 'button', onclick: () => void open({ offset: Math.max(0, total - PAGE) }), disabled: to >= total }, 'last ⇥'),
-    ];
-    clear(pager, ...controls(), number, order, cps.length ? cp : null);
-    clear(pagerBottom, ...controls());
-    const pairs = pairResults(win.items);
-    const nodes = win.items.map((it) => renderItem(it, pairs));
-    clear(list, ...(newestFirst ? nodes.reverse() : nodes));
-    if (target) {
-      const el = list.querySelector(`[data-msg="${CSS.escape(target)}"]`);
-      if (el) {
-        el.classList.add('target');
-        el.scrollIntoView({ block: 'center' });
-      }
-      target = null;
-    }
+    clear(
+      pager,
+      h('button', { type: 'button', onclick: () => vlist.scrollTo(0, 'start') }, newestFirst ? '⇤ newest' : '⇤ first'),
+      range,
+      h('button', { type: 'button', onclick: () => vlist.scrollTo(total - 1, 'end') }, newestFirst ? 'oldest ⇥' : 'last ⇥'),
+      number,
+      order,
+      cps.length ? cp : null,
+    );
   }
 
-  function jump(n: number): void {
-    const i = Math.min(Math.max(1, Math.floor(n)), Math.max(1, win.total)) - 1;
-    const off = Math.max(0, i - PAGE / 2);
-    void open({ offset: off }).then(() => {
-      const el = list.querySelector(`[data-index="${i}"]`);
-      el?.classList.add('target');
-      el?.scrollIntoView({ block: 'center' });
-    });
+  /** Shows message number `n` (1-based), marked, in the middle of the screen. */
+  async function jump(n: number): Promise<void> {
+    if (!total) return;
+    const i = Math.min(Math.max(1, Math.floor(n)), total) - 1;
+    const old = targetIndex;
+    targetIndex = i;
+    if (!cache.has(i)) await loadPage(Math.floor(i / PAGE), true);
+    vlist.invalidate(old === null ? [posOf(i)] : [posOf(old), posOf(i)]);
+    vlist.scrollTo(posOf(i));
+  }
+
+  async function jumpToMsg(msgId: string): Promise<void> {
+    try {
+      const w = await api.get<Window>(`${path}/messages${query({ at_msg: msgId, limit: PAGE })}`);
+      store(w);
+      const it = w.items.find((x) => x.message.msg_id === msgId);
+      if (it) await jump(it.index + 1);
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), true);
+    }
   }
 
   // Actions: each asks first, then calls the API and shows what happened.
@@ -170,15 +267,14 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     try {
       await fn();
       toast(done);
-      detail = null;
-      await open({ offset: win.offset });
+      await refreshHead();
     } catch (err) {
       toast(err instanceof Error ? err.message : String(err), true);
     }
   }
   async function resume(): Promise<void> {
     const ref = detail!.alias ?? detail!.id;
-    const targets = ['claude-code', 'codex', 'gemini', 'copilot'];
+    const targets = NATIVE_FORMATS;
     const v = await ask({
       title: 'Resume in a tool',
       body: h(
@@ -193,10 +289,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     });
     if (!v) return;
     try {
-      const r = await api.post<{ command: string; path: string; tool: string }>(
-        `/sessions/${encodeURIComponent(id)}/resume`,
-        v.in?.trim() ? { in: v.in.trim() } : {},
-      );
+      const r = await api.post<{ command: string; path: string; tool: string }>(`${path}/resume`, v.in?.trim() ? { in: v.in.trim() } : {});
       await ask({
         title: `Written for ${r.tool}`,
         body: h(
@@ -208,6 +301,34 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
         ),
         ok: 'Close',
       });
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), true);
+    }
+  }
+  /** `sfs resume` in a new terminal window, after the user confirmed the exact command. */
+  async function launch(): Promise<void> {
+    const v = await ask({
+      title: 'Run sfs resume in a new terminal?',
+      body: h(
+        'div',
+        {},
+        h('p', {}, 'A terminal window opens and runs this, which starts the tool on the session:'),
+        h('pre', { class: 'cmd' }, `sfs resume ${detail!.id}`),
+        h('p', { class: 'muted' }, `Another tool (${NATIVE_FORMATS.join(', ')}) continues it there instead:`),
+      ),
+      fields: [{ name: 'in', label: 'Tool (optional)', value: '' }],
+      ok: 'Run',
+    });
+    if (!v) return;
+    try {
+      const r = await api.post<ResumeLaunch>(`${path}/resume/launch`, v.in?.trim() ? { in: v.in.trim() } : {});
+      if (r.launched) toast(`started in ${r.terminal ?? 'a terminal'}: ${r.command}`);
+      else
+        await ask({
+          title: 'No terminal found here',
+          body: h('div', {}, h('p', {}, 'Run this in a terminal to continue:'), h('pre', { class: 'cmd', 'data-resume-command': true }, r.command)),
+          ok: 'Close',
+        });
     } catch (err) {
       toast(err instanceof Error ? err.message : String(err), true);
     }
@@ -227,11 +348,11 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       let at: string | undefined;
       if (v.at) {
         const n = Number(v.at);
-        const w = await api.get<Window>(`/sessions/${encodeURIComponent(id)}/messages${query({ offset: n - 1, limit: 1 })}`);
+        const w = await api.get<Window>(`${path}/messages${query({ offset: n - 1, limit: 1 })}`);
         at = w.items[0]?.message.msg_id;
         if (!at) throw new Error(`no message number ${v.at}`);
       }
-      const r = await api.post<{ id: string }>(`/sessions/${encodeURIComponent(id)}/fork`, { name: v.name || undefined, at });
+      const r = await api.post<{ id: string }>(`${path}/fork`, { name: v.name || undefined, at });
       toast(`forked → ${r.id}`);
       go(`#/session/${encodeURIComponent(r.id)}`);
     } catch (err) {
@@ -240,7 +361,7 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
   }
   async function checkpoint(): Promise<void> {
     const v = await ask({ title: 'Name a checkpoint at the last message', fields: [{ name: 'name', label: 'Checkpoint name' }], ok: 'Create' });
-    if (v?.name) await act(() => api.post(`/sessions/${encodeURIComponent(id)}/checkpoints`, { name: v.name }), `checkpoint ${v.name} created`);
+    if (v?.name) await act(() => api.post(`${path}/checkpoints`, { name: v.name }), `checkpoint ${v.name} created`);
   }
   async function alias(): Promise<void> {
     const v = await ask({
@@ -249,73 +370,68 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
       fields: [{ name: 'alias', label: 'Alias', value: detail!.alias ?? '' }],
       ok: 'Save',
     });
-    if (v)
-      await act(
-        () => api.put(`/sessions/${encodeURIComponent(id)}/alias`, { alias: (v.alias ?? '').trim() || null }),
-        v.alias ? `alias ${v.alias} set` : 'alias cleared',
-      );
+    if (v) await act(() => api.put(`${path}/alias`, { alias: (v.alias ?? '').trim() || null }), v.alias ? `alias ${v.alias} set` : 'alias cleared');
   }
   async function remove(): Promise<void> {
     const v = await ask({ title: 'Move this session to the trash?', body: h('p', {}, 'Restore brings it back.'), ok: 'Delete', danger: true });
-    if (v) await act(() => api.del(`/sessions/${encodeURIComponent(id)}`), 'moved to the trash');
+    if (v) await act(() => api.del(path), 'moved to the trash');
   }
   async function restore(): Promise<void> {
-    await act(() => api.post(`/sessions/${encodeURIComponent(id)}/restore`), 'restored');
+    await act(() => api.post(`${path}/restore`), 'restored');
   }
-  async function exportOther(): Promise<void> {
-    const ref = detail!.alias ?? detail!.id;
-    await ask({
-      title: 'Export',
+  /** The session as a tool's own files (what `sfs export --format <tool>` writes), downloaded as a tar. */
+  async function exportNative(): Promise<void> {
+    const select = h(
+      'select',
+      { name: 'format', 'aria-label': 'Tool' },
+      ...NATIVE_FORMATS.map((f) => h('option', { value: f, selected: f === detail!.tool }, f)),
+    );
+    const v = await ask({
+      title: 'Export as a tool’s native session',
       body: h(
         'div',
         {},
-        h('p', {}, 'The portable .sfs folder and native tool files are written by the CLI:'),
-        h(
-          'pre',
-          { class: 'cmd' },
-          `sfs export ${ref}                    # ${ref}.sfs\nsfs export ${ref} --format md\nsfs resume ${ref} --in claude-code --no-launch   # native files`,
-        ),
+        h('p', {}, 'Downloads a tar of the files the tool reads, relative to your home directory (extract it there to resume). Nothing is written here.'),
+        h('p', {}, h('label', {}, 'Tool ', select)),
       ),
-      ok: 'Close',
+      ok: 'Download',
     });
+    if (!v) return;
+    const a = h('a', { href: `/api/v1${path}/export/${encodeURIComponent(select.value)}`, download: `${detail!.id}.${select.value}.tar` });
+    document.body.append(a);
+    a.click();
+    a.remove();
   }
 
-  void open(target ? { at_msg: target } : params.get('n') ? { offset: Math.max(0, Number(params.get('n')) - 1 - PAGE / 2) } : {});
+  // Home and End go straight to the first and the last message. The browser's own keys scroll
+  // smoothly, and a height correction of the virtual list would stop that animation half-way.
+  const keys = (e: KeyboardEvent) => {
+    const t = e.target;
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement)
+      return;
+    if (document.querySelector('dialog[open]') || !total) return;
+    if (e.key === 'End') {
+      e.preventDefault();
+      vlist.scrollTo(total - 1, 'end');
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      window.scrollTo(0, 0);
+    }
+  };
+  document.addEventListener('keydown', keys);
+
+  void open();
 
   return {
-    // New messages: fill the window if it reaches the end; otherwise only the counts move.
-    refresh: async () => {
-      if (!detail) return;
-      const shown = win.offset + win.items.length;
-      if (shown < win.total) return;
-      try {
-        const more = await api.get<Window>(`/sessions/${encodeURIComponent(id)}/messages${query({ offset: shown, limit: PAGE })}`);
-        if (!more.items.length && more.total === win.total) return;
-        if (win.items.length + more.items.length <= PAGE) {
-          win = { total: more.total, offset: win.offset, items: [...win.items, ...more.items] };
-          renderWindow();
-          if (!newestFirst) window.scrollTo({ top: document.body.scrollHeight });
-        } else {
-          win.total = more.total;
-          renderWindow();
-        }
-      } catch {
-        // The next change tries again.
-      }
+    // The daemon captured something: the header's counts, and any new messages, are read again.
+    refresh: () => {
+      if (detail) void refreshHead().catch(() => undefined);
+    },
+    dispose: () => {
+      document.removeEventListener('keydown', keys);
+      vlist.dispose();
     },
   };
-}
-
-/** The window's results by call id, and the calls present: a result whose call is in the window is shown inside that call. */
-function pairResults(items: Item[]): Pairs {
-  const results = new Map<string, Block>();
-  const calls = new Set<string>();
-  for (const it of items)
-    for (const b of it.message.content) {
-      if (b.type === 'tool_result' && b.tool_use_id) results.set(b.tool_use_id, b);
-      if (b.type === 'tool_use' && b.tool_use_id) calls.add(b.tool_use_id);
-    }
-  return { results, calls };
 }
 
 interface Pairs {
@@ -327,7 +443,8 @@ function renderItem(it: Item, pairs: Pairs): HTMLElement {
   const m = it.message;
   const body: Child[] = [];
   for (const b of m.content) {
-    if (b.type === 'tool_result' && b.tool_use_id && pairs.calls.has(b.tool_use_id)) continue;
+    const id = str((b as UnknownBlock).tool_use_id);
+    if (b.type === 'tool_result' && id && pairs.calls.has(id)) continue;
     body.push(renderBlock(b, pairs.results));
   }
   if (!body.length) body.push(h('p', { class: 'muted' }, 'tool result, shown with its call'));
@@ -348,51 +465,57 @@ function renderItem(it: Item, pairs: Pairs): HTMLElement {
   );
 }
 
+/** A block's fields as what they are: untrusted values of any type, checked where they are read. */
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 function renderBlock(b: Block, results: Map<string, Block>): HTMLElement {
+  const u = b as UnknownBlock;
   switch (b.type) {
     case 'text':
-      return textBlock(typeof b.text === 'string' ? b.text : '');
+      return textBlock(str(u.text));
     case 'summary':
-      return h('div', { class: 'card' }, h('div', { class: 'muted' }, 'summary'), textBlock(String(b.text ?? '')));
+      return h('div', { class: 'card' }, h('div', { class: 'muted' }, 'summary'), textBlock(str(u.text)));
     case 'thinking':
-      return h('details', { class: 'thinking' }, h('summary', {}, 'thinking'), plainBlock(String(b.text ?? '')));
+      return h('details', { class: 'thinking' }, h('summary', {}, 'thinking'), plainBlock(str(u.text)));
     case 'tool_use': {
-      const res = b.tool_use_id ? results.get(b.tool_use_id) : undefined;
-      const input = typeof b.input === 'string' ? b.input : JSON.stringify(b.input ?? null, null, 2);
+      const res = str(u.tool_use_id) ? (results.get(str(u.tool_use_id)) as UnknownBlock | undefined) : undefined;
+      const input = typeof u.input === 'string' ? u.input : JSON.stringify(u.input ?? null, null, 2);
       return h(
         'details',
-        { class: `tool${res?.is_error ? ' error' : ''}` },
-        h('summary', {}, `tool: ${String(b.name ?? '?')}`, res ? '' : ' (no result here)', ' ', h('span', { class: 'muted' }, oneLine(input, 100))),
-        codeBlock(input),
-        res ? h('div', {}, h('div', { class: 'muted' }, res.is_error ? 'error result' : 'result'), resultBody(res)) : null,
+        { class: `tool${res?.is_error === true ? ' error' : ''}` },
+        h('summary', {}, `tool: ${str(u.name) || '?'}`, res ? '' : ' (no result here)', ' ', h('span', { class: 'muted' }, oneLine(input, 100))),
+        codeBlock(input, typeof u.input === 'string' ? null : 'json'),
+        res ? h('div', {}, h('div', { class: 'muted' }, res.is_error === true ? 'error result' : 'result'), resultBody(res)) : null,
       );
     }
     case 'tool_result':
-      return h('details', { class: `tool${b.is_error ? ' error' : ''}` }, h('summary', {}, b.is_error ? 'tool error' : 'tool result'), resultBody(b));
+      return h(
+        'details',
+        { class: `tool${u.is_error === true ? ' error' : ''}` },
+        h('summary', {}, u.is_error === true ? 'tool error' : 'tool result'),
+        resultBody(u),
+      );
     case 'image':
-      return imageBlock(b);
+      return imageBlock(u);
     default:
-      return h('details', {}, h('summary', {}, `${String(b.type)} block`), codeBlock(JSON.stringify(b, null, 2)));
+      return h('details', {}, h('summary', {}, `${str(b.type)} block`), codeBlock(JSON.stringify(b, null, 2), 'json'));
   }
 }
 
-function resultBody(b: Block): HTMLElement {
+function resultBody(b: UnknownBlock): HTMLElement {
   if (typeof b.content === 'string') return codeBlock(b.content);
-  if (Array.isArray(b.content)) return h('div', {}, ...b.content.map((c) => (c.type === 'text' ? codeBlock(String(c.text ?? '')) : renderBlock(c, new Map()))));
+  if (Array.isArray(b.content))
+    return h('div', {}, ...(b.content as UnknownBlock[]).map((c) => (c?.type === 'text' ? codeBlock(str(c.text)) : renderBlock(c as Block, new Map()))));
   return codeBlock('');
 }
 
-function imageBlock(b: Block): HTMLElement {
-  const s = b.source;
-  if (
-    s?.type === 'base64' &&
-    typeof s.media_type === 'string' &&
-    SAFE_IMAGE.test(s.media_type) &&
-    typeof s.data === 'string' &&
-    /^[A-Za-z0-9+/=\s]*$/.test(s.data.slice(0, 200))
-  )
-    return h('img', { src: `data:${s.media_type};base64,${s.data}`, alt: 'image from the session', loading: 'lazy' });
-  return h('p', { class: 'muted' }, `[image: ${s?.url ?? s?.path ?? s?.media_type ?? 'unknown'}]`);
+function imageBlock(b: UnknownBlock): HTMLElement {
+  const s = (b.source && typeof b.source === 'object' ? b.source : {}) as Record<string, unknown>;
+  const media = str(s.media_type);
+  const data = str(s.data);
+  if (s.type === 'base64' && SAFE_IMAGE.test(media) && data && /^[A-Za-z0-9+/=\s]*$/.test(data.slice(0, 200)))
+    return h('img', { src: `data:${media};base64,${data}`, alt: 'image from the session', loading: 'lazy' });
+  return h('p', { class: 'muted' }, `[image: ${str(s.url) || str(s.path) || media || 'unknown'}]`);
 }
 
 function oneLine(s: string, n: number): string {
@@ -407,11 +530,11 @@ function textBlock(text: string): HTMLElement {
   return text.length <= MARKDOWN_LIMIT ? renderMarkdown(text) : plainBlock(text);
 }
 
-function codeBlock(text: string): HTMLElement {
+/** Code, a tool's input or output: highlighted as `language`, or as what it looks like (a diff, JSON), else plain. */
+function codeBlock(text: string, language: string | null = null): HTMLElement {
   if (text.length > PLAIN_LIMIT) return plainBlock(text, true);
-  const pre = h('pre');
-  if (/^(diff --git|--- |@@ )/m.test(text.slice(0, 2000))) pre.innerHTML = highlightDiff(text);
-  else pre.textContent = text;
+  const pre = h('pre', { class: 'code' });
+  highlightInto(pre, text, language);
   return pre;
 }
 
