@@ -42,6 +42,7 @@ export { unchangedSplit } from './capture/source-stamp.js';
 export { importAll } from './capture/import-all.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';
+export { findOnPath } from './capture/installation.js';
 export { toolHealth, warningKey, UNKNOWN_TYPE_WARN_AFTER, type ToolHealth, type ToolWarning, type ToolWarningKind } from './capture/tool-health.js';
 export { groupMessage, groupProblems } from './capture/problem-groups.js';
 export { readRegularFileSync } from './capture/regular-file.js';
