@@ -9,9 +9,10 @@ import { adapter as cline } from './cline/index.js';
 import { adapter as rooCode } from './roo-code/index.js';
 import { adapter as kiloCode } from './kilo-code/index.js';
 import { adapter as openCode } from './opencode/index.js';
+import { adapter as antigravity } from './antigravity/index.js';
 
 /** Every capture adapter, in the order tools are listed to users. */
-export const ADAPTERS: readonly ToolAdapter[] = [claudeCode, codex, gemini, copilot, cursor, amp, cline, rooCode, kiloCode, openCode];
+export const ADAPTERS: readonly ToolAdapter[] = [claudeCode, codex, gemini, copilot, cursor, amp, cline, rooCode, kiloCode, openCode, antigravity];
 
 export function adapterFor(tool: string): ToolAdapter | undefined {
   return ADAPTERS.find((a) => a.tool === tool);

@@ -59,6 +59,15 @@ export async function seedSources(store: Store, fixtures: string, scratch: strin
     ['kilo-code', 'kilo-code', F('cline/public/Dicklesworthstone-cross_agent_session_resumer/tasks/1700001234567', fixtures), 'rewrite'],
     ['kilo-code cli', 'kilo-code', F('kilo-code/generated-kilo-cli-7.7.7/dot-local-share-kilo/kilo.db', fixtures), 'rewrite'],
     ['opencode', 'opencode', F('opencode/generated-opencode-1.18.33/dot-local-share-opencode/opencode.db', fixtures), 'rewrite'],
+    [
+      'antigravity',
+      'antigravity',
+      F(
+        'antigravity/public-examples/dot-gemini/antigravity-cli/brain/3b4a1d20-3968-4ed2-90b3-00eea3060b02/.system_generated/logs/transcript_full.jsonl',
+        fixtures,
+      ),
+      'append',
+    ],
   ];
   const env: AdapterEnv = { home: '/home/dev', platform: 'linux', env: {} };
   const out: SeededSource[] = [];

@@ -21,8 +21,11 @@ export type {
   ReadResult,
   SessionHeader,
   ToolAdapter,
+  ToolInstallation,
   ToolName,
 } from './capture/contract.js';
+// How an adapter reads the installed version of its tool without running it.
+export { probeInstallation, type InstallationProbe } from './capture/installation.js';
 
 // Readers that bound what a native file can cost: line length, nesting depth, file kind.
 export { jsonTextTooDeep, parseJsonBounded, tooDeepMessage } from './capture/json-depth.js';

@@ -24,7 +24,17 @@ export { isCorruptDb, type ProjectionDb } from './projections/db.js';
 export { refoldSession } from './projections/refold.js';
 
 // Capture.
-export type { ToolAdapter, ToolName, AdapterEnv, CaptureSource, CapturedSession, CaptureProblem, ReadResult, SessionHeader } from './capture/contract.js';
+export type {
+  ToolAdapter,
+  ToolInstallation,
+  ToolName,
+  AdapterEnv,
+  CaptureSource,
+  CapturedSession,
+  CaptureProblem,
+  ReadResult,
+  SessionHeader,
+} from './capture/contract.js';
 export { TOOL_NAMES } from './capture/contract.js';
 export { captureSource, cursorKey as captureCursorKey, type CaptureOptions, type SourceReport } from './capture/capture-source.js';
 export { captureAll, type CaptureAllResult } from './capture/capture-all.js';
@@ -32,6 +42,8 @@ export { unchangedSplit } from './capture/source-stamp.js';
 export { importAll } from './capture/import-all.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';
+export { findOnPath } from './capture/installation.js';
+export { toolHealth, warningKey, UNKNOWN_TYPE_WARN_AFTER, type ToolHealth, type ToolWarning, type ToolWarningKind } from './capture/tool-health.js';
 export { groupMessage, groupProblems } from './capture/problem-groups.js';
 export { readRegularFileSync } from './capture/regular-file.js';
 export { readLines, fingerprint, isSameFileGrown, type FileFingerprint, type JsonlLine } from './capture/jsonl-reader.js';

@@ -59,6 +59,9 @@ test('dashboard: a message the daemon captures appears in the open session (its 
   const headerCount = async () => Number(/^(\d+) /.exec((await page.locator('[data-fact=messages]').textContent())!)![1]);
   const updatedBefore = await page.locator('.facts').textContent();
   const countBefore = await headerCount();
+  // The reader is typing a message number when the capture lands: the refresh must not take it away.
+  await page.fill('input.jump', '2');
+  await page.focus('input.jump');
 
   const appended = Date.now();
   appendFileSync(claudeFile(h, IMAGE_SESSION), userLine(claudeFile(h, IMAGE_SESSION), 'LIVE_MARKER_IN_VIEW'));
@@ -68,6 +71,8 @@ test('dashboard: a message the daemon captures appears in the open session (its 
   // The header follows: its message count and last activity moved without a reload.
   await page.waitForFunction((n) => (document.querySelector('[data-fact=messages]')?.textContent ?? '').startsWith(`${n} `), countBefore + 1);
   assert.notEqual(await page.locator('.facts').textContent(), updatedBefore, 'last activity moved');
+  assert.equal(await page.inputValue('input.jump'), '2', 'what the reader typed in the jump box survives the refresh');
+  assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('jump')), 'and it keeps the focus');
 
   // The list: the session that moved comes first, with its new message count.
   await page.goto(ui.url + '#/');

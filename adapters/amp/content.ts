@@ -1,14 +1,15 @@
 import type { ContentBlock } from '../../engine/adapter-kit.js';
 import { isObj, str, type Raw } from '../shared/values.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 
 /** Amp's Anthropic-like blocks → SessionFS blocks; unknown ones are kept verbatim. */
-export function convertContent(content: unknown): ContentBlock[] {
+export function convertContent(content: unknown, unknown: UnknownTypes = {}): ContentBlock[] {
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   if (!Array.isArray(content)) return [];
-  return content.map(convertBlock).filter((b): b is ContentBlock => b !== null);
+  return content.map((b) => convertBlock(b, unknown)).filter((b): b is ContentBlock => b !== null);
 }
 
-function convertBlock(b: unknown): ContentBlock | null {
+function convertBlock(b: unknown, unknown: UnknownTypes): ContentBlock | null {
   if (typeof b === 'string') return b ? { type: 'text', text: b } : null;
   if (!isObj(b)) return null;
   switch (b.type) {
@@ -33,6 +34,7 @@ function convertBlock(b: unknown): ContentBlock | null {
       return { ...b, type: 'image' };
     }
     default:
+      noteUnknownType(unknown, `block:${str(b.type)}`);
       return { ...b, type: str(b.type) || 'amp_block' };
   }
 }

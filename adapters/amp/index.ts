@@ -1,6 +1,7 @@
 import {
   openRegularFile,
   parseJsonBounded,
+  probeInstallation,
   type AdapterEnv,
   type CaptureProblem,
   type CaptureSource,
@@ -11,6 +12,7 @@ import { listSources, sourceFor, storeDirs } from './locate.js';
 import { threadToSession } from './thread.js';
 import { pathFor } from '../shared/paths.js';
 import { cleanStrings, errorText, isObj } from '../shared/values.js';
+import { unknownTypesField, type UnknownTypes } from '../shared/unknown-types.js';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 
@@ -38,10 +40,29 @@ export const adapter: ToolAdapter = {
       const stem = pathFor(env.platform)
         .basename(file)
         .replace(/\.json$/, '');
-      const session = threadToSession(cleanStrings(doc), file, stem, problems);
-      return { sessions: [session], cursor: { v: typeof doc.v === 'number' ? doc.v : null, size: st.size, mtimeMs: st.mtimeMs }, problems };
+      const unknown: UnknownTypes = {};
+      const session = threadToSession(cleanStrings(doc), file, stem, problems, unknown);
+      return {
+        sessions: [session],
+        cursor: { v: typeof doc.v === 'number' ? doc.v : null, size: st.size, mtimeMs: st.mtimeMs },
+        problems,
+        ...unknownTypesField(unknown),
+      };
     } catch (err) {
       return { sessions: [], cursor: null, problems: [{ path: file, message: `cannot read: ${errorText(err)}` }] };
     }
+  },
+  // No Amp client was ever run here: the thread format is from public examples (README's table).
+  newestTested: null,
+  installation: (env: AdapterEnv) => {
+    const p = pathFor(env.platform);
+    const data = p.dirname(storeDirs(env)[0]!);
+    return probeInstallation(env, {
+      bins: ['amp'],
+      packages: ['@sourcegraph/amp'],
+      extensions: ['sourcegraph.amp'],
+      // Amp's data folder (sign-in secrets, settings cache) exists even when threads live on the server.
+      traces: [data],
+    });
   },
 };

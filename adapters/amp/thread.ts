@@ -2,13 +2,14 @@ import type { CaptureProblem, CapturedSession, Message, ToolResultBlock, ToolUse
 import { convertContent } from './content.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isObj, num, str, type Raw } from '../shared/values.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 
 /**
  * One Amp thread document → one captured session. Messages have no native string id: they are
  * keyed by Amp's `messageId` (an index Amp assigns once), falling back to the array position;
  * both only grow as the thread is rewritten, so ids stay stable.
  */
-export function threadToSession(doc: Raw, file: string, fallbackId: string, problems: CaptureProblem[]): CapturedSession {
+export function threadToSession(doc: Raw, file: string, fallbackId: string, problems: CaptureProblem[], unknown: UnknownTypes = {}): CapturedSession {
   const id = str(doc.id) || fallbackId;
   const initial = isObj(doc.env) && isObj(doc.env.initial) ? doc.env.initial : {};
   const ledger = ledgerUsage(doc);
@@ -22,11 +23,12 @@ export function threadToSession(doc: Raw, file: string, fallbackId: string, prob
     }
     const role = m.role === 'assistant' ? 'assistant' : m.role === 'user' ? 'user' : null;
     if (!role) {
+      noteUnknownType(unknown, `role:${String(m.role)}`);
       problems.push({ path: file, where: `messages[${i}]`, message: `unknown role ${JSON.stringify(m.role)}` });
       return;
     }
     const nativeIdx = num(m.messageId) ?? i;
-    const content = convertContent(m.content ?? m.text);
+    const content = convertContent(m.content ?? m.text, unknown);
     const onlyResults = content.length > 0 && content.every((b) => b.type === 'tool_result');
     const msg: Message = {
       msg_id: typeof m.id === 'string' && m.id ? m.id : derivedMsgId(id, `message:${nativeIdx}`),

@@ -9,6 +9,7 @@ import {
   type ReadResult,
   type SessionHeader,
   type ToolAdapter,
+  probeInstallation,
 } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 import { readAppendFile } from '../shared/append-file.js';
@@ -142,6 +143,15 @@ export const adapter: ToolAdapter = {
     const role = fileRole(source.path);
     return [source.path, role.agentId ? source.path.replace(/\.jsonl$/, '.meta.json') : titleSidecar(source.path, role.stem)];
   },
+  newestTested: '2.1.332',
+  // The native installer links `claude` to `…/claude/versions/<version>`; npm installs have a package.json.
+  installation: (env: AdapterEnv) =>
+    probeInstallation(env, {
+      bins: ['claude'],
+      packages: ['@anthropic-ai/claude-code'],
+      // Files only Claude Code writes in its config folder (sfs writes projects/ and ~/.claude.json itself).
+      traces: claudeProjectDirs(env).flatMap((d) => [path.join(path.dirname(d), 'history.jsonl'), path.join(path.dirname(d), '.credentials.json')]),
+    }),
 };
 
 export default adapter;

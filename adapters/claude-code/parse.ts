@@ -260,7 +260,9 @@ export class ClaudeParser implements LineParser<ClaudeState> {
       msg.is_injected = true;
       content = [{ type: 'attachment', attachment: r.attachment ?? null }];
     } else {
-      // Chain entries of types we do not model (progress, older shapes): kept verbatim, hidden.
+      // Chain entries of types we do not model (progress, older shapes): kept verbatim, hidden;
+      // a type Claude Code is not known to write is also counted, so a format change is noticed.
+      if (type !== 'progress') bump((this.state.unknown ??= {}), type ?? '(no type)');
       msg.is_injected = true;
       const { uuid: _u, parentUuid: _p, ...rest } = r;
       content = [{ type: 'claude_code_record', record_type: type, record: rest }];

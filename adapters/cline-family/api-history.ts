@@ -4,6 +4,7 @@ import { derivedMsgId } from '../shared/ids.js';
 import { isInjectedTurn, unwrapUserInputBlocks } from './prompt-text.js';
 import { usageFromMetrics } from './usage.js';
 import { isObj, type Raw } from '../shared/values.js';
+import { noteUnknownBlocks, noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 
 /**
  * API-history entries (Cline `api_conversation_history.json`, Roo/Kilo ApiMessage[], Cline SDK
@@ -26,7 +27,7 @@ function messageKey(e: Raw, index: number): string {
   return `idx:${index}`;
 }
 
-export function apiHistoryToMessages(sessionId: string, entries: unknown, file: string, problems: CaptureProblem[]): Message[] {
+export function apiHistoryToMessages(sessionId: string, entries: unknown, file: string, problems: CaptureProblem[], unknown: UnknownTypes = {}): Message[] {
   if (!Array.isArray(entries)) {
     problems.push({ path: file, message: 'expected a JSON array of messages' });
     return [];
@@ -46,10 +47,12 @@ export function apiHistoryToMessages(sessionId: string, entries: unknown, file: 
     }
     const role = ROLE_MAP[String(e.role)];
     if (!role) {
+      noteUnknownType(unknown, `role:${String(e.role)}`);
       problems.push({ path: file, where: `[${index}]`, message: `unknown role ${JSON.stringify(e.role)}` });
       return;
     }
     const converted: ContentBlock[] = anthropicBlocks(e.content, 'lenient');
+    noteUnknownBlocks(unknown, converted);
     // The Cline CLI's <user_input mode="…"> wrapper: the message keeps what was typed, and the mode.
     const { blocks: content, mode } = role === 'user' ? unwrapUserInputBlocks(converted) : { blocks: converted, mode: null };
     if (typeof e.reasoning_content === 'string' && e.reasoning_content) content.unshift({ type: 'thinking', text: e.reasoning_content, signature: null });

@@ -1,4 +1,12 @@
-import type { AdapterEnv, CaptureSource, ReadResult, ToolAdapter, ToolName } from '../../engine/adapter-kit.js';
+import {
+  probeInstallation,
+  type AdapterEnv,
+  type CaptureSource,
+  type InstallationProbe,
+  type ReadResult,
+  type ToolAdapter,
+  type ToolName,
+} from '../../engine/adapter-kit.js';
 import { childDirs, folderSourceFor } from './sources.js';
 import { readTaskFolder, type TaskFolderOptions } from './task-folder.js';
 
@@ -21,6 +29,10 @@ export interface ClineFamilyConfig {
   taskRoots(env: AdapterEnv): string[];
   task: TaskFolderOptions;
   extra?: ExtraFolderKind[];
+  /** The newest version tested (null: none was run here). */
+  newestTested: string | null;
+  /** Where its installed version and traces are. */
+  probe(env: AdapterEnv): InstallationProbe;
 }
 
 function unique(list: string[]): string[] {
@@ -61,5 +73,7 @@ export function makeClineFamilyAdapter(cfg: ClineFamilyConfig): ToolAdapter {
         return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected error: ${(e as Error).message}` }] };
       }
     },
+    newestTested: cfg.newestTested,
+    installation: (env) => probeInstallation(env, cfg.probe(env)),
   };
 }

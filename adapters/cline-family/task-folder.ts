@@ -9,6 +9,7 @@ import { mergeUi } from './merge.js';
 import { cleanPrompt, cwdFromEnvironmentDetails, titleFrom } from './prompt-text.js';
 import { emptyFacts, factsFromHistoryItem, factsFromTaskMetadata, msFromTaskId, type TaskFacts } from './task-meta.js';
 import { conversationFromUi, readUiMessages, type UiFacts } from './ui-messages.js';
+import { unknownTypesField, type UnknownTypes } from '../shared/unknown-types.js';
 
 /** What differs between Cline, Roo and Kilo when reading one classic task folder. */
 export interface TaskFolderOptions {
@@ -114,6 +115,7 @@ export async function readTaskFolder(taskDir: string, cursor: unknown, opts: Tas
   const next: TaskCursor = { stamp };
 
   const api = await read(apiFile);
+  const unknown: UnknownTypes = {};
   let ui: UiFacts | null = null;
   for (const f of uiFiles) {
     const r = await read(f);
@@ -138,7 +140,7 @@ export async function readTaskFolder(taskDir: string, cursor: unknown, opts: Tas
 
   let messages: Message[];
   if (api.ok) {
-    const apiMessages = apiHistoryToMessages(taskId, api.value, apiFile, problems);
+    const apiMessages = apiHistoryToMessages(taskId, api.value, apiFile, problems, unknown);
     const times = apiMessages.map((m) => (m.timestamp ? Date.parse(m.timestamp) : null));
     messages = mergeUi(apiMessages, times, ui);
   } else {
@@ -167,5 +169,5 @@ export async function readTaskFolder(taskDir: string, cursor: unknown, opts: Tas
     messages,
     parentNativeId: facts.parentTaskId,
   };
-  return { sessions: [session], cursor: next, problems };
+  return { sessions: [session], cursor: next, problems, ...unknownTypesField(unknown) };
 }

@@ -15,4 +15,7 @@ export const adapter: ToolAdapter = makeClineFamilyAdapter({
     historyFiles: (taskDir) => [path.join(taskDir, '..', '..', 'state', 'taskHistory.json')],
   },
   extra: [{ folder: 'sessions', roots: (env) => [clineDataDir(env)], read: (dir, cursor) => readSdkSession(dir, cursor) }],
+  // The CLI's version; the extension numbers its releases apart, so only the CLI is compared.
+  newestTested: '3.0.65',
+  probe: () => ({ bins: ['cline'], packages: ['cline'] }),
 });

@@ -6,6 +6,7 @@ import { fileStamp, readJsonFile } from '../shared/json-file.js';
 import { cleanPrompt, titleFrom } from '../cline-family/prompt-text.js';
 import { msFromTaskId } from '../cline-family/task-meta.js';
 import { isObj, optStr, type Raw } from '../shared/values.js';
+import { unknownTypesField, type UnknownTypes } from '../shared/unknown-types.js';
 
 /**
  * Cline SDK sessions (CLI 3.x, VS Code extension ≥ 4): `sessions/<id>/<id>.json` (the
@@ -58,7 +59,8 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
   const meta: Raw = isObj(record.metadata) ? record.metadata : {};
   const body = msgs.ok ? msgs.value : null;
   const list = isObj(body) ? body.messages : Array.isArray(body) ? body : undefined;
-  const messages = list === undefined ? [] : finishMessages(apiHistoryToMessages(id, sdkImagesAsAnthropic(list), messagesFile, problems));
+  const unknown: UnknownTypes = {};
+  const messages = list === undefined ? [] : finishMessages(apiHistoryToMessages(id, sdkImagesAsAnthropic(list), messagesFile, problems, unknown));
 
   const origin = isObj(body) && isObj(body.origin) ? body.origin : {};
   const histOrigin = isObj(meta.sessionHistoryOrigin) ? meta.sessionHistoryOrigin : {};
@@ -95,5 +97,5 @@ export async function readSdkSession(dir: string, cursor: unknown): Promise<Read
     messages,
     parentNativeId: parent,
   };
-  return { sessions: [session], cursor: next, problems };
+  return { sessions: [session], cursor: next, problems, ...unknownTypesField(unknown) };
 }

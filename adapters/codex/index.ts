@@ -12,12 +12,14 @@ import {
   type ToolAdapter,
   DEFAULT_MAX_LINE_BYTES,
   readRegularFile,
+  probeInstallation,
 } from '../../engine/adapter-kit.js';
 import { bufferLines, feedLines, readAppendFile } from '../shared/append-file.js';
 import { codexHome, codexSourceFor, idFromFileName, listCodexSources } from './locate.js';
 import { CodexParser, initialCodexState, type CodexState } from './parse.js';
 import { readLegacyRollout } from './legacy.js';
 import { homeOfRollout, threadNames } from './session-index.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 /** Compressed rollouts are finished threads: read whole (offsets match the plain file's, so ids do too). */
 const MAX_ZST_BYTES = 256 * 1024 * 1024;
@@ -77,8 +79,9 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opt
   const p = parser as CodexParser | null;
   if (!p) return { sessions: [], cursor: nextCursor, problems, more };
   const s = p.state;
+  const unknown = unknownTypesField(p.unknown);
   const nativeId = s.threadId ?? fileId;
-  if (!nativeId || (p.messages.length === 0 && !s.createdAt)) return { sessions: [], cursor: nextCursor, problems, more };
+  if (!nativeId || (p.messages.length === 0 && !s.createdAt)) return { sessions: [], cursor: nextCursor, problems, more, ...unknown };
   const names = await threadNames(homeOfRollout(file) ?? codexHome(env));
   const title = names.get(nativeId.toLowerCase()) ?? s.threadName ?? s.eventPrompt ?? s.itemPrompt;
   let fallbackTime = new Date(0).toISOString();
@@ -93,7 +96,7 @@ async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opt
     messages: p.messages,
     parentNativeId: s.parentId,
   };
-  return { sessions: [session], cursor: nextCursor, problems, more };
+  return { sessions: [session], cursor: nextCursor, problems, more, ...unknown };
 }
 
 export const adapter: ToolAdapter = {
@@ -105,6 +108,13 @@ export const adapter: ToolAdapter = {
   read: (source: CaptureSource, cursor: unknown, env: AdapterEnv, opts?: ReadOptions) => read(source, cursor, env, opts),
   // A /rename in session_index.jsonl alone is picked up when the rollout next changes, as the daemon does.
   stampPaths: (source: CaptureSource) => [source.path],
+  newestTested: '0.171.0',
+  installation: (env: AdapterEnv) =>
+    probeInstallation(env, {
+      bins: ['codex'],
+      packages: ['@openai/codex'],
+      traces: [path.join(codexHome(env), 'auth.json'), path.join(codexHome(env), 'history.jsonl')],
+    }),
 };
 
 export default adapter;

@@ -4,6 +4,7 @@ import type { LineParser } from '../shared/append-file.js';
 import { derivedPrefixedId } from '../shared/ids.js';
 import { isObj, isoTimeOrEpoch, numOrNull, strOrNull, titleText, usableId, type Raw } from '../shared/values.js';
 import { isInjectedUserText, parseArgs, partsToBlocks, promptText, reasoningBlock, toolOutput } from './items.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 
 interface Tokens {
   input: number;
@@ -110,10 +111,23 @@ const MODEL_ITEMS = new Set([
   'image_generation_call',
 ]);
 const RECENT_IDS = 256;
+/** Response items Codex writes that are kept verbatim on purpose (not unknown). */
+const KEPT_ITEMS = new Set([
+  'agent_message',
+  'web_search_call',
+  'image_generation_call',
+  'mcp_call',
+  'mcp_list_tools',
+  'file_search_call',
+  'computer_call',
+  'code_interpreter_call',
+]);
 const SKIPPED_ITEMS = new Set(['ghost_snapshot', 'compaction', 'compaction_summary', 'other']);
 
 export class CodexParser implements LineParser<CodexState> {
   readonly messages: Message[] = [];
+  /** Record types read in this pass that this parser does not know. */
+  readonly unknown: UnknownTypes = {};
   private open = new Map<string, Message>();
   /** Last model-output message of the open response (gets that response's usage). */
   private target: Message | null = null;
@@ -169,6 +183,11 @@ export class CodexParser implements LineParser<CodexState> {
       }
       case 'event_msg':
         return this.onEvent(p, ts, at);
+      case 'world_state':
+      case 'inter_agent_communication_metadata':
+        return; // harness bookkeeping of the versions tested, not transcript
+      default:
+        noteUnknownType(this.unknown, type);
     }
   }
 
@@ -292,6 +311,7 @@ export class CodexParser implements LineParser<CodexState> {
       return;
     } else {
       // Server-side tools and item types we do not model: kept verbatim in an assistant turn.
+      if (!KEPT_ITEMS.has(kind)) noteUnknownType(this.unknown, `response_item:${kind}`);
       msg = this.push({ ...base, role: 'assistant', content: [{ ...p, type: kind === 'message' ? 'codex_message' : kind }] }, p.id, at);
     }
     if (msg.role === 'assistant') {

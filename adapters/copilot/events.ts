@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto';
 import { type ContentBlock, type Message, type Usage, parseJsonBounded } from '../../engine/adapter-kit.js';
 import { derivedMsgId } from '../shared/ids.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
+
+/**
+ * Transcript-side events (user., assistant., tool., system.) seen in the versions tested that
+ * are deliberately not turned into messages. Another event in those namespaces is counted as
+ * unknown: a new kind of turn sfs would otherwise drop without a word. The other namespaces
+ * (~160 types: session, model, hook, subagent bookkeeping) are not transcript.
+ */
+const IGNORED_TRANSCRIPT_EVENTS = new Set(['assistant.turn_start', 'assistant.turn_end', 'tool.execution_start', 'system.notification']);
+const TRANSCRIPT_NAMESPACE = /^(user|assistant|tool|system)\./;
 import { isObj, isoTime, num, str, type Raw } from '../shared/values.js';
 
 /**
@@ -52,6 +62,8 @@ const RECENT_IDS = 256;
 export class EventReplay {
   /** Messages of this pass per session key, by msg_id in first-seen order. */
   readonly out = new Map<string, Map<string, Message>>();
+  /** Transcript-side event types read in this pass that sfs does not know. */
+  readonly unknown: UnknownTypes = {};
   /** Image bytes of `session.binary_asset` events seen in this pass, by assetId (not kept in the state: they can be large). */
   private readonly assets = new Map<string, { mimeType: string; data: string }>();
 
@@ -119,7 +131,9 @@ export class EventReplay {
           error_type: str(data.errorType) || null,
         });
       default:
-        return; // the schema has ~160 event types; the rest are not transcript
+        // The schema has ~160 event types; the rest are not transcript.
+        if (TRANSCRIPT_NAMESPACE.test(type) && !IGNORED_TRANSCRIPT_EVENTS.has(type)) noteUnknownType(this.unknown, type);
+        return;
     }
   }
 

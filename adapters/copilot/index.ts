@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/adapter-kit.js';
+import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadOptions, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
 import { readEvents } from './read.js';
 import { errorText } from '../shared/values.js';
@@ -22,5 +22,14 @@ export const adapter: ToolAdapter = {
     } catch (err) {
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
     }
+  },
+  newestTested: '1.0.102',
+  installation: (env: AdapterEnv) => {
+    const p = pathFor(env.platform);
+    return probeInstallation(env, {
+      bins: ['copilot'],
+      packages: ['@github/copilot'],
+      traces: [p.join(storeDirs(env)[0]!, 'session-store.db'), p.join(storeDirs(env)[0]!, 'config.json')],
+    });
   },
 };

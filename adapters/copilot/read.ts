@@ -13,6 +13,7 @@ import { emptyState, EventReplay, type CopilotState } from './events.js';
 import { idFromPath } from './locate.js';
 import { cleanStrings, errorText, isObj, isoTime, str } from '../shared/values.js';
 import { readWorkspace } from './workspace.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 export interface CopilotCursor {
   v: 1;
@@ -102,7 +103,7 @@ async function readOpen(
     problems.push({ path: file, message: `cannot fingerprint: ${errorText(err)}` });
   }
   const ws = await readWorkspace(file, platform, problems);
-  return { sessions: sessionsOf(file, replay, ws, mtime), cursor: next, problems };
+  return { sessions: sessionsOf(file, replay, ws, mtime), cursor: next, problems, ...unknownTypesField(replay.unknown) };
 }
 
 function sessionsOf(file: string, replay: EventReplay, ws: Record<string, unknown> | null, mtime: Date): CapturedSession[] {

@@ -17,6 +17,7 @@ import { isObj, numOrNull, strOrNull } from '../shared/values.js';
 import { cursorDotDir } from './locate.js';
 import { hasTable, openReadOnly, valueText } from '../shared/sqlite.js';
 import { initialTranscriptState, TranscriptParser, type TranscriptState } from './transcript-parse.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 /**
  * Cursor Agent transcripts (format doc §5), written by the `cursor-agent` CLI and by newer
@@ -279,7 +280,8 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
   }
   const nextCursor = { ...res.cursor, state: { ...res.cursor.state, createdAt } };
   const s = p.state;
-  if (p.messages.length === 0 && s.lastMsgId === null) return { sessions: [], cursor: nextCursor, problems, more };
+  const unknown = unknownTypesField(p.unknown);
+  if (p.messages.length === 0 && s.lastMsgId === null) return { sessions: [], cursor: nextCursor, problems, more, ...unknown };
   const where = transcriptParts(file, env);
   const cwd = where ? projectPathFromSlug(where.slug, env, chat?.projectHash ?? null) : null;
   const parent = parentOf(file);
@@ -301,5 +303,5 @@ export async function readTranscript(source: CaptureSource, cursor: unknown, env
     messages: p.messages,
     parentNativeId: parent ? NATIVE_PREFIX + parent : null,
   };
-  return { sessions: [session], cursor: nextCursor, problems, more };
+  return { sessions: [session], cursor: nextCursor, problems, more, ...unknown };
 }

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import {
   fileKind,
+  probeInstallation,
   type AdapterEnv,
   type CaptureProblem,
   type CaptureSource,
@@ -11,7 +12,7 @@ import {
 import path from 'node:path';
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
 import { readGlobalComposers } from './global-db.js';
-import { cursorStoreDirs } from './locate.js';
+import { cursorDotDir, cursorStoreDirs, cursorUserDir } from './locate.js';
 import { databaseStamp, hasTable, openReadOnly } from '../shared/sqlite.js';
 import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js';
 
@@ -150,4 +151,12 @@ export const adapter: ToolAdapter = {
     if (!r) return { sessions: [], cursor: prev, problems }; // keep the old cursor so the next change retries
     return { sessions: r.sessions, cursor: { stamp, seen: r.seen } satisfies CursorCursor, problems };
   },
+  // Cursor's editor is an app (no version on disk sfs can read cheaply); the Cursor Agent CLI
+  // installs as `…/cursor-agent/versions/<version>/`, which is not a semantic version.
+  newestTested: null,
+  installation: (env) =>
+    probeInstallation(env, {
+      bins: ['cursor-agent'],
+      traces: [path.join(cursorUserDir(env), 'settings.json'), path.join(cursorDotDir(env), 'cli-config.json')],
+    }),
 };

@@ -3,6 +3,7 @@ import { anthropicBlocks } from '../shared/anthropic-content.js';
 import type { LineParser } from '../shared/append-file.js';
 import { derivedPrefixedId } from '../shared/ids.js';
 import { cleanStrings, isObj, strOrNull, titleText, type Raw } from '../shared/values.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 
 /**
  * One Cursor Agent transcript line after another (format doc §5):
@@ -60,8 +61,13 @@ export function unwrapUserQuery(text: string): { prompt: string; context: string
   return { prompt: queries.join('\n\n'), context: rest.trim() };
 }
 
+/** Roles a Cursor Agent transcript line has; another is counted as unknown (and kept as user text, as before). */
+const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
+
 export class TranscriptParser implements LineParser<TranscriptState> {
   readonly messages: Message[] = [];
+  /** Line kinds read in this pass that this parser does not know. */
+  readonly unknown: UnknownTypes = {};
   /** Messages of this pass by id (closing an open call marks the message that made it). */
   private byId = new Map<string, Message>();
 
@@ -87,6 +93,7 @@ export class TranscriptParser implements LineParser<TranscriptState> {
       if (rec.type === 'turn_ended') this.onTurnEnded(rec);
       return; // other markers carry nothing to keep
     }
+    if (!ROLES.has(role)) noteUnknownType(this.unknown, `role:${role}`);
     const message = isObj(rec.message) ? rec.message : null;
     const raw = message ? (message.content ?? message.text) : (rec.content ?? rec.text);
     const parts = typeof raw === 'string' ? [{ type: 'text', text: raw }] : Array.isArray(raw) ? raw : [];

@@ -1,4 +1,4 @@
-import type { AdapterEnv, CaptureSource, ReadOptions, ReadResult, ToolAdapter } from '../../engine/adapter-kit.js';
+import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadOptions, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, projectDirOf, sourceFor, storeDirs } from './locate.js';
 import { pathFor } from '../shared/paths.js';
 import { readJson } from './read-json.js';
@@ -25,5 +25,16 @@ export const adapter: ToolAdapter = {
       // Last resort: bad input must never throw out of read.
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
     }
+  },
+  newestTested: '0.61.0',
+  installation: (env: AdapterEnv) => {
+    const p = pathFor(env.platform);
+    const dir = storeDirs(env)[0]!;
+    // Sign-in files Gemini CLI writes (Antigravity shares ~/.gemini, so the folder alone says nothing).
+    return probeInstallation(env, {
+      bins: ['gemini'],
+      packages: ['@google/gemini-cli'],
+      traces: [p.join(dir, 'oauth_creds.json'), p.join(dir, 'installation_id')],
+    });
   },
 };

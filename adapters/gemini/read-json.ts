@@ -3,6 +3,7 @@ import { emptyState, Replay } from './replay.js';
 import { toSession } from './session.js';
 import { pathFor } from '../shared/paths.js';
 import { cleanStrings, errorText, isObj, str } from '../shared/values.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 
@@ -48,5 +49,5 @@ export async function readJson(file: string, platform: NodeJS.Platform): Promise
     replay.apply(rec, `json:${pair}|${n}`);
   });
   const sessions = replay.state.conversation ? [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)] : [];
-  return { sessions, cursor: null, problems };
+  return { sessions, cursor: null, problems, ...unknownTypesField(replay.unknown) };
 }

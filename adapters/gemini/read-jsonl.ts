@@ -12,6 +12,7 @@ import { emptyState, Replay, type ReplayState } from './replay.js';
 import { toSession } from './session.js';
 import { pathFor } from '../shared/paths.js';
 import { cleanStrings, errorText, isObj } from '../shared/values.js';
+import { unknownTypesField } from '../shared/unknown-types.js';
 
 /** What a JSONL source hands back between reads: where to resume and the replay state there. */
 export interface JsonlCursor {
@@ -98,5 +99,5 @@ async function readOpen(
   if (!replay.state.conversation) return { sessions: [], cursor, problems };
   const next: JsonlCursor | unknown = fp ? { v: 1, offset, line, fp, state: replay.state } : cursor;
   const sessions = [await toSession(file, platform, replay.sessionId, replay.state, [...replay.out.values()], mtime)];
-  return { sessions, cursor: next, problems };
+  return { sessions, cursor: next, problems, ...unknownTypesField(replay.unknown) };
 }

@@ -17,6 +17,12 @@ export interface ConvertedRecord {
 const ASSISTANT_TYPES = new Set(['gemini', 'model', 'assistant']);
 const INJECTED_PREFIXES = ['<session_context>', '<hook_context>'];
 
+/** Whether this record's type is one Gemini CLI writes (anything else is counted as unknown). */
+export function isKnownRecordType(rec: Raw): boolean {
+  const type = str(rec.type) || str(rec.role);
+  return type === 'user' || type === 'error' || type === 'info' || type === 'warning' || ASSISTANT_TYPES.has(type);
+}
+
 export function resultsMsgId(msgId: string): string {
   return `${msgId}:results`;
 }

@@ -1,5 +1,6 @@
 import type { Message } from '../../engine/adapter-kit.js';
-import { convertRecord, typedText } from './record.js';
+import { convertRecord, isKnownRecordType, typedText } from './record.js';
+import { noteUnknownType, type UnknownTypes } from '../shared/unknown-types.js';
 import { derivedMsgId } from '../shared/ids.js';
 import { isObj, str, type Raw } from '../shared/values.js';
 
@@ -48,6 +49,8 @@ export function emptyState(): ReplayState {
 export class Replay {
   /** Messages produced in this pass, by msg_id, in first-seen order (a later version replaces the value). */
   readonly out = new Map<string, Message>();
+  /** Record types read in this pass that Gemini CLI is not known to write. */
+  readonly unknown: UnknownTypes = {};
 
   constructor(
     readonly state: ReplayState,
@@ -147,7 +150,10 @@ export class Replay {
     const { messages, answered } = convertRecord(rec, id);
     const main = messages[0];
     // Records we show nothing for still hold their place (a later $rewindTo may name them).
-    if (!main) return [id, parent, parent];
+    if (!main) {
+      if (!isKnownRecordType(rec)) noteUnknownType(this.unknown, str(rec.type) || str(rec.role));
+      return [id, parent, parent];
+    }
     if (main.role === 'tool') {
       // 0.61 writes tool results twice: inside the call record and as a user record. Keep one.
       const seen = new Set(this.state.answered);

@@ -1,4 +1,4 @@
-import type { ToolAdapter } from '../../engine/adapter-kit.js';
+import { probeInstallation, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { dataDir, dbSourceFor, dbSources } from '../opencode-family/app.js';
 import { jsonSessionSources, jsonSourceFor, jsonStampPaths, readJsonSession } from '../opencode-family/json-store.js';
 import { readStoreDb } from '../opencode-family/sqlite-store.js';
@@ -15,4 +15,6 @@ export const adapter: ToolAdapter = {
   sourceFor: (changedPath, env) => dbSourceFor(OPENCODE, changedPath, env) ?? jsonSourceFor(OPENCODE, changedPath, env),
   stampPaths: (source, env) => (isDb(source.path) ? [source.path, `${source.path}-wal`] : jsonStampPaths(source, env)),
   read: (source, cursor, env) => (isDb(source.path) ? readStoreDb(OPENCODE, source, cursor) : readJsonSession(OPENCODE, source, cursor, env)),
+  newestTested: '1.18.33',
+  installation: (env) => probeInstallation(env, { bins: ['opencode'], packages: ['opencode-ai'] }),
 };

@@ -68,6 +68,7 @@ function printStatus(st: DaemonStatus, up: string): void {
   );
   const rows = st.tools.map((t) => [
     t.tool,
+    t.installed_version ? (t.warnings?.some((w) => w.kind === 'newer-version') ? color.yellow(t.installed_version) : t.installed_version) : color.dim('-'),
     t.watched ? color.green('yes') : color.dim(t.setting === 'off' ? 'off' : 'no'),
     t.store_found ? 'found' : color.dim('none'),
     String(t.sources_seen),
@@ -78,7 +79,13 @@ function printStatus(st: DaemonStatus, up: string): void {
     String(t.queue_depth),
     t.quarantined.length ? color.red(String(t.quarantined.length)) : '0',
   ]);
-  print(renderTable(['TOOL', 'WATCHED', 'STORE', 'SOURCES', 'SESSIONS', 'MESSAGES', 'LAST CAPTURE', 'ERRORS', 'QUEUE', 'QUARANTINED'], rows));
+  print(renderTable(['TOOL', 'VERSION', 'WATCHED', 'STORE', 'SOURCES', 'SESSIONS', 'MESSAGES', 'LAST CAPTURE', 'ERRORS', 'QUEUE', 'QUARANTINED'], rows));
+  // Older daemons (before warnings existed) write no `warnings`.
+  const warnings = st.tools.flatMap((t) => t.warnings ?? []);
+  if (warnings.length) {
+    print(color.yellow(color.bold(`\n${warnings.length === 1 ? 'warning' : 'warnings'} (capture may be missing sessions)`)));
+    for (const w of warnings) print(color.yellow(`${w.tool} ${w.kind}${w.record_type ? ` "${w.record_type}"` : ''}: ${w.message}`));
+  }
   const problems = st.tools.flatMap((t) => t.recent_problems.map((p) => ({ tool: t.tool, ...p }))).slice(-10);
   if (problems.length) {
     print(color.bold('\nrecent problems'));

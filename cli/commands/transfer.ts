@@ -84,6 +84,7 @@ interface ImportArgs extends GlobalArgs {
   paths: string[];
   from?: string;
   all?: boolean;
+  viaCli?: boolean;
 }
 
 export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
@@ -93,12 +94,18 @@ export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
     y
       .positional('paths', { type: 'string', array: true, default: [] as string[], describe: '.sfs directories' })
       .option('from', { type: 'string', describe: 'capture the existing history of one tool (claude-code, codex, …)' })
-      .option('all', { type: 'boolean', describe: 'capture the existing history of every tool' }) as Argv<ImportArgs>,
+      .option('all', { type: 'boolean', describe: 'capture the existing history of every tool' })
+      .option('via-cli', {
+        type: 'boolean',
+        describe: 'with --from amp: ask the signed-in amp CLI for its threads (amp threads list/export), not only its local cache',
+      }) as Argv<ImportArgs>,
   handler: handler<ImportArgs>(async (a, ctx) => {
     const capture = a.from !== undefined || !!a.all;
     if (a.from !== undefined && a.all) throw new SfsError('USAGE', 'give --from TOOL or --all, not both');
     if (capture && a.paths.length) throw new SfsError('USAGE', 'give .sfs paths or --from/--all, not both');
     if (!capture && !a.paths.length) throw new SfsError('USAGE', "name .sfs directories to import, or --from TOOL / --all to capture a tool's history");
+    if (a.viaCli && a.from !== 'amp') throw new SfsError('USAGE', '--via-cli goes with --from amp (the only tool whose sessions live on a server)');
+    if (a.viaCli) return (await import('./amp-via-cli.js')).runAmpViaCli(ctx);
     if (capture) return (await import('./capture-import.js')).runCaptureImport(a.from, !!a.all, ctx);
     const store = await ctx.store();
     const results = await importSfs(store, a.paths, {

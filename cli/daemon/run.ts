@@ -22,6 +22,9 @@ import {
   readCredentials,
   readSyncSettings,
   startSync,
+  toolHealth,
+  type ToolHealth,
+  warningKey,
 } from '../../engine/index.js';
 import { daemonFiles, type DaemonFiles } from './files.js';
 import { acquireDaemonLock, readPidFile } from './lock.js';
@@ -49,6 +52,8 @@ export interface DaemonOptions {
 const RECENT_PROBLEMS = 10;
 /** While captures keep coming, the projections are caught up at least this often. */
 const INDEX_EVERY_MS = 1000;
+/** Each tool's health (versions, stores, sources that yield nothing, unknown records) is re-checked at most this often. */
+const HEALTH_EVERY_MS = 5000;
 
 interface ToolStats {
   sessions: Set<string>;
@@ -108,6 +113,12 @@ class Daemon {
   private indexing: Promise<void> | undefined;
   private indexedAt = Date.now();
   private indexWhenIdle = false;
+  /** Per tool, the last health check; warnings already logged, by key. */
+  private readonly health = new Map<string, ToolHealth>();
+  private readonly warned = new Set<string>();
+  private healthDirty = true;
+  private healthAt = 0;
+  private checkingHealth: Promise<void> | undefined;
 
   constructor(
     private readonly paths: SfsPaths,
@@ -154,6 +165,7 @@ class Daemon {
     const cfg = configFile(this.paths);
     watchFile(cfg, { interval: 1000 }, () => this.replan('config changed'));
     const statusTimer = setInterval(() => {
+      if (this.healthDirty && Date.now() - this.healthAt >= HEALTH_EVERY_MS) void this.checkHealth();
       this.writeStatus();
       // Events that arrived without a capture (sync pulls them in) are folded here.
       if (this.phase === 'watching') void this.index();
@@ -165,10 +177,11 @@ class Daemon {
       this.writeStatus();
       const toRead = Object.values(this.scheduler.seen()).reduce((a, b) => a + b, 0);
       this.log.info('catching up', { sources: toRead + this.unchanged, to_read: toRead, unchanged: this.unchanged });
-      void this.scheduler.idle().then(() => {
+      void this.scheduler.idle().then(async () => {
         if (this.phase !== 'catching-up') return;
         this.phase = 'watching';
         this.log.info('caught up; watching', { dirs: this.watcher.watching() });
+        await this.checkHealth();
         this.writeStatus();
       });
       await stopped;
@@ -191,6 +204,7 @@ class Daemon {
     await this.watcher?.close();
     await this.scheduler?.stop();
     await this.indexing;
+    await this.checkingHealth;
     await this.sync?.stop().catch(() => undefined);
     this.sync = undefined;
     await this.store?.close();
@@ -241,6 +255,7 @@ class Daemon {
     const before = new Set(this.plan.filter((p) => p.watched).map((p) => p.tool));
     const beforeDirs = new Set(this.plan.filter((p) => p.watched).flatMap((p) => p.existing));
     this.plan = watchPlan(this.opts.adapters, config, this.opts.env);
+    this.healthDirty = true;
     const watched = this.plan.filter((p) => p.watched);
     await this.watcher.set(watched.flatMap((p) => p.existing));
     const fresh = watched.filter((p) => !before.has(p.tool) || p.existing.some((d) => !beforeDirs.has(d)));
@@ -293,6 +308,7 @@ class Daemon {
     const r = await captureSource(this.store, adapter, job.source, this.opts.env, this.captureOpts);
     await this.afterCapture();
     const s = this.stats.get(job.tool)!;
+    this.healthDirty = true;
     for (const id of r.sessions) s.sessions.add(id);
     s.messagesAdded += r.messagesAdded;
     if (!r.failed) s.lastCaptureAt = new Date().toISOString();
@@ -337,6 +353,41 @@ class Daemon {
     return this.indexing;
   }
 
+  /**
+   * Re-checks every tool's health from the stored capture cursors (no file is read), and logs
+   * each warning the first time it appears: a warning is an event in the log, not only a line
+   * in a status file someone may never look at.
+   */
+  private checkHealth(): Promise<void> {
+    if (this.checkingHealth) return this.checkingHealth;
+    this.healthDirty = false;
+    this.healthAt = Date.now();
+    this.checkingHealth = (async () => {
+      for (const a of this.opts.adapters) {
+        if (this.phase === 'stopping') return;
+        const known = [...(this.known.get(a.tool) ?? [])].map((path) => ({ path, style: 'rewrite' as const }));
+        const h = await toolHealth(a, this.opts.env, { log: this.store.log, sources: known });
+        this.health.set(a.tool, h);
+        for (const w of h.warnings) {
+          const key = warningKey(w);
+          if (this.warned.has(key)) continue;
+          this.warned.add(key);
+          this.log.warn('capture warning', {
+            tool: w.tool,
+            kind: w.kind,
+            path: w.path,
+            ...(w.record_type ? { record_type: w.record_type } : {}),
+            ...(w.count ? { count: w.count } : {}),
+            message: w.message,
+          });
+        }
+      }
+    })()
+      .catch((err: unknown) => this.log.warn('tool health not checked', { error: (err as Error).message }))
+      .finally(() => (this.checkingHealth = undefined));
+    return this.checkingHealth;
+  }
+
   private problem(tool: string, p: { path: string; where?: string; message: string }, count = 1): void {
     const s = this.stats.get(tool)!;
     s.errors += count;
@@ -359,6 +410,7 @@ class Daemon {
       log_file: this.files.log,
       tools: this.plan.map((p) => {
         const s = this.stats.get(p.tool)!;
+        const h = this.health.get(p.tool);
         return {
           tool: p.tool,
           display_name: p.displayName,
@@ -374,6 +426,10 @@ class Daemon {
           recent_problems: s.recent,
           queue_depth: depth[p.tool] ?? 0,
           quarantined: quarantined.filter((q) => q.tool === p.tool),
+          installed_version: h?.installed_version ?? null,
+          newest_tested: h?.newest_tested ?? this.byTool.get(p.tool)!.newestTested,
+          unknown_records: h?.unknown_records ?? {},
+          warnings: h?.warnings ?? [],
         };
       }),
     };

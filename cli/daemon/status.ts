@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { QuarantinedSource } from '../../engine/index.js';
+import type { QuarantinedSource, ToolWarning } from '../../engine/index.js';
 import { writeAtomic } from './atomic.js';
 import type { DaemonFiles } from './files.js';
 
@@ -21,6 +21,13 @@ export interface ToolStatus {
   recent_problems: Array<{ at: string; path: string; where?: string; message: string; count?: number }>;
   queue_depth: number;
   quarantined: QuarantinedSource[];
+  /** The version installed here (from its binary or files, never by running it), and the newest sfs was tested with. */
+  installed_version: string | null;
+  newest_tested: string | null;
+  /** Records of unknown types across the tool's sources, by type. */
+  unknown_records: Record<string, number>;
+  /** What must not go unnoticed (engine/capture/tool-health.ts); each is also logged once. */
+  warnings: ToolWarning[];
 }
 
 export interface DaemonStatus {

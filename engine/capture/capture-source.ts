@@ -26,6 +26,8 @@ export interface SourceReport {
   /** The source could not be read or stored (cursor kept): worth retrying, unlike a skipped record. */
   failed: boolean;
   problems: CaptureProblem[];
+  /** Records of types the adapter does not know, read in this pass, by type. */
+  unknownTypes: Record<string, number>;
 }
 
 /** What we keep per source beside the adapter's own cursor. */
@@ -33,6 +35,10 @@ export interface StoredCursor {
   adapter: unknown;
   /** The tool's title per session as last recorded, so a changed title becomes one meta event. */
   titles: Record<string, string | null>;
+  /** Records of types the adapter does not know, by type, in this source so far (absent: none, or stored before sfs counted them). */
+  unknown?: Record<string, number>;
+  /** Whether any read of this source returned a session (absent: stored before sfs kept it). */
+  yielded?: boolean;
 }
 
 const CHUNK = 1000;
@@ -124,6 +130,12 @@ function mergeReport(into: SourceReport, r: SourceReport): void {
   into.sessionsNew += r.sessionsNew;
   into.failed ||= r.failed;
   into.problems.push(...r.problems);
+  addCounts(into.unknownTypes, r.unknownTypes);
+}
+
+function addCounts(into: Record<string, number>, add: Record<string, number> | undefined): Record<string, number> {
+  for (const [k, n] of Object.entries(add ?? {})) if (n > 0) into[k] = (into[k] ?? 0) + n;
+  return into;
 }
 
 /**
@@ -149,6 +161,7 @@ export async function prepareSource(
     sessionsNew: 0,
     failed: false,
     problems: [],
+    unknownTypes: {},
   };
   // Taken before the read: a change while it runs leaves the stored stamp behind the file.
   const stamp = sourceStamp(adapter, source, env);
@@ -207,7 +220,29 @@ export async function prepareSource(
       push({ type: 'messages.captured', session: id, body: { messages: part } }, part.length);
     }
   }
-  const cursor: StoredCursor = { adapter: result.cursor, titles };
+  addCounts(report.unknownTypes, result.unknownTypes);
+  // An append-style source returns each record once, so its counts add up; a rewritten one that
+  // returned sessions was read whole (one that returned none may have skipped an unchanged store).
+  const append = source.style === 'append';
+  const unknown = result.records
+    ? { ...result.records.unknown }
+    : stored.adapter === null
+      ? { ...report.unknownTypes }
+      : append
+        ? addCounts({ ...stored.unknown }, result.unknownTypes)
+        : result.sessions.length
+          ? { ...report.unknownTypes }
+          : { ...stored.unknown };
+  // Sticky once true; a cursor stored before sfs kept this says nothing about the earlier passes.
+  // A session with no messages yet (a tool started and quit) counts: the source was understood.
+  const got = result.sessions.length > 0;
+  const yielded = got || stored.adapter === null ? got : stored.yielded;
+  const cursor: StoredCursor = {
+    adapter: result.cursor,
+    titles,
+    ...(yielded !== undefined ? { yielded } : {}),
+    ...(Object.keys(unknown).length ? { unknown } : {}),
+  };
   let messages = 0;
   for (const c of chunks) messages += countMessages(c);
   const clean = !result.more && result.problems.length === 0 && stamp !== null;

@@ -7,7 +7,7 @@ import type { Message } from '../model/message.js';
  * files (SQLite read-only) and never throws for bad input: it reports problems and
  * returns what it could read.
  */
-export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'opencode'] as const;
+export const TOOL_NAMES = ['claude-code', 'codex', 'gemini', 'copilot', 'cursor', 'amp', 'cline', 'roo-code', 'kilo-code', 'opencode', 'antigravity'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** Where the adapter looks: injected so tests can point it at fixtures. */
@@ -65,6 +65,25 @@ export interface ReadResult {
    * it does not recognise. Lets a caller tell a tool's new record type from a quiet file.
    */
   records?: { skipped: Record<string, number>; unknown: Record<string, number> };
+  /**
+   * Records of a type this adapter does not know, read in this pass, by type: kept as opaque
+   * blocks or skipped, never a reason to fail. The engine keeps the counts per source and
+   * warns when a type keeps coming (a tool that changed its format). An adapter that counts over
+   * the whole source reports `records.unknown` instead, which the engine then uses as it is.
+   */
+  unknownTypes?: Record<string, number>;
+}
+
+/** What says the tool is installed here, found without running it. */
+export interface ToolInstallation {
+  /** The installed version, or null when none could be read. */
+  version: string | null;
+  /** Where the version was read (a package.json, a versioned path, an extension folder). */
+  versionFrom: string | null;
+  /** The tool's executable on PATH, when it has one and it is there. */
+  binary: string | null;
+  /** Files or folders of the tool that exist here (its config folder): it is in use even when no store is found. */
+  traces: string[];
 }
 
 /** Bounds on one read pass, so a large file is captured in slices instead of held in memory whole. */
@@ -99,4 +118,8 @@ export interface ToolAdapter {
    * for a source whose inputs cannot be named cheaply) every pass reads the source.
    */
   stampPaths?(source: CaptureSource, env: AdapterEnv): string[] | null;
+  /** The newest version of the tool this adapter was tested with (README's per-tool table); a newer one installed is a warning. */
+  readonly newestTested: string | null;
+  /** The installed version and the tool's traces here (cheap: reads files, never runs the tool). */
+  installation(env: AdapterEnv): ToolInstallation;
 }

@@ -116,7 +116,7 @@ test('daemon: start, status, live capture, a corrupt line, stop', async (t) => {
   assert.equal(tools.gemini.watched, false);
   const human = await h.run(['daemon', 'status']);
   assert.match(human.stdout, new RegExp(`daemon running · pid ${s.pid}`));
-  assert.match(human.stdout, /claude-code\s+yes\s+found\s+4/);
+  assert.match(human.stdout, /claude-code\s+-\s+yes\s+found\s+4/);
 
   // Live: lines appended to a transcript show up in `sfs show` within seconds.
   const file = claudeFile(h, IMAGE_SESSION);

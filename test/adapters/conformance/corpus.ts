@@ -225,6 +225,18 @@ export const CORPUS: ToolCorpus[] = [
     sources: [{ match: /(^|\/)opencode(-[^/]*)?\.db$/, kind: 'sqlite', style: 'rewrite' }],
     small: ['.local/share/opencode/opencode.db'],
   },
+  {
+    tool: 'antigravity',
+    root: () => path.join(fixtures, 'antigravity'),
+    env: (_root, home) => plain(home),
+    ignored: [
+      { match: /(^|\/)history\.jsonl$/, why: 'prompt log (directory and first prompt), read beside the transcripts' },
+      { match: /\/logs\/transcript\.jsonl$/, why: 'truncated copy of transcript_full.jsonl, read only when the full log is absent' },
+      { match: /\/brain\/[^/]+\/[^/]+\.md$/, why: 'plan and task artifacts of the conversation, not its transcript' },
+    ],
+    sources: [{ match: /\/transcript_full\.jsonl$/, kind: 'jsonl', style: 'append' }],
+    small: ['public-examples/dot-gemini/antigravity-cli/brain/3b4a1d20-3968-4ed2-90b3-00eea3060b02/.system_generated/logs/transcript_full.jsonl'],
+  },
 ];
 
 export interface Classified {

@@ -51,6 +51,8 @@ function smallSources(count: number, bad: number): ToolAdapter {
     tool: 'amp',
     displayName: 'Small',
     storeDirs: () => [],
+    newestTested: null,
+    installation: () => ({ version: null, versionFrom: null, binary: null, traces: [] }),
     listSources: async () => Array.from({ length: count }, (_, i) => ({ path: `/small/${i}`, style: 'rewrite' as const })),
     sourceFor: () => null,
     read: async (source, cursor) => {

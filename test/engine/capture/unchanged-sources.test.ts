@@ -131,6 +131,8 @@ function folderAdapter(root: string, reads: string[], problemIn?: string): ToolA
     tool: 'roo-code',
     displayName: 'Folders',
     storeDirs: () => [root],
+    newestTested: null,
+    installation: () => ({ version: null, versionFrom: null, binary: null, traces: [] }),
     listSources: async () => readdirSync(root).map((n): CaptureSource => ({ path: path.join(root, n), style: 'rewrite' })),
     sourceFor: () => null,
     stampPaths: (source) => [source.path],

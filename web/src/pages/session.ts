@@ -210,11 +210,19 @@ export function sessionPage(main: HTMLElement, id: string, params: URLSearchPara
     );
   }
 
+  // The jump box lives across re-renders: a live header refresh must not drop what the reader is typing.
+  const number = h('input', { type: 'number', min: 1, placeholder: '#', 'aria-label': 'Jump to message number', class: 'jump' });
+  number.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && number.value) void jump(Number(number.value));
+  });
+  let controlsKey = '';
+
   function renderControls(): void {
-    const number = h('input', { type: 'number', min: 1, max: total, placeholder: '#', 'aria-label': 'Jump to message number', class: 'jump' });
-    number.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && number.value) void jump(Number(number.value));
-    });
+    number.max = String(total);
+    // Only the checkpoints and the order change what the controls hold; otherwise they stay as they are.
+    const key = JSON.stringify([newestFirst, detail?.checkpoints ?? []]);
+    if (key === controlsKey && pager.contains(number)) return;
+    controlsKey = key;
     const order = h(
       'select',
       { 'aria-label': 'Order' },
