@@ -73,6 +73,7 @@ export {
   type MessageRef,
   type MessageOrderRow,
 } from './queries/messages.js';
+export { nextMessageVersion, type MessageVersion } from './projections/message-version.js';
 export { search, toFtsQuery, type SearchOptions } from './queries/search.js';
 export { getSessionContext } from './queries/context.js';
 export { directoryScope } from './queries/directory-scope.js';

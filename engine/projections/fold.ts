@@ -4,6 +4,7 @@ import type { AnyStoredEvent, Attribution, SessionDiscoveredBody, SessionForkedB
 import type { Message } from '../model/message.js';
 import type { ProjectionDb } from './db.js';
 import { isKnowledgeEvent, KnowledgeFolder } from './knowledge-fold.js';
+import { nextMessageVersion } from './message-version.js';
 import { ChunkReader, ChunkWriter, searchText, type BodyRef } from './message-bodies.js';
 import { normalizeTs } from './timestamps.js';
 
@@ -401,17 +402,7 @@ export class Folder {
       return;
     }
     // Which version's content shows: the newest revision, else the earliest capture.
-    const newOrd = ord < existing.ord ? ord : existing.ord;
-    let replace: boolean;
-    let origStamp = existing.orig_stamp;
-    let revStamp = existing.rev_stamp;
-    if (isRevision) {
-      replace = !revStamp || revStamp < stamp;
-      if (replace) revStamp = stamp;
-    } else {
-      replace = !revStamp && (!origStamp || stamp < origStamp);
-      if (!origStamp || stamp < origStamp) origStamp = stamp;
-    }
+    const { ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp, replace } = nextMessageVersion(existing, ord, stamp, isRevision);
     this.s.setStamps!.run({ ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp, rowid: existing.rowid });
     if (replace) {
       this.replaceBody(existing, content, i);

@@ -1,4 +1,4 @@
-import { messageText, type Message, type SessionDiscoveredBody, type SessionForkedBody, type SessionMetaBody } from '../../engine/index.js';
+import { messageText, nextMessageVersion, type Message, type SessionDiscoveredBody, type SessionForkedBody, type SessionMetaBody } from '../../engine/index.js';
 
 /**
  * How one space's events fold into its session and message views: the client's rules
@@ -492,17 +492,7 @@ function message(st: FoldState, row: SessionRow, m: Message, stamp: string, ord:
     return;
   }
   // Which version's content shows: the newest revision, else the earliest capture.
-  const newOrd = ord < existing.ord ? ord : existing.ord;
-  let replace: boolean;
-  let origStamp = existing.orig_stamp;
-  let revStamp = existing.rev_stamp;
-  if (isRevision) {
-    replace = !revStamp || revStamp < stamp;
-    if (replace) revStamp = stamp;
-  } else {
-    replace = !revStamp && (!origStamp || stamp < origStamp);
-    if (!origStamp || stamp < origStamp) origStamp = stamp;
-  }
+  const { ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp, replace } = nextMessageVersion(existing, ord, stamp, isRevision);
   const next: MessageRow = { ...existing, ord: newOrd, orig_stamp: origStamp, rev_stamp: revStamp };
   if (replace) {
     row.tool_use_count += content.tool_uses - existing.tool_uses;
