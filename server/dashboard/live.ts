@@ -34,14 +34,7 @@ export function liveRoutes(source: DashboardSource, pollMs = 500) {
   return {
     plugin: async (app: FastifyInstance) => {
       app.get('/events', async (req, reply) => {
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          ...(reply.getHeaders() as Record<string, string>),
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-        });
-        reply.raw.write(': sfs ui\n\n');
+        openEventStream(reply, 'sfs ui');
         clients.add(reply);
         if (last >= 0) send(reply, 'change', { position: last });
         if (!timer) {
@@ -66,4 +59,16 @@ export function liveRoutes(source: DashboardSource, pollMs = 500) {
       clients.clear();
     },
   };
+}
+
+/** Takes the reply over as a server-sent event stream (its security headers kept) and opens it with a comment. */
+export function openEventStream(reply: FastifyReply, comment: string): void {
+  reply.hijack();
+  reply.raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
+  reply.raw.write(`: ${comment}\n\n`);
 }

@@ -9,6 +9,7 @@ import { spacesOf, type Authed } from '../accounts.js';
 import { csrfOf } from '../web-sessions.js';
 import { apiRoutes } from './api-routes.js';
 import { RELAY_CAN, RelaySource } from './relay-source.js';
+import { openEventStream } from './live.js';
 import type { HostInfo } from './source.js';
 
 /** dist/web, from dist/server/dashboard/ (compiled) or dist/bin/chunks/ (bundled): both two levels below dist/. */
@@ -102,14 +103,7 @@ export async function relayDashboard(app: FastifyInstance, o: RelayDashboardOpti
     async (api) => {
       api.get('/events', async (req, reply) => {
         const source = new RelaySource(o.db, req.who);
-        reply.hijack();
-        reply.raw.writeHead(200, {
-          ...(reply.getHeaders() as Record<string, string>),
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-        });
-        reply.raw.write(': sfs relay\n\n');
+        openEventStream(reply, 'sfs relay');
         streams.add(reply);
         let last = -1;
         let busy = false;
