@@ -144,17 +144,27 @@ async function runTui(
       }
       // The UI clears its screen when it quits: keep what it showed with the reply.
       seen = out;
-      if (!exited(out)) {
-        await run('tmux', [...TMUX, 'send-keys', '-t', name, '-l', tui.quit]);
-        await run('tmux', [...TMUX, 'send-keys', '-t', name, 'Enter']);
-        // Cline's first Enter may only pick the command from its completion menu.
+      // Quit: type the command and Enter; the first Enter may only pick the command from Cline's
+      // completion menu, and under load a keystroke can be lost, so close any menu and try again
+      // every few seconds until the deadline.
+      while (!exited(out) && Date.now() < deadline) {
+        await keys('-l', tui.quit);
+        await sleep(300);
+        await keys('Enter');
         out = await until(exited, Math.min(deadline, Date.now() + 3000));
-        if (!exited(out)) await run('tmux', [...TMUX, 'send-keys', '-t', name, 'Enter']);
-        out = await until(exited, deadline);
+        if (exited(out)) break;
+        await keys('Enter');
+        out = await until(exited, Math.min(deadline, Date.now() + 5000));
+        if (exited(out)) break;
+        await keys('Escape');
+        await sleep(300);
+        await keys(...Array<string>(tui.quit.length + 2).fill('BSpace'));
       }
     }
     const code = /SFS_EXIT:(\d+)/.exec(out);
-    return { code: code ? Number(code[1]) : null, out: seen + out };
+    // Says which step did not finish when the pane did not exit: the reply, or the quit.
+    const state = exited(out) ? '' : answered(seen) ? '\n[answered; did not quit]' : '\n[no reply before the deadline]';
+    return { code: code ? Number(code[1]) : null, out: seen + out + state };
   } finally {
     await run('tmux', [...TMUX, 'kill-session', '-t', name]).catch(() => undefined);
   }
