@@ -9,19 +9,16 @@ export interface ApplierOptions extends ApplyOptions {
    * with the pushes for the database and the CPU.
    */
   quietMs?: number;
-  /** …but never later than this after its first unfolded notification (default 1 s): the views' lag under a steady stream. */
+  /** …but never later than this after its first unfolded notification (default 5 s): the views' lag under a stream of pushes. A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of PostgreSQL CPU, ~15× a COPY of them), so under a bulk push it waits for gaps. */
   maxDelayMs?: number;
   /** Whether this process is busy with sync frames now: a fold that is due waits for a gap (up to maxDelayMs). */
   busy?: () => boolean;
   onError?: (err: unknown, space: string) => void;
 }
 
-/** Events per fold transaction here unless told otherwise: large enough that a burst folds in a few transactions. */
-const FOLD_BATCH = 2000;
-
 /**
  * Keeps this process folding the spaces whose events were committed (NOTIFY) into their views.
- * Notifications are coalesced per space (quietMs, maxDelayMs); then at most one catch-up runs
+ * Notifications are coalesced per space (quietMs, maxDelayMs, busy); then at most one catch-up runs
  * here per space and one more is queued, however many notifications arrive meanwhile; the
  * position row lock decides between processes (apply.ts).
  */
@@ -44,7 +41,7 @@ export class ViewApplier {
     if (this.closed) return;
     if (space === '*') return void this.wakeAll();
     const quiet = this.opts.quietMs ?? 100;
-    const max = this.opts.maxDelayMs ?? 1000;
+    const max = this.opts.maxDelayMs ?? 5000;
     const now = Date.now();
     const w = this.waiting.get(space);
     if (w) clearTimeout(w.timer);
@@ -63,7 +60,7 @@ export class ViewApplier {
   private due(space: string): void {
     const w = this.waiting.get(space);
     if (!w) return;
-    const left = w.since + (this.opts.maxDelayMs ?? 1000) - Date.now();
+    const left = w.since + (this.opts.maxDelayMs ?? 5000) - Date.now();
     if (left > 0 && this.opts.busy?.()) return this.arm(space, w.since, Math.min(left, 20));
     this.start(space);
   }
@@ -78,12 +75,11 @@ export class ViewApplier {
       this.again.add(space);
       return;
     }
-    const opts = { ...this.opts, batch: this.opts.batch ?? FOLD_BATCH };
     const run = (async () => {
       try {
         do {
           this.again.delete(space);
-          this.applied += await catchUpSpace(this.db, space, opts);
+          this.applied += await catchUpSpace(this.db, space, this.opts);
         } while (this.again.has(space) && !this.closed);
       } catch (err) {
         if (!this.closed) this.opts.onError?.(err, space);
