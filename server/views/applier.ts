@@ -98,7 +98,7 @@ export class ViewApplier {
   /** Folds what is waiting for its quiet period now, and resolves once nothing is running or queued here. */
   async idle(): Promise<void> {
     for (;;) {
-      for (const s of [...this.waiting.keys()]) this.start(s);
+      for (const s of this.waiting.keys()) this.start(s); // start() deletes the entry: safe while iterating a Map
       if (!this.running.size) return;
       await Promise.allSettled(this.running.values());
     }

@@ -34,7 +34,12 @@ for (const make of await backends()) {
 
     // Busy: the fold waits past its quiet period, and runs once the limit is reached.
     let busy = true;
-    const waiting = new ViewApplier(db, { quietMs: 20, maxDelayMs: 60_000, busy: () => busy, beforeCommit: async (_tx, _s, after, cursor) => void folds.push([after, cursor]) });
+    const waiting = new ViewApplier(db, {
+      quietMs: 20,
+      maxDelayMs: 60_000,
+      busy: () => busy,
+      beforeCommit: async (_tx, _s, after, cursor) => void folds.push([after, cursor]),
+    });
     t.after(() => waiting.close());
     await push(6);
     waiting.wake(alice.personal);
@@ -45,7 +50,12 @@ for (const make of await backends()) {
     assert.equal(folds.length, 2);
     assert.equal(waiting.applied, 1);
 
-    const capped = new ViewApplier(db, { quietMs: 20, maxDelayMs: 200, busy: () => true, beforeCommit: async (_tx, _s, after, cursor) => void folds.push([after, cursor]) });
+    const capped = new ViewApplier(db, {
+      quietMs: 20,
+      maxDelayMs: 200,
+      busy: () => true,
+      beforeCommit: async (_tx, _s, after, cursor) => void folds.push([after, cursor]),
+    });
     t.after(() => capped.close());
     await push(7);
     capped.wake(alice.personal);
