@@ -143,14 +143,11 @@ async function storedStamps(store: Store, keys: string[], tools: Set<string>): P
 
 /** Puts stamps read from the log into the store's copy (nothing to do when it has them already). */
 function rememberStamps(store: Store, found: Map<string, string>): void {
-  const copy = readStampCopy(store.paths);
-  let changed = false;
-  for (const [key, stamp] of found) {
-    if (copy.get(key) === stamp) continue;
-    copy.set(key, stamp);
-    changed = true;
-  }
-  if (changed) writeStampCopy(store.paths, copy);
+  const had = readStampCopy(store.paths);
+  if ([...found].every(([key, stamp]) => had.get(key) === stamp)) return;
+  const copy = new Map(had);
+  for (const [key, stamp] of found) copy.set(key, stamp);
+  writeStampCopy(store.paths, copy);
 }
 
 /**

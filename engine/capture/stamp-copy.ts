@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logDir, type SfsPaths } from '../paths.js';
 
@@ -24,22 +24,38 @@ export function stampCopyFile(paths: SfsPaths): string {
   return join(logDir(paths), FILE);
 }
 
-export function readStampCopy(paths: SfsPaths): Map<string, string> {
+/** The copy last read, by file and the identity, size and times it had: the daemon catches up tool by tool and reads it once. */
+let last: { file: string; version: string; stamps: ReadonlyMap<string, string> } | undefined;
+
+const versionOf = (file: string) => {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : undefined;
+};
+
+/** The stamps in the copy (read-only: writeStampCopy takes a new map). */
+export function readStampCopy(paths: SfsPaths): ReadonlyMap<string, string> {
+  const file = stampCopyFile(paths);
+  let version: string | undefined;
   let text: string;
   try {
-    text = readFileSync(stampCopyFile(paths), 'utf8');
+    version = versionOf(file);
+    if (version === undefined) return new Map();
+    if (last?.file === file && last.version === version) return last.stamps;
+    text = readFileSync(file, 'utf8');
   } catch {
     return new Map();
   }
+  const stamps = new Map<string, string>();
   try {
     const parsed = JSON.parse(text) as { v?: unknown; stamps?: unknown };
-    if (parsed.v !== VERSION || !Array.isArray(parsed.stamps)) return new Map();
-    const out = new Map<string, string>();
-    for (const e of parsed.stamps as unknown[]) if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') out.set(e[0], e[1]);
-    return out;
+    if (parsed.v === VERSION && Array.isArray(parsed.stamps))
+      for (const e of parsed.stamps as unknown[]) if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') stamps.set(e[0], e[1]);
   } catch {
-    return new Map();
+    // damaged: as empty
   }
+  // A file rewritten in place between the stat and the read keeps the older version: read again next time.
+  if (versionOf(file) === version) last = { file, version, stamps };
+  return stamps;
 }
 
 /**
@@ -47,12 +63,14 @@ export function readStampCopy(paths: SfsPaths): Map<string, string> {
  * part). Processes writing at once each write stamps the log held, so whichever lands is
  * right. Failing to write (a full disk, a read-only store) only costs the next pass a log read.
  */
-export function writeStampCopy(paths: SfsPaths, stamps: Map<string, string>): void {
+export function writeStampCopy(paths: SfsPaths, stamps: ReadonlyMap<string, string>): void {
   const file = stampCopyFile(paths);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, JSON.stringify({ v: VERSION, stamps: [...stamps] }), { mode: 0o600 });
     renameSync(tmp, file);
+    const version = versionOf(file);
+    last = version === undefined ? undefined : { file, version, stamps: new Map(stamps) };
   } catch {
     try {
       unlinkSync(tmp);
