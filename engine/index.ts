@@ -39,6 +39,7 @@ export { TOOL_NAMES } from './capture/contract.js';
 export { captureSource, cursorKey as captureCursorKey, type CaptureOptions, type SourceReport } from './capture/capture-source.js';
 export { captureAll, type CaptureAllResult } from './capture/capture-all.js';
 export { refreshStampCopy, unchangedSplit } from './capture/source-stamp.js';
+export { forgetStampCopy } from './capture/stamp-copy.js';
 export { importAll } from './capture/import-all.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';

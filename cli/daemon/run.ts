@@ -12,6 +12,7 @@ import {
   CaptureScheduler,
   unchangedSplit,
   refreshStampCopy,
+  forgetStampCopy,
   type CaptureJob,
   type JobOutcome,
   configFile,
@@ -187,6 +188,7 @@ class Daemon {
         this.phase = 'watching';
         this.log.info('caught up; watching', { dirs: this.watcher.watching() });
         await this.copyStamps();
+        forgetStampCopy();
         await this.checkHealth();
         this.writeStatus();
       });

@@ -79,3 +79,8 @@ export function writeStampCopy(paths: SfsPaths, stamps: ReadonlyMap<string, stri
     }
   }
 }
+
+/** Forgets the copy last read (a daemon done with its catch-up keeps no copy of 20,000 stamps in memory). */
+export function forgetStampCopy(): void {
+  last = undefined;
+}
