@@ -4,6 +4,7 @@ import { adapterEnv } from '../adapter-env.js';
 import { handler, type GlobalArgs } from '../context.js';
 import { startDaemon, stopDaemon } from '../daemon/control.js';
 import { daemonFiles } from '../daemon/files.js';
+import { keepYoungGenerationSmall } from '../daemon/heap.js';
 import { followLines, formatLogLine, tailLines } from '../daemon/logs.js';
 import { runningDaemon } from '../daemon/process.js';
 import { runDaemon } from '../daemon/run.js';
@@ -36,6 +37,7 @@ interface RunArgs extends GlobalArgs {
 }
 
 const run = handler<RunArgs>(async (a, ctx) => {
+  keepYoungGenerationSmall(); // before the catch-up allocates: an idle daemon should not keep its peak heap
   await runDaemon(ctx.paths, { adapters: ADAPTERS, env: adapterEnv(), echo: !a.background });
   // Everything is closed; do not let a straggling handle keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();

@@ -29,6 +29,7 @@ import {
   warningKey,
 } from '../../engine/index.js';
 import { daemonFiles, type DaemonFiles } from './files.js';
+import { releaseHeap } from './heap.js';
 import { acquireDaemonLock, readPidFile } from './lock.js';
 import { JsonLog } from './logger.js';
 import { writeStatus, type DaemonStatus, type ToolStatus } from './status.js';
@@ -191,6 +192,7 @@ class Daemon {
         forgetStampCopy();
         await this.checkHealth();
         this.writeStatus();
+        releaseHeap();
       });
       await stopped;
     } finally {
