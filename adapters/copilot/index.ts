@@ -1,6 +1,5 @@
 import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadOptions, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
-import { readEvents } from './read.js';
 import { errorText } from '../shared/values.js';
 import { pathFor } from '../shared/paths.js';
 
@@ -18,6 +17,8 @@ export const adapter: ToolAdapter = {
   },
   async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
+      // The reader is loaded on the first source that changed: a pass that finds nothing new never parses its code.
+      const { readEvents } = await import('./read.js');
       return await readEvents(source.path, cursor, env.platform, opts.maxLineBytes);
     } catch (err) {
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };

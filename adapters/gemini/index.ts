@@ -1,8 +1,6 @@
 import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadOptions, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { listSources, projectDirOf, sourceFor, storeDirs } from './locate.js';
 import { pathFor } from '../shared/paths.js';
-import { readJson } from './read-json.js';
-import { readJsonl } from './read-jsonl.js';
 import { errorText } from '../shared/values.js';
 
 /** Gemini CLI: JSONL chat recordings with `$set`/`$rewindTo` (≥ 0.39) and legacy single-JSON files. */
@@ -19,8 +17,9 @@ export const adapter: ToolAdapter = {
   ],
   async read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
     try {
-      if (source.path.endsWith('.jsonl')) return await readJsonl(source.path, cursor, env.platform, opts.maxLineBytes);
-      return await readJson(source.path, env.platform);
+      // The readers are loaded on the first source that changed: a pass that finds nothing new never parses their code.
+      if (source.path.endsWith('.jsonl')) return await (await import('./read-jsonl.js')).readJsonl(source.path, cursor, env.platform, opts.maxLineBytes);
+      return await (await import('./read-json.js')).readJson(source.path, env.platform);
     } catch (err) {
       // Last resort: bad input must never throw out of read.
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
