@@ -1,20 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
-import {
-  fileKind,
-  probeInstallation,
-  type AdapterEnv,
-  type CaptureProblem,
-  type CaptureSource,
-  type CapturedSession,
-  type ReadResult,
-  type ToolAdapter,
-} from '../../engine/adapter-kit.js';
+import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
 import path from 'node:path';
 import { listTranscripts, readTranscript, transcriptSourceFor } from './agent-transcripts.js';
-import { readGlobalComposers } from './global-db.js';
-import { cursorDotDir, cursorStoreDirs, cursorUserDir } from './locate.js';
-import { databaseStamp, hasTable, openReadOnly } from '../shared/sqlite.js';
-import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js';
+import { CURSOR_DB_NAME as DB_NAME, cursorDotDir, cursorStoreDirs, cursorUserDir } from './locate.js';
 
 /**
  * Cursor IDE: SQLite `state.vscdb` files, read-only and rewrite-style. The global DB holds
@@ -22,73 +10,6 @@ import { composerIds, readWorkspaceDb, workspaceFolder } from './workspace-db.js
  * DB yields many sessions. Cursor Agent transcripts (`~/.cursor/projects/…/agent-transcripts/
  * *.jsonl`) are append-style sources of one session each (agent-transcripts.ts).
  */
-const DB_NAME = 'state.vscdb';
-
-interface CursorCursor {
-  stamp: string;
-  seen: Record<string, number>;
-}
-
-/** composerId → project folder, from the composer index each workspace DB keeps. */
-function workspaceIndex(workspaceStorage: string): Map<string, string> {
-  const map = new Map<string, string>();
-  let dirs: string[];
-  try {
-    dirs = readdirSync(workspaceStorage);
-  } catch {
-    return map;
-  }
-  for (const d of dirs) {
-    const dbPath = path.join(workspaceStorage, d, DB_NAME);
-    const folder = workspaceFolder(dbPath);
-    if (!folder) continue;
-    try {
-      const h = openReadOnly(dbPath);
-      try {
-        if (hasTable(h.db, 'ItemTable')) for (const id of composerIds(h.db, dbPath)) map.set(id, folder);
-      } finally {
-        h.close();
-      }
-    } catch {
-      // an unreadable workspace DB only costs the cwd of its composers
-    }
-  }
-  return map;
-}
-
-function readDb(
-  dbPath: string,
-  prevSeen: Record<string, number>,
-  problems: CaptureProblem[],
-): { sessions: CapturedSession[]; seen: Record<string, number> } | null {
-  let h;
-  try {
-    h = openReadOnly(dbPath);
-  } catch (e) {
-    problems.push({ path: dbPath, message: `cannot open database (locked or corrupt?): ${(e as Error).message}` });
-    return null;
-  }
-  try {
-    const sessions: CapturedSession[] = [];
-    let seen: Record<string, number> = {};
-    if (hasTable(h.db, 'cursorDiskKV')) {
-      let index: Map<string, string> | null = null;
-      const workspaceStorage = path.join(path.dirname(path.dirname(dbPath)), 'workspaceStorage');
-      const cwdOf = (id: string): string | null => (index ??= workspaceIndex(workspaceStorage)).get(id) ?? null;
-      const g = readGlobalComposers(h.db, dbPath, prevSeen, cwdOf, problems);
-      sessions.push(...g.sessions);
-      seen = g.seen;
-    }
-    if (hasTable(h.db, 'ItemTable')) sessions.push(...readWorkspaceDb(h.db, dbPath, problems));
-    return { sessions, seen };
-  } catch (e) {
-    problems.push({ path: dbPath, message: `cannot read database (locked or corrupt?): ${(e as Error).message}` });
-    return null;
-  } finally {
-    h.close();
-  }
-}
-
 function dbSources(env: AdapterEnv): string[] {
   const [globalDir, workspaceDir] = cursorStoreDirs(env) as [string, string];
   const out = [path.join(globalDir, DB_NAME)];
@@ -133,23 +54,8 @@ export const adapter: ToolAdapter = {
   stampPaths: (source) => (source.path.endsWith('.jsonl') ? null : [source.path, `${source.path}-wal`, path.join(path.dirname(source.path), 'workspace.json')]),
   async read(source, cursor, env, opts): Promise<ReadResult> {
     if (source.path.endsWith('.jsonl')) return readTranscript(source, cursor, env, opts);
-    const problems: CaptureProblem[] = [];
-    const prev = cursor && typeof cursor === 'object' ? (cursor as CursorCursor) : null;
-    const stamp = databaseStamp(source.path);
-    if (prev && prev.stamp === stamp) return { sessions: [], cursor: prev, problems };
-    try {
-      const st = statSync(source.path);
-      if (!st.isFile()) {
-        problems.push({ path: source.path, message: `expected a database file: not a regular file (${fileKind(st)})` });
-        return { sessions: [], cursor: prev, problems };
-      }
-    } catch (e) {
-      problems.push({ path: source.path, message: `cannot stat: ${(e as Error).message}` });
-      return { sessions: [], cursor: prev, problems };
-    }
-    const r = readDb(source.path, prev?.seen ?? {}, problems);
-    if (!r) return { sessions: [], cursor: prev, problems }; // keep the old cursor so the next change retries
-    return { sessions: r.sessions, cursor: { stamp, seen: r.seen } satisfies CursorCursor, problems };
+    // The database reader is loaded on the first database that changed: a pass that finds nothing new never parses its code.
+    return (await import('./read-db.js')).readDatabase(source, cursor);
   },
   // Cursor's editor is an app (no version on disk sfs can read cheaply); the Cursor Agent CLI
   // installs as `…/cursor-agent/versions/<version>/`, which is not a semantic version.

@@ -29,3 +29,6 @@ export function cursorStoreDirs(env: AdapterEnv): string[] {
   const dot = cursorDotDir(env);
   return [p.join(user, 'globalStorage'), p.join(user, 'workspaceStorage'), p.join(dot, 'projects'), p.join(dot, 'chats')];
 }
+
+/** The SQLite file Cursor keeps its state in, globally and per workspace. */
+export const CURSOR_DB_NAME = 'state.vscdb';
