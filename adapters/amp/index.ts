@@ -9,7 +9,6 @@ import {
   type ToolAdapter,
 } from '../../engine/adapter-kit.js';
 import { listSources, sourceFor, storeDirs } from './locate.js';
-import { threadToSession } from './thread.js';
 import { pathFor } from '../shared/paths.js';
 import { cleanStrings, errorText, isObj } from '../shared/values.js';
 import { unknownTypesField, type UnknownTypes } from '../shared/unknown-types.js';
@@ -41,6 +40,8 @@ export const adapter: ToolAdapter = {
         .basename(file)
         .replace(/\.json$/, '');
       const unknown: UnknownTypes = {};
+      // The thread reader is loaded on the first thread that changed: a pass that finds nothing new never parses its code.
+      const { threadToSession } = await import('./thread.js');
       const session = threadToSession(cleanStrings(doc), file, stem, problems, unknown);
       return {
         sessions: [session],

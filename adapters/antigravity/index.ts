@@ -1,80 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { probeInstallation, type AdapterEnv, type CaptureSource, type ReadOptions, type ReadResult, type ToolAdapter } from '../../engine/adapter-kit.js';
-import { readAppendFile } from '../shared/append-file.js';
+import { probeInstallation, type AdapterEnv, type CaptureSource, type ToolAdapter } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
-import { unknownTypesField } from '../shared/unknown-types.js';
-import { errorText, isObj, str, titleText } from '../shared/values.js';
-import { appDirs, conversationOf, listSources, sourceFor, storeDirs } from './locate.js';
-import { AntigravityParser, initialAgState, type AgState } from './parse.js';
-
-/** history.jsonl is small (one line per prompt); beyond this it is not read for a working directory. */
-const HISTORY_MAX = 16 * 1024 * 1024;
-
-/** The prompt log `<app>/history.jsonl` (`display`, `timestamp`, `workspace`, `conversationId`): the conversation's directory and first prompt. */
-function historyOf(appDir: string, id: string, platform: NodeJS.Platform): { cwd: string | null; prompt: string | null } {
-  const out = { cwd: null as string | null, prompt: null as string | null };
-  let text: string;
-  try {
-    const buf = readFileSync(pathFor(platform).join(appDir, 'history.jsonl'));
-    if (buf.length > HISTORY_MAX) return out;
-    text = buf.toString('utf8');
-  } catch {
-    return out;
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes(id)) continue;
-    try {
-      const r: unknown = JSON.parse(line);
-      if (!isObj(r) || str(r.conversationId) !== id) continue;
-      out.cwd ??= str(r.workspace) || null;
-      out.prompt ??= str(r.display) || null;
-    } catch {
-      // a damaged line says nothing
-    }
-  }
-  return out;
-}
-
-async function read(source: CaptureSource, cursor: unknown, env: AdapterEnv, opts: ReadOptions = {}): Promise<ReadResult> {
-  const { id, appDir } = conversationOf(source.path, env.platform);
-  let parser: AntigravityParser | null = null;
-  const res = await readAppendFile<AgState>(
-    source.path,
-    cursor,
-    (state) => (parser = new AntigravityParser(state ?? initialAgState(), id)),
-    opts.maxBytes,
-    opts.maxLineBytes,
-  );
-  const more = res.more || undefined;
-  const p = parser as AntigravityParser | null;
-  if (!p || 'failed' in res) return { sessions: [], cursor: res.cursor, problems: res.problems };
-  const unknown = unknownTypesField(p.unknown);
-  const s = p.state;
-  if (p.messages.length === 0 && s.lastMsgId === null) return { sessions: [], cursor: res.cursor, problems: res.problems, more, ...unknown };
-  const hist = historyOf(appDir, id, env.platform);
-  return {
-    sessions: [
-      {
-        nativeId: id,
-        header: {
-          native_id: id,
-          native_path: source.path,
-          cwd: hist.cwd,
-          model: null,
-          tool_version: null,
-          title: s.firstPrompt ?? (hist.prompt ? titleText(hist.prompt) : null),
-          created_at: s.createdAt ?? new Date(0).toISOString(),
-          interface: pathFor(env.platform).basename(appDir) === 'antigravity-cli' ? 'cli' : 'app',
-        },
-        messages: p.messages,
-      },
-    ],
-    cursor: res.cursor,
-    problems: res.problems,
-    more,
-    ...unknown,
-  };
-}
+import { errorText } from '../shared/values.js';
+import { appDirs, listSources, sourceFor, storeDirs } from './locate.js';
 
 /** Antigravity (`agy` and the desktop app): the readable step log of each conversation. */
 export const adapter: ToolAdapter = {
@@ -86,7 +13,8 @@ export const adapter: ToolAdapter = {
   stampPaths: (source: CaptureSource) => [source.path],
   async read(source, cursor, env, opts) {
     try {
-      return await read(source, cursor, env, opts);
+      // The reader is loaded on the first source that changed: a pass that finds nothing new never parses its code.
+      return await (await import('./read.js')).read(source, cursor, env, opts);
     } catch (err) {
       return { sessions: [], cursor, problems: [{ path: source.path, message: `unexpected: ${errorText(err)}` }] };
     }
