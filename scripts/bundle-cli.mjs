@@ -126,6 +126,29 @@ const mainLoadsItsHalves = {
   },
 };
 
+// In chunks/quick.cjs these of Node's modules load on first use: `sfs list` needs none of them
+// (the log's socket, hashing, compressed message bodies), and each loads more (node:stream).
+// The stand-in's exports are getters, so esbuild's import wrappers read them only when called.
+const LAZY_BUILTINS = ['node:crypto', 'node:module', 'node:net', 'node:os', 'node:zlib'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      const getters = names.map((n) => `  get ${n}() { return load().${n}; },`).join('\n');
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));\nmodule.exports = {\n${getters}\n};\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -163,7 +186,7 @@ const quick = await build({
   format: 'cjs',
   entryPoints: ['dist/cli/quick.js'],
   outfile: path.join(out, QUICK_OUT),
-  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+  plugins: [barrelRewrite, engineHasNoImportSideEffects, lazyBuiltins],
 });
 for (const r of [main, quick]) for (const [file, o] of Object.entries(r.metafile.outputs)) result.metafile.outputs[file] = o;
 writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
