@@ -14,7 +14,8 @@ let addon: string | null | undefined;
 export function sqliteOptions(options: Database.Options = {}): Database.Options {
   if (addon === undefined) {
     try {
-      const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+      // Its main module (lib/index.js), already resolved once when it was loaded.
+      const file = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
       addon = existsSync(file) ? file : null;
     } catch {
       addon = null;
