@@ -149,12 +149,46 @@ const lazyBuiltins = {
   },
 };
 
+// better-sqlite3's JavaScript is 14 small files, and loading them is the largest part of
+// `sfs list` after Node's own start-up. chunks/quick.cjs carries a copy, used only when the
+// installed better-sqlite3 is the version it was copied from and its addon is where
+// engine/projections/sqlite-addon.ts names it (so the copy never looks for it itself);
+// otherwise the installed package is required as usual.
+const SQLITE_PKG = path.join(root, 'node_modules/better-sqlite3');
+const SQLITE_VERSION = JSON.parse(readFileSync(path.join(SQLITE_PKG, 'package.json'), 'utf8')).version;
+const sqliteCopy = {
+  name: 'better-sqlite3-copy',
+  setup(b) {
+    b.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+      args.namespace === 'sqlite-copy' ? { path: 'better-sqlite3', external: true } : { path: 'better-sqlite3', namespace: 'sqlite-copy' },
+    );
+    b.onResolve({ filter: /^better-sqlite3-copy$/ }, () => ({ path: path.join(SQLITE_PKG, 'lib/index.js') }));
+    b.onLoad({ filter: /.*/, namespace: 'sqlite-copy' }, () => ({
+      contents: `const { existsSync, readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+function sameVersion() {
+  try {
+    const dir = join(dirname(require.resolve('better-sqlite3')), '..');
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return version === ${JSON.stringify(SQLITE_VERSION)} && existsSync(join(dir, 'build', 'Release', 'better_sqlite3.node'));
+  } catch {
+    return false;
+  }
+}
+module.exports = sameVersion() ? require('better-sqlite3-copy') : require('better-sqlite3');
+`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
   target: 'node20',
-  packages: 'external', // npm packages (native addons among them) load from node_modules as usual
+  packages: 'external', // npm packages (native addons among them) load from node_modules as usual (but see sqliteCopy)
   logLevel: 'warning',
   metafile: true,
 };
@@ -186,7 +220,7 @@ const quick = await build({
   format: 'cjs',
   entryPoints: ['dist/cli/quick.js'],
   outfile: path.join(out, QUICK_OUT),
-  plugins: [barrelRewrite, engineHasNoImportSideEffects, lazyBuiltins],
+  plugins: [barrelRewrite, engineHasNoImportSideEffects, lazyBuiltins, sqliteCopy],
 });
 for (const r of [main, quick]) for (const [file, o] of Object.entries(r.metafile.outputs)) result.metafile.outputs[file] = o;
 writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
