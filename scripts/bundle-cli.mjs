@@ -9,6 +9,7 @@
 // (package.json, ../main.js for the daemon and the MCP server, the schemas folder) hold in both.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -154,7 +155,7 @@ const lazyBuiltins = {
 // installed better-sqlite3 is the version it was copied from and its addon is where
 // engine/projections/sqlite-addon.ts names it (so the copy never looks for it itself);
 // otherwise the installed package is required as usual.
-const SQLITE_PKG = path.join(root, 'node_modules/better-sqlite3');
+const SQLITE_PKG = path.dirname(createRequire(path.join(root, 'package.json')).resolve('better-sqlite3/package.json'));
 const SQLITE_VERSION = JSON.parse(readFileSync(path.join(SQLITE_PKG, 'package.json'), 'utf8')).version;
 const sqliteCopy = {
   name: 'better-sqlite3-copy',
