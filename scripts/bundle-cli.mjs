@@ -164,6 +164,15 @@ const sqliteCopy = {
       args.namespace === 'sqlite-copy' ? { path: 'better-sqlite3', external: true } : { path: 'better-sqlite3', namespace: 'sqlite-copy' },
     );
     b.onResolve({ filter: /^better-sqlite3-copy$/ }, () => ({ path: path.join(SQLITE_PKG, 'lib/index.js') }));
+    // db.ts requires better-sqlite3 on the first open through createRequire, which esbuild does not
+    // follow: as a plain require it reaches the copy, still on the first open (esbuild's CommonJS
+    // wrappers run when first required).
+    b.onLoad({ filter: /\/dist\/engine\/projections\/db\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const lazy = "createRequire(import.meta.url)('better-sqlite3')";
+      if (!src.includes(lazy)) throw new Error(`${args.path}: expected ${lazy}`);
+      return { contents: src.replace(lazy, "require('better-sqlite3')"), loader: 'js' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'sqlite-copy' }, () => ({
       contents: `const { existsSync, readFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
