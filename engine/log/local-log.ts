@@ -17,6 +17,8 @@ type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
 const READ_HWM = 4 * 1024 * 1024;
+/** How much of its latest appends a log keeps for appended(): events, weighed as 1 + their messages. */
+const RECENT_WEIGHT = 16_384;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 /** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
 const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
@@ -44,6 +46,13 @@ export class LocalLog implements EventLog {
   /** Sessions evicted from this store (storage prune), kept in memory for the same reason. */
   private readonly evicted = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The events of the latest appends as staged, at consecutive positions up to the head (see
+   * appended()). Bounded by RECENT_WEIGHT; emptied by anything that rewrites stored events
+   * (a purge, an eviction) or writes events it did not stage (ingest).
+   */
+  private recent: AnyStoredEvent[] = [];
+  private recentWeight = 0;
 
   private constructor(
     readonly db: Db,
@@ -198,6 +207,7 @@ export class LocalLog implements EventLog {
     const purging = new Set<string>();
     const index = new BatchIndex();
     const reviving = new Set<string>();
+    const staged: AnyStoredEvent[] = [];
     for (const ev of events) {
       seq++;
       pos++;
@@ -206,14 +216,9 @@ export class LocalLog implements EventLog {
         reviving.add(ev.session);
         ops.push({ type: 'del', key: K.evicted(ev.session) });
       }
-      await this.stage(
-        ops,
-        index,
-        { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body },
-        pos,
-        purging,
-        encodings,
-      );
+      const e = { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body };
+      const body = await this.stage(ops, index, e, pos, purging, encodings);
+      staged.push({ pos, ...e, body } as AnyStoredEvent);
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
     if (events.length) {
@@ -226,6 +231,9 @@ export class LocalLog implements EventLog {
     if (ops.length) await this.write(ops, pos);
     this.settle(purging, reviving);
     if (events.length) {
+      // A purge rewrote earlier events of its session: what is held of them is stale.
+      if (purging.size) this.forgetRecent();
+      else this.remember(staged);
       this.headPos = pos;
       this.seqs.set(this.origin, seq);
     }
@@ -243,7 +251,7 @@ export class LocalLog implements EventLog {
     pos: number,
     purging: Set<string>,
     encodings = new MessageEncodings(),
-  ): Promise<void> {
+  ): Promise<unknown> {
     let body = e.body;
     // Another account's purge erases only that account's events of the session (its own right), never ours.
     const author = e.attr?.account;
@@ -270,6 +278,35 @@ export class LocalLog implements EventLog {
         for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(encodings.of(m).hash) });
       }
     }
+    return body;
+  }
+
+  /** Holds a batch just written (positions right after what is held, else it starts again). */
+  private remember(events: AnyStoredEvent[]): void {
+    const last = this.recent[this.recent.length - 1];
+    if (last && last.pos + 1 !== events[0]?.pos) this.forgetRecent();
+    for (const ev of events) {
+      this.recent.push(ev);
+      this.recentWeight += weightOf(ev);
+    }
+    let drop = 0;
+    while (this.recentWeight > RECENT_WEIGHT && drop < this.recent.length) this.recentWeight -= weightOf(this.recent[drop++]!);
+    if (drop) this.recent = this.recent.slice(drop);
+  }
+
+  private forgetRecent(): void {
+    this.recent = [];
+    this.recentWeight = 0;
+  }
+
+  /** See EventLog.appended. What is before `after` is let go: the reader has it. */
+  appended(after: number, limit: number): AnyStoredEvent[] | undefined {
+    const first = this.recent[0];
+    if (!first || after + 1 < first.pos || after >= this.recent[this.recent.length - 1]!.pos) return undefined;
+    const start = after + 1 - first.pos;
+    for (let i = 0; i < start; i++) this.recentWeight -= weightOf(this.recent[i]!);
+    this.recent = this.recent.slice(start);
+    return this.recent.slice(0, limit);
   }
 
   /** For each origin of the events, its stored identity runs [firstSeq, endSeq) that reach into the events' seq range, in order. */
@@ -367,6 +404,7 @@ export class LocalLog implements EventLog {
 
   evict(sessions: string[]): Promise<EvictResult> {
     return this.serialize(async () => {
+      this.forgetRecent(); // their stored bodies are dropped below
       const ops: BatchOp[] = [];
       const res: EvictResult = { evicted: [], bodies: 0 };
       let first = Infinity;
@@ -397,6 +435,7 @@ export class LocalLog implements EventLog {
 
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
     return this.serialize(async () => {
+      this.forgetRecent(); // ingested events are not held, so what is held would no longer reach the head
       const ops: BatchOp[] = [];
       const res: IngestResult = { written: 0, duplicates: 0 };
       const restoring = new Set<string>();
@@ -518,6 +557,12 @@ export class LocalLog implements EventLog {
     await this.queue;
     await this.db.close();
   }
+}
+
+/** What an event held for appended() weighs: itself and its messages. */
+function weightOf(ev: AnyStoredEvent): number {
+  const msgs = ev.type === 'messages.captured' ? (ev.body as { messages?: unknown[] } | null)?.messages : undefined;
+  return 1 + (msgs?.length ?? 0);
 }
 
 function validateNew(ev: NewEvent): void {
