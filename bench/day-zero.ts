@@ -140,13 +140,12 @@ export async function runDayZero(sc: Scale): Promise<Section> {
         ],
         [`${n}: import + first search (searchable)`, '-', '-', `${fmt(searchable / 1000, 2)} s`, `**${(searchable / floor).toFixed(2)}×**`, fmt(rss)],
       );
+      const load = loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ');
       const perTool = last.imp.tools.map((x: any) => `${x.tool} ${fmt(x.sources)}/${fmt(x.sessions)}`).join(', ');
       notes.push(
-        `${n}: corpus of ${fmt(corpus.sessions)} sessions, ${fmt(corpus.bytes / 2 ** 20, 1)} MB of native files, generated in ${genS.toFixed(1)} s; ${rounds} round(s) interleaved with ${raws.length} floor runs (floor samples ${raws.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')} s). Import CPU ${fmt(last.imp.cpuMs / 1000, 2)} s; searchable = ${(searchable / irreducible).toFixed(2)}× floor + index baseline (index samples ${runs.map((r) => fmt(r.index / 1000, 2)).join(', ')} s); load average ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(
-            ', ',
-          )}; projections at the log head when import returned: ${caughtUp ? 'yes' : '**no**'} (${fmt(last.imp.position)}/${fmt(last.imp.head)} events). Sources/sessions per tool: ${perTool}; ${fmt(last.imp.totals.problems)} problems.`,
+        `${n}: corpus of ${fmt(corpus.sessions)} sessions, ${fmt(corpus.bytes / 2 ** 20, 1)} MB of native files, generated in ${genS.toFixed(1)} s; ${rounds} round(s) interleaved with ${raws.length} floor runs (floor samples ${raws.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')} s). Import CPU ${fmt(last.imp.cpuMs / 1000, 2)} s; searchable = ${(searchable / irreducible).toFixed(2)}× floor + index baseline (index samples ${runs.map((r) => fmt(r.index / 1000, 2)).join(', ')} s); load average ${load}; projections at the log head when import returned: ${caughtUp ? 'yes' : '**no**'} (${fmt(last.imp.position)}/${fmt(last.imp.head)} events). Sources/sessions per tool: ${perTool}; ${fmt(last.imp.totals.problems)} problems.`,
       );
       goals.push(
         {
