@@ -17,8 +17,12 @@ type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
 const READ_HWM = 4 * 1024 * 1024;
-/** How much of its latest appends a log keeps for appended(): events, weighed as 1 + their messages. */
-const RECENT_WEIGHT = 16_384;
+/**
+ * How much of its latest appends a log keeps for appended(), in stored bytes (what the events
+ * weigh in memory is a few times that): about what a follower folds at a time, not more, so an
+ * import holds little more than it did before (a cap in messages held 100 MB of tool output).
+ */
+const RECENT_BYTES = 8 * 1024 * 1024;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 /** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
 const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
@@ -52,7 +56,9 @@ export class LocalLog implements EventLog {
    * (a purge, an eviction) or writes events it did not stage (ingest).
    */
   private recent: AnyStoredEvent[] = [];
-  private recentWeight = 0;
+  /** The stored size of each event in `recent`, and their sum. */
+  private recentSizes: number[] = [];
+  private recentBytes = 0;
 
   private constructor(
     readonly db: Db,
@@ -208,6 +214,7 @@ export class LocalLog implements EventLog {
     const index = new BatchIndex();
     const reviving = new Set<string>();
     const staged: AnyStoredEvent[] = [];
+    const sizes: number[] = [];
     for (const ev of events) {
       seq++;
       pos++;
@@ -217,8 +224,9 @@ export class LocalLog implements EventLog {
         ops.push({ type: 'del', key: K.evicted(ev.session) });
       }
       const e = { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body };
-      const body = await this.stage(ops, index, e, pos, purging, encodings);
+      const { body, bytes } = await this.stage(ops, index, e, pos, purging, encodings);
       staged.push({ pos, ...e, body } as AnyStoredEvent);
+      sizes.push(bytes);
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
     if (events.length) {
@@ -233,7 +241,7 @@ export class LocalLog implements EventLog {
     if (events.length) {
       // A purge rewrote earlier events of its session: what is held of them is stale.
       if (purging.size) this.forgetRecent();
-      else this.remember(staged);
+      else this.remember(staged, sizes);
       this.headPos = pos;
       this.seqs.set(this.origin, seq);
     }
@@ -251,7 +259,7 @@ export class LocalLog implements EventLog {
     pos: number,
     purging: Set<string>,
     encodings = new MessageEncodings(),
-  ): Promise<unknown> {
+  ): Promise<{ body: unknown; bytes: number }> {
     let body = e.body;
     // Another account's purge erases only that account's events of the session (its own right), never ours.
     const author = e.attr?.account;
@@ -268,7 +276,8 @@ export class LocalLog implements EventLog {
     }
     const packed: Packed = [e.origin, e.seq, e.type, e.v, e.ts, e.session, body];
     if (e.attr) packed.push(e.attr);
-    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent(packed, encodings) });
+    const value = encodeEvent(packed, encodings);
+    ops.push({ type: 'put', key: K.event(pos), value });
     index.add(e.origin, e.seq, pos, e.session);
     // Capture's de-duplication marks are ours alone: another account's copy of a session must never make our own capture of it look done.
     if (e.session && !e.attr) {
@@ -278,25 +287,32 @@ export class LocalLog implements EventLog {
         for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(encodings.of(m).hash) });
       }
     }
-    return body;
+    return { body, bytes: value.byteLength };
   }
 
   /** Holds a batch just written (positions right after what is held, else it starts again). */
-  private remember(events: AnyStoredEvent[]): void {
+  private remember(events: AnyStoredEvent[], sizes: number[]): void {
     const last = this.recent[this.recent.length - 1];
     if (last && last.pos + 1 !== events[0]?.pos) this.forgetRecent();
-    for (const ev of events) {
-      this.recent.push(ev);
-      this.recentWeight += weightOf(ev);
-    }
+    this.recent.push(...events);
+    this.recentSizes.push(...sizes);
+    for (const n of sizes) this.recentBytes += n;
     let drop = 0;
-    while (this.recentWeight > RECENT_WEIGHT && drop < this.recent.length) this.recentWeight -= weightOf(this.recent[drop++]!);
-    if (drop) this.recent = this.recent.slice(drop);
+    while (this.recentBytes > RECENT_BYTES && drop < this.recent.length) this.recentBytes -= this.recentSizes[drop++]!;
+    if (drop) this.letGo(drop);
+  }
+
+  /** Lets go of the first `n` events held. */
+  private letGo(n: number): void {
+    this.recent = this.recent.slice(n);
+    this.recentSizes = this.recentSizes.slice(n);
+    if (!this.recent.length) this.recentBytes = 0;
   }
 
   private forgetRecent(): void {
     this.recent = [];
-    this.recentWeight = 0;
+    this.recentSizes = [];
+    this.recentBytes = 0;
   }
 
   /** See EventLog.appended. What is before `after` is let go: the reader has it. */
@@ -304,8 +320,8 @@ export class LocalLog implements EventLog {
     const first = this.recent[0];
     if (!first || after + 1 < first.pos || after >= this.recent[this.recent.length - 1]!.pos) return undefined;
     const start = after + 1 - first.pos;
-    for (let i = 0; i < start; i++) this.recentWeight -= weightOf(this.recent[i]!);
-    this.recent = this.recent.slice(start);
+    for (let i = 0; i < start; i++) this.recentBytes -= this.recentSizes[i]!;
+    if (start) this.letGo(start);
     return this.recent.slice(0, limit);
   }
 
@@ -557,12 +573,6 @@ export class LocalLog implements EventLog {
     await this.queue;
     await this.db.close();
   }
-}
-
-/** What an event held for appended() weighs: itself and its messages. */
-function weightOf(ev: AnyStoredEvent): number {
-  const msgs = ev.type === 'messages.captured' ? (ev.body as { messages?: unknown[] } | null)?.messages : undefined;
-  return 1 + (msgs?.length ?? 0);
 }
 
 function validateNew(ev: NewEvent): void {

@@ -30,6 +30,9 @@ const packStamp = (param: string) =>
   `CASE WHEN substr(${param}, 16, 1) = ':' AND substr(${param}, 17) = substr(@ord, 1, length(@ord) - 7) THEN substr(${param}, 1, 15) ELSE ${param} END`;
 const unpackStamp = (col: string) => `CASE WHEN length(${col}) = 15 THEN ${col} || ':' || substr(ord, 1, length(ord) - 7) ELSE ${col} END AS ${col}`;
 
+/** The columns of a session row its search document is made of. */
+type DocRow = Record<string, string | number | null> & { rowid: number };
+
 interface MessageRow {
   rowid: number;
   body_id: number;
@@ -211,8 +214,17 @@ export class Folder {
    * after apply(), before the transaction commits (a document left due is not in the index).
    */
   indexDueDocs(): void {
-    for (const id of this.docsDue) this.indexSession(id);
+    const rows: DocRow[] = [];
+    for (const id of this.docsDue) {
+      const row = this.s.docRow!.get(id) as DocRow | undefined;
+      if (row) rows.push(row); // else its view was emptied by a replay and no event made it again
+    }
     this.docsDue.clear();
+    // Ascending document rowids (the negated session rowids): FTS5 writes its pending terms out as a
+    // new segment whenever a rowid comes in below the last one, so out of order each document would
+    // become a segment of its own, to be merged (and its pages freed) later.
+    rows.sort((a, b) => b.rowid - a.rowid);
+    for (const row of rows) this.indexSession(row);
   }
 
   /** Empties the session's views (its own and those of other accounts) and its shares, and folds its earlier events again. */
@@ -503,9 +515,7 @@ export class Folder {
   }
 
   /** The session's own search document (titles, alias, paths) uses the negated rowid. */
-  private indexSession(id: string): void {
-    const row = this.s.docRow!.get(id) as (Record<string, string | number | null> & { rowid: number }) | undefined;
-    if (!row) return; // its view was emptied by a replay and no event made it again
+  private indexSession(row: DocRow): void {
     const parts = [row.user_title, row.native_title, row.discovered_title, row.alias, row.cwd, row.native_path, row.git_branch];
     const text = row.purged ? '' : parts.filter((p) => typeof p === 'string' && p).join('\n');
     const old = (this.s.getDoc!.get(-row.rowid) as { text: string } | undefined)?.text ?? '';
