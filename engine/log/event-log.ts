@@ -91,13 +91,6 @@ export interface EventLog {
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts?: IngestOptions): Promise<IngestResult>;
   /** Events with position > after, in position order. */
   read(after: number, limit: number): Promise<AnyStoredEvent[]>;
-  /**
-   * What read(after, limit) would return, from the events this process appended itself and
-   * still holds as it staged them (no LevelDB read, no decoding); undefined when it does not
-   * hold the event after `after`. For the projections of the same process (an import folding
-   * what it appends). The events share their bodies with the appender's: read, never change them.
-   */
-  appended?(after: number, limit: number): AnyStoredEvent[] | undefined;
   /** Events born at `origin` with seq > afterSeq, in seq order (replication pushes these). */
   readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]>;
   /** Events of one session, in position order. */

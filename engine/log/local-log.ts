@@ -17,12 +17,6 @@ type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
 const READ_HWM = 4 * 1024 * 1024;
-/**
- * How much of its latest appends a log keeps for appended(), in stored bytes (what the events
- * weigh in memory is a few times that): about what a follower folds at a time, not more, so an
- * import holds little more than it did before (a cap in messages held 100 MB of tool output).
- */
-const RECENT_BYTES = 8 * 1024 * 1024;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 /** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
 const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
@@ -50,15 +44,6 @@ export class LocalLog implements EventLog {
   /** Sessions evicted from this store (storage prune), kept in memory for the same reason. */
   private readonly evicted = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
-  /**
-   * The events of the latest appends as staged, at consecutive positions up to the head (see
-   * appended()). Bounded by RECENT_WEIGHT; emptied by anything that rewrites stored events
-   * (a purge, an eviction) or writes events it did not stage (ingest).
-   */
-  private recent: AnyStoredEvent[] = [];
-  /** The stored size of each event in `recent`, and their sum. */
-  private recentSizes: number[] = [];
-  private recentBytes = 0;
 
   private constructor(
     readonly db: Db,
@@ -213,8 +198,6 @@ export class LocalLog implements EventLog {
     const purging = new Set<string>();
     const index = new BatchIndex();
     const reviving = new Set<string>();
-    const staged: AnyStoredEvent[] = [];
-    const sizes: number[] = [];
     for (const ev of events) {
       seq++;
       pos++;
@@ -223,10 +206,14 @@ export class LocalLog implements EventLog {
         reviving.add(ev.session);
         ops.push({ type: 'del', key: K.evicted(ev.session) });
       }
-      const e = { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body };
-      const { body, bytes } = await this.stage(ops, index, e, pos, purging, encodings);
-      staged.push({ pos, ...e, body } as AnyStoredEvent);
-      sizes.push(bytes);
+      await this.stage(
+        ops,
+        index,
+        { origin: this.origin, seq, type: ev.type, v: EVENT_SCHEMA_VERSION, ts: ev.ts ?? Date.now(), session: ev.session, body: ev.body },
+        pos,
+        purging,
+        encodings,
+      );
       result.written.push({ pos, origin: this.origin, seq, type: ev.type });
     }
     if (events.length) {
@@ -239,9 +226,6 @@ export class LocalLog implements EventLog {
     if (ops.length) await this.write(ops, pos);
     this.settle(purging, reviving);
     if (events.length) {
-      // A purge rewrote earlier events of its session: what is held of them is stale.
-      if (purging.size) this.forgetRecent();
-      else this.remember(staged, sizes);
       this.headPos = pos;
       this.seqs.set(this.origin, seq);
     }
@@ -259,7 +243,7 @@ export class LocalLog implements EventLog {
     pos: number,
     purging: Set<string>,
     encodings = new MessageEncodings(),
-  ): Promise<{ body: unknown; bytes: number }> {
+  ): Promise<void> {
     let body = e.body;
     // Another account's purge erases only that account's events of the session (its own right), never ours.
     const author = e.attr?.account;
@@ -276,8 +260,7 @@ export class LocalLog implements EventLog {
     }
     const packed: Packed = [e.origin, e.seq, e.type, e.v, e.ts, e.session, body];
     if (e.attr) packed.push(e.attr);
-    const value = encodeEvent(packed, encodings);
-    ops.push({ type: 'put', key: K.event(pos), value });
+    ops.push({ type: 'put', key: K.event(pos), value: encodeEvent(packed, encodings) });
     index.add(e.origin, e.seq, pos, e.session);
     // Capture's de-duplication marks are ours alone: another account's copy of a session must never make our own capture of it look done.
     if (e.session && !e.attr) {
@@ -287,42 +270,6 @@ export class LocalLog implements EventLog {
         for (const m of msgs) ops.push({ type: 'put', key: K.knownMessage(e.session, m.msg_id), value: encode(encodings.of(m).hash) });
       }
     }
-    return { body, bytes: value.byteLength };
-  }
-
-  /** Holds a batch just written (positions right after what is held, else it starts again). */
-  private remember(events: AnyStoredEvent[], sizes: number[]): void {
-    const last = this.recent[this.recent.length - 1];
-    if (last && last.pos + 1 !== events[0]?.pos) this.forgetRecent();
-    this.recent.push(...events);
-    this.recentSizes.push(...sizes);
-    for (const n of sizes) this.recentBytes += n;
-    let drop = 0;
-    while (this.recentBytes > RECENT_BYTES && drop < this.recent.length) this.recentBytes -= this.recentSizes[drop++]!;
-    if (drop) this.letGo(drop);
-  }
-
-  /** Lets go of the first `n` events held. */
-  private letGo(n: number): void {
-    this.recent = this.recent.slice(n);
-    this.recentSizes = this.recentSizes.slice(n);
-    if (!this.recent.length) this.recentBytes = 0;
-  }
-
-  private forgetRecent(): void {
-    this.recent = [];
-    this.recentSizes = [];
-    this.recentBytes = 0;
-  }
-
-  /** See EventLog.appended. What is before `after` is let go: the reader has it. */
-  appended(after: number, limit: number): AnyStoredEvent[] | undefined {
-    const first = this.recent[0];
-    if (!first || after + 1 < first.pos || after >= this.recent[this.recent.length - 1]!.pos) return undefined;
-    const start = after + 1 - first.pos;
-    for (let i = 0; i < start; i++) this.recentBytes -= this.recentSizes[i]!;
-    if (start) this.letGo(start);
-    return this.recent.slice(0, limit);
   }
 
   /** For each origin of the events, its stored identity runs [firstSeq, endSeq) that reach into the events' seq range, in order. */
@@ -420,7 +367,6 @@ export class LocalLog implements EventLog {
 
   evict(sessions: string[]): Promise<EvictResult> {
     return this.serialize(async () => {
-      this.forgetRecent(); // their stored bodies are dropped below
       const ops: BatchOp[] = [];
       const res: EvictResult = { evicted: [], bodies: 0 };
       let first = Infinity;
@@ -451,7 +397,6 @@ export class LocalLog implements EventLog {
 
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts: IngestOptions = {}): Promise<IngestResult> {
     return this.serialize(async () => {
-      this.forgetRecent(); // ingested events are not held, so what is held would no longer reach the head
       const ops: BatchOp[] = [];
       const res: IngestResult = { written: 0, duplicates: 0 };
       const restoring = new Set<string>();

@@ -167,9 +167,6 @@ export class SharedLog implements EventLog {
   read(after: number, limit: number): Promise<AnyStoredEvent[]> {
     return this.run((l) => l.read(after, limit));
   }
-  appended(after: number, limit: number): AnyStoredEvent[] | undefined {
-    return this.backend instanceof LocalLog ? this.backend.appended(after, limit) : undefined;
-  }
   readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]> {
     return this.run((l) => l.readOrigin(origin, afterSeq, limit));
   }

@@ -168,8 +168,7 @@ export class Projections {
       const from = this.position();
       const head = await this.log.head();
       if (from >= head || head - from < leave) return applied;
-      // What this process appended itself is folded as it was staged, not read back and decoded again.
-      const events = this.log.appended?.(from, CHUNK) ?? (await this.log.read(from, CHUNK));
+      const events = await this.log.read(from, CHUNK);
       if (!events.length) return applied;
       // Sessions an event of this chunk replays are read once, before any transaction.
       const replays = await this.replaySources(events);

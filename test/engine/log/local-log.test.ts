@@ -209,23 +209,3 @@ test('identity runs and session entries answer readOrigin/readSession from any s
     [5, 9],
   );
 });
-
-test('appended() returns what read() does for events this process appended, and nothing once stored events were rewritten', async (t) => {
-  const log = await LocalLog.open(join(tempDir(t), 'log'));
-  t.after(() => log.close());
-  const s = 'ses_aaaaaaaa';
-  await log.append({ events: [discovered(s), { type: 'messages.captured', session: s, body: { messages: [msg('m1', 'hi')] } }] });
-  // De-duplication turns a changed message into a revision: held as written, like the rest.
-  await log.append({ events: [{ type: 'messages.captured', session: s, body: { messages: [msg('m1', 'hi again'), msg('m2', 'b')] } }], dedupe: true });
-  assert.deepEqual(log.appended(0, 10), await log.read(0, 10));
-  assert.deepEqual(log.appended(2, 1), await log.read(2, 1));
-  assert.equal(log.appended(await log.head(), 10), undefined, 'nothing after the head');
-  // What was served up to `after` is let go.
-  assert.equal(log.appended(0, 10), undefined);
-  // A purge rewrites earlier events of its session: they are read from the log again.
-  await log.append({ events: [{ type: 'messages.captured', session: s, body: { messages: [msg('m3', 'c')] } }] });
-  const head = await log.head();
-  await log.purge(s);
-  assert.equal(log.appended(head - 1, 10), undefined);
-  assert.equal((await log.read(head - 1, 10))[0]!.body, null);
-});
