@@ -15,6 +15,7 @@ import type { CommandModule } from 'yargs';
 
 interface OptionDef {
   type?: 'string' | 'number' | 'boolean';
+  array?: boolean;
   choices?: readonly unknown[];
   default?: unknown;
   demandOption?: boolean | string;
@@ -23,7 +24,7 @@ interface OptionDef {
   hidden?: boolean;
 }
 
-const SIMPLE_KEYS = new Set(['type', 'choices', 'default', 'demandOption', 'describe', 'description', 'hidden']);
+const SIMPLE_KEYS = new Set(['type', 'array', 'choices', 'default', 'demandOption', 'describe', 'description', 'hidden']);
 const TYPES = new Set([undefined, 'string', 'number', 'boolean']);
 
 /** The flags every command takes (main.ts declares them globally for yargs). */
@@ -32,9 +33,15 @@ export const GLOBAL_OPTIONS: Record<string, OptionDef> = { json: { type: 'boolea
 interface Shape {
   name: string;
   aliases: string[];
-  positionals: Array<{ name: string; required: boolean }>;
+  /** `[name..]` (only last, only optional): the rest of the positionals as an array. */
+  positionals: Array<{ name: string; required: boolean; variadic: boolean }>;
   options: Map<string, OptionDef>;
+  /** A command whose builder only declares subcommands (`sfs daemon run`): they, by name. */
+  subcommands: CommandModule<any, any>[];
 }
+
+/** yargs sets a dashed option under its camel-case name too (`via-cli` → `viaCli`). */
+const camel = (key: string) => key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
 /** What the builder declares, or undefined when it does more than declare positionals and options. */
 function shapeOf(cmd: CommandModule<any, any>): Shape | undefined {
@@ -43,13 +50,14 @@ function shapeOf(cmd: CommandModule<any, any>): Shape | undefined {
   if (!name) return undefined;
   const positionals: Shape['positionals'] = [];
   for (const p of rest) {
-    const m = /^([<[])([\w-]+)[>\]]$/.exec(p); // no variadic `<x..>`, no `<a|b>` aliases
-    if (!m) return undefined;
-    positionals.push({ name: m[2]!, required: m[1] === '<' });
+    const m = /^(?:<([\w-]+)>|\[([\w-]+)(\.\.)?\])$/.exec(p); // no required variadic `<x..>`, no `<a|b>` aliases
+    if (!m || positionals.at(-1)?.variadic) return undefined;
+    positionals.push({ name: (m[1] ?? m[2])!, required: !!m[1], variadic: !!m[3] });
   }
   const aliases = cmd.aliases === undefined ? [] : Array.isArray(cmd.aliases) ? cmd.aliases : [cmd.aliases];
   const options = new Map<string, OptionDef>(Object.entries(GLOBAL_OPTIONS));
   const declared = new Map<string, OptionDef>();
+  const subcommands: CommandModule<any, any>[] = [];
   let simple = true;
   const simpleDef = (def: unknown): def is OptionDef =>
     typeof def === 'object' && def !== null && Object.keys(def).every((k) => SIMPLE_KEYS.has(k)) && TYPES.has((def as OptionDef).type);
@@ -60,7 +68,9 @@ function shapeOf(cmd: CommandModule<any, any>): Shape | undefined {
         return (key: unknown, def: unknown) => {
           if ((method === 'option' || method === 'positional') && typeof key === 'string' && simpleDef(def)) {
             (method === 'option' ? options : declared).set(key, def);
-          } else simple = false;
+          } else if (method === 'command' && typeof key === 'object' && key !== null && def === undefined) {
+            subcommands.push(key as CommandModule<any, any>);
+          } else if (method !== 'demandCommand') simple = false;
           return recorder;
         };
       },
@@ -75,27 +85,41 @@ function shapeOf(cmd: CommandModule<any, any>): Shape | undefined {
     }
   } else if (builder !== undefined) return undefined;
   if (!simple) return undefined;
+  // Subcommands or positionals and options, not both (yargs would mix the parent's into each subcommand).
+  if (subcommands.length && (positionals.length || declared.size || options.size !== Object.keys(GLOBAL_OPTIONS).length)) return undefined;
   for (const p of positionals) {
     const def = declared.get(p.name);
     // A positional without a string type is coerced by yargs ('12' → 12): leave those to yargs.
-    if (!def || def.type !== 'string' || def.choices || def.default !== undefined) return undefined;
+    if (!def || def.type !== 'string' || def.choices) return undefined;
+    // A variadic one is a string array defaulting to []; anything else has no default.
+    if (p.variadic ? !def.array || !Array.isArray(def.default) || def.default.length : def.array || def.default !== undefined) return undefined;
   }
   if (declared.size !== positionals.length) return undefined;
   for (const [key, def] of options) {
-    if (key.includes('-') || key.includes('.') || positionals.some((p) => p.name === key)) return undefined; // camel-case and dot expansion
-    if (def.type === 'boolean' && def.choices) return undefined;
+    if (key.includes('.') || /[A-Z]|--|^-|-$|-[^a-z]/.test(key) || positionals.some((p) => p.name === key || p.name === camel(key))) return undefined; // dot expansion, odd names
+    if ((def.type === 'boolean' && def.choices) || def.array) return undefined;
   }
-  return { name, aliases, positionals, options };
+  return { name, aliases, positionals, options, subcommands };
 }
 
 const NUMBER_RE = /^-?\d+(\.\d+)?$/;
 
 /** The arguments yargs would hand this command's handler, or undefined to let yargs parse them. */
 export function fastArgs(cmd: CommandModule<any, any>, argv: string[]): Record<string, unknown> | undefined {
+  return fastCommand(cmd, argv)?.args;
+}
+
+/** The command (or subcommand) to run and the arguments yargs would hand its handler, or undefined to let yargs parse them. */
+export function fastCommand(cmd: CommandModule<any, any>, argv: string[]): { command: CommandModule<any, any>; args: Record<string, unknown> } | undefined {
   const shape = shapeOf(cmd);
   if (!shape) return undefined;
   const [first, ...rest] = argv;
   if (first !== shape.name && !shape.aliases.includes(first!)) return undefined;
+  if (shape.subcommands.length) {
+    const sub = shape.subcommands.find((c) => typeof c.command === 'string' && c.command.trim().split(/\s+/)[0] === rest[0]);
+    const r = sub && fastCommand(sub, rest);
+    return r && { command: r.command, args: { ...r.args, _: [first, ...(r.args._ as string[])] } };
+  }
   const out: Record<string, unknown> = {};
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -133,17 +157,19 @@ export function fastArgs(cmd: CommandModule<any, any>, argv: string[]): Record<s
       }
     }
     if (def.choices && !def.choices.includes(value)) return undefined;
-    out[key] = value;
+    out[key] = out[camel(key)] = value;
   }
-  if (positional.length > shape.positionals.length) return undefined;
+  const variadic = shape.positionals.at(-1)?.variadic;
+  if (positional.length > shape.positionals.length && !variadic) return undefined;
   for (const [i, p] of shape.positionals.entries()) {
-    if (i < positional.length) out[p.name] = positional[i];
+    if (p.variadic) out[p.name] = positional.slice(i);
+    else if (i < positional.length) out[p.name] = positional[i];
     else if (p.required) return undefined;
   }
   for (const [key, def] of shape.options) {
     if (key in out) continue;
     if (def.demandOption) return undefined;
-    if (def.default !== undefined) out[key] = def.default;
+    if (def.default !== undefined) out[key] = out[camel(key)] = def.default;
   }
-  return { _: [first], $0: 'sfs', ...out };
+  return { command: cmd, args: { _: [first], $0: 'sfs', ...out } };
 }

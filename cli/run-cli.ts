@@ -4,7 +4,7 @@ import type { GlobalArgs } from './context.js';
 import { SfsError } from '../engine/index.js';
 import { reportError } from './output.js';
 import { commandsFor } from './commands/registry.js';
-import { fastArgs } from './fast-args.js';
+import { fastCommand } from './fast-args.js';
 
 /**
  * The whole CLI: every command, loaded on demand. A plain invocation of one command runs
@@ -14,10 +14,10 @@ import { fastArgs } from './fast-args.js';
 export async function runCli(argv: string[], entry: string): Promise<void> {
   const json = argv.includes('--json');
   const commands = await commandsFor(argv);
-  const fast = commands.length === 1 ? fastArgs(commands[0]!, argv) : undefined;
+  const fast = commands.length === 1 ? fastCommand(commands[0]!, argv) : undefined;
   if (!fast) return runYargs(argv, commands, entry);
   try {
-    await commands[0]!.handler(fast as never);
+    await fast.command.handler(fast.args as never);
   } catch (err) {
     process.exitCode = reportError(err, json);
   }

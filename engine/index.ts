@@ -38,7 +38,8 @@ export type {
 export { TOOL_NAMES } from './capture/contract.js';
 export { captureSource, cursorKey as captureCursorKey, type CaptureOptions, type SourceReport } from './capture/capture-source.js';
 export { captureAll, type CaptureAllResult } from './capture/capture-all.js';
-export { unchangedSplit } from './capture/source-stamp.js';
+export { refreshStampCopy, unchangedSplit } from './capture/source-stamp.js';
+export { forgetStampCopy } from './capture/stamp-copy.js';
 export { importAll } from './capture/import-all.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';

@@ -23,24 +23,28 @@ export interface OpenStoreOptions extends Omit<OpenLogOptions, 'openWhenFull'> {
  */
 export class Store {
   private warned = false;
+  private opened: Projections | undefined;
 
   private constructor(
     readonly paths: SfsPaths,
     readonly log: EventLog,
-    readonly projections: Projections,
+    private readonly openProjections: () => Projections,
     private readonly warn: (line: string) => void,
   ) {}
+
+  /**
+   * Opened on first use: a pass that finds nothing changed (`sfs import --all` with nothing
+   * new) never loads SQLite.
+   */
+  get projections(): Projections {
+    return (this.opened ??= this.openProjections());
+  }
 
   static async open(paths: SfsPaths = resolvePaths(), opts: OpenStoreOptions = {}): Promise<Store> {
     const readWhenFull = opts.readWhenFull ?? true;
     const warn = opts.onWarning ?? ((line: string) => process.stderr.write(`sfs: ${line}\n`));
     const log = await SharedLog.open(logDir(paths), { ...opts, openWhenFull: readWhenFull });
-    try {
-      return new Store(paths, log, new Projections(projectionsFile(paths), log, { onNote: warn, readWhenFull }), warn);
-    } catch (err) {
-      await log.close();
-      throw err;
-    }
+    return new Store(paths, log, () => new Projections(projectionsFile(paths), log, { onNote: warn, readWhenFull }), warn);
   }
 
   /**
@@ -76,7 +80,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    this.projections.close();
+    this.opened?.close();
     await this.log.close();
   }
 }

@@ -1,8 +1,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
-import { ViewApplier } from './views/applier.js';
+import { ViewApplier, type ApplierOptions } from './views/applier.js';
 import { viewLag } from './views/lag.js';
-import type { ApplyOptions } from './views/apply.js';
 import { NOTIFY_CHANNEL, REVOKE_CHANNEL, openDatabase, type RelayDatabase } from './db/open.js';
 import * as acc from './accounts.js';
 import type { PushHooks } from './events.js';
@@ -74,8 +73,8 @@ export interface RelayOptions {
   dashboardPollMs?: number;
   /** How often its event stream pings and checks that its sign-in still holds (default 15 s). */
   dashboardPingMs?: number;
-  /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.beforeCommit`: see ApplyOptions. */
-  views?: boolean | ApplyOptions;
+  /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.quietMs`, …: see ApplierOptions. */
+  views?: boolean | Omit<ApplierOptions, 'onError'>;
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -114,6 +113,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     opts.views === false
       ? undefined
       : new ViewApplier(db, {
+          busy: () => frames.inUse > 0,
           ...(typeof opts.views === 'object' ? opts.views : {}),
           onError: (err, space) => app.log.error({ err, space }, 'view apply failed'),
         });

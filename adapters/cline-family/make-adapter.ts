@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   probeInstallation,
   type AdapterEnv,
@@ -42,7 +43,11 @@ function unique(list: string[]): string[] {
 export function makeClineFamilyAdapter(cfg: ClineFamilyConfig): ToolAdapter {
   const extras = cfg.extra ?? [];
   const kindOf = (dir: string, env: AdapterEnv): ExtraFolderKind | null => {
-    for (const x of extras) if (folderSourceFor(dir, x.roots(env), x.folder)?.path === dir) return x;
+    for (const x of extras) {
+      // Such a folder is <root>/<folder>/<id>: a task folder (nearly every source) is turned away here, before the roots are computed.
+      if (path.basename(path.dirname(dir)) !== x.folder) continue;
+      if (folderSourceFor(dir, x.roots(env), x.folder)?.path === dir) return x;
+    }
     return null;
   };
   return {

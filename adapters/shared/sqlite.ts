@@ -1,4 +1,9 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+
+/** Loaded on the first open: a capture pass that opens no database (nothing changed) does not load SQLite. */
+let sqlite: typeof Database | undefined;
+const SQLite = (): typeof Database => (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 import { closeSync, copyFileSync, existsSync, mkdtempSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,7 +56,7 @@ export function openReadOnly(file: string): OpenDb {
   assertRegularDbFiles(file);
   try {
     if (walWithoutShm(file)) throw Object.assign(new Error('WAL database without -shm'), { code: 'SFS_COPY' });
-    const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
+    const db = new (SQLite())(file, { readonly: true, fileMustExist: true, timeout: 2000 });
     db.prepare('SELECT count(*) FROM sqlite_master').get(); // fails now, not later, on a non-database or lock
     return { db, close: () => db.close() };
   } catch (first) {
@@ -62,7 +67,7 @@ export function openReadOnly(file: string): OpenDb {
       const copy = path.join(dir, 'copy.db');
       copyFileSync(file, copy);
       if (existsSync(file + '-wal')) copyFileSync(file + '-wal', copy + '-wal');
-      const db = new Database(copy, { readonly: true, fileMustExist: true });
+      const db = new (SQLite())(copy, { readonly: true, fileMustExist: true });
       db.prepare('SELECT count(*) FROM sqlite_master').get();
       return {
         db,

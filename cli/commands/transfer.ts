@@ -7,7 +7,6 @@ import {
   exportMessages,
   exportSfs,
   sfsHeader,
-  importSfs,
   assertNotEvicted,
   getSessionDetail,
   resolveSession,
@@ -77,50 +76,5 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
     const res = await exportSfs(db, id, dest, { overwrite: a.force });
     if (ctx.json) return printJson('export', { session: id, format: 'sfs', path: res.dir, messages: res.messageCount, bytes: res.bytes });
     print(`${color.green('exported')} ${id} → ${res.dir} ${color.dim(`(${plural(res.messageCount, 'message')})`)}`);
-  }),
-};
-
-interface ImportArgs extends GlobalArgs {
-  paths: string[];
-  from?: string;
-  all?: boolean;
-  viaCli?: boolean;
-}
-
-export const importCommand: CommandModule<GlobalArgs, ImportArgs> = {
-  command: 'import [paths..]',
-  describe: "Import .sfs directories (all validated before any is written), or capture a tool's existing history (--from TOOL | --all)",
-  builder: (y: Argv<GlobalArgs>) =>
-    y
-      .positional('paths', { type: 'string', array: true, default: [] as string[], describe: '.sfs directories' })
-      .option('from', { type: 'string', describe: 'capture the existing history of one tool (claude-code, codex, …)' })
-      .option('all', { type: 'boolean', describe: 'capture the existing history of every tool' })
-      .option('via-cli', {
-        type: 'boolean',
-        describe: 'with --from amp: ask the signed-in amp CLI for its threads (amp threads list/export), not only its local cache',
-      }) as Argv<ImportArgs>,
-  handler: handler<ImportArgs>(async (a, ctx) => {
-    const capture = a.from !== undefined || !!a.all;
-    if (a.from !== undefined && a.all) throw new SfsError('USAGE', 'give --from TOOL or --all, not both');
-    if (capture && a.paths.length) throw new SfsError('USAGE', 'give .sfs paths or --from/--all, not both');
-    if (!capture && !a.paths.length) throw new SfsError('USAGE', "name .sfs directories to import, or --from TOOL / --all to capture a tool's history");
-    if (a.viaCli && a.from !== 'amp') throw new SfsError('USAGE', '--via-cli goes with --from amp (the only tool whose sessions live on a server)');
-    if (a.viaCli) return (await import('./amp-via-cli.js')).runAmpViaCli(ctx);
-    if (capture) return (await import('./capture-import.js')).runCaptureImport(a.from, !!a.all, ctx);
-    const store = await ctx.store();
-    const results = await importSfs(store, a.paths, {
-      limits: { maxMessagesBytes: ctx.config['import.max_messages_bytes'] as number },
-      onSession: ctx.json
-        ? undefined
-        : (r) =>
-            print(
-              `${r.status === 'unchanged' ? color.dim(r.status) : color.green(r.status)} ${r.session_id} ${color.dim(`${plural(r.messages_added, 'message')} · ${r.path}`)}`,
-            ),
-    });
-    // Searchable when the import returns: the next command has nothing to fold.
-    await store.catchUp();
-    if (ctx.json) return printJson('import', { results });
-    const n = (s: string) => results.filter((r) => r.status === s).length;
-    print(`${plural(results.length, 'session')}: ${n('imported')} imported, ${n('updated')} updated, ${n('unchanged')} unchanged`);
   }),
 };

@@ -13,7 +13,7 @@ import {
 } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
-import { unchangedSplit } from './source-stamp.js';
+import { refreshStampCopy, unchangedSplit } from './source-stamp.js';
 
 /**
  * One pass over every source of the given tools (`sfs import --from/--all`, and the
@@ -195,6 +195,11 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? CONCURRENCY, work.length) }, worker));
   if (stoppedBy) throw stoppedBy;
   for (const batch of pending.values()) await flush(batch);
+  // The next pass finds what was just read unchanged without opening the log.
+  await refreshStampCopy(
+    store,
+    work.map((w) => ({ tool: w.adapter.tool, path: w.source.path })),
+  );
   const sum = (k: keyof ToolImport) => tools.reduce((n, t) => n + (t[k] as number), 0);
   return {
     tools,

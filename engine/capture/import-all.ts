@@ -6,7 +6,8 @@ import type { AdapterEnv, ToolAdapter } from './contract.js';
 /**
  * `sfs import --from/--all`: captureAll, with the projections folded along the way in the
  * same process (every FOLLOW_LAG_EVENTS events) and caught up before it returns, so the
- * import is searchable when it ends and the next command has nothing left to fold.
+ * import is searchable when it ends and the next command has nothing left to fold. A pass
+ * that read no source appended nothing and leaves the projections alone.
  */
 export async function importAll(store: Store, adapters: readonly ToolAdapter[], env: AdapterEnv, opts: CaptureAllOptions = {}): Promise<CaptureAllResult> {
   const follower = new ProjectionFollower(store);
@@ -23,6 +24,8 @@ export async function importAll(store: Store, adapters: readonly ToolAdapter[], 
     await follower.settle();
     throw err;
   }
-  await follower.finish();
+  // Nothing read, nothing appended by this pass: the projections are left as they are (the next
+  // command folds whatever another process appended), and SQLite is not even opened.
+  if (result.totals.read > 0) await follower.finish();
   return result;
 }

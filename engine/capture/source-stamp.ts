@@ -1,6 +1,7 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store.js';
+import { readStampCopy, writeStampCopy } from './stamp-copy.js';
 import type { AdapterEnv, CaptureSource, ToolAdapter } from './contract.js';
 
 /**
@@ -72,9 +73,15 @@ export interface StampedSource<T> {
 /** Stats between yields to the event loop, so a daemon's catch-up does not hold its watcher and socket for long. */
 const STAT_SLICE = 256;
 
+/** Up to this many stamps are asked of the log one by one; more, in one range read. */
+const FEW_STAMPS = 32;
+
 /**
  * Splits sources into those to read and those unchanged since their last complete read,
- * with one range read of the stored stamps and one stat per stamp path (no source opened).
+ * with one stat per stamp path (no source opened). The stamps are compared first with the
+ * store's copy of them (stamp-copy.ts: one file read, no LevelDB); only those that differ
+ * are looked up in the log, where a newer stamp may be (another process captured the
+ * source since the copy was written), and the copy is brought up to date with what was found.
  */
 export async function unchangedSplit<T extends { adapter: ToolAdapter; source: CaptureSource }>(
   store: Store,
@@ -84,16 +91,78 @@ export async function unchangedSplit<T extends { adapter: ToolAdapter; source: C
   const changed: T[] = [];
   const unchanged: T[] = [];
   if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged };
-  // One tool (the daemon catches up tool by tool): read only its stamps.
-  const tools = new Set(items.map((i) => i.adapter.tool));
-  const stored = await store.log.getCursors<string>(tools.size === 1 ? stampKey([...tools][0]!, '') : STAMP_PREFIX);
+  const copy = readStampCopy(store.paths);
+  const pending: Array<{ it: T; key: string; stamp: string }> = [];
   const seen = new Map<string, string>();
   for (let i = 0; i < items.length; i++) {
     if (i % STAT_SLICE === STAT_SLICE - 1) await new Promise((r) => setImmediate(r));
     const it = items[i]!;
-    const before = stored[stampKey(it.adapter.tool, it.source.path)];
-    if (before !== undefined && before === sourceStamp(it.adapter, it.source, env, seen)) unchanged.push(it);
+    const stamp = sourceStamp(it.adapter, it.source, env, seen);
+    if (stamp === null) {
+      changed.push(it);
+      continue;
+    }
+    const key = stampKey(it.adapter.tool, it.source.path);
+    if (copy.get(key) === stamp) unchanged.push(it);
+    else pending.push({ it, key, stamp });
+  }
+  if (!pending.length) return { changed, unchanged };
+  const stored = await storedStamps(
+    store,
+    pending.map((p) => p.key),
+    new Set(items.map((i) => i.adapter.tool)),
+  );
+  const found = new Map<string, string>();
+  for (const { it, key, stamp } of pending) {
+    const before = stored.get(key);
+    if (before !== undefined) found.set(key, before);
+    if (before === stamp) unchanged.push(it);
     else changed.push(it);
   }
+  rememberStamps(store, found);
   return { changed, unchanged };
+}
+
+/** The log's stamps of these keys: one by one when few, else one range read (of one tool's when only one is asked). */
+async function storedStamps(store: Store, keys: string[], tools: Set<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (keys.length <= FEW_STAMPS) {
+    for (const key of keys) {
+      const v = await store.log.getCursor<string>(key);
+      if (typeof v === 'string') out.set(key, v);
+    }
+    return out;
+  }
+  const all = await store.log.getCursors<string>(tools.size === 1 ? stampKey([...tools][0]!, '') : STAMP_PREFIX);
+  for (const key of keys) {
+    const v = all[key];
+    if (typeof v === 'string') out.set(key, v);
+  }
+  return out;
+}
+
+/** Puts stamps read from the log into the store's copy (nothing to do when it has them already). */
+function rememberStamps(store: Store, found: Map<string, string>): void {
+  const had = readStampCopy(store.paths);
+  if ([...found].every(([key, stamp]) => had.get(key) === stamp)) return;
+  const copy = new Map(had);
+  for (const [key, stamp] of found) copy.set(key, stamp);
+  writeStampCopy(store.paths, copy);
+}
+
+/**
+ * After sources were captured: copies their stamps, as the log now holds them, into the
+ * store's copy, so the next pass finds them unchanged without opening the log.
+ */
+export async function refreshStampCopy(store: Store, sources: ReadonlyArray<{ tool: string; path: string }>): Promise<void> {
+  if (!sources.length) return;
+  const tools = new Set(sources.map((s) => s.tool));
+  rememberStamps(
+    store,
+    await storedStamps(
+      store,
+      sources.map((s) => stampKey(s.tool, s.path)),
+      tools,
+    ),
+  );
 }

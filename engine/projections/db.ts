@@ -1,4 +1,9 @@
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+
+/** better-sqlite3, loaded on the first open: a command that never reads the projections (a no-op import) does not load SQLite. */
+let sqlite: typeof Database | undefined;
+const SQLite = (): typeof Database => (sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
@@ -78,7 +83,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content = 'search_sou
  */
 export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Database(file);
+  const db = new (SQLite())(file);
   try {
     registerBodyFunctions(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -115,7 +120,7 @@ export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
  * only for one command on a full disk. Throws unless the file has this version's tables.
  */
 export function openProjectionDbWithoutSharedMemory(file: string): ProjectionDb {
-  const db = new Database(file, { fileMustExist: true });
+  const db = new (SQLite())(file, { fileMustExist: true });
   try {
     registerBodyFunctions(db);
     db.pragma('busy_timeout = 5000');

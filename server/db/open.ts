@@ -24,18 +24,21 @@ export interface RelayDatabase {
 }
 
 /**
- * Rows and body bytes per INSERT statement (server/events.ts). An embedded PGlite keeps the
- * high-water mark of every statement's parse tree and parameters in WebAssembly memory that never
- * shrinks: 2,000 rows a statement took a relay from ~210 to ~330 MB, 250 rows to ~270 MB. On
- * PostgreSQL fewer, larger statements are fewer round trips.
+ * Rows and body bytes per INSERT statement (server/events.ts, and the views' writes), and events
+ * per view-fold transaction (server/views/apply.ts). An embedded PGlite keeps the high-water mark
+ * of every statement's parse tree and parameters in WebAssembly memory that never shrinks: 2,000
+ * rows a statement took a relay from ~210 to ~330 MB, 250 rows to ~270 MB; a fold of 500 events
+ * (with its messages' text search) peaked ~40 MB above one of 100. On PostgreSQL fewer, larger
+ * statements and transactions are fewer round trips and commits.
  */
 export interface InsertLimits {
   rows: number;
   bytes: number;
+  foldEvents: number;
 }
 const INSERT_LIMITS: Record<RelayDatabase['kind'], InsertLimits> = {
-  postgres: { rows: 5000, bytes: 16 * 1024 * 1024 },
-  pglite: { rows: 250, bytes: 512 * 1024 },
+  postgres: { rows: 5000, bytes: 16 * 1024 * 1024, foldEvents: 2000 },
+  pglite: { rows: 250, bytes: 512 * 1024, foldEvents: 100 },
 };
 const insertLimits = new WeakMap<Kysely<RelayDb>, InsertLimits>();
 

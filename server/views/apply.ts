@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
+import { insertLimitsOf, type InsertLimits } from '../db/open.js';
 import { clearSession, foldEvent, messageIdsOf, newState, type ViewEvent } from './fold-rules.js';
 import { applyKnowledge, isKnowledgeEvent } from './knowledge-apply.js';
 import { loadState, personalOwnerOf, readEvents, readSessionEvents, writeState } from './view-store.js';
@@ -8,7 +9,7 @@ type Db = Kysely<RelayDb>;
 type Tx = Transaction<RelayDb>;
 
 export interface ApplyOptions {
-  /** Events folded per transaction. */
+  /** Events folded per transaction (default: the database's foldEvents, db/open.ts). */
   batch?: number;
   /** Test seam: runs inside each applying transaction just before it commits, with the events (after, cursor] it folded. */
   beforeCommit?: (tx: Tx, space: string, after: number, cursor: number) => Promise<void>;
@@ -20,7 +21,13 @@ export interface ApplyOptions {
  * A batch holding a purge folds that session again from all its events (whose bodies the relay
  * erased), exactly as a rebuild would.
  */
-export async function applyBatch(tx: Tx | Db, space: string, after: number, limit: number): Promise<{ cursor: number; applied: number }> {
+export async function applyBatch(
+  tx: Tx | Db,
+  space: string,
+  after: number,
+  limit: number,
+  limits?: InsertLimits,
+): Promise<{ cursor: number; applied: number }> {
   const events = await readEvents(tx, space, after, limit);
   if (!events.length) return { cursor: after, applied: 0 };
   const cursor = events[events.length - 1]!.rseq;
@@ -42,7 +49,7 @@ export async function applyBatch(tx: Tx | Db, space: string, after: number, limi
     if (isKnowledgeEvent(e.type)) await applyKnowledge(tx, space, e);
     else if (!e.session || !replay.has(e.session)) foldEvent(st, e);
   }
-  await writeState(tx, st);
+  await writeState(tx, st, limits);
   return { cursor, applied: events.length };
 }
 
@@ -53,7 +60,8 @@ export async function applyBatch(tx: Tx | Db, space: string, after: number, limi
  * others, once it commits, read the moved position — no event is folded twice or skipped.
  */
 export async function catchUpSpace(db: Db, space: string, opts: ApplyOptions = {}): Promise<number> {
-  const limit = opts.batch ?? 500;
+  const limits = insertLimitsOf(db);
+  const limit = opts.batch ?? limits.foldEvents;
   await sql`insert into view_positions (space_id, rseq) values (${space}, 0) on conflict (space_id) do nothing`.execute(db);
   let total = 0;
   for (;;) {
@@ -61,7 +69,7 @@ export async function catchUpSpace(db: Db, space: string, opts: ApplyOptions = {
       const pos = await sql<{ rseq: string }>`select rseq from view_positions where space_id = ${space} for update`.execute(tx);
       if (!pos.rows.length) return 0; // the space was deleted
       const after = Number(pos.rows[0]!.rseq);
-      const r = await applyBatch(tx, space, after, limit);
+      const r = await applyBatch(tx, space, after, limit, limits);
       if (!r.applied) return 0;
       await sql`update view_positions set rseq = ${r.cursor}, updated_at = now() where space_id = ${space}`.execute(tx);
       await opts.beforeCommit?.(tx, space, after, r.cursor);

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
+import { insertLimitsOf } from '../db/open.js';
 import { allSpaces, applyBatch } from './apply.js';
 
 export interface RebuildResult {
@@ -18,7 +19,8 @@ export async function rebuildViews(
   opts: { only?: string[]; batch?: number; onSpace?: (space: string, events: number) => void } = {},
 ): Promise<RebuildResult> {
   const spaces = opts.only ?? (await allSpaces(db));
-  const batch = opts.batch ?? 2000;
+  const limits = insertLimitsOf(db);
+  const batch = opts.batch ?? limits.foldEvents;
   let events = 0;
   for (const space of spaces) {
     await sql`insert into view_positions (space_id, rseq) values (${space}, 0) on conflict (space_id) do nothing`.execute(db);
@@ -31,7 +33,7 @@ export async function rebuildViews(
       let cursor = 0;
       let count = 0;
       for (;;) {
-        const r = await applyBatch(tx, space, cursor, batch);
+        const r = await applyBatch(tx, space, cursor, batch, limits);
         if (!r.applied) break;
         cursor = r.cursor;
         count += r.applied;

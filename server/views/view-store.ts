@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { unpackBody } from '../../engine/index.js';
 import type { RelayDb } from '../db/schema.js';
+import type { InsertLimits } from '../db/open.js';
 import { msgKey, sessionDocOf, titleOf, type FoldState, type MessageRow, type SessionRow, type ViewEvent } from './fold-rules.js';
 
 /** Reads the events and the view rows a batch folds, and writes the rows it changed, in the caller's transaction. */
@@ -201,21 +202,30 @@ const sets = (cols: Array<[string, string]>, skip: string[]) =>
       .join(', '),
   );
 
-/** PostgreSQL text holds no NUL: session text may (it is untrusted); such characters are left out of the views. */
+/**
+ * PostgreSQL text holds no NUL: session text may (it is untrusted); such characters are left out of
+ * the views. JSON writes a NUL as \u0000, so only text holding one pays for the replacer.
+ */
 const noNul = (_k: string, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '') : v);
-const toJson = (rows: unknown[]) => JSON.stringify(rows, noNul);
+function toJson(rows: unknown[]): string {
+  const json = JSON.stringify(rows);
+  return json.includes('\\u0000') ? JSON.stringify(rows, noNul) : json;
+}
 
-/** Rows per statement: one JSON parameter each, kept to a few MB. */
+/** Rows per statement: one JSON parameter each, kept to a few MB (less on PGlite: its limits). */
 const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
+const WRITE_CHUNK_ROWS = 2000;
 
-function chunks<T>(rows: T[], size: (r: T) => number): T[][] {
+function chunks<T>(rows: T[], size: (r: T) => number, limits?: InsertLimits): T[][] {
+  const maxBytes = Math.min(WRITE_CHUNK_BYTES, limits?.bytes ?? Infinity);
+  const maxRows = Math.min(WRITE_CHUNK_ROWS, limits?.rows ?? Infinity);
   const out: T[][] = [];
   let cur: T[] = [];
   let bytes = 0;
   for (const r of rows) {
     cur.push(r);
     bytes += size(r);
-    if (bytes >= WRITE_CHUNK_BYTES || cur.length >= 2000) {
+    if (bytes >= maxBytes || cur.length >= maxRows) {
       out.push(cur);
       cur = [];
       bytes = 0;
@@ -226,42 +236,42 @@ function chunks<T>(rows: T[], size: (r: T) => number): T[][] {
 }
 
 /** Writes what the batch changed: cleared sessions first, then sessions, messages and checkpoints. */
-export async function writeState(tx: Tx, st: FoldState): Promise<void> {
+export async function writeState(tx: Tx, st: FoldState, limits?: InsertLimits): Promise<void> {
   if (st.cleared.size) {
     const ids = [...st.cleared];
     await sql`delete from view_messages where space_id = ${st.space} and session = any(${ids}::text[])`.execute(tx);
     await sql`delete from view_checkpoints where space_id = ${st.space} and session_id = any(${ids}::text[])`.execute(tx);
   }
   const sessions = [...st.dirtySessions].map((id) => st.sessions.get(id)).filter((r): r is SessionRow => !!r);
-  for (const part of chunks(sessions, () => 1000)) {
+  for (const part of chunks(sessions, () => 1000, limits)) {
     const json = toJson(part.map((r) => ({ ...r, title: titleOf(r), doc: sessionDocOf(r) })));
     await sql`insert into view_sessions (${names(SESSION_COLUMNS)}, title, doc)
       select ${names(SESSION_COLUMNS, 'x.')}, x.title, to_tsvector('english', x.doc)
-      from jsonb_to_recordset(${json}::jsonb) as x(${defs(SESSION_COLUMNS)}, title text, doc text)
+      from json_to_recordset(${json}::json) as x(${defs(SESSION_COLUMNS)}, title text, doc text)
       on conflict (space_id, id) do update set ${sets(SESSION_COLUMNS, ['space_id', 'id'])}, title = excluded.title, doc = excluded.doc`.execute(tx);
   }
   const dirty = [...st.dirtyMessages].map((k) => st.messages.get(k)).filter((r): r is MessageRow => !!r);
   // Rows with new content are written whole; the others only had their order or stamps moved.
   const whole = dirty.filter((m) => m.body !== null);
   const stamps = dirty.filter((m) => m.body === null);
-  for (const part of chunks(whole, (m) => (m.body?.length ?? 0) + (m.text?.length ?? 0))) {
+  for (const part of chunks(whole, (m) => (m.body?.length ?? 0) + (m.text?.length ?? 0), limits)) {
     const json = toJson(part);
     await sql`insert into view_messages (${names(MESSAGE_COLUMNS)}, search)
       select ${names(MESSAGE_COLUMNS, 'x.')}, to_tsvector('english', left(x.text, ${INDEXED_CHARS}))
-      from jsonb_to_recordset(${json}::jsonb) as x(${defs(MESSAGE_COLUMNS)})
+      from json_to_recordset(${json}::json) as x(${defs(MESSAGE_COLUMNS)})
       on conflict (space_id, session, msg_id) do update set ${sets(MESSAGE_COLUMNS, ['space_id', 'session', 'msg_id'])}, search = excluded.search`.execute(tx);
   }
-  for (const part of chunks(stamps, () => 200)) {
+  for (const part of chunks(stamps, () => 200, limits)) {
     const json = toJson(part.map((m) => ({ session: m.session, msg_id: m.msg_id, ord: m.ord, orig_stamp: m.orig_stamp, rev_stamp: m.rev_stamp })));
     await sql`update view_messages m set ord = x.ord, orig_stamp = x.orig_stamp, rev_stamp = x.rev_stamp
-      from jsonb_to_recordset(${json}::jsonb) as x(session text, msg_id text, ord text, orig_stamp text, rev_stamp text)
+      from json_to_recordset(${json}::json) as x(session text, msg_id text, ord text, orig_stamp text, rev_stamp text)
       where m.space_id = ${st.space} and m.session = x.session and m.msg_id = x.msg_id`.execute(tx);
   }
   const cps = [...st.dirtyCheckpoints].map((k) => st.checkpoints.get(k)).filter((r) => !!r);
   if (cps.length) {
     await sql`insert into view_checkpoints (space_id, session_id, name, at_msg, created_at, stamp)
       select x.space_id, x.session_id, x.name, x.at_msg, x.created_at, x.stamp
-      from jsonb_to_recordset(${toJson(cps)}::jsonb) as x(space_id text, session_id text, name text, at_msg text, created_at text, stamp text)
+      from json_to_recordset(${toJson(cps)}::json) as x(space_id text, session_id text, name text, at_msg text, created_at text, stamp text)
       on conflict (space_id, session_id, name) do update set at_msg = excluded.at_msg, created_at = excluded.created_at, stamp = excluded.stamp
       where excluded.stamp > view_checkpoints.stamp`.execute(tx);
   }

@@ -13,9 +13,23 @@ const yargs = createRequire(import.meta.url)('yargs/yargs') as (args: string[]) 
 
 async function viaYargs(cmd: CommandModule<any, any>, argv: string[]): Promise<Record<string, unknown> | Error> {
   let got: Record<string, unknown> | undefined;
+  const record = (a: Record<string, unknown>) => void (got = a);
+  // Subcommands (`daemon run`) record too, instead of running.
+  const builder = cmd.builder;
+  const recording =
+    typeof builder === 'function'
+      ? (y: Argv) => {
+          const command = y.command.bind(y);
+          (y as { command: unknown }).command = (sub: unknown, ...rest: unknown[]) =>
+            typeof sub === 'object' && sub !== null && rest.length === 0
+              ? command({ ...(sub as CommandModule), handler: record })
+              : (command as any)(sub, ...rest);
+          return (builder as (y: Argv) => Argv)(y);
+        }
+      : builder;
   const parser = yargs(argv)
     .scriptName('sfs')
-    .command({ ...cmd, handler: (a: Record<string, unknown>) => void (got = a) })
+    .command({ ...cmd, builder: recording, handler: record } as CommandModule)
     .option('json', { type: GLOBAL_OPTIONS.json!.type, global: true })
     .strict()
     .exitProcess(false)
@@ -62,6 +76,31 @@ test('list, show and search read their usual arguments without yargs, exactly as
     ['search', '"quoted phrase" word*', '--project', '/tmp/x', '--until', '2026-01-01'],
   ];
   for (const argv of taken) assert.ok(await same(argv[0]!, argv), `fast path refused ${argv.join(' ')}`);
+});
+
+test('import --all and daemon run (the start-up a no-op pass is measured against) read their arguments without yargs, exactly as yargs reads them', async () => {
+  const taken: string[][] = [
+    ['import', '--all'],
+    ['import', '--all', '--json'],
+    ['import', '--from', 'codex'],
+    ['import', '--from=amp', '--via-cli'],
+    ['import', '--from', 'amp', '--no-via-cli'],
+    ['import', 'a.sfs'],
+    ['import', 'a.sfs', 'b.sfs', '--json'],
+    ['daemon', 'run'],
+    ['daemon', 'run', '--background'],
+    ['daemon', 'run', '--json'],
+    ['daemon', 'status', '--json'],
+  ];
+  for (const argv of taken) assert.ok(await same(argv[0]!, argv), `fast path refused ${argv.join(' ')}`);
+  const { fastCommand } = await import('../../cli/fast-args.js');
+  const [daemon] = await COMMANDS.daemon!();
+  const run = fastCommand(daemon!, ['daemon', 'run', '--background']);
+  assert.equal(run?.command.command, 'run', 'the subcommand runs, not the parent');
+  for (const argv of [['daemon'], ['daemon', 'bogus'], ['daemon', 'run', 'x'], ['daemon', '--json'], ['import', '--viaCli'], ['import', '--all', '--', 'x']]) {
+    const [cmd] = await COMMANDS[argv[0]!]!();
+    assert.equal(fastArgs(cmd!, argv), undefined, argv.join(' '));
+  }
 });
 
 test('anything unusual is left to yargs', async () => {

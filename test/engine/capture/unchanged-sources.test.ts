@@ -6,6 +6,8 @@ import { adapterFor } from '../../../adapters/index.js';
 import { captureAll } from '../../../engine/capture/capture-all.js';
 import type { AdapterEnv, CaptureSource, ToolAdapter } from '../../../engine/capture/contract.js';
 import { Store } from '../../../engine/store.js';
+import { logDir } from '../../../engine/paths.js';
+import { readStampCopy, stampCopyFile, writeStampCopy } from '../../../engine/capture/stamp-copy.js';
 import { fakeHome } from '../../helpers/fake-home.js';
 import { pathsIn, tempDir } from '../../helpers/tmp.js';
 
@@ -46,7 +48,7 @@ async function claudeSetup(t: Parameters<typeof fakeHome>[0]) {
     const r = await captureAll(store, [spy.adapter], env);
     return { r, reads: [...spy.reads] };
   };
-  return { store, files, pass };
+  return { store, files, pass, env };
 }
 
 test('unchanged sources: a second pass opens none and says so; a third does the same', async (t) => {
@@ -205,4 +207,72 @@ test('unchanged sources: a pass that reported a problem is not stamped, so the s
   await captureAll(store, [folderAdapter(root, reads)], env);
   await captureAll(store, [folderAdapter(root, reads)], env);
   assert.equal(reads.length, 1, 'once clean, it is stamped');
+});
+
+/** The store with every call its capture pass makes to the log counted, by method. */
+function countingLog(store: Store): { store: Store; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const log = new Proxy(store.log, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store: Object.create(store, { log: { value: log } }) as Store, calls };
+}
+
+test('unchanged sources: a pass with nothing changed compares against the stamp copy and never asks the log', async (t) => {
+  const { store, pass, files, env } = await claudeSetup(t);
+  await pass();
+  assert.ok(readStampCopy(store.paths).size >= files.length, 'the first pass copied the stamps it stored');
+  const spy = spied(adapterFor('claude-code')!);
+  const counted = countingLog(store);
+  const again = await captureAll(counted.store, [spy.adapter], env);
+  assert.equal(again.totals.unchanged, again.totals.sources);
+  assert.deepEqual(spy.reads, []);
+  assert.deepEqual([...counted.calls.keys()], [], 'no log call at all');
+});
+
+test('unchanged sources: a stale or damaged stamp copy only sends the pass to the log, which decides', async (t) => {
+  const { store, pass, files } = await claudeSetup(t);
+  const first = await pass();
+  const copyFile = stampCopyFile(store.paths);
+  // Stale: every entry says something else; the log still has the right stamps, so nothing is read.
+  const stale = new Map([...readStampCopy(store.paths)].map(([k, v]) => [k, `${v}-old`]));
+  writeStampCopy(store.paths, stale);
+  const r1 = await pass();
+  assert.deepEqual(r1.reads, []);
+  assert.equal(r1.r.totals.unchanged, first.r.totals.sources);
+  assert.ok(
+    [...readStampCopy(store.paths).values()].every((v) => !v.endsWith('-old')),
+    'the copy now has the log’s stamps',
+  );
+  // Damaged: read as empty.
+  writeFileSync(copyFile, '{"v":1,"stamps":[["x"');
+  assert.equal(readStampCopy(store.paths).size, 0);
+  assert.deepEqual((await pass()).reads, []);
+  // A copy that vouches for a file which has changed since does not hide the change.
+  const file = files[0]!;
+  const st = statSync(file);
+  utimesSync(file, st.atime, new Date(st.mtimeMs + 5000));
+  assert.deepEqual((await pass()).reads, [file]);
+  assert.deepEqual((await pass()).reads, [], 'and its new stamp is copied');
+});
+
+test('unchanged sources: the stamp copy lives in the log folder, so a fresh log is not told sources are captured', async (t) => {
+  const { store, env } = await claudeSetup(t);
+  const spy = spied(adapterFor('claude-code')!);
+  await captureAll(store, [spy.adapter], env);
+  assert.equal(path.dirname(stampCopyFile(store.paths)), logDir(store.paths));
+  // Another store (its own log) with the same sources: nothing vouched for, everything read.
+  const other = await Store.open(pathsIn(tempDir(t)));
+  t.after(() => other.close());
+  spy.reads.length = 0;
+  const r = await captureAll(other, [spy.adapter], env);
+  assert.equal(r.totals.unchanged, 0);
+  assert.equal(spy.reads.length, r.totals.sources);
 });
