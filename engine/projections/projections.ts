@@ -229,6 +229,7 @@ export class Projections {
         );
         applied++;
       }
+      this.folder.indexDueDocs();
       const last = events[events.length - 1]!.pos;
       if (last > current) db.prepare("UPDATE meta SET value = ? WHERE key = 'position'").run(String(last));
     }).immediate();
