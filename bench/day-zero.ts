@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, nowMs, runWorker, tempDir, type Scale, type Section } from './lib.js';
@@ -10,8 +11,11 @@ import { writeNativeCorpus } from './native-corpus.js';
  * the first search answers. `sfs import --all` (importAll over every adapter, in a child
  * process whose peak RSS is measured; it returns with the projections caught up), then the
  * first `sfs search` in a fresh process, then a second one (what a later search costs).
- * Baseline, interleaved in the same run (raw, import, raw, import, …, raw): a child process
- * that reads and JSON.parses every file of the corpus.
+ * Baseline, interleaved in the same run (raw, import, index, raw, import, index, …, raw): a child
+ * process that reads and JSON.parses every file of the corpus. A second baseline, `index`, shows
+ * the part of the ratio that is the index itself: the same messages (read back from the import's
+ * projections outside its timer) inserted into a plain SQLite table and an FTS5 table with the
+ * same tokenizer; floor + index is what an import that did nothing else would cost.
  */
 const WORKER = fileURLToPath(new URL('./day-zero-worker.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
@@ -66,19 +70,22 @@ export async function runDayZero(sc: Scale): Promise<Section> {
       const genS = (nowMs() - g0) / 1000;
       await child(['raw', home]); // warm the OS file cache for both
       const raws: Array<Measured & { wallMs: number }> = [];
-      const runs: Array<{ imp: Measured & { wallMs: number }; first: number; later: number }> = [];
+      const runs: Array<{ imp: Measured & { wallMs: number }; first: number; later: number; index: number }> = [];
       for (let i = 0; i < rounds; i++) {
         raws.push(await child(['raw', home]));
         const sfs = join(t.dir, `sfs-${i}`);
         const imp = await child(['import', home, sfs]);
         const first = search(sfs, home);
         const later = search(sfs, home);
-        runs.push({ imp, first, later });
+        const index = (await child(['index', sfs])).ms;
+        runs.push({ imp, first, later, index });
       }
       raws.push(await child(['raw', home]));
       const floor = median(raws.map((r) => r.wallMs));
       const searchable = median(runs.map((r) => r.imp.wallMs + r.first));
       const rss = Math.max(...runs.map((r) => r.imp.peakRssMb));
+      const indexMs = median(runs.map((r) => r.index));
+      const irreducible = floor + indexMs;
       const last = runs[runs.length - 1]!;
       const caughtUp = runs.every((r) => r.imp.position === r.imp.head);
       const n = fmt(target);
@@ -115,11 +122,30 @@ export async function runDayZero(sc: Scale): Promise<Section> {
           `${(median(runs.map((r) => r.later)) / floor).toFixed(2)}×`,
           '-',
         ],
+        [
+          `${n}: raw SQLite + FTS5 insert of the same messages (index baseline, in-process)`,
+          '-',
+          fmt(last.imp.totals.messagesAdded),
+          `${fmt(indexMs / 1000, 2)} s`,
+          `${(indexMs / floor).toFixed(2)}×`,
+          '-',
+        ],
+        [
+          `${n}: floor + index baseline (nothing but read, parse and index)`,
+          '-',
+          '-',
+          `${fmt(irreducible / 1000, 2)} s`,
+          `${(irreducible / floor).toFixed(2)}×`,
+          '-',
+        ],
         [`${n}: import + first search (searchable)`, '-', '-', `${fmt(searchable / 1000, 2)} s`, `**${(searchable / floor).toFixed(2)}×**`, fmt(rss)],
       );
+      const load = loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ');
       const perTool = last.imp.tools.map((x: any) => `${x.tool} ${fmt(x.sources)}/${fmt(x.sessions)}`).join(', ');
       notes.push(
-        `${n}: corpus of ${fmt(corpus.sessions)} sessions, ${fmt(corpus.bytes / 2 ** 20, 1)} MB of native files, generated in ${genS.toFixed(1)} s; ${rounds} round(s) interleaved with ${raws.length} floor runs (floor samples ${raws.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')} s). Import CPU ${fmt(last.imp.cpuMs / 1000, 2)} s; projections at the log head when import returned: ${caughtUp ? 'yes' : '**no**'} (${fmt(last.imp.position)}/${fmt(last.imp.head)} events). Sources/sessions per tool: ${perTool}; ${fmt(last.imp.totals.problems)} problems.`,
+        `${n}: corpus of ${fmt(corpus.sessions)} sessions, ${fmt(corpus.bytes / 2 ** 20, 1)} MB of native files, generated in ${genS.toFixed(1)} s; ${rounds} round(s) interleaved with ${raws.length} floor runs (floor samples ${raws.map((r) => fmt(r.wallMs / 1000, 2)).join(', ')} s). Import CPU ${fmt(last.imp.cpuMs / 1000, 2)} s; searchable = ${(searchable / irreducible).toFixed(2)}× floor + index baseline (index samples ${runs.map((r) => fmt(r.index / 1000, 2)).join(', ')} s); load average ${load}; projections at the log head when import returned: ${caughtUp ? 'yes' : '**no**'} (${fmt(last.imp.position)}/${fmt(last.imp.head)} events). Sources/sessions per tool: ${perTool}; ${fmt(last.imp.totals.problems)} problems.`,
       );
       goals.push(
         {

@@ -172,6 +172,11 @@ export const PLANS: ToolCorpusPlan[] = [
           db.exec(`INSERT INTO part SELECT id || 'c${k}', message_id || 'c${k}', session_id || 'c${k}', time_created, time_updated, data FROM src.part`);
         }
       })();
+      // With the tool's own indexes (per-session reads by session_id): without them each session's read scans the whole table.
+      const indexes = db
+        .prepare("SELECT sql FROM src.sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('project', 'session', 'message', 'part')")
+        .all() as Array<{ sql: string }>;
+      for (const ix of indexes) db.exec(ix.sql);
       db.exec('DETACH DATABASE src');
       db.close();
       return fileBytes(join(dir, 'opencode.db'));

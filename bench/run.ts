@@ -67,6 +67,8 @@ for (const [name, run] of benches) {
   }));
   log(`${name} done in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
   log(markdownTable(section.header, section.rows) + '\n');
+  // The notes carry the figures behind the table (CPU, samples, load): shown too when only a subset runs.
+  if (only) for (const n of section.notes) log(`- ${n}`);
   sections.push(section);
 }
 

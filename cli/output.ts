@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pc from 'picocolors';
 import { ERROR_CODES, toSfsError } from '../engine/index.js';
 
@@ -11,31 +12,71 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-// `sfs list | head` closes the pipe early: drop the rest of the output instead of crashing.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-});
+/**
+ * Standard output as a stream, for what writes to one (an export, the rules text). `sfs … | head`
+ * closes the pipe early: the rest of the output is dropped instead of crashing.
+ */
+export function stdout(): NodeJS.WriteStream {
+  if (!stream) {
+    stream = process.stdout;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+  return stream;
+}
+
+let stream: NodeJS.WriteStream | undefined;
+let closed = false;
+
+/**
+ * Writes to standard output. Straight to the file descriptor until something needs the stream:
+ * making process.stdout for a pipe loads Node's net and stream modules, a tenth of a bare Node
+ * start-up, and `sfs list` only prints lines. A descriptor that would block (another process
+ * made it non-blocking) hands what is left to the stream, which then takes every later write,
+ * so the order holds.
+ */
+export function write(text: string): void {
+  if (closed) return;
+  if (!stream) {
+    const bytes = Buffer.from(text);
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') {
+        closed = true;
+        return;
+      }
+      if (code !== 'EAGAIN') throw err;
+    }
+    text = bytes.subarray(done).toString();
+  }
+  stdout().write(text);
+}
 
 /**
  * Colors only on a terminal (or with FORCE_COLOR), never with NO_COLOR or TERM=dumb.
  * picocolors alone also colors piped output whenever `CI` is set, which breaks
  * `sfs list | grep` on build machines.
  */
-export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTty = !!process.stdout.isTTY): boolean {
+export function colorEnabled(env: NodeJS.ProcessEnv = process.env, isTty?: boolean): boolean {
   if ('NO_COLOR' in env && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
   if (env.FORCE_COLOR !== undefined) return true;
-  return isTty && env.TERM !== 'dumb';
+  return (isTty ?? !!process.stdout.isTTY) && env.TERM !== 'dumb';
 }
 
 export const color = pc.createColors(colorEnabled());
 
 export function printJson(command: string, data: unknown): void {
-  process.stdout.write(JSON.stringify({ sfs_json: JSON_SCHEMA_VERSION, command, data }, null, 2) + '\n');
+  write(JSON.stringify({ sfs_json: JSON_SCHEMA_VERSION, command, data }, null, 2) + '\n');
 }
 
 export function print(line = ''): void {
-  process.stdout.write(line + '\n');
+  write(line + '\n');
 }
 
 /** Prints the error as one line (or a JSON envelope) and returns the exit code. */
@@ -44,7 +85,7 @@ export function reportError(err: unknown, json: boolean): number {
   const exit = ERROR_CODES[e.code];
   const message = e.message.replace(/\s*\n\s*/g, ' ');
   if (json) {
-    process.stdout.write(
+    write(
       JSON.stringify(
         { sfs_json: JSON_SCHEMA_VERSION, error: { code: e.code, message, exit_code: exit, ...(e.details ? { details: e.details } : {}) } },
         null,

@@ -37,11 +37,11 @@ export function contentHash(data: string | Uint8Array): string {
   return sha256Hex(data).slice(0, 32);
 }
 
-// crypto.hash (Node ≥ 20.12) is a one-shot digest without a Hash object per call.
-const oneShot = (cryptoModule as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
-
 /** Hex digest for hot paths (per message or per line). */
 export function digestHex(alg: 'sha1' | 'sha256', data: string | Uint8Array): string {
+  // crypto.hash (Node ≥ 20.12) is a one-shot digest without a Hash object per call. Looked up
+  // here, not when this module loads: the CLI's bundle loads node:crypto on first use.
+  const oneShot = (cryptoModule as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
   return oneShot ? oneShot(alg, data, 'hex') : createHash(alg).update(data).digest('hex');
 }
 

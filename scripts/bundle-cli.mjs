@@ -8,7 +8,8 @@
 // dist/cli/main.js and dist/cli/<dir>/, so the paths code computes from import.meta.url
 // (package.json, ../main.js for the daemon and the MCP server, the schemas folder) hold in both.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -93,47 +94,147 @@ const engineHasNoImportSideEffects = {
   },
 };
 
-// cli/quick.ts (`sfs list`, `show`, `search`) is bundled on its own into one file, chunks/quick.js:
-// those commands then load main.js and that file only. main.js imports it by that name.
-const QUICK_OUT = 'chunks/quick.js';
-const quickIsItsOwnBundle = {
-  name: 'quick-is-its-own-bundle',
+// main.js and chunks/quick.cjs (`sfs list`, `show`, `search`: everything they use, in one file) are
+// CommonJS, the rest of the CLI is ES modules. Node starts a CommonJS entry without its ES module
+// loader, and a CommonJS file requires packages and Node's own modules without building an ES
+// module facade for each (for node:crypto that loads WebCrypto too): ~5 ms of a ~60 ms start-up.
+// dist/bin/package.json and dist/bin/chunks/package.json say which is which.
+const QUICK_OUT = 'chunks/quick.cjs';
+const RUN_CLI_OUT = 'chunks/run-cli.js';
+
+// In CommonJS, import.meta.url is the file's own URL, as the ES module code computed it.
+const importMetaUrl = {
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [path.join(root, 'scripts/import-meta-url.js')],
+};
+
+// main.ts loads its two halves with import(): quick.cjs is required instead (import() of a
+// CommonJS file would start the ES module loader), run-cli.js stays an import() of the ES chunk.
+const mainLoadsItsHalves = {
+  name: 'main-loads-its-halves',
   setup(b) {
-    b.onResolve({ filter: /^\.\/quick\.js$/ }, (args) =>
-      args.importer.endsWith(`${path.sep}cli${path.sep}main.js`) ? { path: `./${QUICK_OUT}`, external: true } : undefined,
+    b.onLoad({ filter: /\/dist\/cli\/main\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const quick = "import('./quick.js')";
+      const runCli = "import('./run-cli.js')";
+      if (!src.includes(quick) || !src.includes(runCli)) throw new Error(`${args.path}: expected ${quick} and ${runCli}`);
+      return {
+        contents: src.replace(quick, `Promise.resolve(require('./${QUICK_OUT}'))`).replace(runCli, `import('./${RUN_CLI_OUT}')`),
+        loader: 'js',
+      };
+    });
+    b.onResolve({ filter: /^\.\/chunks\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+// In chunks/quick.cjs these of Node's modules load on first use: `sfs list` needs none of them
+// (the log's socket, hashing, compressed message bodies), and each loads more (node:stream).
+// The stand-in's exports are getters, so esbuild's import wrappers read them only when called.
+const LAZY_BUILTINS = ['node:crypto', 'node:module', 'node:net', 'node:os', 'node:zlib'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' },
     );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      const getters = names.map((n) => `  get ${n}() { return load().${n}; },`).join('\n');
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(args.path)}));\nmodule.exports = {\n${getters}\n};\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
+// better-sqlite3's JavaScript is 14 small files, and loading them is the largest part of
+// `sfs list` after Node's own start-up. chunks/quick.cjs carries a copy, used only when the
+// installed better-sqlite3 is the version it was copied from and its addon is where
+// engine/projections/sqlite-addon.ts names it (so the copy never looks for it itself);
+// otherwise the installed package is required as usual.
+const SQLITE_PKG = path.dirname(createRequire(path.join(root, 'package.json')).resolve('better-sqlite3/package.json'));
+const SQLITE_VERSION = JSON.parse(readFileSync(path.join(SQLITE_PKG, 'package.json'), 'utf8')).version;
+const sqliteCopy = {
+  name: 'better-sqlite3-copy',
+  setup(b) {
+    b.onResolve({ filter: /^better-sqlite3$/ }, (args) =>
+      args.namespace === 'sqlite-copy' ? { path: 'better-sqlite3', external: true } : { path: 'better-sqlite3', namespace: 'sqlite-copy' },
+    );
+    b.onResolve({ filter: /^better-sqlite3-copy$/ }, () => ({ path: path.join(SQLITE_PKG, 'lib/index.js') }));
+    // db.ts requires better-sqlite3 on the first open through createRequire, which esbuild does not
+    // follow: as a plain require it reaches the copy, still on the first open (esbuild's CommonJS
+    // wrappers run when first required).
+    b.onLoad({ filter: /\/dist\/engine\/projections\/db\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const lazy = "createRequire(import.meta.url)('better-sqlite3')";
+      if (!src.includes(lazy)) throw new Error(`${args.path}: expected ${lazy}`);
+      return { contents: src.replace(lazy, "require('better-sqlite3')"), loader: 'js' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'sqlite-copy' }, () => ({
+      contents: `const { existsSync, readFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+function sameVersion() {
+  try {
+    const dir = join(dirname(require.resolve('better-sqlite3')), '..');
+    const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return version === ${JSON.stringify(SQLITE_VERSION)} && existsSync(join(dir, 'build', 'Release', 'better_sqlite3.node'));
+  } catch {
+    return false;
+  }
+}
+module.exports = sameVersion() ? require('better-sqlite3-copy') : require('better-sqlite3');
+`,
+      loader: 'js',
+      resolveDir: root,
+    }));
   },
 };
 
 const common = {
   absWorkingDir: root,
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external', // npm packages (native addons among them) load from node_modules as usual
+  packages: 'external', // npm packages (native addons among them) load from node_modules as usual (but see sqliteCopy)
   logLevel: 'warning',
   metafile: true,
 };
 
 rmSync(out, { recursive: true, force: true });
+// The whole CLI, split by command along its lazy imports.
 const result = await build({
   ...common,
-  entryPoints: ['dist/cli/main.js'],
+  format: 'esm',
+  entryPoints: { [RUN_CLI_OUT.replace(/\.js$/, '')]: 'dist/cli/run-cli.js' },
   outdir: out,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [barrelRewrite, engineHasNoImportSideEffects, quickIsItsOwnBundle],
+  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+});
+const main = await build({
+  ...common,
+  ...importMetaUrl,
+  format: 'cjs',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: path.join(out, 'main.js'),
+  plugins: [mainLoadsItsHalves],
 });
 // Its own copy of the modules it uses: main.js loads it or the split CLI, never both in one run
 // (an unusual invocation it declines is handed to the CLI before it touches the store).
 const quick = await build({
   ...common,
+  ...importMetaUrl,
+  format: 'cjs',
   entryPoints: ['dist/cli/quick.js'],
   outfile: path.join(out, QUICK_OUT),
-  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+  plugins: [barrelRewrite, engineHasNoImportSideEffects, lazyBuiltins, sqliteCopy],
 });
-for (const [file, o] of Object.entries(quick.metafile.outputs)) result.metafile.outputs[file] = o;
+for (const r of [main, quick]) for (const [file, o] of Object.entries(r.metafile.outputs)) result.metafile.outputs[file] = o;
+writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(path.join(out, 'chunks', 'package.json'), '{ "type": "module" }\n');
 // The validators are loaded beside the module that needs them (createRequire(import.meta.url)).
 if (existsSync(validators)) copyFileSync(validators, path.join(out, 'chunks', path.basename(validators)));
 const files = Object.keys(result.metafile.outputs).length;

@@ -61,15 +61,39 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** ES2024 String method, not yet in the ES2022 lib this project compiles against. */
 type WellFormed = { isWellFormed(): boolean };
 
-/** Replaces lone surrogates (legal in JSON escapes, not in UTF-8) so captured text can be stored. */
+/**
+ * Replaces lone surrogates (legal in JSON escapes, not in UTF-8) so captured text can be stored.
+ * Copy on write: a value without any comes back as it is (nearly every record; copying each one
+ * was most of the garbage an import made while reading), and only the objects and arrays on the
+ * way to a replaced string are new.
+ */
 export function cleanStrings<T>(value: T): T {
   // isWellFormed (native, Node 20) skips the regex for the usual string that has none.
   if (typeof value === 'string') return ((value as unknown as WellFormed).isWellFormed() ? value : value.replace(LONE_SURROGATE, '\uFFFD')) as T;
-  if (Array.isArray(value)) return value.map(cleanStrings) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const c = cleanStrings(v);
+      if (c !== v && !out) out = value.slice(0, i);
+      out?.push(c);
+    }
+    return (out ?? value) as T;
+  }
   if (isObj(value)) {
-    const out: Raw = {};
-    for (const [k, v] of Object.entries(value)) out[cleanStrings(k)] = cleanStrings(v);
-    return out as T;
+    let out: Raw | null = null;
+    const entries = Object.entries(value);
+    for (let i = 0; i < entries.length; i++) {
+      const [k, v] = entries[i]!;
+      const ck = cleanStrings(k);
+      const cv = cleanStrings(v);
+      if (!out && (ck !== k || cv !== v)) {
+        out = {};
+        for (let j = 0; j < i; j++) out[entries[j]![0]] = entries[j]![1];
+      }
+      if (out) out[ck] = cv;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }

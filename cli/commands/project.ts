@@ -17,7 +17,7 @@ import {
 } from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { editText } from '../editor.js';
-import { color, print, printJson, shortTime } from '../output.js';
+import { color, print, printJson, shortTime, write } from '../output.js';
 
 interface ProjectArgs extends GlobalArgs {
   project?: string;
@@ -143,7 +143,7 @@ export const projectCommand: CommandModule<GlobalArgs, ProjectArgs> = {
           const c = getProjectContext(await (await ctx.store()).view(), p.key);
           if (ctx.json) return printJson('project.get-context', { project: p.key, text: c?.text ?? null, updated_at: c?.updated_at ?? null });
           if (!c) throw new SfsError('NOT_FOUND', `${p.key} has no context document (sfs project init)`);
-          process.stdout.write(c.text);
+          write(c.text);
         }),
       } as CommandModule<ProjectArgs, ProjectArgs>)
       .command({

@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { SfsError, setRules, getRules, isManaged, RULE_TARGETS, RULE_TOOLS, RULES_TEMPLATE, type TargetState } from '../../engine/index.js';
 import { handler, type Ctx, type GlobalArgs } from '../context.js';
 import { editText } from '../editor.js';
-import { color, print, printJson, shortTime } from '../output.js';
+import { color, print, printJson, shortTime, write } from '../output.js';
 import { readOrNull, targetStatuses, writeRuleTargets } from '../rules/write-targets.js';
 import { chosenProject } from './project.js';
 
@@ -93,7 +93,7 @@ export const rulesCommand: CommandModule<GlobalArgs, RulesArgs> = {
           print(color.dim(`# ${p.key} · version ${rules.version} · hash ${rules.hash} · ${shortTime(rules.updated_at)}`));
           for (const s of st) print(color.dim(`#   ${s.target.path.padEnd(32)} ${STATE_TEXT[s.state]}`));
           print('');
-          process.stdout.write(rules.text.endsWith('\n') ? rules.text : rules.text + '\n');
+          write(rules.text.endsWith('\n') ? rules.text : rules.text + '\n');
         }),
       } as CommandModule<RulesArgs, RulesArgs>)
       .command({

@@ -18,7 +18,7 @@ import {
   plural,
 } from '../../engine/index.js';
 import { handler, type GlobalArgs } from '../context.js';
-import { color, print, printJson } from '../output.js';
+import { color, print, printJson, stdout } from '../output.js';
 
 interface ExportArgs extends GlobalArgs {
   session: string;
@@ -59,7 +59,7 @@ export const exportCommand: CommandModule<GlobalArgs, ExportArgs> = {
       const header = headerFromSfs(manifest, workspace);
       if (a.out === '-') {
         // A reader that stops early (`| head`) is not an error.
-        return writeMarkdown(process.stdout, header, exportMessages(db, id)).catch((err: NodeJS.ErrnoException) => {
+        return writeMarkdown(stdout(), header, exportMessages(db, id)).catch((err: NodeJS.ErrnoException) => {
           if (err?.code !== 'EPIPE' && err?.code !== 'ERR_STREAM_DESTROYED') throw err;
         });
       }

@@ -1,4 +1,4 @@
-import type { Stats } from 'node:fs';
+import { fstatSync, readSync, type Stats } from 'node:fs';
 import { stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { openRegularFile } from './regular-file.js';
@@ -30,9 +30,10 @@ export async function fingerprint(path: string): Promise<FileFingerprint> {
 
 /** The fingerprint of an already open file (`st`: its stat, when the caller has it), so a reader opens the file once. */
 export async function fingerprintHandle(fh: FileHandle, st?: Stats): Promise<FileFingerprint> {
-  const s = st ?? (await fh.stat());
+  const s = st ?? fstatSync(fh.fd);
   const buf = Buffer.alloc(Math.min(HEAD_BYTES, s.size));
-  const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+  // A few KiB of a regular file: read here rather than through libuv's pool (a trip costs more than the read).
+  const bytesRead = buf.length ? readSync(fh.fd, buf, 0, buf.length, 0) : 0;
   return { dev: s.dev, ino: s.ino, size: s.size, head: createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex'), headLen: bytesRead };
 }
 
@@ -80,6 +81,9 @@ export interface OversizedLine {
   bytes: number;
 }
 
+/** readLines lets the event loop run after reading this much. */
+const YIELD_BYTES = 8 * 1024 * 1024;
+
 /** Lines longer than this are skipped unless a caller sets another limit (setting `capture.max_line_bytes`). */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -111,10 +115,20 @@ export async function* readLines(path: string, opts: ReadLinesOptions = {}, onOv
     let partLen = 0;
     let lineStart = pos;
     let skipping = false; // inside an oversized line: drop bytes until its newline
-    const chunk = Buffer.allocUnsafe(chunkSize);
+    // No larger than the file needs (most session files are a few KiB; a 1 MiB buffer each is garbage to collect).
+    const chunkLen = Math.min(chunkSize, Math.max(64 * 1024, fstatSync(fh.fd).size - pos + 1));
+    const chunk = Buffer.allocUnsafe(chunkLen);
+    let sinceYield = 0;
     for (;;) {
-      const { bytesRead } = await fh.read(chunk, 0, chunkSize, pos);
+      // Read here, not through libuv's pool: for a regular file a trip through the pool costs more
+      // than the read. The event loop gets a turn every YIELD_BYTES, so a daemon stays responsive.
+      const bytesRead = readSync(fh.fd, chunk, 0, chunkLen, pos);
       if (bytesRead === 0) return;
+      sinceYield += bytesRead;
+      if (sinceYield >= YIELD_BYTES) {
+        sinceYield = 0;
+        await new Promise((r) => setImmediate(r));
+      }
       let start = 0;
       for (;;) {
         const nl = chunk.indexOf(10, start);

@@ -1,5 +1,5 @@
-import { closeSync, constants as fsc, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * Opening native files without ever blocking (DESIGN §11.8). open(2) on a FIFO waits for a
@@ -47,13 +47,16 @@ export interface OpenedFile {
 /**
  * Opens `path` for reading if it is a regular file; throws NotRegularFileError otherwise
  * (and the usual ENOENT/EACCES errors). `extraFlags`: e.g. O_NOFOLLOW. The caller closes `fh`.
+ * Only the open goes to libuv's pool: the stat before it and the fstat after it never block
+ * (they read metadata, whatever the file is), and each trip through the pool cost more than
+ * the read of a small session file.
  */
 export async function openRegularFile(path: string, extraFlags = 0): Promise<OpenedFile> {
   // Checked before opening too: opening some devices has effects of its own.
-  mustBeRegular(path, await (extraFlags & (fsc.O_NOFOLLOW ?? 0) ? lstat(path) : stat(path)));
+  mustBeRegular(path, extraFlags & (fsc.O_NOFOLLOW ?? 0) ? lstatSync(path) : statSync(path));
   const fh = await open(path, fsc.O_RDONLY | O_NONBLOCK | extraFlags);
   try {
-    const st = await fh.stat();
+    const st = fstatSync(fh.fd);
     mustBeRegular(path, st);
     return { fh, st };
   } catch (err) {
@@ -62,14 +65,54 @@ export async function openRegularFile(path: string, extraFlags = 0): Promise<Ope
   }
 }
 
+/**
+ * Files up to this size are read on the main thread (open, read, close): three trips through
+ * libuv's pool cost several times the read itself, and a fresh import reads thousands of small
+ * files. Larger ones are read through the pool, so a slow disk does not hold the event loop long.
+ */
+const SYNC_READ_BYTES = 1024 * 1024;
+
 /** The whole of a regular file (refused beyond `maxBytes`, when given). */
 export async function readRegularFile(path: string, maxBytes = Infinity): Promise<Buffer> {
+  const before = statSync(path);
+  mustBeRegular(path, before);
+  if (before.size <= SYNC_READ_BYTES) {
+    const { fd, st } = openRegularFileSync(path);
+    try {
+      if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
+      return readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
   const { fh, st } = await openRegularFile(path);
   try {
     if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
-    return await fh.readFile();
+    return await readToEnd(fh, st.size);
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads an open file to its end, in one read when it has not grown past `size` since its
+ * fstat (FileHandle.readFile stats it again and reads in 512 KiB pieces, a pool trip each).
+ */
+async function readToEnd(fh: FileHandle, size: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  // One byte more than expected: a read that fills it says the file grew, and the loop reads on.
+  for (let want = size + 1; ; want = Math.max(want, 64 * 1024)) {
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await fh.read(buf, got, want - got, total + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    parts.push(got === want ? buf : buf.subarray(0, got));
+    total += got;
+    if (got < want) return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   }
 }
 

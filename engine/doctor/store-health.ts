@@ -7,6 +7,7 @@ import { SharedLog } from '../log/shared-log.js';
 import { logDir, projectionsFile, type SfsPaths } from '../paths.js';
 import { isCorruptDb, PROJECTION_VERSION, removeProjectionFiles } from '../projections/db.js';
 import { Projections } from '../projections/projections.js';
+import { sqliteOptions } from '../projections/sqlite-addon.js';
 import { result, type CheckResult } from './check.js';
 
 /**
@@ -52,7 +53,7 @@ function readProjectionFacts(file: string): ProjectionFacts {
 
 /** Without shared memory (a full disk) the WAL index is kept in memory under an exclusive lock, only while reading. */
 function readMeta(file: string, withoutSharedMemory: boolean): { exists: true; version: string | null; position: number | null } {
-  const db = new Database(file, { readonly: !withoutSharedMemory, fileMustExist: true });
+  const db = new Database(file, sqliteOptions({ readonly: !withoutSharedMemory, fileMustExist: true }));
   try {
     if (withoutSharedMemory) db.pragma('locking_mode = EXCLUSIVE');
     const get = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value ?? null;

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KNOWLEDGE_SCHEMA, KNOWLEDGE_TABLES } from './knowledge-fold.js';
 import { registerBodyFunctions } from './message-bodies.js';
+import { sqliteOptions } from './sqlite-addon.js';
 
 /**
  * The projections live in one SQLite file next to the log. It is a cache: deleting it
@@ -83,7 +84,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content = 'search_sou
  */
 export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const db = new (SQLite())(file);
+  const db = new (SQLite())(file, sqliteOptions());
   try {
     registerBodyFunctions(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -120,7 +121,7 @@ export const WAL_LIMIT_BYTES = 4 * 1024 * 1024;
  * only for one command on a full disk. Throws unless the file has this version's tables.
  */
 export function openProjectionDbWithoutSharedMemory(file: string): ProjectionDb {
-  const db = new (SQLite())(file, { fileMustExist: true });
+  const db = new (SQLite())(file, sqliteOptions({ fileMustExist: true }));
   try {
     registerBodyFunctions(db);
     db.pragma('busy_timeout = 5000');

@@ -30,6 +30,9 @@ const packStamp = (param: string) =>
   `CASE WHEN substr(${param}, 16, 1) = ':' AND substr(${param}, 17) = substr(@ord, 1, length(@ord) - 7) THEN substr(${param}, 1, 15) ELSE ${param} END`;
 const unpackStamp = (col: string) => `CASE WHEN length(${col}) = 15 THEN ${col} || ':' || substr(ord, 1, length(ord) - 7) ELSE ${col} END AS ${col}`;
 
+/** The columns of a session row its search document is made of. */
+type DocRow = Record<string, string | number | null> & { rowid: number };
+
 interface MessageRow {
   rowid: number;
   body_id: number;
@@ -70,6 +73,12 @@ export class Folder {
   private readonly bodies: ChunkWriter;
   /** While a messages.captured event folds: its counts and latest activity, written to the session row once. */
   private tally: { messages: number; toolUses: number; updated: string | null } | null = null;
+  /**
+   * Sessions whose search document may have changed, indexed once by indexDueDocs() rather than
+   * after each event: a capture's discovery and its title event would otherwise index the
+   * document, take it out again and index the new one.
+   */
+  private readonly docsDue = new Set<string>();
 
   constructor(private readonly db: ProjectionDb) {
     this.knowledge = new KnowledgeFolder(db);
@@ -77,7 +86,13 @@ export class Folder {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       ensureSession: p('INSERT OR IGNORE INTO sessions(id) VALUES (?)'),
-      getSession: p('SELECT rowid, * FROM sessions WHERE id = ?'),
+      // Only the columns each step reads: the whole row (header JSON and all) cost more than the inserts.
+      sessionRowid: p('SELECT rowid FROM sessions WHERE id = ?'),
+      foldRow: p(`SELECT rowid, purged, discovered_stamp, discovered_by, resumed_stamp, deleted_stamp,
+        user_title_stamp, native_title_stamp, alias_stamp, tags_stamp FROM sessions WHERE id = ?`),
+      docRow: p('SELECT rowid, purged, user_title, native_title, discovered_title, alias, cwd, native_path, git_branch FROM sessions WHERE id = ?'),
+      userTitleStamp: p('SELECT user_title_stamp FROM sessions WHERE id = ?'),
+      viewOf: p('SELECT view_of FROM sessions WHERE id = ?'),
       discovered: p(`UPDATE sessions SET tool=@tool, native_id=@native_id, native_path=@native_path, cwd=@cwd,
         git_branch=@git_branch, git_remote=@git_remote, model=@model, provider=@provider, tool_version=@tool_version,
         via=@via, discovered_stamp=@stamp, discovered_by=@by, discovered_title=@title,
@@ -191,6 +206,25 @@ export class Folder {
   /** Folds one session (its own view and other accounts' views of it) again from these events, in position order. */
   refold(session: string, events: AnyStoredEvent[]): void {
     this.replay(session, events);
+    this.indexDueDocs();
+  }
+
+  /**
+   * Brings the search documents of the sessions folded since the last call up to date. Call it
+   * after apply(), before the transaction commits (a document left due is not in the index).
+   */
+  indexDueDocs(): void {
+    const rows: DocRow[] = [];
+    for (const id of this.docsDue) {
+      const row = this.s.docRow!.get(id) as DocRow | undefined;
+      if (row) rows.push(row); // else its view was emptied by a replay and no event made it again
+    }
+    this.docsDue.clear();
+    // Ascending document rowids (the negated session rowids): FTS5 writes its pending terms out as a
+    // new segment whenever a rowid comes in below the last one, so out of order each document would
+    // become a segment of its own, to be merged (and its pages freed) later.
+    rows.sort((a, b) => b.rowid - a.rowid);
+    for (const row of rows) this.indexSession(row);
   }
 
   /** Empties the session's views (its own and those of other accounts) and its shares, and folds its earlier events again. */
@@ -199,7 +233,7 @@ export class Folder {
     if (share) this.s.putShare!.run(session, share);
     const ids = [session, ...(this.s.viewsOf!.all(session) as { id: string }[]).map((r) => r.id)];
     for (const id of ids) {
-      const row = this.s.getSession!.get(id) as { rowid: number } | undefined;
+      const row = this.s.sessionRowid!.get(id) as { rowid: number } | undefined;
       if (!row) continue;
       this.forgetMessages(row.rowid);
       this.forgetSessionDoc(row.rowid);
@@ -223,7 +257,7 @@ export class Folder {
     }
     if (ev.body === null) return; // tombstone of a purged session, or an evicted message
     this.s.ensureSession!.run(id);
-    const row = this.s.getSession!.get(id) as Record<string, unknown> & { rowid: number };
+    const row = this.s.foldRow!.get(id) as Record<string, unknown> & { rowid: number };
     if (row.purged) return;
     const stamp = stampOf(ev);
     const rank = `${rankOf(author?.account)}|${stamp}`;
@@ -278,7 +312,7 @@ export class Folder {
         break;
     }
     // Only these change what the session's own search document holds (titles, alias, paths, branch).
-    if (DOC_TYPES.has(ev.type)) this.indexSession(id);
+    if (DOC_TYPES.has(ev.type)) this.docsDue.add(id);
   }
 
   private discovered(id: string, b: SessionDiscoveredBody, stamp: string, author: Attribution | null): void {
@@ -338,7 +372,7 @@ export class Folder {
     });
     // A fork's name is its title: metadata, which another account never sets in the user's own view.
     if (b.name && !(author && this.isOwnView(id))) {
-      const row = this.s.getSession!.get(id) as { user_title_stamp: string | null };
+      const row = this.s.userTitleStamp!.get(id) as { user_title_stamp: string | null };
       if (!row.user_title_stamp || row.user_title_stamp < stamp) this.s.userTitle!.run(b.name, stamp, id);
     }
   }
@@ -353,7 +387,7 @@ export class Folder {
 
   /** Whether `id` is one of the user's own views (not another account's view of a session). */
   private isOwnView(id: string): boolean {
-    return !(this.s.getSession!.get(id) as { view_of: string | null } | undefined)?.view_of;
+    return !(this.s.viewOf!.get(id) as { view_of: string | null } | undefined)?.view_of;
   }
 
   /** Folds message `i` of the event being folded into view `sessionId` (`session`: its rowid, what message rows refer to). */
@@ -481,8 +515,7 @@ export class Folder {
   }
 
   /** The session's own search document (titles, alias, paths) uses the negated rowid. */
-  private indexSession(id: string): void {
-    const row = this.s.getSession!.get(id) as Record<string, string | number | null> & { rowid: number };
+  private indexSession(row: DocRow): void {
     const parts = [row.user_title, row.native_title, row.discovered_title, row.alias, row.cwd, row.native_path, row.git_branch];
     const text = row.purged ? '' : parts.filter((p) => typeof p === 'string' && p).join('\n');
     const old = (this.s.getDoc!.get(-row.rowid) as { text: string } | undefined)?.text ?? '';
@@ -495,7 +528,7 @@ export class Folder {
 
   private purge(id: string): void {
     this.s.ensureSession!.run(id);
-    const row = this.s.getSession!.get(id) as { rowid: number };
+    const row = this.s.sessionRowid!.get(id) as { rowid: number };
     this.forgetMessages(row.rowid);
     this.forgetSessionDoc(row.rowid);
     this.s.deleteCheckpoints!.run(id);

@@ -51,7 +51,8 @@ export interface ProjectionsOptions {
  */
 export class Projections {
   private current: ProjectionDb;
-  private folder: Folder;
+  /** Made at the first event to fold: preparing its statements is a good part of opening for a read. */
+  private folded: Folder | undefined;
   /** The file's inode when it was opened: tells our damaged file from one another process already replaced. */
   private inode: number | undefined;
 
@@ -61,7 +62,10 @@ export class Projections {
     private readonly opts: ProjectionsOptions = {},
   ) {
     this.current = this.open();
-    this.folder = new Folder(this.current);
+  }
+
+  private get folder(): Folder {
+    return (this.folded ??= new Folder(this.current));
   }
 
   /**
@@ -73,7 +77,7 @@ export class Projections {
     if (this.inode !== undefined && inodeOf(this.file) !== this.inode) {
       if (this.current.open) this.current.close();
       this.current = this.open();
-      this.folder = new Folder(this.current);
+      this.folded = undefined;
     }
     return this.current;
   }
@@ -119,7 +123,7 @@ export class Projections {
     if (this.current.open) this.current.close();
     this.discardDamaged(err, this.inode);
     this.current = this.openFile();
-    this.folder = new Folder(this.current);
+    this.folded = undefined;
   }
 
   /**
@@ -225,6 +229,7 @@ export class Projections {
         );
         applied++;
       }
+      this.folder.indexDueDocs();
       const last = events[events.length - 1]!.pos;
       if (last > current) db.prepare("UPDATE meta SET value = ? WHERE key = 'position'").run(String(last));
     }).immediate();
@@ -253,7 +258,7 @@ export class Projections {
     try {
       this.current.transaction(() => resetSchema(this.current)).immediate();
       this.trimWal();
-      this.folder = new Folder(this.current);
+      this.folded = undefined;
     } catch (err) {
       if (!isCorruptDb(err)) rethrowDiskFull(err, this.file, 'rebuild the projections at');
       this.replaceDamaged(err);

@@ -5,7 +5,7 @@ import { anthropicBlocks } from '../../../adapters/shared/anthropic-content.js';
 import { derivedMsgId, derivedPrefixedId } from '../../../adapters/shared/ids.js';
 import { parseArrayLeniently } from '../../../adapters/shared/lenient-array.js';
 import { pathFor } from '../../../adapters/shared/paths.js';
-import { isoTime, isoTimeOrEpoch, num, numOrNull, optStr, str, strOrNull } from '../../../adapters/shared/values.js';
+import { cleanStrings, isoTime, isoTimeOrEpoch, num, numOrNull, optStr, str, strOrNull } from '../../../adapters/shared/values.js';
 
 test('lenient arrays keep the good elements of a broken or cut-off array', () => {
   assert.deepEqual(parseArrayLeniently('[1, {"a": "],"}, [2,'), { items: [1, { a: '],' }], bad: [], truncated: true });
@@ -65,4 +65,14 @@ test('Anthropic blocks: the strict and lenient rules agree on well-formed blocks
     JSON.stringify(anthropicBlocks([{ type: 'redacted_thinking', data: 'x' }], 'lenient')),
     '[{"type":"thinking","text":"","signature":"x","redacted":true}]',
   );
+});
+
+test('cleanStrings replaces lone surrogates, returns a value without any as it is, and never changes its input', () => {
+  const clean = { a: 'x', b: [1, { c: 'y' }], d: null };
+  assert.equal(cleanStrings(clean), clean);
+  const bad = { a: 'x', b: [1, { c: 'y\uD800' }, { e: 'z' }], ['k\uDC00']: 1 };
+  const out = cleanStrings(bad);
+  assert.deepEqual(out, { a: 'x', b: [1, { c: 'y\uFFFD' }, { e: 'z' }], 'k\uFFFD': 1 });
+  assert.equal(bad.b[1] && (bad.b[1] as { c: string }).c, 'y\uD800', 'the input is left as it was');
+  assert.equal(out.b[2], bad.b[2], 'what holds no lone surrogate is shared');
 });
