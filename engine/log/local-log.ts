@@ -464,6 +464,8 @@ export class LocalLog implements EventLog {
   }
 
   async readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]> {
+    // Nothing of the origin past afterSeq (seqs is set once a batch is written): no seek. A sync polls this while idle.
+    if (afterSeq >= (this.seqs.get(origin) ?? 0)) return [];
     const prefix = `o!${origin}!`;
     const first = afterSeq + 1;
     // Start at the run that holds `first` (it may begin earlier), then walk runs forward.
