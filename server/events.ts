@@ -320,8 +320,16 @@ async function insertRows(tx: Tx, space: string, rows: Row[], limits: InsertLimi
       bytes += r.body?.byteLength ?? 0;
       params.push(base + end + 1, r.origin, r.seq, r.type, r.v, r.ts, r.session, r.body, r.level);
     }
-    const res = await tx.executeQuery<{ rseq: string | number }>(CompiledQuery.raw(insertSql(end - at), params));
-    for (const r of res.rows) inserted.add(Number(r.rseq));
+    const res = await tx.executeQuery(CompiledQuery.raw(insertSql(end - at), params));
+    // Usually every row is new: then the numbers are all of them, and no row comes back to parse. Otherwise the
+    // numbers this statement took that are now in the table are the inserted rows (nobody else takes them: counter lock).
+    if (Number(res.numAffectedRows ?? -1) === end - at) for (let k = at; k < end; k++) inserted.add(base + k + 1);
+    else {
+      const back = await sql<{
+        rseq: string | number;
+      }>`select rseq from events where space_id = ${space} and rseq > ${base + at} and rseq <= ${base + end}`.execute(tx);
+      for (const r of back.rows) inserted.add(Number(r.rseq));
+    }
     at = end;
   }
   let purges = false;
@@ -389,7 +397,7 @@ function insertSql(n: number): string {
   if (text === undefined) {
     const tuples: string[] = [];
     for (let k = 0, p = 2; k < n; k++, p += 9) tuples.push(`($1,$${p},$${p + 1},$${p + 2},$${p + 3},$${p + 4},$${p + 5},$${p + 6},$${p + 7},$${p + 8})`);
-    text = `insert into events (space_id, rseq, origin, seq, type, v, ts, session, body, dlp_level) values ${tuples.join(',')} on conflict (space_id, origin, seq) do nothing returning rseq`;
+    text = `insert into events (space_id, rseq, origin, seq, type, v, ts, session, body, dlp_level) values ${tuples.join(',')} on conflict (space_id, origin, seq) do nothing`;
     if (insertTexts.size >= 16) insertTexts.delete(insertTexts.keys().next().value!);
     insertTexts.set(n, text);
   }
