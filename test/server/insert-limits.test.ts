@@ -56,5 +56,23 @@ for (const [name, make, skip] of [
     assert.equal(await charged(), bytes);
     const frontier = await db.selectFrom('streams').select('frontier').where('space_id', '=', space).where('origin', '=', origin).executeTakeFirstOrThrow();
     assert.equal(Number(frontier.frontier), n);
+
+    // A session's lane push (its own frontier) repeating events the space holds, and one new one: only that one is
+    // stored, charged and handed to live readers; the numbers the repeats took stay unused.
+    const lane = 'ses_limits000';
+    const laneEvents = [...events.filter((e) => e[5] === lane), meta(origin, n + 1, lane)];
+    const mixed = await pushEvents(db, who, origin, { space, lane, from: 0, upTo: n + 1, ...dlp(space), events: laneEvents });
+    assert.equal(mixed.written, 1);
+    assert.deepEqual(
+      mixed.committed.flatMap((c) => c.events.map((e) => e[1])),
+      [n + 1],
+    );
+    assert.equal(await charged(), bytes + laneEvents.at(-1)![6]!.byteLength);
+    const after = await readSpace(db, space, n, 10);
+    assert.deepEqual(
+      after.events.map((e) => e[1]),
+      [n + 1],
+    );
+    assert.equal(after.cursor, n + laneEvents.length);
   });
 }
