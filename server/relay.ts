@@ -8,6 +8,9 @@ import type { PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { FrameBudget } from './frame-budget.js';
+
+/** The views' fold waits for a gap while bulk sync frames arrived this recently (ViewApplier busy). */
+const BULK_WINDOW_MS = 250;
 import { Hub } from './sync-socket.js';
 import type { RelayContext } from './routes/context.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -73,7 +76,7 @@ export interface RelayOptions {
   dashboardPollMs?: number;
   /** How often its event stream pings and checks that its sign-in still holds (default 15 s). */
   dashboardPingMs?: number;
-  /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.quietMs`, …: see ApplierOptions. */
+  /** Keep the server-side views (server/views/) up to date in this process (default true); `views.batch`, `views.batchMs`, …: see ApplierOptions. */
   views?: boolean | Omit<ApplierOptions, 'onError'>;
 }
 
@@ -113,7 +116,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     opts.views === false
       ? undefined
       : new ViewApplier(db, {
-          busy: () => frames.inUse > 0,
+          busy: () => frames.bulkWithin(BULK_WINDOW_MS),
           ...(typeof opts.views === 'object' ? opts.views : {}),
           onError: (err, space) => app.log.error({ err, space }, 'view apply failed'),
         });

@@ -4,28 +4,29 @@ import { catchUpSpace, laggingSpaces, type ApplyOptions } from './apply.js';
 
 export interface ApplierOptions extends ApplyOptions {
   /**
-   * A space is folded once its notifications have been quiet this long (default 100 ms): a run of
-   * pushes is folded in a few large transactions after it, not one small fold per push competing
-   * with the pushes for the database and the CPU.
+   * A space is folded this long after its first unfolded notification (default 100 ms): the pushes
+   * that arrive meanwhile are folded with it in one transaction, not one small fold per push
+   * competing with the pushes for the database and the CPU, and a steady trickle of pushes is
+   * searchable within about this long.
    */
-  quietMs?: number;
-  /** …but never later than this after its first unfolded notification (default 5 s): the views' lag under a stream of pushes. A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of PostgreSQL CPU, ~15× a COPY of them), so under a bulk push it waits for gaps. */
+  batchMs?: number;
+  /** While the relay is busy with a bulk sync, a due fold waits for a gap, but never longer than this after the first unfolded notification (default 5 s). A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of PostgreSQL CPU, ~15× a COPY of them). */
   maxDelayMs?: number;
-  /** Whether this process is busy with sync frames now: a fold that is due waits for a gap (up to maxDelayMs). */
+  /** Whether this process is busy with a bulk sync now (large frames arriving): a due fold waits for a gap, up to maxDelayMs. */
   busy?: () => boolean;
   onError?: (err: unknown, space: string) => void;
 }
 
 /**
  * Keeps this process folding the spaces whose events were committed (NOTIFY) into their views.
- * Notifications are coalesced per space (quietMs, maxDelayMs, busy); then at most one catch-up runs
+ * Notifications are coalesced per space (batchMs, maxDelayMs, busy); then at most one catch-up runs
  * here per space and one more is queued, however many notifications arrive meanwhile; the
  * position row lock decides between processes (apply.ts).
  */
 export class ViewApplier {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
-  /** Spaces waiting for their quiet period: the timer, and when the first notification came. */
+  /** Spaces waiting for their batch window: the timer, and when the first notification came. */
   private readonly waiting = new Map<string, { timer: NodeJS.Timeout; since: number }>();
   private closed = false;
   /** Events this process folded (metrics). */
@@ -40,14 +41,9 @@ export class ViewApplier {
   wake(space: string): void {
     if (this.closed) return;
     if (space === '*') return void this.wakeAll();
-    const quiet = this.opts.quietMs ?? 100;
-    const max = this.opts.maxDelayMs ?? 5000;
-    const now = Date.now();
-    const w = this.waiting.get(space);
-    if (w) clearTimeout(w.timer);
-    const since = w?.since ?? now;
-    const delay = Math.max(0, Math.min(quiet, since + max - now));
-    this.arm(space, since, delay);
+    // Already waiting: this notification's events are folded with the first one's.
+    if (this.waiting.has(space)) return;
+    this.arm(space, Date.now(), this.opts.batchMs ?? 100);
   }
 
   private arm(space: string, since: number, delay: number): void {
@@ -56,7 +52,7 @@ export class ViewApplier {
     this.waiting.set(space, { timer, since });
   }
 
-  /** The quiet period is over: fold, unless pushes are being handled and the space may still wait. */
+  /** The batch window is over: fold, unless a bulk sync is being handled and the space may still wait. */
   private due(space: string): void {
     const w = this.waiting.get(space);
     if (!w) return;
@@ -95,7 +91,7 @@ export class ViewApplier {
     for (const s of await laggingSpaces(this.db)) this.wake(s);
   }
 
-  /** Folds what is waiting for its quiet period now, and resolves once nothing is running or queued here. */
+  /** Folds what is waiting for its batch window now, and resolves once nothing is running or queued here. */
   async idle(): Promise<void> {
     for (;;) {
       for (const s of this.waiting.keys()) this.start(s); // start() deletes the entry: safe while iterating a Map
