@@ -33,7 +33,7 @@ export class FrameBudget {
     for (const resume of all) resume();
   }
 
-  /** Whether a bulk frame arrived in the last `ms`, or one is being handled now. */
+  /** Whether a bulk frame arrived in the last `ms`. */
   bulkWithin(ms: number): boolean {
     return Date.now() - this.lastBulkAt < ms;
   }

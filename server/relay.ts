@@ -9,7 +9,7 @@ import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { FrameBudget } from './frame-budget.js';
 
-/** The views' fold waits for a gap while bulk sync frames arrived this recently (ViewApplier busy). */
+/** The views' fold waits for a gap while a sync frame is being handled or bulk frames arrived this recently (ViewApplier busy). */
 const BULK_WINDOW_MS = 250;
 import { Hub } from './sync-socket.js';
 import type { RelayContext } from './routes/context.js';
@@ -116,7 +116,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     opts.views === false
       ? undefined
       : new ViewApplier(db, {
-          busy: () => frames.bulkWithin(BULK_WINDOW_MS),
+          busy: () => frames.inUse > 0 || frames.bulkWithin(BULK_WINDOW_MS),
           ...(typeof opts.views === 'object' ? opts.views : {}),
           onError: (err, space) => app.log.error({ err, space }, 'view apply failed'),
         });
