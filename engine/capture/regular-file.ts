@@ -75,23 +75,18 @@ const SYNC_READ_BYTES = 1024 * 1024;
 /** The whole of a regular file (refused beyond `maxBytes`, when given). */
 export async function readRegularFile(path: string, maxBytes = Infinity): Promise<Buffer> {
   const before = statSync(path);
-  mustBeRegular(path, before);
-  if (before.size <= SYNC_READ_BYTES) {
-    const { fd, st } = openRegularFileSync(path);
-    try {
-      if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
-      return readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  }
+  if (before.size <= SYNC_READ_BYTES) return readRegularFileSync(path, maxBytes, before);
   const { fh, st } = await openRegularFile(path);
   try {
-    if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
+    mustFit(st, maxBytes);
     return await readToEnd(fh, st.size);
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+function mustFit(st: Stats, maxBytes: number): void {
+  if (st.size > maxBytes) throw new Error(`file of ${st.size} bytes is too large (limit ${maxBytes})`);
 }
 
 /**
@@ -116,9 +111,9 @@ async function readToEnd(fh: FileHandle, size: number): Promise<Buffer> {
   }
 }
 
-/** Synchronous openRegularFile, for the synchronous readers (SQLite headers, small settings files). */
-export function openRegularFileSync(path: string): { fd: number; st: Stats } {
-  mustBeRegular(path, statSync(path));
+/** Synchronous openRegularFile, for the synchronous readers (SQLite headers, small settings files). `before`: the path's stat, when the caller has it. */
+export function openRegularFileSync(path: string, before: Stats = statSync(path)): { fd: number; st: Stats } {
+  mustBeRegular(path, before);
   const fd = openSync(path, fsc.O_RDONLY | O_NONBLOCK);
   try {
     const st = fstatSync(fd);
@@ -130,9 +125,11 @@ export function openRegularFileSync(path: string): { fd: number; st: Stats } {
   }
 }
 
-export function readRegularFileSync(path: string): Buffer {
-  const { fd } = openRegularFileSync(path);
+/** The whole of a regular file, read on this thread (refused beyond `maxBytes`, when given). */
+export function readRegularFileSync(path: string, maxBytes = Infinity, before?: Stats): Buffer {
+  const { fd, st } = openRegularFileSync(path, before);
   try {
+    mustFit(st, maxBytes);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
