@@ -24,6 +24,8 @@ export type {
   ToolInstallation,
   ToolName,
 } from './capture/contract.js';
+// How an adapter lists directories while locating sources (shared within one capture pass).
+export { listDir } from './capture/dir-listing.js';
 // How an adapter reads the installed version of its tool without running it.
 export { probeInstallation, type InstallationProbe } from './capture/installation.js';
 

@@ -40,6 +40,7 @@ export { captureSource, cursorKey as captureCursorKey, type CaptureOptions, type
 export { captureAll, type CaptureAllResult } from './capture/capture-all.js';
 export { refreshStampCopy, unchangedSplit } from './capture/source-stamp.js';
 export { forgetStampCopy } from './capture/stamp-copy.js';
+export { DirListing, withListing } from './capture/dir-listing.js';
 export { importAll } from './capture/import-all.js';
 export { CaptureScheduler, type CaptureJob, type JobOutcome, type QuarantinedSource } from './capture/scheduler.js';
 export { toolPresence, watchPlan, type WatchPlan } from './capture/presence.js';

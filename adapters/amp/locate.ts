@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /**
@@ -30,7 +29,7 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
   for (const dir of storeDirs(env)) {
     let names: string[];
     try {
-      names = readdirSync(dir);
+      names = listDir(env, dir).map((e) => e.name);
     } catch {
       continue;
     }

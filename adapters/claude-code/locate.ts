@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /**
@@ -26,36 +25,36 @@ export function claudeProjectDirs(env: AdapterEnv): string[] {
   return dirs;
 }
 
-async function entries(dir: string) {
+async function entries(env: AdapterEnv, dir: string) {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return listDir(env, dir);
   } catch {
     return [];
   }
 }
 
 /** Sub-agent transcripts below `<sessionId>/subagents/` (workflow agents sit one level deeper). */
-async function subagentFiles(dir: string, depth: number, out: string[]): Promise<void> {
-  for (const e of await entries(dir)) {
+async function subagentFiles(env: AdapterEnv, dir: string, depth: number, out: string[]): Promise<void> {
+  for (const e of await entries(env, dir)) {
     const full = path.join(dir, e.name);
     if (e.isFile() && /^agent-.+\.jsonl$/.test(e.name)) out.push(full);
-    else if (e.isDirectory() && depth < 3) await subagentFiles(full, depth + 1, out);
+    else if (e.isDirectory() && depth < 3) await subagentFiles(env, full, depth + 1, out);
   }
 }
 
 export async function listClaudeSources(env: AdapterEnv): Promise<CaptureSource[]> {
   const out: string[] = [];
   for (const root of claudeProjectDirs(env)) {
-    for (const proj of await entries(root)) {
+    for (const proj of await entries(env, root)) {
       if (!proj.isDirectory()) continue;
       const projDir = path.join(root, proj.name);
-      for (const e of await entries(projDir)) {
+      for (const e of await entries(env, projDir)) {
         const full = path.join(projDir, e.name);
         if (e.isFile() && e.name.endsWith('.jsonl')) out.push(full);
         else if (e.isDirectory()) {
           // A session's folder may hold its transcript as `<id>/<id>.jsonl` besides `subagents/`.
-          for (const inner of await entries(full)) if (inner.isFile() && inner.name === `${e.name}.jsonl`) out.push(path.join(full, inner.name));
-          await subagentFiles(path.join(full, 'subagents'), 0, out);
+          for (const inner of await entries(env, full)) if (inner.isFile() && inner.name === `${e.name}.jsonl`) out.push(path.join(full, inner.name));
+          await subagentFiles(env, path.join(full, 'subagents'), 0, out);
         }
       }
     }

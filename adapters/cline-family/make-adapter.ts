@@ -56,8 +56,8 @@ export function makeClineFamilyAdapter(cfg: ClineFamilyConfig): ToolAdapter {
     storeDirs: (env) => unique([...cfg.taskRoots(env), ...extras.flatMap((x) => x.roots(env))]),
     async listSources(env) {
       const out: CaptureSource[] = [];
-      for (const root of unique(cfg.taskRoots(env))) out.push(...(await childDirs(root, 'tasks')));
-      for (const x of extras) for (const root of unique(x.roots(env))) out.push(...(await childDirs(root, x.folder)));
+      for (const root of unique(cfg.taskRoots(env))) out.push(...(await childDirs(env, root, 'tasks')));
+      for (const x of extras) for (const root of unique(x.roots(env))) out.push(...(await childDirs(env, root, x.folder)));
       return out;
     },
     sourceFor(changedPath, env) {

@@ -1,12 +1,11 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 
 /** Every sub-directory of `<root>/<folder>` (task or session folders); nothing when it does not exist. */
-export async function childDirs(root: string, folder: string): Promise<CaptureSource[]> {
+export async function childDirs(env: AdapterEnv, root: string, folder: string): Promise<CaptureSource[]> {
   const dir = path.join(root, folder);
   try {
-    const entries = readdirSync(dir, { withFileTypes: true });
+    const entries = listDir(env, dir);
     return entries
       .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
       .map((e) => ({ path: path.join(dir, e.name), style: 'rewrite' as const }))

@@ -1,6 +1,5 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /** `$CODEX_HOME`, default `~/.codex` (`%USERPROFILE%\.codex` on Windows). */
@@ -18,17 +17,17 @@ export function idFromFileName(file: string): string | null {
   return m && m[1] ? m[1].toLowerCase() : null;
 }
 
-async function walk(dir: string, depth: number, out: string[]): Promise<void> {
+async function walk(env: AdapterEnv, dir: string, depth: number, out: string[]): Promise<void> {
   let list;
   try {
-    list = readdirSync(dir, { withFileTypes: true });
+    list = listDir(env, dir);
   } catch {
     return;
   }
   for (const e of list) {
     const full = path.join(dir, e.name);
     if (e.isFile() && ROLLOUT_RE.test(e.name)) out.push(full);
-    else if (e.isDirectory() && depth < 4) await walk(full, depth + 1, out);
+    else if (e.isDirectory() && depth < 4) await walk(env, full, depth + 1, out);
   }
 }
 
@@ -41,8 +40,8 @@ export function sourceOf(file: string): CaptureSource {
 export async function listCodexSources(env: AdapterEnv): Promise<CaptureSource[]> {
   const home = codexHome(env);
   const files: string[] = [];
-  await walk(path.join(home, 'sessions'), 0, files);
-  await walk(path.join(home, 'archived_sessions'), 0, files);
+  await walk(env, path.join(home, 'sessions'), 0, files);
+  await walk(env, path.join(home, 'archived_sessions'), 0, files);
   const plain = new Set(files.filter((f) => f.endsWith('.jsonl')));
   return files
     .filter((f) => !(f.endsWith('.zst') && plain.has(f.slice(0, -4))))

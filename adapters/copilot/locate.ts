@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /**
@@ -27,7 +26,7 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
     const dir = p.join(root, 'session-state');
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listDir(env, dir);
     } catch {
       continue;
     }
@@ -35,7 +34,7 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
       if (e.isDirectory()) {
         const events = p.join(dir, e.name, 'events.jsonl');
         try {
-          if (readdirSync(p.join(dir, e.name)).includes('events.jsonl')) out.push({ path: events, style: 'append' });
+          if (listDir(env, p.join(dir, e.name)).some((f) => f.name === 'events.jsonl')) out.push({ path: events, style: 'append' });
         } catch {
           // unreadable folder: nothing to list
         }

@@ -1,5 +1,4 @@
-import { readdirSync } from 'node:fs';
-import type { AdapterEnv, CaptureSource } from '../../engine/adapter-kit.js';
+import { listDir, type AdapterEnv, type CaptureSource } from '../../engine/adapter-kit.js';
 import { pathFor } from '../shared/paths.js';
 
 /**
@@ -19,9 +18,9 @@ export function sourceOf(file: string): CaptureSource {
   return { path: file, style: file.endsWith('.jsonl') ? 'append' : 'rewrite' };
 }
 
-async function entries(dir: string): Promise<{ name: string; dir: boolean }[]> {
+async function entries(env: AdapterEnv, dir: string): Promise<{ name: string; dir: boolean }[]> {
   try {
-    return readdirSync(dir, { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory() }));
+    return listDir(env, dir).map((d) => ({ name: d.name, dir: d.isDirectory() }));
   } catch {
     return [];
   }
@@ -32,13 +31,13 @@ export async function listSources(env: AdapterEnv): Promise<CaptureSource[]> {
   const out: CaptureSource[] = [];
   for (const root of storeDirs(env)) {
     const tmp = p.join(root, 'tmp');
-    for (const project of await entries(tmp)) {
+    for (const project of await entries(env, tmp)) {
       if (!project.dir) continue;
       const chats = p.join(tmp, project.name, 'chats');
-      for (const e of (await entries(chats)).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const e of (await entries(env, chats)).sort((a, b) => a.name.localeCompare(b.name))) {
         if (!e.dir && e.name.startsWith('session-') && CHAT_FILE.test(e.name)) out.push(sourceOf(p.join(chats, e.name)));
         if (!e.dir) continue;
-        for (const child of await entries(p.join(chats, e.name))) {
+        for (const child of await entries(env, p.join(chats, e.name))) {
           if (!child.dir && CHAT_FILE.test(child.name)) out.push(sourceOf(p.join(chats, e.name, child.name)));
         }
       }

@@ -21,6 +21,8 @@ import {
   type SfsPaths,
   type SyncHandle,
   Store,
+  DirListing,
+  withListing,
   readCredentials,
   readSyncSettings,
   startSync,
@@ -268,20 +270,27 @@ class Daemon {
     this.plan = watchPlan(this.opts.adapters, config, this.opts.env);
     this.healthDirty = true;
     const watched = this.plan.filter((p) => p.watched);
-    await this.watcher.set(watched.flatMap((p) => p.existing));
+    // The watcher's set-up lists each new directory once; the catch-ups below reuse those listings.
+    const listing = new DirListing();
+    await this.watcher.set(
+      watched.flatMap((p) => p.existing),
+      listing,
+    );
     const fresh = watched.filter((p) => !before.has(p.tool) || p.existing.some((d) => !beforeDirs.has(d)));
     const changed = fresh.length > 0 || before.size !== watched.length;
     if (reason && (changed || reason === 'SIGHUP' || reason === 'start')) {
       this.log.info('watching', { reason, tools: watched.map((p) => p.tool), dirs: this.watcher.watching() });
     }
-    for (const p of fresh) await this.catchUp(p.tool);
+    for (const p of fresh) await this.catchUp(p.tool, listing);
+    listing.clear();
   }
 
-  private async catchUp(tool: string): Promise<void> {
+  private async catchUp(tool: string, listing: DirListing): Promise<void> {
     const adapter = this.byTool.get(tool)!;
+    const scan = withListing(this.opts.env, listing);
     let sources;
     try {
-      sources = await adapter.listSources(this.opts.env);
+      sources = await adapter.listSources(scan);
     } catch (err) {
       this.problem(tool, { path: adapter.storeDirs(this.opts.env)[0] ?? tool, message: `could not list sessions: ${(err as Error).message}` });
       return;
@@ -290,7 +299,7 @@ class Daemon {
     const { changed, unchanged } = await unchangedSplit(
       this.store,
       sources.map((source) => ({ adapter, source })),
-      this.opts.env,
+      scan,
     );
     this.unchanged += unchanged.length;
     const known = this.knownOf(tool);

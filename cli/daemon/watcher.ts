@@ -1,6 +1,7 @@
 import { readdirSync, statSync, watch, type Dirent, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import type { DirListing } from '../../engine/index.js';
 
 /**
  * The directories under watch, changed as tools are enabled, disabled or appear. Each
@@ -10,6 +11,9 @@ import { join, sep } from 'node:path';
  * sessions, against 0.7 s and 65 MB for this.) Existing files are not reported (the
  * catch-up reads every source from its cursor); after that every file created or
  * changed is passed on, and a directory that appears is watched and its files reported.
+ * The listings taken while setting up go into the caller's DirListing, so the catch-up that
+ * follows lists nothing again (each directory is listed after its watch is in place: a
+ * change after the listing is reported by the watch).
  */
 const SKIP = new Set(['node_modules', '.git']);
 const MAX_DEPTH = 6;
@@ -32,7 +36,7 @@ export class DirWatcher {
   ) {}
 
   /** Watches exactly these directories from now on; resolves once new ones are watched. */
-  async set(dirs: string[]): Promise<void> {
+  async set(dirs: string[], listing?: DirListing): Promise<void> {
     const want = new Set(dirs);
     for (const [dir, root] of this.roots) {
       if (want.has(dir)) continue;
@@ -45,7 +49,7 @@ export class DirWatcher {
       // New, or its directory was removed and is back (a re-plan calls this again): watch it afresh.
       const root: Root = had ?? { dir, watches: new Map(), closed: false };
       this.roots.set(dir, root);
-      await this.addTree(root, dir, 0, !!had);
+      await this.addTree(root, dir, 0, !!had, listing);
     }
   }
 
@@ -59,7 +63,7 @@ export class DirWatcher {
   }
 
   /** Watches `dir` and the directories below it; `report`: also pass on the files found (a directory that just appeared). */
-  private async addTree(root: Root, top: string, topDepth: number, report: boolean): Promise<void> {
+  private async addTree(root: Root, top: string, topDepth: number, report: boolean, listing?: DirListing): Promise<void> {
     const queue: Array<[string, number]> = [[top, topDepth]];
     let n = 0;
     while (queue.length) {
@@ -86,6 +90,7 @@ export class DirWatcher {
         if (dir === root.dir || (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES')) this.onError(root.dir, failed);
         continue;
       }
+      listing?.remember(dir, entries);
       for (const e of entries) {
         if (SKIP.has(e.name)) continue;
         const p = join(dir, e.name);

@@ -13,6 +13,7 @@ import {
 } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
+import { withListing } from './dir-listing.js';
 import { refreshStampCopy, unchangedSplit } from './source-stamp.js';
 
 /**
@@ -85,6 +86,8 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   const problems: ImportProblem[] = [];
   const tools: ToolImport[] = [];
   const listed: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
+  // Listing and stamping share one set of directory listings; the reads below never see it.
+  const scan = withListing(env);
   for (const adapter of adapters) {
     const presence = toolPresence(adapter, env);
     const row: ToolImport = {
@@ -101,7 +104,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     tools.push(row);
     let sources: CaptureSource[] = [];
     try {
-      sources = await adapter.listSources(env);
+      sources = await adapter.listSources(scan);
     } catch (err) {
       problems.push({
         tool: adapter.tool,
@@ -120,7 +123,8 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
     for (const source of sources) listed.push({ adapter, source, row });
   }
   // Sources whose files are exactly as at their last complete read are not opened (one stat each).
-  const { changed: work, unchanged } = await unchangedSplit(store, listed, env);
+  const { changed: work, unchanged } = await unchangedSplit(store, listed, scan);
+  scan.listing!.clear();
   for (const u of unchanged) u.row.unchanged++;
   opts.onTotal?.(work.length);
   let done = 0;

@@ -1,5 +1,6 @@
 import type { SessionDiscoveredBody } from '../model/events.js';
 import type { Message } from '../model/message.js';
+import type { DirListing } from './dir-listing.js';
 
 /**
  * The contract every tool adapter implements (adapters/<tool>/). The engine's capture
@@ -15,6 +16,8 @@ export interface AdapterEnv {
   home: string;
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
+  /** The capture pass's shared directory listings (dir-listing.ts); adapters list through listDir. */
+  listing?: DirListing;
 }
 
 /** The unit the daemon watches and keeps one cursor for: a file, a task directory or a database. */

@@ -1,6 +1,7 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../store.js';
+import type { DirListing } from './dir-listing.js';
 import { readStampCopy, writeStampCopy } from './stamp-copy.js';
 import type { AdapterEnv, CaptureSource, ToolAdapter } from './contract.js';
 
@@ -21,31 +22,50 @@ const STAMP_PREFIX = 'capture-stamp:';
 
 /**
  * Part of every stamp: bump it when an adapter learns to read more from files it has read
- * before, so the next import reads every source once again instead of skipping it.
+ * before, or the stamp's form changes, so the next import reads every source once again
+ * instead of skipping it. 2: a directory's part is its entries alone, without its own stat.
  */
-const STAMP_VERSION = 1;
+const STAMP_VERSION = 2;
 
 function part(st: Stats | undefined): string {
   return st ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '-';
 }
 
-/** One path's part of a stamp; a directory stands for itself and the entries directly in it. */
-function pathStamp(path: string): string {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return part(st);
+/**
+ * One path's part of a stamp. A directory stands for the entries directly in it, by name and
+ * stat (an entry added, removed or changed changes it; the directory's own times add nothing).
+ * With the pass's listing (dir-listing.ts) a path a listed directory lacks is absent without a
+ * stat, and a listed directory is not listed again: same stamp, fewer system calls.
+ */
+function pathStamp(path: string, listing?: DirListing): string {
+  const kind = listing?.kindOf(path);
+  if (kind === 'absent') return '-';
   let names: string[];
-  try {
-    names = readdirSync(path).sort();
-  } catch {
-    return `d${part(st)}`;
+  if (kind === 'dir' || listing?.listed(path)) {
+    try {
+      names = listing!.list(path).map((e) => e.name);
+    } catch {
+      return 'd!';
+    }
+  } else {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) return part(st);
+    try {
+      names = listing ? listing.list(path).map((e) => e.name) : readdirSync(path);
+    } catch {
+      return 'd!';
+    }
   }
-  return `d${part(st)}[${names.map((n) => `${n}=${part(statSync(join(path, n), { throwIfNoEntry: false }))}`).join(',')}]`;
+  return `d[${names
+    .sort()
+    .map((n) => `${n}=${part(statSync(join(path, n), { throwIfNoEntry: false }))}`)
+    .join(',')}]`;
 }
 
 /**
  * The source's stamp now, or null when its adapter names no stamp paths (such a source is
  * always read). `seen` caches path stamps within one pass: thousands of task folders share
- * one task index file.
+ * one task index file. The pass's listing (env.listing) saves stats, never changes the stamp.
  */
 export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: AdapterEnv, seen?: Map<string, string>): string | null {
   try {
@@ -53,9 +73,9 @@ export function sourceStamp(adapter: ToolAdapter, source: CaptureSource, env: Ad
     if (!paths) return null;
     return `${STAMP_VERSION}|${paths
       .map((p, i) => {
-        if (i === 0 || !seen) return pathStamp(p); // the source itself is nobody else's
+        if (i === 0 || !seen) return pathStamp(p, env.listing); // the source itself is nobody else's
         let s = seen.get(p);
-        if (s === undefined) seen.set(p, (s = pathStamp(p)));
+        if (s === undefined) seen.set(p, (s = pathStamp(p, env.listing)));
         return s;
       })
       .join('|')}`;
