@@ -45,7 +45,13 @@ export function makeClineFamilyAdapter(cfg: ClineFamilyConfig): ToolAdapter {
   const kindOf = (dir: string, env: AdapterEnv): ExtraFolderKind | null => {
     for (const x of extras) {
       // Such a folder is <root>/<folder>/<id>: a task folder (nearly every source) is turned away here, before the roots are computed.
-      if (path.basename(path.dirname(dir)) !== x.folder) continue;
+      const parent = path.dirname(dir);
+      if (path.basename(parent) !== x.folder) continue;
+      // Listed sources are exactly <root>/<folder>/<id> (childDirs): compared as strings, no resolving per source.
+      if (x.roots(env).some((r) => path.join(r, x.folder) === parent)) {
+        const id = path.basename(dir);
+        if (!id.startsWith('.') && !id.startsWith('_')) return x;
+      }
       if (folderSourceFor(dir, x.roots(env), x.folder)?.path === dir) return x;
     }
     return null;

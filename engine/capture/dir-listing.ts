@@ -1,5 +1,4 @@
 import { readdirSync, type Dirent } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import type { AdapterEnv } from './contract.js';
 
 /**
@@ -14,9 +13,15 @@ import type { AdapterEnv } from './contract.js';
  * next pass (its stamp then differs), and the daemon lists a directory only after it watches
  * it, so a change after the listing is reported by the watch. A source's read never uses it.
  */
+/** Directories up to this many entries are searched in order; larger ones get a map by name. */
+const SCAN_UP_TO = 16;
+
+/** Where the last path separator is (on Windows either kind; elsewhere a backslash is part of a name). */
+const lastSep: (p: string) => number = process.platform === 'win32' ? (p) => Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) : (p) => p.lastIndexOf('/');
+
 export class DirListing {
   private readonly entries = new Map<string, Dirent[]>();
-  /** By directory, its entries by name: built on first lookup. */
+  /** By large directory, its entries by name: built on first lookup. */
   private readonly byName = new Map<string, Map<string, Dirent>>();
 
   /** The entries of `dir`, listed once per pass; throws as readdirSync does (a failure is not kept). */
@@ -48,31 +53,33 @@ export class DirListing {
    * (nothing above it listed, or a symbolic link, whose target only a stat can tell).
    */
   kindOf(path: string): 'absent' | 'dir' | 'file' | undefined {
-    let child = path;
+    // Called for every stamped path of a pass: plain string slicing, no path normalisation
+    // (the listing's keys are the adapters' own joined paths).
+    let end = path.length;
     // Three levels up covers every optional file the adapters stamp (a sidecar in a session's folder).
     for (let level = 0; level < 3; level++) {
-      const parent = dirname(child);
-      if (parent === child) return undefined;
-      const names = this.namesOf(parent);
-      if (names) {
-        const e = names.get(basename(child));
+      const cut = lastSep(path.slice(0, end));
+      if (cut <= 0) return undefined;
+      const list = this.entries.get(path.slice(0, cut));
+      if (list) {
+        const e = this.entry(path.slice(0, cut), list, path.slice(cut + 1, end));
         if (!e) return 'absent';
-        if (child !== path || e.isSymbolicLink()) return undefined;
+        if (end !== path.length || e.isSymbolicLink()) return undefined;
         return e.isDirectory() ? 'dir' : 'file';
       }
-      child = parent;
+      end = cut;
     }
     return undefined;
   }
 
-  private namesOf(dir: string): Map<string, Dirent> | undefined {
+  private entry(dir: string, list: Dirent[], name: string): Dirent | undefined {
+    if (list.length <= SCAN_UP_TO) {
+      for (const e of list) if (e.name === name) return e;
+      return undefined;
+    }
     let m = this.byName.get(dir);
-    if (m) return m;
-    const e = this.entries.get(dir);
-    if (!e) return undefined;
-    m = new Map(e.map((d) => [d.name, d]));
-    this.byName.set(dir, m);
-    return m;
+    if (!m) this.byName.set(dir, (m = new Map(list.map((d) => [d.name, d]))));
+    return m.get(name);
   }
 }
 

@@ -1,5 +1,5 @@
 import { readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import type { Store } from '../store.js';
 import type { DirListing } from './dir-listing.js';
 import { readStampCopy, writeStampCopy } from './stamp-copy.js';
@@ -56,10 +56,12 @@ function pathStamp(path: string, listing?: DirListing): string {
       return 'd!';
     }
   }
-  return `d[${names
-    .sort()
-    .map((n) => `${n}=${part(statSync(join(path, n), { throwIfNoEntry: false }))}`)
-    .join(',')}]`;
+  names.sort();
+  // path + sep + name: the directory's path is already normal (join would normalise it again per entry).
+  const prefix = path.endsWith(sep) ? path : path + sep;
+  let out = 'd[';
+  for (let i = 0; i < names.length; i++) out += `${i ? ',' : ''}${names[i]}=${part(statSync(prefix + names[i], { throwIfNoEntry: false }))}`;
+  return `${out}]`;
 }
 
 /**
