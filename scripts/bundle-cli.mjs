@@ -101,6 +101,10 @@ const engineHasNoImportSideEffects = {
 // dist/bin/package.json and dist/bin/chunks/package.json say which is which.
 const QUICK_OUT = 'chunks/quick.cjs';
 const RUN_CLI_OUT = 'chunks/run-cli.js';
+// `sfs import --all` and `sfs daemon run` (cli/capture-entry.ts): one ES module file each, in a
+// folder at the chunks' depth.
+const CAPTURE_DIR = 'capture';
+const CAPTURE_ENTRIES = ['import-entry', 'daemon-entry'];
 
 // In CommonJS, import.meta.url is the file's own URL, as the ES module code computed it.
 const importMetaUrl = {
@@ -117,13 +121,17 @@ const mainLoadsItsHalves = {
       const src = readFileSync(args.path, 'utf8');
       const quick = "import('./quick.js')";
       const runCli = "import('./run-cli.js')";
-      if (!src.includes(quick) || !src.includes(runCli)) throw new Error(`${args.path}: expected ${quick} and ${runCli}`);
+      const captures = CAPTURE_ENTRIES.map((e) => `import('./${e}.js')`);
+      if (!src.includes(quick) || !src.includes(runCli) || captures.some((c) => !src.includes(c)))
+        throw new Error(`${args.path}: expected ${[quick, runCli, ...captures].join(', ')}`);
+      let contents = src.replace(quick, `Promise.resolve(require('./${QUICK_OUT}'))`).replace(runCli, `import('./${RUN_CLI_OUT}')`);
+      for (const e of CAPTURE_ENTRIES) contents = contents.replace(`import('./${e}.js')`, `import('./${CAPTURE_DIR}/${e}.js')`);
       return {
-        contents: src.replace(quick, `Promise.resolve(require('./${QUICK_OUT}'))`).replace(runCli, `import('./${RUN_CLI_OUT}')`),
+        contents,
         loader: 'js',
       };
     });
-    b.onResolve({ filter: /^\.\/chunks\// }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\/(chunks|capture)\// }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -232,11 +240,21 @@ const quick = await build({
   outfile: path.join(out, QUICK_OUT),
   plugins: [barrelRewrite, engineHasNoImportSideEffects, lazyBuiltins, sqliteCopy],
 });
-for (const r of [main, quick]) for (const [file, o] of Object.entries(r.metafile.outputs)) result.metafile.outputs[file] = o;
+// Each its own copy too: main.js loads one of them or the split CLI, never two in one run.
+const capture = await build({
+  ...common,
+  format: 'esm',
+  entryPoints: Object.fromEntries(CAPTURE_ENTRIES.map((e) => [`${CAPTURE_DIR}/${e}`, `dist/cli/${e}.js`])),
+  outdir: out,
+  plugins: [barrelRewrite, engineHasNoImportSideEffects],
+});
+for (const r of [main, quick, capture]) for (const [file, o] of Object.entries(r.metafile.outputs)) result.metafile.outputs[file] = o;
 writeFileSync(path.join(out, 'package.json'), '{ "type": "commonjs" }\n');
-writeFileSync(path.join(out, 'chunks', 'package.json'), '{ "type": "module" }\n');
-// The validators are loaded beside the module that needs them (createRequire(import.meta.url)).
-if (existsSync(validators)) copyFileSync(validators, path.join(out, 'chunks', path.basename(validators)));
+for (const dir of ['chunks', CAPTURE_DIR]) {
+  writeFileSync(path.join(out, dir, 'package.json'), '{ "type": "module" }\n');
+  // The validators are loaded beside the module that needs them (createRequire(import.meta.url)).
+  if (existsSync(validators)) copyFileSync(validators, path.join(out, dir, path.basename(validators)));
+}
 const files = Object.keys(result.metafile.outputs).length;
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.log(`bundled the CLI into ${files} files (${(bytes / 1024).toFixed(0)} KiB) in dist/bin/`);
