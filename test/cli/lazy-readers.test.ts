@@ -4,11 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// A capture pass that finds nothing changed (no-op `sfs import --all`, the daemon's catch-up)
-// loads the adapters to list and stamp sources, not the code that parses native files: each
-// adapter imports its reader on the first source that changed. Checked on the bundled CLI,
-// which is what runs: the static-import closure of the chunk that defines the adapter list
-// holds none of the readers.
+// In the split CLI (dist/bin/chunks/: `sfs import --from` with other flags, `sfs doctor`, the MCP
+// server…) a command that lists sources loads the adapters, not the code that parses native
+// files: each adapter imports its reader on the first source that changed. Checked on the
+// bundled chunks: the static-import closure of the chunk that defines the adapter list holds
+// none of the readers. (The capture passes run from one file each, dist/bin/capture/, where V8
+// only pre-parses the readers: cli/capture-entry.ts.)
 const CHUNKS = fileURLToPath(new URL('../../bin/chunks/', import.meta.url));
 const READERS = [
   'adapters/codex/parse.js',
