@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { decompress } from 'fzstd';
 import {
   type AdapterEnv,
   type CaptureProblem,
@@ -25,6 +24,8 @@ const MAX_ZST_BYTES = 256 * 1024 * 1024;
 async function readZst(file: string, parser: CodexParser, problems: CaptureProblem[], maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<void> {
   let data: Uint8Array;
   try {
+    // Loaded on the first compressed rollout: most stores have none, and a bundle hoists static imports.
+    const { decompress } = await import('fzstd');
     data = decompress(await readRegularFile(file, MAX_ZST_BYTES));
   } catch (e) {
     problems.push({ path: file, message: `cannot read zstd rollout: ${(e as Error).message}` });
