@@ -1,4 +1,5 @@
-import { Packr } from 'msgpackr';
+import { createRequire } from 'node:module';
+import type * as Msgpackr from 'msgpackr';
 import type { ForeignEvent } from '../log/event-log.js';
 
 /**
@@ -134,7 +135,14 @@ export type ProtocolErrorCode = 'AUTH' | 'VERSION' | 'FORBIDDEN' | 'GAP' | 'STAL
 export type ClientFrame = Hello | Push | Sub | Ack;
 export type RelayFrame = Welcome | Pushed | Events | ErrorFrame;
 
-const packr = new Packr({ useRecords: false, moreTypes: false });
+// Created on first use: engine modules do nothing when imported, and msgpackr (with its native
+// accelerator's probing) is ~20 ms of the start of a daemon that never syncs.
+let packrInstance: Msgpackr.Packr | undefined;
+function packr(): Msgpackr.Packr {
+  if (packrInstance) return packrInstance;
+  const { Packr } = createRequire(import.meta.url)('msgpackr') as typeof Msgpackr;
+  return (packrInstance = new Packr({ useRecords: false, moreTypes: false }));
+}
 
 const STRICTNESS: Record<DlpPolicy, number> = { warn: 0, redact: 1, block: 2 };
 
@@ -155,19 +163,19 @@ export function policyLevel(p: DlpPolicy): number {
 }
 
 export function encodeFrame(frame: ClientFrame | RelayFrame): Buffer {
-  return packr.pack(frame);
+  return packr().pack(frame);
 }
 
 export function decodeFrame<T>(data: Uint8Array): T {
-  return packr.unpack(data) as T;
+  return packr().unpack(data) as T;
 }
 
 export function packBody(body: unknown): Uint8Array | null {
-  return body === null || body === undefined ? null : packr.pack(body);
+  return body === null || body === undefined ? null : packr().pack(body);
 }
 
 export function unpackBody(bytes: Uint8Array | null): unknown {
-  return bytes === null ? null : packr.unpack(bytes);
+  return bytes === null ? null : packr().unpack(bytes);
 }
 
 export function toWire(e: ForeignEvent): WireEvent {
