@@ -54,10 +54,10 @@ function eventsOf(reply: LogReply): AnyStoredEvent[] {
   if ('events' in reply) return reply.events;
   if (!('encoded' in reply)) throw new SfsError('INTERNAL', 'the fold thread expected events');
   const { positions, lengths, data: bytes } = reply.encoded;
-  const out: AnyStoredEvent[] = new Array(positions.length);
+  const out: AnyStoredEvent[] = [];
   let at = 0;
   for (let i = 0; i < positions.length; i++) {
-    out[i] = decodeStoredEvent(positions[i]!, bytes.subarray(at, at + lengths[i]!));
+    out.push(decodeStoredEvent(positions[i]!, bytes.subarray(at, at + lengths[i]!)));
     at += lengths[i]!;
   }
   return out;
