@@ -5,11 +5,13 @@ import {
   commitRest,
   commitSource,
   countMessages,
+  cursorKey,
   cursorsOf,
   prepareSource,
   type CaptureOptions,
   type PreparedSource,
   type SourceReport,
+  type StoredCursor,
 } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
@@ -77,6 +79,14 @@ export const CONCURRENCY = 4;
 const SMALL_BATCH_MESSAGES = 1000;
 const SMALL_BATCH_SOURCES = 64;
 
+/**
+ * A tool with at least this many sources to read has its stored cursors read in one range read
+ * when its first source is taken, instead of one get each: every get takes a LevelDB snapshot
+ * under the lock the appends hold (8 % of the capturing thread at 20,000 sessions). A cursor
+ * another process moves meanwhile only means a re-read that de-duplication makes harmless.
+ */
+const PREFETCH_SOURCES = 64;
+
 interface Pending {
   items: Array<{ prepared: PreparedSource; row: ToolImport; tool: string }>;
   messages: number;
@@ -127,6 +137,20 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   scan.listing!.clear();
   for (const u of unchanged) u.row.unchanged++;
   opts.onTotal?.(work.length);
+  const toRead = new Map<string, number>();
+  for (const w of work) toRead.set(w.adapter.tool, (toRead.get(w.adapter.tool) ?? 0) + 1);
+  const prefetched = new Map<string, Promise<Record<string, StoredCursor>>>();
+  /** The source's stored cursor from its tool's range read (undefined: prepareSource reads it itself). */
+  const storedCursor = async (tool: string, path: string): Promise<StoredCursor | undefined> => {
+    if ((toRead.get(tool) ?? 0) < PREFETCH_SOURCES) return undefined;
+    let all = prefetched.get(tool);
+    if (!all) prefetched.set(tool, (all = store.log.getCursors<StoredCursor>(cursorKey(tool, ''))));
+    const cursors = await all;
+    const key = cursorKey(tool, path);
+    const cursor = cursors[key] ?? { adapter: null, titles: {} };
+    delete cursors[key]; // each source is read once per pass
+    return cursor;
+  };
   let done = 0;
   let next = 0;
   const finish = (report: SourceReport, row: ToolImport, tool: string) => {
@@ -181,7 +205,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   const takeWork = async () => {
     while (next < work.length) {
       const { adapter, source, row } = work[next++]!;
-      const prepared = await prepareSource(store, adapter, source, env, undefined, opts);
+      const prepared = await prepareSource(store, adapter, source, env, await storedCursor(adapter.tool, source.path), opts);
       if (prepared.report.failed || prepared.more || prepared.chunks.length !== 1 || prepared.messages >= SMALL_BATCH_MESSAGES) {
         finish(await commitRest(store, adapter, source, env, prepared, opts), row, adapter.tool);
         continue;

@@ -1,6 +1,7 @@
 import { contentHash } from '../ids.js';
+import type { AnyStoredEvent, Attribution } from '../model/events.js';
 import type { Message } from '../model/message.js';
-import { encode } from './codec.js';
+import { decode, encode } from './codec.js';
 
 /**
  * The stored form of an event, built so that every message is msgpack-encoded exactly
@@ -116,4 +117,16 @@ export function bodyOffset(raw: Uint8Array): number {
     else return -1;
   }
   return at < raw.length ? at : -1;
+}
+
+/** The event stored at `pos` as `raw`; `keepBodyBytes`: remember its body's bytes (storedBodyBytes). */
+export function decodeStoredEvent(pos: number, raw: Uint8Array, keepBodyBytes = false): AnyStoredEvent {
+  const [origin, seq, type, v, ts, session, body, attr] = decode<Packed>(raw);
+  if (keepBodyBytes && body !== null && typeof body === 'object') {
+    const at = bodyOffset(raw);
+    if (at > 0) storedBodyBytes.set(body, raw.subarray(at));
+  }
+  const ev = { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
+  if (attr) ev.attr = attr as Attribution;
+  return ev;
 }

@@ -8,15 +8,24 @@ import type { Message } from '../model/message.js';
 import { assertValid, eventSchema } from '../schema/validator.js';
 import { decode, encode } from './codec.js';
 import { writeHeadMarker } from './head-marker.js';
-import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import type { AppendRequest, AppendResult, EncodedEvents, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { K, padNum, parseNum, prefixEnd } from './keys.js';
 import { BatchIndex, type IdentityRun } from './batch-index.js';
-import { bodyOffset, encodeEvent, MessageEncodings, storedBodyBytes, type Packed } from './event-codec.js';
+import { decodeStoredEvent, encodeEvent, MessageEncodings, type Packed } from './event-codec.js';
 
 type Db = ClassicLevel<string, Uint8Array>;
 type BatchOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
 const READ_HWM = 4 * 1024 * 1024;
+/**
+ * The head marker is written this many events ahead of the batch that reaches past it, and
+ * exactly once the log has had no batch for MARK_EXACT_AFTER_MS (and on close): an import of
+ * thousands of batches rewrites it a few times instead of before every batch (opening and
+ * truncating a file cost more than a small batch). A marker above the head only sends
+ * readers to the log, which is always right; one below it would not, and never happens.
+ */
+const MARK_AHEAD = 1000;
+const MARK_EXACT_AFTER_MS = 100;
 const KNOWN_TYPES = new Set<string>(EVENT_TYPES);
 /** The events whose bodies eviction drops: the messages, nearly all of a session's bytes. */
 const MESSAGE_TYPES = new Set<string>(['messages.captured', 'message.revised']);
@@ -38,6 +47,10 @@ export class LocalLog implements EventLog {
   readonly role = 'owner' as const;
   readonly origin: string;
   private headPos: number;
+  /** What the head marker says: never below headPos. */
+  private marked: number;
+  private exactMark: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly seqs = new Map<string, number>();
   /** Purged sessions, kept in memory so staging an event needs no read. */
   private readonly purged = new Set<string>();
@@ -52,6 +65,7 @@ export class LocalLog implements EventLog {
   ) {
     this.origin = origin;
     this.headPos = head;
+    this.marked = head;
   }
 
   /** Opens the LevelDB files, or throws StoreLockedError when another process holds them. */
@@ -104,7 +118,7 @@ export class LocalLog implements EventLog {
   /** A chained batch: markedly faster than the array form for thousands of small ops. */
   /** Writes ops as one atomic batch; `head`: the head this batch moves the log to (marked first). */
   private async write(ops: BatchOp[], head?: number): Promise<void> {
-    if (head !== undefined && head !== this.headPos) writeHeadMarker(this.db.location, head);
+    if (head !== undefined && head !== this.headPos) this.markAtLeast(head);
     const batch = this.db.batch();
     let bytes = 0;
     for (const op of ops) {
@@ -120,6 +134,25 @@ export class LocalLog implements EventLog {
       if (isDiskFull(err)) throw diskFullError(this.db.location, err, 'write to the event log at', bytes);
       throw err;
     }
+  }
+
+  /** Makes the head marker say at least `head` (see MARK_AHEAD), and exactly the head once the log is idle. */
+  private markAtLeast(head: number): void {
+    if (head > this.marked) {
+      this.marked = head + MARK_AHEAD;
+      writeHeadMarker(this.db.location, this.marked);
+    }
+    clearTimeout(this.exactMark);
+    this.exactMark = setTimeout(() => void this.serialize(async () => this.markExactly()), MARK_EXACT_AFTER_MS);
+    this.exactMark.unref();
+  }
+
+  private markExactly(): void {
+    clearTimeout(this.exactMark);
+    // Once closed, the files (and the marker) may belong to another process.
+    if (this.closed || this.marked === this.headPos) return;
+    writeHeadMarker(this.db.location, this.headPos);
+    this.marked = this.headPos;
   }
 
   async info(): Promise<LogInfo> {
@@ -453,14 +486,24 @@ export class LocalLog implements EventLog {
   }
 
   async read(after: number, limit: number): Promise<AnyStoredEvent[]> {
-    const out: AnyStoredEvent[] = [];
+    const { positions, values } = await this.readEncoded(after, limit);
+    return values.map((v, i) => decodeStoredEvent(positions[i]!, v));
+  }
+
+  /** Events with position > after, in position order, as stored (decodeStoredEvent reads one). */
+  async readEncoded(after: number, limit: number): Promise<EncodedEvents> {
+    const positions: number[] = [];
+    const values: Uint8Array[] = [];
     const it = this.db.iterator({ gt: K.event(after), lt: prefixEnd(K.eventPrefix), limit, highWaterMarkBytes: READ_HWM });
     try {
-      for (const [key, value] of await it.nextv(limit)) out.push(unpackEvent(parseNum(key.slice(2)), value));
+      for (const [key, value] of await it.nextv(limit)) {
+        positions.push(parseNum(key.slice(2)));
+        values.push(value);
+      }
     } finally {
       await it.close();
     }
-    return out;
+    return { positions, values };
   }
 
   async readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]> {
@@ -485,7 +528,7 @@ export class LocalLog implements EventLog {
     const values = positions.length ? await this.db.getMany(positions.map(K.event)) : [];
     const out: AnyStoredEvent[] = [];
     values.forEach((v, i) => {
-      if (v) out.push(unpackEvent(positions[i]!, v, keepBodyBytes));
+      if (v) out.push(decodeStoredEvent(positions[i]!, v, keepBodyBytes));
     });
     return out;
   }
@@ -518,6 +561,8 @@ export class LocalLog implements EventLog {
 
   async close(): Promise<void> {
     await this.queue;
+    this.markExactly();
+    this.closed = true;
     await this.db.close();
   }
 }
@@ -526,17 +571,6 @@ function validateNew(ev: NewEvent): void {
   if (!KNOWN_TYPES.has(ev.type)) throw new SfsError('INVALID_INPUT', `unknown event type ${ev.type}`);
   if (ev.type !== 'session.discovered' || ev.session) assertValid(eventSchema(ev.type), ev.body, `${ev.type} event`);
   if (ev.type === 'session.discovered' && !ev.session) throw new SfsError('INVALID_INPUT', 'session.discovered needs a session id');
-}
-
-function unpackEvent(pos: number, raw: Uint8Array, keepBodyBytes = false): AnyStoredEvent {
-  const [origin, seq, type, v, ts, session, body, attr] = decode<Packed>(raw);
-  if (keepBodyBytes && body !== null && typeof body === 'object') {
-    const at = bodyOffset(raw);
-    if (at > 0) storedBodyBytes.set(body, raw.subarray(at));
-  }
-  const ev = { pos, origin, seq, type, v, ts, session, body } as AnyStoredEvent;
-  if (attr) ev.attr = attr as Attribution;
-  return ev;
 }
 
 /** The purge mark of one account's events of a session (another account purged its copy). */

@@ -26,9 +26,35 @@ function ordOf(ev: { origin: string; seq: number }, idx: number): string {
  * A message's stamps share `origin:seq` with its ord when they come from the event that placed it
  * (nearly always): stored, such a stamp keeps only its time, and reads back whole.
  */
-const packStamp = (param: string) =>
+export const packStamp = (param: string) =>
   `CASE WHEN substr(${param}, 16, 1) = ':' AND substr(${param}, 17) = substr(@ord, 1, length(@ord) - 7) THEN substr(${param}, 1, 15) ELSE ${param} END`;
+/** packStamp in JS, for the insert of a new message (the same rule: test/engine/projections/pack-stamp.test.ts). */
+export function packStampValue(stamp: string | null, ord: string): string | null {
+  return stamp !== null && stamp[15] === ':' && stamp.slice(16) === ord.slice(0, ord.length - 7) ? stamp.slice(0, 15) : stamp;
+}
 const unpackStamp = (col: string) => `CASE WHEN length(${col}) = 15 THEN ${col} || ':' || substr(ord, 1, length(ord) - 7) ELSE ${col} END AS ${col}`;
+
+/** The columns of a session row that folding an event reads. */
+interface FoldRow {
+  rowid: number;
+  purged: number;
+  evicted: number;
+  message_count: number;
+  discovered_stamp: string | null;
+  discovered_by: string | null;
+  resumed_stamp: string | null;
+  deleted_stamp: string | null;
+  [stamp: string]: string | number | null;
+}
+
+/** While a messages.captured event folds: what it changes on the session row, written once at its end. */
+interface Tally {
+  messages: number;
+  toolUses: number;
+  updated: string | null;
+  /** The event's candidate for the first prompt (see trackFirstPrompt). */
+  firstPrompt: { key: string; text: string } | null;
+}
 
 /** The columns of a session row its search document is made of. */
 type DocRow = Record<string, string | number | null> & { rowid: number };
@@ -71,8 +97,8 @@ export class Folder {
   private readonly s: Record<string, Statement>;
   private readonly knowledge: KnowledgeFolder;
   private readonly bodies: ChunkWriter;
-  /** While a messages.captured event folds: its counts and latest activity, written to the session row once. */
-  private tally: { messages: number; toolUses: number; updated: string | null } | null = null;
+  /** While a messages.captured event folds: its counts, latest activity and first prompt, written to the session row once. */
+  private tally: Tally | null = null;
   /**
    * Sessions whose search document may have changed, indexed once by indexDueDocs() rather than
    * after each event: a capture's discovery and its title event would otherwise index the
@@ -88,7 +114,7 @@ export class Folder {
       ensureSession: p('INSERT OR IGNORE INTO sessions(id) VALUES (?)'),
       // Only the columns each step reads: the whole row (header JSON and all) cost more than the inserts.
       sessionRowid: p('SELECT rowid FROM sessions WHERE id = ?'),
-      foldRow: p(`SELECT rowid, purged, discovered_stamp, discovered_by, resumed_stamp, deleted_stamp,
+      foldRow: p(`SELECT rowid, purged, evicted, message_count, discovered_stamp, discovered_by, resumed_stamp, deleted_stamp,
         user_title_stamp, native_title_stamp, alias_stamp, tags_stamp FROM sessions WHERE id = ?`),
       docRow: p('SELECT rowid, purged, user_title, native_title, discovered_title, alias, cwd, native_path, git_branch FROM sessions WHERE id = ?'),
       userTitleStamp: p('SELECT user_title_stamp FROM sessions WHERE id = ?'),
@@ -131,13 +157,11 @@ export class Folder {
         `SELECT rowid, body_id, body_idx, ord, ${unpackStamp('orig_stamp')}, ${unpackStamp('rev_stamp')}, tool_uses, author_account
          FROM messages WHERE session=? AND msg_id=?`,
       ),
+      // Positional, stamps packed by packStampValue: binding 21 named values cost more than the insert.
       insertMessage: p(`INSERT INTO messages(session, msg_id, parent_msg_id, role, ts, ord, orig_stamp, rev_stamp, model,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, tool_uses, body_id, body_idx,
         body_bytes, author_account, author_username, author_device)
-        VALUES (@session, @msg_id, @parent_msg_id, @role, @ts, @ord, ${packStamp('@orig_stamp')}, ${packStamp('@rev_stamp')}, @model,
-        @input_tokens, @output_tokens, @cache_read_tokens, @cache_write_tokens, @reasoning_tokens, @tool_uses, @body_id, @body_idx,
-        @body_bytes,
-        @author_account, @author_username, @author_device)`),
+        VALUES (${Array.from({ length: 21 }, () => '?').join(', ')})`),
       replaceContent: p(`UPDATE messages SET parent_msg_id=@parent_msg_id, role=@role, ts=@ts, model=@model,
         input_tokens=@input_tokens, output_tokens=@output_tokens, cache_read_tokens=@cache_read_tokens,
         cache_write_tokens=@cache_write_tokens, reasoning_tokens=@reasoning_tokens, tool_uses=@tool_uses,
@@ -251,14 +275,15 @@ export class Folder {
     if (ev.type === 'session.purged') return this.purge(id);
     // Her view of a session is evicted from this store (storage prune) while its latest message event has no body.
     const evicted = !author && (ev.type === 'messages.captured' || ev.type === 'message.revised') ? (ev.body === null ? 1 : 0) : undefined;
-    if (evicted !== undefined) {
-      this.s.ensureSession!.run(id);
-      this.s.evicted!.run(evicted, id);
-    }
-    if (ev.body === null) return; // tombstone of a purged session, or an evicted message
     this.s.ensureSession!.run(id);
-    const row = this.s.foldRow!.get(id) as Record<string, unknown> & { rowid: number };
+    if (ev.body === null) {
+      // tombstone of a purged session, or an evicted message
+      if (evicted !== undefined) this.s.evicted!.run(evicted, id);
+      return;
+    }
+    const row = this.s.foldRow!.get(id) as FoldRow;
     if (row.purged) return;
+    if (evicted !== undefined && row.evicted !== evicted) this.s.evicted!.run(evicted, id);
     const stamp = stampOf(ev);
     const rank = `${rankOf(author?.account)}|${stamp}`;
     const discovery = row.discovered_stamp ? `${rankOf(row.discovered_by as string | null)}|${row.discovered_stamp as string}` : null;
@@ -271,18 +296,24 @@ export class Folder {
         if (discovery && discovery < rank) return;
         this.forked(id, ev.body, stamp, author);
         break;
-      case 'messages.captured':
+      case 'messages.captured': {
         this.bodies.begin(ev.body.messages);
         // The session row's counters and activity time change once per event, not once per message.
-        this.tally = { messages: 0, toolUses: 0, updated: null };
+        this.tally = { messages: 0, toolUses: 0, updated: null, firstPrompt: null };
+        // A view with no messages yet has none to look up, but for ids this event repeats.
+        const seen = row.message_count === 0 ? new Set<string>() : null;
         try {
-          ev.body.messages.forEach((m, i) => this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author));
+          ev.body.messages.forEach((m, i) => {
+            const known = !seen || seen.has(m.msg_id) || !seen.add(m.msg_id);
+            this.message(id, row.rowid, m, i, stamp, ordOf(ev, i), false, author, known);
+          });
           this.flushTally(id);
         } finally {
           this.tally = null;
         }
         this.bodies.end();
         break;
+      }
       case 'message.revised':
         this.bodies.begin([ev.body.message]);
         this.message(id, row.rowid, ev.body.message, 0, stamp, ordOf(ev, 0), true, author);
@@ -377,7 +408,7 @@ export class Folder {
     }
   }
 
-  private meta(id: string, row: Record<string, unknown>, b: SessionMetaBody, stamp: string): void {
+  private meta(id: string, row: FoldRow, b: SessionMetaBody, stamp: string): void {
     const newer = (col: string) => !row[col] || (row[col] as string) < stamp;
     if (b.title !== undefined && newer('user_title_stamp')) this.s.userTitle!.run(b.title, stamp, id);
     if (b.native_title !== undefined && newer('native_title_stamp')) this.s.nativeTitle!.run(b.native_title, stamp, id);
@@ -390,7 +421,10 @@ export class Folder {
     return !(this.s.viewOf!.get(id) as { view_of: string | null } | undefined)?.view_of;
   }
 
-  /** Folds message `i` of the event being folded into view `sessionId` (`session`: its rowid, what message rows refer to). */
+  /**
+   * Folds message `i` of the event being folded into view `sessionId` (`session`: its rowid, what message rows refer to).
+   * `known`: false when the view is known to have no message with this id (it is not looked up).
+   */
   private message(
     sessionId: string,
     session: number,
@@ -400,8 +434,12 @@ export class Folder {
     ord: string,
     isRevision: boolean,
     author: Attribution | null,
+    known = true,
   ): void {
-    const existing = this.s.getMessage!.get(session, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined;
+    const existing = known ? (this.s.getMessage!.get(session, m.msg_id) as (MessageRow & { tool_uses: number }) | undefined) : undefined;
+    // Another account's message never names her session (the first prompt is its fallback title).
+    const titles = !author || !this.isOwnView(sessionId);
+    if (!existing) return this.insertMessage(sessionId, session, m, i, stamp, ord, isRevision, author, titles);
     const content = {
       ...messageColumns(session, m),
       body_id: 0,
@@ -411,25 +449,15 @@ export class Folder {
       author_username: author?.username ?? null,
       author_device: author?.device ?? null,
     };
-    // Another account's message never names her session (the first prompt is its fallback title).
-    const titles = !author || !this.isOwnView(sessionId);
     const rank = rankOf(author?.account);
-    const existingRank = existing ? rankOf(existing.author_account) : rank;
+    const existingRank = rankOf(existing.author_account);
     if (existingRank < rank) return; // a message of hers (or of an account before this one) keeps its content
-    if (!existing || existingRank > rank) {
-      // New here, or replacing what a lower-ranked account wrote under the same id.
-      const fresh = { ...content, ord, orig_stamp: isRevision ? null : stamp, rev_stamp: isRevision ? stamp : null };
-      let rowid: number;
-      if (existing) {
-        rowid = existing.rowid;
-        this.replaceBody(existing, content, i);
-        this.s.setStamps!.run({ ord: fresh.ord, orig_stamp: fresh.orig_stamp, rev_stamp: fresh.rev_stamp, rowid });
-        this.count(sessionId, 0, content.tool_uses - existing.tool_uses);
-      } else {
-        Object.assign(fresh, this.bodies.store(i));
-        rowid = Number(this.s.insertMessage!.run(fresh).lastInsertRowid);
-        this.count(sessionId, 1, content.tool_uses);
-      }
+    if (existingRank > rank) {
+      // Replacing what a lower-ranked account wrote under the same id.
+      const rowid = existing.rowid;
+      this.replaceBody(existing, content, i);
+      this.s.setStamps!.run({ ord, orig_stamp: isRevision ? null : stamp, rev_stamp: isRevision ? stamp : null, rowid });
+      this.count(sessionId, 0, content.tool_uses - existing.tool_uses);
       this.s.ftsInsert!.run(rowid, searchText(m));
       if (titles) this.trackFirstPrompt(sessionId, m, ord);
       if (content.ts) this.bump(sessionId, content.ts);
@@ -445,6 +473,51 @@ export class Folder {
       if (content.ts) this.bump(sessionId, content.ts);
     }
     if (titles) this.trackFirstPrompt(sessionId, m, newOrd);
+  }
+
+  /** A message new to the view: its row, its body and its text in the search index. */
+  private insertMessage(
+    sessionId: string,
+    session: number,
+    m: Message,
+    i: number,
+    stamp: string,
+    ord: string,
+    isRevision: boolean,
+    author: Attribution | null,
+    titles: boolean,
+  ): void {
+    const u = m.usage ?? {};
+    const ts = normalizeTs(m.timestamp);
+    const toolUses = toolUseCount(m);
+    const body = this.bodies.store(i);
+    const rowid = this.s.insertMessage!.run(
+      session,
+      m.msg_id,
+      m.parent_msg_id ?? null,
+      m.role,
+      ts,
+      ord,
+      isRevision ? null : packStampValue(stamp, ord),
+      isRevision ? packStampValue(stamp, ord) : null,
+      m.model ?? null,
+      u.input_tokens ?? 0,
+      u.output_tokens ?? 0,
+      u.cache_read_tokens ?? 0,
+      u.cache_write_tokens ?? 0,
+      u.reasoning_tokens ?? 0,
+      toolUses,
+      body.body_id,
+      body.body_idx,
+      body.body_bytes,
+      author?.account ?? null,
+      author?.username ?? null,
+      author?.device ?? null,
+    ).lastInsertRowid;
+    this.count(sessionId, 1, toolUses);
+    this.s.ftsInsert!.run(rowid, searchText(m));
+    if (titles) this.trackFirstPrompt(sessionId, m, ord);
+    if (ts) this.bump(sessionId, ts);
   }
 
   /** Adds to the session's message and tool-use counts: into the event's tally while one is open, else at once. */
@@ -466,6 +539,7 @@ export class Folder {
     if (!t) return;
     if (t.messages || t.toolUses) this.s.counts!.run(t.messages, t.toolUses, sessionId);
     if (t.updated) this.s.bumpUpdated!.run(t.updated, sessionId, t.updated);
+    if (t.firstPrompt) this.setFirstPrompt(sessionId, t.firstPrompt.key, t.firstPrompt.text);
   }
 
   /**
@@ -500,16 +574,26 @@ export class Folder {
     return old.text;
   }
 
-  /** The first real prompt is the fallback title: the earliest user message the harness did not inject. */
+  /**
+   * The first real prompt is the fallback title: the earliest user message the harness did not inject.
+   * While an event's tally is open only its earliest candidate is kept, and compared with the row once.
+   */
   private trackFirstPrompt(sessionId: string, m: Message, ord: string): void {
     if (m.role !== 'user' || m.is_injected || m.is_compaction) return;
+    const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
+    const best = this.tally?.firstPrompt;
+    if (best && best.key <= key) return;
     const text = m.content
       .filter((b) => b.type === 'text')
       .map((b) => (b as { text: string }).text)
       .join(' ')
       .trim();
     if (!text) return;
-    const key = `${normalizeTs(m.timestamp) ?? '~'}|${ord}`;
+    if (this.tally) this.tally.firstPrompt = { key, text };
+    else this.setFirstPrompt(sessionId, key, text);
+  }
+
+  private setFirstPrompt(sessionId: string, key: string, text: string): void {
     const row = this.s.firstPromptKey!.get(sessionId) as { first_prompt_key: string | null };
     if (!row.first_prompt_key || key < row.first_prompt_key) this.s.firstPrompt!.run(text.replace(/\s+/g, ' ').slice(0, 200), key, sessionId);
   }
@@ -550,6 +634,12 @@ function messageColumns(session: number, m: Message) {
     cache_read_tokens: u.cache_read_tokens ?? 0,
     cache_write_tokens: u.cache_write_tokens ?? 0,
     reasoning_tokens: u.reasoning_tokens ?? 0,
-    tool_uses: m.content.filter((b) => b.type === 'tool_use').length,
+    tool_uses: toolUseCount(m),
   };
+}
+
+function toolUseCount(m: Message): number {
+  let n = 0;
+  for (const b of m.content) if (b.type === 'tool_use') n++;
+  return n;
 }

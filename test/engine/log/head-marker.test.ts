@@ -10,12 +10,13 @@ import { logDir, type SfsPaths } from '../../../engine/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const session = 'ses_aaaaaaaa';
+const msg1 = { msg_id: 'm1', parent_msg_id: null, role: 'user' as const, content: [{ type: 'text' as const, text: 'hello marker' }] };
 const events = [
   { type: 'session.discovered' as const, session, body: { tool: 'codex', created_at: '2026-01-01T00:00:00.000Z', via: 'capture' as const } },
   {
     type: 'messages.captured' as const,
     session,
-    body: { messages: [{ msg_id: 'm1', parent_msg_id: null, role: 'user' as const, content: [{ type: 'text' as const, text: 'hello marker' }] }] },
+    body: { messages: [msg1] },
   },
 ];
 
@@ -23,19 +24,28 @@ function pathsIn(dir: string): SfsPaths {
   return { dataDir: join(dir, 'data'), configDir: dir, stateDir: join(dir, 'state') } as SfsPaths;
 }
 
-test('the head marker is written before each batch that moves the head, and restored when the log opens', async (t) => {
+test('the head marker is never below the head, is exact once the log is idle or closed, and is restored when the log opens', async (t) => {
   const dir = join(tempDir(t), 'log');
   const log = await LocalLog.open(dir);
   assert.equal(readHeadMarker(dir), 0);
   await log.append({ events });
-  assert.equal(readHeadMarker(dir), 2);
+  const ahead = readHeadMarker(dir)!;
+  assert.ok(ahead >= 2, `marker ${ahead} below the head 2`);
+  // Batches within what the marker already says do not rewrite it.
+  await log.append({ events: [{ ...events[1]!, body: { messages: [{ ...msg1, msg_id: 'm2' }] } }] });
+  assert.equal(readHeadMarker(dir), ahead);
+  assert.ok(ahead >= 3);
   await log.append({ events: [], cursors: { x: 1 } }); // moves nothing
-  assert.equal(readHeadMarker(dir), 2);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(readHeadMarker(dir), 3, 'exact once idle');
+  await log.append({ events: [{ ...events[1]!, body: { messages: [{ ...msg1, msg_id: 'm3' }] } }] });
+  assert.ok(readHeadMarker(dir)! >= 4);
   await log.close();
+  assert.equal(readHeadMarker(dir), 4, 'exact once closed');
   // A marker left above the head (a batch that failed after marking) is brought back on open.
   writeFileSync(headMarkerFile(dir), '9\n');
   const again = await LocalLog.open(dir);
-  assert.equal(readHeadMarker(dir), 2);
+  assert.equal(readHeadMarker(dir), 4);
   await again.close();
   // Half-written or foreign content is not trusted.
   writeFileSync(headMarkerFile(dir), '1');
