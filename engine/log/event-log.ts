@@ -97,11 +97,6 @@ export interface EventLog {
   ingest(events: ForeignEvent[], cursors?: Record<string, unknown>, opts?: IngestOptions): Promise<IngestResult>;
   /** Events with position > after, in position order. */
   read(after: number, limit: number): Promise<AnyStoredEvent[]>;
-  /**
-   * read(), without decoding: only where this process holds the log's files (undefined otherwise),
-   * for a thread that decodes the events itself (the import's fold thread).
-   */
-  readEncoded?(after: number, limit: number): Promise<EncodedEvents | undefined>;
   /** Events born at `origin` with seq > afterSeq, in seq order (replication pushes these). */
   readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]>;
   /** Events of one session, in position order. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SfsError } from '../errors.js';
 import { randomRequestId } from '../ids.js';
 import type { AnyStoredEvent } from '../model/events.js';
-import type { AppendRequest, AppendResult, EncodedEvents, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
+import type { AppendRequest, AppendResult, EventLog, EvictResult, ForeignEvent, IngestOptions, IngestResult, LogInfo } from './event-log.js';
 import { readHeadMarker } from './head-marker.js';
 import { LocalLog, StoreLockedError } from './local-log.js';
 import { LogServer } from './log-server.js';
@@ -166,9 +166,6 @@ export class SharedLog implements EventLog {
   }
   read(after: number, limit: number): Promise<AnyStoredEvent[]> {
     return this.run((l) => l.read(after, limit));
-  }
-  readEncoded(after: number, limit: number): Promise<EncodedEvents | undefined> {
-    return this.run(async (l) => (l instanceof LocalLog ? l.readEncoded(after, limit) : undefined));
   }
   readOrigin(origin: string, afterSeq: number, limit: number): Promise<AnyStoredEvent[]> {
     return this.run((l) => l.readOrigin(origin, afterSeq, limit));

@@ -23,7 +23,8 @@ export class RelayApi {
     } catch (err) {
       throw new SfsError('IO', unreachable(this.base, err), undefined, { cause: err });
     }
-    if (res.headers.get('content-type')?.includes('msgpack')) return (createRequire(import.meta.url)('msgpackr') as typeof Msgpackr).unpack(Buffer.from(await res.arrayBuffer())) as T;
+    if (res.headers.get('content-type')?.includes('msgpack'))
+      return (createRequire(import.meta.url)('msgpackr') as typeof Msgpackr).unpack(Buffer.from(await res.arrayBuffer())) as T;
     const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!res.ok) throw relayError(res.status, data.error?.code, data.error?.message ?? res.statusText, this.base);
     return data as T;
