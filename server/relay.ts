@@ -130,7 +130,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     views?.wake(space);
   });
   // What was committed while no relay process was folding (or before this relay had views).
-  void views?.wakeAll().catch((err) => app.log.error({ err }, 'view catch-up failed'));
+  // Awaited by close(): the database must not be closed under its query.
+  const startCatchUp = views?.wakeAll().catch((err) => app.log.error({ err }, 'view catch-up failed'));
   // A revocation committed by any relay process ends the sockets holding that token here too.
   await rdb.listen(REVOKE_CHANNEL, (tokenId) => {
     if (tokenId !== '*') return hub.revoked(tokenId);
@@ -303,6 +304,7 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
         httpLimiter.close();
         signupLimiter.close();
         failedLoginLimiter.close();
+        await startCatchUp;
         await views?.close();
         await rdb.close();
       })()),
