@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
 import { catchUpSpace, laggingSpaces, type ApplyOptions } from './apply.js';
+import { insertLimitsOf } from '../db/open.js';
 
 export interface ApplierOptions extends ApplyOptions {
   /**
@@ -12,12 +13,14 @@ export interface ApplierOptions extends ApplyOptions {
   batchMs?: number;
   /**
    * While the relay is busy with a bulk sync, a due fold waits for a gap, but never longer than this after the first
-   * unfolded notification (default 5 s); it then folds one batch (one transaction) and, if the relay is still busy,
-   * waits again. A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of
+   * unfolded notification (default 5 s); it then folds one small batch (busyBatch, one transaction) and, if the relay
+   * is still busy, waits again. A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of
    * PostgreSQL CPU, ~15× a COPY of them): folded through to the end during a bulk sync, it took a share of the two
    * cores the sync needed.
    */
   maxDelayMs?: number;
+  /** Events in the one batch folded while busy (default a quarter of the database's foldEvents: 500 on PostgreSQL, 25 on PGlite). */
+  busyBatch?: number;
   /** Whether this process is busy with a bulk sync now (large frames arriving): a due fold waits for a gap, up to maxDelayMs. */
   busy?: () => boolean;
   onError?: (err: unknown, space: string) => void;
@@ -81,10 +84,12 @@ export class ViewApplier {
       // A bulk sync still arriving: one batch, then the space waits again (from now) for a gap or its limit.
       let cut = false;
       const stopAfterBatch = () => (cut = !this.closed && !!this.opts.busy?.());
+      const busy = !!this.opts.busy?.();
+      const batch = busy ? (this.opts.busyBatch ?? Math.max(1, Math.floor((this.opts.batch ?? insertLimitsOf(this.db).foldEvents) / 4))) : this.opts.batch;
       try {
         do {
           this.again.delete(space);
-          this.applied += await catchUpSpace(this.db, space, { ...this.opts, stopAfterBatch });
+          this.applied += await catchUpSpace(this.db, space, { ...this.opts, batch, stopAfterBatch });
         } while (!cut && this.again.has(space) && !this.closed);
       } catch (err) {
         if (!this.closed) this.opts.onError?.(err, space);
