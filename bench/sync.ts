@@ -239,6 +239,8 @@ interface ThroughputRun {
   relayRss?: { before: number; peak: number };
   /** ms from A's start until the relay's server-side views had folded every event (split runs only). */
   viewsMs?: number;
+  /** Events the relay's views had not folded yet when B held everything (split runs only): what the fold left to after the sync. */
+  lagAtEnd?: number;
 }
 
 /** The relay's view lag in events (its /metrics, which answers loopback clients). */
@@ -353,10 +355,11 @@ export async function throughputRunSplit(events: NewEvent[], pglite = false): Pr
     const totalMs = Number((await done).split(' ')[1]) - t0;
     const a = process.cpuUsage(cpu0.a);
     const cpu = { a: (a.user + a.system) / 1000, relay: procCpuMs(relay.pid) - cpu0.relay, b: procCpuMs(proc.pid!) - cpu0.b, pg: pgCpuMs() - cpu0.pg };
+    const lagAtEnd = await viewLagEvents(relay.url);
     // The views fold after the pushes (server/views/applier.ts): their lag, and the relay's peak with them.
     await until('the relay views to fold every event', async () => (await viewLagEvents(relay.url)) === 0, 300_000, 10);
     const viewsMs = performance.timeOrigin + performance.now() - t0;
-    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs, cpu, relayRss: { before: relayRss0, peak: peakMb(relay.pid) }, viewsMs };
+    return { raw, sync: (events.length / totalMs) * 1000, pushMs, totalMs, cpu, relayRss: { before: relayRss0, peak: peakMb(relay.pid) }, viewsMs, lagAtEnd };
   } finally {
     await syncA?.stop();
     child.proc?.kill();
@@ -460,7 +463,7 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
     tp.push(await throughputRunSplit(events));
     const cpu = tp[r]!.cpu!;
     log(
-      `  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, COPY in+out ${fmt(tp[r]!.raw)} rows/s (${ratio(tp[r]!.sync, tp[r]!.raw)}); CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}; views folded after ${fmt(tp[r]!.viewsMs!)} ms; relay peak ${fmt(tp[r]!.relayRss!.peak)} MB`,
+      `  sync run ${r + 1} (B in its own process): ${fmt(tp[r]!.sync)} events/s end to end, COPY in+out ${fmt(tp[r]!.raw)} rows/s (${ratio(tp[r]!.sync, tp[r]!.raw)}); CPU ms A ${fmt(cpu.a)}, relay ${fmt(cpu.relay)}, B ${fmt(cpu.b)}, PostgreSQL ${fmt(cpu.pg)}; ${fmt(n - tp[r]!.lagAtEnd!)} events folded into the views by the end, all after ${fmt(tp[r]!.viewsMs!)} ms; relay peak ${fmt(tp[r]!.relayRss!.peak)} MB`,
     );
     one.push(await throughputRun(events));
     log(
@@ -468,7 +471,7 @@ export async function runSync(sc: Scale, log: (s: string) => void): Promise<Sect
     );
     lite.push(await throughputRunSplit(events, true));
     log(
-      `  sync run ${r + 1} (PGlite relay): ${fmt(lite[r]!.sync)} events/s end to end; views folded after ${fmt(lite[r]!.viewsMs!)} ms; relay RSS ${fmt(lite[r]!.relayRss!.before)} MB before, peak ${fmt(lite[r]!.relayRss!.peak)} MB`,
+      `  sync run ${r + 1} (PGlite relay): ${fmt(lite[r]!.sync)} events/s end to end; ${fmt(n - lite[r]!.lagAtEnd!)} events folded into the views by the end, all after ${fmt(lite[r]!.viewsMs!)} ms; relay RSS ${fmt(lite[r]!.relayRss!.before)} MB before, peak ${fmt(lite[r]!.relayRss!.peak)} MB`,
     );
   }
   // Each run's ratio to its own baseline, then the median: the machine's load moves both together.

@@ -8,6 +8,7 @@ import type { PushHooks } from './events.js';
 import { RelayError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { FrameBudget } from './frame-budget.js';
+import { keepHeapSmall } from './heap.js';
 
 /** The views' fold waits for a gap while a sync frame is being handled or bulk frames arrived this recently (ViewApplier busy). */
 const BULK_WINDOW_MS = 250;
@@ -109,6 +110,8 @@ export async function startRelay(opts: RelayOptions = {}): Promise<Relay> {
     ajv: { customOptions: { coerceTypes: false } },
   });
   const rdb = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir, onListenError: (err) => app.log.warn({ err }, 'LISTEN connection lost') });
+  // The embedded database shares this process's memory: the heap is kept near its live size (heap.ts).
+  if (rdb.kind === 'pglite') keepHeapSmall();
   const db = rdb.db;
   const hub = new Hub(opts.maxSocketsPerToken ?? 16);
   const frames = new FrameBudget(opts.frameBudgetBytes ?? 32 * 1024 * 1024);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { RelayDb } from '../db/schema.js';
 import { catchUpSpace, laggingSpaces, type ApplyOptions } from './apply.js';
+import { insertLimitsOf } from '../db/open.js';
 
 export interface ApplierOptions extends ApplyOptions {
   /**
@@ -10,8 +11,16 @@ export interface ApplierOptions extends ApplyOptions {
    * searchable within about this long.
    */
   batchMs?: number;
-  /** While the relay is busy with a bulk sync, a due fold waits for a gap, but never longer than this after the first unfolded notification (default 5 s). A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of PostgreSQL CPU, ~15× a COPY of them). */
+  /**
+   * While the relay is busy with a bulk sync, a due fold waits for a gap, but never longer than this after the first
+   * unfolded notification (default 5 s); it then folds one small batch (busyBatch, one transaction) and, if the relay
+   * is still busy, waits again. A fold costs far more than storing the events (the messages' text search: ~0.5 ms an event of
+   * PostgreSQL CPU, ~15× a COPY of them): folded through to the end during a bulk sync, it took a share of the two
+   * cores the sync needed.
+   */
   maxDelayMs?: number;
+  /** Events in the one batch folded while busy (default a quarter of the database's foldEvents: 500 on PostgreSQL, 25 on PGlite). */
+  busyBatch?: number;
   /** Whether this process is busy with a bulk sync now (large frames arriving): a due fold waits for a gap, up to maxDelayMs. */
   busy?: () => boolean;
   onError?: (err: unknown, space: string) => void;
@@ -72,16 +81,22 @@ export class ViewApplier {
       return;
     }
     const run = (async () => {
+      // A bulk sync still arriving: one batch, then the space waits again (from now) for a gap or its limit.
+      let cut = false;
+      const stopAfterBatch = () => (cut = !this.closed && !!this.opts.busy?.());
+      const busy = !!this.opts.busy?.();
+      const batch = busy ? (this.opts.busyBatch ?? Math.max(1, Math.floor((this.opts.batch ?? insertLimitsOf(this.db).foldEvents) / 4))) : this.opts.batch;
       try {
         do {
           this.again.delete(space);
-          this.applied += await catchUpSpace(this.db, space, this.opts);
-        } while (this.again.has(space) && !this.closed);
+          this.applied += await catchUpSpace(this.db, space, { ...this.opts, batch, stopAfterBatch });
+        } while (!cut && this.again.has(space) && !this.closed);
       } catch (err) {
         if (!this.closed) this.opts.onError?.(err, space);
       } finally {
         this.running.delete(space);
       }
+      if (cut && !this.closed && !this.waiting.has(space)) this.arm(space, Date.now(), this.opts.batchMs ?? 100);
     })();
     this.running.set(space, run);
   }

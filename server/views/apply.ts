@@ -11,6 +11,8 @@ type Tx = Transaction<RelayDb>;
 export interface ApplyOptions {
   /** Events folded per transaction (default: the database's foldEvents, db/open.ts). */
   batch?: number;
+  /** Asked after each committed batch: true stops the catch-up there (the rest waits for the next one). */
+  stopAfterBatch?: () => boolean;
   /** Test seam: runs inside each applying transaction just before it commits, with the events (after, cursor] it folded. */
   beforeCommit?: (tx: Tx, space: string, after: number, cursor: number) => Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function catchUpSpace(db: Db, space: string, opts: ApplyOptions = {
     });
     if (!applied) return total;
     total += applied;
+    if (opts.stopAfterBatch?.()) return total;
   }
 }
 

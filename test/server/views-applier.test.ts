@@ -88,5 +88,29 @@ for (const make of await backends()) {
     assert.ok(folds.length - before >= 3, `folds while the trickle went on: ${folds.length - before}`);
     await trickle.idle();
     assert.equal(folds.at(-1)![1], 33);
+
+    // A bulk sync still arriving past maxDelayMs: one batch is folded, then the space waits again; once the relay is no longer busy, the rest follows.
+    let bulk = true;
+    const paced = new ViewApplier(db, {
+      batch: 4,
+      busyBatch: 2,
+      batchMs: 20,
+      maxDelayMs: 400,
+      busy: () => bulk,
+      beforeCommit: async (_tx, _s, after, cursor) => void folds.push([after, cursor]),
+    });
+    t.after(() => paced.close());
+    const start = folds.length;
+    for (let i = 34; i < 40; i++) await push(i);
+    paced.wake(alice.personal);
+    const t1 = Date.now();
+    while (folds.length === start && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(folds.slice(start), [[33, 35]], 'the first fold past the limit is one batch');
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(folds.length, start + 1, `folded on while busy before the limit came round again: ${JSON.stringify(folds.slice(start))}`);
+    bulk = false;
+    const t2 = Date.now();
+    while (folds.at(-1)![1] < 39 && Date.now() - t2 < 10_000) await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(folds.slice(start + 1), [[35, 39]], 'no longer busy: full batches');
   });
 }
