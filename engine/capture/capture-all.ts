@@ -15,7 +15,7 @@ import {
 } from './capture-source.js';
 import type { AdapterEnv, CaptureProblem, CaptureSource, ToolAdapter } from './contract.js';
 import { toolPresence } from './presence.js';
-import { withListing } from './dir-listing.js';
+import { DirListing, withListing } from './dir-listing.js';
 import { refreshStampCopy, unchangedSplit } from './source-stamp.js';
 
 /**
@@ -97,7 +97,8 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   const tools: ToolImport[] = [];
   const listed: Array<{ adapter: ToolAdapter; source: CaptureSource; row: ToolImport }> = [];
   // Listing and stamping share one set of directory listings; the reads below never see it.
-  const scan = withListing(env);
+  const listing = new DirListing();
+  const scan = withListing(env, listing);
   for (const adapter of adapters) {
     const presence = toolPresence(adapter, env);
     const row: ToolImport = {
@@ -134,7 +135,7 @@ export async function captureAll(store: Store, adapters: readonly ToolAdapter[],
   }
   // Sources whose files are exactly as at their last complete read are not opened (one stat each).
   const { changed: work, unchanged } = await unchangedSplit(store, listed, scan);
-  scan.listing!.clear();
+  listing.clear();
   for (const u of unchanged) u.row.unchanged++;
   opts.onTotal?.(work.length);
   const toRead = new Map<string, number>();

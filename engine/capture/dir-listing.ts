@@ -95,10 +95,3 @@ export function listDir(env: AdapterEnv, dir: string): Dirent[] {
 export function withListing(env: AdapterEnv, listing = new DirListing()): AdapterEnv {
   return { ...env, listing };
 }
-
-/** The environment a source's read gets: never a listing (a read must see the files as they are now). */
-export function withoutListing(env: AdapterEnv): AdapterEnv {
-  if (!env.listing) return env;
-  const { listing: _listing, ...rest } = env;
-  return rest;
-}
