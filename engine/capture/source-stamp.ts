@@ -2,7 +2,7 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { sep } from 'node:path';
 import type { Store } from '../store.js';
 import type { DirListing } from './dir-listing.js';
-import { readStampCopy, writeStampCopy } from './stamp-copy.js';
+import { readStampCopy, readToolDigests, stampDigest, updateToolDigests, writeStampCopy } from './stamp-copy.js';
 import type { AdapterEnv, CaptureSource, ToolAdapter } from './contract.js';
 
 /**
@@ -100,49 +100,86 @@ const FEW_STAMPS = 32;
 
 /**
  * Splits sources into those to read and those unchanged since their last complete read,
- * with one stat per stamp path (no source opened). The stamps are compared first with the
- * store's copy of them (stamp-copy.ts: one file read, no LevelDB); only those that differ
- * are looked up in the log, where a newer stamp may be (another process captured the
- * source since the copy was written), and the copy is brought up to date with what was found.
+ * with one stat per stamp path (no source opened). A tool whose sources and stamps give the
+ * digest its last all-unchanged pass recorded is unchanged as a whole (stamp-copy.ts: a small
+ * file, no copy read). Otherwise the stamps are compared with the store's copy of them (one
+ * file read, no LevelDB); only those that differ are looked up in the log, where a newer stamp
+ * may be (another process captured the source since the copy was written), and the copy is
+ * brought up to date with what was found.
  */
 export async function unchangedSplit<T extends { adapter: ToolAdapter; source: CaptureSource }>(
   store: Store,
   items: readonly T[],
   env: AdapterEnv,
-): Promise<{ changed: T[]; unchanged: T[] }> {
+): Promise<{ changed: T[]; unchanged: T[]; byDigest: number }> {
   const changed: T[] = [];
   const unchanged: T[] = [];
-  if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged };
-  const copy = readStampCopy(store.paths);
-  const pending: Array<{ it: T; key: string; stamp: string }> = [];
+  if (!items.some((i) => i.adapter.stampPaths)) return { changed: [...items], unchanged, byDigest: 0 };
+  /** Per tool, its stamped sources in listing order with their stamps now; whole: none of its sources is without a stamp. */
+  const byTool = new Map<string, { entries: Array<{ it: T; key: string; stamp: string }>; whole: boolean }>();
   const seen = new Map<string, string>();
   for (let i = 0; i < items.length; i++) {
     if (i % STAT_SLICE === STAT_SLICE - 1) await new Promise((r) => setImmediate(r));
     const it = items[i]!;
+    const tool = it.adapter.tool;
     const stamp = sourceStamp(it.adapter, it.source, env, seen);
+    let group = byTool.get(tool);
+    if (!group) byTool.set(tool, (group = { entries: [], whole: true }));
     if (stamp === null) {
       changed.push(it);
+      group.whole = false;
       continue;
     }
-    const key = stampKey(it.adapter.tool, it.source.path);
-    if (copy.get(key) === stamp) unchanged.push(it);
-    else pending.push({ it, key, stamp });
+    group.entries.push({ it, key: stampKey(tool, it.source.path), stamp });
   }
-  if (!pending.length) return { changed, unchanged };
-  const stored = await storedStamps(
-    store,
-    pending.map((p) => p.key),
-    new Set(items.map((i) => i.adapter.tool)),
-  );
-  const found = new Map<string, string>();
-  for (const { it, key, stamp } of pending) {
-    const before = stored.get(key);
-    if (before !== undefined) found.set(key, before);
-    if (before === stamp) unchanged.push(it);
-    else changed.push(it);
+  const digests = readToolDigests(store.paths);
+  let byDigest = 0;
+  const toCompare: Array<{ it: T; key: string; stamp: string }> = [];
+  /** Digests to record: the tools compared entry by entry, while all their sources are found unchanged. */
+  const record = new Map<string, string | null>();
+  for (const [tool, { entries, whole }] of byTool) {
+    if (!whole) {
+      if (digests[tool] !== undefined) record.set(tool, null);
+      toCompare.push(...entries);
+      continue;
+    }
+    const digest = stampDigest(entries);
+    if (digests[tool] === digest) {
+      for (const e of entries) unchanged.push(e.it);
+      byDigest += entries.length;
+      continue;
+    }
+    record.set(tool, digest);
+    toCompare.push(...entries);
   }
-  rememberStamps(store, found);
-  return { changed, unchanged };
+  const pending: Array<{ it: T; key: string; stamp: string }> = [];
+  if (toCompare.length) {
+    const copy = readStampCopy(store.paths);
+    for (const e of toCompare) {
+      if (copy.get(e.key) === e.stamp) unchanged.push(e.it);
+      else pending.push(e);
+    }
+  }
+  if (pending.length) {
+    const stored = await storedStamps(
+      store,
+      pending.map((p) => p.key),
+      new Set(pending.map((p) => p.it.adapter.tool)),
+    );
+    const found = new Map<string, string>();
+    for (const { it, key, stamp } of pending) {
+      const before = stored.get(key);
+      if (before !== undefined) found.set(key, before);
+      if (before === stamp) unchanged.push(it);
+      else {
+        changed.push(it);
+        record.set(it.adapter.tool, null);
+      }
+    }
+    rememberStamps(store, found);
+  }
+  if (record.size) updateToolDigests(store.paths, Object.fromEntries(record));
+  return { changed, unchanged, byDigest };
 }
 
 /** The log's stamps of these keys: one by one when few, else one range read (of one tool's when only one is asked). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logDir, type SfsPaths } from '../paths.js';
@@ -83,4 +84,63 @@ export function writeStampCopy(paths: SfsPaths, stamps: ReadonlyMap<string, stri
 /** Forgets the copy last read (a daemon done with its catch-up keeps no copy of 20,000 stamps in memory). */
 export function forgetStampCopy(): void {
   last = undefined;
+}
+
+/**
+ * Per tool, one digest of every source it had and their stamps, recorded by a pass that found
+ * them all unchanged: the next pass whose sources and stamps give the same digest knows all of
+ * them unchanged without reading the copy (3.4 MB at 20,000 sessions). Every stamp in a digest
+ * was vouched for by the copy or the log, and a stamp never comes back once its file changed
+ * (ctime is in it), so a matching digest vouches for each of them. Any other outcome (a source
+ * added, removed, changed, or listed in another order) only sends the pass to the copy.
+ * It lives beside the copy, in the log's folder, and goes with the log.
+ */
+const DIGEST_FILE = 'sfs-capture-stamps.digest.json';
+const DIGEST_VERSION = 1;
+
+export function toolDigestFile(paths: SfsPaths): string {
+  return join(logDir(paths), DIGEST_FILE);
+}
+
+/** The digest of a tool's sources and their stamps, in the order its pass listed them. */
+export function stampDigest(entries: ReadonlyArray<{ key: string; stamp: string }>): string {
+  let text = '';
+  for (const e of entries) text += `${e.key}\n${e.stamp}\n`;
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** The recorded digests by tool (none when the file is missing or damaged). */
+export function readToolDigests(paths: SfsPaths): Record<string, string> {
+  try {
+    const parsed = JSON.parse(readFileSync(toolDigestFile(paths), 'utf8')) as { v?: unknown; tools?: unknown };
+    if (parsed.v !== DIGEST_VERSION || !parsed.tools || typeof parsed.tools !== 'object') return {};
+    const out: Record<string, string> = {};
+    for (const [tool, d] of Object.entries(parsed.tools as Record<string, unknown>)) if (typeof d === 'string') out[tool] = d;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** Sets (a digest) or drops (null) tools' digests; write then rename, and a failure only costs the next pass a copy read. */
+export function updateToolDigests(paths: SfsPaths, update: Record<string, string | null>): void {
+  const had = readToolDigests(paths);
+  const next = { ...had };
+  for (const [tool, d] of Object.entries(update)) {
+    if (d === null) delete next[tool];
+    else next[tool] = d;
+  }
+  if (Object.keys(next).length === Object.keys(had).length && Object.entries(next).every(([t, d]) => had[t] === d)) return;
+  const file = toolDigestFile(paths);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify({ v: DIGEST_VERSION, tools: next }), { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing written
+    }
+  }
 }

@@ -7,7 +7,8 @@ import { captureAll } from '../../../engine/capture/capture-all.js';
 import type { AdapterEnv, CaptureSource, ToolAdapter } from '../../../engine/capture/contract.js';
 import { Store } from '../../../engine/store.js';
 import { logDir } from '../../../engine/paths.js';
-import { readStampCopy, stampCopyFile, writeStampCopy } from '../../../engine/capture/stamp-copy.js';
+import { readStampCopy, readToolDigests, stampCopyFile, writeStampCopy } from '../../../engine/capture/stamp-copy.js';
+import { unchangedSplit } from '../../../engine/capture/source-stamp.js';
 import { fakeHome } from '../../helpers/fake-home.js';
 import { pathsIn, tempDir } from '../../helpers/tmp.js';
 
@@ -275,4 +276,40 @@ test('unchanged sources: the stamp copy lives in the log folder, so a fresh log 
   const r = await captureAll(other, [spy.adapter], env);
   assert.equal(r.totals.unchanged, 0);
   assert.equal(spy.reads.length, r.totals.sources);
+});
+
+test('unchanged sources: once a pass finds a tool all unchanged, the next knows it from the tool’s digest without the copy or the log', async (t) => {
+  const { store, pass, files, env } = await claudeSetup(t);
+  await pass();
+  const adapter = adapterFor('claude-code')!;
+  const split = async (s: Store = store) =>
+    unchangedSplit(
+      s,
+      (await adapter.listSources(env)).map((source) => ({ adapter, source })),
+      env,
+    );
+  const second = await split();
+  assert.equal(second.changed.length, 0);
+  assert.equal(second.byDigest, 0, 'compared with the copy, and the digest recorded');
+  assert.ok(readToolDigests(store.paths)['claude-code']);
+  // The copy damaged: only the digest can vouch without asking the log.
+  writeFileSync(stampCopyFile(store.paths), '{"v":1,"stamps":[["x"');
+  const counted = countingLog(store);
+  const third = await split(counted.store);
+  assert.deepEqual([third.changed.length, third.byDigest], [0, third.unchanged.length]);
+  assert.deepEqual([...counted.calls.keys()], [], 'no log call at all');
+  // A changed file breaks the digest: it is read, and the digest is dropped until a pass finds the tool unchanged again.
+  const file = files[0]!;
+  const st = statSync(file);
+  utimesSync(file, st.atime, new Date(st.mtimeMs + 5000));
+  const r = await pass();
+  assert.deepEqual(r.reads, [file]);
+  assert.equal(readToolDigests(store.paths)['claude-code'], undefined);
+  assert.deepEqual((await pass()).reads, []);
+  assert.equal((await split()).byDigest, third.unchanged.length);
+  // A source that appears breaks it too.
+  copyFileSync(file, path.join(path.dirname(file), '00000000-1111-4222-8333-444444444444.jsonl'));
+  const grown = await split();
+  assert.equal(grown.byDigest, 0);
+  assert.equal(grown.changed.length, 1);
 });
