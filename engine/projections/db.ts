@@ -82,6 +82,25 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content = 'search_sou
  * On failure the connection is closed and SQLite's error thrown as it is (see
  * isCorruptDb; the caller decides between rebuilding and reporting).
  */
+/**
+ * Switches a new file to WAL. That needs an exclusive lock SQLite does not wait for (busy_timeout
+ * does not apply): a process creating the same store at that moment makes it fail with
+ * SQLITE_BUSY at once, so it is tried again for up to BUSY_TIMEOUT_MS. A file already in WAL
+ * (every open after the first) answers at once.
+ */
+function toWal(db: ProjectionDb): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 20);
+    }
+  }
+}
+
 export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new (SQLite())(file, sqliteOptions());
@@ -90,7 +109,7 @@ export function openProjectionDb(file: string): ProjectionDb {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // It holds every message: private to the user whatever the umask (WAL and SHM take the file's mode).
     chmodPrivate(file);
-    db.pragma('journal_mode = WAL');
+    toWal(db);
     db.pragma('synchronous = NORMAL');
     // After a checkpoint the WAL is cut back to this size instead of keeping its largest size
     // (a rebuild would otherwise leave a WAL as large as its biggest transaction on disk).

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { openProjectionDb, PROJECTION_VERSION, projectionSchema } from '../../../engine/projections/db.js';
@@ -37,4 +40,26 @@ test('a projection file of another version is reset to be rebuilt from the log',
   const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
   assert.deepEqual([meta.version, meta.position], [PROJECTION_VERSION, '0']);
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'knowledge_removed'").get() as { n: number }).n, 1);
+});
+
+test('a new projection file opens while another process holds a write lock on it (its switch to WAL is retried)', async (t) => {
+  const file = path.join(tempDir(t), 'projections.db');
+  // Another process that made the file and holds a write lock for a moment, as one creating the same store would.
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const D = require(process.argv[1]); const db = new D(process.argv[2]); db.exec('CREATE TABLE IF NOT EXISTS x (y)');
+       db.prepare('BEGIN IMMEDIATE').run(); process.stdout.write('locked\\n'); setTimeout(() => { db.prepare('COMMIT').run(); db.close(); }, 400);`,
+      createRequire(import.meta.url).resolve('better-sqlite3'),
+      file,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(holder, 'exit');
+  await once(holder.stdout!, 'data');
+  const db = openProjectionDb(file);
+  t.after(() => db.close());
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.deepEqual(await exited, [0, null]);
 });
