@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DAEMON_NODE_FLAGS } from '../cli/daemon/heap.js';
 import { fmt, median, nowMs, ratio, tempDir, type Scale, type Section } from './lib.js';
 import { writeNativeCorpus } from './native-corpus.js';
 
@@ -57,7 +58,8 @@ function rssMb(pid: number): number {
 function daemonStart(env: NodeJS.ProcessEnv, idleS = 0): Promise<DaemonRun> {
   return new Promise((resolve, reject) => {
     const t0 = nowMs();
-    const p = spawn(process.execPath, [CLI, 'daemon', 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // With the node flags `sfs daemon start` gives it (cli/daemon/heap.ts); its log on stderr (foreground).
+    const p = spawn(process.execPath, [...DAEMON_NODE_FLAGS, CLI, 'daemon', 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     let done = false;
     let unchanged = 0;

@@ -3,6 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, SfsError, type SfsPaths } from '../../engine/index.js';
 import { daemonFiles } from './files.js';
+import { DAEMON_NODE_FLAGS } from './heap.js';
 import type { PidRecord } from './lock.js';
 import { isAlive, runningDaemon, waitForExit } from './process.js';
 import { readStatus } from './status.js';
@@ -25,7 +26,7 @@ export async function startDaemon(paths: SfsPaths, timeoutMs = 60_000): Promise<
   if (running) return { pid: running.pid, already: true };
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   const out = openSync(files.out, 'a', 0o600);
-  const child = spawn(process.execPath, [MAIN, 'daemon', 'run', '--background'], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, MAIN, 'daemon', 'run', '--background'], {
     detached: true,
     stdio: ['ignore', out, out],
     env: process.env,

@@ -31,7 +31,7 @@ import {
   warningKey,
 } from '../../engine/index.js';
 import { daemonFiles, type DaemonFiles } from './files.js';
-import { releaseHeap } from './heap.js';
+import { HeapReleaser, releaseHeap } from './heap.js';
 import { acquireDaemonLock, readPidFile } from './lock.js';
 import { JsonLog } from './logger.js';
 import { writeStatus, type DaemonStatus, type ToolStatus } from './status.js';
@@ -128,6 +128,7 @@ class Daemon {
   private healthDirty = true;
   private healthAt = 0;
   private checkingHealth: Promise<void> | undefined;
+  private readonly heap = new HeapReleaser();
 
   constructor(
     private readonly paths: SfsPaths,
@@ -177,7 +178,11 @@ class Daemon {
       if (this.healthDirty && Date.now() - this.healthAt >= HEALTH_EVERY_MS) void this.checkHealth();
       this.writeStatus();
       // Events that arrived without a capture (sync pulls them in) are folded here.
-      if (this.phase === 'watching') void this.index();
+      if (this.phase === 'watching') {
+        void this.index();
+        // Memory a later burst grew is given back once it is over (the daemon runs without V8's memory reducer: heap.ts).
+        if (!Object.keys(this.scheduler.depth()).length) this.heap.maybeRelease();
+      }
     }, this.opts.statusEveryMs ?? 2000);
     // Stores that appear later (a tool installed while we run) are picked up by a re-plan.
     const rescanTimer = setInterval(() => this.replan(), this.opts.rescanEveryMs ?? 30_000);
@@ -195,6 +200,7 @@ class Daemon {
         await this.checkHealth();
         this.writeStatus();
         releaseHeap();
+        this.heap.released();
       });
       await stopped;
     } finally {

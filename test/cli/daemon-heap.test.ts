@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type * as HeapModule from '../../cli/daemon/heap.js';
 
 // The idle daemon's memory: `sfs daemon run` keeps the young generation small however node was
 // started, and a collection after the catch-up gives the emptied heap back. Each case runs in
@@ -44,4 +45,44 @@ test('releaseHeap runs a full collection without node started with --expose-gc, 
   const r = burst('', { RELEASE: '1' });
   assert.ok(r.usedAfter * 2 < r.usedBefore, `heap used ${r.usedBefore} → ${r.usedAfter}`);
   assert.equal(r.gcExposed, 'undefined');
+});
+
+/** Old space left sparse, as after the catch-up: many objects promoted, then most of them dropped across every page. */
+const SPARSE = `
+const v8 = await import('node:v8');
+const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+let all = [];
+for (let i = 0; i < 1.5e6; i++) all.push({ i, s: 'x' + i });
+await new Promise((r) => setTimeout(r, 50));
+let kept = all.filter((_, i) => i % 8 === 0);
+all = null;
+const { releaseHeap } = await import(process.env.HEAP);
+const runInNewContext = (await import('node:vm')).runInNewContext;
+v8.setFlagsFromString('--expose-gc');
+runInNewContext('gc')();
+const plain = oldSpace();
+releaseHeap();
+const released = oldSpace();
+console.log(JSON.stringify({ plain: plain.space_size, released: released.space_size, used: released.space_used_size, kept: kept.length }));
+`;
+
+test('releaseHeap compacts: the old-space pages a plain full collection keeps are given back', () => {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', SPARSE], { env: { ...process.env, HEAP }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout.trim()) as { plain: number; released: number; used: number };
+  assert.ok(o.released * 2 < o.plain, `old space ${o.plain} after a plain collection, ${o.released} after releaseHeap (${o.used} used)`);
+});
+
+test('HeapReleaser: releases once the heap grew and a minute passed since the last release, not before', async () => {
+  const { HeapReleaser } = (await import(HEAP)) as typeof HeapModule;
+  const r = new HeapReleaser();
+  const t0 = Date.now();
+  r.released(t0);
+  assert.equal(r.maybeRelease(t0 + 61_000), false, 'not grown');
+  const grown: object[] = [];
+  for (let i = 0; i < 6e5; i++) grown.push({ i, s: 'y' + i });
+  assert.equal(r.maybeRelease(t0 + 30_000), false, 'grown, but released 30 s ago');
+  assert.equal(r.maybeRelease(t0 + 61_000), true);
+  assert.equal(r.maybeRelease(t0 + 62_000), false, 'just released');
+  assert.ok(grown.length);
 });
