@@ -122,7 +122,7 @@ export async function runNoop(sc: Scale): Promise<Section> {
       // Warm the OS caches for all three before timing.
       wallOf(['-e', WALK], env);
       await daemonStart(env);
-      const runs = target >= 20_000 ? 3 : 5;
+      const runs = sc === 'small' ? 3 : target >= 20_000 ? 3 : 5;
       const walk: number[] = [];
       const walkWatch: number[] = [];
       const imp: number[] = [];

@@ -63,7 +63,7 @@ async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Sample> 
 }
 
 export async function runRelayStart(scale: Scale): Promise<Section> {
-  const runs = scale === 'small' ? 3 : 5;
+  const runs = scale === 'small' ? 2 : 5;
   const tmp = tempDir('relay-start');
   try {
     const env = { ...process.env, SFS_HOME: join(tmp.dir, 'home'), SFS_LOG_LEVEL: 'warn' };

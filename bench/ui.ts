@@ -128,7 +128,7 @@ async function toEnd(ctx: BrowserContext, url: string, lastIndex: number): Promi
 export async function runUi(scale: Scale): Promise<Section> {
   const big = scale === 'small' ? { sessions: 2_000, long: 3_000 } : { sessions: 20_000, long: 15_000 };
   const small = { sessions: 100, long: 100 };
-  const rounds = scale === 'small' ? 3 : 7;
+  const rounds = scale === 'small' ? 2 : 7;
   const tBig = tempDir('ui-big');
   const tSmall = tempDir('ui-small');
   const opened: Array<() => Promise<void>> = [];
