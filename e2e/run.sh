@@ -1,20 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end suite against the real CLIs (npm run test:e2e): resume, and MCP registration as
-# each client's own `mcp list` sees it. Installs the CLIs
-# into .e2e-clis/ (not project dependencies), then runs the suite with only loopback
-# reachable when it can (root + unshare), so no call can leave the machine.
+# each client's own `mcp list` sees it. Installs the CLIs into .e2e-clis/ when they are not
+# there (e2e/install-clis.sh), then runs the suite with only loopback reachable when it can
+# (root + unshare), so no call can leave the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# @kilocode/cli 7.8.1, the newest, publishes no @kilocode/cli-linux-x64 7.8.1 package: 7.7.7 is the newest that runs here.
-PKGS=(@anthropic-ai/claude-code@2.1.332 @openai/codex@0.171.0 @google/gemini-cli@0.61.0 @github/copilot@1.0.102 @kilocode/cli@7.7.7 opencode-ai@1.18.33 cline@3.0.65)
-# A copy installed for other pins is replaced, so the suite never tests a stale version.
-[ "$(cat .e2e-clis/pins 2>/dev/null)" = "${PKGS[*]}" ] || rm -rf .e2e-clis/node_modules
-if [ ! -x .e2e-clis/node_modules/.bin/claude ] || [ ! -x .e2e-clis/node_modules/.bin/codex ] || [ ! -x .e2e-clis/node_modules/.bin/gemini ] || [ ! -x .e2e-clis/node_modules/.bin/copilot ] \
-  || [ ! -x .e2e-clis/node_modules/.bin/kilo ] || [ ! -x .e2e-clis/node_modules/.bin/opencode ] || [ ! -x .e2e-clis/node_modules/.bin/cline ]; then
-  mkdir -p .e2e-clis
-  npm install --prefix .e2e-clis --no-audit --no-fund --no-save --loglevel=error "${PKGS[@]}"
-  echo "${PKGS[*]}" >.e2e-clis/pins
-fi
+bash e2e/install-clis.sh
 # Cline resumes a session only in its terminal UI (`cline --id`): the suite types into it under tmux.
 if ! command -v tmux >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux
