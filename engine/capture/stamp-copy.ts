@@ -66,18 +66,25 @@ export function readStampCopy(paths: SfsPaths): ReadonlyMap<string, string> {
  */
 export function writeStampCopy(paths: SfsPaths, stamps: ReadonlyMap<string, string>): void {
   const file = stampCopyFile(paths);
+  if (!replaceFile(file, JSON.stringify({ v: VERSION, stamps: [...stamps] }))) return;
+  const version = versionOf(file);
+  last = version === undefined ? undefined : { file, version, stamps: new Map(stamps) };
+}
+
+/** Writes `text` to a temporary file and renames it over `file`; false (and no temporary file left) when that fails. */
+function replaceFile(file: string, text: string): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify({ v: VERSION, stamps: [...stamps] }), { mode: 0o600 });
+    writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, file);
-    const version = versionOf(file);
-    last = version === undefined ? undefined : { file, version, stamps: new Map(stamps) };
+    return true;
   } catch {
     try {
       unlinkSync(tmp);
     } catch {
       // nothing written
     }
+    return false;
   }
 }
 
@@ -131,16 +138,5 @@ export function updateToolDigests(paths: SfsPaths, update: Record<string, string
     else next[tool] = d;
   }
   if (Object.keys(next).length === Object.keys(had).length && Object.entries(next).every(([t, d]) => had[t] === d)) return;
-  const file = toolDigestFile(paths);
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify({ v: DIGEST_VERSION, tools: next }), { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing written
-    }
-  }
+  replaceFile(toolDigestFile(paths), JSON.stringify({ v: DIGEST_VERSION, tools: next }));
 }

@@ -78,11 +78,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(text, content = 'search_sou
 `;
 
 /**
- * Opens the projections, creating them or resetting them to this version when needed.
- * On failure the connection is closed and SQLite's error thrown as it is (see
- * isCorruptDb; the caller decides between rebuilding and reporting).
- */
-/**
  * Switches a new file to WAL. That needs an exclusive lock SQLite does not wait for (busy_timeout
  * does not apply): a process creating the same store at that moment makes it fail with
  * SQLITE_BUSY at once, so it is tried again for up to BUSY_TIMEOUT_MS. A file already in WAL
@@ -101,6 +96,11 @@ function toWal(db: ProjectionDb): void {
   }
 }
 
+/**
+ * Opens the projections, creating them or resetting them to this version when needed.
+ * On failure the connection is closed and SQLite's error thrown as it is (see
+ * isCorruptDb; the caller decides between rebuilding and reporting).
+ */
 export function openProjectionDb(file: string): ProjectionDb {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const db = new (SQLite())(file, sqliteOptions());

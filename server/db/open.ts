@@ -152,7 +152,7 @@ export const PGLITE_SETTINGS = ['shared_buffers=8MB', 'temp_buffers=2MB', 'wal_b
  * that is handed back only slowly (WebAssembly memory is freed when collected); done in a child,
  * the relay itself starts at the size it will run at.
  */
-async function initPgliteDir(dataDir: string): Promise<void> {
+export async function initPgliteDir(dataDir: string): Promise<void> {
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
   const pgliteUrl = import.meta.resolve('@electric-sql/pglite');
   const script = `const { PGlite } = await import(process.argv[1]); const db = new PGlite(process.argv[2]); await db.waitReady; await db.close();`;

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type * as HeapModule from '../../cli/daemon/heap.js';
 
 // The idle daemon's memory: `sfs daemon run` keeps the young generation small however node was
 // started, and a collection after the catch-up gives the emptied heap back. Each case runs in
@@ -73,16 +72,26 @@ test('releaseHeap compacts: the old-space pages a plain full collection keeps ar
   assert.ok(o.released * 2 < o.plain, `old space ${o.plain} after a plain collection, ${o.released} after releaseHeap (${o.used} used)`);
 });
 
-test('HeapReleaser: releases once the heap grew and a minute passed since the last release, not before', async () => {
-  const { HeapReleaser } = (await import(HEAP)) as typeof HeapModule;
-  const r = new HeapReleaser();
-  const t0 = Date.now();
-  r.released(t0);
-  assert.equal(r.maybeRelease(t0 + 61_000), false, 'not grown');
-  const grown: object[] = [];
-  for (let i = 0; i < 6e5; i++) grown.push({ i, s: 'y' + i });
-  assert.equal(r.maybeRelease(t0 + 30_000), false, 'grown, but released 30 s ago');
-  assert.equal(r.maybeRelease(t0 + 61_000), true);
-  assert.equal(r.maybeRelease(t0 + 62_000), false, 'just released');
-  assert.ok(grown.length);
+/** HeapReleaser's answers in order: released; not grown; grown but too soon; grown and due; just released. */
+const RELEASER = `
+const { HeapReleaser } = await import(process.env.HEAP);
+const r = new HeapReleaser();
+const t0 = Date.now();
+r.released(t0);
+const answers = [r.maybeRelease(t0 + 61_000)];
+const grown = [];
+for (let i = 0; i < 6e5; i++) grown.push({ i, s: 'y' + i });
+answers.push(r.maybeRelease(t0 + 30_000), r.maybeRelease(t0 + 61_000), r.maybeRelease(t0 + 62_000));
+console.log(JSON.stringify({ answers, grown: grown.length }));
+`;
+
+test('HeapReleaser: releases once the heap grew and a minute passed since the last release, not before', () => {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', RELEASER], { env: { ...process.env, HEAP }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const o = JSON.parse(r.stdout.trim()) as { answers: boolean[]; grown: number };
+  assert.equal(o.answers[0], false, 'not grown');
+  assert.equal(o.answers[1], false, 'grown, but released 30 s ago');
+  assert.equal(o.answers[2], true);
+  assert.equal(o.answers[3], false, 'just released');
+  assert.ok(o.grown);
 });

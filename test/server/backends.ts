@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { initPgliteDir } from '../../server/db/open.js';
 import { startRelay, type Relay, type RelayOptions } from '../../server/relay.js';
 
 /** The machine's PostgreSQL (CI starts it in .ci/run); SFS_TEST_PG overrides. */
@@ -54,17 +54,14 @@ export async function postgresBackend(): Promise<Backend> {
  * per PGlite version and machine and copied for each backend: the suites start dozens of relays.
  * Relays started on a directory of their own (test/cli/relay-dashboard.test.ts) still run initdb.
  */
-function pgliteTemplate(): string {
+async function pgliteTemplate(): Promise<string> {
   const require = createRequire(import.meta.url);
   const pkgDir = dirname(dirname(require.resolve('@electric-sql/pglite')));
   const version = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
   const template = join(tmpdir(), `sfs-test-pglite-template-${version}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
   const building = mkdtempSync(join(tmpdir(), 'sfs-test-pglite-building-'));
-  const script = `const { PGlite } = await import(process.argv[1]); const db = new PGlite(process.argv[2]); await db.waitReady; await db.close();`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script, import.meta.resolve('@electric-sql/pglite'), join(building, 'db')], {
-    timeout: 120_000,
-  });
+  await initPgliteDir(join(building, 'db')); // what a relay's first start runs
   try {
     renameSync(join(building, 'db'), template); // another test process may have made it meanwhile: theirs is as good
   } catch {
@@ -76,7 +73,7 @@ function pgliteTemplate(): string {
 
 export async function pgliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'sfs-pglite-'));
-  cpSync(pgliteTemplate(), join(dir, 'db'), { recursive: true });
+  cpSync(await pgliteTemplate(), join(dir, 'db'), { recursive: true });
   return {
     name: 'pglite',
     options: { dataDir: join(dir, 'db') },
